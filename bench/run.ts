@@ -1,0 +1,476 @@
+/**
+ * AgentCop throughput bench: `npm run bench` (or `npm run bench -- --quick` for a 1 MiB smoke run).
+ *
+ * 1. Corpus: ≥ 5 MiB of agent-style Python generated under bench/.corpus/ from variations of the
+ *    examples/ projects (identifiers renamed, top-level functions shuffled, literals varied, modules
+ *    concatenated into 20–200 KB files; fixed seed, so every run scans the same bytes). With
+ *    AGENTCOP_BENCH_DIR set, that directory's .py files are used instead.
+ * 2. Bare web-tree-sitter parse (tree deleted), the engine's parse + plain-JS copy, and a full
+ *    `scan()`: each best of 3, in MB/s (MB = 10^6 bytes).
+ * 3. Peak RSS (sampled between files, and VmHWM from /proc/self/status).
+ * 4. Bandit on the same directory, when `bandit` is on PATH.
+ * Prints a table and writes bench/last-run.json (--quick writes bench/last-run.quick.json).
+ *
+ * Flags: --quick, --seed=N, --size-mb=N (MiB to generate), --batch=N (files per scan() call;
+ * default all in one call), --runs=N (default 3), --no-bandit.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Language, Parser } from 'web-tree-sitter';
+import { loadGrammar, parse as parseToJs } from '../engine/parse/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..');
+const require = createRequire(import.meta.url);
+const benchStarted = performance.now();
+
+// ---- arguments ---------------------------------------------------------------------------------
+
+const argv = process.argv.slice(2);
+const flag = (name: string): boolean => argv.includes(`--${name}`);
+const option = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const quick = flag('quick');
+const seed = Number(option('seed') ?? 20260406) >>> 0;
+const targetBytes = Math.round(Number(option('size-mb') ?? (quick ? 1 : 5)) * 1024 * 1024);
+const runs = Math.max(1, Number(option('runs') ?? 3));
+const batchSize = option('batch') ? Math.max(1, Number(option('batch'))) : Infinity;
+const skipBandit = flag('no-bandit');
+const MB = 1e6;
+
+// ---- peak memory -------------------------------------------------------------------------------
+
+let peakRss = process.memoryUsage.rss();
+const sampleRss = (): void => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peakRss) peakRss = rss;
+};
+function procStatusKb(pid: number | 'self', field: string): number | null {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---- deterministic randomness ------------------------------------------------------------------
+
+function mulberry32(a: number): () => number {
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+type Rng = () => number;
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+function shuffle<T>(rng: Rng, xs: T[]): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+  return xs;
+}
+
+// ---- corpus generation -------------------------------------------------------------------------
+
+interface Block {
+  kind: 'def' | 'other';
+  text: string;
+}
+
+/**
+ * Splits a module into top-level blocks. A block starts at a column-0 line outside brackets and
+ * triple-quoted strings; decorators stay with their function, `else`/`except` with their `if`/`try`.
+ */
+function topLevelBlocks(source: string): Block[] {
+  const lines = source.split('\n');
+  const blocks: { kind: Block['kind']; lines: string[] }[] = [];
+  let depth = 0;
+  let inTriple: string | null = null;
+  let pendingDecorator = false;
+  for (const line of lines) {
+    const atTop = depth === 0 && inTriple === null;
+    const startsBlock = atTop && /^[A-Za-z_@"'#]/.test(line) && !/^(else|elif|except|finally)\b/.test(line);
+    if (startsBlock && !pendingDecorator && !(line.startsWith('#') && blocks.length > 0 && blocks[blocks.length - 1].kind === 'other' && blocks[blocks.length - 1].lines.at(-1)?.startsWith('#'))) {
+      const isDef = /^(@|def |async def |class )/.test(line);
+      blocks.push({ kind: isDef ? 'def' : 'other', lines: [] });
+    }
+    if (blocks.length === 0) blocks.push({ kind: 'other', lines: [] });
+    blocks[blocks.length - 1].lines.push(line);
+    if (atTop) pendingDecorator = line.startsWith('@');
+    // Track brackets and triple-quoted strings across the line.
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (inTriple) {
+        if (c === '\\') i++;
+        else if (line.startsWith(inTriple, i)) {
+          i += 2;
+          inTriple = null;
+        }
+        continue;
+      }
+      if (c === '#') break;
+      if (c === '"' || c === "'") {
+        const triple = c.repeat(3);
+        if (line.startsWith(triple, i)) {
+          inTriple = triple;
+          i += 2;
+          continue;
+        }
+        for (i++; i < line.length && line[i] !== c; i++) if (line[i] === '\\') i++;
+        continue;
+      }
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    }
+  }
+  return blocks.map((b) => ({ kind: b.kind, text: b.lines.join('\n') }));
+}
+
+const PY_RESERVED = new Set(
+  ('False None True and as assert async await break class continue def del elif else except finally for from global if import in ' +
+    'is lambda nonlocal not or pass raise return try while with yield self cls print len str int float dict list set tuple bool ' +
+    'open range type super object isinstance min max sorted any all sum map filter zip enumerate repr format input exec eval ' +
+    'main app').split(' '),
+);
+const NAME_WORDS = ['acme', 'ops', 'core', 'svc', 'v2', 'prod', 'team', 'tenant', 'local', 'ext', 'beta', 'main', 'eu', 'us', 'lab', 'prime', 'edge', 'hub', 'desk', 'flow'];
+const MODELS = ['"gpt-4o"', '"gpt-4o-mini"', '"gpt-4.1"', '"gpt-4.1-mini"', '"o4-mini"', '"claude-sonnet-4-5"', '"claude-haiku-4-5"', '"llama3.1:70b"', '"mistral-large-latest"'];
+const KEY_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Names the module defines itself, safe to rename everywhere (never attributes or keyword arguments). */
+function renameable(source: string): string[] {
+  const defined = new Set<string>();
+  for (const m of source.matchAll(/^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/gm)) defined.add(m[1]);
+  for (const m of source.matchAll(/^\s*([A-Za-z_]\w*)\s*(?::\s*[\w\[\], .]+)?=(?!=)/gm)) defined.add(m[1]);
+  for (const m of source.matchAll(/^\s*for\s+([A-Za-z_]\w*)\s+in\b/gm)) defined.add(m[1]);
+  const imported = new Set<string>();
+  for (const m of source.matchAll(/^\s*(?:from\s+\S+\s+)?import\s+(.+)$/gm)) {
+    for (const part of m[1].replace(/[()]/g, '').split(',')) {
+      const name = part.trim().split(/\s+as\s+/).pop()?.split('.')[0];
+      if (name) imported.add(name);
+    }
+  }
+  return [...defined].filter(
+    (n) =>
+      n.length >= 3 &&
+      !n.startsWith('__') &&
+      !PY_RESERVED.has(n) &&
+      !imported.has(n) &&
+      !new RegExp(`\\.${n}\\b`).test(source) &&
+      !new RegExp(`[(,]\\s*${n}\\s*=(?!=)`).test(source) &&
+      // a keyword argument on its own line inside a multi-line call
+      !new RegExp(`^\\s+${n}=(?!=)`, 'm').test(source),
+  );
+}
+
+function varyModule(source: string, rng: Rng, label: string): string {
+  // Shuffle functions and classes among their own slots; imports and statements keep their place.
+  const blocks = topLevelBlocks(source);
+  const defs = shuffle(rng, blocks.filter((b) => b.kind === 'def'));
+  let d = 0;
+  let out = blocks.map((b) => (b.kind === 'def' ? defs[d++] : b).text).join('\n');
+
+  // Rename about two thirds of the module's own identifiers, consistently.
+  for (const name of renameable(out)) {
+    if (rng() < 0.33) continue;
+    const word = pick(rng, NAME_WORDS);
+    const renamed = /^[A-Z]/.test(name)
+      ? /^[A-Z0-9_]+$/.test(name)
+        ? `${name}_${word.toUpperCase()}`
+        : `${word[0].toUpperCase()}${word.slice(1)}${name}`
+      : rng() < 0.5
+        ? `${name}_${word}`
+        : `${word}_${name}`;
+    out = out.replace(new RegExp(`(?<![\\w.])${name}\\b`, 'g'), renamed);
+  }
+
+  // Vary literals: model names, fake keys (regenerated, still fake), integers.
+  out = out.replace(/"(gpt-4o-mini|gpt-4o|claude-sonnet-4-5)"/g, () => pick(rng, MODELS));
+  out = out.replace(/sk-proj-[A-Za-z0-9]{20,}/g, (k) => 'sk-proj-' + Array.from({ length: k.length - 8 }, () => pick(rng, [...KEY_CHARS])).join(''));
+  out = out.replace(/(?<![\w.\-\\])[1-9]\d*(?![\w.])/g, (n) => {
+    if (rng() < 0.7) return n;
+    const v = Number(n);
+    return String(Math.max(1, Math.round(v * (0.5 + rng() * 1.5))));
+  });
+  return `# ---- ${label} ----\n${out.trimEnd()}\n`;
+}
+
+function listPy(dir: string): string[] {
+  const skip = new Set(['.git', '.svn', '.hg', '.bzr', 'CVS', '__pycache__', '.tox', '.eggs', 'node_modules']);
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory()) {
+        if (!skip.has(e.name) && !e.name.endsWith('.egg')) walk(path.join(d, e.name));
+      } else if (e.isFile() && (e.name.endsWith('.py') || e.name.endsWith('.pyw'))) out.push(path.join(d, e.name));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function generateCorpus(dir: string): { ms: number } {
+  const started = performance.now();
+  const seedsDir = path.join(repo, 'examples');
+  const seeds = listPy(seedsDir).map((f) => ({ label: path.relative(seedsDir, f), text: readFileSync(f, 'utf8') }));
+  if (seeds.length === 0) throw new Error('no seed files under examples/');
+  rmSync(dir, { recursive: true, force: true });
+  const rng = mulberry32(seed);
+  let total = 0;
+  let fileNo = 0;
+  let variant = 0;
+  while (total < targetBytes) {
+    // File sizes log-uniform between 20 and 200 KB.
+    const target = Math.round(20_000 * Math.pow(10, rng()));
+    const parts: string[] = [`"""Generated by bench/run.ts (seed ${seed}) from examples/ for throughput measurement."""\n`];
+    let size = parts[0].length;
+    for (;;) {
+      const s = pick(rng, seeds);
+      const chunk = varyModule(s.text, rng, `${s.label} variant ${++variant}`);
+      const bytes = Buffer.byteLength(chunk);
+      if (size >= 20_000 && size + bytes > 200_000) break;
+      parts.push(chunk);
+      size += bytes;
+      if (size >= target) break;
+    }
+    const pkg = path.join(dir, `agents_${String(Math.floor(fileNo / 8)).padStart(3, '0')}`);
+    mkdirSync(pkg, { recursive: true });
+    const name = `${pick(rng, ['support', 'ops', 'research', 'notes', 'billing', 'triage', 'ingest', 'planner'])}_${pick(rng, NAME_WORDS)}_${fileNo}.py`;
+    const content = parts.join('\n');
+    writeFileSync(path.join(pkg, name), content);
+    total += Buffer.byteLength(content);
+    fileNo++;
+  }
+  return { ms: performance.now() - started };
+}
+
+/** Checks with CPython that every corpus file is valid Python (Bandit skips files it cannot parse). */
+function pythonAstCheck(dir: string): { valid: number; invalid: string[] } | null {
+  const py = spawnSync('python3', ['-c', [
+    'import ast, os, sys, json',
+    'bad, ok = [], 0',
+    'for root, _, names in os.walk(sys.argv[1]):',
+    '    for n in names:',
+    '        if n.endswith(".py"):',
+    '            p = os.path.join(root, n)',
+    '            try:',
+    '                ast.parse(open(p, encoding="utf-8").read(), p); ok += 1',
+    '            except SyntaxError as e:',
+    '                bad.append(f"{p}:{e.lineno}: {e.msg}")',
+    'print(json.dumps({"valid": ok, "invalid": bad}))',
+  ].join('\n'), dir], { encoding: 'utf8' });
+  if (py.status !== 0 || !py.stdout) return null;
+  return JSON.parse(py.stdout) as { valid: number; invalid: string[] };
+}
+
+// ---- measurements ------------------------------------------------------------------------------
+
+interface Timing {
+  best_ms: number;
+  first_ms: number;
+  all_ms: number[];
+  mb_per_s: number;
+}
+function timing(all: number[], bytes: number): Timing {
+  const best = Math.min(...all);
+  return { best_ms: round(best), first_ms: round(all[0]), all_ms: all.map(round), mb_per_s: round(bytes / MB / (best / 1000), 2) };
+}
+const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
+
+async function bareParser(): Promise<Parser> {
+  await Parser.init();
+  const wasm = path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
+  const parser = new Parser();
+  parser.setLanguage(await Language.load(wasm));
+  return parser;
+}
+
+async function runBandit(dir: string, bytes: number): Promise<Record<string, unknown> | null> {
+  const which = spawnSync('sh', ['-c', 'command -v bandit'], { encoding: 'utf8' });
+  if (which.status !== 0) return null;
+  const version = spawnSync('bandit', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? '?';
+  const devnull = openSync('/dev/null', 'w');
+  const started = process.hrtime.bigint();
+  const child = spawn('bandit', ['-r', '-q', '-f', 'json', dir], { stdio: ['ignore', devnull, 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-20_000);
+  });
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    const kb = child.pid ? procStatusKb(child.pid, 'VmHWM') : null;
+    if (kb && kb > peakKb) peakKb = kb;
+  }, 50);
+  const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  clearInterval(poll);
+  closeSync(devnull);
+  return {
+    version,
+    exit_code: code, // 1 means "issues found", which is expected here
+    wall_ms: round(ms),
+    mb_per_s: round(bytes / MB / (ms / 1000), 3),
+    peak_rss_mb: peakKb ? round(peakKb / 1024) : null,
+    stderr_tail: stderr.trim().split('\n').slice(-3).join('\n') || undefined,
+  };
+}
+
+// ---- main --------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const external = process.env.AGENTCOP_BENCH_DIR;
+  let dir: string;
+  let generation: { ms: number } | null = null;
+  if (external) {
+    dir = path.resolve(external);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`AGENTCOP_BENCH_DIR=${external} is not a directory`);
+  } else {
+    dir = path.join(here, '.corpus', quick ? 'quick' : `full-${Math.round(targetBytes / 1024)}k`);
+    generation = generateCorpus(dir);
+  }
+  const paths = listPy(dir);
+  const files = paths.map((p) => ({ path: path.relative(dir, p).split(path.sep).join('/'), content: readFileSync(p) }));
+  const texts = files.map((f) => f.content.toString('utf8'));
+  const bytes = files.reduce((n, f) => n + f.content.length, 0);
+  const sizes = files.map((f) => f.content.length).sort((a, b) => a - b);
+  const astCheck = pythonAstCheck(dir);
+  console.log(`corpus: ${dir}`);
+  console.log(
+    `  ${files.length} files, ${(bytes / MB).toFixed(2)} MB, file sizes ${(sizes[0] / 1000).toFixed(0)}–${(sizes[sizes.length - 1] / 1000).toFixed(0)} KB` +
+      (generation ? `, generated in ${(generation.ms / 1000).toFixed(2)} s (seed ${seed})` : ' (AGENTCOP_BENCH_DIR)') +
+      (astCheck ? `; CPython ast: ${astCheck.valid} valid, ${astCheck.invalid.length} invalid` : ''),
+  );
+  if (astCheck?.invalid.length) console.log(`  first invalid: ${astCheck.invalid.slice(0, 3).join(' | ')}`);
+  sampleRss();
+
+  // 1. Bare web-tree-sitter parse.
+  const parser = await bareParser();
+  const bareMs: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    for (const text of texts) {
+      const tree = parser.parse(text);
+      sampleRss();
+      tree?.delete();
+    }
+    bareMs.push(performance.now() - t0);
+  }
+  parser.delete();
+  const bare = timing(bareMs, bytes);
+
+  // 2. Engine parse: time-budgeted parse + copy into plain JS objects (what every rule walks).
+  await loadGrammar('python');
+  const copyMs: number[] = [];
+  let nodes = 0;
+  for (let r = 0; r < runs; r++) {
+    nodes = 0;
+    const t0 = performance.now();
+    for (const text of texts) {
+      nodes += parseToJs('python', text, 60_000).nodeCount;
+      sampleRss();
+    }
+    copyMs.push(performance.now() - t0);
+  }
+  const engineParse = timing(copyMs, bytes);
+
+  // 3. Full scan(), as the CLI would call it (Buffers in, one call or batches).
+  let full: (Timing & { issues: number; files_scanned: number; notices: number; batches: number }) | null = null;
+  let scanError: string | null = null;
+  try {
+    const { scan } = await import('../engine/index.js');
+    const fullMs: number[] = [];
+    let issues = 0;
+    let scanned = 0;
+    let notices = 0;
+    let batches = 0;
+    for (let r = 0; r < runs; r++) {
+      issues = scanned = notices = batches = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < files.length; i += Math.min(batchSize, files.length)) {
+        const result = await scan(files.slice(i, i + Math.min(batchSize, files.length)), { onProgress: sampleRss });
+        issues += result.total_issues;
+        scanned += result.files_scanned;
+        notices += result.notices.length;
+        batches++;
+        sampleRss();
+      }
+      fullMs.push(performance.now() - t0);
+    }
+    full = { ...timing(fullMs, bytes), issues, files_scanned: scanned, notices, batches };
+  } catch (err) {
+    scanError = (err as Error).stack?.split('\n').slice(0, 3).join(' / ') ?? String(err);
+  }
+  sampleRss();
+  const vmHwmKb = procStatusKb('self', 'VmHWM');
+
+  // 4. Bandit on the same directory.
+  const bandit = skipBandit ? null : await runBandit(dir, bytes);
+
+  // ---- report ----------------------------------------------------------------------------------
+  const ratio = full ? round(full.mb_per_s / bare.mb_per_s, 2) : null;
+  const speedup = full && bandit ? round((bandit.wall_ms as number) / full.best_ms, 1) : null;
+  const speedupCold = full && bandit ? round((bandit.wall_ms as number) / full.first_ms, 1) : null;
+  const mark = (ok: boolean | null): string => (ok === null ? '' : ok ? '  ok' : '  BELOW TARGET');
+  const row = (name: string, t: Timing | null, extra = ''): string =>
+    t
+      ? `  ${name.padEnd(30)} ${(t.best_ms / 1000).toFixed(2).padStart(7)} s ${t.mb_per_s.toFixed(2).padStart(8)} MB/s   (first ${(t.first_ms / 1000).toFixed(2)} s)${extra}`
+      : `  ${name.padEnd(30)} unavailable`;
+  console.log(`\nthroughput (best of ${runs}; MB = 10^6 bytes)`);
+  console.log(row('bare web-tree-sitter parse', bare));
+  console.log(row('engine parse (+ copy to JS)', engineParse, `  ${(nodes / 1e6).toFixed(2)} M nodes`));
+  console.log(full ? row('full scan()', full, `  ${full.issues} issues, ${full.notices} notices, ${full.batches} call(s)`) : `  full scan()                    FAILED: ${scanError}`);
+  if (ratio !== null) console.log(`  full / bare                    ${ratio.toFixed(2)}   (target ≥ 0.5)${mark(ratio >= 0.5)}`);
+  console.log(`memory: peak RSS sampled ${(peakRss / 2 ** 20).toFixed(0)} MiB, VmHWM ${vmHwmKb ? (vmHwmKb / 1024).toFixed(0) + ' MiB' : 'n/a'}`);
+  if (bandit) {
+    console.log(`bandit (${bandit.version}): ${((bandit.wall_ms as number) / 1000).toFixed(2)} s, ${bandit.mb_per_s} MB/s, peak RSS ${bandit.peak_rss_mb ?? '?'} MiB, exit ${bandit.exit_code}`);
+    if (speedup !== null) console.log(`  speed-up vs bandit             ${speedup}× best, ${speedupCold}× first run   (target ≥ 5×)${mark(speedup >= 5)}`);
+  } else console.log(skipBandit ? 'bandit: skipped (--no-bandit)' : 'bandit: not on PATH (apt-get install -y bandit)');
+  const wall = (performance.now() - benchStarted) / 1000;
+  console.log(`bench wall time ${wall.toFixed(1)} s`);
+
+  const report = {
+    created_at: new Date().toISOString(),
+    mode: external ? 'external' : quick ? 'quick' : 'full',
+    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: os.cpus()[0]?.model ?? '?', cores: os.cpus().length, total_mem_mb: Math.round(os.totalmem() / 2 ** 20) },
+    corpus: {
+      dir: external ? dir : path.relative(repo, dir),
+      source: external ? 'AGENTCOP_BENCH_DIR' : 'generated from examples/',
+      seed: external ? null : seed,
+      files: files.length,
+      bytes,
+      mb: round(bytes / MB, 2),
+      min_file_bytes: sizes[0],
+      max_file_bytes: sizes[sizes.length - 1],
+      generation_ms: generation ? round(generation.ms) : null,
+      cpython_ast: astCheck ? { valid: astCheck.valid, invalid: astCheck.invalid.length } : null,
+    },
+    runs,
+    bare_parse: bare,
+    engine_parse: { ...engineParse, nodes },
+    full_scan: full ?? { error: scanError },
+    full_over_bare: ratio,
+    memory: { peak_rss_sampled_mb: round(peakRss / 2 ** 20), vm_hwm_mb: vmHwmKb ? round(vmHwmKb / 1024) : null },
+    bandit,
+    speedup_vs_bandit: speedup,
+    speedup_vs_bandit_first_run: speedupCold,
+    targets: { full_over_bare: 0.5, speedup_vs_bandit: 5 },
+    bench_wall_s: round(wall, 1),
+  };
+  // A --quick smoke run must not overwrite the record of the last full run.
+  const out = path.join(here, quick && !external ? 'last-run.quick.json' : 'last-run.json');
+  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  console.log(`wrote ${path.relative(process.cwd(), out)}`);
+  if (!full) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

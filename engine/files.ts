@@ -1,0 +1,276 @@
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type { AgentcopConfig } from './config.js';
+import type { Notice, SourceFile } from './types.js';
+
+export type Language =
+  | 'python'
+  | 'notebook'
+  | 'javascript'
+  | 'typescript'
+  | 'tsx'
+  | 'requirements'
+  | 'pyproject'
+  | 'package-json'
+  | 'mcp-config'
+  | 'instructions'
+  | 'claude-settings';
+
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/** Folders that hold other people's code or build output: findings there are not the user's to fix. */
+export const DEFAULT_IGNORED_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  'venv',
+  '.venv',
+  'env',
+  '__pycache__',
+  'dist',
+  'build',
+  'site-packages',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+]);
+
+/** A path the user named does not exist or cannot be read: a usage error, not a finding. */
+export class PathError extends Error {}
+
+const EXTENSIONS: Record<string, Language> = {
+  '.py': 'python',
+  '.ipynb': 'notebook',
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.jsx': 'javascript',
+  '.ts': 'typescript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
+  '.tsx': 'tsx',
+};
+
+const MCP_CONFIGS = new Set(['mcp.json', '.mcp.json', 'claude_desktop_config.json']);
+const INSTRUCTION_FILES = new Set(['skill.md', 'agents.md', 'claude.md', '.cursorrules', '.windsurfrules']);
+
+export function languageOf(relPath: string): Language | null {
+  const p = relPath.replace(/\\/g, '/');
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  const lower = base.toLowerCase();
+  const parent = p.split('/').slice(-2, -1)[0] ?? '';
+
+  if (parent === '.claude' && (lower === 'settings.json' || lower === 'settings.local.json')) return 'claude-settings';
+  if (MCP_CONFIGS.has(lower)) return 'mcp-config';
+  if (lower === 'package.json') return 'package-json';
+  if (lower === 'pyproject.toml') return 'pyproject';
+  if (/^requirements.*\.txt$/.test(lower) || (parent === 'requirements' && lower.endsWith('.txt'))) return 'requirements';
+  if (INSTRUCTION_FILES.has(lower) || lower.endsWith('.prompt.md')) return 'instructions';
+  // Declaration files describe types only; there is no behaviour in them to flag.
+  if (/\.d\.[cm]?ts$/.test(lower)) return null;
+  const dot = lower.lastIndexOf('.');
+  return dot > 0 ? (EXTENSIONS[lower.slice(dot)] ?? null) : null;
+}
+
+export function isSupportedFile(relPath: string): boolean {
+  return languageOf(relPath) !== null;
+}
+
+export interface CollectOptions {
+  config?: AgentcopConfig;
+  maxFileBytes?: number;
+}
+
+export interface CollectResult {
+  root: string;
+  files: SourceFile[];
+  notices: Notice[];
+}
+
+/**
+ * The directory that relative paths (and `.agentcop.yml`) are taken from: the one directory given,
+ * a single file's folder, or the deepest folder holding every path given.
+ */
+export async function resolveRoot(paths: string[]): Promise<string> {
+  const dirs: string[] = [];
+  for (const p of paths.length ? paths : ['.']) {
+    const abs = path.resolve(p);
+    const st = await statOrThrow(p, abs);
+    dirs.push(st.isDirectory() ? abs : path.dirname(abs));
+  }
+  return dirs.reduce(commonDir);
+}
+
+export async function collectFiles(paths: string[], opts: CollectOptions = {}): Promise<CollectResult> {
+  const inputs = paths.length ? paths : ['.'];
+  const root = await resolveRoot(inputs);
+  const maxBytes = opts.maxFileBytes ?? opts.config?.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
+  const ignored = globMatcher(opts.config?.ignore);
+  const wanted = opts.config?.paths?.length ? globMatcher(opts.config.paths) : null;
+  const notices: Notice[] = [];
+  const found = new Map<string, string>(); // rel -> abs; one entry even when inputs overlap
+
+  for (const input of inputs) {
+    const abs = path.resolve(input);
+    const st = await statOrThrow(input, abs);
+    if (st.isDirectory()) {
+      await walk(abs, root, ignored, wanted, found);
+      continue;
+    }
+    // A file named on the command line is scanned even inside an ignored folder: the user asked for it.
+    const rel = toRel(root, abs);
+    if (isSupportedFile(rel)) found.set(rel, abs);
+    else notices.push({ file: rel, kind: 'skipped', message: 'not a file type AgentCop scans' });
+  }
+
+  const files: SourceFile[] = [];
+  const entries = [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Bounded parallelism: fast on big trees without exhausting file descriptors.
+  const loaded = await mapLimit(entries, 16, ([rel, abs]) => load(rel, abs, maxBytes));
+  for (const r of loaded) {
+    if (r.notice) notices.push(r.notice);
+    if (r.file) files.push(r.file);
+  }
+  return { root, files, notices };
+}
+
+async function walk(
+  start: string,
+  root: string,
+  ignored: Matcher,
+  wanted: Matcher | null,
+  found: Map<string, string>,
+): Promise<void> {
+  // Iterative, so a deep tree cannot overflow the stack; real paths guard against symlink loops.
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    const real = await realpath(dir).catch(() => dir);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue; // unreadable folder: nothing we can scan there
+    }
+    // A virtualenv is vendored code whatever it is called.
+    if (dir !== start && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) continue;
+    const subdirs: string[] = [];
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      const rel = toRel(root, abs);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(abs).catch(() => null);
+        if (!target) continue;
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+      }
+      if (isDir) {
+        if (DEFAULT_IGNORED_DIRS.has(entry.name) || ignored(rel)) continue;
+        subdirs.push(abs);
+      } else if (isFile) {
+        if (!isSupportedFile(rel) || ignored(rel)) continue;
+        if (wanted && !wanted(rel)) continue;
+        found.set(rel, abs);
+      }
+    }
+    // Reverse so the stack pops folders in name order.
+    stack.push(...subdirs.sort().reverse());
+  }
+}
+
+interface Loaded {
+  file?: SourceFile;
+  notice?: Notice;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+
+async function load(rel: string, abs: string, maxBytes: number): Promise<Loaded> {
+  try {
+    const st = await stat(abs);
+    if (st.size > maxBytes) {
+      return { notice: { file: rel, kind: 'skipped', message: `larger than ${maxBytes} bytes (${st.size}); raise max_file_size to scan it` } };
+    }
+    if (await looksBinary(abs)) return { notice: { file: rel, kind: 'skipped', message: 'binary file' } };
+    const bytes = await readFile(abs);
+    try {
+      return { file: { path: rel, content: strictUtf8.decode(bytes) } };
+    } catch {
+      return {
+        file: { path: rel, content: lenientUtf8.decode(bytes) },
+        notice: { file: rel, kind: 'parse_error', message: 'not valid UTF-8: invalid bytes were replaced before scanning' },
+      };
+    }
+  } catch (err) {
+    return { notice: { file: rel, kind: 'skipped', message: `could not be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+  }
+}
+
+async function looksBinary(abs: string): Promise<boolean> {
+  const fh = await open(abs, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).includes(0);
+  } finally {
+    await fh.close();
+  }
+}
+
+type Matcher = (rel: string) => boolean;
+
+/**
+ * Globs relative to the root. A pattern without a slash matches a name at any depth (as in
+ * .gitignore), and a folder pattern also covers everything inside it.
+ */
+function globMatcher(patterns: string[] | undefined): Matcher {
+  const cleaned = (patterns ?? []).map((p) => p.trim().replace(/\\/g, '/').replace(/^\.\//, '')).filter(Boolean);
+  if (!cleaned.length) return () => false;
+  const expanded = cleaned.flatMap((p) => {
+    const bare = p.replace(/\/+$/, '');
+    return bare.endsWith('**') ? [bare] : [bare, `${bare}/**`];
+  });
+  return picomatch(expanded, { dot: true, basename: true });
+}
+
+async function statOrThrow(given: string, abs: string) {
+  try {
+    return await stat(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new PathError(`path not found: ${given}`);
+    throw new PathError(`cannot read ${given}: ${code ?? (err as Error).message}`);
+  }
+}
+
+function toRel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+function commonDir(a: string, b: string): string {
+  const as = a.split(path.sep);
+  const bs = b.split(path.sep);
+  let i = 0;
+  while (i < as.length && i < bs.length && as[i] === bs[i]) i++;
+  return as.slice(0, i).join(path.sep) || path.sep;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,173 @@
+/**
+ * Which sources an emitted expression carries *as they are*. Taint labels also survive calls the
+ * engine does not know (a database connection opened with a password taints every row read from
+ * it), which is right for injection but wrong for disclosure: a row is not the password. This walk
+ * follows the expression back through assignments and string-building only, and records the lines
+ * it visits, so a label counts when its source line is on that direct path.
+ */
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { AssignFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { Label } from '../../flow/labels.js';
+
+/** Calls that pass their input through as (part of) their output text. */
+const TRANSPARENT = /^(str|repr|dict|list|tuple|set|sorted|reversed|json\.dumps|format|textwrap\.dedent|dedent|textwrap\.indent|pprint\.pformat|os\.getenv|os\.environ\.get|getenv)$|\.(format|format_map|join|strip|lstrip|rstrip|upper|lower|title|replace|get|items|values|copy|dict|model_dump|to_dict|encode|decode|splitlines|pop|setdefault)$/;
+const MUTATORS = /^(append|extend|insert|update|setdefault|add)$/;
+
+export interface DirectPath {
+  lines: Set<number>;
+  /** Parameters of the enclosing function the expression passes on. */
+  params: Set<string>;
+  /** Names reached, with the values assigned to them. */
+  names: Map<string, AstNode[]>;
+  /** Start offsets of the string literals on the path. */
+  strings: Set<number>;
+}
+
+export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): DirectPath {
+  const out: DirectPath = { lines: new Set(), params: new Set(), names: new Map(), strings: new Set() };
+  const seen = new Set<AstNode>();
+  const resolving = new Set<string>();
+  let budget = 400;
+
+  const scopes: FunctionFact[] = [];
+  for (let f: FunctionFact | null = fn; f; f = f.parent) scopes.push(f);
+  if (!fn.isModule) scopes.push(model.module);
+
+  function assignsOf(name: string): AssignFact[] {
+    const inClass = name.startsWith('self.');
+    for (const f of scopes) {
+      const hits = model.assigns.filter((a) => a.target === name && (a.fn === f || (inClass && a.fn.className !== null && a.fn.className === fn.className)));
+      if (hits.length) return hits;
+    }
+    return [];
+  }
+
+  function resolve(name: string): void {
+    if (resolving.has(name)) return;
+    resolving.add(name);
+    const p = scopes[0].params.find((x) => x.name === name);
+    if (p && !name.startsWith('self')) out.params.add(name);
+    const values: AstNode[] = [];
+    for (const a of assignsOf(name)) {
+      out.lines.add(a.node.line);
+      values.push(a.value);
+      walk(a.value);
+    }
+    // `msgs.append({...})`: what a list or dict is filled with after it was created.
+    for (const f of scopes) {
+      for (const c of f.calls) {
+        if (!c.receiver || model.text(c.receiver) !== name || !MUTATORS.test(c.name)) continue;
+        out.lines.add(c.line);
+        for (const a of c.args) walk(a.node);
+      }
+    }
+    out.names.set(name, [...(out.names.get(name) ?? []), ...values]);
+  }
+
+  function walk(n: AstNode): void {
+    if (seen.has(n) || budget-- <= 0) return;
+    seen.add(n);
+    switch (n.type) {
+      case 'identifier':
+        out.lines.add(n.line);
+        resolve(model.text(n));
+        return;
+      case 'attribute': {
+        out.lines.add(n.line);
+        const t = model.text(n);
+        if (/^self\.\w+$/.test(t)) resolve(t);
+        walk(field(n, 'object')!);
+        return;
+      }
+      case 'subscript': {
+        out.lines.add(n.line);
+        // `messages[1:]` drops the system message; a short slice masks a key.
+        const key = field(n, 'subscript');
+        if (key?.type === 'slice') return;
+        // One element picked by position (`messages[-1]`) is not the whole list.
+        if (key && (key.type === 'integer' || key.type === 'unary_operator') && model.text(key) !== '0') return;
+        walk(field(n, 'value')!);
+        return;
+      }
+      case 'call': {
+        out.lines.add(n.line);
+        const fnNode = field(n, 'function')!;
+        const callee = fnNode.type === 'attribute' ? `.${model.text(field(fnNode, 'attribute')!)}` : model.text(fnNode);
+        const full = model.text(fnNode);
+        if (!TRANSPARENT.test(callee) && !TRANSPARENT.test(full)) return;
+        if (fnNode.type === 'attribute') walk(field(fnNode, 'object')!);
+        const args = field(n, 'arguments');
+        if (args) for (const a of args.children) if (a.named) walk(a);
+        return;
+      }
+      case 'list_comprehension':
+      case 'generator_expression':
+      case 'dictionary_comprehension':
+      case 'set_comprehension': {
+        // A filter on the role keeps the system message out.
+        if (n.children.some((c) => c.type === 'if_clause' && /system/.test(model.text(c)))) return;
+        for (const c of n.children) {
+          if (c.type === 'for_in_clause') {
+            const right = field(c, 'right');
+            if (right) walk(right);
+          } else if (c.named && c.type !== 'if_clause') walk(c);
+        }
+        return;
+      }
+      case 'lambda':
+        return;
+      case 'string':
+        out.strings.add(n.startIndex);
+        for (const c of n.children) if (c.type === 'interpolation') walk(c);
+        return;
+      default:
+        for (const c of n.children) if (c.named) walk(c);
+    }
+  }
+
+  walk(node);
+  return out;
+}
+
+/** Labels of `taint` whose source lies on the direct path of `node`. */
+export function directLabels(model: PyModel, node: AstNode, fn: FunctionFact, taint: Label[]): Label[] {
+  if (!taint.length) return [];
+  const p = directPath(model, node, fn);
+  return taint.filter((l) => p.lines.has(l.line) || (p.params.size > 0 && !sameFunction(fn, l.line)));
+}
+
+function sameFunction(fn: FunctionFact, line: number): boolean {
+  return !fn.isModule && line >= fn.node.line && line <= fn.node.endLine;
+}
+
+/** The innermost function whose body holds `node` (the module otherwise). */
+export function functionOf(model: PyModel, node: AstNode): FunctionFact {
+  let best: FunctionFact = model.module;
+  for (const f of model.functions) {
+    if (node.startIndex >= f.node.startIndex && node.endIndex <= f.node.endIndex) {
+      if (best.isModule || f.node.startIndex >= best.node.startIndex) best = f;
+    }
+  }
+  return best;
+}
+
+/**
+ * The line of the first part of `node` (an argument spanning lines, a dict of fields) whose own
+ * direct path satisfies `accept`: the line a reviewer looks at.
+ */
+export function partLine(model: PyModel, node: AstNode, fn: FunctionFact, accept: (p: DirectPath) => boolean): number {
+  if (node.endLine === node.line) return node.line;
+  const stack = [node];
+  const parts: AstNode[] = [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n !== node && (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript' || n.type === 'call')) {
+      parts.push(n);
+      continue;
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) if (n.children[i].named) stack.push(n.children[i]);
+  }
+  for (const p of parts) if (accept(directPath(model, p, fn))) return p.line;
+  return node.line;
+}

@@ -1,0 +1,83 @@
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { PyModel } from '../../flow/python.js';
+import { findSecrets, looksLikePlaceholder, shannonEntropy } from '../../redact.js';
+import type { Rule } from '../types.js';
+import { lineAt, stringContent, systemTextStarts } from '../llm07/system-text.js';
+
+/** Names that hold a credential: the last word is the credential itself, not a count or a URL. */
+const SECRET_NAME = /(^|_)(api_?key|apikey|secret|secret_?key|client_?secret|token|access_?token|auth_?token|refresh_?token|bearer_?token|bot_?token|password|passwd|pwd|passphrase|private_?key|access_?key|signing_?key|encryption_?key|master_?key|webhook_?secret|subscription_?key|credentials?|conn(ection)?_?str(ing)?|dsn)$/i;
+const NOT_A_VALUE_NAME = /(_|^)(url|uri|endpoint|path|file|filename|name|header|type|field|env|var|prefix|suffix|pattern|regex|re|len|length|limit|count|id|ids|usage|model|scope|scopes|hint|label|placeholder|prompt|help|message|msg)$/i;
+/** One opaque token: no spaces, no template or path structure. */
+const OPAQUE = /^[A-Za-z0-9+/=_\-.~!@#$%^&*:]{16,}$/;
+
+function isOpaqueCredential(value: string): boolean {
+  if (!OPAQUE.test(value)) return false;
+  if (/^[A-Z][A-Z0-9_]+$/.test(value)) return false; // an environment variable name
+  if (/:\/\/|^\/|\.(py|json|txt|ya?ml|env|pem|key)$/.test(value)) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(value)).length;
+  if (classes < 2) return false;
+  if (shannonEntropy(value) <= 3.5) return false;
+  return !looksLikePlaceholder(value);
+}
+
+/** The name a string literal is bound to: assignment target, keyword, dict key or parameter default. */
+function boundName(model: PyModel, s: AstNode): string | undefined {
+  const p = s.parent;
+  if (!p) return undefined;
+  if (p.type === 'assignment' && field(p, 'right') === s) {
+    const left = field(p, 'left')!;
+    if (left.type === 'identifier') return model.text(left);
+    if (left.type === 'attribute') return model.text(field(left, 'attribute')!);
+    if (left.type === 'subscript') {
+      const key = field(left, 'subscript');
+      return key?.type === 'string' ? stringContent(model, key) : undefined;
+    }
+  }
+  if (p.type === 'keyword_argument' && field(p, 'value') === s) return model.text(field(p, 'name')!);
+  if (p.type === 'pair' && field(p, 'value') === s) {
+    const k = field(p, 'key')!;
+    return k.type === 'string' ? stringContent(model, k) : undefined;
+  }
+  if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && field(p, 'value') === s) return model.text(field(p, 'name')!);
+  return undefined;
+}
+
+/**
+ * Credentials written into source end up in version control, images and logs; for agents they
+ * also tend to be copied into prompts. Key-shaped literals are found anywhere; opaque high-entropy
+ * literals only where a credential-named variable or keyword receives them. Literals that are
+ * system-prompt text are the system-prompt leakage rule's.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'sensitive-info/hardcoded-secret',
+    owasp: 'LLM02',
+    asi: 'ASI03',
+    cwe: 'CWE-798',
+    severity: 'HIGH',
+    title: 'Hard-coded secret in agent code',
+    description: 'An API key, token or password is written into the source, where anyone with the code (or a model that reads it) can use it.',
+    fix: 'Load credentials from the environment or a secret manager (os.environ, vault, cloud secret store), rotate the exposed key, and keep .env files out of version control.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    const system = systemTextStarts(model);
+    for (const s of model.strings) {
+      if (system.has(s.node.startIndex)) continue;
+      // Docstrings document; an example key there is not a credential in use.
+      if (s.node.parent?.type === 'expression_statement' && s.node.parent.children.length === 1) continue;
+      const raw = model.text(s.node);
+      const hits = findSecrets(raw).filter((h) => !looksLikePlaceholder(h.value));
+      if (hits.length) {
+        ctx.report({ node: s.node, line: lineAt(model, s.node, hits[0].index), message: `${hits[0].name} written into the source code.` });
+        continue;
+      }
+      const name = boundName(model, s.node);
+      if (!name || !SECRET_NAME.test(name) || NOT_A_VALUE_NAME.test(name)) continue;
+      if (s.node.children.some((c) => c.type === 'interpolation')) continue;
+      if (isOpaqueCredential(s.value)) ctx.report({ node: s.node, message: `A credential-like literal is assigned to '${name}' in the source code.` });
+    }
+  },
+};

@@ -1,0 +1,6 @@
+import type { Rule } from '../types.js';
+import { rule as hardcodedSecret } from './hardcoded-secret.js';
+import { rule as secretInPrompt } from './secret-in-prompt.js';
+import { rule as secretInOutput } from './secret-in-output.js';
+
+export const rules: Rule[] = [hardcodedSecret, secretInPrompt, secretInOutput];

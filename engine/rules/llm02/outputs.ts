@@ -1,0 +1,79 @@
+/**
+ * Where a value leaves the process for someone other than the model: stdout, logs, HTTP
+ * responses, Streamlit pages. Shared by the sensitive-data and system-prompt leakage rules.
+ */
+import type { AstNode } from '../../parse/index.js';
+import type { ArgFact, CallFact, FunctionFact, PyModel, ReturnFact } from '../../flow/python.js';
+import type { Label } from '../../flow/labels.js';
+import { plain } from '../../frameworks/python.js';
+
+export type OutputKind = 'print' | 'log' | 'response' | 'ui';
+
+const LOG_METHODS = /^(debug|info|warning|warn|error|exception|critical|fatal|log|trace|success)$/;
+const LOGGER_TYPE = /(logging\.getLogger|getLogger|loguru|structlog|get_logger|Logger)/;
+const LOGGER_NAME = /^(_?(log|logger|LOG|LOGGER|_logger|_log)|\w+_logger|\w+_log|logging)$/;
+const RESPONSE = /^(flask\.jsonify|jsonify|flask\.Response|flask\.make_response|make_response|Response|werkzeug\.wrappers\.Response|(fastapi|starlette)\.responses\.(JSONResponse|PlainTextResponse|Response|ORJSONResponse|UJSONResponse)|JSONResponse|PlainTextResponse|django\.http\.(JsonResponse|HttpResponse)|JsonResponse|HttpResponse|quart\.jsonify|sanic\.response\.json|sanic\.response\.text)$/;
+const STREAMLIT = /^streamlit\.(\w+\.)?(write|markdown|text|code|json|info|success|warning|error|caption|text_area|chat_message\.write)$/;
+
+/** The output class of a call, or null when the call does not emit its arguments. */
+export function outputKind(call: CallFact): OutputKind | null {
+  const c = plain(call.callee);
+  if (c === 'print' || c === 'builtins.print') return 'print';
+  if (/^(logging|loguru\.logger|structlog)\.(debug|info|warning|warn|error|exception|critical|fatal|log)$/.test(c)) return 'log';
+  if (LOG_METHODS.test(call.name) && call.receiver) {
+    if (LOGGER_TYPE.test(call.receiverType ?? '') || LOGGER_NAME.test(call.receiverName ?? '') || /(^|\.)logger$/.test(c.replace(/\.\w+$/, ''))) return 'log';
+  }
+  if (RESPONSE.test(c)) return 'response';
+  if (STREAMLIT.test(c)) return 'ui';
+  return null;
+}
+
+/** Arguments of an output call that carry emitted text (log formatting options excluded). */
+export function emittedArgs(call: CallFact): ArgFact[] {
+  return call.args.filter((a) => !(a.name && /^(level|exc_info|stack_info|stacklevel|status|status_code|mimetype|media_type|headers|sep|end|file|flush|extra|key|height|language)$/.test(a.name)));
+}
+
+export interface OutputSite {
+  kind: OutputKind;
+  node: AstNode;
+  taint: Label[];
+  call?: CallFact;
+  ret?: ReturnFact;
+  fn: FunctionFact;
+}
+
+/** Every output call argument, and every value a route handler returns. */
+export function outputSites(model: PyModel): OutputSite[] {
+  const out: OutputSite[] = [];
+  for (const call of model.calls) {
+    const kind = outputKind(call);
+    if (!kind) continue;
+    for (const a of emittedArgs(call)) out.push({ kind, node: a.node, taint: a.taint, call, fn: call.fn });
+  }
+  for (const r of model.returns) {
+    if (!r.fn.isHandler || !r.value) continue;
+    // A returned output call is already an output site of its own.
+    if (r.value.type === 'call' && model.calls.some((c) => c.node === r.value && outputKind(c))) continue;
+    out.push({ kind: 'response', node: r.value, taint: r.taint, ret: r, fn: r.fn });
+  }
+  return out;
+}
+
+export function outputWhat(site: OutputSite): string {
+  switch (site.kind) {
+    case 'print':
+      return 'stdout (print)';
+    case 'log':
+      return `a log record (${site.call?.name ?? 'log'})`;
+    case 'ui':
+      return 'the Streamlit page';
+    case 'response':
+      return site.ret ? `the HTTP response of ${site.fn.name}()` : `an HTTP response (${site.call?.name ?? 'response'})`;
+  }
+}
+
+/** A file that serves users: a web or UI framework, so its stdout and logs are not the developer's own console. */
+export function isServerFile(model: PyModel): boolean {
+  if (model.functions.some((f) => f.isHandler)) return true;
+  return [...model.modules].some((m) => /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|streamlit|gradio|chainlit|slack_bolt|discord|telegram)(\.|$)/.test(m));
+}

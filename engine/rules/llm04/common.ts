@@ -1,0 +1,45 @@
+/** What the poisoning rules share: which writes persist content, and what counts as vetting it. */
+import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import { hasApprovalStep, literal, reaching, type Label, type TaintKind } from '../helpers.js';
+
+/**
+ * Checks people put between untrusted content and a shared store: moderation, injection scanners,
+ * provenance checks and review queues. Any of them in the writing function counts as vetting.
+ */
+const VETTING_CALL = /(moderat|detect_(prompt_)?injection|scan_(for_)?injection|injection_score|is_safe|is_trusted|trusted_source|verify_source|check_provenance|content_filter|guardrail|quarantine|enqueue_for_review|queue_for_review|submit_for_review|pending_review|human_review|manual_review|flag_for_review)/i;
+/** A condition naming an allow-list or trust check gates what follows it. */
+const TRUST_CONDITION = /(allow|trust|whitelist|approved|verified|moderat|flagged)/i;
+
+export function isVetted(model: PyModel, fn: FunctionFact, before: number): boolean {
+  if (hasApprovalStep(model, fn)) return true;
+  if (fn.calls.some((c) => c.node.startIndex < before && VETTING_CALL.test(c.callee))) return true;
+  return model.ifs.some((i) => i.fn === fn && i.node.startIndex < before && TRUST_CONDITION.test(model.text(i.condition)));
+}
+
+/** Untrusted labels among `kinds`, sanitiser-cleaned ones left out. */
+export function untrusted(labels: Label[], kinds: TaintKind[]): Label[] {
+  return reaching(labels, kinds);
+}
+
+/** A scoping argument (user id, namespace) that varies per caller rather than a shared constant. */
+export function isScopedValue(model: PyModel, a: ArgFact | undefined): boolean {
+  if (!a) return false;
+  const n = a.node;
+  if (n.type === 'none') return false;
+  if (literal(model, a) !== undefined) return false;
+  if (n.type === 'tuple' || n.type === 'list') return n.children.some((c) => c.named && c.type !== 'string' && c.type !== 'integer');
+  return true;
+}
+
+export function firstLabel(call: CallFact, args: ArgFact[], kinds: TaintKind[]): Label | undefined {
+  void call;
+  for (const a of args) {
+    const l = untrusted(a.taint, kinds)[0];
+    if (l) return l;
+  }
+  return undefined;
+}
+
+export function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,74 @@
+import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
+import type { Rule } from '../types.js';
+import { describeKind, kw, plain } from '../helpers.js';
+import { capitalise, isScopedValue, isVetted, untrusted } from './common.js';
+
+/** Methods that only vector stores and indexes have. */
+const STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes)$/;
+/** Generic write verbs, counted only on receivers that are vector stores or collections. */
+const GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many)$/;
+const VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace)/;
+const VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|\w*_index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_store|store|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus)$/i;
+const CONTENT_KEYWORDS = new Set(['documents', 'texts', 'text', 'metadatas', 'metadata', 'nodes', 'points', 'vectors', 'data', 'records', 'objects', 'properties', 'document', 'payload', 'payloads', 'entities']);
+const SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|customer_id|session_id)["']\s*:\s*[^"'\s]/;
+
+/** Content arguments of a vector-store write, or null when the call is not one. */
+export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | null {
+  const method = call.name;
+  const callee = plain(call.callee);
+  const rtype = plain(call.receiverType ?? '');
+  const rtext = call.receiver ? model.text(call.receiver) : '';
+  let isWrite = STORE_METHODS.test(method);
+  if (!isWrite && GENERIC_METHODS.test(method) && call.receiver) {
+    // `collection.data.insert(...)` (Weaviate v4) and typed or well-named store receivers.
+    const rname = rtext.split('.').pop() ?? '';
+    isWrite = VECTOR_RECEIVER_TYPE.test(rtype) || (!rtype && VECTOR_RECEIVER_NAME.test(rname)) || /collection\w*\.data$/i.test(rtext);
+    // Plain containers and SQL sessions share the verbs.
+    if (/^(set|list|dict|deque|sqlalchemy|Session|session)\b/.test(rtype) || /^(self\.)?(seen|visited|items|results|cache|queue|tasks|session|db)$/.test(rtext)) isWrite = false;
+    if (method === 'add' && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
+  }
+  if (!isWrite) return null;
+  void callee;
+  return call.args.filter((a) => (a.name === null && !a.splat) || (a.name !== null && CONTENT_KEYWORDS.has(a.name)) || a.splat);
+}
+
+/**
+ * A vector store is read back into prompts for every later user. Writing text that a user, a web
+ * page or the model supplied puts attacker-chosen instructions and false facts in front of all of
+ * them (RAG poisoning). Corpora loaded from the developer's own files, and content that a
+ * moderation step, allow-list or review queue vets first, stay silent.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'data-poisoning/untrusted-vector-write',
+    owasp: 'LLM04',
+    asi: 'ASI06',
+    cwe: 'CWE-345',
+    severity: 'HIGH',
+    title: 'Untrusted content written to a vector store',
+    description: 'Text from users, fetched web pages or model output is embedded into a shared vector store or index without vetting, so anyone who can supply it can plant instructions or false facts that later retrievals feed to the model (RAG poisoning).',
+    fix: 'Vet content before indexing it: moderate or scan it for injected instructions, restrict sources to an allow-list, queue user contributions for review, record provenance in metadata, and keep user-supplied content in a per-user namespace that other users never retrieve.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    for (const call of model.calls) {
+      const args = vectorWriteArgs(model, call);
+      if (!args) continue;
+      const perUser = isScopedValue(model, kw(call, 'namespace')) || isScopedValue(model, kw(call, 'partition')) || isScopedValue(model, kw(call, 'tenant')) || args.some((a) => SCOPE_KEY.test(model.text(a.node)));
+      const kinds = perUser ? (['web', 'model'] as const) : (['user', 'web', 'model'] as const);
+      let label;
+      for (const a of args) {
+        label = untrusted(a.taint, [...kinds])[0];
+        if (label) break;
+      }
+      if (!label) continue;
+      if (isVetted(model, call.fn, call.node.startIndex)) continue;
+      ctx.report({
+        node: call.node,
+        source: label,
+        message: `${capitalise(describeKind(label.kind))} (${label.what}, line ${label.line}) is written to a vector store by ${call.name}() without moderation, provenance checks or review; later retrievals will feed it to the model.`,
+      });
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import type { Rule } from '../types.js';
+import { checkSink } from './sink-check.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'output-handling/ssrf',
+    owasp: 'LLM05',
+    asi: 'ASI02',
+    cwe: 'CWE-918',
+    severity: 'HIGH',
+    title: 'Model output used as a request URL',
+    description: 'A URL chosen by the model is fetched by the server, so the agent can be steered to internal services, cloud metadata endpoints or exfiltration hosts (SSRF).',
+    fix: 'Allow-list hosts and schemes, resolve and refuse private, loopback and link-local addresses, disable redirects to other hosts, and never attach credentials to model-chosen URLs.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    checkSink(ctx, 'url');
+  },
+};

@@ -1,0 +1,94 @@
+/** What the excessive-agency rules share: which side effects a tool takes, and what gates them. */
+import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import { hasApprovalStep, lastSegment, plain, reaching } from '../helpers.js';
+import { dangerousAction, sinkArgs, type SinkClass } from '../sinks.js';
+
+/** Receivers whose delete/remove verbs destroy real data, not an entry of a local container. */
+const DESTRUCTIVE_RECEIVER = /(db|database|session|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$)/i;
+
+const STEERING = ['model', 'user', 'web', 'retrieved'] as const;
+const DESTRUCTIVE_VERB = /^["'](rm|rmdir|delete|del|drop|kill|pkill|killall|restart|stop|scale|apply|destroy|push|reset|shutdown|reboot|terminate|uninstall|rollout|mv|dd|mkfs|chmod|chown|truncate|revoke|merge)["']$/;
+
+/** `subprocess.run(["kubectl", "delete", "pod", name])`: a fixed program, but a destructive verb on a model-chosen target. */
+function destructiveArgv(model: PyModel, call: CallFact): SinkClass | null {
+  if (!/^(subprocess\.(run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec)$/.test(plain(call.callee))) return null;
+  const argv = call.args.find((a) => a.index === 0 || a.name === 'args');
+  if (!argv || argv.node.type !== 'list') return null;
+  const items = argv.node.children.filter((c) => c.named);
+  if (!items.some((c) => c.type === 'string' && DESTRUCTIVE_VERB.test(model.text(c)))) return null;
+  return reaching(argv.taint, [...STEERING]).length ? 'shell' : null;
+}
+
+export interface ToolAction {
+  call: CallFact;
+  cls: SinkClass;
+}
+
+/**
+ * A dangerous side effect a tool can be steered into: the model picks its arguments. Operations
+ * whose target the model cannot choose (a fixed command, an allow-listed action) are left out.
+ */
+export function steerableAction(model: PyModel, call: CallFact): SinkClass | null {
+  const cls = dangerousAction(model, call) ?? destructiveArgv(model, call);
+  if (!cls) return null;
+  // Creating a directory or copying a file is not the harm this rule is about.
+  if (/^(os\.makedirs|os\.mkdir|shutil\.copy|shutil\.copyfile|shutil\.copytree)$/.test(plain(call.callee))) return null;
+  const sinks = sinkArgs(model, call);
+  if (sinks.length) {
+    // A fixed DELETE with model-chosen parameters still lets the model choose what is destroyed.
+    const steeredSink = sinks.some((s) => reaching(s.arg.taint, [...STEERING], s.sanitizer).length > 0);
+    if (cls !== 'sql') return steeredSink ? cls : null;
+    if (steeredSink) return cls;
+    // Fixed SQL: inserting a row is routine, deleting rows the model picks is not.
+    const sql = sinks.find((s) => s.cls === 'sql');
+    const destructive = sql && sql.arg.node.type === 'string' && /\b(delete|drop|truncate|alter|grant|revoke)\b/i.test(model.text(sql.arg.node));
+    return destructive && call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;
+  }
+  const name = lastSegment(plain(call.callee));
+  if (cls === 'delete') {
+    const recv = call.receiver ? model.text(call.receiver) : '';
+    if (!DESTRUCTIVE_RECEIVER.test(recv) && !DESTRUCTIVE_RECEIVER.test(call.receiverType ?? '') && !/objects/.test(call.callee)) return null;
+  }
+  if (cls === 'deploy' && /^(get|list|describe|read|fetch|check|status|show|watch|wait)\w*$/i.test(name)) return null;
+  return cls;
+}
+
+/** Dangerous actions in a tool, following local helper calls two levels down. */
+export function toolActions(model: PyModel, fn: FunctionFact): ToolAction[] {
+  const out: ToolAction[] = [];
+  const seen = new Set<FunctionFact>();
+  const visit = (f: FunctionFact, depth: number) => {
+    if (seen.has(f) || depth > 2) return;
+    seen.add(f);
+    for (const c of f.calls) {
+      const cls = steerableAction(model, c);
+      if (cls) out.push({ call: c, cls });
+      if (c.target && !hasApprovalStep(model, c.target)) visit(c.target, depth + 1);
+    }
+  };
+  visit(fn, 0);
+  return out;
+}
+
+const APPROVAL_FLAG = /(needs_approval|require[sd]?_approval|requires_confirmation|require_confirmation|human_in_the_loop|confirm)\s*=\s*True/;
+
+/** An approval step in the tool or a decorator flag asking the framework for one. */
+export function toolIsGated(model: PyModel, fn: FunctionFact): boolean {
+  if (hasApprovalStep(model, fn)) return true;
+  return fn.decorators.some((d) => APPROVAL_FLAG.test(model.text(d.node)));
+}
+
+export const ACTION_WORDS: Record<SinkClass, string> = {
+  code: 'executes code',
+  shell: 'runs shell commands',
+  sql: 'runs data-changing SQL',
+  html: 'renders HTML',
+  path: 'touches the file system',
+  url: 'sends requests',
+  deserialize: 'deserialises untrusted data',
+  email: 'sends email',
+  payment: 'moves money',
+  delete: 'deletes data',
+  deploy: 'changes deployments',
+  'file-write': 'writes files',
+};

@@ -1,0 +1,123 @@
+import type { CallFact, PyModel } from '../../flow/python.js';
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { Rule } from '../types.js';
+import { isTrue, kw, lastSegment, literal, plain } from '../helpers.js';
+
+const AUTOGEN_AGENT = /(^|\.)(ConversableAgent|UserProxyAgent|AssistantAgent|GPTAssistantAgent|RetrieveUserProxyAgent)$/;
+const DANGEROUS_IMPORTS = /^(\*|os|os\.\*|subprocess|shutil|sys|socket|pathlib|builtins|importlib|ctypes|pty|multiprocessing|requests|urllib|urllib\.\*|httpx)$/;
+
+/** Value node of `"key": value` in a dict literal, searched one level into nested dicts. */
+function dictValue(model: PyModel, dict: AstNode, key: string): AstNode | undefined {
+  if (dict.type !== 'dictionary') return undefined;
+  for (const pair of dict.children) {
+    if (pair.type !== 'pair') continue;
+    const k = field(pair, 'key');
+    if (k && k.type === 'string' && model.text(k).slice(1, -1) === key) return field(pair, 'value') ?? undefined;
+  }
+  return undefined;
+}
+
+/** AutoGen's human_input_mode for an agent, with the library defaults when it is left out. */
+function humanInputMode(model: PyModel, call: CallFact): string {
+  const a = kw(call, 'human_input_mode');
+  const v = a ? literal(model, a) : undefined;
+  if (v) return v;
+  const ctor = lastSegment(plain(call.callee));
+  return ctor === 'UserProxyAgent' ? 'ALWAYS' : ctor === 'AssistantAgent' ? 'NEVER' : 'TERMINATE';
+}
+
+interface Hit {
+  node: AstNode;
+  message: string;
+  severity?: 'HIGH' | 'MEDIUM';
+}
+
+function crewHasDangerousAgent(model: PyModel): boolean {
+  return model.calls.some(
+    (c) =>
+      (/(^|\.)Agent$/.test(plain(c.callee)) && isTrue(model, kw(c, 'allow_code_execution'))) ||
+      /(^|\.)(CodeInterpreterTool|ShellTool|FileWriterTool|NL2SQLTool)$/.test(plain(c.callee)),
+  );
+}
+
+function hits(model: PyModel): Hit[] {
+  const out: Hit[] = [];
+  const fileNever = model.calls.some((c) => AUTOGEN_AGENT.test(plain(c.callee)) && /NEVER|TERMINATE/.test(literal(model, kw(c, 'human_input_mode')) ?? ''));
+  const crewDanger = crewHasDangerousAgent(model);
+  for (const call of model.calls) {
+    const c = plain(call.callee);
+    for (const flag of ['allow_dangerous_code', 'allow_dangerous_requests'] as const) {
+      const a = kw(call, flag);
+      if (isTrue(model, a)) out.push({ node: a!.node, message: `${flag}=True on ${lastSegment(c)}() lets the model ${flag === 'allow_dangerous_code' ? 'run arbitrary Python on this host' : 'send arbitrary HTTP requests, including to internal services'}.` });
+    }
+    if (/(^|\.)Agent$/.test(c) && call.model === null) {
+      const exec = kw(call, 'allow_code_execution');
+      const mode = literal(model, kw(call, 'code_execution_mode'));
+      if (isTrue(model, exec) && mode !== 'safe') {
+        out.push({ node: exec!.node, message: `allow_code_execution=True${mode === 'unsafe' ? ' with code_execution_mode="unsafe"' : ''} lets this CrewAI agent execute code it writes${mode === 'unsafe' ? ' directly on the host' : ''}; set code_execution_mode="safe" to keep it in Docker.` });
+      }
+      const deleg = kw(call, 'allow_delegation');
+      if (isTrue(model, deleg) && crewDanger && !isTrue(model, exec)) {
+        out.push({ node: deleg!.node, severity: 'MEDIUM', message: 'allow_delegation=True lets this agent hand work to crew members that can execute code or write files.' });
+      }
+    }
+    if (/(^|\.)CodeInterpreterTool$/.test(c) && isTrue(model, kw(call, 'unsafe_mode'))) {
+      out.push({ node: kw(call, 'unsafe_mode')!.node, message: 'CodeInterpreterTool(unsafe_mode=True) runs model-written code directly on the host instead of in Docker.' });
+    }
+    if (AUTOGEN_AGENT.test(c)) {
+      const cfg = kw(call, 'code_execution_config');
+      const mode = humanInputMode(model, call);
+      if (cfg && mode !== 'ALWAYS') {
+        const dockerOff = cfg.node.type === 'dictionary' ? dictValue(model, cfg.node, 'use_docker') : undefined;
+        if (dockerOff && (dockerOff.type === 'false')) {
+          out.push({ node: dockerOff, message: `code_execution_config use_docker=False with human_input_mode="${mode}": model-written code runs on the host with no one reviewing it.` });
+        }
+      }
+    }
+    if (/(^|\.)LocalCommandLineCodeExecutor$/.test(c)) {
+      const guardedAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(plain(o.callee)) && kw(o, 'approval_func'));
+      const codeExecutorAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(plain(o.callee)));
+      if ((fileNever || codeExecutorAgent) && !guardedAgent) {
+        out.push({ node: call.node, message: 'LocalCommandLineCodeExecutor runs model-written code on the host, and no human approves it first.' });
+      }
+    }
+    if (/(^|\.)(CodeAgent|ToolCallingAgent)$/.test(c)) {
+      const imports = kw(call, 'additional_authorized_imports');
+      const executor = literal(model, kw(call, 'executor_type')) ?? 'local';
+      if (imports && imports.node.type === 'list') {
+        const names = imports.node.children.filter((n) => n.named).map((n) => model.text(n).replace(/^["']|["']$/g, ''));
+        const bad = names.filter((n) => DANGEROUS_IMPORTS.test(n));
+        if (bad.includes('*') || (bad.length && executor === 'local')) {
+          out.push({ node: imports.node, message: `additional_authorized_imports ${bad.includes('*') ? 'allows every module' : `allows ${bad.join(', ')}`} in model-written code run by the ${executor} executor.` });
+        }
+      } else if (imports && literal(model, imports) === '*') {
+        out.push({ node: imports.node, message: 'additional_authorized_imports="*" allows every module in model-written code.' });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Frameworks ship agents that execute code or send arbitrary requests behind explicit opt-in
+ * flags, because that power is one prompt injection away from the host. Turning them on without a
+ * sandbox or a reviewer hands the model that power; sandboxed modes and human review stay silent.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'excessive-agency/dangerous-capability-enabled',
+    owasp: 'LLM06',
+    asi: 'ASI02',
+    cwe: 'CWE-250',
+    severity: 'HIGH',
+    title: 'Dangerous agent capability explicitly enabled',
+    description: 'A framework flag gives the model code execution or unrestricted network access (allow_dangerous_code, allow_dangerous_requests, code execution outside a sandbox, unrestricted imports), so a prompt injection runs with the privileges of the host.',
+    fix: 'Leave these flags off, or run the agent in a sandbox (Docker or a remote executor) without secrets or network, restrict imports and requests to an allow-list, and keep a human approving executions.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    for (const h of hits(ctx.model!)) ctx.report({ node: h.node, message: h.message, severity: h.severity });
+  },
+};
+

@@ -1,0 +1,81 @@
+import type { CallFact, PyModel } from '../../flow/python.js';
+import type { Rule } from '../types.js';
+import { defLine, fileHasHumanGate, kw, lastSegment, plain } from '../helpers.js';
+import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
+
+/** Ready-made tools that hand the model a shell or an interpreter. */
+const BUILTIN_DANGEROUS = /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|BashProcess|CodeInterpreterToolSpec|PythonCodeExecutionTool|LocalShellTool)$/;
+const INTERPRETER_UTILITY = /(PythonREPL|BashProcess|PythonAstREPLTool|PythonREPLTool)/;
+const DANGEROUS_TOOL_NAMES = new Set(['terminal', 'shell', 'python_repl', 'python-repl', 'bash', 'requests_all', 'requests_post', 'requests_put', 'requests_patch', 'requests_delete', 'sleep_and_shell']);
+const READ_ONLY_FILE_TOOLS = new Set(['read_file', 'list_directory', 'file_search']);
+
+function listItems(model: PyModel, call: CallFact, index: number, name: string): string[] | null {
+  const a = call.args.find((x) => x.name === name) ?? call.args.find((x) => x.index === index);
+  if (!a || a.node.type !== 'list') return null;
+  return a.node.children.filter((c) => c.named).map((c) => model.text(c).replace(/^["']|["']$/g, ''));
+}
+
+/** The constructor of a built-in shell, interpreter or write-capable tool set, with what it can do. */
+function builtinDanger(model: PyModel, call: CallFact): string | null {
+  const c = plain(call.callee);
+  if (BUILTIN_DANGEROUS.test(c)) return `${lastSegment(c)} gives the agent a shell or code interpreter`;
+  if (/(^|\.)FileManagementToolkit$/.test(c)) {
+    const selected = listItems(model, call, -1, 'selected_tools');
+    if (selected && selected.every((t) => READ_ONLY_FILE_TOOLS.has(t))) return null;
+    return 'FileManagementToolkit gives the agent write, move and delete access to files';
+  }
+  if (/(^|\.)load_tools$/.test(c)) {
+    const names = listItems(model, call, 0, 'tool_names') ?? [];
+    const bad = names.filter((n) => DANGEROUS_TOOL_NAMES.has(n));
+    if (bad.length) return `load_tools() hands the agent ${bad.join(', ')}`;
+    return null;
+  }
+  // `Tool(name="python", func=PythonREPL().run)` wraps an interpreter by hand.
+  if (/(^|\.)(Tool|StructuredTool\.from_function|Tool\.from_function|FunctionTool\.from_defaults)$/.test(c)) {
+    const f = kw(call, 'func') ?? kw(call, 'fn') ?? call.args.find((a) => a.index === 1 && /Tool$/.test(c));
+    if (!f) return null;
+    const text = model.text(f.node);
+    const root = text.split('.')[0];
+    const typed = model.calls.some((o) => o.assignedTo === root && INTERPRETER_UTILITY.test(plain(o.callee)));
+    if (INTERPRETER_UTILITY.test(text) || typed) return 'this tool wraps a Python or shell interpreter';
+  }
+  return null;
+}
+
+/**
+ * A tool is a door the model opens whenever its input (or a document it read) says so. A tool
+ * that runs commands, deletes data, sends mail or moves money on the model's say-so needs a human
+ * in between; a confirmation step in the tool, an approval decorator, or a graph interrupt before
+ * tool execution counts, and so does limiting the tool to fixed or allow-listed operations.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'excessive-agency/dangerous-tool-without-approval',
+    owasp: 'LLM06',
+    asi: 'ASI02',
+    cwe: 'CWE-862',
+    severity: 'HIGH',
+    title: 'Agent tool takes a dangerous action without human approval',
+    description: 'A tool the model can call runs shell commands or code, deletes or overwrites data, sends email or moves money with arguments the model chooses, and nothing asks a human first; a prompt injection turns into that action.',
+    fix: 'Require human confirmation before the action (an approval call, interrupt_before on the tool node, a HumanApprovalCallbackHandler), narrow the tool to fixed or allow-listed operations, and run it with the least privilege it needs.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    if (fileHasHumanGate(model)) return;
+    for (const fn of model.functions) {
+      if (!fn.isTool || toolIsGated(model, fn)) continue;
+      const acts = toolActions(model, fn);
+      if (!acts.length) continue;
+      const what = [...new Set(acts.map((a) => ACTION_WORDS[a.cls]))].join(' and ');
+      ctx.report({
+        node: defLine(fn),
+        message: `Tool ${fn.name}() ${what} (${acts[0].call.name}() on line ${acts[0].call.line}) with model-chosen arguments and no human approval step.`,
+      });
+    }
+    for (const call of model.calls) {
+      const why = builtinDanger(model, call);
+      if (why) ctx.report({ node: call.node, message: `${why}, with no human approval step in this file.` });
+    }
+  },
+};

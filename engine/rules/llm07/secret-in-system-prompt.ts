@@ -1,0 +1,77 @@
+import { findSecrets, looksLikePlaceholder } from '../../redact.js';
+import { reaching } from '../helpers.js';
+import { flowLine, promptSites } from '../prompts.js';
+import { directLabels, functionOf } from '../llm02/direct.js';
+import type { Rule } from '../types.js';
+import { lineAt, systemTexts } from './system-text.js';
+
+/** `scheme://user:password@host`, the password not a template slot. */
+const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
+/** `password is X`, `API key: X`, `admin override code = X`. */
+const CREDENTIAL_PHRASE = /\b(passwords?|passwd|passcodes?|pass ?phrase|pwd|pins?|api[ _-]?keys?|secret keys?|secrets?|access (?:keys?|tokens?|codes?)|auth(?:entication|orization)? (?:tokens?|codes?|keys?)|bearer tokens?|tokens?|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount) (?:codes?|passwords?|pins?|keys?|tokens?)|credentials?|login)(?:\s+(?:for|to|of)\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?)?\s*(?:\bis\b|\bare\b|:|=)\s*(?:set to\s+)?(["'`]?)([^\s"'`,;)]{4,})\2/gi;
+/** Internal-only hosts: naming them tells an attacker where to go next. */
+const INTERNAL_URL = /\bhttps?:\/\/(?:[\w-]+\.)*(?:[\w-]+\.(?:internal|corp|intranet|lan|local)|10\.\d{1,3}\.\d{1,3}\.\d{1,3}|192\.168\.\d{1,3}\.\d{1,3}|172\.(?:1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3})(?::\d+)?(?:\/[^\s"']*)?/gi;
+const STOP_WORDS = /^(NOT|NEVER|NONE|NULL|REQUIRED|SECRET|CONFIDENTIAL|PRIVATE|HIDDEN|REDACTED|UNKNOWN|UNAVAILABLE|VALID|INVALID|ONLY|ALWAYS)$/;
+const SLOT = /^[{<[$%]|[{}<>]|x{3,}|\*{3,}|\.\.\.|^(your|my|the|their|our)[-_]/i;
+
+function credentialValueOk(value: string, quoted: boolean): boolean {
+  const v = value.replace(/[.:!?]+$/, '');
+  if (v.length < 4 || SLOT.test(v) || looksLikePlaceholder(v)) return false;
+  if (quoted) return true;
+  if (/\d/.test(v) && /[A-Za-z]/.test(v)) return true;
+  if (/^\d{4,}$/.test(v)) return true;
+  if (/[!@#$%^&*_-]/.test(v) && /[A-Za-z0-9]/.test(v) && !/^[a-z]+(-[a-z]+)*$/.test(v)) return true;
+  if (/^[A-Z][A-Z0-9]{3,}$/.test(v) && !STOP_WORDS.test(v)) return true;
+  return false;
+}
+
+interface Hit {
+  index: number;
+  what: string;
+}
+
+export function secretsInText(text: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const s of findSecrets(text)) if (!looksLikePlaceholder(s.value)) hits.push({ index: s.index, what: s.name });
+  for (const m of text.matchAll(CREDENTIAL_URL)) {
+    if (!SLOT.test(m[1]) && !looksLikePlaceholder(m[1]) && !/^(pass(word)?|secret|pwd)$/i.test(m[1])) hits.push({ index: m.index, what: 'a connection string with a password' });
+  }
+  for (const m of text.matchAll(CREDENTIAL_PHRASE)) {
+    if (credentialValueOk(m[3], m[2] !== '')) hits.push({ index: m.index, what: `a ${m[1].toLowerCase()} written out` });
+  }
+  for (const m of text.matchAll(INTERNAL_URL)) hits.push({ index: m.index, what: 'an internal host address' });
+  return hits.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Anything in a system prompt can be extracted by asking the model for it, so credentials,
+ * connection strings and internal addresses placed there are disclosed to every user.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'system-prompt-leakage/secret-in-system-prompt',
+    owasp: 'LLM07',
+    cwe: 'CWE-200',
+    severity: 'HIGH',
+    title: 'Secret embedded in a system prompt',
+    description: 'The system prompt contains a credential, connection string or internal address. Users can make the model reveal its system prompt, so whatever it holds must be treated as public.',
+    fix: 'Remove secrets and internal details from prompts; give the agent tools that use credentials server-side, and enforce rules in code rather than in prompt text.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    for (const s of systemTexts(model)) {
+      const hit = secretsInText(model.text(s.node))[0];
+      if (!hit) continue;
+      ctx.report({ node: s.node, line: lineAt(model, s.node, hit.index), message: `The system prompt (${s.via}) contains ${hit.what}; users can extract it by asking the model.` });
+    }
+    // Secrets formatted into the system prompt at run time.
+    for (const site of promptSites(model)) {
+      if (site.role !== 'system') continue;
+      const fn = site.call?.fn ?? functionOf(model, site.node);
+      const l = directLabels(model, site.node, fn, reaching(site.taint, ['secret']))[0];
+      if (!l) continue;
+      ctx.report({ node: site.node, line: flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
+    }
+  },
+};

@@ -1,0 +1,50 @@
+import { SYSTEM_PROMPT_NAME } from '../../flow/python.js';
+import type { Label } from '../../flow/labels.js';
+import { directPath, partLine, type DirectPath } from '../llm02/direct.js';
+import { isServerFile, outputSites, outputWhat } from '../llm02/outputs.js';
+import type { Rule } from '../types.js';
+import { literalStrings, systemTextStarts } from './system-text.js';
+
+/**
+ * A system prompt handed back to the client (a debug or config route, a returned message
+ * history, a page element) or written to logs of a served app gives away the agent's rules and
+ * whatever else it holds. Only the prompt itself counts: a model reply produced under it does not.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'system-prompt-leakage/system-prompt-exposed',
+    owasp: 'LLM07',
+    cwe: 'CWE-200',
+    severity: 'MEDIUM',
+    title: 'System prompt exposed to users or logs',
+    description: 'The system prompt is returned in an HTTP response, shown in the UI or written to logs, exposing the instructions, guardrails and any embedded details of the agent.',
+    fix: 'Never return or log the system prompt; strip system messages from any history sent to the client, and keep debug endpoints out of production.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    const system = systemTextStarts(model);
+    const server = isServerFile(model);
+    const sysLabels = (taint: Label[]) => taint.filter((l) => l.kind === 'sysprompt');
+    for (const site of outputSites(model)) {
+      if ((site.kind === 'print' || site.kind === 'log') && !server) continue;
+      const labels = sysLabels(site.taint);
+      const carries = (p: DirectPath): boolean => {
+        if (labels.some((l) => p.lines.has(l.line))) return true;
+        if (p.params.size && labels.some((l) => l.line < site.fn.node.line || l.line > site.fn.node.endLine)) return true;
+        if ([...p.strings].some((s) => system.has(s))) return true;
+        for (const [name, values] of p.names) {
+          const last = name.split('.').pop() ?? name;
+          if (SYSTEM_PROMPT_NAME.test(last) && values.some((v) => literalStrings(model, v).length > 0)) return true;
+        }
+        return false;
+      };
+      if (!carries(directPath(model, site.node, site.fn))) continue;
+      ctx.report({
+        node: site.call?.node ?? site.ret?.node ?? site.node,
+        line: partLine(model, site.node, site.fn, carries),
+        message: `The system prompt is written to ${outputWhat(site)}.`,
+      });
+    }
+  },
+};

@@ -1,0 +1,146 @@
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { Rule } from '../types.js';
+import { vectorQuery } from './vector.js';
+
+/** Values that identify whose data a request is about. */
+const TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)$/i;
+const TENANT_KEY = /^(user_?id|userid|owner|owner_?id|tenant|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id)$/i;
+const METADATA_KW = /^(metadata|metadatas|filter|filters|where|payload|payloads|search_kwargs|query_filter|pre_filter|must|namespace)$/;
+const WRITE_METHODS = /^(add_texts|add_documents|aadd_texts|aadd_documents|from_texts|from_documents|upsert|add|insert|upsert_documents)$/;
+const PRIVATE_COLLECTION = /(user|tenant|customer|client|account|private|personal|upload|employee|patient|member)/i;
+
+/**
+ * Signs that one store holds several owners' documents: records tagged with an owner key, a
+ * per-caller namespace, owner ids written with the documents, or a collection named for users'
+ * own files. Without one, an unfiltered search of a shared knowledge base is how RAG works.
+ */
+function multiTenantStore(model: PyModel): boolean {
+  const stack: AstNode[] = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 500_000) {
+    const n = stack.pop()!;
+    if (n.type === 'keyword_argument') {
+      const k = model.text(field(n, 'name')!);
+      const v = field(n, 'value')!;
+      if (METADATA_KW.test(k) && tenantKeyIn(model, v)) return true;
+      if (k === 'key' && v.type === 'string' && TENANT_KEY.test(unquote(model.text(v)))) return true;
+      if (k === 'namespace' && v.type !== 'string' && v.type !== 'none') return true;
+      if (/^(collection_name|index_name|table_name)$/.test(k) && v.type === 'string' && PRIVATE_COLLECTION.test(model.text(v))) return true;
+    } else if (n.type === 'pair') {
+      const k = field(n, 'key')!;
+      if (k.type === 'string' && /^(metadata|filter|where|payload)$/.test(unquote(model.text(k))) && tenantKeyIn(model, field(n, 'value')!)) return true;
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  for (const c of model.calls) {
+    if (WRITE_METHODS.test(c.name) && c.args.some((a) => tenantMention(model.text(a.node)))) return true;
+    if (/^(get_or_create_collection|get_collection|create_collection|Index)$/.test(c.name)) {
+      const first = c.args.find((a) => a.index === 0 || a.name === 'name');
+      if (first?.node.type === 'string' && PRIVATE_COLLECTION.test(model.text(first.node))) return true;
+    }
+  }
+  return false;
+}
+
+function unquote(s: string): string {
+  return s.replace(/^[a-zA-Z]*["']+|["']+$/g, '');
+}
+
+function tenantKeyIn(model: PyModel, n: AstNode): boolean {
+  const stack = [n];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c.type === 'string' && TENANT_KEY.test(unquote(model.text(c)))) return true;
+    for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return false;
+}
+
+function tenantMention(text: string): boolean {
+  return /\b(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)\b/i.test(text);
+}
+
+/** Tenant-identifying names visible in `fn`: parameters, locals, and `self.` attributes of its class. */
+function tenantsIn(model: PyModel, fn: FunctionFact): string[] {
+  const out = new Set<string>();
+  for (const p of fn.params) if (TENANT_NAME.test(p.name)) out.add(p.name);
+  for (const a of model.assigns) {
+    const last = a.target.split('.').pop() ?? a.target;
+    if (!TENANT_NAME.test(last)) continue;
+    if (a.fn === fn && !a.target.includes('.')) out.add(a.target);
+    if (fn.className && a.target === `self.${last}` && a.fn.className === fn.className) out.add(a.target);
+  }
+  return [...out];
+}
+
+/** Whether the expression, or what its names were assigned in `fn`, refers to a tenant value. */
+function mentions(model: PyModel, fn: FunctionFact, n: AstNode, tenants: string[], depth = 0): boolean {
+  const t = model.text(n);
+  if (tenants.some((name) => new RegExp(`(^|[^\\w.])${name.replace('.', '\\.')}\\b`).test(t))) return true;
+  if (depth > 3) return false;
+  const names = new Set<string>();
+  const stack = [n];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c.type === 'identifier') names.add(model.text(c));
+    else if (c.type === 'attribute' && /^self\.\w+$/.test(model.text(c))) names.add(model.text(c));
+    for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  for (const name of names) {
+    for (const a of model.assigns) {
+      if (a.target !== name || (a.fn !== fn && a.fn !== model.module && !(name.startsWith('self.') && a.fn.className === fn.className))) continue;
+      if (mentions(model, a.fn, a.value, tenants, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+function scoped(model: PyModel, fn: FunctionFact, call: CallFact, tenants: string[]): boolean {
+  const bare = tenants.filter((t) => !t.includes('.'));
+  for (const a of call.args) {
+    if (mentions(model, fn, a.node, tenants)) return true;
+    if (a.taint.some((l) => l.kind === 'param' && bare.includes(l.what))) return true;
+  }
+  if (call.receiver && mentions(model, fn, call.receiver, tenants)) return true;
+  return call.receiverTaint.some((l) => l.kind === 'param' && bare.includes(l.what));
+}
+
+/**
+ * In a request made on behalf of one user or tenant, a search of a store that holds several
+ * tenants' documents must be restricted to that tenant; otherwise any question can surface
+ * another customer's data.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'vector-weakness/missing-tenant-filter',
+    owasp: 'LLM08',
+    asi: 'ASI06',
+    cwe: 'CWE-284',
+    severity: 'MEDIUM',
+    title: 'Vector search not scoped to the current tenant',
+    description: 'A vector store holding several users\u2019 or tenants\u2019 documents is searched on behalf of one of them without a filter or namespace for that tenant, so results can include other tenants\u2019 data.',
+    fix: 'Pass a server-side metadata filter or namespace built from the authenticated tenant on every query (filter={"tenant_id": tenant_id}), or keep one collection per tenant.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    let multi: boolean | undefined;
+    for (const fn of model.functions) {
+      const tenants = tenantsIn(model, fn);
+      if (!tenants.length) continue;
+      for (const call of fn.calls) {
+        const q = vectorQuery(model, call);
+        if (!q || q.fetch) continue;
+        if (scoped(model, fn, call, tenants)) continue;
+        multi ??= multiTenantStore(model);
+        if (!multi) return;
+        ctx.report({
+          node: call.node,
+          message: `${call.name}() runs in ${fn.name}() for a specific ${tenants[0].replace(/^self\./, '')} but ${q.filters.length ? 'its filter does not restrict results to that tenant' : 'has no tenant filter or namespace'}; other tenants' documents can be returned.`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,68 @@
+/** Vector store queries across LangChain, LlamaIndex, Chroma, Pinecone, Qdrant, Weaviate and Milvus, and their filter arguments. */
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import { calleeOf } from '../helpers.js';
+
+/** Search methods only vector stores have. */
+const STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
+const RETRIEVER_FACTORY = /^(as_retriever|as_query_engine|as_chat_engine)$/;
+const RAW_QUERY = /^(query|search|query_points|get|hybrid|near_text|near_vector|bm25)$/;
+const RAW_CLIENT_TYPE = /(chromadb|get_or_create_collection|get_collection|create_collection|Collection|pinecone|Pinecone|(^|\.)Index$|qdrant|Qdrant|weaviate|pymilvus|MilvusClient|lancedb)/;
+/** Keywords that only a vector query takes: they tell a Chroma `query` from an ORM's. */
+const RAW_QUERY_KW = /^(query_texts|query_embeddings|n_results|query_vector|top_k|vector|include_metadata|collection_name|anns_field|limit|near_text|include)$/;
+
+export const FILTER_KW = /^(filter|filters|where|where_document|namespace|search_kwargs|query_filter|pre_filter|post_filter|expr|metadata_filter|metadata_filters|partition_name|partition_names|tenant|doc_ids|node_ids)$/;
+
+export interface VectorQuery {
+  call: CallFact;
+  /** Builds a retriever or engine rather than searching at once. */
+  factory: boolean;
+  /** A fetch by id or filter (`collection.get`), not a similarity search. */
+  fetch: boolean;
+  filters: ArgFact[];
+}
+
+export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null {
+  const name = call.name;
+  const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(a.name));
+  if (STORE_SEARCH.test(name)) return { call, factory: false, fetch: false, filters };
+  if (RETRIEVER_FACTORY.test(name) && call.receiver) return { call, factory: true, fetch: false, filters };
+  if (!RAW_QUERY.test(name) || !call.receiver) return null;
+  const c = calleeOf(call);
+  // Weaviate v4: `collection.query.near_text(...)`.
+  if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters };
+  const typed = RAW_CLIENT_TYPE.test(call.receiverType ?? '');
+  const kwSignal = call.args.some((a) => a.name !== null && RAW_QUERY_KW.test(a.name));
+  if (name === 'get') {
+    if (typed && filters.length) return { call, factory: false, fetch: true, filters };
+    return null;
+  }
+  if (typed && (kwSignal || filters.length)) return { call, factory: false, fetch: false, filters };
+  if (!typed && kwSignal && /(collection|index|qdrant|client|pinecone|store|db)/i.test(model.text(call.receiver))) return { call, factory: false, fetch: false, filters };
+  return null;
+}
+
+/** A filter value's own entries, when written as a dict literal: `{"user_id": uid, "k": 4}`. */
+export function dictPairs(model: PyModel, n: AstNode): { key: string; value: AstNode }[] {
+  if (n.type !== 'dictionary') return [];
+  const out: { key: string; value: AstNode }[] = [];
+  for (const p of n.children) {
+    if (p.type !== 'pair') continue;
+    const k = field(p, 'key')!;
+    const v = field(p, 'value')!;
+    if (k.type === 'string') out.push({ key: model.text(k).replace(/^[a-zA-Z]*["']+|["']+$/g, ''), value: v });
+  }
+  return out;
+}
+
+/** The dict literal a name was last assigned in `fn` (or the module), for `filter=flt`. */
+export function resolveDict(model: PyModel, n: AstNode, fn: FunctionFact): AstNode {
+  if (n.type !== 'identifier') return n;
+  const name = model.text(n);
+  for (const f of [fn, model.module]) {
+    const hit = model.assigns.filter((a) => a.fn === f && a.target === name && a.node.startIndex < n.startIndex).pop();
+    if (hit) return hit.value.type === 'dictionary' || hit.value.type === 'call' ? hit.value : n;
+  }
+  return n;
+}

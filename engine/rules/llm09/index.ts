@@ -1,0 +1,5 @@
+import type { Rule } from '../types.js';
+import { rule as unverifiedOutputDecision } from './unverified-output-decision.js';
+import { rule as unvalidatedOutputAsFact } from './unvalidated-output-as-fact.js';
+
+export const rules: Rule[] = [unverifiedOutputDecision, unvalidatedOutputAsFact];

@@ -1,0 +1,75 @@
+/**
+ * Which names in a function hold model output, or a value computed from it. The flow engine drops
+ * taint at comparisons (a boolean cannot inject anything), but for decisions that boolean is the
+ * point: `ok = "approve" in reply` still makes the model the one deciding.
+ */
+import type { AstNode } from '../../parse/index.js';
+import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { Label } from '../helpers.js';
+
+/** Model output proper, not the arguments a model picks when it calls a tool. */
+export function isModelOutput(l: Label): boolean {
+  return l.kind === 'model' && !l.what.startsWith('tool argument');
+}
+
+const cache = new WeakMap<FunctionFact, Set<string>>();
+
+function within(n: AstNode, outer: AstNode): boolean {
+  return n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
+}
+
+/** True when a call's result is model output: a model call, or a local function returning it. */
+export function callYieldsModel(c: CallFact): boolean {
+  if (c.model) return true;
+  return !!c.target && c.target.returns.some(isModelOutput);
+}
+
+function identifiers(n: AstNode, model: PyModel, out: string[] = []): string[] {
+  if (n.type === 'identifier') out.push(model.text(n));
+  else if (n.type === 'attribute') {
+    const t = model.text(n);
+    if (/^[\w.]+$/.test(t)) out.push(t);
+  }
+  for (const c of n.children) if (c.named && c.type !== 'lambda') identifiers(c, model, out);
+  return out;
+}
+
+export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string> {
+  const hit = cache.get(fn);
+  if (hit) return hit;
+  const names = new Set<string>();
+  const calls = fn.calls.filter(callYieldsModel);
+  const assigns = model.assigns.filter((a) => a.fn === fn).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const loops = forLoops(fn);
+  const derived = (v: AstNode) => calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n));
+  // Twice, so a value used before the loop-carried assignment that taints it is caught too.
+  for (let round = 0; round < 2; round++) {
+    for (const a of assigns) if (derived(a.value)) names.add(a.target);
+    for (const f of loops) {
+      const right = f.children.find((c) => c.field === 'right');
+      const left = f.children.find((c) => c.field === 'left');
+      if (right && left && derived(right)) for (const n of identifiers(left, model)) names.add(n);
+    }
+  }
+  cache.set(fn, names);
+  return names;
+}
+
+function forLoops(fn: FunctionFact): AstNode[] {
+  const out: AstNode[] = [];
+  const stack = [...fn.node.children];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition' || n.type === 'class_definition') continue;
+    if (n.type === 'for_statement') out.push(n);
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out;
+}
+
+/** Whether an expression reads model output in this function. */
+export function readsModel(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
+  const names = modelDerivedNames(model, fn);
+  if (identifiers(n, model).some((x) => names.has(x))) return true;
+  return fn.calls.some((c) => callYieldsModel(c) && within(c.node, n));
+}

@@ -1,0 +1,126 @@
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { CallFact, FunctionFact, IfFact, PyModel } from '../../flow/python.js';
+import type { Rule } from '../types.js';
+import { lastSegment, plain } from '../helpers.js';
+import { dangerousAction } from '../sinks.js';
+import { isModelOutput, readsModel } from './model-derived.js';
+
+/** Actions with consequences for a person or an account that are hard to take back. */
+const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment)|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
+/** Calls that put a person in the loop, or record the case for one. */
+const REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
+/** Conditions that test the shape of a tool call rather than a decision. */
+const DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
+/** Record fields whose assignment grants something. */
+const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
+const GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
+const INDEPENDENT_NAME = /(approv|human|review|confirm|signed_off|manager|supervisor|policy|rule|eligib|limit|threshold|quota|verified_by|kyc|credit_score|risk_score)/i;
+
+function operandsOfAnd(cond: AstNode, text: (n: AstNode) => string): AstNode[] {
+  const inner = cond.type === 'parenthesized_expression' ? cond.children.find((c) => c.named) ?? cond : cond;
+  if (inner.type === 'boolean_operator') {
+    const op = inner.children.find((c) => !c.named);
+    if (op && text(op) === 'and') return [...operandsOfAnd(field(inner, 'left')!, text), ...operandsOfAnd(field(inner, 'right')!, text)];
+  }
+  return [inner];
+}
+
+/** A check that does not come from the model: a threshold, a rules-engine call, a human approval. */
+function isIndependentCheck(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
+  if (readsModel(model, fn, n)) return false;
+  const t = model.text(n);
+  if (INDEPENDENT_NAME.test(t)) return true;
+  if (n.type === 'comparison_operator' && n.children.some((c) => c.field === 'operators' && /^(<|<=|>|>=)$/.test(model.text(c)))) return true;
+  if (n.type === 'call' || (n.type === 'not_operator' && n.children.some((c) => c.type === 'call'))) return true;
+  return false;
+}
+
+/** The condition decides on model output alone. */
+function modelDecides(model: PyModel, i: IfFact): boolean {
+  const fromTaint = i.taint.some(isModelOutput);
+  if (!fromTaint && !readsModel(model, i.fn, i.condition)) return false;
+  if (DISPATCH.test(model.text(i.condition))) return false;
+  return !operandsOfAnd(i.condition, model.text).some((op) => isIndependentCheck(model, i.fn, op));
+}
+
+function inBody(n: AstNode, i: IfFact): boolean {
+  return n.startIndex >= i.bodyStart && n.endIndex <= i.bodyEnd;
+}
+
+/** Between the outer `if` and `n`, another `if` that either checks something independent or decides on the model itself. */
+function decidedCloser(model: PyModel, outer: IfFact, n: AstNode): boolean {
+  for (let cur = n.parent; cur && cur !== outer.node; cur = cur.parent) {
+    if (cur.type !== 'if_statement' && cur.type !== 'elif_clause') continue;
+    if (!inBody(cur, outer)) continue;
+    const inner = model.ifs.find((x) => x.node === cur);
+    if (!inner) continue;
+    if (modelDecides(model, inner)) return true;
+    if (operandsOfAnd(inner.condition, model.text).some((op) => isIndependentCheck(model, inner.fn, op))) return true;
+  }
+  return false;
+}
+
+function privilegedCall(model: PyModel, c: CallFact): boolean {
+  const name = lastSegment(plain(c.callee));
+  const recv = c.receiver ? model.text(c.receiver) : '';
+  if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
+  if (PRIVILEGED.test(name)) return true;
+  const cls = dangerousAction(model, c);
+  return cls === 'payment' || cls === 'delete' || cls === 'deploy' || cls === 'email';
+}
+
+function grantAssignments(model: PyModel, body: AstNode): AstNode[] {
+  const out: AstNode[] = [];
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition' || n.type === 'class_definition') continue;
+    if (n.type === 'assignment') {
+      const left = field(n, 'left');
+      const right = field(n, 'right');
+      if (left && right && GRANT_FIELD.test(model.text(left)) && GRANT_VALUE.test(model.text(right).trim()) && (left.type === 'attribute' || left.type === 'subscript')) out.push(n);
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out;
+}
+
+/**
+ * Models state wrong answers as confidently as right ones. When an approval, a refund, a ban or a
+ * diagnosis follows from the model's output alone, every hallucination becomes an action on a real
+ * person. A branch that routes the case to a human, or a decision also checked against rules on
+ * data the model did not produce, stays silent.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'misinformation/unverified-output-decision',
+    owasp: 'LLM09',
+    asi: 'ASI09',
+    cwe: 'CWE-1426',
+    severity: 'MEDIUM',
+    title: 'Consequential action taken on model output alone',
+    description: 'An approval, payment, account change, deletion or similar irreversible action is taken because the model said so, with no human review or independent check, so a hallucinated or manipulated answer acts on real people and accounts.',
+    fix: 'Treat model output as a recommendation: route consequential decisions to human review, or confirm them against business rules computed from authoritative data (limits, records, policy checks), and log the rationale for audit.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    for (const i of model.ifs) {
+      if (!modelDecides(model, i)) continue;
+      const body = model.calls.filter((c) => c.fn === i.fn && inBody(c.node, i));
+      if (body.some((c) => REVIEW.test(lastSegment(plain(c.callee))) || REVIEW.test(c.receiver ? model.text(c.receiver) : ''))) continue;
+      const consequence = i.node.children.find((c) => c.field === 'consequence');
+      const actions: AstNode[] = body.filter((c) => privilegedCall(model, c)).map((c) => c.node);
+      if (consequence) actions.push(...grantAssignments(model, consequence));
+      const direct = actions.filter((n) => !decidedCloser(model, i, n));
+      if (!direct.length) continue;
+      const first = direct.sort((a, b) => a.startIndex - b.startIndex)[0];
+      ctx.report({
+        node: i.node,
+        line: i.node.line,
+        message: `The model's output alone decides \`${model.text(first).split('\n')[0].slice(0, 80)}\` (line ${first.line}); nothing routes the decision to a human or checks it against independent rules.`,
+      });
+    }
+  },
+};

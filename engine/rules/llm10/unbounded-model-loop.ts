@@ -1,0 +1,106 @@
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { CallFact, FunctionFact, LoopFact, PyModel } from '../../flow/python.js';
+import type { Rule } from '../types.js';
+import { lastSegment, plain } from '../helpers.js';
+import { readsModel } from '../llm09/model-derived.js';
+
+/** Waiting for a person or an event: each turn of such a loop is paid for by someone outside. */
+const WAITS_CALLEE = /^(input|builtins\.input|raw_input|click\.prompt|typer\.prompt|rich\.prompt\.Prompt\.ask|sys\.stdin\.readline|streamlit\.chat_input|time\.sleep|asyncio\.sleep|select\.select)$/;
+const WAITS_METHOD = /^(receive|receive_text|receive_json|receive_bytes|recv|recv_json|get_message|next_message|read_message|poll|consume|listen|accept|wait|wait_for|sleep|brpop|blpop|xread|xreadgroup|fetch_messages|get_updates|receive_messages)$/;
+
+/** Functions that run a model, directly or through local helpers (two levels). */
+function runsModel(fn: FunctionFact, depth = 0, seen = new Set<FunctionFact>()): boolean {
+  if (seen.has(fn) || depth > 2) return false;
+  seen.add(fn);
+  return fn.calls.some((c) => c.model !== null || (c.target ? runsModel(c.target, depth + 1, seen) : false));
+}
+
+function callsModel(c: CallFact): boolean {
+  return c.model !== null || (!!c.target && runsModel(c.target));
+}
+
+function waitsForInput(model: PyModel, loop: LoopFact): boolean {
+  return model.calls.some((c) => {
+    if (!c.loops.includes(loop)) return false;
+    const callee = plain(c.callee);
+    if (WAITS_CALLEE.test(callee)) return true;
+    const name = lastSegment(callee);
+    if (WAITS_METHOD.test(name)) return true;
+    return name === 'get' && !!c.receiver && /(queue|inbox|^q$|_q$|channel|mailbox)/i.test(model.text(c.receiver));
+  });
+}
+
+/** The loop keeps going until model output says stop, or forever. */
+function endless(model: PyModel, fn: FunctionFact, loop: LoopFact): boolean {
+  if (!loop.unbounded) return false;
+  if (loop.kind === 'for') return true;
+  const cond = field(loop.node, 'condition');
+  if (!cond) return false;
+  if (/^(True|1|not\s+False)$/.test(model.text(cond).trim())) return true;
+  return loop.modelControlled || readsModel(model, fn, cond);
+}
+
+/** A comparison or test on one of the function's parameters: `if depth >= MAX_DEPTH: return`. */
+function checksParam(model: PyModel, fn: FunctionFact): boolean {
+  const params = new Set(fn.params.map((p) => p.name).filter((n) => n !== 'self' && n !== 'cls'));
+  const stack: AstNode[] = [field(fn.node, 'body')!];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (n.type === 'function_definition') continue;
+    if (n.type === 'comparison_operator' || n.type === 'not_operator') {
+      const ids: string[] = [];
+      const s2 = [n];
+      while (s2.length) {
+        const x = s2.pop()!;
+        if (x.type === 'identifier') ids.push(model.text(x));
+        for (const c of x.children) if (c.named) s2.push(c);
+      }
+      const numeric = n.type === 'not_operator' || n.children.some((c) => c.field === 'operators' && /^(<|<=|>|>=|==)$/.test(model.text(c)));
+      if (numeric && ids.some((i) => params.has(i) && /(depth|level|attempt|retr|remaining|budget|max|limit|count|step|round|iteration|hops|ttl|n$|^n_|^i$)/i.test(i))) return true;
+      if (n.type === 'comparison_operator' && numeric && ids.some((i) => params.has(i)) && n.children.some((c) => c.type === 'integer' || /^[A-Z_]+$/.test(model.text(c)))) return true;
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return false;
+}
+
+/**
+ * Every turn of an agent loop is a paid model call. A loop that only the model can end, or a
+ * recursion that only the model's answers stop, runs until the money or the rate limit runs out
+ * when the model never says "done" (or an injected prompt tells it not to). A step counter, a
+ * deadline, or a loop that waits for a person each turn bounds it.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'unbounded-consumption/unbounded-model-loop',
+    owasp: 'LLM10',
+    asi: 'ASI08',
+    cwe: 'CWE-400',
+    severity: 'MEDIUM',
+    title: 'Model called in a loop with no iteration limit',
+    description: 'A loop or recursion calls the model until the model signals completion, with no maximum number of steps, deadline or budget, so a confused or manipulated model can run up unbounded cost and latency.',
+    fix: 'Bound agent loops with a maximum step count and a wall-clock deadline (and a token or cost budget), stop with a clear error when the limit is hit, and bound recursion depth with a parameter checked on entry.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    const reported = new Set<LoopFact>();
+    for (const call of model.calls) {
+      if (!callsModel(call)) continue;
+      for (const loop of call.loops) {
+        if (reported.has(loop) || !endless(model, call.fn, loop) || waitsForInput(model, loop)) continue;
+        reported.add(loop);
+        ctx.report({ node: loop.node, line: loop.node.line, message: `This loop calls the model (${call.name}() on line ${call.line}) and only ${loop.kind === 'for' ? 'an endless iterator drives it' : 'the model output or nothing ends it'}; add a maximum step count or deadline.` });
+      }
+    }
+    // Recursion the model drives: a function that calls itself after asking the model.
+    for (const fn of model.functions) {
+      const self = fn.calls.find((c) => c.target === fn);
+      if (!self || !runsModel(fn)) continue;
+      if (checksParam(model, fn)) continue;
+      ctx.report({ node: self.node, message: `${fn.name}() calls the model and then itself with no depth limit; the model's answers alone decide when the recursion stops.` });
+    }
+  },
+};

@@ -1,0 +1,43 @@
+/** Every place text becomes part of a prompt: chat messages by role, and prompt arguments of model calls. */
+import type { AstNode } from '../parse/index.js';
+import type { CallFact, PyModel } from '../flow/python.js';
+import type { Label } from '../flow/labels.js';
+
+export interface PromptSite {
+  node: AstNode;
+  role: string;
+  taint: Label[];
+  call?: CallFact;
+  /** How the prompt was given, for messages: `messages[role=system]`, `Agent(instructions=)`. */
+  what: string;
+}
+
+const cache = new WeakMap<PyModel, PromptSite[]>();
+
+export function promptSites(model: PyModel): PromptSite[] {
+  const hit = cache.get(model);
+  if (hit) return hit;
+  const out: PromptSite[] = [];
+  for (const m of model.messages) {
+    out.push({ node: m.content ?? m.node, role: m.role, taint: m.taint, what: m.via ?? `a ${m.role} message` });
+  }
+  for (const c of model.calls) {
+    if (!c.model) continue;
+    for (const a of c.args) {
+      const byKeyword = a.name !== null && c.model.promptKeywords.includes(a.name);
+      const byPosition = a.name === null && c.model.promptPositional.includes(a.index);
+      if (!byKeyword && !byPosition) continue;
+      // Message lists written inline are already covered, role by role, by their message facts.
+      if (a.node.type === 'list' && model.messages.some((m) => m.node.parent === a.node)) continue;
+      const role = a.name === 'system' || a.name === 'instructions' ? 'system' : 'user';
+      out.push({ node: a.node, role, taint: a.taint, call: c, what: `the prompt of ${c.name}()` });
+    }
+  }
+  cache.set(model, out);
+  return out;
+}
+
+/** The line to report a prompt flow on: where the value was formatted into the prompt, if known. */
+export function flowLine(site: PromptSite, label: Label): number {
+  return label.interpolated ?? site.node.line;
+}

@@ -1,0 +1,47 @@
+import type { AsiId, OwaspId, Severity } from '../types.js';
+import type { AstNode } from '../parse/index.js';
+import type { PyModel, Label } from '../flow/python.js';
+
+/** Languages a rule can run on. Text kinds are files we read without a grammar. */
+export type RuleLanguage = 'python' | 'requirements' | 'pyproject';
+
+export interface RuleMeta {
+  /** `category/short-name`, stable: suppressions, baselines and config refer to it. */
+  id: string;
+  owasp: OwaspId;
+  asi?: AsiId;
+  cwe: string;
+  severity: Severity;
+  title: string;
+  description: string;
+  fix: string;
+  languages: RuleLanguage[];
+}
+
+export interface Finding {
+  /** A node of the file's tree, or an explicit position for text files. */
+  node?: AstNode;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  /** Overrides meta.description with what flowed where. */
+  message?: string;
+  severity?: Severity;
+  source?: Label;
+}
+
+export interface RuleContext {
+  file: string;
+  language: RuleLanguage;
+  source: string;
+  /** Present for python files. */
+  model?: PyModel;
+  /** Frameworks detected in this file, plus the scan's `framework` hint. */
+  frameworks: ReadonlySet<string>;
+  report(finding: Finding): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}
