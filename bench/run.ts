@@ -12,7 +12,8 @@
  * Prints a table and writes bench/last-run.json (--quick writes bench/last-run.quick.json).
  *
  * Flags: --quick, --seed=N, --size-mb=N (MiB to generate), --batch=N (files per scan() call;
- * default all in one call), --runs=N (default 3), --no-bandit.
+ * default all in one call), --runs=N (default 3), --threads=N (worker threads for the second scan
+ * measurement; default one per core, 1 skips it), --no-bandit.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -39,6 +40,8 @@ const targetBytes = Math.round(Number(option('size-mb') ?? (quick ? 1 : 5)) * 10
 const runs = Math.max(1, Number(option('runs') ?? 3));
 const batchSize = option('batch') ? Math.max(1, Number(option('batch'))) : Infinity;
 const skipBandit = flag('no-bandit');
+/** Threads for the second scan measurement: 0 = one per core (skipped on one core), 1 = skip. */
+const threadCount = Math.max(0, Number(option('threads') ?? 0));
 const MB = 1e6;
 
 // ---- peak memory -------------------------------------------------------------------------------
@@ -380,30 +383,40 @@ async function main(): Promise<void> {
   }
   const engineParse = timing(copyMs, bytes);
 
-  // 3. Full scan(), as the CLI would call it (Buffers in, one call or batches).
-  let full: (Timing & { issues: number; files_scanned: number; notices: number; batches: number }) | null = null;
+  // 3. Full scan(), as the CLI would call it (Buffers in, one call or batches): single-threaded
+  //    (the like-for-like comparison with the bare parse and with Bandit, which uses one core), then
+  //    with worker threads, one per core.
+  type FullScan = Timing & { issues: number; files_scanned: number; notices: number; batches: number; threads: number };
+  let full: FullScan | null = null;
+  let threaded: FullScan | null = null;
   let scanError: string | null = null;
+  const cores = os.availableParallelism();
   try {
     const { scan } = await import('../engine/index.js');
-    const fullMs: number[] = [];
-    let issues = 0;
-    let scanned = 0;
-    let notices = 0;
-    let batches = 0;
-    for (let r = 0; r < runs; r++) {
-      issues = scanned = notices = batches = 0;
-      const t0 = performance.now();
-      for (let i = 0; i < files.length; i += Math.min(batchSize, files.length)) {
-        const result = await scan(files.slice(i, i + Math.min(batchSize, files.length)), { onProgress: sampleRss });
-        issues += result.total_issues;
-        scanned += result.files_scanned;
-        notices += result.notices.length;
-        batches++;
-        sampleRss();
+    const measure = async (threads: number): Promise<FullScan> => {
+      const fullMs: number[] = [];
+      let issues = 0;
+      let scanned = 0;
+      let notices = 0;
+      let batches = 0;
+      for (let r = 0; r < runs; r++) {
+        issues = scanned = notices = batches = 0;
+        const step = Math.min(batchSize, files.length);
+        const t0 = performance.now();
+        for (let i = 0; i < files.length; i += step) {
+          const result = await scan(files.slice(i, i + step), { threads, onProgress: sampleRss });
+          issues += result.total_issues;
+          scanned += result.files_scanned;
+          notices += result.notices.length;
+          batches++;
+          sampleRss();
+        }
+        fullMs.push(performance.now() - t0);
       }
-      fullMs.push(performance.now() - t0);
-    }
-    full = { ...timing(fullMs, bytes), issues, files_scanned: scanned, notices, batches };
+      return { ...timing(fullMs, bytes), issues, files_scanned: scanned, notices, batches, threads };
+    };
+    full = await measure(1);
+    if (threadCount > 1 || (threadCount === 0 && cores > 1)) threaded = await measure(threadCount || cores);
   } catch (err) {
     scanError = (err as Error).stack?.split('\n').slice(0, 3).join(' / ') ?? String(err);
   }
@@ -417,6 +430,7 @@ async function main(): Promise<void> {
   const ratio = full ? round(full.mb_per_s / bare.mb_per_s, 2) : null;
   const speedup = full && bandit ? round((bandit.wall_ms as number) / full.best_ms, 1) : null;
   const speedupCold = full && bandit ? round((bandit.wall_ms as number) / full.first_ms, 1) : null;
+  const speedupThreaded = threaded && bandit ? round((bandit.wall_ms as number) / threaded.best_ms, 1) : null;
   const mark = (ok: boolean | null): string => (ok === null ? '' : ok ? '  ok' : '  BELOW TARGET');
   const row = (name: string, t: Timing | null, extra = ''): string =>
     t
@@ -425,12 +439,14 @@ async function main(): Promise<void> {
   console.log(`\nthroughput (best of ${runs}; MB = 10^6 bytes)`);
   console.log(row('bare web-tree-sitter parse', bare));
   console.log(row('engine parse (+ copy to JS)', engineParse, `  ${(nodes / 1e6).toFixed(2)} M nodes`));
-  console.log(full ? row('full scan()', full, `  ${full.issues} issues, ${full.notices} notices, ${full.batches} call(s)`) : `  full scan()                    FAILED: ${scanError}`);
+  console.log(full ? row('full scan(), 1 thread', full, `  ${full.issues} issues, ${full.notices} notices, ${full.batches} call(s)`) : `  full scan()                    FAILED: ${scanError}`);
+  if (threaded) console.log(row(`full scan(), ${threaded.threads} threads`, threaded, `  ${threaded.issues} issues`));
   if (ratio !== null) console.log(`  full / bare                    ${ratio.toFixed(2)}   (target ≥ 0.5)${mark(ratio >= 0.5)}`);
   console.log(`memory: peak RSS sampled ${(peakRss / 2 ** 20).toFixed(0)} MiB, VmHWM ${vmHwmKb ? (vmHwmKb / 1024).toFixed(0) + ' MiB' : 'n/a'}`);
   if (bandit) {
     console.log(`bandit (${bandit.version}): ${((bandit.wall_ms as number) / 1000).toFixed(2)} s, ${bandit.mb_per_s} MB/s, peak RSS ${bandit.peak_rss_mb ?? '?'} MiB, exit ${bandit.exit_code}`);
-    if (speedup !== null) console.log(`  speed-up vs bandit             ${speedup}× best, ${speedupCold}× first run   (target ≥ 5×)${mark(speedup >= 5)}`);
+    if (speedup !== null) console.log(`  speed-up vs bandit, 1 thread   ${speedup}× best, ${speedupCold}× first run   (target ≥ 5×)${mark(speedup >= 5)}`);
+    if (speedupThreaded !== null) console.log(`  speed-up vs bandit, ${threaded?.threads} threads  ${speedupThreaded}× best`);
   } else console.log(skipBandit ? 'bandit: skipped (--no-bandit)' : 'bandit: not on PATH (apt-get install -y bandit)');
   const wall = (performance.now() - benchStarted) / 1000;
   console.log(`bench wall time ${wall.toFixed(1)} s`);
@@ -438,7 +454,7 @@ async function main(): Promise<void> {
   const report = {
     created_at: new Date().toISOString(),
     mode: external ? 'external' : quick ? 'quick' : 'full',
-    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: os.cpus()[0]?.model ?? '?', cores: os.cpus().length, total_mem_mb: Math.round(os.totalmem() / 2 ** 20) },
+    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: os.cpus()[0]?.model ?? '?', cores, total_mem_mb: Math.round(os.totalmem() / 2 ** 20) },
     corpus: {
       dir: external ? dir : path.relative(repo, dir),
       source: external ? 'AGENTCOP_BENCH_DIR' : 'generated from examples/',
@@ -455,11 +471,13 @@ async function main(): Promise<void> {
     bare_parse: bare,
     engine_parse: { ...engineParse, nodes },
     full_scan: full ?? { error: scanError },
+    full_scan_threaded: threaded,
     full_over_bare: ratio,
     memory: { peak_rss_sampled_mb: round(peakRss / 2 ** 20), vm_hwm_mb: vmHwmKb ? round(vmHwmKb / 1024) : null },
     bandit,
     speedup_vs_bandit: speedup,
     speedup_vs_bandit_first_run: speedupCold,
+    speedup_vs_bandit_threaded: speedupThreaded,
     targets: { full_over_bare: 0.5, speedup_vs_bandit: 5 },
     bench_wall_s: round(wall, 1),
   };

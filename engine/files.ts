@@ -237,7 +237,11 @@ function globMatcher(patterns: string[] | undefined): Matcher {
     const bare = p.replace(/\/+$/, '');
     return bare.endsWith('**') ? [bare] : [bare, `${bare}/**`];
   });
-  return picomatch(expanded, { dot: true, basename: true });
+  // picomatch's own `basename` option also changes how slashed patterns match, so split them.
+  const full = picomatch(expanded, { dot: true });
+  const names = cleaned.filter((p) => !p.replace(/\/+$/, '').includes('/'));
+  const byName = names.length ? picomatch(names.map((p) => p.replace(/\/+$/, '')), { dot: true }) : () => false;
+  return (rel) => full(rel) || rel.split('/').some((segment) => byName(segment));
 }
 
 async function statOrThrow(given: string, abs: string) {

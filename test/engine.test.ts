@@ -144,3 +144,14 @@ describe('hostile input', () => {
     expect(text.split('\n')[issue.line - 1]).toContain('exec(code)');
   });
 });
+
+describe('worker pool', () => {
+  it('gives the same result on worker threads as in one thread', async () => {
+    const files = Array.from({ length: 6 }, (_, i) => ({ path: `svc${i}/app.py`, content: i % 2 ? vulnerable : vulnerable.replace('subprocess.run(cmd, shell=True)', 'print(cmd)') }));
+    const one = await scan(files);
+    const many = await scan(files, { threads: 2 });
+    const strip = (r: typeof one) => ({ ...r, scan_id: '', scan_time_ms: 0, created_at: '' });
+    expect(strip(many)).toEqual(strip(one));
+    expect(one.issues.filter((i) => i.rule === 'output-handling/shell-injection')).toHaveLength(3);
+  });
+});

@@ -24,8 +24,26 @@ export interface Label {
   what: string;
   /** Line where the value was formatted into a larger string (f-string, +, %, .format). */
   interpolated?: number;
+  /** The template around it gives the model orders ("You are…", "Never…", "Follow…"). */
+  directive?: boolean;
   sanitized?: SanitizedFor[];
   param?: number;
+  /** A tool argument: the model chose it as the tool's input, not as free output. */
+  toolArg?: boolean;
+}
+
+/**
+ * A concrete label standing in for a parameter label: it takes on what happened to the parameter
+ * inside the function (formatted into a template, sanitised).
+ */
+export function substitute(param: Label, actual: Label): Label {
+  if (!param.interpolated && !param.sanitized) return actual;
+  const sanitized = param.sanitized ? [...new Set([...(actual.sanitized ?? []), ...param.sanitized])] : actual.sanitized;
+  return {
+    ...actual,
+    ...(param.interpolated ? { interpolated: param.interpolated, directive: param.directive || actual.directive || undefined } : {}),
+    ...(sanitized ? { sanitized } : {}),
+  };
 }
 
 export const UNTRUSTED: ReadonlySet<TaintKind> = new Set(['user', 'model', 'retrieved', 'web', 'file']);
@@ -33,8 +51,14 @@ export const EXTERNAL_CONTENT: ReadonlySet<TaintKind> = new Set(['retrieved', 'w
 
 const MAX_LABELS = 12;
 
+/**
+ * Instruction-like prompt text. This reads string literals (prompt templates), never code: a
+ * template that tells the model who it is or what it must do is an instruction channel.
+ */
+export const DIRECTIVE_TEXT = /\byou are\b|\byour (role|job|task|goal)\b|\bact as\b|\bnever\b|\bdo not\b|\bdon't\b|\bonly (answer|respond|discuss|help|use|talk|reply)|\bmust\b|\balways\b|\brules?\b|\binstructions?\b|\bfollow\b|\bsystem:|\bpersona\b|\bguidelines?\b|\bpolicy\b/i;
+
 function key(l: Label): string {
-  return `${l.kind}|${l.line}|${l.what}|${l.interpolated ?? ''}|${l.sanitized?.join(',') ?? ''}|${l.param ?? ''}`;
+  return `${l.kind}|${l.line}|${l.what}|${l.interpolated ?? ''}|${l.directive ? 1 : ''}|${l.sanitized?.join(',') ?? ''}|${l.param ?? ''}`;
 }
 
 const EMPTY: Label[] = [];
@@ -67,8 +91,9 @@ export function union(...sets: (readonly Label[] | undefined)[]): Label[] {
   return out;
 }
 
-export function interpolate(labels: readonly Label[], line: number): Label[] {
-  return labels.map((l) => (l.interpolated ? l : { ...l, interpolated: line }));
+/** The latest formatting step wins: it is the one closest to where the text is used. */
+export function interpolate(labels: readonly Label[], line: number, directive: boolean): Label[] {
+  return labels.map((l) => (l.interpolated === line && (l.directive || !directive) ? l : { ...l, interpolated: line, directive: directive || undefined }));
 }
 
 export function sanitize(labels: readonly Label[], forWhat: SanitizedFor): Label[] {

@@ -6,7 +6,7 @@
  * parameters are symbolic labels resolved from the call sites after analysis.
  */
 import { field, fields, type AstNode, type ParsedFile } from '../parse/index.js';
-import { interpolate, sanitize, union, type Label, type SanitizedFor } from './labels.js';
+import { DIRECTIVE_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
 import {
   callSanitizer,
   callSource,
@@ -84,6 +84,8 @@ export interface FunctionFact {
   classBases: string[];
   isTool: boolean;
   isHandler: boolean;
+  /** A LangGraph node: its state carries the conversation and earlier model outputs. */
+  isGraphNode: boolean;
   isModule: boolean;
   calls: CallFact[];
   returns: Label[];
@@ -212,6 +214,7 @@ export function analysePython(file: ParsedFile): PyModel {
   const functions: FunctionFact[] = [];
   const toolNames = new Set<string>();
   const uiHandlers = new Set<string>();
+  const graphNodes = new Set<string>();
   let envReads = 0;
   let moduleCtors: Map<string, string> | null = null;
 
@@ -225,6 +228,7 @@ export function analysePython(file: ParsedFile): PyModel {
     classBases: [],
     isTool: false,
     isHandler: false,
+    isGraphNode: false,
     isModule,
     calls: [],
     returns: [],
@@ -455,7 +459,7 @@ export function analysePython(file: ParsedFile): PyModel {
           const e = field(p, 'expression') ?? p.children.find((c) => c.named);
           if (e) out = union(out, ev(e, ctx, d));
         }
-        return markInterpolated(out, n);
+        return markInterpolated(out, n, ctx);
       }
       case 'concatenated_string': {
         let out: Label[] = [];
@@ -469,7 +473,9 @@ export function analysePython(file: ParsedFile): PyModel {
         const l = ev(left, ctx, d);
         const r = ev(right, ctx, d);
         const all = union(l, r);
-        if ((op === '+' || op === '%') && (isStringy(left, ctx) || isStringy(right, ctx))) return markInterpolated(all, left.type === 'string' ? left : right.type === 'string' ? right : n);
+        if ((op === '+' || op === '%') && (isStringy(left, ctx) || isStringy(right, ctx))) return markInterpolated(all, n, ctx);
+        // `BASE / name` builds a path around the value, like a template around text.
+        if (op === '/' && r.length) return markInterpolated(all, n, ctx);
         return all;
       }
       case 'attribute':
@@ -602,15 +608,39 @@ export function analysePython(file: ParsedFile): PyModel {
     }
   }
 
-  function markInterpolated(labels: Label[], template: AstNode): Label[] {
+  function markInterpolated(labels: Label[], template: AstNode, ctx?: Ctx): Label[] {
     if (!labels.length) return labels;
-    let out = interpolate(labels, template.line);
+    const literal = templateText(template, ctx);
+    let out = interpolate(labels, template.line, DIRECTIVE_TEXT.test(literal));
     // A template that fences external content off as data is the documented mitigation for
     // indirect injection; user text stays user text either way.
-    if (template.type === 'string' && FENCE_WORDS.test(text(template))) {
+    if (FENCE_WORDS.test(literal)) {
       out = out.map((l) => (l.kind === 'retrieved' || l.kind === 'web' || l.kind === 'file' ? { ...l, sanitized: [...(l.sanitized ?? []), 'prompt' as SanitizedFor] } : l));
     }
     return out;
+  }
+
+  /** The literal text of a template: a string, the string operands of `+`/`%`, or a constant's value. */
+  function templateText(n: AstNode, ctx?: Ctx, depth = 0): string {
+    if (depth > 20) return '';
+    if (n.type === 'string') {
+      // Constants spliced into an f-string are part of its fixed text.
+      let out = text(n);
+      for (const c of n.children) {
+        if (c.type !== 'interpolation') continue;
+        const e = field(c, 'expression') ?? c.children.find((x) => x.named);
+        if (e?.type === 'identifier') out += templateText(e, ctx, depth + 1);
+      }
+      return out;
+    }
+    if (n.type === 'concatenated_string') return n.children.map((c) => templateText(c, ctx, depth + 1)).join('');
+    if (n.type === 'binary_operator') return templateText(field(n, 'left')!, ctx, depth + 1) + templateText(field(n, 'right')!, ctx, depth + 1);
+    if (n.type === 'parenthesized_expression') return n.children.map((c) => templateText(c, ctx, depth + 1)).join('');
+    if (n.type === 'identifier' && ctx) {
+      const v = ctx.scope.get(text(n))?.value;
+      if (v && (v.type === 'string' || v.type === 'concatenated_string')) return templateText(v, ctx, depth + 1);
+    }
+    return '';
   }
 
   function isStringy(n: AstNode, ctx: Ctx): boolean {
@@ -745,10 +775,11 @@ export function analysePython(file: ParsedFile): PyModel {
       return sanitize(inputs, sanitizer);
     }
     const source = callSource(callee, receiverType);
-    if (source) return union(receiverTaint, [{ kind: source.kind, line: n.line, what: source.what }]);
+    if (source) return [{ kind: source.kind, line: n.line, what: source.what }];
     if (flat === 'open' || flat === 'io.open' || flat === 'codecs.open') return union(argTaint.filter((l) => l.kind === 'param'), [{ kind: 'file', line: n.line, what: 'file contents' }]);
 
     if (target) return applySummary(target, fact);
+    if (/^(os\.path\.join|posixpath\.join|ntpath\.join|pathlib\.Path|pathlib\.PurePath)$/.test(flat) && args.length > 1) return markInterpolated(argTaint, n, ctx);
 
     if (fnNode.type === 'attribute') {
       const path = pathOf(receiver!);
@@ -761,7 +792,7 @@ export function analysePython(file: ParsedFile): PyModel {
         const rType = receiverType ?? '';
         const literalTemplate = receiver!.type === 'string' || ctx.scope.get(text(receiver!))?.value?.type === 'string';
         if (PROMPT_TEMPLATE_TYPE.test(rType) && !literalTemplate) return union(receiverTaint, argTaint);
-        return markInterpolated(union(receiverTaint, argTaint), receiver!.type === 'string' ? receiver! : n);
+        return markInterpolated(union(receiverTaint, argTaint), receiver!.type === 'string' ? receiver! : receiver!.type === 'identifier' ? receiver! : n, ctx);
       }
       // Joining pieces with a separator combines content; it is not a template around it.
       if (name === 'join' && (receiver!.type === 'string')) return argTaint;
@@ -786,7 +817,7 @@ export function analysePython(file: ParsedFile): PyModel {
       }
       const arg = argForParam(target, call, l.param!);
       if (!arg) continue;
-      for (const a of arg.taint) out.push(l.interpolated && !a.interpolated ? { ...a, interpolated: l.interpolated } : a);
+      for (const a of arg.taint) out.push(substitute(l, a));
     }
     return union(out);
   }
@@ -959,7 +990,7 @@ export function analysePython(file: ParsedFile): PyModel {
             if (p) {
               const cur = ctx.scope.get(p);
               const right = field(c, 'right')!;
-              const interpolated = cur?.type === 'str' || cur?.value?.type === 'string' || right.type === 'string' ? markInterpolated(t, right.type === 'string' ? right : c) : t;
+              const interpolated = cur?.type === 'str' || cur?.value?.type === 'string' || right.type === 'string' ? markInterpolated(t, right.type === 'string' ? right : c, ctx) : t;
               ctx.scope.set(p, { ...(cur ?? {}), taint: interpolated });
             } else bind(left, t, ctx, undefined);
           } else {
@@ -1179,6 +1210,7 @@ export function analysePython(file: ParsedFile): PyModel {
             const value = isKw ? field(a, 'value') : a;
             if (!value) continue;
             // UI callbacks (Gradio, Chainlit-style) receive what the user typed.
+            if (/\.add_node$/.test(callee) && !isKw && value.type === 'identifier') graphNodes.add(text(value));
             if (/^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee) && (!isKw || kw === 'fn') && value.type === 'identifier') uiHandlers.add(text(value));
             if ((TOOL_WRAPPERS.test(callee) && (!isKw || /^(func|fn|function|coroutine|f)$/.test(kw)) && value.type === 'identifier') || ((kw === 'tools' || kw === 'functions') && value.type === 'list')) {
               const items = value.type === 'list' ? value.children.filter((c) => c.type === 'identifier') : [value];
@@ -1192,12 +1224,18 @@ export function analysePython(file: ParsedFile): PyModel {
     for (const fn of functions) {
       if (!fn.className && toolNames.has(fn.name)) fn.isTool = true;
       if (!fn.className && uiHandlers.has(fn.name)) fn.isHandler = true;
+      if (!fn.className && graphNodes.has(fn.name)) fn.isGraphNode = true;
     }
   }
 
   const classScopes = new Map<string, Scope>();
   const moduleScope = new Scope(null);
   const fnScopes = new Map<FunctionFact, Scope>();
+
+  /** FastAPI `req: ChatRequest`: a body model named like the request object is still client data. */
+  function isBodyModel(p: ParamFact): boolean {
+    return /^(request|req)$/.test(p.name) && !!p.annotation && /^[A-Z]\w*$/.test(p.annotation) && !/(^|\.)(Request|HttpRequest|WebSocket)$/.test(p.annotation);
+  }
 
   function runFunction(fn: FunctionFact, record: boolean) {
     let classScope: Scope | null = null;
@@ -1216,8 +1254,9 @@ export function analysePython(file: ParsedFile): PyModel {
       const isSelf = i === 0 && fn.className !== null && (p.name === 'self' || p.name === 'cls');
       const dependency = p.default && /Depends\(|Security\(/.test(text(p.default));
       if (!isSelf && !dependency) {
-        if (fn.isTool) labels.push({ kind: 'model', line: p.node.line, what: `tool argument '${p.name}' (chosen by the model)` });
-        else if (fn.isHandler && !/^(request|req|self|cls|db|session|background_tasks|response)$/.test(p.name)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name}'` });
+        if (fn.isTool) labels.push({ kind: 'model', line: p.node.line, what: `tool argument '${p.name}' (chosen by the model)`, toolArg: true });
+        else if (fn.isGraphNode && p.name !== 'config' && p.name !== 'runtime') labels.push({ kind: 'model', line: p.node.line, what: `graph state '${p.name}' (messages and model outputs)` });
+        else if (fn.isHandler && (!/^(request|req|self|cls|db|session|background_tasks|response)$/.test(p.name) || isBodyModel(p))) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name}'` });
       }
       const type = p.annotation && /^[A-Z]\w*$/.test(p.annotation) ? resolveImport(p.annotation) : undefined;
       scope.set(p.name, { taint: labels, type });
@@ -1335,7 +1374,7 @@ export function analysePython(file: ParsedFile): PyModel {
             out.push(l);
             for (const a of per[l.param!] ?? []) {
               if (a.kind === 'param') continue;
-              out.push(l.interpolated && !a.interpolated ? { ...a, interpolated: l.interpolated } : a);
+              out.push(substitute(l, a));
             }
           }
         }

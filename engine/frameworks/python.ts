@@ -52,8 +52,17 @@ export function lastSegment(qname: string): string {
 }
 
 /** Strips `()` markers a qualified name carries for calls in a chain: `openai.OpenAI().chat` -> `openai.OpenAI.chat`. */
+const plainCache = new Map<string, string>();
+
 export function plain(qname: string): string {
-  return qname.replace(/\(\)/g, '');
+  let hit = plainCache.get(qname);
+  if (hit === undefined) {
+    hit = qname.includes('(') ? qname.replace(/\(\)/g, '') : qname;
+    // Callee spellings repeat across a repository; a bounded cache keeps memory flat.
+    if (plainCache.size > 50000) plainCache.clear();
+    plainCache.set(qname, hit);
+  }
+  return hit;
 }
 
 // ---- Model types -------------------------------------------------------------------------------

@@ -43,17 +43,12 @@ export function cweUrl(cwe: string): string | undefined {
   return n ? `https://cwe.mitre.org/data/definitions/${n}.html` : undefined;
 }
 
-/** The comment that silences this issue in its own file, or how to accept it where comments cannot go. */
-export function suppressHint(issue: Pick<Issue, 'rule' | 'file'>): string {
+/** The comment that silences this issue in its own file, or null where comments cannot go (JSON, Markdown). */
+export function suppressComment(issue: Pick<Issue, 'rule' | 'file'>): string | null {
   const lang = languageOf(issue.file);
-  const prefix =
-    lang === 'javascript' || lang === 'typescript' || lang === 'tsx'
-      ? '//'
-      : lang === 'python' || lang === 'notebook' || lang === 'requirements' || lang === 'pyproject'
-        ? '#'
-        : null;
-  if (prefix) return `${prefix} agentcop: ignore[${issue.rule}] <reason>  (on the line or the line above)`;
-  return `add its fingerprint to a baseline (--write-baseline) or set \`${issue.rule}: off\` under rules: in .agentcop.yml`;
+  if (lang === 'javascript' || lang === 'typescript' || lang === 'tsx') return `// agentcop: ignore[${issue.rule}] <reason>`;
+  if (lang === 'python' || lang === 'notebook' || lang === 'requirements' || lang === 'pyproject') return `# agentcop: ignore[${issue.rule}] <reason>`;
+  return null;
 }
 
 export function plural(n: number, word: string): string {

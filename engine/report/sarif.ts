@@ -148,12 +148,11 @@ function toResult(issue: Issue, ruleIndex: number, suppressed: boolean): Result 
         },
       ]
     : [];
-  const text = issue.source ? `${issue.description} (untrusted value from [line ${issue.source.line}](1))` : issue.description;
   const out: Result = {
     ruleId: issue.rule,
     ruleIndex,
     level: sarifLevel(issue.severity),
-    message: { text },
+    message: { text: linkSource(issue) },
     locations: [location],
     ...(related.length ? { relatedLocations: related } : {}),
     partialFingerprints: { 'agentcop/v1': issue.fingerprint },
@@ -175,6 +174,17 @@ function toResult(issue: Issue, ruleIndex: number, suppressed: boolean): Result 
     ];
   }
   return out;
+}
+
+/**
+ * Turns the description's mention of the source line into a SARIF link to the related location, so
+ * viewers can jump there. Descriptions with brackets are left alone: they could read as links.
+ */
+function linkSource(issue: Issue): string {
+  const text = issue.description;
+  if (!issue.source || /[[\]]/.test(text)) return text;
+  const mention = new RegExp(`\\bline ${issue.source.line}\\b`);
+  return mention.test(text) ? text.replace(mention, `[line ${issue.source.line}](1)`) : text;
 }
 
 function artifact(file: string) {

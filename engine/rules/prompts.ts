@@ -41,3 +41,17 @@ export function promptSites(model: PyModel): PromptSite[] {
 export function flowLine(site: PromptSite, label: Label): number {
   return label.interpolated ?? site.node.line;
 }
+
+/**
+ * Whether the request this prompt text belongs to also carries a fixed system message: sibling
+ * messages in the same list, or a `system=`/`instructions=` argument of the same call.
+ */
+export function hasSeparateSystemMessage(model: PyModel, site: PromptSite): boolean {
+  if (site.call) return site.call.args.some((a) => a.name === 'system' || a.name === 'instructions');
+  let list = site.node.parent;
+  for (let i = 0; list && i < 4 && list.type !== 'list'; i++) list = list.parent;
+  if (!list || list.type !== 'list') return false;
+  const start = list.startIndex;
+  const end = list.endIndex;
+  return model.messages.some((m) => m.role === 'system' && m.node.startIndex >= start && m.node.endIndex <= end);
+}

@@ -1,11 +1,12 @@
 import type { Rule } from '../types.js';
-import { CONTENT_KINDS, reaching } from '../helpers.js';
+import { reaching } from '../helpers.js';
 import { flowLine, promptSites } from '../prompts.js';
 
 /**
- * Retrieved documents, fetched pages and file contents are written by someone other than the
- * user or the developer; instructions hidden in them steer the model (indirect injection).
- * A template that fences such content off as data is the accepted mitigation and stays silent.
+ * Fetched pages and search results are written by strangers; instructions hidden in them steer
+ * the model (indirect injection) wherever they are spliced into a prompt. Retrieved documents and
+ * files are the application's own corpus: they count when they are presented as instructions
+ * (system role with a directive template). A template that fences content off as data stays silent.
  */
 export const rule: Rule = {
   meta: {
@@ -14,20 +15,23 @@ export const rule: Rule = {
     asi: 'ASI01',
     cwe: 'CWE-1427',
     severity: 'HIGH',
-    title: 'External content injected into an LLM prompt',
-    description: 'Content from retrieved documents, web pages or files is inserted into the prompt without being marked as untrusted data, so instructions hidden in it can hijack the agent (indirect prompt injection).',
-    fix: 'Wrap external content in clear delimiters and tell the model to treat it as data only, strip instruction-like text, keep it out of the system role, and restrict what tools the agent may call after reading it.',
+    title: 'External content injected into LLM instructions',
+    description: 'Content from web pages, search results, retrieved documents or files is inserted into the prompt as instructions, without being marked as untrusted data, so text hidden in it can hijack the agent (indirect prompt injection).',
+    fix: 'Wrap external content in clear delimiters and tell the model to treat it as data only, keep it out of the system role, strip instruction-like text, and restrict what tools the agent may call after reading it.',
     languages: ['python'],
   },
   check(ctx) {
     for (const site of promptSites(ctx.model!)) {
-      const l = reaching(site.taint, CONTENT_KINDS, 'prompt')[0];
+      const inSystem = site.role === 'system';
+      const l = reaching(site.taint, ['web', 'retrieved', 'file'], 'prompt').find((x) =>
+        x.kind === 'web' ? inSystem || !!x.interpolated : inSystem && !!x.directive,
+      );
       if (!l) continue;
       ctx.report({
         node: site.node,
         line: flowLine(site, l),
         source: l,
-        message: `${l.what.charAt(0).toUpperCase() + l.what.slice(1)} (line ${l.line}) flows into ${site.what} without being fenced off as untrusted data.`,
+        message: `${l.what.charAt(0).toUpperCase() + l.what.slice(1)} (line ${l.line}) flows into ${site.what}${inSystem ? ' as instructions' : ''} without being fenced off as untrusted data.`,
       });
     }
   },

@@ -1,11 +1,13 @@
 import type { Rule } from '../types.js';
 import { reaching } from '../helpers.js';
-import { flowLine, promptSites } from '../prompts.js';
+import { flowLine, hasSeparateSystemMessage, promptSites } from '../prompts.js';
 
 /**
- * User text is only an injection risk where it is spliced into instructions: formatted into a
- * prompt template, or placed in a system message. A user turn that carries the user's words as
- * they are is how chat works, and a PromptTemplate's variables keep the template fixed.
+ * User text is an injection risk where it is spliced into instructions: placed in the system
+ * role (or an agent's instructions), or formatted into one prompt string that also gives the
+ * model its orders with no separate system message. A user turn that carries the user's words,
+ * next to a fixed system message, is how chat works; a PromptTemplate's variables keep the
+ * template fixed.
  */
 export const rule: Rule = {
   meta: {
@@ -14,8 +16,8 @@ export const rule: Rule = {
     asi: 'ASI01',
     cwe: 'CWE-1427',
     severity: 'HIGH',
-    title: 'User input formatted into an LLM prompt',
-    description: 'Untrusted user input is concatenated or formatted into prompt instructions, so a user can override them ("ignore previous instructions…").',
+    title: 'User input formatted into LLM instructions',
+    description: 'Untrusted user input is concatenated or formatted into the prompt instructions, so a user can override them ("ignore previous instructions…").',
     fix: 'Keep instructions in a fixed system message and pass user text as a separate user message or as a PromptTemplate variable; validate or bound the input and never place it in the system role.',
     languages: ['python'],
   },
@@ -24,12 +26,12 @@ export const rule: Rule = {
     for (const site of promptSites(model)) {
       for (const l of reaching(site.taint, ['user'], 'prompt')) {
         const inSystem = site.role === 'system';
-        if (!inSystem && !l.interpolated) continue;
+        if (!inSystem && !(l.interpolated && l.directive && !hasSeparateSystemMessage(model, site))) continue;
         ctx.report({
           node: site.node,
           line: flowLine(site, l),
           source: l,
-          message: `User input (${l.what}, line ${l.line}) is ${inSystem ? 'placed in the system prompt' : 'formatted into the prompt'} via ${site.what}; a user can rewrite the model's instructions.`,
+          message: `User input (${l.what}, line ${l.line}) is ${inSystem ? 'placed in the system prompt' : 'formatted into the prompt instructions'} via ${site.what}; a user can rewrite the model's instructions.`,
         });
         break;
       }

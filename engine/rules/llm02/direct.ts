@@ -7,7 +7,7 @@
  */
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
-import type { AssignFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
 
 /** Calls that pass their input through as (part of) their output text. */
@@ -22,10 +22,12 @@ export interface DirectPath {
   names: Map<string, AstNode[]>;
   /** Start offsets of the string literals on the path. */
   strings: Set<number>;
+  /** f-strings on the path, where values are formatted into text. */
+  templates: AstNode[];
 }
 
 export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): DirectPath {
-  const out: DirectPath = { lines: new Set(), params: new Set(), names: new Map(), strings: new Set() };
+  const out: DirectPath = { lines: new Set(), params: new Set(), names: new Map(), strings: new Set(), templates: [] };
   const seen = new Set<AstNode>();
   const resolving = new Set<string>();
   let budget = 400;
@@ -50,7 +52,6 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
     if (p && !name.startsWith('self')) out.params.add(name);
     const values: AstNode[] = [];
     for (const a of assignsOf(name)) {
-      out.lines.add(a.node.line);
       values.push(a.value);
       walk(a.value);
     }
@@ -68,6 +69,7 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
   function walk(n: AstNode): void {
     if (seen.has(n) || budget-- <= 0) return;
     seen.add(n);
+    if (n.type !== 'call') out.lines.add(n.line);
     switch (n.type) {
       case 'identifier':
         out.lines.add(n.line);
@@ -91,11 +93,12 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
         return;
       }
       case 'call': {
-        out.lines.add(n.line);
         const fnNode = field(n, 'function')!;
         const callee = fnNode.type === 'attribute' ? `.${model.text(field(fnNode, 'attribute')!)}` : model.text(fnNode);
         const full = model.text(fnNode);
+        // An opaque call's line is not on the path: labels of its arguments were consumed there.
         if (!TRANSPARENT.test(callee) && !TRANSPARENT.test(full)) return;
+        out.lines.add(n.line);
         if (fnNode.type === 'attribute') walk(field(fnNode, 'object')!);
         const args = field(n, 'arguments');
         if (args) for (const a of args.children) if (a.named) walk(a);
@@ -119,6 +122,7 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
         return;
       case 'string':
         out.strings.add(n.startIndex);
+        if (n.children.some((c) => c.type === 'interpolation')) out.templates.push(n);
         for (const c of n.children) if (c.type === 'interpolation') walk(c);
         return;
       default:
@@ -130,15 +134,43 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
   return out;
 }
 
+/**
+ * The direct path, continued through parameters into the arguments local callers pass, so a value
+ * handed to a helper that logs it is followed back to where it was read.
+ */
+export function deepPath(model: PyModel, node: AstNode, fn: FunctionFact, depth = 0): DirectPath {
+  const p = directPath(model, node, fn);
+  if (depth >= 3 || !p.params.size || fn.isModule) return p;
+  for (const name of p.params) {
+    const index = fn.params.findIndex((x) => x.name === name);
+    if (index < 0) continue;
+    for (const call of model.calls) {
+      if (call.target !== fn) continue;
+      const a = argFor(fn, call, index);
+      if (!a) continue;
+      const q = deepPath(model, a.node, call.fn, depth + 1);
+      for (const l of q.lines) p.lines.add(l);
+      for (const s of q.strings) p.strings.add(s);
+      p.templates.push(...q.templates);
+      for (const [k, v] of q.names) p.names.set(k, [...(p.names.get(k) ?? []), ...v]);
+    }
+  }
+  return p;
+}
+
+function argFor(fn: FunctionFact, call: CallFact, index: number) {
+  const name = fn.params[index].name;
+  const byName = call.args.find((a) => a.name === name);
+  if (byName) return byName;
+  const offset = fn.className && /^(self|cls)$/.test(fn.params[0]?.name ?? '') && call.receiver ? 1 : 0;
+  return call.args.find((a) => a.index === index - offset);
+}
+
 /** Labels of `taint` whose source lies on the direct path of `node`. */
 export function directLabels(model: PyModel, node: AstNode, fn: FunctionFact, taint: Label[]): Label[] {
   if (!taint.length) return [];
-  const p = directPath(model, node, fn);
-  return taint.filter((l) => p.lines.has(l.line) || (p.params.size > 0 && !sameFunction(fn, l.line)));
-}
-
-function sameFunction(fn: FunctionFact, line: number): boolean {
-  return !fn.isModule && line >= fn.node.line && line <= fn.node.endLine;
+  const p = deepPath(model, node, fn);
+  return taint.filter((l) => p.lines.has(l.line));
 }
 
 /** The innermost function whose body holds `node` (the module otherwise). */
@@ -168,6 +200,19 @@ export function partLine(model: PyModel, node: AstNode, fn: FunctionFact, accept
     }
     for (let i = n.children.length - 1; i >= 0; i--) if (n.children[i].named) stack.push(n.children[i]);
   }
-  for (const p of parts) if (accept(directPath(model, p, fn))) return p.line;
+  for (const p of parts) if (accept(deepPath(model, p, fn))) return p.line;
   return node.line;
+}
+
+/** The line of the f-string on the direct path that formats the source at `sourceLine` into text. */
+export function formatLine(model: PyModel, node: AstNode, fn: FunctionFact, sourceLine: number): number | undefined {
+  const p = deepPath(model, node, fn);
+  for (const t of p.templates) {
+    const owner = functionOf(model, t);
+    for (const c of t.children) {
+      if (c.type !== 'interpolation') continue;
+      if (deepPath(model, c, owner).lines.has(sourceLine)) return t.line;
+    }
+  }
+  return undefined;
 }

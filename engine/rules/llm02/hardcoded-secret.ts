@@ -1,7 +1,7 @@
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { PyModel } from '../../flow/python.js';
-import { findSecrets, looksLikePlaceholder, shannonEntropy } from '../../redact.js';
+import { findSecrets, looksLikePlaceholder, shannonEntropy, type SecretHit } from '../../redact.js';
 import type { Rule } from '../types.js';
 import { lineAt, stringContent, systemTextStarts } from '../llm07/system-text.js';
 
@@ -14,11 +14,38 @@ const OPAQUE = /^[A-Za-z0-9+/=_\-.~!@#$%^&*:]{16,}$/;
 function isOpaqueCredential(value: string): boolean {
   if (!OPAQUE.test(value)) return false;
   if (/^[A-Z][A-Z0-9_]+$/.test(value)) return false; // an environment variable name
+  if (/^[a-z0-9]+([-_][a-z0-9]+){2,}$/.test(value)) return false; // words in kebab or snake case: a name
   if (/:\/\/|^\/|\.(py|json|txt|ya?ml|env|pem|key)$/.test(value)) return false;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(value)).length;
   if (classes < 2) return false;
   if (shannonEntropy(value) <= 3.5) return false;
   return !looksLikePlaceholder(value);
+}
+
+/** UI hints and documentation keywords show a format, not a credential in use. */
+function isHint(model: PyModel, s: AstNode): boolean {
+  const p = s.parent;
+  return p?.type === 'keyword_argument' && /^(placeholder|help|help_text|description|example|examples|hint|label|caption|info)$/.test(model.text(field(p, 'name')!));
+}
+
+/** A hit of findSecrets that is a credential in use, not a stand-in or a documented format. */
+export function realSecret(text: string, hit: SecretHit): boolean {
+  if (looksLikePlaceholder(hit.value)) return false;
+  if (hit.id !== 'connection-string') return true;
+  const start = text.lastIndexOf('://', hit.index);
+  const from = start < 0 ? hit.index : Math.max(0, text.slice(0, start).search(/[a-z][a-z0-9+.-]*$/i));
+  const url = /^\S+/.exec(text.slice(from))?.[0] ?? hit.value;
+  return !templateConnection(url) && !looksLikePlaceholder(url);
+}
+
+/** `postgresql://user:pass@host/db`: a format shown to people, or a throwaway local default. */
+export function templateConnection(url: string): boolean {
+  const m = /:\/\/([^:/@]*):([^@]*)@([^/:?]*)/.exec(url);
+  if (!m) return false;
+  const [, user, pass, host] = m;
+  if (/^(pass|password|passwd|pwd|secret|changeme|admin|root|postgres|guest|test|user|mypassword|yourpassword|\*+|x+)$/i.test(pass) || pass === user) return true;
+  if (/(^|\.)(example\.(com|org|net)|test|example|invalid|localhost)$|^\[/.test(host) || /(secret|password|passwd|redacted|placeholder)$/i.test(pass)) return true;
+  return /^(host|hostname|your[-_]?host|server|localhost|127\.0\.0\.1|0\.0\.0\.0)$/i.test(host) && pass.length < 12;
 }
 
 /** The name a string literal is bound to: assignment target, keyword, dict key or parameter default. */
@@ -68,8 +95,9 @@ export const rule: Rule = {
       if (system.has(s.node.startIndex)) continue;
       // Docstrings document; an example key there is not a credential in use.
       if (s.node.parent?.type === 'expression_statement' && s.node.parent.children.length === 1) continue;
+      if (isHint(model, s.node)) continue;
       const raw = model.text(s.node);
-      const hits = findSecrets(raw).filter((h) => !looksLikePlaceholder(h.value));
+      const hits = findSecrets(raw).filter((h) => realSecret(raw, h));
       if (hits.length) {
         ctx.report({ node: s.node, line: lineAt(model, s.node, hits[0].index), message: `${hits[0].name} written into the source code.` });
         continue;

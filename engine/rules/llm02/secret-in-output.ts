@@ -35,7 +35,7 @@ export const rule: Rule = {
       if (!l || isMasked(model, site.node, l.interpolated)) continue;
       ctx.report({
         node: site.call?.node ?? site.node,
-        line: partLine(model, site.node, site.fn, (p) => p.lines.has(l.line) || p.params.size > 0),
+        line: partLine(model, site.node, site.fn, (p) => p.lines.has(l.line)),
         source: l,
         message: `${l.kind === 'secret' ? 'A secret' : 'Personal data'} (${l.what}, line ${l.line}) is written to ${outputWhat(site)}.`,
       });

@@ -2,7 +2,7 @@ import type { Rule } from '../types.js';
 import { reaching } from '../helpers.js';
 import { flowLine, promptSites } from '../prompts.js';
 import { isMasked } from './masking.js';
-import { directLabels, functionOf } from './direct.js';
+import { directLabels, formatLine, functionOf } from './direct.js';
 
 /**
  * Credentials and personal data placed in a prompt are sent to the model provider, may be logged
@@ -30,7 +30,7 @@ export const rule: Rule = {
       if (!l || isMasked(model, site.node, flowLine(site, l))) continue;
       ctx.report({
         node: site.node,
-        line: flowLine(site, l),
+        line: formatLine(model, site.node, fn, l.line) ?? flowLine(site, l),
         source: l,
         message: `${l.kind === 'secret' ? 'A secret' : 'Personal data'} (${l.what}, line ${l.line}) is sent to the model in ${site.what}.`,
       });

@@ -43,6 +43,8 @@ export const rule: Rule = {
   check(ctx) {
     const model = ctx.model!;
     for (const call of model.calls) {
+      // Calling an object a loader returned (`model(x)`, `tokenizer(text)`) is not loading.
+      if (call.callee.endsWith('()')) continue;
       const c = calleeOf(call);
       const first = call.args.find((a) => a.index === 0) ?? call.args.find((a) => a.name === 'args' || a.name === 'command' || a.name === 'cmd');
       if (!first) continue;

@@ -61,13 +61,15 @@ export const rule: Rule = {
   check(ctx) {
     const model = ctx.model!;
     for (const call of model.calls) {
+      // Calling an object a loader returned (`model(x)`, `tokenizer(text)`) is not loading.
+      if (call.callee.endsWith('()')) continue;
       const c = calleeOf(call);
       if (HUB_LOADER.test(c)) {
         const a = modelIdArg(call);
         if (!a) continue;
         const l = controlled(a);
         if (l) {
-          ctx.report({ node: call.node, source: l, message: `The model loaded by ${call.name}() is chosen by ${l.kind === 'model' ? 'the model' : 'the user'} (${l.what}, line ${l.line}); any hub repository can be loaded.` });
+          ctx.report({ node: call.node, source: l, message: `The model loaded by ${call.name}() is chosen by ${l.kind === 'model' ? 'the model' : l.kind === 'user' ? 'the user' : 'outside content'} (${l.what}, line ${l.line}); any hub repository can be loaded.` });
           continue;
         }
         if (/^http:\/\//i.test(urlText(model, a))) ctx.report({ node: call.node, message: `${call.name}() loads from a plain-HTTP URL, which can be tampered with in transit.` });

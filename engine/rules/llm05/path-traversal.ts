@@ -14,6 +14,9 @@ export const rule: Rule = {
     languages: ['python'],
   },
   check(ctx) {
-    checkSink(ctx, 'path');
+    // A tool whose argument is the whole path is a file tool: what it may touch is an agency
+    // question (LLM06). Traversal is a path built around a model-chosen piece, or model output
+    // itself used as a path.
+    checkSink(ctx, 'path', (_call, _arg, l) => !!l.interpolated || !l.toolArg);
   },
 };

@@ -1,6 +1,7 @@
 import type { RuleContext } from '../types.js';
 import { describeKind, reaching, STEERABLE } from '../helpers.js';
 import { sinkArgs, type SinkClass } from '../sinks.js';
+import type { ArgFact, CallFact, Label } from '../../flow/python.js';
 
 const SINK_WORDS: Record<SinkClass, string> = {
   code: 'code execution',
@@ -18,12 +19,12 @@ const SINK_WORDS: Record<SinkClass, string> = {
 };
 
 /** Shared body of the output-handling rules: model-steerable data reaching one sink class. */
-export function checkSink(ctx: RuleContext, cls: SinkClass): void {
+export function checkSink(ctx: RuleContext, cls: SinkClass, accept?: (call: CallFact, arg: ArgFact, label: Label) => boolean): void {
   const model = ctx.model!;
   for (const call of model.calls) {
     for (const sink of sinkArgs(model, call)) {
       if (sink.cls !== cls) continue;
-      const labels = reaching(sink.arg.taint, STEERABLE, sink.sanitizer);
+      const labels = reaching(sink.arg.taint, STEERABLE, sink.sanitizer).filter((l) => !accept || accept(call, sink.arg, l));
       if (!labels.length) continue;
       const l = labels[0];
       ctx.report({

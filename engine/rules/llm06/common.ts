@@ -1,5 +1,6 @@
 /** What the excessive-agency rules share: which side effects a tool takes, and what gates them. */
 import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { AstNode } from '../../parse/index.js';
 import { hasApprovalStep, lastSegment, plain, reaching } from '../helpers.js';
 import { dangerousAction, sinkArgs, type SinkClass } from '../sinks.js';
 
@@ -19,6 +20,14 @@ function destructiveArgv(model: PyModel, call: CallFact): SinkClass | null {
   return reaching(argv.taint, [...STEERING]).length ? 'shell' : null;
 }
 
+const TEMP = /(tempfile|NamedTemporaryFile|mkstemp|mkdtemp|\btmp|\btemp)/i;
+
+function isTempPath(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
+  const t = model.text(n);
+  if (TEMP.test(t)) return true;
+  return n.type === 'identifier' && model.assigns.some((a) => a.fn === fn && a.target === t && TEMP.test(model.text(a.value)));
+}
+
 export interface ToolAction {
   call: CallFact;
   cls: SinkClass;
@@ -36,6 +45,8 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
   const sinks = sinkArgs(model, call);
   if (sinks.length) {
     // A fixed DELETE with model-chosen parameters still lets the model choose what is destroyed.
+    // Removing the temporary file the tool itself created is housekeeping.
+    if (cls === 'delete' && sinks.some((s) => isTempPath(model, call.fn, s.arg.node))) return null;
     const steeredSink = sinks.some((s) => reaching(s.arg.taint, [...STEERING], s.sanitizer).length > 0);
     if (cls !== 'sql') return steeredSink ? cls : null;
     if (steeredSink) return cls;
@@ -45,6 +56,8 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
     return destructive && call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;
   }
   const name = lastSegment(plain(call.callee));
+  // `Path(p).write_text(...)`, `fh.write(...)`: what matters is whether the model picked the file.
+  if (cls === 'file-write') return reaching(call.receiverTaint, [...STEERING], 'path').length ? cls : null;
   if (cls === 'delete') {
     const recv = call.receiver ? model.text(call.receiver) : '';
     if (!DESTRUCTIVE_RECEIVER.test(recv) && !DESTRUCTIVE_RECEIVER.test(call.receiverType ?? '') && !/objects/.test(call.callee)) return null;

@@ -7,6 +7,8 @@ import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
 const BUILTIN_DANGEROUS = /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|BashProcess|CodeInterpreterToolSpec|PythonCodeExecutionTool|LocalShellTool)$/;
 const INTERPRETER_UTILITY = /(PythonREPL|BashProcess|PythonAstREPLTool|PythonREPLTool)/;
 const DANGEROUS_TOOL_NAMES = new Set(['terminal', 'shell', 'python_repl', 'python-repl', 'bash', 'requests_all', 'requests_post', 'requests_put', 'requests_patch', 'requests_delete', 'sleep_and_shell']);
+/** Approval flows of SDKs the shared gate check does not model: OpenAI Agents interruptions, approval flags. */
+const HITL_TEXT = /(\.interruptions\b|needs_approval\s*=\s*True|tool_use_behavior\s*=\s*["']stop_on_first_tool|on_approval_request\s*=)/;
 const READ_ONLY_FILE_TOOLS = new Set(['read_file', 'list_directory', 'file_search']);
 
 function listItems(model: PyModel, call: CallFact, index: number, name: string): string[] | null {
@@ -18,7 +20,13 @@ function listItems(model: PyModel, call: CallFact, index: number, name: string):
 /** The constructor of a built-in shell, interpreter or write-capable tool set, with what it can do. */
 function builtinDanger(model: PyModel, call: CallFact): string | null {
   const c = plain(call.callee);
-  if (BUILTIN_DANGEROUS.test(c)) return `${lastSegment(c)} gives the agent a shell or code interpreter`;
+  if (BUILTIN_DANGEROUS.test(c)) {
+    // OpenAI Agents SDK shell tools: approval is a constructor flag, and hosted containers are sandboxes.
+    const approval = kw(call, 'needs_approval');
+    if (approval && approval.node.type !== 'false' && approval.node.type !== 'none') return null;
+    if (/container/.test(model.text(kw(call, 'environment')?.node ?? call.node))) return null;
+    return `${lastSegment(c)} gives the agent a shell or code interpreter`;
+  }
   if (/(^|\.)FileManagementToolkit$/.test(c)) {
     const selected = listItems(model, call, -1, 'selected_tools');
     if (selected && selected.every((t) => READ_ONLY_FILE_TOOLS.has(t))) return null;
@@ -62,7 +70,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const model = ctx.model!;
-    if (fileHasHumanGate(model)) return;
+    if (fileHasHumanGate(model) || HITL_TEXT.test(ctx.source)) return;
     for (const fn of model.functions) {
       if (!fn.isTool || toolIsGated(model, fn)) continue;
       const acts = toolActions(model, fn);

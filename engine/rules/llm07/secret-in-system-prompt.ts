@@ -1,9 +1,10 @@
 import { findSecrets, looksLikePlaceholder } from '../../redact.js';
 import { reaching } from '../helpers.js';
 import { flowLine, promptSites } from '../prompts.js';
-import { directLabels, functionOf } from '../llm02/direct.js';
+import { directLabels, formatLine, functionOf } from '../llm02/direct.js';
 import type { Rule } from '../types.js';
 import { lineAt, systemTexts } from './system-text.js';
+import { realSecret, templateConnection } from '../llm02/hardcoded-secret.js';
 
 /** `scheme://user:password@host`, the password not a template slot. */
 const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
@@ -32,12 +33,12 @@ interface Hit {
 
 export function secretsInText(text: string): Hit[] {
   const hits: Hit[] = [];
-  for (const s of findSecrets(text)) if (!looksLikePlaceholder(s.value)) hits.push({ index: s.index, what: s.name });
+  for (const s of findSecrets(text)) if (realSecret(text, s)) hits.push({ index: s.index, what: `a secret (${s.name})` });
   for (const m of text.matchAll(CREDENTIAL_URL)) {
-    if (!SLOT.test(m[1]) && !looksLikePlaceholder(m[1]) && !/^(pass(word)?|secret|pwd)$/i.test(m[1])) hits.push({ index: m.index, what: 'a connection string with a password' });
+    if (!SLOT.test(m[1]) && !looksLikePlaceholder(m[1]) && !templateConnection(m[0])) hits.push({ index: m.index, what: 'a connection string with a password' });
   }
   for (const m of text.matchAll(CREDENTIAL_PHRASE)) {
-    if (credentialValueOk(m[3], m[2] !== '')) hits.push({ index: m.index, what: `a ${m[1].toLowerCase()} written out` });
+    if (credentialValueOk(m[3], m[2] !== '')) hits.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()}` });
   }
   for (const m of text.matchAll(INTERNAL_URL)) hits.push({ index: m.index, what: 'an internal host address' });
   return hits.sort((a, b) => a.index - b.index);
@@ -71,7 +72,7 @@ export const rule: Rule = {
       const fn = site.call?.fn ?? functionOf(model, site.node);
       const l = directLabels(model, site.node, fn, reaching(site.taint, ['secret']))[0];
       if (!l) continue;
-      ctx.report({ node: site.node, line: flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
+      ctx.report({ node: site.node, line: formatLine(model, site.node, fn, l.line) ?? flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
     }
   },
 };

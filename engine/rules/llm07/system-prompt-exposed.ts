@@ -1,6 +1,6 @@
 import { SYSTEM_PROMPT_NAME } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
-import { directPath, partLine, type DirectPath } from '../llm02/direct.js';
+import { deepPath, partLine, type DirectPath } from '../llm02/direct.js';
 import { isServerFile, outputSites, outputWhat } from '../llm02/outputs.js';
 import type { Rule } from '../types.js';
 import { literalStrings, systemTextStarts } from './system-text.js';
@@ -31,7 +31,6 @@ export const rule: Rule = {
       const labels = sysLabels(site.taint);
       const carries = (p: DirectPath): boolean => {
         if (labels.some((l) => p.lines.has(l.line))) return true;
-        if (p.params.size && labels.some((l) => l.line < site.fn.node.line || l.line > site.fn.node.endLine)) return true;
         if ([...p.strings].some((s) => system.has(s))) return true;
         for (const [name, values] of p.names) {
           const last = name.split('.').pop() ?? name;
@@ -39,7 +38,7 @@ export const rule: Rule = {
         }
         return false;
       };
-      if (!carries(directPath(model, site.node, site.fn))) continue;
+      if (!carries(deepPath(model, site.node, site.fn))) continue;
       ctx.report({
         node: site.call?.node ?? site.ret?.node ?? site.node,
         line: partLine(model, site.node, site.fn, carries),

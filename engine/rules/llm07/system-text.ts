@@ -17,7 +17,8 @@ export interface SystemText {
 /** Keywords whose string value is instructions to the model, whatever the callee. */
 export const SYSTEM_KEYWORD = /^(system_?prompt|system_?message|system|instructions|backstory|system_instruction|preamble|state_modifier|messages_modifier)$/;
 /** Wrappers that keep a literal a literal: `textwrap.dedent("""...""").strip()`. */
-const STRING_WRAPPER = /^(textwrap\.dedent|dedent|inspect\.cleandoc|cleandoc|str)$|\.(strip|lstrip|rstrip|format|replace|join)$/;
+const STRING_FUNCTION = /^(textwrap\.dedent|dedent|inspect\.cleandoc|cleandoc|str)$/;
+const STRING_METHOD = /^(strip|lstrip|rstrip|format|replace|join)$/;
 
 const cache = new WeakMap<PyModel, SystemText[]>();
 
@@ -29,6 +30,7 @@ export function systemTexts(model: PyModel): SystemText[] {
   const text = model.text;
   const valuesByName = new Map<string, AstNode[]>();
   const systemByName: { name: string; value: AstNode }[] = [];
+  const keywords: { name: string; value: AstNode }[] = [];
 
   const lastName = (n: AstNode): string | undefined => {
     if (n.type === 'identifier') return text(n);
@@ -62,7 +64,7 @@ export function systemTexts(model: PyModel): SystemText[] {
     } else if (n.type === 'keyword_argument') {
       const k = field(n, 'name');
       const v = field(n, 'value');
-      if (k && v && SYSTEM_KEYWORD.test(text(k))) add(v, `${text(k)}=`, 0);
+      if (k && v && SYSTEM_KEYWORD.test(text(k))) keywords.push({ name: text(k), value: v });
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
@@ -80,6 +82,8 @@ export function systemTexts(model: PyModel): SystemText[] {
     }
   }
 
+  // Resolved after the walk, once every assignment is known.
+  for (const k of keywords) add(k.value, `${k.name}=`, 0);
   for (const s of systemByName) add(s.value, `the system prompt ${s.name}`, 0);
   for (const m of model.messages) {
     if (m.role !== 'system' || !m.content) continue;
@@ -118,12 +122,15 @@ export function literalStrings(model: PyModel, n: AstNode): AstNode[] {
       return [field(n, 'left'), field(n, 'right')].filter((c): c is AstNode => !!c).flatMap((c) => literalStrings(model, c));
     case 'call': {
       const fn = field(n, 'function');
-      if (!fn || !STRING_WRAPPER.test(fn.type === 'attribute' ? `.${text(field(fn, 'attribute')!)}` : text(fn))) return [];
-      const parts: AstNode[] = [];
-      if (fn.type === 'attribute') parts.push(...literalStrings(model, field(fn, 'object')!));
       const args = field(n, 'arguments');
-      if (args && fn.type !== 'attribute') for (const a of args.children) if (a.named) parts.push(...literalStrings(model, a));
-      return parts;
+      const argStrings = () => (args ? args.children.filter((a) => a.named).flatMap((a) => literalStrings(model, a)) : []);
+      if (!fn) return [];
+      if (STRING_FUNCTION.test(text(fn))) return argStrings();
+      if (fn.type !== 'attribute') return [];
+      const method = text(field(fn, 'attribute')!);
+      const own = literalStrings(model, field(fn, 'object')!);
+      if (method === 'join' && own.length) return [...own, ...(args ? args.children.filter((a) => a.type === 'list' || a.type === 'tuple').flatMap((l) => l.children.filter((c) => c.named).flatMap((c) => literalStrings(model, c))) : [])];
+      return STRING_METHOD.test(method) ? own : [];
     }
     default:
       return [];

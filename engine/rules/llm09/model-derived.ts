@@ -5,7 +5,7 @@
  */
 import type { AstNode } from '../../parse/index.js';
 import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
-import type { Label } from '../helpers.js';
+import { APPROVAL_NAME, lastSegment, plain, type Label } from '../helpers.js';
 
 /** Model output proper, not the arguments a model picks when it calls a tool. */
 export function isModelOutput(l: Label): boolean {
@@ -24,11 +24,23 @@ export function callYieldsModel(c: CallFact): boolean {
   return !!c.target && c.target.returns.some(isModelOutput);
 }
 
-function identifiers(n: AstNode, model: PyModel, out: string[] = []): string[] {
-  if (n.type === 'identifier') out.push(model.text(n));
-  else if (n.type === 'attribute') {
+/** Names and dotted paths an expression reads; keyword names and attribute names are not reads. */
+export function identifiers(n: AstNode, model: PyModel, out: string[] = []): string[] {
+  if (n.type === 'identifier') {
+    out.push(model.text(n));
+    return out;
+  }
+  if (n.type === 'attribute') {
     const t = model.text(n);
     if (/^[\w.]+$/.test(t)) out.push(t);
+    const obj = n.children.find((c) => c.field === 'object');
+    if (obj) identifiers(obj, model, out);
+    return out;
+  }
+  if (n.type === 'keyword_argument') {
+    const v = n.children.find((c) => c.field === 'value');
+    if (v) identifiers(v, model, out);
+    return out;
   }
   for (const c of n.children) if (c.named && c.type !== 'lambda') identifiers(c, model, out);
   return out;
@@ -41,10 +53,11 @@ export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string>
   const calls = fn.calls.filter(callYieldsModel);
   const assigns = model.assigns.filter((a) => a.fn === fn).sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(fn);
-  const derived = (v: AstNode) => calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n));
+  const human = humanDecidedNames(model, fn);
+  const derived = (v: AstNode) => (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n))) && !humanCall(fn, v);
   // Twice, so a value used before the loop-carried assignment that taints it is caught too.
   for (let round = 0; round < 2; round++) {
-    for (const a of assigns) if (derived(a.value)) names.add(a.target);
+    for (const a of assigns) if (!human.has(a.target) && derived(a.value)) names.add(a.target);
     for (const f of loops) {
       const right = f.children.find((c) => c.field === 'right');
       const left = f.children.find((c) => c.field === 'left');
@@ -65,6 +78,30 @@ function forLoops(fn: FunctionFact): AstNode[] {
     for (const c of n.children) if (c.named) stack.push(c);
   }
   return out;
+}
+
+const HUMAN_CALL = /((^|_)(input|prompt|ask|yes_no|yes_or_no)(_|$)|input$|confirm)/i;
+const humanCache = new WeakMap<FunctionFact, Set<string>>();
+
+/** A person answering inside `v`: `confirm(...)`, `input(...)`, `ask_for_approval(...)`. */
+function humanCall(fn: FunctionFact, v: AstNode): boolean {
+  return fn.calls.some((c) => within(c.node, v) && !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(plain(c.callee))) || HUMAN_CALL.test(c.name)));
+}
+
+/** Names holding a person's answer; a decision on them is a human decision. */
+export function humanDecidedNames(model: PyModel, fn: FunctionFact): Set<string> {
+  const hit = humanCache.get(fn);
+  if (hit) return hit;
+  const out = new Set<string>();
+  for (const a of model.assigns) if (a.fn === fn && humanCall(fn, a.value)) out.add(a.target);
+  humanCache.set(fn, out);
+  return out;
+}
+
+/** Whether an expression reads a person's answer. */
+export function readsHuman(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
+  const names = humanDecidedNames(model, fn);
+  return identifiers(n, model).some((x) => names.has(x)) || humanCall(fn, n);
 }
 
 /** Whether an expression reads model output in this function. */

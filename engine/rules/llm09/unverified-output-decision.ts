@@ -4,7 +4,7 @@ import type { CallFact, FunctionFact, IfFact, PyModel } from '../../flow/python.
 import type { Rule } from '../types.js';
 import { lastSegment, plain } from '../helpers.js';
 import { dangerousAction } from '../sinks.js';
-import { isModelOutput, readsModel } from './model-derived.js';
+import { isModelOutput, readsHuman, readsModel } from './model-derived.js';
 
 /** Actions with consequences for a person or an account that are hard to take back. */
 const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment)|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
@@ -41,6 +41,7 @@ function modelDecides(model: PyModel, i: IfFact): boolean {
   const fromTaint = i.taint.some(isModelOutput);
   if (!fromTaint && !readsModel(model, i.fn, i.condition)) return false;
   if (DISPATCH.test(model.text(i.condition))) return false;
+  if (readsHuman(model, i.fn, i.condition)) return false;
   return !operandsOfAnd(i.condition, model.text).some((op) => isIndependentCheck(model, i.fn, op));
 }
 

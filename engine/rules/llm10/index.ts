@@ -1,3 +1,6 @@
 import type { Rule } from '../types.js';
+import { rule as unboundedModelLoop } from './unbounded-model-loop.js';
+import { rule as limitsDisabled } from './limits-disabled.js';
+import { rule as userControlledBudget } from './user-controlled-budget.js';
 
-export const rules: Rule[] = [];
+export const rules: Rule[] = [unboundedModelLoop, limitsDisabled, userControlledBudget];

@@ -9,6 +9,9 @@ import { readsModel } from '../llm09/model-derived.js';
 const WAITS_CALLEE = /^(input|builtins\.input|raw_input|click\.prompt|typer\.prompt|rich\.prompt\.Prompt\.ask|sys\.stdin\.readline|streamlit\.chat_input|time\.sleep|asyncio\.sleep|select\.select)$/;
 const WAITS_METHOD = /^(receive|receive_text|receive_json|receive_bytes|recv|recv_json|get_message|next_message|read_message|poll|consume|listen|accept|wait|wait_for|sleep|brpop|blpop|xread|xreadgroup|fetch_messages|get_updates|receive_messages)$/;
 
+/** Helpers named for asking a person: `input_with_fallback`, `confirm`, `ask_user`, `record_audio`. */
+const WAITS_NAME = /(input|prompt_user|ask_user|ask_human|confirm|approv|record_audio|capture_audio|listen|transcribe|wait_for)/i;
+
 /** Functions that run a model, directly or through local helpers (two levels). */
 function runsModel(fn: FunctionFact, depth = 0, seen = new Set<FunctionFact>()): boolean {
   if (seen.has(fn) || depth > 2) return false;
@@ -20,15 +23,18 @@ function callsModel(c: CallFact): boolean {
   return c.model !== null || (!!c.target && runsModel(c.target));
 }
 
+function waits(model: PyModel, c: CallFact): boolean {
+  const callee = plain(c.callee);
+  if (WAITS_CALLEE.test(callee)) return true;
+  const name = lastSegment(callee);
+  if (WAITS_METHOD.test(name) || WAITS_NAME.test(name)) return true;
+  return name === 'get' && !!c.receiver && /(queue|inbox|^q$|_q$|channel|mailbox)/i.test(model.text(c.receiver));
+}
+
+/** Some call in the loop, or in a local helper it calls, waits for a person or an event. */
 function waitsForInput(model: PyModel, loop: LoopFact): boolean {
-  return model.calls.some((c) => {
-    if (!c.loops.includes(loop)) return false;
-    const callee = plain(c.callee);
-    if (WAITS_CALLEE.test(callee)) return true;
-    const name = lastSegment(callee);
-    if (WAITS_METHOD.test(name)) return true;
-    return name === 'get' && !!c.receiver && /(queue|inbox|^q$|_q$|channel|mailbox)/i.test(model.text(c.receiver));
-  });
+  const inHelper = (fn: FunctionFact, depth: number): boolean => depth <= 2 && fn.calls.some((c) => waits(model, c) || (!!c.target && c.target !== fn && inHelper(c.target, depth + 1)));
+  return model.calls.some((c) => c.loops.includes(loop) && (waits(model, c) || (!!c.target && inHelper(c.target, 1))));
 }
 
 /** The loop keeps going until model output says stop, or forever. */
@@ -38,6 +44,8 @@ function endless(model: PyModel, fn: FunctionFact, loop: LoopFact): boolean {
   const cond = field(loop.node, 'condition');
   if (!cond) return false;
   if (/^(True|1|not\s+False)$/.test(model.text(cond).trim())) return true;
+  // Resuming after approval interruptions: each turn waits on an approval decision.
+  if (/\.interruptions\b/.test(model.text(cond))) return false;
   return loop.modelControlled || readsModel(model, fn, cond);
 }
 

@@ -16,7 +16,7 @@ tools = [
     ShellTool(),
 ]
 
-prompt = hub.pull("hwchase17/react")
+prompt = hub.pull("hwchase17/react:d15fe3c4")
 agent = create_react_agent(llm, tools, prompt)
 
 executor = AgentExecutor(agent=agent, tools=tools, max_iterations=None, handle_parsing_errors=True)

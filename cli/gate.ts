@@ -1,0 +1,19 @@
+import type { FailOn } from '../engine/config.js';
+import { SEVERITIES, type ScanResult, type Severity } from '../engine/types.js';
+
+export interface Gate {
+  minScore: number;
+  failOn: FailOn;
+}
+
+/** Why the run fails its threshold; empty when it passes. Suppressed issues never count. */
+export function gateFailures(result: ScanResult, gate: Gate): string[] {
+  const reasons: string[] = [];
+  if (result.trust_score < gate.minScore) reasons.push(`trust score ${result.trust_score} is below the minimum ${gate.minScore}`);
+  if (gate.failOn !== 'none') {
+    const limit = SEVERITIES.indexOf(gate.failOn.toUpperCase() as Severity);
+    const hits = result.issues.filter((i) => SEVERITIES.indexOf(i.severity) <= limit);
+    if (hits.length) reasons.push(`${hits.length} issue${hits.length === 1 ? '' : 's'} at or above ${gate.failOn.toUpperCase()} (fail-on ${gate.failOn})`);
+  }
+  return reasons;
+}
