@@ -7,20 +7,22 @@
  *    AGENTCOP_BENCH_DIR set, that directory's .py files are used instead.
  * 2. Bare web-tree-sitter parse (tree deleted), the engine's parse + plain-JS copy, and a full
  *    `scan()`: each best of 3, in MB/s (MB = 10^6 bytes).
+ *    Wall time and CPU time are both reported: on a shared machine CPU time is the steadier figure.
+ *    scan() runs the engine compiled with tsc (as the CLI ships it); --source runs the .ts via tsx.
  * 3. Peak RSS (sampled between files, and VmHWM from /proc/self/status).
- * 4. Bandit on the same directory, when `bandit` is on PATH.
+ * 4. Bandit on the same directory, when `bandit` is on PATH (CPU time and RSS via GNU time).
  * Prints a table and writes bench/last-run.json (--quick writes bench/last-run.quick.json).
  *
  * Flags: --quick, --seed=N, --size-mb=N (MiB to generate), --batch=N (files per scan() call;
  * default all in one call), --runs=N (default 3), --threads=N (worker threads for the second scan
- * measurement; default one per core, 1 skips it), --no-bandit.
+ * measurement; default one per core, 1 skips it), --source, --no-bandit.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Language, Parser } from 'web-tree-sitter';
 import { loadGrammar, parse as parseToJs } from '../engine/parse/index.js';
 
@@ -276,16 +278,39 @@ function pythonAstCheck(dir: string): { valid: number; invalid: string[] } | nul
 // ---- measurements ------------------------------------------------------------------------------
 
 interface Timing {
+  /** Fastest wall-clock run. */
   best_ms: number;
   first_ms: number;
   all_ms: number[];
   mb_per_s: number;
-}
-function timing(all: number[], bytes: number): Timing {
-  const best = Math.min(...all);
-  return { best_ms: round(best), first_ms: round(all[0]), all_ms: all.map(round), mb_per_s: round(bytes / MB / (best / 1000), 2) };
+  /** CPU time (user + system, all threads of this process) of the least expensive run: steadier than wall time on a busy machine. */
+  cpu_ms: number;
+  mb_per_cpu_s: number;
 }
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
+
+async function measure(bytes: number, body: () => Promise<void> | void): Promise<Timing> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await body();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const best = Math.min(...wall);
+  const bestCpu = Math.min(...cpu);
+  return {
+    best_ms: round(best),
+    first_ms: round(wall[0]),
+    all_ms: wall.map((n) => round(n)),
+    mb_per_s: round(bytes / MB / (best / 1000), 2),
+    cpu_ms: round(bestCpu),
+    mb_per_cpu_s: round(bytes / MB / (bestCpu / 1000), 2),
+  };
+}
 
 async function bareParser(): Promise<Parser> {
   await Parser.init();
@@ -295,39 +320,72 @@ async function bareParser(): Promise<Parser> {
   return parser;
 }
 
+/**
+ * The engine as the CLI runs it: compiled to JS (worker threads then start without a TypeScript
+ * loader). Built with the project's own tsc into bench/.corpus/.build, inside the repository so
+ * node_modules (grammars) resolve. Falls back to the TypeScript sources under tsx.
+ */
+function compiledEngine(): { entry: string; note: string } {
+  const source = { entry: '../engine/index.js', note: 'TypeScript sources via tsx' };
+  if (flag('source')) return source;
+  const outDir = path.join(here, '.corpus', '.build');
+  rmSync(outDir, { recursive: true, force: true });
+  const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+  const t0 = performance.now();
+  // Type errors do not stop tsc from emitting; only a missing output means the build failed.
+  spawnSync(process.execPath, [tsc, '-p', path.join(repo, 'tsconfig.build.json'), '--outDir', outDir, '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
+  const entry = path.join(outDir, 'engine', 'index.js');
+  if (!existsSync(entry)) return { ...source, note: 'TypeScript sources via tsx (tsc build failed)' };
+  return { entry: pathToFileURL(entry).href, note: `compiled with tsc in ${((performance.now() - t0) / 1000).toFixed(1)} s` };
+}
+
 async function runBandit(dir: string, bytes: number): Promise<Record<string, unknown> | null> {
   const which = spawnSync('sh', ['-c', 'command -v bandit'], { encoding: 'utf8' });
   if (which.status !== 0) return null;
   const version = spawnSync('bandit', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? '?';
+  // GNU time, when present, gives Bandit's CPU time and peak RSS; the wall time is ours either way.
+  const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+  const timeFile = path.join(os.tmpdir(), `agentcop-bench-time-${process.pid}.txt`);
+  const cmd = ['bandit', '-r', '-q', '-f', 'json', dir];
+  const [exe, ...args] = gnuTime ? ['/usr/bin/time', '-f', '%e %U %S %M', '-o', timeFile, ...cmd] : cmd;
   const devnull = openSync('/dev/null', 'w');
   const started = process.hrtime.bigint();
-  const child = spawn('bandit', ['-r', '-q', '-f', 'json', dir], { stdio: ['ignore', devnull, 'pipe'] });
+  const child = spawn(exe, args, { stdio: ['ignore', devnull, 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-20_000);
   });
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    const kb = child.pid ? procStatusKb(child.pid, 'VmHWM') : null;
-    if (kb && kb > peakKb) peakKb = kb;
-  }, 50);
   const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? -1)));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  clearInterval(poll);
   closeSync(devnull);
+  let cpuMs: number | null = null;
+  let peakKb: number | null = null;
+  if (gnuTime && existsSync(timeFile)) {
+    const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
+    const [, user, sys, maxKb] = last.split(' ').map(Number);
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user + sys) * 1000;
+    if (Number.isFinite(maxKb)) peakKb = maxKb;
+    rmSync(timeFile, { force: true });
+  }
   return {
     version,
+    command: cmd.join(' ') + ' > /dev/null',
     exit_code: code, // 1 means "issues found", which is expected here
     wall_ms: round(ms),
     mb_per_s: round(bytes / MB / (ms / 1000), 3),
-    peak_rss_mb: peakKb ? round(peakKb / 1024) : null,
+    cpu_ms: cpuMs === null ? null : round(cpuMs),
+    mb_per_cpu_s: cpuMs === null ? null : round(bytes / MB / (cpuMs / 1000), 3),
+    peak_rss_mb: peakKb === null ? null : round(peakKb / 1024),
     stderr_tail: stderr.trim().split('\n').slice(-3).join('\n') || undefined,
   };
 }
 
 // ---- main --------------------------------------------------------------------------------------
 
+type FullScan = Timing & { issues: number; files_scanned: number; notices: number; batches: number; threads: number };
+
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg().map((n) => round(n, 2));
   const external = process.env.AGENTCOP_BENCH_DIR;
   let dir: string;
   let generation: { ms: number } | null = null;
@@ -339,6 +397,7 @@ async function main(): Promise<void> {
     generation = generateCorpus(dir);
   }
   const paths = listPy(dir);
+  if (paths.length === 0) throw new Error(`no .py files under ${dir}`);
   const files = paths.map((p) => ({ path: path.relative(dir, p).split(path.sep).join('/'), content: readFileSync(p) }));
   const texts = files.map((f) => f.content.toString('utf8'));
   const bytes = files.reduce((n, f) => n + f.content.length, 0);
@@ -355,54 +414,44 @@ async function main(): Promise<void> {
 
   // 1. Bare web-tree-sitter parse.
   const parser = await bareParser();
-  const bareMs: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
+  const bare = await measure(bytes, () => {
     for (const text of texts) {
       const tree = parser.parse(text);
       sampleRss();
       tree?.delete();
     }
-    bareMs.push(performance.now() - t0);
-  }
+  });
   parser.delete();
-  const bare = timing(bareMs, bytes);
 
   // 2. Engine parse: time-budgeted parse + copy into plain JS objects (what every rule walks).
   await loadGrammar('python');
-  const copyMs: number[] = [];
   let nodes = 0;
-  for (let r = 0; r < runs; r++) {
+  const engineParse = await measure(bytes, () => {
     nodes = 0;
-    const t0 = performance.now();
     for (const text of texts) {
       nodes += parseToJs('python', text, 60_000).nodeCount;
       sampleRss();
     }
-    copyMs.push(performance.now() - t0);
-  }
-  const engineParse = timing(copyMs, bytes);
+  });
 
   // 3. Full scan(), as the CLI would call it (Buffers in, one call or batches): single-threaded
   //    (the like-for-like comparison with the bare parse and with Bandit, which uses one core), then
   //    with worker threads, one per core.
-  type FullScan = Timing & { issues: number; files_scanned: number; notices: number; batches: number; threads: number };
   let full: FullScan | null = null;
   let threaded: FullScan | null = null;
   let scanError: string | null = null;
   const cores = os.availableParallelism();
+  const engine = compiledEngine();
   try {
-    const { scan } = await import('../engine/index.js');
-    const measure = async (threads: number): Promise<FullScan> => {
-      const fullMs: number[] = [];
+    const { scan } = (await import(engine.entry)) as typeof import('../engine/index.js');
+    const scanAll = async (threads: number): Promise<FullScan> => {
       let issues = 0;
       let scanned = 0;
       let notices = 0;
       let batches = 0;
-      for (let r = 0; r < runs; r++) {
+      const step = Math.min(batchSize, files.length);
+      const t = await measure(bytes, async () => {
         issues = scanned = notices = batches = 0;
-        const step = Math.min(batchSize, files.length);
-        const t0 = performance.now();
         for (let i = 0; i < files.length; i += step) {
           const result = await scan(files.slice(i, i + step), { threads, onProgress: sampleRss });
           issues += result.total_issues;
@@ -411,12 +460,11 @@ async function main(): Promise<void> {
           batches++;
           sampleRss();
         }
-        fullMs.push(performance.now() - t0);
-      }
-      return { ...timing(fullMs, bytes), issues, files_scanned: scanned, notices, batches, threads };
+      });
+      return { ...t, issues, files_scanned: scanned, notices, batches, threads };
     };
-    full = await measure(1);
-    if (threadCount > 1 || (threadCount === 0 && cores > 1)) threaded = await measure(threadCount || cores);
+    full = await scanAll(1);
+    if (threadCount > 1 || (threadCount === 0 && cores > 1)) threaded = await scanAll(threadCount || cores);
   } catch (err) {
     scanError = (err as Error).stack?.split('\n').slice(0, 3).join(' / ') ?? String(err);
   }
@@ -425,36 +473,56 @@ async function main(): Promise<void> {
 
   // 4. Bandit on the same directory.
   const bandit = skipBandit ? null : await runBandit(dir, bytes);
+  const loadAfter = os.loadavg().map((n) => round(n, 2));
 
   // ---- report ----------------------------------------------------------------------------------
+  const banditWall = bandit ? (bandit.wall_ms as number) : null;
+  const banditCpu = bandit ? (bandit.cpu_ms as number | null) : null;
   const ratio = full ? round(full.mb_per_s / bare.mb_per_s, 2) : null;
-  const speedup = full && bandit ? round((bandit.wall_ms as number) / full.best_ms, 1) : null;
-  const speedupCold = full && bandit ? round((bandit.wall_ms as number) / full.first_ms, 1) : null;
-  const speedupThreaded = threaded && bandit ? round((bandit.wall_ms as number) / threaded.best_ms, 1) : null;
-  const mark = (ok: boolean | null): string => (ok === null ? '' : ok ? '  ok' : '  BELOW TARGET');
-  const row = (name: string, t: Timing | null, extra = ''): string =>
-    t
-      ? `  ${name.padEnd(30)} ${(t.best_ms / 1000).toFixed(2).padStart(7)} s ${t.mb_per_s.toFixed(2).padStart(8)} MB/s   (first ${(t.first_ms / 1000).toFixed(2)} s)${extra}`
-      : `  ${name.padEnd(30)} unavailable`;
-  console.log(`\nthroughput (best of ${runs}; MB = 10^6 bytes)`);
+  const ratioCpu = full ? round(full.mb_per_cpu_s / bare.mb_per_cpu_s, 2) : null;
+  const speedup = full && banditWall ? round(banditWall / full.best_ms, 1) : null;
+  const speedupCold = full && banditWall ? round(banditWall / full.first_ms, 1) : null;
+  const speedupCpu = full && banditCpu ? round(banditCpu / full.cpu_ms, 1) : null;
+  const speedupThreaded = threaded && banditWall ? round(banditWall / threaded.best_ms, 1) : null;
+  const mark = (ok: boolean): string => (ok ? '  ok' : '  BELOW TARGET');
+  const s = (ms: number): string => (ms / 1000).toFixed(2).padStart(6);
+  const row = (name: string, t: Timing, extra = ''): string =>
+    `  ${name.padEnd(28)} ${s(t.best_ms)} s ${t.mb_per_s.toFixed(2).padStart(7)} MB/s  ${s(t.cpu_ms)} s ${t.mb_per_cpu_s.toFixed(2).padStart(7)} MB/s  ${s(t.first_ms)} s${extra}`;
+  console.log(`\nthroughput, best of ${runs} (MB = 10^6 bytes; engine: ${engine.note})`);
+  console.log(`  ${''.padEnd(28)} ${'wall'.padStart(8)} ${''.padStart(12)}  ${'cpu'.padStart(8)} ${''.padStart(12)}  ${'1st run'.padStart(8)}`);
   console.log(row('bare web-tree-sitter parse', bare));
-  console.log(row('engine parse (+ copy to JS)', engineParse, `  ${(nodes / 1e6).toFixed(2)} M nodes`));
-  console.log(full ? row('full scan(), 1 thread', full, `  ${full.issues} issues, ${full.notices} notices, ${full.batches} call(s)`) : `  full scan()                    FAILED: ${scanError}`);
-  if (threaded) console.log(row(`full scan(), ${threaded.threads} threads`, threaded, `  ${threaded.issues} issues`));
-  if (ratio !== null) console.log(`  full / bare                    ${ratio.toFixed(2)}   (target ≥ 0.5)${mark(ratio >= 0.5)}`);
+  console.log(row('engine parse + copy to JS', engineParse, `  ${(nodes / 1e6).toFixed(2)} M nodes`));
+  if (full) console.log(row('full scan(), 1 thread', full, `  ${full.issues} issues, ${full.notices} notices, ${full.batches} call(s)`));
+  else console.log(`  full scan()                  FAILED: ${scanError}`);
+  if (threaded) console.log(row(`full scan(), ${threaded.threads} threads`, threaded));
+  if (ratio !== null) console.log(`  full / bare                  ${ratio.toFixed(2)} wall, ${ratioCpu?.toFixed(2)} cpu   (target ≥ 0.5)${mark(ratio >= 0.5)}`);
   console.log(`memory: peak RSS sampled ${(peakRss / 2 ** 20).toFixed(0)} MiB, VmHWM ${vmHwmKb ? (vmHwmKb / 1024).toFixed(0) + ' MiB' : 'n/a'}`);
   if (bandit) {
-    console.log(`bandit (${bandit.version}): ${((bandit.wall_ms as number) / 1000).toFixed(2)} s, ${bandit.mb_per_s} MB/s, peak RSS ${bandit.peak_rss_mb ?? '?'} MiB, exit ${bandit.exit_code}`);
-    if (speedup !== null) console.log(`  speed-up vs bandit, 1 thread   ${speedup}× best, ${speedupCold}× first run   (target ≥ 5×)${mark(speedup >= 5)}`);
-    if (speedupThreaded !== null) console.log(`  speed-up vs bandit, ${threaded?.threads} threads  ${speedupThreaded}× best`);
+    console.log(
+      `bandit (${bandit.version}): ${s(banditWall!).trim()} s wall, ${bandit.mb_per_s} MB/s` +
+        (banditCpu ? `; ${(banditCpu / 1000).toFixed(2)} s cpu, ${bandit.mb_per_cpu_s} MB/s` : '') +
+        `; peak RSS ${bandit.peak_rss_mb ?? '?'} MiB; exit ${bandit.exit_code}`,
+    );
+    if (speedup !== null) {
+      console.log(`  speed-up, 1 thread           ${speedup}× wall (best), ${speedupCold}× wall (1st run)${speedupCpu !== null ? `, ${speedupCpu}× cpu` : ''}   (target ≥ 5×)${mark(speedup >= 5)}`);
+    }
+    if (speedupThreaded !== null) console.log(`  speed-up, ${threaded!.threads} threads          ${speedupThreaded}× wall (best)`);
   } else console.log(skipBandit ? 'bandit: skipped (--no-bandit)' : 'bandit: not on PATH (apt-get install -y bandit)');
   const wall = (performance.now() - benchStarted) / 1000;
-  console.log(`bench wall time ${wall.toFixed(1)} s`);
+  console.log(`load average ${loadBefore.join(' ')} at start, ${loadAfter.join(' ')} at end (${cores} cores); bench wall time ${wall.toFixed(1)} s`);
 
   const report = {
     created_at: new Date().toISOString(),
     mode: external ? 'external' : quick ? 'quick' : 'full',
-    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: os.cpus()[0]?.model ?? '?', cores, total_mem_mb: Math.round(os.totalmem() / 2 ** 20) },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpu: os.cpus()[0]?.model ?? '?',
+      cores,
+      total_mem_mb: Math.round(os.totalmem() / 2 ** 20),
+      load_average_start: loadBefore,
+      load_average_end: loadAfter,
+    },
     corpus: {
       dir: external ? dir : path.relative(repo, dir),
       source: external ? 'AGENTCOP_BENCH_DIR' : 'generated from examples/',
@@ -468,15 +536,18 @@ async function main(): Promise<void> {
       cpython_ast: astCheck ? { valid: astCheck.valid, invalid: astCheck.invalid.length } : null,
     },
     runs,
+    engine: engine.note,
     bare_parse: bare,
     engine_parse: { ...engineParse, nodes },
     full_scan: full ?? { error: scanError },
     full_scan_threaded: threaded,
     full_over_bare: ratio,
+    full_over_bare_cpu: ratioCpu,
     memory: { peak_rss_sampled_mb: round(peakRss / 2 ** 20), vm_hwm_mb: vmHwmKb ? round(vmHwmKb / 1024) : null },
     bandit,
     speedup_vs_bandit: speedup,
     speedup_vs_bandit_first_run: speedupCold,
+    speedup_vs_bandit_cpu: speedupCpu,
     speedup_vs_bandit_threaded: speedupThreaded,
     targets: { full_over_bare: 0.5, speedup_vs_bandit: 5 },
     bench_wall_s: round(wall, 1),

@@ -1,43 +1,18 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { BaselineError, baselineOf, readBaseline as readBaselineFile } from '../engine/baseline.js';
 import type { ScanResult } from '../engine/types.js';
 import { UsageError } from './errors.js';
 
-export interface BaselineFile {
-  version: 1;
-  fingerprints: string[];
-}
+export { baselineOf, type BaselineFile } from '../engine/baseline.js';
 
-/** `{"version":1,"fingerprints":[...]}`, or a bare array of fingerprints. */
+/** The engine's reader, with its errors as usage errors (exit 2, message, no stack). */
 export async function readBaseline(file: string): Promise<Set<string>> {
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return await readBaselineFile(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `baseline file not found: ${file}` : `cannot read baseline ${file}: ${code ?? (err as Error).message}`);
+    throw err instanceof BaselineError ? new UsageError(err.message) : err;
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`baseline ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  const list = Array.isArray(data) ? data : (data as { fingerprints?: unknown } | null)?.fingerprints;
-  if (!Array.isArray(list) || !list.every((f) => typeof f === 'string')) {
-    throw new UsageError(`baseline ${file} must be {"version":1,"fingerprints":["..."]} or an array of fingerprint strings`);
-  }
-  return new Set(list as string[]);
-}
-
-/**
- * Everything that is an accepted finding after this run: the open issues plus those the old
- * baseline already covered, so rewriting a baseline never drops an entry that still matches.
- */
-export function baselineOf(result: ScanResult): BaselineFile {
-  const fps = new Set<string>(result.issues.map((i) => i.fingerprint));
-  for (const i of result.suppressed_issues ?? []) if (i.suppressed?.kind === 'baseline') fps.add(i.fingerprint);
-  return { version: 1, fingerprints: [...fps].sort() };
 }
 
 export async function writeBaseline(file: string, result: ScanResult): Promise<number> {

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { loadConfig, type FailOn } from '../engine/config.js';
 import { collectFiles, resolveRoot } from '../engine/files.js';
 import { scan } from '../engine/index.js';
+import { BaselineError, loadConfiguredBaseline } from '../engine/baseline.js';
+import { gateFailures } from '../engine/gate.js';
 import { formatResult, summaryLine, type ReportFormat } from '../engine/report/index.js';
 import type { Notice } from '../engine/types.js';
 import { readBaseline, writeBaseline } from './baseline.js';
 import { UsageError } from './errors.js';
-import { gateFailures } from './gate.js';
 import { progressLine } from './progress.js';
 
 export interface ScanCommandOptions {
@@ -33,23 +34,25 @@ export async function scanCommand(paths: string[], opts: ScanCommandOptions): Pr
   if (opts.baseline) {
     baseline = await readBaseline(opts.baseline);
   } else if (config.baseline) {
-    // A baseline named in config is relative to the config file, like every other path in it.
-    const base = opts.config ? path.dirname(path.resolve(opts.config)) : root;
-    const file = path.resolve(base, config.baseline);
+    // Not there yet (first run, about to --write-baseline) is a notice: scanning without it only reports more.
+    let configured;
     try {
-      baseline = await readBaseline(file);
+      configured = await loadConfiguredBaseline(config, { root, configFile: opts.config });
     } catch (err) {
-      // Not there yet (first run, about to --write-baseline): scanning without it only reports more.
-      if (!(err instanceof UsageError) || !/not found/.test(err.message)) throw err;
-      extraNotices.push({ file: config.baseline, kind: 'config', message: 'baseline file named in config does not exist; nothing was suppressed by it' });
+      throw err instanceof BaselineError ? new UsageError(err.message) : err;
     }
+    baseline = configured.baseline;
+    extraNotices.push(...configured.notices);
   }
 
   const collected = await collectFiles(paths, { config });
   const progress = progressLine(!opts.quiet && process.stderr.isTTY === true);
   let result;
   try {
+    const bytes = collected.files.reduce((sum, f) => sum + f.content.length, 0);
     result = await scan(collected.files, {
+      // Worker start-up costs a few hundred milliseconds: only large trees repay it.
+      threads: collected.files.length >= 20 && bytes >= 1024 * 1024 ? true : undefined,
       framework: opts.framework,
       config,
       baseline,

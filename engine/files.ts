@@ -278,3 +278,33 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/**
+ * The files among `rels` (relative to `root`) that a walk of `root` would have collected: the same
+ * supported types, default-ignored folders, `ignore` and `paths` globs, size and binary checks.
+ * For callers that already know which files matter (a pull request's changed files), so they
+ * need not read the whole tree, and a changed file in an ignored folder stays ignored.
+ */
+export async function collectSelected(root: string, rels: string[], opts: CollectOptions = {}): Promise<CollectResult> {
+  const maxBytes = opts.maxFileBytes ?? opts.config?.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
+  const ignored = globMatcher(opts.config?.ignore);
+  const wanted = opts.config?.paths?.length ? globMatcher(opts.config.paths) : null;
+  const selected = [...new Set(rels.map((r) => r.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '')))]
+    .filter((rel) => {
+      if (!rel || rel.startsWith('../') || path.isAbsolute(rel)) return false;
+      const parts = rel.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        if (DEFAULT_IGNORED_DIRS.has(parts[i - 1]) || ignored(parts.slice(0, i).join('/'))) return false;
+      }
+      return isSupportedFile(rel) && !ignored(rel) && (!wanted || wanted(rel));
+    })
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const files: SourceFile[] = [];
+  const notices: Notice[] = [];
+  const loaded = await mapLimit(selected, 16, (rel) => load(rel, path.join(root, ...rel.split('/')), maxBytes));
+  for (const r of loaded) {
+    if (r.notice) notices.push(r.notice);
+    if (r.file) files.push(r.file);
+  }
+  return { root, files, notices };
+}

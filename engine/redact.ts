@@ -271,10 +271,10 @@ function maskBare(secret: string): string {
 
 /** A credential name: the word that says this variable, key or keyword holds one. */
 const CREDENTIAL_NAME =
-  /api[-_]?key|secret|token|passw(?:or)?d|pwd|passphrase|credential|private[-_]?key|access[-_]?key|signing[-_]?key|encryption[-_]?key|master[-_]?key|session[-_]?key|auth(?:orization|[-_]?(?:token|key|header))?(?![a-z])|(?:^|[-_])dsn$|conn(?:ection)?[-_]?str(?:ing)?|cookie/i;
+  /api[-_]?key|secret|token|passw(?:or)?d|pwd|passphrase|credential|private[-_]?key|access[-_]?key|signing[-_]?key|encryption[-_]?key|master[-_]?key|session[-_]?key|authorization|auth[-_]?(?:token|key|header|code)|^auth$|(?:^|[-_])dsn$|conn(?:ection)?[-_]?str(?:ing)?/i;
 /** Names that mention a credential but hold something else: where it lives, how long it is, what it counts. */
 const NOT_A_VALUE_NAME =
-  /(?:url|uri|endpoint|path|file|filename|dir|name|type|env|var|prefix|suffix|pattern|regex|len|length|limit|count|id|ids|usage|model|scope|scopes|hint|label|placeholder|prompt|help|message|msg|field|header_name|format|expiry|expires|ttl|timeout|encoding|size)$|^(?:max|min|num|n|total)[-_]?tokens?|tokeni[sz]er/i;
+  /(?:url|uri|endpoint|path|file|filename|dir|name|type|env|var|prefix|suffix|pattern|regex|len|length|limit|count|id|ids|usage|model|scope|scopes|hint|label|placeholder|prompt|help|message|msg|field|header_name|format|expiry|expires|ttl|timeout|encoding|size|domain|method|mode|kind|algorithm|alg)$|^(?:max|min|num|n|total)[-_]?tokens?|tokeni[sz]er/i;
 
 /** `name = "value"`, `"name": "value"`, `name: 'value'`, `name == "value"`; a quoted value, possibly JSON-escaped. */
 const ASSIGNMENT =
@@ -282,7 +282,7 @@ const ASSIGNMENT =
 
 /** Prose in prompts and docs: `the admin password is X`, `API key: X`, `discount override code = X`. */
 const PROSE =
-  /(?<![A-Za-z])(?<what>passwords?|passwd|passcodes?|pass ?phrases?|pins?|pwd|api[ _-]?keys?|secrets?|secret keys?|credentials?|(?:access|auth|api|bearer|session|refresh) tokens?|tokens?|access (?:keys?|codes?)|auth(?:entication|orization)? (?:codes?|keys?)|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount|promo|coupon) (?:codes?|passwords?|pins?|keys?|tokens?))(?:[ \t]+(?:for|to|of)[ \t]+(?:the[ \t]+)?[\w.-]{1,40}(?:[ \t]+[\w.-]{1,40})?)?[ \t]*(?:\bis\b|\bare\b|:|=)[ \t]*(?:set to[ \t]+)?(?<q>["'`]?)(?<value>[^\s"'`,;)]{4,128})\k<q>/gi;
+  /(?<![A-Za-z_])(?<what>passwords?|passwd|passcodes?|pass ?phrases?|pins?|pwd|api[ _-]?keys?|secrets?|secret keys?|credentials?|(?:access|auth|api|bearer|session|refresh) tokens?|tokens?|access (?:keys?|codes?)|auth(?:entication|orization)? (?:codes?|keys?)|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount|promo|coupon) (?:codes?|passwords?|pins?|keys?|tokens?))(?:[ \t]+(?:for|to|of)[ \t]+(?:the[ \t]+)?[\w.-]{1,40}(?:[ \t]+[\w.-]{1,40})?)?[ \t]*(?<sep>\bis\b|\bare\b|:|=)[ \t]*(?:set to[ \t]+)?(?<q>["'`]?)(?<value>[^\s"'`,;)]{4,128})\k<q>/gi;
 
 /** `Authorization: Bearer <token>` outside any assignment we recognise. */
 const BEARER = /(?<![A-Za-z])(?<prefix>Bearer[ \t]+)(?<value>[A-Za-z0-9._~+/-]{16,}=*)/g;
@@ -309,7 +309,7 @@ function assignedValueIsSecret(name: string, value: string): boolean {
 
 function proseValueIsSecret(value: string, quoted: boolean): boolean {
   const v = value.replace(/[.:!?]+$/, '');
-  if (v.length < 4 || isTemplateSlot(v) || looksLikePlaceholder(v) || STOP_WORDS.test(v)) return false;
+  if (v.length < 4 || isTemplateSlot(v) || isEnvName(v) || looksLikePlaceholder(v) || STOP_WORDS.test(v)) return false;
   if (quoted) return true;
   if (/\d/.test(v) && /[A-Za-z]/.test(v)) return true;
   if (/^\d{4,}$/.test(v)) return true;
@@ -337,11 +337,14 @@ function contextSpans(text: string): Span[] {
     const scheme = /^(?:Bearer|Basic|Token) /.exec(value)?.[0] ?? '';
     const secret = value.slice(scheme.length);
     const start = m.index + m[0].lastIndexOf(value) + scheme.length;
-    spans.push({ index: start, end: start + secret.length, replacement: maskBare(secret) });
+    // After `Bearer ` the scheme already says what it is; the head of the token adds nothing.
+    spans.push({ index: start, end: start + secret.length, replacement: scheme ? maskTail(secret) : maskBare(secret) });
   }
   for (const m of text.matchAll(PROSE)) {
-    const { what, q, value } = m.groups!;
+    const { what, sep, q, value } = m.groups!;
     const v = value.replace(/[.:!?]+$/, '');
+    // Unquoted after `=` is code (`api_key = get_key()`), and member access or a call is never a credential.
+    if (q === '' && (sep === '=' || /[([{]|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v))) continue;
     // `max tokens: 4096` is a budget, not a credential.
     if (/^tokens?$/i.test(what) && /^\d+$/.test(v)) continue;
     if (!proseValueIsSecret(v, q !== '')) continue;
@@ -366,7 +369,8 @@ function contextSpans(text: string): Span[] {
  */
 export function redactSecrets(text: string): string {
   if (text.length === 0) return text;
-  const tokens = scanTokens(text).filter((h) => !(h.id === 'connection-string' && isTemplateSlot(h.value)));
+  // A templated or already-redacted password (`${DB_PASSWORD}`, `...`) is no secret and tells the reader something.
+  const tokens = scanTokens(text).filter((h) => !(h.id === 'connection-string' && (isTemplateSlot(h.value) || looksLikePlaceholder(h.value))));
   const spans: Span[] = tokens.map((h) => ({ index: h.matchIndex, end: h.matchEnd, replacement: h.replacement }));
   // Token shapes win over context: their masks keep the recognisable prefix.
   const context = contextSpans(text).sort((a, b) => a.index - b.index || b.end - a.end);

@@ -26,6 +26,8 @@ export interface Label {
   interpolated?: number;
   /** The template around it gives the model orders ("You are…", "Never…", "Follow…"). */
   directive?: boolean;
+  /** The template's own words present the value as orders to follow ("Follow the guidance in…"). */
+  instructs?: boolean;
   sanitized?: SanitizedFor[];
   param?: number;
   /** A tool argument: the model chose it as the tool's input, not as free output. */
@@ -41,7 +43,7 @@ export function substitute(param: Label, actual: Label): Label {
   const sanitized = param.sanitized ? [...new Set([...(actual.sanitized ?? []), ...param.sanitized])] : actual.sanitized;
   return {
     ...actual,
-    ...(param.interpolated ? { interpolated: param.interpolated, directive: param.directive || actual.directive || undefined } : {}),
+    ...(param.interpolated ? { interpolated: param.interpolated, directive: param.directive || actual.directive || undefined, instructs: param.instructs || actual.instructs || undefined } : {}),
     ...(sanitized ? { sanitized } : {}),
   };
 }
@@ -55,10 +57,11 @@ const MAX_LABELS = 12;
  * Instruction-like prompt text. This reads string literals (prompt templates), never code: a
  * template that tells the model who it is or what it must do is an instruction channel.
  */
+export const INSTRUCTS_TEXT = /\b(follow|obey|comply|adhere|execute)\b|\binstructions\b|\brules\b|\bguidance\b|\bdirectives?\b|\bcommands?\b/i;
 export const DIRECTIVE_TEXT = /\byou are\b|\byour (role|job|task|goal)\b|\bact as\b|\bnever\b|\bdo not\b|\bdon't\b|\bonly (answer|respond|discuss|help|use|talk|reply)|\bmust\b|\balways\b|\brules?\b|\binstructions?\b|\bfollow\b|\bsystem:|\bpersona\b|\bguidelines?\b|\bpolicy\b/i;
 
 function key(l: Label): string {
-  return `${l.kind}|${l.line}|${l.what}|${l.interpolated ?? ''}|${l.directive ? 1 : ''}|${l.sanitized?.join(',') ?? ''}|${l.param ?? ''}`;
+  return `${l.kind}|${l.line}|${l.what}|${l.interpolated ?? ''}|${l.directive ? 1 : ''}${l.instructs ? 2 : ''}|${l.sanitized?.join(',') ?? ''}|${l.param ?? ''}`;
 }
 
 const EMPTY: Label[] = [];
@@ -92,8 +95,12 @@ export function union(...sets: (readonly Label[] | undefined)[]): Label[] {
 }
 
 /** The latest formatting step wins: it is the one closest to where the text is used. */
-export function interpolate(labels: readonly Label[], line: number, directive: boolean): Label[] {
-  return labels.map((l) => (l.interpolated === line && (l.directive || !directive) ? l : { ...l, interpolated: line, directive: directive || undefined }));
+export function interpolate(labels: readonly Label[], line: number, directive: boolean, instructs: boolean): Label[] {
+  return labels.map((l) =>
+    l.interpolated === line && (l.directive || !directive) && (l.instructs || !instructs)
+      ? l
+      : { ...l, interpolated: line, directive: directive || undefined, instructs: instructs || undefined },
+  );
 }
 
 export function sanitize(labels: readonly Label[], forWhat: SanitizedFor): Label[] {

@@ -6,7 +6,7 @@
  * parameters are symbolic labels resolved from the call sites after analysis.
  */
 import { field, fields, type AstNode, type ParsedFile } from '../parse/index.js';
-import { DIRECTIVE_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
+import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
 import {
   callSanitizer,
   callSource,
@@ -179,6 +179,8 @@ interface Ctx {
 }
 
 const MAX_DEPTH = 180;
+/** Fields that by their nature hold text an end user typed. */
+const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
 export const SYSTEM_PROMPT_NAME = /^(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt|instructions|agent_instructions|base_prompt|persona|preamble)$/i;
 const PROMPT_TEMPLATE_TYPE = /(PromptTemplate|ChatPromptTemplate|Template|from_template|from_messages)/;
 const CHAIN_PRESERVING = new Set(['bind_tools', 'with_structured_output', 'with_config', 'with_retry', 'bind', 'with_fallbacks', 'configurable_fields', 'pipe', 'partial']);
@@ -215,6 +217,8 @@ export function analysePython(file: ParsedFile): PyModel {
   const toolNames = new Set<string>();
   const uiHandlers = new Set<string>();
   const graphNodes = new Set<string>();
+  const dispatchNames = new Set<string>();
+  const restrictedArgs = new Set<string>();
   let envReads = 0;
   let moduleCtors: Map<string, string> | null = null;
 
@@ -492,6 +496,9 @@ export function analysePython(file: ParsedFile): PyModel {
         }
         if (qn === 'sys.argv') return union(base, [{ kind: 'user', line: n.line, what: 'command-line arguments' }]);
         const key = fields(n, 'subscript')[0];
+        if (key?.type === 'string' && USER_AUTHORED_FIELD.test(stringValue(key)) && base.some((l) => l.kind === 'param')) {
+          return union(base, [{ kind: 'user', line: n.line, what: `the user-written field '${stringValue(key)}'` }]);
+        }
         // A record that went through a redaction helper stays clean field by field.
         const redacted = base.length > 0 && base.every((l) => l.sanitized?.includes('all'));
         if (!redacted && key?.type === 'string' && /^(password|passwd|ssn|social_security(_number)?|credit_card(_number)?|card_number|cvv|date_of_birth|dob|medical_record|diagnosis|bank_account|iban|api_key|secret)$/i.test(stringValue(key))) {
@@ -611,7 +618,7 @@ export function analysePython(file: ParsedFile): PyModel {
   function markInterpolated(labels: Label[], template: AstNode, ctx?: Ctx): Label[] {
     if (!labels.length) return labels;
     const literal = templateText(template, ctx);
-    let out = interpolate(labels, template.line, DIRECTIVE_TEXT.test(literal));
+    let out = interpolate(labels, template.line, DIRECTIVE_TEXT.test(literal), INSTRUCTS_TEXT.test(templateText(template)));
     // A template that fences external content off as data is the documented mitigation for
     // indirect injection; user text stays user text either way.
     if (FENCE_WORDS.test(literal)) {
@@ -665,8 +672,14 @@ export function analysePython(file: ParsedFile): PyModel {
       return [{ kind: 'env', line: n.line, what: 'the environment' }];
     }
     const base = ev(obj, ctx, d);
+    if (restrictedArgs.has(attr) && base.some((l) => l.what === 'command-line arguments')) return sanitize(union(own, base), 'all');
     if (REQUEST_DATA_ATTRS.has(attr) && isRequestObject(rootName(obj)) && (obj.type === 'identifier' || obj.type === 'attribute')) {
       return union(base, [{ kind: 'user', line: n.line, what: `request.${attr}` }]);
+    }
+    if (USER_AUTHORED_FIELD.test(attr) && base.some((l) => l.kind === 'param')) {
+      // Free text an end user wrote (a profile's persona, a ticket's body) read off an object
+      // handed in from outside: whatever the caller, its author is the user.
+      return union(own, base, [{ kind: 'user', line: n.line, what: `the user-written field '${attr}'` }]);
     }
     if (/^(password|password_hash|ssn|social_security_number|credit_card|card_number|api_key|secret_key|access_token)$/i.test(attr)) {
       return union(own, base, [{ kind: isSecretKey(attr) ? 'secret' : 'pii', line: n.line, what: `the ${attr} attribute` }]);
@@ -800,8 +813,8 @@ export function analysePython(file: ParsedFile): PyModel {
       // `json.dumps(x)`, `textwrap.dedent(x)`: a module function's result is made from its arguments.
       const root = rootName(receiver!);
       if (root && moduleNames.has(root) && !ctx.scope.get(root)) return union(receiverTaint, argTaint);
-      // Data-building class methods: `Dataset.from_list(rows)`, `DataFrame.from_records(rows)`.
-      if (/^from_(list|dict|pandas|records|generator|json|csv|items)$/.test(name)) return union(receiverTaint, argTaint);
+      // Data-building class methods (`Dataset.from_list(rows)`) and document splitters: the result is the argument, reshaped.
+      if (/^(from_(list|dict|pandas|records|generator|json|csv|items)|split_documents|split_text|create_documents|transform_documents|atransform_documents|get_nodes_from_documents|split_nodes)$/.test(name)) return union(receiverTaint, argTaint);
       return receiverTaint;
     }
     return argTaint;
@@ -899,12 +912,12 @@ export function analysePython(file: ParsedFile): PyModel {
       const c = stack.pop()!;
       if (c.type === 'comparison_operator') {
         const ops = c.children.filter((x) => x.field === 'operators').map(text);
-        if (ops.some((o) => o === 'in' || o === 'not in' || o === '==' || o === '!=')) {
+        // Membership in a fixed collection is an allow-list; equality with one literal is not a
+        // general clean-up of the value (it only holds inside one branch).
+        if (ops.some((o) => o === 'in' || o === 'not in')) {
           const operands = c.children.filter((x) => x.named && x.field !== 'operators');
           const right = operands[operands.length - 1];
-          if (right && (right.type !== 'string' || ops.includes('==') || ops.includes('!='))) {
-            collectPaths(operands[0], out);
-          }
+          if (right && right.type !== 'string') collectPaths(operands[0], out);
         }
       } else if (c.type === 'call') {
         const fn = field(c, 'function')!;
@@ -913,7 +926,9 @@ export function analysePython(file: ParsedFile): PyModel {
         if (/^(fullmatch|match)$/.test(name) && argList) {
           const args = argList.children.filter((x) => x.named);
           if (args[1]) collectPaths(args[1], out);
-        } else if (/^(isalnum|isdigit|isidentifier|isnumeric|isdecimal|isalpha|startswith|is_relative_to)$/.test(name) && fn.type === 'attribute') {
+        } else if (/^(isalnum|isdigit|isidentifier|isnumeric|isdecimal|isalpha|is_relative_to)$/.test(name) && fn.type === 'attribute') {
+          collectPaths(field(fn, 'object')!, out);
+        } else if (name === 'startswith' && fn.type === 'attribute' && argList && isPrefixAllowList(argList)) {
           collectPaths(field(fn, 'object')!, out);
         } else if (callSanitizer(name) === 'all' && argList) {
           for (const a of argList.children) if (a.named) collectPaths(a, out);
@@ -924,22 +939,35 @@ export function analysePython(file: ParsedFile): PyModel {
     return out;
   }
 
+  /**
+   * What a check vouches for: a variable tested as a whole, or the argument of a free function
+   * whose result is tested (`urlparse(url).hostname in ALLOWED` vouches for `url`). A field of an
+   * object (`step.get("action") == "done"`) says nothing about the rest of the object.
+   */
   function collectPaths(n: AstNode, out: string[]) {
-    const p = pathOf(n);
-    if (p) {
-      out.push(p);
-      const dot = p.indexOf('.');
-      if (dot > 0) out.push(p.slice(0, dot));
+    if (n.type === 'identifier' || (n.type === 'attribute' && pathOf(n) && field(n, 'object')!.type === 'identifier' && text(field(n, 'object')!) === 'self')) {
+      out.push(pathOf(n)!);
       return;
     }
-    if (n.type === 'attribute') collectPaths(field(n, 'object')!, out);
-    else if (n.type === 'subscript') collectPaths(field(n, 'value')!, out);
-    else if (n.type === 'call') {
+    if (n.type === 'attribute') {
+      const obj = field(n, 'object')!;
+      if (obj.type === 'call') collectPaths(obj, out);
+      else if (pathOf(n)) out.push(pathOf(n)!);
+    } else if (n.type === 'call') {
       const fn = field(n, 'function')!;
-      if (fn.type === 'attribute') collectPaths(field(fn, 'object')!, out);
+      if (fn.type !== 'identifier' && !(fn.type === 'attribute' && field(fn, 'object')!.type === 'identifier' && imports.has(text(field(fn, 'object')!)))) return;
       const argList = field(n, 'arguments');
-      if (argList) for (const a of argList.children) if (a.named) collectPaths(a, out);
+      if (argList) for (const a of argList.children) if (a.named && a.type !== 'keyword_argument') collectPaths(a, out);
     }
+  }
+
+  /** `url.startswith("https://api.example.com/")` or `path.startswith(ALLOWED_ROOTS)`: a prefix allow-list. */
+  function isPrefixAllowList(argList: AstNode): boolean {
+    const first = argList.children.find((c) => c.named);
+    if (!first) return false;
+    if (first.type === 'string') return /:\/\/|^[rbuf]*["']\//i.test(text(first));
+    if (first.type === 'identifier') return /^[A-Z][A-Z0-9_]*$/.test(text(first));
+    return first.type === 'tuple';
   }
 
   function loopBounded(body: AstNode | undefined, condition: AstNode | undefined): boolean {
@@ -1200,6 +1228,22 @@ export function analysePython(file: ParsedFile): PyModel {
     let guard = 0;
     while (stack.length && guard++ < 500000) {
       const n = stack.pop()!;
+      if (n.type === 'dictionary') {
+        // `{"get_weather": get_weather, ...}`: a dispatch table the model's tool calls are routed through.
+        const values = n.children.filter((p) => p.type === 'pair').map((p) => ({ k: field(p, 'key')!, v: field(p, 'value')! }));
+        if (values.length && values.every((e) => e.k.type === 'string' && e.v.type === 'identifier')) for (const e of values) dispatchNames.add(text(e.v));
+      }
+      if (n.type === 'call' && /\.add_argument$/.test(text(field(n, 'function')!))) {
+        // argparse with `choices=` or a numeric `type=` only ever yields allowed values.
+        const argList = field(n, 'arguments');
+        const items = argList?.children ?? [];
+        const restricted = items.some((a) => a.type === 'keyword_argument' && (text(field(a, 'name')!) === 'choices' || (text(field(a, 'name')!) === 'type' && /^(int|float)$/.test(text(field(a, 'value')!)))));
+        const dest = items.find((a) => a.type === 'keyword_argument' && text(field(a, 'name')!) === 'dest');
+        const flags = items.filter((a) => a.type === 'string').map((a) => text(a).replace(/^["']|["']$/g, ''));
+        const flag = flags.find((f) => f.startsWith('--')) ?? flags[0];
+        const name = dest ? text(field(dest, 'value')!).replace(/^["']|["']$/g, '') : flag ? flag.replace(/^-+/, '').replace(/-/g, '_') : undefined;
+        if (restricted && name) restrictedArgs.add(name);
+      }
       if (n.type === 'call') {
         const callee = resolveImport(text(field(n, 'function')!).split('(')[0]);
         const argList = field(n, 'arguments');
@@ -1221,8 +1265,10 @@ export function analysePython(file: ParsedFile): PyModel {
       }
       for (const c of n.children) if (c.named) stack.push(c);
     }
+    const callsModels = [...modules].some((m) => frameworkOfModule(m) !== null);
     for (const fn of functions) {
       if (!fn.className && toolNames.has(fn.name)) fn.isTool = true;
+      if (!fn.className && callsModels && dispatchNames.has(fn.name) && localFunctions.has(fn.name)) fn.isTool = true;
       if (!fn.className && uiHandlers.has(fn.name)) fn.isHandler = true;
       if (!fn.className && graphNodes.has(fn.name)) fn.isGraphNode = true;
     }
@@ -1282,6 +1328,9 @@ export function analysePython(file: ParsedFile): PyModel {
       if (body) execBlock(body, pre, 0);
     }
     for (const fn of calleeFirst()) runFunction(fn, true);
+    // Streamlit reruns the script on every interaction and session_state survives the rerun:
+    // state written at the bottom is read at the top on the next run.
+    if (modules.has('streamlit')) execBlock(file.root, pre, 0);
     moduleFn.calls = [];
     moduleFn.calledNames = new Set();
     execBlock(file.root, { fn: moduleFn, loops: [], scope: moduleScope, record: true }, 0);

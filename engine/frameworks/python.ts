@@ -153,7 +153,7 @@ export const INSTRUCTION_KEYWORDS: Record<string, string[]> = {
 
 // ---- Sources -----------------------------------------------------------------------------------
 
-const USER_CALLS = new Set(['input', 'builtins.input', 'raw_input', 'sys.stdin.read', 'sys.stdin.readline', 'click.prompt', 'typer.prompt', 'getpass.getpass', 'streamlit.text_input', 'streamlit.text_area', 'streamlit.chat_input', 'rich.prompt.Prompt.ask']);
+const USER_CALLS = new Set(['input', 'builtins.input', 'raw_input', 'sys.stdin.read', 'sys.stdin.readline', 'click.prompt', 'typer.prompt', 'getpass.getpass', 'streamlit.text_input', 'streamlit.text_area', 'streamlit.chat_input', 'streamlit.file_uploader', 'rich.prompt.Prompt.ask']);
 const WEB_CALLS = /^(requests|httpx|aiohttp|urllib3)\.(get|post|put|patch|request|head)$|^urllib\.request\.urlopen$|^urllib\.request\.urlretrieve$|^httpx\.(Async)?Client\(\)\.(get|post|request)$|^requests\.Session\(\)\.(get|post|request)$/;
 const RETRIEVE_METHODS = new Set(['similarity_search', 'asimilarity_search', 'similarity_search_with_score', 'similarity_search_with_relevance_scores', 'max_marginal_relevance_search', 'similarity_search_by_vector', 'get_relevant_documents', 'aget_relevant_documents', 'retrieve', 'aretrieve']);
 const LOADER_CLASS = /(Loader|Reader)$/;

@@ -6,7 +6,7 @@ import { flowLine, promptSites } from '../prompts.js';
  * Fetched pages and search results are written by strangers; instructions hidden in them steer
  * the model (indirect injection) wherever they are spliced into a prompt. Retrieved documents and
  * files are the application's own corpus: they count when they are presented as instructions
- * (system role with a directive template). A template that fences content off as data stays silent.
+ * (system role, with the template telling the model to follow them). A template that fences content off as data stays silent.
  */
 export const rule: Rule = {
   meta: {
@@ -24,7 +24,7 @@ export const rule: Rule = {
     for (const site of promptSites(ctx.model!)) {
       const inSystem = site.role === 'system';
       const l = reaching(site.taint, ['web', 'retrieved', 'file'], 'prompt').find((x) =>
-        x.kind === 'web' ? inSystem || !!x.interpolated : inSystem && !!x.directive,
+        x.kind === 'web' ? inSystem || !!x.interpolated : inSystem && !!x.instructs,
       );
       if (!l) continue;
       ctx.report({

@@ -6,8 +6,8 @@ import type { Rule } from '../types.js';
 import { lineAt, stringContent, systemTextStarts } from '../llm07/system-text.js';
 
 /** Names that hold a credential: the last word is the credential itself, not a count or a URL. */
-const SECRET_NAME = /(^|_)(api_?key|apikey|secret|secret_?key|client_?secret|token|access_?token|auth_?token|refresh_?token|bearer_?token|bot_?token|password|passwd|pwd|passphrase|private_?key|access_?key|signing_?key|encryption_?key|master_?key|webhook_?secret|subscription_?key|credentials?|conn(ection)?_?str(ing)?|dsn)$/i;
-const NOT_A_VALUE_NAME = /(_|^)(url|uri|endpoint|path|file|filename|name|header|type|field|env|var|prefix|suffix|pattern|regex|re|len|length|limit|count|id|ids|usage|model|scope|scopes|hint|label|placeholder|prompt|help|message|msg)$/i;
+export const SECRET_NAME = /(^|_)(api_?key|apikey|secret|secret_?key|client_?secret|token|access_?token|auth_?token|refresh_?token|bearer_?token|bot_?token|password|passwd|pwd|passphrase|private_?key|access_?key|signing_?key|encryption_?key|master_?key|webhook_?secret|subscription_?key|credentials?|conn(ection)?_?str(ing)?|dsn)$/i;
+export const NOT_A_VALUE_NAME = /(_|^)(url|uri|endpoint|path|file|filename|name|header|type|field|env|var|prefix|suffix|pattern|regex|re|len|length|limit|count|id|ids|usage|model|scope|scopes|hint|label|placeholder|prompt|help|message|msg)$/i;
 /** One opaque token: no spaces, no template or path structure. */
 const OPAQUE = /^[A-Za-z0-9+/=_\-.~!@#$%^&*:]{16,}$/;
 

@@ -3,6 +3,7 @@ import { reaching, type Label } from '../helpers.js';
 import { isMasked } from './masking.js';
 import { directLabels, partLine } from './direct.js';
 import { outputSites, outputWhat } from './outputs.js';
+import { exposesSystemPrompt } from '../llm07/system-prompt-exposed.js';
 
 /**
  * A login endpoint returning the token it just issued, or a key-management endpoint showing a new
@@ -33,6 +34,8 @@ export const rule: Rule = {
       if (site.kind === 'response') labels = labels.filter(leaksInResponse);
       const l = labels[0];
       if (!l || isMasked(model, site.node, l.interpolated)) continue;
+      // A system prompt that holds a secret and is returned is the system-prompt rules' finding.
+      if (exposesSystemPrompt(model, site)) continue;
       ctx.report({
         node: site.call?.node ?? site.node,
         line: partLine(model, site.node, site.fn, (p) => p.lines.has(l.line)),

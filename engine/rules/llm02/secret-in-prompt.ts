@@ -2,7 +2,7 @@ import type { Rule } from '../types.js';
 import { reaching } from '../helpers.js';
 import { flowLine, promptSites } from '../prompts.js';
 import { isMasked } from './masking.js';
-import { directLabels, formatLine, functionOf } from './direct.js';
+import { directLabels, formatLine, functionOf, partLine } from './direct.js';
 
 /**
  * Credentials and personal data placed in a prompt are sent to the model provider, may be logged
@@ -33,6 +33,18 @@ export const rule: Rule = {
         line: formatLine(model, site.node, fn, l.line) ?? flowLine(site, l),
         source: l,
         message: `${l.kind === 'secret' ? 'A secret' : 'Personal data'} (${l.what}, line ${l.line}) is sent to the model in ${site.what}.`,
+      });
+    }
+    // What a tool returns goes into the conversation: the model reads it and may repeat it.
+    for (const r of model.returns) {
+      if (!r.fn.isTool || !r.value) continue;
+      const l = directLabels(model, r.value, r.fn, reaching(r.taint, ['secret', 'pii']))[0];
+      if (!l || isMasked(model, r.value)) continue;
+      ctx.report({
+        node: r.node,
+        line: partLine(model, r.value, r.fn, (p) => p.lines.has(l.line)),
+        source: l,
+        message: `Tool ${r.fn.name}() returns ${l.kind === 'secret' ? 'a secret' : 'personal data'} (${l.what}, line ${l.line}) to the model, which can repeat it to the user.`,
       });
     }
   },

@@ -18,7 +18,8 @@ export function isVetted(model: PyModel, fn: FunctionFact, before: number): bool
 
 /** Untrusted labels among `kinds`, sanitiser-cleaned ones left out. */
 export function untrusted(labels: Label[], kinds: TaintKind[]): Label[] {
-  return reaching(labels, kinds);
+  // Command-line arguments come from the operator running the script, not from an outsider.
+  return reaching(labels, kinds).filter((l) => !/command-line/.test(l.what));
 }
 
 /** A scoping argument (user id, namespace) that varies per caller rather than a shared constant. */

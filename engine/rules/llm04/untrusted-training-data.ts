@@ -134,7 +134,7 @@ export const rule: Rule = {
       // Datasets exported to training files or a hub.
       if (/^(to_json|to_csv|to_parquet|save_to_disk|push_to_hub)$/.test(call.name) && call.receiver) {
         const dest = arg(call, 0, 'path_or_buf');
-        const named = TRAINING_PATH.test(model.text(call.receiver)) || TRAINING_PATH.test(pathText(model, dest?.node, call.fn)) || call.name === 'push_to_hub';
+        const named = TRAINING_PATH.test(model.text(call.receiver)) || TRAINING_PATH.test(pathText(model, dest?.node, call.fn)) || (call.name === 'push_to_hub' && /(ds|data|dataset)\w*$/i.test(model.text(call.receiver)));
         const l = untrusted(call.receiverTaint, KINDS)[0];
         if (named && l) report(call, l, 'a training dataset export');
         continue;

@@ -8,7 +8,7 @@ const STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add
 /** Generic write verbs, counted only on receivers that are vector stores or collections. */
 const GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many)$/;
 const VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace)/;
-const VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|\w*_index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_store|store|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus)$/i;
+const VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus)$/i;
 const CONTENT_KEYWORDS = new Set(['documents', 'texts', 'text', 'metadatas', 'metadata', 'nodes', 'points', 'vectors', 'data', 'records', 'objects', 'properties', 'document', 'payload', 'payloads', 'entities']);
 const SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|customer_id|session_id)["']\s*:\s*[^"'\s]/;
 

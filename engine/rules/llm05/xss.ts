@@ -19,7 +19,8 @@ export const rule: Rule = {
     // A route that returns markup it built around model output serves that output as HTML.
     for (const r of ctx.model!.returns) {
       if (!r.fn.isHandler || !r.value) continue;
-      const v = r.value;
+      // Flask also takes `(body, status, headers)`.
+      const v = r.value.type === 'expression_list' || r.value.type === 'tuple' ? r.value.children.find((c) => c.named)! : r.value;
       if (v.type !== 'string' && v.type !== 'binary_operator') continue;
       if (!/<[a-zA-Z][^>]*>/.test(ctx.model!.text(v))) continue;
       const l = reaching(r.taint, STEERABLE, 'html')[0];

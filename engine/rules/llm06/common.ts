@@ -5,7 +5,7 @@ import { hasApprovalStep, lastSegment, plain, reaching } from '../helpers.js';
 import { dangerousAction, sinkArgs, type SinkClass } from '../sinks.js';
 
 /** Receivers whose delete/remove verbs destroy real data, not an entry of a local container. */
-const DESTRUCTIVE_RECEIVER = /(db|database|session|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$)/i;
+const DESTRUCTIVE_RECEIVER = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$)/i;
 
 const STEERING = ['model', 'user', 'web', 'retrieved'] as const;
 const DESTRUCTIVE_VERB = /^["'](rm|rmdir|delete|del|drop|kill|pkill|killall|restart|stop|scale|apply|destroy|push|reset|shutdown|reboot|terminate|uninstall|rollout|mv|dd|mkfs|chmod|chown|truncate|revoke|merge)["']$/;
@@ -37,8 +37,20 @@ export interface ToolAction {
  * A dangerous side effect a tool can be steered into: the model picks its arguments. Operations
  * whose target the model cannot choose (a fixed command, an allow-listed action) are left out.
  */
+/** Sending and paying through SDKs the shared sink table does not spell out. */
+function messagingOrPayment(model: PyModel, call: CallFact): SinkClass | null {
+  const c = plain(call.callee);
+  const name = lastSegment(c);
+  const recv = call.receiver ? model.text(call.receiver) : '';
+  const where = `${c} ${recv} ${call.receiverType ?? ''}`;
+  if (/^send\w*$/.test(name) && /(sendgrid|yagmail|smtplib|mailgun|postmark|\bses\b|gmail|resend|mailjet|sparkpost|\.messages\(\)|twilio)/i.test(where)) return 'email';
+  if (/^(chat_postMessage|post_message|send_sms)$/.test(name) || (name === 'create' && /twilio|\.messages$/i.test(where) && /twilio/i.test(where))) return 'email';
+  if (/^(transfer|transfer_funds|send_money|wire_transfer|make_payment|pay|payout|withdraw|disburse|refund|charge)$/.test(name) && /(bank|payment|wallet|stripe|paypal|account|ledger|finance|billing|treasury|braintree|adyen|plaid|square)/i.test(where)) return 'payment';
+  return null;
+}
+
 export function steerableAction(model: PyModel, call: CallFact): SinkClass | null {
-  const cls = dangerousAction(model, call) ?? destructiveArgv(model, call);
+  const cls = dangerousAction(model, call) ?? destructiveArgv(model, call) ?? messagingOrPayment(model, call);
   if (!cls) return null;
   // Creating a directory or copying a file is not the harm this rule is about.
   if (/^(os\.makedirs|os\.mkdir|shutil\.copy|shutil\.copyfile|shutil\.copytree)$/.test(plain(call.callee))) return null;

@@ -8,7 +8,7 @@ const BUILTIN_DANGEROUS = /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|Ter
 const INTERPRETER_UTILITY = /(PythonREPL|BashProcess|PythonAstREPLTool|PythonREPLTool)/;
 const DANGEROUS_TOOL_NAMES = new Set(['terminal', 'shell', 'python_repl', 'python-repl', 'bash', 'requests_all', 'requests_post', 'requests_put', 'requests_patch', 'requests_delete', 'sleep_and_shell']);
 /** Approval flows of SDKs the shared gate check does not model: OpenAI Agents interruptions, approval flags. */
-const HITL_TEXT = /(\.interruptions\b|needs_approval\s*=\s*True|tool_use_behavior\s*=\s*["']stop_on_first_tool|on_approval_request\s*=)/;
+const HITL_TEXT = /(\.interruptions\b|on_approval_request\s*=)/;
 const READ_ONLY_FILE_TOOLS = new Set(['read_file', 'list_directory', 'file_search']);
 
 function listItems(model: PyModel, call: CallFact, index: number, name: string): string[] | null {

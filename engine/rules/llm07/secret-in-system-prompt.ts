@@ -1,17 +1,19 @@
 import { findSecrets, looksLikePlaceholder } from '../../redact.js';
 import { reaching } from '../helpers.js';
 import { flowLine, promptSites } from '../prompts.js';
-import { directLabels, formatLine, functionOf } from '../llm02/direct.js';
+import type { AstNode } from '../../parse/index.js';
+import type { PyModel } from '../../flow/python.js';
+import { deepPath, directLabels, formatLine, functionOf } from '../llm02/direct.js';
 import type { Rule } from '../types.js';
 import { lineAt, systemTexts } from './system-text.js';
-import { realSecret, templateConnection } from '../llm02/hardcoded-secret.js';
+import { NOT_A_VALUE_NAME, realSecret, SECRET_NAME, templateConnection } from '../llm02/hardcoded-secret.js';
 
 /** `scheme://user:password@host`, the password not a template slot. */
 const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
 /** `password is X`, `API key: X`, `admin override code = X`. */
 const CREDENTIAL_PHRASE = /\b(passwords?|passwd|passcodes?|pass ?phrase|pwd|pins?|api[ _-]?keys?|secret keys?|secrets?|access (?:keys?|tokens?|codes?)|auth(?:entication|orization)? (?:tokens?|codes?|keys?)|bearer tokens?|tokens?|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount) (?:codes?|passwords?|pins?|keys?|tokens?)|credentials?|login)(?:\s+(?:for|to|of)\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?)?\s*(?:\bis\b|\bare\b|:|=)\s*(?:set to\s+)?(["'`]?)([^\s"'`,;)]{4,})\2/gi;
 /** Internal-only hosts: naming them tells an attacker where to go next. */
-const INTERNAL_URL = /\bhttps?:\/\/(?:[\w-]+\.)*(?:[\w-]+\.(?:internal|corp|intranet|lan|local)|10\.\d{1,3}\.\d{1,3}\.\d{1,3}|192\.168\.\d{1,3}\.\d{1,3}|172\.(?:1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3})(?::\d+)?(?:\/[^\s"']*)?/gi;
+const INTERNAL_URL = /\b(?:https?:\/\/(?:[\w-]+\.)*[\w-]+\.local\b|(?:[\w-]+\.)*[\w-]+\.(?:internal|corp|intranet|lan)\b|(?:10\.\d{1,3}|192\.168|172\.(?:1[6-9]|2\d|3[01])\.\d{1,3})\.\d{1,3}\.\d{1,3}\b)/gi;
 const STOP_WORDS = /^(NOT|NEVER|NONE|NULL|REQUIRED|SECRET|CONFIDENTIAL|PRIVATE|HIDDEN|REDACTED|UNKNOWN|UNAVAILABLE|VALID|INVALID|ONLY|ALWAYS)$/;
 const SLOT = /^[{<[$%]|[{}<>]|x{3,}|\*{3,}|\.\.\.|^(your|my|the|their|our)[-_]/i;
 
@@ -44,6 +46,24 @@ export function secretsInText(text: string): Hit[] {
   return hits.sort((a, b) => a.index - b.index);
 }
 
+const ENV_SECRET = /\b(os\.getenv|os\.environ|getenv|environ)\b[^\n]*?["'][\w-]*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIAL)[\w-]*["']/i;
+
+/** `f"... {os.environ['API_TOKEN']} ..."` or `{DB_PASSWORD}`: a credential formatted into the prompt text. */
+function interpolatedSecret(model: PyModel, s: AstNode): Hit | undefined {
+  const fn = functionOf(model, s);
+  for (const c of s.children) {
+    if (c.type !== 'interpolation') continue;
+    const p = deepPath(model, c, fn);
+    const texts = [model.text(c), ...[...p.names.values()].flat().map((v) => model.text(v))];
+    const named = [...p.names.keys()].some((n) => {
+      const last = n.split('.').pop() ?? n;
+      return SECRET_NAME.test(last) && !NOT_A_VALUE_NAME.test(last);
+    });
+    if (named || texts.some((t) => ENV_SECRET.test(t))) return { index: c.startIndex - s.startIndex, what: 'a credential formatted into it' };
+  }
+  return undefined;
+}
+
 /**
  * Anything in a system prompt can be extracted by asking the model for it, so credentials,
  * connection strings and internal addresses placed there are disclosed to every user.
@@ -62,7 +82,7 @@ export const rule: Rule = {
   check(ctx) {
     const model = ctx.model!;
     for (const s of systemTexts(model)) {
-      const hit = secretsInText(model.text(s.node))[0];
+      const hit = secretsInText(model.text(s.node))[0] ?? interpolatedSecret(model, s.node);
       if (!hit) continue;
       ctx.report({ node: s.node, line: lineAt(model, s.node, hit.index), message: `The system prompt (${s.via}) contains ${hit.what}; users can extract it by asking the model.` });
     }

@@ -1,9 +1,29 @@
-import { SYSTEM_PROMPT_NAME } from '../../flow/python.js';
-import type { Label } from '../../flow/labels.js';
+import { SYSTEM_PROMPT_NAME, type PyModel } from '../../flow/python.js';
 import { deepPath, partLine, type DirectPath } from '../llm02/direct.js';
-import { isServerFile, outputSites, outputWhat } from '../llm02/outputs.js';
+import { isServerFile, outputSites, outputWhat, type OutputSite } from '../llm02/outputs.js';
 import type { Rule } from '../types.js';
 import { literalStrings, systemTextStarts } from './system-text.js';
+
+/** A test of one direct path: does it carry system-prompt text to the site? */
+export function systemPromptCarrier(model: PyModel, site: OutputSite): (p: DirectPath) => boolean {
+  const system = systemTextStarts(model);
+  const labels = site.taint.filter((l) => l.kind === 'sysprompt');
+  return (p) => {
+    if (labels.some((l) => p.lines.has(l.line))) return true;
+    for (const s of p.strings) if (system.has(s)) return true;
+    for (const [name, values] of p.names) {
+      const last = name.split('.').pop() ?? name;
+      if (SYSTEM_PROMPT_NAME.test(last) && values.some((v) => literalStrings(model, v).length > 0)) return true;
+    }
+    return false;
+  };
+}
+
+/** Whether an output site emits the system prompt: a served app's logs and stdout count, a script's do not. */
+export function exposesSystemPrompt(model: PyModel, site: OutputSite): boolean {
+  if ((site.kind === 'print' || site.kind === 'log') && !isServerFile(model)) return false;
+  return systemPromptCarrier(model, site)(deepPath(model, site.node, site.fn));
+}
 
 /**
  * A system prompt handed back to the client (a debug or config route, a returned message
@@ -23,25 +43,11 @@ export const rule: Rule = {
   },
   check(ctx) {
     const model = ctx.model!;
-    const system = systemTextStarts(model);
-    const server = isServerFile(model);
-    const sysLabels = (taint: Label[]) => taint.filter((l) => l.kind === 'sysprompt');
     for (const site of outputSites(model)) {
-      if ((site.kind === 'print' || site.kind === 'log') && !server) continue;
-      const labels = sysLabels(site.taint);
-      const carries = (p: DirectPath): boolean => {
-        if (labels.some((l) => p.lines.has(l.line))) return true;
-        if ([...p.strings].some((s) => system.has(s))) return true;
-        for (const [name, values] of p.names) {
-          const last = name.split('.').pop() ?? name;
-          if (SYSTEM_PROMPT_NAME.test(last) && values.some((v) => literalStrings(model, v).length > 0)) return true;
-        }
-        return false;
-      };
-      if (!carries(deepPath(model, site.node, site.fn))) continue;
+      if (!exposesSystemPrompt(model, site)) continue;
       ctx.report({
         node: site.call?.node ?? site.ret?.node ?? site.node,
-        line: partLine(model, site.node, site.fn, carries),
+        line: partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
         message: `The system prompt is written to ${outputWhat(site)}.`,
       });
     }

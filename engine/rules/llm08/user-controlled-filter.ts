@@ -1,4 +1,5 @@
 import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
 import type { Rule } from '../types.js';
@@ -18,8 +19,23 @@ function taintOf(model: PyModel, call: CallFact, arg: ArgFact, n: AstNode, fn: F
   if (n === arg.node) return arg.taint;
   // Sub-expressions have no facts of their own; a value built from a parameter or request read
   // is matched by the labels whose source line lies inside it or on a name it uses.
-  const text = model.text(n);
-  return arg.taint.filter((l) => (l.line >= n.line && l.line <= n.endLine) || (l.kind !== 'param' && l.what.includes(`'${text}'`)) || nameAssignedFrom(model, fn, text, l));
+  const root = rootName(model, n);
+  return arg.taint.filter((l) => (l.line >= n.line && l.line <= n.endLine) || (root !== undefined && nameAssignedFrom(model, fn, root, l)));
+}
+
+/** `q.user_id`, `data["tenant"]`, `body.get("ns")` -> `q`, `data`, `body`. */
+function rootName(model: PyModel, n: AstNode): string | undefined {
+  let cur: AstNode | undefined = n;
+  for (let i = 0; cur && i < 20; i++) {
+    if (cur.type === 'identifier') return model.text(cur);
+    if (cur.type === 'attribute') cur = field(cur, 'object');
+    else if (cur.type === 'subscript') cur = field(cur, 'value');
+    else if (cur.type === 'call') {
+      const f: AstNode | undefined = field(cur, 'function');
+      cur = f?.type === 'attribute' ? field(f, 'object') : undefined;
+    } else return undefined;
+  }
+  return undefined;
 }
 
 function nameAssignedFrom(model: PyModel, fn: FunctionFact, name: string, l: Label): boolean {

@@ -9,7 +9,7 @@ import { APPROVAL_NAME, lastSegment, plain, type Label } from '../helpers.js';
 
 /** Model output proper, not the arguments a model picks when it calls a tool. */
 export function isModelOutput(l: Label): boolean {
-  return l.kind === 'model' && !l.what.startsWith('tool argument');
+  return l.kind === 'model' && !l.toolArg && !l.what.startsWith('tool argument');
 }
 
 const cache = new WeakMap<FunctionFact, Set<string>>();

@@ -51,6 +51,7 @@ function isModelClient(call: CallFact): boolean {
 function hits(model: PyModel): Hit[] {
   const out: Hit[] = [];
   const autogenTurnLimit = model.calls.some((c) => /initiate_chat$|run$|run_stream$/.test(c.name) && (kw(c, 'max_turns') || kw(c, 'max_round'))) || model.calls.some((c) => /(^|\.)GroupChat$/.test(plain(c.callee)) && kw(c, 'max_round'));
+  const humanInTeam = model.calls.some((c) => /(^|\.)UserProxyAgent$/.test(plain(c.callee)) && !/NEVER/.test(literal(model, kw(c, 'human_input_mode')) ?? ''));
   for (const call of model.calls) {
     const c = plain(call.callee);
     const ctor = lastSegment(c);
@@ -84,7 +85,8 @@ function hits(model: PyModel): Hit[] {
         out.push({ node: call.node, message: `${ctor}(human_input_mode="NEVER") has no max_consecutive_auto_reply or is_termination_msg, and no chat sets max_turns; the conversation only ends when a model says so.` });
       }
     }
-    if (AUTOGEN_TEAM.test(c)) {
+    // A team with a human participant waits for that person every round.
+    if (AUTOGEN_TEAM.test(c) && /^autogen/.test(c) && !humanInTeam) {
       const term = kw(call, 'termination_condition');
       if ((!term || isNone(term)) && !kw(call, 'max_turns')) out.push({ node: call.node, message: `${ctor}() has neither a termination_condition nor max_turns; the team keeps calling models until stopped from outside.` });
     }

@@ -1,13 +1,16 @@
-import type { FailOn } from '../engine/config.js';
-import { SEVERITIES, type ScanResult, type Severity } from '../engine/types.js';
+import type { FailOn } from './config.js';
+import { SEVERITIES, type ScanResult, type Severity } from './types.js';
 
 export interface Gate {
   minScore: number;
   failOn: FailOn;
 }
 
-/** Why the run fails its threshold; empty when it passes. Suppressed issues never count. */
-export function gateFailures(result: ScanResult, gate: Gate): string[] {
+/**
+ * Why the run fails its threshold; empty when it passes. Suppressed issues never count. Shared by
+ * every door that gates (the CLI's exit code, the Action's failed step), so they cannot disagree.
+ */
+export function gateFailures(result: Pick<ScanResult, 'trust_score' | 'issues'>, gate: Gate): string[] {
   const reasons: string[] = [];
   if (result.trust_score < gate.minScore) reasons.push(`trust score ${result.trust_score} is below the minimum ${gate.minScore}`);
   if (gate.failOn !== 'none') {
