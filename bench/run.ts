@@ -329,12 +329,20 @@ function compiledEngine(): { entry: string; note: string } {
   const source = { entry: '../engine/index.js', note: 'TypeScript sources via tsx' };
   if (flag('source')) return source;
   const outDir = path.join(here, '.corpus', '.build');
+  const entry = path.join(outDir, 'engine', 'index.js');
+  // Reuse the last build while no source or tsconfig is newer than it.
+  const newest = (p: string): number => {
+    const st = statSync(p);
+    if (!st.isDirectory()) return /\.(ts|json)$/.test(p) ? st.mtimeMs : 0;
+    return Math.max(0, ...readdirSync(p).map((n) => newest(path.join(p, n))));
+  };
+  const inputs = ['engine', 'cli', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((p) => path.join(repo, p)).filter(existsSync);
+  if (existsSync(entry) && statSync(entry).mtimeMs >= Math.max(...inputs.map(newest))) return { entry: pathToFileURL(entry).href, note: 'compiled with tsc (cached build)' };
   rmSync(outDir, { recursive: true, force: true });
   const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
   const t0 = performance.now();
   // Type errors do not stop tsc from emitting; only a missing output means the build failed.
   spawnSync(process.execPath, [tsc, '-p', path.join(repo, 'tsconfig.build.json'), '--outDir', outDir, '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
-  const entry = path.join(outDir, 'engine', 'index.js');
   if (!existsSync(entry)) return { ...source, note: 'TypeScript sources via tsx (tsc build failed)' };
   return { entry: pathToFileURL(entry).href, note: `compiled with tsc in ${((performance.now() - t0) / 1000).toFixed(1)} s` };
 }

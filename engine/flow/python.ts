@@ -796,7 +796,8 @@ export function analysePython(file: ParsedFile): PyModel {
 
     if (fnNode.type === 'attribute') {
       const path = pathOf(receiver!);
-      if (MUTATORS.has(name) && path) {
+      // `st.write(x)`, `sys.stdout.write(x)`: a module function, not a container taking x in.
+      if (MUTATORS.has(name) && path && !moduleNames.has(path.split('.')[0])) {
         const cur = ctx.scope.get(path);
         ctx.scope.set(path, { ...(cur ?? {}), taint: union(cur?.taint, argTaint) });
         return [];

@@ -153,7 +153,6 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
   let count = 0;
   const make = (parent: AstNode | null, typeId: number, fieldId: number): AstNode => {
     const startIndex = cursor.startIndex;
-    const endIndex = cursor.endIndex;
     const row = startLine(startIndex);
     count++;
     return {
@@ -163,16 +162,26 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
       children: [],
       parent,
       startIndex,
-      endIndex,
+      endIndex: -1,
       line: row + 1,
       column: startIndex - lineStarts[row] + 1,
-      endLine: lineOf(Math.max(startIndex, endIndex - 1)) + 1,
+      endLine: 0,
     };
+  };
+  // A parent ends where its last child ends, so only leaves ask the cursor for their end.
+  const finish = (node: AstNode, end: number) => {
+    node.endIndex = end;
+    node.endLine = lineOf(Math.max(node.startIndex, end - 1)) + 1;
   };
   try {
     const root = make(null, cursor.nodeTypeId, 0);
     let current = root;
-    if (!cursor.gotoFirstChild()) return { root, count };
+    // The end offset of the last node visited under `current`, kept or not.
+    let lastEnd = root.startIndex;
+    if (!cursor.gotoFirstChild()) {
+      finish(root, cursor.endIndex);
+      return { root, count };
+    }
     for (;;) {
       const typeId = cursor.nodeTypeId;
       const fieldId = cursor.currentFieldId;
@@ -182,12 +191,16 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
         node = make(current, typeId, fieldId);
         current.children.push(node);
       }
-      if (node && cursor.gotoFirstChild()) {
-        current = node;
+      if (cursor.gotoFirstChild()) {
+        // Anonymous nodes with children do not occur in these grammars; keep the walk exact anyway.
+        current = node ?? make(current, typeId, fieldId);
         continue;
       }
+      lastEnd = cursor.endIndex;
+      if (node) finish(node, lastEnd);
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent()) return { root, count };
+        finish(current, lastEnd);
         if (current.parent) current = current.parent;
         else return { root, count };
       }

@@ -89,6 +89,8 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
         if (key?.type === 'slice') return;
         // One element picked by position (`messages[-1]`) is not the whole list.
         if (key && (key.type === 'integer' || key.type === 'unary_operator') && model.text(key) !== '0') return;
+        // One named field of a record: only a credential-named one carries the credential.
+        if (key?.type === 'string' && !/(auth|key|token|secret|pass|pwd|cred|cookie|session|ssn|card|content|messages|prompt|system|instructions)/i.test(model.text(key))) return;
         walk(field(n, 'value')!);
         return;
       }

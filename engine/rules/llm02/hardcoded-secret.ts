@@ -22,6 +22,20 @@ function isOpaqueCredential(value: string): boolean {
   return !looksLikePlaceholder(value);
 }
 
+const PASSWORD_NAME = /(^|_)(password|passwd|pwd|passphrase|db_?pass)$/i;
+const DEFAULT_PASSWORD = /^(postgres|password|passw0rd|admin|root|guest|changeme|secret|test|testing|example|default|neo4j|redis|mysql|minio|minioadmin)\d*$/i;
+
+/** A literal password: shorter than a key, so shape matters more than entropy. */
+function isLiteralPassword(value: string): boolean {
+  if (value.length < 8 || value.length > 64 || /\s/.test(value) || DEFAULT_PASSWORD.test(value)) return false;
+  if (/^[A-Z][A-Z0-9_]+$/.test(value) || /:\/\/|^\/|\{|\}|%\(|\$/.test(value)) return false;
+  // Words joined by separators, or a value that names itself a secret, read as a stand-in.
+  if (/^[a-z]+([-_][a-z]+)+$/i.test(value) || /secret|passw|changeme|dummy|sample/i.test(value)) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9_-]/].filter((r) => r.test(value)).length;
+  if (classes < 2 || (!/[0-9]/.test(value) && !/[^A-Za-z0-9_-]/.test(value))) return false;
+  return !looksLikePlaceholder(value) && shannonEntropy(value) > 2.5;
+}
+
 /** UI hints and documentation keywords show a format, not a credential in use. */
 function isHint(model: PyModel, s: AstNode): boolean {
   const p = s.parent;
@@ -105,7 +119,7 @@ export const rule: Rule = {
       const name = boundName(model, s.node);
       if (!name || !SECRET_NAME.test(name) || NOT_A_VALUE_NAME.test(name)) continue;
       if (s.node.children.some((c) => c.type === 'interpolation')) continue;
-      if (isOpaqueCredential(s.value)) ctx.report({ node: s.node, message: `A credential-like literal is assigned to '${name}' in the source code.` });
+      if (isOpaqueCredential(s.value) || (PASSWORD_NAME.test(name) && isLiteralPassword(s.value))) ctx.report({ node: s.node, message: `A credential-like literal is assigned to '${name}' in the source code.` });
     }
   },
 };

@@ -12,7 +12,7 @@ export type OutputKind = 'print' | 'log' | 'response' | 'ui';
 const LOG_METHODS = /^(debug|info|warning|warn|error|exception|critical|fatal|log|trace|success)$/;
 const LOGGER_TYPE = /(logging\.getLogger|getLogger|loguru|structlog|get_logger|Logger)/;
 const LOGGER_NAME = /^(_?(log|logger|LOG|LOGGER|_logger|_log)|\w+_logger|\w+_log|logging)$/;
-const RESPONSE = /^(flask\.jsonify|jsonify|flask\.Response|flask\.make_response|make_response|Response|werkzeug\.wrappers\.Response|(fastapi|starlette)\.responses\.(JSONResponse|PlainTextResponse|Response|ORJSONResponse|UJSONResponse)|JSONResponse|PlainTextResponse|django\.http\.(JsonResponse|HttpResponse)|JsonResponse|HttpResponse|quart\.jsonify|sanic\.response\.json|sanic\.response\.text)$/;
+const RESPONSE = /^(flask\.jsonify|jsonify|flask\.Response|flask\.make_response|make_response|Response|werkzeug\.wrappers\.Response|(fastapi|starlette)\.responses\.(JSONResponse|PlainTextResponse|Response|ORJSONResponse|UJSONResponse)|JSONResponse|PlainTextResponse|django\.http\.(JsonResponse|HttpResponse)|JsonResponse|HttpResponse|quart\.jsonify|sanic\.response\.json|sanic\.response\.text|flask\.render_template|render_template|(fastapi|starlette)\.templating\.Jinja2Templates\.TemplateResponse|\w*[tT]emplates\.TemplateResponse|django\.shortcuts\.render)$/;
 const STREAMLIT = /^streamlit\.(\w+\.)?(write|markdown|text|code|json|info|success|warning|error|caption|text_area|chat_message\.write)$/;
 
 /** The output class of a call, or null when the call does not emit its arguments. */

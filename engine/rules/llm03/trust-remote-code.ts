@@ -1,3 +1,4 @@
+import { field } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { isTrue, kw } from '../helpers.js';
 
@@ -23,6 +24,13 @@ export const rule: Rule = {
       const a = kw(call, 'trust_remote_code');
       if (!isTrue(model, a)) continue;
       ctx.report({ node: a!.node, message: `${call.name}() is called with trust_remote_code=True: code from the model repository runs on load.` });
+    }
+    // Passed through a wrapper's options: `HuggingFaceEmbeddings(model_kwargs={"trust_remote_code": True})`.
+    for (const s of model.strings) {
+      const pair = s.node.parent;
+      if (pair?.type !== 'pair' || field(pair, 'key') !== s.node || s.value !== 'trust_remote_code') continue;
+      const v = field(pair, 'value');
+      if (v?.type === 'true') ctx.report({ node: pair, message: 'trust_remote_code is enabled in model options: code from the model repository runs on load.' });
     }
   },
 };

@@ -1,6 +1,7 @@
 /** What the poisoning rules share: which writes persist content, and what counts as vetting it. */
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import { hasApprovalStep, literal, reaching, type Label, type TaintKind } from '../helpers.js';
+import { callSource } from '../../frameworks/python.js';
 
 /**
  * Checks people put between untrusted content and a shared store: moderation, injection scanners,
@@ -18,8 +19,41 @@ export function isVetted(model: PyModel, fn: FunctionFact, before: number): bool
 
 /** Untrusted labels among `kinds`, sanitiser-cleaned ones left out. */
 export function untrusted(labels: Label[], kinds: TaintKind[]): Label[] {
-  // Command-line arguments come from the operator running the script, not from an outsider.
-  return reaching(labels, kinds).filter((l) => !/command-line/.test(l.what));
+  // Command-line arguments and local Streamlit widgets come from the operator, not an outsider.
+  return reaching(labels, kinds).filter((l) => !OPERATOR.test(l.what));
+}
+
+const OPERATOR = /(command-line|streamlit)/;
+
+/**
+ * Web content counts when an outsider picked it: search results, or a page whose address came from
+ * a user, the model or other fetched content. Indexing a fixed, known page is curating a corpus.
+ */
+export function chosenByOutsider(model: PyModel, l: Label): boolean {
+  if (l.kind !== 'web') return true;
+  if (/search results/.test(l.what)) return true;
+  const fetch = model.calls.find((c) => c.line === l.line && callSource(c.callee, c.receiverType)?.kind === 'web');
+  if (!fetch) return true;
+  // A parameter counts when nothing in the file calls the function: the address is picked at run
+  // time by outside callers. Local callers resolve it to what they pass.
+  const inputs = [...fetch.receiverTaint, ...fetch.args.flatMap((a) => a.taint)];
+  const called = model.calls.some((c) => c.target === fetch.fn);
+  return untrusted(inputs, called ? ['user', 'model', 'web', 'retrieved'] : ['user', 'model', 'web', 'retrieved', 'param']).length > 0;
+}
+
+/**
+ * File contents whose path the user chose (an upload saved and loaded, `open(request_path)`) are the
+ * user's words, not the developer's corpus: the file label of such a read, seen as user input.
+ */
+export function uploadedContent(model: PyModel, labels: Label[]): Label | undefined {
+  for (const l of labels) {
+    if (l.kind !== 'file' || l.sanitized?.includes('all')) continue;
+    const read = model.calls.find((c) => c.line === l.line && (/^(load|aload|lazy_load|load_and_split|load_data|read_text|read_bytes)$/.test(c.name) || /^(open|io\.open|codecs\.open)$/.test(c.callee)));
+    if (!read) continue;
+    const from = untrusted([...read.receiverTaint, ...read.args.flatMap((a) => a.taint)], ['user', 'web']);
+    if (from.length) return { ...from[0], what: `a file the user supplied (${from[0].what})` };
+  }
+  return undefined;
 }
 
 /** A scoping argument (user id, namespace) that varies per caller rather than a shared constant. */

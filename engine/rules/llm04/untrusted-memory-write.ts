@@ -1,7 +1,7 @@
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { arg, describeKind, kw, plain, type TaintKind } from '../helpers.js';
-import { capitalise, isScopedValue, isVetted, untrusted } from './common.js';
+import { capitalise, chosenByOutsider, isScopedValue, isVetted, untrusted } from './common.js';
 
 interface MemoryWrite {
   what: string;
@@ -88,7 +88,7 @@ export const rule: Rule = {
       const kinds: TaintKind[] = w.shared ? ['web', 'retrieved', 'user'] : ['web', 'retrieved'];
       let label;
       for (const a of w.content) {
-        label = untrusted(a.taint, kinds)[0];
+        label = untrusted(a.taint, kinds).filter((l) => chosenByOutsider(model, l))[0];
         if (label) break;
       }
       if (!label) continue;

@@ -3,7 +3,7 @@ import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { arg, describeKind, kw, literal, plain, type Label, type TaintKind } from '../helpers.js';
-import { capitalise, isVetted, untrusted } from './common.js';
+import { capitalise, chosenByOutsider, isVetted, untrusted } from './common.js';
 
 /**
  * Model output is left out on purpose: synthetic data and distillation pipelines write it to
@@ -68,9 +68,9 @@ function uploadedPaths(model: PyModel): Set<string> {
   return out;
 }
 
-function firstOf(args: (ArgFact | undefined)[]): Label | undefined {
+function firstOf(model: PyModel, args: (ArgFact | undefined)[]): Label | undefined {
   for (const a of args) {
-    const l = a ? untrusted(a.taint, KINDS)[0] : undefined;
+    const l = a ? untrusted(a.taint, KINDS).filter((x) => chosenByOutsider(model, x))[0] : undefined;
     if (l) return l;
   }
   return undefined;
@@ -116,18 +116,18 @@ export const rule: Rule = {
           const dumped = /^(json\.dump|pickle\.dump|yaml\.dump|yaml\.safe_dump)$/.test(plain(w.callee)) && (arg(w, 1, 'fp') ?? arg(w, 1, 'stream')) && model.text((arg(w, 1, 'fp') ?? arg(w, 1, 'stream'))!.node) === handle;
           const csvRow = /^(writerow|writerows)$/.test(w.name) && w.receiver && model.calls.some((o) => o.assignedTo === model.text(w.receiver!) && o.args.some((a) => model.text(a.node) === handle));
           if (!onHandle && !dumped && !csvRow) continue;
-          const l = firstOf([arg(w, 0, 'obj')]);
+          const l = firstOf(model, [arg(w, 0, 'obj')]);
           if (l) report(w, l, 'a fine-tuning data file');
         }
         continue;
       }
       if (isFineTuneUpload(model, call)) {
-        const l = firstOf([kw(call, 'file')]);
+        const l = firstOf(model, [kw(call, 'file')]);
         if (l) report(call, l, 'a fine-tuning upload');
         continue;
       }
       if (TRAINER.test(c)) {
-        const l = firstOf([kw(call, 'train_dataset'), kw(call, 'dataset')]);
+        const l = firstOf(model, [kw(call, 'train_dataset'), kw(call, 'dataset')]);
         if (l) report(call, l, 'a trainer training set');
         continue;
       }
@@ -135,13 +135,13 @@ export const rule: Rule = {
       if (/^(to_json|to_csv|to_parquet|save_to_disk|push_to_hub)$/.test(call.name) && call.receiver) {
         const dest = arg(call, 0, 'path_or_buf');
         const named = TRAINING_PATH.test(model.text(call.receiver)) || TRAINING_PATH.test(pathText(model, dest?.node, call.fn)) || (call.name === 'push_to_hub' && /(ds|data|dataset)\w*$/i.test(model.text(call.receiver)));
-        const l = untrusted(call.receiverTaint, KINDS)[0];
+        const l = untrusted(call.receiverTaint, KINDS).filter((x) => chosenByOutsider(model, x))[0];
         if (named && l) report(call, l, 'a training dataset export');
         continue;
       }
       // Examples appended to an in-memory training set or a dataset object.
       if (/^(append|extend|add_item|add_items|insert|add_example|add_examples)$/.test(call.name) && call.receiver && TRAINING_COLLECTION.test(model.text(call.receiver))) {
-        const l = firstOf(call.args);
+        const l = firstOf(model, call.args);
         if (l) report(call, l, `the training set ${model.text(call.receiver)}`);
       }
     }

@@ -1,7 +1,7 @@
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { describeKind, kw, plain } from '../helpers.js';
-import { capitalise, isScopedValue, isVetted, untrusted } from './common.js';
+import { capitalise, chosenByOutsider, isScopedValue, isVetted, untrusted, uploadedContent } from './common.js';
 
 /** Methods that only vector stores and indexes have. */
 const STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes)$/;
@@ -59,7 +59,7 @@ export const rule: Rule = {
       const kinds = perUser ? (['web', 'model'] as const) : (['user', 'web', 'model'] as const);
       let label;
       for (const a of args) {
-        label = untrusted(a.taint, [...kinds])[0];
+        label = untrusted(a.taint, [...kinds]).filter((l) => chosenByOutsider(model, l))[0] ?? (perUser ? undefined : uploadedContent(model, a.taint));
         if (label) break;
       }
       if (!label) continue;

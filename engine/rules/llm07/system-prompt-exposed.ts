@@ -22,6 +22,8 @@ export function systemPromptCarrier(model: PyModel, site: OutputSite): (p: Direc
 /** Whether an output site emits the system prompt: a served app's logs and stdout count, a script's do not. */
 export function exposesSystemPrompt(model: PyModel, site: OutputSite): boolean {
   if ((site.kind === 'print' || site.kind === 'log') && !isServerFile(model)) return false;
+  // Debug records are off in production; tracing prompts there is ordinary practice.
+  if (site.kind === 'log' && site.call && /^(debug|trace)$/.test(site.call.name)) return false;
   return systemPromptCarrier(model, site)(deepPath(model, site.node, site.fn));
 }
 

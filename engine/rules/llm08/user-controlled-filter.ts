@@ -104,7 +104,6 @@ export const rule: Rule = {
           }
           return undefined;
         }
-        if (key === 'search_kwargs') return undefined;
         // Filter objects (`Filter(must=[FieldCondition(key="category", ...)])`) name their keys.
         if (value.type === 'call') {
           const keys = [...model.text(value).matchAll(/\bkey\s*=\s*["']([\w.-]+)["']/g)].map((m) => m[1]);
@@ -112,7 +111,7 @@ export const rule: Rule = {
         }
         // A whole filter or namespace handed over from outside.
         const l = steering(node === arg.node ? arg.taint : taintOf(model, call, arg, node, call.fn));
-        return l ? { node, label: l, what: key === 'namespace' || key === 'tenant' ? key : 'filter' } : undefined;
+        return l ? { node, label: l, what: key === 'namespace' || key === 'tenant' ? key : key === 'search_kwargs' ? 'search settings (filter included)' : 'filter' } : undefined;
       }
     }
   },

@@ -7,7 +7,7 @@ import { calleeOf } from '../helpers.js';
 /** Search methods only vector stores have. */
 const STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
 const RETRIEVER_FACTORY = /^(as_retriever|as_query_engine|as_chat_engine)$/;
-const RAW_QUERY = /^(query|search|query_points|get|hybrid|near_text|near_vector|bm25)$/;
+const RAW_QUERY = /^(query|search|query_points|get|get_all|hybrid|near_text|near_vector|bm25)$/;
 const RAW_CLIENT_TYPE = /(chromadb|get_or_create_collection|get_collection|create_collection|Collection|pinecone|Pinecone|(^|\.)Index$|qdrant|Qdrant|weaviate|pymilvus|MilvusClient|lancedb)/;
 /** Keywords that only a vector query takes: they tell a Chroma `query` from an ORM's. */
 const RAW_QUERY_KW = /^(query_texts|query_embeddings|n_results|query_vector|top_k|vector|include_metadata|collection_name|anns_field|limit|near_text|include)$/;
@@ -34,6 +34,8 @@ export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null 
   if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters };
   const typed = RAW_CLIENT_TYPE.test(call.receiverType ?? '');
   const kwSignal = call.args.some((a) => a.name !== null && RAW_QUERY_KW.test(a.name));
+  // mem0 memories are a vector store with an owner filter: `memory.search(q, filters={...})`.
+  if ((name === 'search' || name === 'get_all') && filters.some((f) => f.name === 'filters') && (/mem0|Memory/.test(call.receiverType ?? '') || /mem/i.test(model.text(call.receiver)))) return { call, factory: false, fetch: name === 'get_all', filters };
   if (name === 'get') {
     if (typed && filters.length) return { call, factory: false, fetch: true, filters };
     return null;

@@ -9,7 +9,8 @@ import { APPROVAL_NAME, lastSegment, plain, type Label } from '../helpers.js';
 
 /** Model output proper, not the arguments a model picks when it calls a tool. */
 export function isModelOutput(l: Label): boolean {
-  return l.kind === 'model' && !l.toolArg && !l.what.startsWith('tool argument');
+  // Graph state holds user input and human decisions as well as model replies: not model output as such.
+  return l.kind === 'model' && !l.toolArg && !l.what.startsWith('tool argument') && !l.what.startsWith('graph state');
 }
 
 const cache = new WeakMap<FunctionFact, Set<string>>();

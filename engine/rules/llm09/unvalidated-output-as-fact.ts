@@ -1,4 +1,5 @@
 import type { CallFact, PyModel } from '../../flow/python.js';
+import type { AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { fileHasHumanGate, hasApprovalStep, lastSegment, plain } from '../helpers.js';
 import { isModelOutput, readsModel } from './model-derived.js';
@@ -18,13 +19,41 @@ function installsModelPackage(model: PyModel, call: CallFact): boolean {
 }
 
 /** Putting text in front of the public under the operator's name. */
-const PUBLISH = /^(publish|publish_\w+|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site))$/i;
+const PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site))$/i;
 const REVIEW = /(review|approv|confirm|human|moderat|fact_?check|verify|validate|editor|draft)/i;
 
 /** Model output published as written: the model's claims go out as the operator's own. */
 function publishesModelOutput(model: PyModel, call: CallFact): boolean {
   if (!PUBLISH.test(lastSegment(plain(call.callee)))) return false;
   return call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node));
+}
+
+/** Prompts that ask the model for advice people act on about their health, money or legal position. */
+const HIGH_STAKES = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health|healthcare) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor)|\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
+/** What careful versions add: a disclaimer, a referral to a professional, grounding in sources. */
+const CAVEAT = /(disclaimer|not (a )?(substitute|replacement) for|not (medical|legal|financial|professional) advice|consult (a|an|your) (qualified |licensed )?(doctor|physician|healthcare|medical|lawyer|attorney|professional|advisor|adviser|pharmacist)|informational purposes|seek professional|cite (the |your )?sources|only (answer|use) (from|the provided|the context)|based only on the (provided|given)|fact[- ]?check|human review|reviewed by)/i;
+
+/** The line where model output leaves the function as the answer, when the prompt asks for high-stakes advice. */
+function adviceReturns(model: PyModel): { node: AstNode; fn: string }[] {
+  if (CAVEAT.test(model.file.source)) return [];
+  const advisory = model.strings.some((s) => HIGH_STAKES.test(s.value));
+  if (!advisory) return [];
+  const out: { node: AstNode; fn: string }[] = [];
+  const seen = new Set<unknown>();
+  for (const r of model.returns) {
+    if (seen.has(r.fn) || r.fn.isModule || r.fn.isTool) continue;
+    if (!r.taint.some(isModelOutput) && !(r.value && readsModel(model, r.fn, r.value))) continue;
+    // The prompt of this function (or a constant it uses) must be the advisory one.
+    if (!HIGH_STAKES.test(model.text(r.fn.node)) && !promptUsesAdvisoryConstant(model, r.fn.node)) continue;
+    seen.add(r.fn);
+    out.push({ node: r.node, fn: r.fn.name });
+  }
+  return out;
+}
+
+function promptUsesAdvisoryConstant(model: PyModel, fnNode: AstNode): boolean {
+  const body = model.text(fnNode);
+  return model.assigns.some((a) => a.fn.isModule && a.value.type === 'string' && HIGH_STAKES.test(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, '\\.')}\\b`).test(body));
 }
 
 /**
@@ -50,6 +79,9 @@ export const rule: Rule = {
       if (model.ifs.some((i) => i.fn === call.fn && i.node.startIndex < call.node.startIndex && VERIFIED.test(model.text(i.condition)))) continue;
       if (call.fn.calls.some((c) => c.node.startIndex < call.node.startIndex && VERIFIED.test(c.name))) continue;
       ctx.report({ node: call.node, message: `A package name produced by the model is installed by ${call.name}() without checking that it exists and is the intended package.` });
+    }
+    for (const r of adviceReturns(model)) {
+      ctx.report({ node: r.node, message: `${r.fn}() returns model-generated medical, legal or financial advice as the answer, with no disclaimer, grounding in sources or professional review.` });
     }
     if (fileHasHumanGate(model)) return;
     for (const call of model.calls) {
