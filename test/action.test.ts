@@ -10,6 +10,7 @@ import type { Log } from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annotate, ANNOTATIONS_PER_LEVEL } from '../action/src/annotate.js';
 import { uploadResult } from '../action/src/upload.js';
+import { collectSelected } from '../engine/files.js';
 import type { Issue, ScanResult, Severity } from '../engine/types.js';
 import { repoRoot } from './helpers/run-cli.js';
 import { sarifValidator } from './helpers/sarif-schema.js';
@@ -370,7 +371,7 @@ describe('pull_request with only-changed: only new issues fail', () => {
     expect(r.outputs).toMatchObject({ 'total-issues': '2', 'new-issues': '1' });
     const errors = annotations(r.stdout, 'error').filter((a) => a.file);
     expect(errors).toEqual([expect.objectContaining({ file: 'agents/runner.py', line: 3 })]);
-    expect(r.stdout).toMatch(/^::error::AgentCop: 1 issue at or above CRITICAL \(fail-on critical\), counting the 1 new issue this pull request adds/m);
+    expect(r.stdout).toMatch(/^::error::AgentCop: counting only the 1 new issue in this pull request, 1 issue at or above CRITICAL \(fail-on critical\)$/m);
     expect(r.summary).toMatch(/\| \*\*new\*\* \| CRITICAL \| .* \| `agents\/runner\.py:3` \|/);
     expect(r.summary).toMatch(/\| existing \| CRITICAL \| .* \| `agents\/bot\.py:3` \|/);
     expect(r.summary).toMatch(/\| CRITICAL \| 1 \| 1 \|/);
@@ -378,6 +379,14 @@ describe('pull_request with only-changed: only new issues fail', () => {
     expectValidSarif(sarif);
     const states = Object.fromEntries(sarif.runs[0].results!.map((x) => [x.locations![0].physicalLocation!.artifactLocation!.uri, x.baselineState]));
     expect(states).toEqual({ 'agents/runner.py': 'new', 'agents/bot.py': 'unchanged' });
+
+    // min-score weighs the new issues alone: one CRITICAL leaves 75, whatever the old ones cost.
+    const strict = await runAction(next, pullRequestEvent(8, b, h), { 'fail-on': 'none', 'min-score': '80' });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/^::error::AgentCop: counting only the 1 new issue in this pull request, trust score 75 is below the minimum 80$/m);
+    const lenient = await runAction(next, pullRequestEvent(8, b, h), { 'fail-on': 'none', 'min-score': '75' });
+    expect(lenient.code, lenient.stdout).toBe(0);
+    expect(lenient.outputs['trust-score']).toBe('50');
 
     // The same repository on push (or with only-changed: false) counts everything.
     const full = await runAction(next, pullRequestEvent(8, b, h), { 'only-changed': 'false' });
@@ -580,5 +589,22 @@ describe('annotation cap (in process)', () => {
     expect(counts).toEqual({ shown: 23, hidden: 4 });
     expect(calls.filter((c) => c.level === 'notice' && !c.file)).toHaveLength(1);
     expect(calls.slice(0, 3).map((c) => c.file)).toEqual(['f0.py', 'f1.py', 'f2.py']);
+  });
+});
+
+describe('collectSelected (in process): changed files obey the same rules as a walk', () => {
+  it('keeps ignored folders, ignore and paths globs, unsupported types and escapes out', async () => {
+    const dir = path.join(tmp, 'selected');
+    for (const rel of ['agents/bot.py', 'agents/tests/test_bot.py', 'node_modules/pkg/x.py', 'scripts/run.py', 'README.md', 'agents/big.py']) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), rel === 'agents/big.py' ? 'x = 1\n'.repeat(400) : EVAL);
+    }
+    const got = await collectSelected(
+      dir,
+      ['agents/bot.py', './agents/bot.py', 'agents/tests/test_bot.py', 'node_modules/pkg/x.py', 'scripts/run.py', 'README.md', '../outside.py', 'agents/big.py', 'agents/gone.py'],
+      { config: { paths: ['agents/**'], ignore: ['tests'], max_file_size: 1000 } },
+    );
+    expect(got.files.map((f) => f.path)).toEqual(['agents/bot.py']);
+    expect(got.notices.map((n) => `${n.file} ${n.kind}`).sort()).toEqual(['agents/big.py skipped', 'agents/gone.py skipped']);
   });
 });

@@ -61296,7 +61296,7 @@ function analysePython(file2) {
     if (/^(os\.path\.join|posixpath\.join|ntpath\.join|pathlib\.Path|pathlib\.PurePath)$/.test(flat) && args2.length > 1) return markInterpolated(argTaint, n, ctx);
     if (fnNode.type === "attribute") {
       const path14 = pathOf(receiver);
-      if (MUTATORS.has(name2) && path14) {
+      if (MUTATORS.has(name2) && path14 && !moduleNames.has(path14.split(".")[0])) {
         const cur = ctx.scope.get(path14);
         ctx.scope.set(path14, { ...cur ?? {}, taint: union2(cur?.taint, argTaint) });
         return [];
@@ -62447,11 +62447,60 @@ var rule6 = {
   }
 };
 
+// engine/rules/llm02/shared-conversation-memory.ts
+var MEMORY_CLASS = /(^|\.)(ConversationBufferMemory|ConversationBufferWindowMemory|ConversationSummaryMemory|ConversationSummaryBufferMemory|ConversationTokenBufferMemory|ConversationEntityMemory|ChatMessageHistory|InMemoryChatMessageHistory|ChatMemoryBuffer|SimpleChatStore)$/;
+var HISTORY_NAME = /^(chat_?history|history|conversation(_history)?|messages|message_history|chat_log|chat_messages|dialog(ue)?_history|memory)$/i;
+var WRITE_METHODS = /^(append|extend|insert|save_context|add_message|add_messages|add_user_message|add_ai_message|put|put_messages|set)$/;
+var WEB_SERVER = /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|slack_bolt|discord|telegram)(\.|$)/;
+function sharedStores(model) {
+  return model.assigns.filter((a) => {
+    if (!a.fn.isModule || a.target.includes(".")) return false;
+    if (a.value.type === "call") return MEMORY_CLASS.test(plain(model.calls.find((c) => c.node === a.value)?.callee ?? ""));
+    return a.value.type === "list" && HISTORY_NAME.test(a.target);
+  });
+}
+var rule7 = {
+  meta: {
+    id: "sensitive-info/shared-conversation-memory",
+    owasp: "LLM02",
+    asi: "ASI03",
+    cwe: "CWE-488",
+    severity: "HIGH",
+    title: "Conversation memory shared between users",
+    description: "A single module-level conversation memory is used by every request of a web server, so one user’s messages and personal data appear in other users’ prompts and answers.",
+    fix: "Keep one memory per user or session (a dict keyed by the authenticated session id, or RunnableWithMessageHistory with a session store) and clear it when the session ends.",
+    languages: ["python"]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    if (![...model.modules].some((m) => WEB_SERVER.test(m))) return;
+    const handlers = model.functions.filter((f) => f.isHandler);
+    if (!handlers.length) return;
+    for (const store of sharedStores(model)) {
+      const name2 = store.target;
+      const carriers = /* @__PURE__ */ new Set([name2]);
+      for (const c of model.module.calls) {
+        if (c.assignedTo && c.args.some((a) => a.name === "memory" && model.text(a.node) === name2)) carriers.add(c.assignedTo);
+      }
+      const used = handlers.some(
+        (h) => h.calls.some((c) => {
+          const recv = c.receiver ? model.text(c.receiver) : "";
+          if (recv === name2 && WRITE_METHODS.test(c.name)) return true;
+          if (carriers.has(recv) && c.model) return true;
+          return c.args.some((a) => carriers.has(model.text(a.node)) && (c.model !== null || a.name === "memory" || a.name === "chat_history" || a.name === "messages"));
+        })
+      );
+      if (!used) continue;
+      ctx.report({ node: store.node, message: `Conversation memory '${name2}' is created once for the whole server and used by every request, so users see each other's messages.` });
+    }
+  }
+};
+
 // engine/rules/llm02/index.ts
-var rules2 = [rule3, rule4, rule6];
+var rules2 = [rule3, rule4, rule6, rule7];
 
 // engine/rules/llm03/trust-remote-code.ts
-var rule7 = {
+var rule8 = {
   meta: {
     id: "supply-chain/trust-remote-code",
     owasp: "LLM03",
@@ -62575,7 +62624,7 @@ function isMutatingSql(model, a) {
 // engine/rules/llm03/unsafe-model-load.ts
 var PICKLE_FAMILY = /^(pickle|cPickle|_pickle|dill|cloudpickle)\.(load|loads|Unpickler)$|^joblib\.load$|^pandas\.read_pickle$/;
 var KERAS_LOAD = /(^|\.)(keras\.models\.load_model|keras\.saving\.load_model|load_model)$/;
-var rule8 = {
+var rule9 = {
   meta: {
     id: "supply-chain/unsafe-model-load",
     owasp: "LLM03",
@@ -62654,7 +62703,7 @@ function verifiesHash(model, call) {
   if (call.args.some((a) => a.name === "check_hash" && a.node.type === "true" || a.name === "hash_prefix" || a.name === "sha256" || a.name === "expected_hash")) return true;
   return call.fn.calls.some((c) => /^hashlib\.|(^|\.)(verify_checksum|verify_hash|check_sha256|verify_sha256|check_hash)$/.test(calleeOf(c)));
 }
-var rule9 = {
+var rule10 = {
   meta: {
     id: "supply-chain/untrusted-model-source",
     owasp: "LLM03",
@@ -62709,7 +62758,7 @@ function isInstall(words) {
   const tool = lower.findIndex((w) => /^(pip3?|npm|pnpm|yarn|uv|conda|mamba)$/.test(w) || /(^|\/)pip3?$/.test(w));
   return tool >= 0 && lower.slice(tool + 1).some((w) => w === "install" || w === "add" || w === "i");
 }
-var rule10 = {
+var rule11 = {
   meta: {
     id: "supply-chain/runtime-package-install",
     owasp: "LLM03",
@@ -62832,7 +62881,7 @@ function report(ctx, dep, exact) {
   const how = dep.spec ? `is constrained only by "${dep.spec}"` : "has no version constraint";
   ctx.report({ line: dep.line, message: `Agent framework dependency ${dep.name} ${how}; the next install can pull a different release.` });
 }
-var rule11 = {
+var rule12 = {
   meta: {
     id: "supply-chain/unpinned-agent-dependency",
     owasp: "LLM03",
@@ -62859,7 +62908,7 @@ var rule11 = {
 };
 
 // engine/rules/llm03/index.ts
-var rules3 = [rule7, rule8, rule9, rule10, rule11];
+var rules3 = [rule8, rule9, rule10, rule11, rule12];
 
 // engine/rules/llm04/common.ts
 var VETTING_CALL = /(moderat|detect_(prompt_)?injection|scan_(for_)?injection|injection_score|is_safe|is_trusted|trusted_source|verify_source|check_provenance|content_filter|guardrail|quarantine|enqueue_for_review|queue_for_review|submit_for_review|pending_review|human_review|manual_review|flag_for_review)/i;
@@ -62927,7 +62976,7 @@ function vectorWriteArgs(model, call) {
   void callee;
   return call.args.filter((a) => a.name === null && !a.splat || a.name !== null && CONTENT_KEYWORDS.has(a.name) || a.splat);
 }
-var rule12 = {
+var rule13 = {
   meta: {
     id: "data-poisoning/untrusted-vector-write",
     owasp: "LLM04",
@@ -63008,7 +63057,7 @@ function memoryWrite(model, call) {
   }
   return null;
 }
-var rule13 = {
+var rule14 = {
   meta: {
     id: "data-poisoning/untrusted-memory-write",
     owasp: "LLM04",
@@ -63101,7 +63150,7 @@ function firstOf(model, args2) {
   }
   return void 0;
 }
-var rule14 = {
+var rule15 = {
   meta: {
     id: "data-poisoning/untrusted-training-data",
     owasp: "LLM04",
@@ -63165,7 +63214,7 @@ var rule14 = {
 };
 
 // engine/rules/llm04/index.ts
-var rules4 = [rule12, rule13, rule14];
+var rules4 = [rule13, rule14, rule15];
 
 // engine/rules/llm05/sink-check.ts
 var SINK_WORDS = {
@@ -63201,7 +63250,7 @@ function checkSink(ctx, cls, accept) {
 }
 
 // engine/rules/llm05/code-execution.ts
-var rule15 = {
+var rule16 = {
   meta: {
     id: "output-handling/code-execution",
     owasp: "LLM05",
@@ -63219,7 +63268,7 @@ var rule15 = {
 };
 
 // engine/rules/llm05/shell-injection.ts
-var rule16 = {
+var rule17 = {
   meta: {
     id: "output-handling/shell-injection",
     owasp: "LLM05",
@@ -63237,7 +63286,7 @@ var rule16 = {
 };
 
 // engine/rules/llm05/sql-injection.ts
-var rule17 = {
+var rule18 = {
   meta: {
     id: "output-handling/sql-injection",
     owasp: "LLM05",
@@ -63255,7 +63304,7 @@ var rule17 = {
 };
 
 // engine/rules/llm05/xss.ts
-var rule18 = {
+var rule19 = {
   meta: {
     id: "output-handling/unescaped-html",
     owasp: "LLM05",
@@ -63281,7 +63330,7 @@ var rule18 = {
 };
 
 // engine/rules/llm05/path-traversal.ts
-var rule19 = {
+var rule20 = {
   meta: {
     id: "output-handling/path-traversal",
     owasp: "LLM05",
@@ -63346,7 +63395,7 @@ function assignedValue(model, call, name2) {
 }
 
 // engine/rules/llm05/ssrf.ts
-var rule20 = {
+var rule21 = {
   meta: {
     id: "output-handling/ssrf",
     owasp: "LLM05",
@@ -63364,7 +63413,7 @@ var rule20 = {
 };
 
 // engine/rules/llm05/unsafe-deserialization.ts
-var rule21 = {
+var rule22 = {
   meta: {
     id: "output-handling/unsafe-deserialization",
     owasp: "LLM05",
@@ -63382,7 +63431,7 @@ var rule21 = {
 };
 
 // engine/rules/llm05/index.ts
-var rules5 = [rule15, rule16, rule17, rule18, rule19, rule20, rule21];
+var rules5 = [rule16, rule17, rule18, rule19, rule20, rule21, rule22];
 
 // engine/rules/llm06/common.ts
 var DESTRUCTIVE_RECEIVER = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$)/i;
@@ -63402,6 +63451,7 @@ function isTempPath(model, fn, n) {
   if (TEMP.test(t)) return true;
   return n.type === "identifier" && model.assigns.some((a) => a.fn === fn && a.target === t && TEMP.test(model.text(a.value)));
 }
+var RECIPIENT = /^(to|to_email|to_emails|recipient|recipients|to_addrs|to_address|to_addresses|phone|phone_number|channel)$/;
 function messagingOrPayment(model, call) {
   const c = plain(call.callee);
   const name2 = lastSegment(c);
@@ -63427,6 +63477,11 @@ function steerableAction(model, call) {
     return destructive && call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;
   }
   const name2 = lastSegment(plain(call.callee));
+  if (cls === "email") {
+    const inner = call.args.map((a) => model.calls.find((c) => c.node === a.node)).filter((c) => !!c);
+    const to = call.args.find((a) => a.name !== null && RECIPIENT.test(a.name)) ?? (/^(sendmail)$/.test(name2) ? call.args.find((a) => a.index === 1) : void 0) ?? inner.flatMap((c) => c.args).find((a) => a.name !== null && RECIPIENT.test(a.name));
+    if (to && !reaching(to.taint, [...STEERING]).length) return null;
+  }
   if (cls === "file-write") return reaching(call.receiverTaint, [...STEERING], "path").length ? cls : null;
   if (cls === "delete") {
     const recv = call.receiver ? model.text(call.receiver) : "";
@@ -63450,10 +63505,11 @@ function toolActions(model, fn) {
   visit2(fn, 0);
   return out2;
 }
+var GATING_DECORATOR = /(govern|guard|polic|permission|authori[sz]|requires?_|approv|confirm|human)/i;
 var APPROVAL_FLAG = /(needs_approval|require[sd]?_approval|requires_confirmation|require_confirmation|human_in_the_loop|confirm)\s*=\s*True/;
 function toolIsGated(model, fn) {
   if (hasApprovalStep(model, fn)) return true;
-  return fn.decorators.some((d) => APPROVAL_FLAG.test(model.text(d.node)));
+  return fn.decorators.some((d) => APPROVAL_FLAG.test(model.text(d.node)) || GATING_DECORATOR.test(d.qname));
 }
 var ACTION_WORDS = {
   code: "executes code",
@@ -63510,7 +63566,7 @@ function builtinDanger(model, call) {
   }
   return null;
 }
-var rule22 = {
+var rule23 = {
   meta: {
     id: "excessive-agency/dangerous-tool-without-approval",
     owasp: "LLM06",
@@ -63623,7 +63679,7 @@ function hits(model) {
   }
   return out2;
 }
-var rule23 = {
+var rule24 = {
   meta: {
     id: "excessive-agency/dangerous-capability-enabled",
     owasp: "LLM06",
@@ -63650,7 +63706,7 @@ function filtered(n, text2) {
   }
   return false;
 }
-var rule24 = {
+var rule25 = {
   meta: {
     id: "excessive-agency/overbroad-tool-access",
     owasp: "LLM06",
@@ -63679,7 +63735,7 @@ var rule24 = {
 };
 
 // engine/rules/llm06/index.ts
-var rules6 = [rule22, rule23, rule24];
+var rules6 = [rule23, rule24, rule25];
 
 // engine/rules/llm07/secret-in-system-prompt.ts
 var CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
@@ -63724,7 +63780,7 @@ function interpolatedSecret(model, s) {
   }
   return void 0;
 }
-var rule25 = {
+var rule26 = {
   meta: {
     id: "system-prompt-leakage/secret-in-system-prompt",
     owasp: "LLM07",
@@ -63753,7 +63809,7 @@ var rule25 = {
 };
 
 // engine/rules/llm07/index.ts
-var rules7 = [rule25, rule5];
+var rules7 = [rule26, rule5];
 
 // engine/rules/llm08/vector.ts
 var STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
@@ -63832,7 +63888,7 @@ function nameAssignedFrom(model, fn, name2, l) {
   if (param && (l.line === param.node.line || l.line < fn.node.line || l.line > fn.node.endLine)) return true;
   return model.assigns.some((a) => a.fn === fn && a.target === name2 && l.line >= a.node.line && l.line <= a.node.endLine);
 }
-var rule26 = {
+var rule27 = {
   meta: {
     id: "vector-weakness/user-controlled-filter",
     owasp: "LLM08",
@@ -63899,7 +63955,7 @@ var rule26 = {
 var TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)$/i;
 var TENANT_KEY = /^(user_?id|userid|owner|owner_?id|tenant|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id)$/i;
 var METADATA_KW = /^(metadata|metadatas|filter|filters|where|payload|payloads|search_kwargs|query_filter|pre_filter|must|namespace)$/;
-var WRITE_METHODS = /^(add_texts|add_documents|aadd_texts|aadd_documents|from_texts|from_documents|upsert|add|insert|upsert_documents)$/;
+var WRITE_METHODS2 = /^(add_texts|add_documents|aadd_texts|aadd_documents|from_texts|from_documents|upsert|add|insert|upsert_documents)$/;
 var PRIVATE_COLLECTION = /(user|tenant|customer|client|account|private|personal|upload|employee|patient|member)/i;
 function multiTenantStore(model) {
   const stack = [model.file.root];
@@ -63920,7 +63976,7 @@ function multiTenantStore(model) {
     for (const c of n.children) if (c.named) stack.push(c);
   }
   for (const c of model.calls) {
-    if (WRITE_METHODS.test(c.name) && c.args.some((a) => tenantMention(model.text(a.node)))) return true;
+    if (WRITE_METHODS2.test(c.name) && c.args.some((a) => tenantMention(model.text(a.node)))) return true;
     if (/^(get_or_create_collection|get_collection|create_collection|Index)$/.test(c.name)) {
       const first2 = c.args.find((a) => a.index === 0 || a.name === "name");
       if (first2?.node.type === "string" && PRIVATE_COLLECTION.test(model.text(first2.node))) return true;
@@ -63983,7 +64039,7 @@ function scoped2(model, fn, call, tenants) {
   if (call.receiver && mentions(model, fn, call.receiver, tenants)) return true;
   return call.receiverTaint.some((l) => l.kind === "param" && bare.includes(l.what));
 }
-var rule27 = {
+var rule28 = {
   meta: {
     id: "vector-weakness/missing-tenant-filter",
     owasp: "LLM08",
@@ -64017,11 +64073,11 @@ var rule27 = {
 };
 
 // engine/rules/llm08/index.ts
-var rules8 = [rule26, rule27];
+var rules8 = [rule27, rule28];
 
 // engine/rules/llm09/model-derived.ts
 function isModelOutput(l) {
-  return l.kind === "model" && !l.toolArg && !l.what.startsWith("tool argument");
+  return l.kind === "model" && !l.toolArg && !l.what.startsWith("tool argument") && !l.what.startsWith("graph state");
 }
 var cache3 = /* @__PURE__ */ new WeakMap();
 function within(n, outer) {
@@ -64172,7 +64228,7 @@ function grantAssignments(model, body3) {
   }
   return out2;
 }
-var rule28 = {
+var rule29 = {
   meta: {
     id: "misinformation/unverified-output-decision",
     owasp: "LLM09",
@@ -64217,13 +64273,13 @@ function installsModelPackage(model, call) {
   if (!INSTALL.test(text2) && !/pip\.main/.test(plain(call.callee))) return false;
   return cmd.taint.some(isModelOutput) || readsModel(model, call.fn, cmd.node);
 }
-var PUBLISH = /^(publish|publish_\w+|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site))$/i;
+var PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site))$/i;
 var REVIEW2 = /(review|approv|confirm|human|moderat|fact_?check|verify|validate|editor|draft)/i;
 function publishesModelOutput(model, call) {
   if (!PUBLISH.test(lastSegment(plain(call.callee)))) return false;
   return call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node));
 }
-var HIGH_STAKES = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor)|\bdiagnos(e|is|es)\b|\bprescri(be|ption)|\bdosage\b|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
+var HIGH_STAKES = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health|healthcare) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor)|\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
 var CAVEAT = /(disclaimer|not (a )?(substitute|replacement) for|not (medical|legal|financial|professional) advice|consult (a|an|your) (qualified |licensed )?(doctor|physician|healthcare|medical|lawyer|attorney|professional|advisor|adviser|pharmacist)|informational purposes|seek professional|cite (the |your )?sources|only (answer|use) (from|the provided|the context)|based only on the (provided|given)|fact[- ]?check|human review|reviewed by)/i;
 function adviceReturns(model) {
   if (CAVEAT.test(model.file.source)) return [];
@@ -64244,7 +64300,7 @@ function promptUsesAdvisoryConstant(model, fnNode) {
   const body3 = model.text(fnNode);
   return model.assigns.some((a) => a.fn.isModule && a.value.type === "string" && HIGH_STAKES.test(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
 }
-var rule29 = {
+var rule30 = {
   meta: {
     id: "misinformation/unvalidated-output-as-fact",
     owasp: "LLM09",
@@ -64277,7 +64333,7 @@ var rule29 = {
 };
 
 // engine/rules/llm09/index.ts
-var rules9 = [rule28, rule29];
+var rules9 = [rule29, rule30];
 
 // engine/rules/llm10/unbounded-model-loop.ts
 var WAITS_CALLEE = /^(input|builtins\.input|raw_input|click\.prompt|typer\.prompt|rich\.prompt\.Prompt\.ask|sys\.stdin\.readline|streamlit\.chat_input|time\.sleep|asyncio\.sleep|select\.select)$/;
@@ -64334,7 +64390,7 @@ function checksParam(model, fn) {
   }
   return false;
 }
-var rule30 = {
+var rule31 = {
   meta: {
     id: "unbounded-consumption/unbounded-model-loop",
     owasp: "LLM10",
@@ -64358,7 +64414,7 @@ var rule30 = {
       }
     }
     for (const fn of model.functions) {
-      const self = fn.calls.find((c) => c.target === fn);
+      const self = fn.calls.find((c) => c.target === fn && c.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, fn, a.node)));
       if (!self || !runsModel(fn)) continue;
       if (checksParam(model, fn)) continue;
       ctx.report({ node: self.node, message: `${fn.name}() calls the model and then itself with no depth limit; the model's answers alone decide when the recursion stops.` });
@@ -64449,7 +64505,7 @@ function hits2(model) {
   }
   return out2;
 }
-var rule31 = {
+var rule32 = {
   meta: {
     id: "unbounded-consumption/limits-disabled",
     owasp: "LLM10",
@@ -64548,7 +64604,7 @@ function clamped(model, fn, value, before, depth = 0) {
   }
   return false;
 }
-var rule32 = {
+var rule33 = {
   meta: {
     id: "unbounded-consumption/user-controlled-budget",
     owasp: "LLM10",
@@ -64582,7 +64638,7 @@ var rule32 = {
 };
 
 // engine/rules/llm10/index.ts
-var rules10 = [rule30, rule31, rule32];
+var rules10 = [rule31, rule32, rule33];
 
 // engine/rules/index.ts
 var ALL = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
@@ -65068,6 +65124,9 @@ function readInputs(env = process.env) {
       throw new InputError(`api-url is not a URL: ${apiUrl}`);
     }
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new InputError(`api-url must be http(s): ${apiUrl}`);
+    if (parsed.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname)) {
+      warning(`api-url ${apiUrl} is plain http: the API key crosses the network unencrypted`);
+    }
   }
   const token = text2("github-token");
   if (token) setSecret(token);
@@ -65377,15 +65436,15 @@ function parseSuppressions(source, options = {}) {
 }
 function targetMatches(target, issue3) {
   const t = target.toLowerCase();
-  const rule33 = issue3.rule.toLowerCase();
-  if (t === rule33) return true;
+  const rule34 = issue3.rule.toLowerCase();
+  if (t === rule34) return true;
   const owasp = /^llm(\d{1,2})$/.exec(t);
   if (owasp) return issue3.owasp.toUpperCase() === `LLM${owasp[1].padStart(2, "0")}`;
   const asi = /^asi(\d{1,2})$/.exec(t);
   if (asi) return issue3.asi?.toUpperCase() === `ASI${asi[1].padStart(2, "0")}`;
   if (issue3.type && t === issue3.type.toLowerCase()) return true;
   const category = t.endsWith("/*") ? t.slice(0, -2) : t;
-  return !category.includes("/") && rule33.startsWith(`${category}/`);
+  return !category.includes("/") && rule34.startsWith(`${category}/`);
 }
 function isSuppressed(issue3, map2) {
   const candidates = [
@@ -65411,10 +65470,10 @@ async function prepareEngine() {
 function activeRules(config2) {
   const overrides = config2.rules ?? {};
   const out2 = [];
-  for (const rule33 of allRules()) {
-    const o = overrides[rule33.meta.id] ?? overrides[rule33.meta.owasp];
+  for (const rule34 of allRules()) {
+    const o = overrides[rule34.meta.id] ?? overrides[rule34.meta.owasp];
     if (o === "off") continue;
-    out2.push(o ? { ...rule33, meta: { ...rule33.meta, severity: o } } : rule33);
+    out2.push(o ? { ...rule34, meta: { ...rule34.meta, severity: o } } : rule34);
   }
   return out2;
 }
@@ -65435,18 +65494,18 @@ function scanFile(file2, options) {
   result.suppressions = [...parseSuppressions(decoded)];
   const lines = decoded.split("\n");
   const frameworks = new Set(options.frameworks);
-  const reporterFor = (rule33, mapLine, srcLines) => (f) => {
+  const reporterFor = (rule34, mapLine, srcLines) => (f) => {
     const line = f.line ?? f.node?.line ?? 1;
     const mapped = mapLine(line);
     const onNodeLine = f.node !== void 0 && f.node.line === line;
     result.findings.push({
-      rule: rule33.meta.id,
+      rule: rule34.meta.id,
       line: mapped,
       column: f.column ?? (onNodeLine ? f.node.column : 1),
       endLine: Math.max(mapped, mapLine(f.endLine ?? (onNodeLine ? f.node.endLine : line))),
       snippet: (srcLines[line - 1] ?? "").trim(),
-      message: f.message ?? rule33.meta.description,
-      severity: f.severity ?? rule33.meta.severity,
+      message: f.message ?? rule34.meta.description,
+      severity: f.severity ?? rule34.meta.severity,
       ...f.source ? { source: { kind: f.source.kind, line: mapLine(f.source.line), what: f.source.what } } : {}
     });
   };
@@ -65472,9 +65531,9 @@ function scanFile(file2, options) {
     result.frameworks = [...model.frameworks];
     result.permissions = permissionsOf([model]);
     const codeLines = language === "notebook" ? code.split("\n") : lines;
-    runRules(rules11, "python", file2.path, code, model, frameworks, (rule33) => reporterFor(rule33, mapLine, codeLines), result.notices);
+    runRules(rules11, "python", file2.path, code, model, frameworks, (rule34) => reporterFor(rule34, mapLine, codeLines), result.notices);
   } else if (language === "requirements" || language === "pyproject") {
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule33) => reporterFor(rule33, (n) => n, lines), result.notices);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule34) => reporterFor(rule34, (n) => n, lines), result.notices);
   }
   return result;
 }
@@ -65497,12 +65556,12 @@ function decode3(file2, maxBytes, notices) {
   }
 }
 function runRules(rules11, language, file2, source, model, frameworks, reporterFor, notices) {
-  for (const rule33 of rules11) {
-    if (!rule33.meta.languages.includes(language)) continue;
+  for (const rule34 of rules11) {
+    if (!rule34.meta.languages.includes(language)) continue;
     try {
-      rule33.check({ file: file2, language, source, model, frameworks, report: reporterFor(rule33) });
+      rule34.check({ file: file2, language, source, model, frameworks, report: reporterFor(rule34) });
     } catch (err2) {
-      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule33.meta.id} failed: ${err2.message}` });
+      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule34.meta.id} failed: ${err2.message}` });
     }
   }
 }
@@ -65962,7 +66021,7 @@ async function runAction() {
 function gateOf(outcome, gate) {
   if (outcome.mode === "full") return gateFailures(outcome.result, gate);
   const failures = gateFailures({ trust_score: trustScore(outcome.newIssues), issues: outcome.newIssues }, gate);
-  return failures.map((f) => `${f}, counting the ${plural2(outcome.newIssues.length, "new issue")} this pull request adds`);
+  return failures.length ? [`counting only the ${plural2(outcome.newIssues.length, "new issue")} in this pull request, ${failures.join("; ")}`] : [];
 }
 function pullRequestOf(eventName, payload) {
   if (!PULL_REQUEST_EVENTS.has(eventName)) return void 0;

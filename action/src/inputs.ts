@@ -45,6 +45,9 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
       throw new InputError(`api-url is not a URL: ${apiUrl}`);
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new InputError(`api-url must be http(s): ${apiUrl}`);
+    if (parsed.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname)) {
+      core.warning(`api-url ${apiUrl} is plain http: the API key crosses the network unencrypted`);
+    }
   }
 
   const token = text('github-token');

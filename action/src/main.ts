@@ -97,7 +97,7 @@ async function runAction(): Promise<void> {
 function gateOf(outcome: Outcome, gate: Gate): string[] {
   if (outcome.mode === 'full') return gateFailures(outcome.result, gate);
   const failures = gateFailures({ trust_score: trustScore(outcome.newIssues), issues: outcome.newIssues }, gate);
-  return failures.map((f) => `${f}, counting the ${plural(outcome.newIssues.length, 'new issue')} this pull request adds`);
+  return failures.length ? [`counting only the ${plural(outcome.newIssues.length, 'new issue')} in this pull request, ${failures.join('; ')}`] : [];
 }
 
 function pullRequestOf(eventName: string, payload: typeof github.context.payload): PullRequestRef | undefined {

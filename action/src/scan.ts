@@ -42,6 +42,8 @@ export async function runScan(plan: ScanPlan): Promise<Outcome> {
   // Reports name files as the repository does, so annotations and code scanning land on them even
   // when `path` is a subfolder (or the checkout sits in a subfolder of the workspace).
   const prefix = toPosix(path.relative(top ?? plan.workspace, root));
+  // No `threads`: the engine scans in process. Its worker pool starts engine/scan-worker.js, which
+  // the bundle does not ship, and a pull request's handful of files would not repay the start-up.
   const options = { config, baseline };
 
   if (!plan.pullRequest) {

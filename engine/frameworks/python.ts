@@ -57,7 +57,9 @@ const plainCache = new Map<string, string>();
 export function plain(qname: string): string {
   let hit = plainCache.get(qname);
   if (hit === undefined) {
-    hit = qname.includes('(') ? qname.replace(/\(\)/g, '') : qname;
+    // Only calls in the middle of a chain go: `OpenAI().chat` is the client's chat, but a trailing
+    // `()` means the callee is the *result* of a call (`model = torch.load(f); model(x)`).
+    hit = qname.includes('(') ? qname.replace(/\(\)(?=\.)/g, '') : qname;
     // Callee spellings repeat across a repository; a bounded cache keeps memory flat.
     if (plainCache.size > 50000) plainCache.clear();
     plainCache.set(qname, hit);

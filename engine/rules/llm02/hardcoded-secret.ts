@@ -109,6 +109,8 @@ export const rule: Rule = {
       if (system.has(s.node.startIndex)) continue;
       // Docstrings document; an example key there is not a credential in use.
       if (s.node.parent?.type === 'expression_statement' && s.node.parent.children.length === 1) continue;
+      // Every credential shape is longer than this; most strings in code are short.
+      if (s.node.endIndex - s.node.startIndex < 10) continue;
       if (isHint(model, s.node)) continue;
       const raw = model.text(s.node);
       const hits = findSecrets(raw).filter((h) => realSecret(raw, h));

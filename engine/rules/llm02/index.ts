@@ -2,5 +2,6 @@ import type { Rule } from '../types.js';
 import { rule as hardcodedSecret } from './hardcoded-secret.js';
 import { rule as secretInPrompt } from './secret-in-prompt.js';
 import { rule as secretInOutput } from './secret-in-output.js';
+import { rule as sharedConversationMemory } from './shared-conversation-memory.js';
 
-export const rules: Rule[] = [hardcodedSecret, secretInPrompt, secretInOutput];
+export const rules: Rule[] = [hardcodedSecret, secretInPrompt, secretInOutput, sharedConversationMemory];

@@ -1,8 +1,31 @@
+import type { AstNode } from '../../parse/index.js';
+import type { PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
+import { sinkArgs } from '../sinks.js';
 import { reaching } from '../helpers.js';
 import { flowLine, promptSites } from '../prompts.js';
 import { isMasked } from './masking.js';
 import { directLabels, formatLine, functionOf, partLine } from './direct.js';
+
+const SENSITIVE_COLUMN = /\b(password|password_hash|passwd|pwd_hash|ssn|social_security\w*|credit_card\w*|card_number|cvv|date_of_birth|dob|api_key|secret_key|access_token|refresh_token|bank_account\w*|iban|tax_id|national_id|passport\w*|medical_\w+|diagnosis)\b/i;
+const PEOPLE_TABLE = /\bfrom\s+["`]?(users?|customers?|patients?|employees?|accounts?|members?|clients?|people|persons?|staff)["`]?(\s|;|$)/i;
+
+/** The SQL text of a literal or f-string argument (interpolations left out). */
+function sqlText(model: PyModel, n: AstNode): string {
+  if (n.type === 'string') return n.children.filter((c) => c.type === 'string_content').map(model.text).join(' ');
+  if (n.type === 'concatenated_string') return n.children.filter((c) => c.named).map((c) => sqlText(model, c)).join(' ');
+  return '';
+}
+
+/** What a SELECT exposes: named sensitive columns, or every column of a table about people. */
+function sensitiveSelect(sql: string): string | undefined {
+  const m = /\bselect\b([\s\S]*?)\bfrom\b/i.exec(sql);
+  if (!m) return undefined;
+  const col = SENSITIVE_COLUMN.exec(m[1]);
+  if (col) return `the ${col[1]} column`;
+  if (/^\s*(\w+\.)?\*\s*$/.test(m[1]) && PEOPLE_TABLE.test(sql)) return 'every column of a table of people';
+  return undefined;
+}
 
 /**
  * Credentials and personal data placed in a prompt are sent to the model provider, may be logged
@@ -34,6 +57,17 @@ export const rule: Rule = {
         source: l,
         message: `${l.kind === 'secret' ? 'A secret' : 'Personal data'} (${l.what}, line ${l.line}) is sent to the model in ${site.what}.`,
       });
+    }
+    // A tool that reads credential or identity columns hands them to the model with its result.
+    for (const fn of model.functions) {
+      if (!fn.isTool || !model.returns.some((r) => r.fn === fn && r.value)) continue;
+      for (const call of fn.calls) {
+        const sql = sinkArgs(model, call).find((x) => x.cls === 'sql');
+        const text = sql ? sqlText(model, sql.arg.node) : '';
+        const what = text ? sensitiveSelect(text) : undefined;
+        if (!what) continue;
+        ctx.report({ node: call.node, message: `Tool ${fn.name}() selects ${what} and returns the rows to the model, which can repeat them to the user.` });
+      }
     }
     // What a tool returns goes into the conversation: the model reads it and may repeat it.
     for (const r of model.returns) {

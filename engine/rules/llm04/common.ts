@@ -17,13 +17,14 @@ export function isVetted(model: PyModel, fn: FunctionFact, before: number): bool
   return model.ifs.some((i) => i.fn === fn && i.node.startIndex < before && TRUST_CONDITION.test(model.text(i.condition)));
 }
 
+/** Local prompts (input(), getpass, CLI arguments, Streamlit widgets) are the operator typing, not an outsider. */
+const OPERATOR = /(command-line|streamlit|input\(\)|getpass|stdin|click\.prompt|typer\.prompt|Prompt\.ask)/;
+
 /** Untrusted labels among `kinds`, sanitiser-cleaned ones left out. */
 export function untrusted(labels: Label[], kinds: TaintKind[]): Label[] {
-  // Command-line arguments and local Streamlit widgets come from the operator, not an outsider.
   return reaching(labels, kinds).filter((l) => !OPERATOR.test(l.what));
 }
 
-const OPERATOR = /(command-line|streamlit)/;
 
 /**
  * Web content counts when an outsider picked it: search results, or a page whose address came from

@@ -28,6 +28,17 @@ function isTempPath(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   return n.type === 'identifier' && model.assigns.some((a) => a.fn === fn && a.target === t && TEMP.test(model.text(a.value)));
 }
 
+const RECIPIENT = /^(to|to_email|to_emails|recipient|recipients|to_addrs|to_address|to_addresses|phone|phone_number|channel)$/;
+
+const CHECK_CALL = /^_?(validate|sanitize|sanitise|check|verify|is_safe|is_allowed|ensure|assert)_?\w*$/i;
+
+/** `ok, why = self._validate_query(q)` then `if not ok: return`: the value went through a named check first. */
+function checkedBefore(model: PyModel, call: CallFact, n: AstNode): boolean {
+  const t = model.text(n);
+  if (!/^[\w.]+$/.test(t)) return false;
+  return call.fn.calls.some((c) => c.node.startIndex < call.node.startIndex && CHECK_CALL.test(c.name) && c.args.some((a) => model.text(a.node) === t));
+}
+
 export interface ToolAction {
   call: CallFact;
   cls: SinkClass;
@@ -59,7 +70,7 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
     // A fixed DELETE with model-chosen parameters still lets the model choose what is destroyed.
     // Removing the temporary file the tool itself created is housekeeping.
     if (cls === 'delete' && sinks.some((s) => isTempPath(model, call.fn, s.arg.node))) return null;
-    const steeredSink = sinks.some((s) => reaching(s.arg.taint, [...STEERING], s.sanitizer).length > 0);
+    const steeredSink = sinks.some((s) => reaching(s.arg.taint, [...STEERING], s.sanitizer).length > 0 && !checkedBefore(model, call, s.arg.node));
     if (cls !== 'sql') return steeredSink ? cls : null;
     if (steeredSink) return cls;
     // Fixed SQL: inserting a row is routine, deleting rows the model picks is not.
@@ -68,6 +79,16 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
     return destructive && call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;
   }
   const name = lastSegment(plain(call.callee));
+  // Mail to a fixed internal address: the model writes the body, not who receives it.
+  if (cls === 'email') {
+    // The recipient of `send(Mail(to_emails=...))` sits in the message constructor.
+    const inner = call.args.map((a) => model.calls.find((c) => c.node === a.node)).filter((c): c is CallFact => !!c);
+    const to =
+      call.args.find((a) => a.name !== null && RECIPIENT.test(a.name)) ??
+      (/^(sendmail)$/.test(name) ? call.args.find((a) => a.index === 1) : undefined) ??
+      inner.flatMap((c) => c.args).find((a) => a.name !== null && RECIPIENT.test(a.name));
+    if (to && !reaching(to.taint, [...STEERING]).length) return null;
+  }
   // `Path(p).write_text(...)`, `fh.write(...)`: what matters is whether the model picked the file.
   if (cls === 'file-write') return reaching(call.receiverTaint, [...STEERING], 'path').length ? cls : null;
   if (cls === 'delete') {
@@ -95,12 +116,14 @@ export function toolActions(model: PyModel, fn: FunctionFact): ToolAction[] {
   return out;
 }
 
+/** Decorators that run a policy or guard before the tool body: `@governed_tool(policy)`, `@requires_permission`. */
+const GATING_DECORATOR = /(govern|guard|polic|permission|authori[sz]|requires?_|approv|confirm|human)/i;
 const APPROVAL_FLAG = /(needs_approval|require[sd]?_approval|requires_confirmation|require_confirmation|human_in_the_loop|confirm)\s*=\s*True/;
 
 /** An approval step in the tool or a decorator flag asking the framework for one. */
 export function toolIsGated(model: PyModel, fn: FunctionFact): boolean {
   if (hasApprovalStep(model, fn)) return true;
-  return fn.decorators.some((d) => APPROVAL_FLAG.test(model.text(d.node)));
+  return fn.decorators.some((d) => APPROVAL_FLAG.test(model.text(d.node)) || GATING_DECORATOR.test(d.qname));
 }
 
 export const ACTION_WORDS: Record<SinkClass, string> = {

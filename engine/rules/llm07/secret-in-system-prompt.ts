@@ -17,12 +17,13 @@ const INTERNAL_URL = /\b(?:https?:\/\/(?:[\w-]+\.)*[\w-]+\.local\b|(?:[\w-]+\.)*
 const STOP_WORDS = /^(NOT|NEVER|NONE|NULL|REQUIRED|SECRET|CONFIDENTIAL|PRIVATE|HIDDEN|REDACTED|UNKNOWN|UNAVAILABLE|VALID|INVALID|ONLY|ALWAYS)$/;
 const SLOT = /^[{<[$%]|[{}<>]|x{3,}|\*{3,}|\.\.\.|^(your|my|the|their|our)[-_]/i;
 
-function credentialValueOk(value: string, quoted: boolean): boolean {
+function credentialValueOk(word: string, value: string, quoted: boolean): boolean {
   const v = value.replace(/[.:!?]+$/, '');
   if (v.length < 4 || SLOT.test(v) || looksLikePlaceholder(v)) return false;
+  // A bare number is a PIN or code only after those words: `max tokens = 4096` is a setting.
+  if (/^\d+$/.test(v)) return v.length >= 4 && /pin|code|pass/i.test(word);
   if (quoted) return true;
   if (/\d/.test(v) && /[A-Za-z]/.test(v)) return true;
-  if (/^\d{4,}$/.test(v)) return true;
   if (/[!@#$%^&*_-]/.test(v) && /[A-Za-z0-9]/.test(v) && !/^[a-z]+(-[a-z]+)*$/.test(v)) return true;
   if (/^[A-Z][A-Z0-9]{3,}$/.test(v) && !STOP_WORDS.test(v)) return true;
   return false;
@@ -40,7 +41,7 @@ export function secretsInText(text: string): Hit[] {
     if (!SLOT.test(m[1]) && !looksLikePlaceholder(m[1]) && !templateConnection(m[0])) hits.push({ index: m.index, what: 'a connection string with a password' });
   }
   for (const m of text.matchAll(CREDENTIAL_PHRASE)) {
-    if (credentialValueOk(m[3], m[2] !== '')) hits.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()}` });
+    if (credentialValueOk(m[1], m[3], m[2] !== '')) hits.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()}` });
   }
   for (const m of text.matchAll(INTERNAL_URL)) hits.push({ index: m.index, what: 'an internal host address' });
   return hits.sort((a, b) => a.index - b.index);

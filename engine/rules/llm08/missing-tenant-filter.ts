@@ -1,8 +1,8 @@
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
-import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { vectorQuery } from './vector.js';
+import { resolveDict, vectorQuery } from './vector.js';
 
 /** Values that identify whose data a request is about. */
 const TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)$/i;
@@ -63,12 +63,11 @@ function tenantMention(text: string): boolean {
 }
 
 /** Tenant-identifying names visible in `fn`: parameters, locals, and `self.` attributes of its class. */
-function tenantsIn(model: PyModel, fn: FunctionFact): string[] {
+function tenantsIn(fn: FunctionFact, tenantAssigns: AssignFact[]): string[] {
   const out = new Set<string>();
   for (const p of fn.params) if (TENANT_NAME.test(p.name)) out.add(p.name);
-  for (const a of model.assigns) {
+  for (const a of tenantAssigns) {
     const last = a.target.split('.').pop() ?? a.target;
-    if (!TENANT_NAME.test(last)) continue;
     if (a.fn === fn && !a.target.includes('.')) out.add(a.target);
     if (fn.className && a.target === `self.${last}` && a.fn.className === fn.className) out.add(a.target);
   }
@@ -126,14 +125,33 @@ export const rule: Rule = {
   },
   check(ctx) {
     const model = ctx.model!;
+    const reported = new Set<CallFact>();
+    // Documents written with an owner key are known to be per-owner: every similarity search of
+    // them must filter on that key, whatever names the request handler uses for the caller.
+    const { keys: ownerKeys, stores } = ownerKeysWritten(model);
+    if (ownerKeys.size) {
+      for (const call of model.calls) {
+        const q = vectorQuery(model, call);
+        if (!q || q.fetch || !call.receiver || !stores.has(storeName(model, call.receiver))) continue;
+        const filterText = q.filters.map((f) => model.text(resolveDict(model, f.node, call.fn))).join(' ');
+        if ([...ownerKeys].some((k) => filterText.includes(k))) continue;
+        if (q.filters.length && q.filters.every((f) => f.node.type !== 'dictionary' && f.node.type !== 'identifier')) continue;
+        reported.add(call);
+        ctx.report({
+          node: call.node,
+          message: `Documents in this store are tagged with ${[...ownerKeys].map((k) => `'${k}'`).join(', ')}, but ${call.name}() does not filter on it; one tenant's question can return another tenant's documents.`,
+        });
+      }
+    }
     let multi: boolean | undefined;
+    const tenantAssigns = model.assigns.filter((a) => TENANT_NAME.test(a.target.split('.').pop() ?? a.target));
     for (const fn of model.functions) {
-      const tenants = tenantsIn(model, fn);
+      const tenants = tenantsIn(fn, tenantAssigns);
       if (!tenants.length) continue;
       for (const call of fn.calls) {
         const q = vectorQuery(model, call);
         if (!q || q.fetch) continue;
-        if (scoped(model, fn, call, tenants)) continue;
+        if (reported.has(call) || scoped(model, fn, call, tenants)) continue;
         multi ??= multiTenantStore(model);
         if (!multi) return;
         ctx.report({
@@ -144,3 +162,49 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The variable a store is held in: `vectorstore`, `self.store`, `index`. */
+function storeName(model: PyModel, receiver: AstNode): string {
+  let n = receiver;
+  while (n.type === 'call' || n.type === 'attribute' && !/^(self|cls)$/.test(model.text(field(n, 'object')!))) {
+    if (n.type === 'call') n = field(n, 'function')!;
+    else n = field(n, 'object')!;
+  }
+  return model.text(n);
+}
+
+/**
+ * Owner keys (`workspace_id`, `owner`, …) in the metadata of documents written to a store, and
+ * the stores written that way.
+ */
+function ownerKeysWritten(model: PyModel): { keys: Set<string>; stores: Set<string> } {
+  const keys = new Set<string>();
+  const stores = new Set<string>();
+  for (const c of model.calls) {
+    if (!WRITE_METHODS.test(c.name) || !c.receiver) continue;
+    const before = keys.size;
+    for (const a of c.args) {
+      const stack = [resolveDict(model, a.node, c.fn)];
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (n.type === 'keyword_argument' && !/^(metadata|metadatas|payload|payloads)$/.test(model.text(field(n, 'name')!))) continue;
+        if (n.type === 'pair') {
+          const k = field(n, 'key')!;
+          if (k.type === 'string' && TENANT_KEY.test(unquote(model.text(k))) && inMetadata(model, n, a)) keys.add(unquote(model.text(k)));
+        }
+        for (const ch of n.children) if (ch.named) stack.push(ch);
+      }
+    }
+    if (keys.size > before || c.args.some((a) => a.name && /^(metadata|metadatas)$/.test(a.name) && tenantKeyIn(model, a.node))) stores.add(storeName(model, c.receiver));
+  }
+  return { keys, stores };
+}
+
+/** The pair sits in a metadata argument: `metadatas=[{...}]` or `Document(..., metadata={...})`. */
+function inMetadata(model: PyModel, pair: AstNode, arg: { name: string | null; node: AstNode }): boolean {
+  if (arg.name && /^(metadata|metadatas|payload|payloads)$/.test(arg.name)) return true;
+  for (let p = pair.parent; p && p !== arg.node.parent; p = p.parent) {
+    if (p.type === 'keyword_argument' && /^(metadata|metadatas|payload|payloads)$/.test(model.text(field(p, 'name')!))) return true;
+  }
+  return false;
+}

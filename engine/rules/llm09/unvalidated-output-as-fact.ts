@@ -29,14 +29,21 @@ function publishesModelOutput(model: PyModel, call: CallFact): boolean {
 }
 
 /** Prompts that ask the model for advice people act on about their health, money or legal position. */
-const HIGH_STAKES = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health|healthcare) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor)|\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
+const ADVICE_PHRASE = /(\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
+const ADVISOR_ROLE = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health|healthcare) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor))/i;
+const ADVICE_WORD = /\b(advice|advise|recommend|diagnos\w*|prescri\w*|dosage|treat(ment)?|invest|buy or sell|should (i|you|they))\b/i;
+
+function highStakes(text: string): boolean {
+  return ADVICE_PHRASE.test(text) || (ADVISOR_ROLE.test(text) && ADVICE_WORD.test(text));
+}
+
 /** What careful versions add: a disclaimer, a referral to a professional, grounding in sources. */
 const CAVEAT = /(disclaimer|not (a )?(substitute|replacement) for|not (medical|legal|financial|professional) advice|consult (a|an|your) (qualified |licensed )?(doctor|physician|healthcare|medical|lawyer|attorney|professional|advisor|adviser|pharmacist)|informational purposes|seek professional|cite (the |your )?sources|only (answer|use) (from|the provided|the context)|based only on the (provided|given)|fact[- ]?check|human review|reviewed by)/i;
 
 /** The line where model output leaves the function as the answer, when the prompt asks for high-stakes advice. */
 function adviceReturns(model: PyModel): { node: AstNode; fn: string }[] {
   if (CAVEAT.test(model.file.source)) return [];
-  const advisory = model.strings.some((s) => HIGH_STAKES.test(s.value));
+  const advisory = model.strings.some((s) => highStakes(s.value));
   if (!advisory) return [];
   const out: { node: AstNode; fn: string }[] = [];
   const seen = new Set<unknown>();
@@ -44,7 +51,7 @@ function adviceReturns(model: PyModel): { node: AstNode; fn: string }[] {
     if (seen.has(r.fn) || r.fn.isModule || r.fn.isTool) continue;
     if (!r.taint.some(isModelOutput) && !(r.value && readsModel(model, r.fn, r.value))) continue;
     // The prompt of this function (or a constant it uses) must be the advisory one.
-    if (!HIGH_STAKES.test(model.text(r.fn.node)) && !promptUsesAdvisoryConstant(model, r.fn.node)) continue;
+    if (!highStakes(model.text(r.fn.node)) && !promptUsesAdvisoryConstant(model, r.fn.node)) continue;
     seen.add(r.fn);
     out.push({ node: r.node, fn: r.fn.name });
   }
@@ -53,7 +60,7 @@ function adviceReturns(model: PyModel): { node: AstNode; fn: string }[] {
 
 function promptUsesAdvisoryConstant(model: PyModel, fnNode: AstNode): boolean {
   const body = model.text(fnNode);
-  return model.assigns.some((a) => a.fn.isModule && a.value.type === 'string' && HIGH_STAKES.test(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, '\\.')}\\b`).test(body));
+  return model.assigns.some((a) => a.fn.isModule && a.value.type === 'string' && highStakes(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, '\\.')}\\b`).test(body));
 }
 
 /**

@@ -15,6 +15,7 @@ const DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*
 /** Record fields whose assignment grants something. */
 const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 const GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
+const DECISION_LITERAL = /^["'](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["']$/i;
 const INDEPENDENT_NAME = /(approv|human|review|confirm|signed_off|manager|supervisor|policy|rule|eligib|limit|threshold|quota|verified_by|kyc|credit_score|risk_score)/i;
 
 function operandsOfAnd(cond: AstNode, text: (n: AstNode) => string): AstNode[] {
@@ -67,7 +68,11 @@ function privilegedCall(model: PyModel, c: CallFact): boolean {
   const recv = c.receiver ? model.text(c.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name)) return true;
+  // `set_status(app_id, "approved")`, `update_role(user, "admin")`: a decision written down.
+  if (/^(set|update|change|mark)_?\w*$/.test(name) && c.args.some((a) => a.node.type === 'string' && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
+  // Logging the reply with an INSERT records it; UPDATE and DELETE change what already exists.
+  if (cls === 'sql') return c.args.some((a) => a.node.type === 'string' && /^\W*(update|delete|drop|truncate|grant|revoke)\b/i.test(model.text(a.node).replace(/^[a-z]*["']+/i, '')));
   return cls === 'payment' || cls === 'delete' || cls === 'deploy' || cls === 'email';
 }
 

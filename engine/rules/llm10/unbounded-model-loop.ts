@@ -3,7 +3,8 @@ import { field } from '../../parse/index.js';
 import type { CallFact, FunctionFact, LoopFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { lastSegment, plain } from '../helpers.js';
-import { readsModel } from '../llm09/model-derived.js';
+import { isModelOutput, readsModel } from '../llm09/model-derived.js';
+import { clamped, isWebHandler, userDerived } from './bounds.js';
 
 /** Waiting for a person or an event: each turn of such a loop is paid for by someone outside. */
 const WAITS_CALLEE = /^(input|builtins\.input|raw_input|click\.prompt|typer\.prompt|rich\.prompt\.Prompt\.ask|sys\.stdin\.readline|streamlit\.chat_input|time\.sleep|asyncio\.sleep|select\.select)$/;
@@ -103,9 +104,25 @@ export const rule: Rule = {
         ctx.report({ node: loop.node, line: loop.node.line, message: `This loop calls the model (${call.name}() on line ${call.line}) and only ${loop.kind === 'for' ? 'an endless iterator drives it' : 'the model output or nothing ends it'}; add a maximum step count or deadline.` });
       }
     }
+    // A loop whose length the request decides: one request, as many model calls as it lists.
+    const userLoops = new Set<LoopFact>();
+    for (const call of model.calls) {
+      if (!callsModel(call) || !isWebHandler(call.fn)) continue;
+      for (const loop of call.loops) {
+        if (reported.has(loop) || userLoops.has(loop) || loop.kind !== 'for') continue;
+        const right = field(loop.node, 'right');
+        if (!right) continue;
+        // `for item in body["items"]` and `for _ in range(int(request.args["n"]))` alike.
+        if (!userDerived(model, call.fn, right) || clamped(model, call.fn, right, loop.node.startIndex)) continue;
+        userLoops.add(loop);
+        ctx.report({ node: loop.node, line: loop.node.line, message: `The request decides how many times this loop calls the model (${call.name}() on line ${call.line}); cap the number of items or iterations.` });
+      }
+    }
     // Recursion the model drives: a function that calls itself after asking the model.
     for (const fn of model.functions) {
-      const self = fn.calls.find((c) => c.target === fn);
+      // Only recursion the model steers: the next call works on what the model returned. Walking a
+      // tree the program already holds ends with the tree.
+      const self = fn.calls.find((c) => c.target === fn && c.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, fn, a.node)));
       if (!self || !runsModel(fn)) continue;
       if (checksParam(model, fn)) continue;
       ctx.report({ node: self.node, message: `${fn.name}() calls the model and then itself with no depth limit; the model's answers alone decide when the recursion stops.` });

@@ -1,11 +1,11 @@
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
-import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import type { Label } from '../helpers.js';
 import { lastSegment, plain } from '../helpers.js';
 import { isClientType, isModelType } from '../../frameworks/python.js';
-import { identifiers } from '../llm09/model-derived.js';
+import { clamped, paths, userDerived } from './bounds.js';
 
 /** Keyword names that only ever mean a consumption budget. */
 const BUDGET = new Set(['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'max_new_tokens', 'max_iterations', 'max_iter', 'max_turns', 'max_steps', 'recursion_limit', 'max_consecutive_auto_reply', 'num_predict', 'max_rpm', 'max_execution_time', 'max_round']);
@@ -18,7 +18,6 @@ const BUDGET_DICTS = new Set(['config', 'generation_config', 'options', 'model_k
 const AGENTISH = /(Agent|Executor|Crew|initialize_agent|create_\w+_agent|AgentWorkflow|AgentRunner|GroupChat|Runner\.run\w*)$/;
 /** Local users paying for their own CLI runs are not an attacker. */
 const LOCAL_USER = /(command-line|^input\(\)|builtins\.input|click\.prompt|typer\.prompt|getpass|stdin|streamlit)/;
-const CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(/;
 
 interface Site {
   name: string;
@@ -53,61 +52,6 @@ function budgetSites(model: PyModel, call: CallFact): Site[] {
     }
   }
   return out;
-}
-
-function paths(model: PyModel, n: AstNode): string[] {
-  const out = identifiers(n, model);
-  const stack = [n];
-  while (stack.length) {
-    const x = stack.pop()!;
-    if (x.type === 'subscript') out.push(model.text(x));
-    for (const c of x.children) if (c.named) stack.push(c);
-  }
-  return out;
-}
-
-/** A value read from the request: request data, a handler parameter, or a local computed from them. */
-function userDerived(model: PyModel, fn: FunctionFact, n: AstNode, depth = 0): boolean {
-  if (depth > 3) return false;
-  for (const p of paths(model, n)) {
-    const root = p.split(/[.[]/)[0];
-    if (root === 'request' || root === 'req') return true;
-    if (fn.isHandler && fn.params.some((q) => q.name === root && !/^(self|cls|db|session)$/.test(root))) return true;
-    for (const a of model.assigns) {
-      if (a.fn === fn && a.target === root && a.node.startIndex < n.startIndex && userDerived(model, fn, a.value, depth + 1)) return true;
-    }
-  }
-  return false;
-}
-
-/** The value is clamped or validated before use: min(), a range check, a bounded request schema. */
-function clamped(model: PyModel, fn: FunctionFact, value: AstNode, before: number, depth = 0): boolean {
-  if (CLAMP.test(model.text(value))) return true;
-  if (depth > 3) return false;
-  const names = paths(model, value);
-  if (!names.length) return false;
-  for (const a of model.assigns) {
-    if (a.fn !== fn || a.node.startIndex >= before || !names.includes(a.target)) continue;
-    if (clamped(model, fn, a.value, a.node.startIndex, depth + 1)) return true;
-  }
-  for (const i of model.ifs) {
-    if (i.fn !== fn || i.node.startIndex >= before) continue;
-    const cond = model.text(i.condition);
-    if (names.some((n) => cond.includes(n)) && /(<|>|\bin\b)/.test(cond)) return true;
-  }
-  // `max_tokens: int = Query(512, le=2048)` on the handler, or a bounded field of its request model.
-  for (const p of fn.params) {
-    if (!names.some((n) => n === p.name || n.startsWith(p.name + '.') || n.startsWith(p.name + '['))) continue;
-    const spec = `${p.annotation ?? ''} ${p.default ? model.text(p.default) : ''}`;
-    if (/\b(le|lt)\s*=|conint\(|Range\(|Literal\[/.test(spec)) return true;
-    const cls = p.annotation ? model.classes.get(p.annotation) : undefined;
-    if (cls) {
-      const field = names.find((n) => n.startsWith(p.name + '.'))?.slice(p.name.length + 1).split('.')[0];
-      const body = model.text(cls.node);
-      if (field && (new RegExp(`\\b${field}\\s*:[^\\n]*(\\b(le|lt)\\s*=|conint\\(|Literal\\[)`).test(body) || new RegExp(`validator\\([^)]*["']${field}["']`).test(body))) return true;
-    }
-  }
-  return false;
 }
 
 /**

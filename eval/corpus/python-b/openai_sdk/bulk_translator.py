@@ -8,6 +8,8 @@ from openai import OpenAI, OpenAIError
 client = OpenAI()
 queue = redis.Redis(host="redis", port=6379)
 
+LANGUAGES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian"}
+
 
 def translate(text: str, target_lang: str) -> str:
     while True:
@@ -29,7 +31,7 @@ def handle_job(raw: bytes) -> None:
     job = json.loads(raw)
     with open(job["upload_path"], encoding="utf-8") as fh:
         text = fh.read()
-    translated = translate(text, job.get("target_lang", "German"))
+    translated = translate(text, LANGUAGES.get(job.get("target_lang"), "German"))
     with open(job["output_path"], "w", encoding="utf-8") as fh:
         fh.write(translated)
     queue.publish("translations:done", job["id"])

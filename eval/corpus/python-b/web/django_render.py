@@ -1,0 +1,45 @@
+"""Django views for the product pages: AI summary of customer reviews, sanitised before rendering."""
+import bleach
+import markdown
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_page
+from openai import OpenAI
+
+from catalog.models import Product, Review
+
+client = OpenAI(api_key=settings.OPENAI_API_KEY)
+
+ALLOWED_TAGS = ["p", "ul", "ol", "li", "strong", "em"]
+
+
+def summarize_reviews(product: Product) -> str:
+    reviews = Review.objects.filter(product=product).order_by("-created_at")[:30]
+    joined = "\n---\n".join(r.text[:1000] for r in reviews)
+    response = client.chat.completions.create(
+        model="gpt-4o-mini",
+        messages=[
+            {"role": "system", "content": "Summarise the customer reviews in short Markdown bullet points."},
+            {"role": "user", "content": joined},
+        ],
+        max_tokens=400,
+        temperature=0.2,
+    )
+    return response.choices[0].message.content
+
+
+def to_safe_html(text: str) -> str:
+    rendered = markdown.markdown(text)
+    return bleach.clean(rendered, tags=ALLOWED_TAGS, attributes={}, strip=True)
+
+
+@cache_page(60 * 30)
+def product_detail(request, product_id: int):
+    product = get_object_or_404(Product, pk=product_id)
+    cleaned = to_safe_html(summarize_reviews(product))
+    context = {
+        "product": product,
+        "review_summary": mark_safe(cleaned),  # sanitised by bleach with a strict allowlist above
+    }
+    return render(request, "catalog/product_detail.html", context)

@@ -1,0 +1,21 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001_accounts_and_keys.js';
+import * as m002 from './002_scans.js';
+import * as m003 from './003_usage_counters.js';
+
+/**
+ * Every migration, in order. A static list rather than a folder scan: it survives bundling and
+ * `dist/` layouts, and a migration cannot be skipped by a file that failed to copy.
+ * Add new ones at the end with the next number; never renumber or edit one that has shipped.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001_accounts_and_keys': m001,
+  '002_scans': m002,
+  '003_usage_counters': m003,
+};
+
+export class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}

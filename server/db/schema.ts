@@ -1,0 +1,103 @@
+// The one Kysely `Database` interface for every server module. A module that adds tables adds a
+// numbered migration and its table interfaces here, so every query in the code base is checked
+// against one picture of the schema.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** timestamptz: both drivers hand back a Date; we write Dates or let the default fill it in. */
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** jsonb: written as a JSON string (pg would turn a JS array into a PG array), read back parsed. */
+export type Json<T> = ColumnType<T, string, string>;
+
+export type Plan = 'free' | 'pro' | 'enterprise';
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  plan: Plan;
+  /** The operator account (the one the first start creates) may create other accounts. */
+  is_operator: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** `ac_` plus the first characters of the secret: enough to recognise a key in a list. */
+  prefix: string;
+  /** SHA-256 hex of the whole key. The key itself is never stored. */
+  key_hash: string;
+  scopes: Json<string[]>;
+  /** Per-key override of the plan's per-minute limit (never above it). */
+  rate_limit_per_minute: number | null;
+  expires_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  /** The key this one replaced by rotation. */
+  rotated_from: string | null;
+  /** The key that created this one (null for the bootstrap key). */
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+/** Small server-wide facts (the bootstrap marker) that must be decided once across replicas. */
+export interface MetaTable {
+  key: string;
+  value: string;
+  created_at: Timestamp;
+}
+
+export type ScanSource = 'api' | 'zip' | 'import';
+
+export interface ScansTable {
+  id: string;
+  account_id: string;
+  /** Cache key for `POST /scan` and `/scan/zip`; null for imports, which are never deduplicated. */
+  content_hash: string | null;
+  source: ScanSource;
+  agent_name: string | null;
+  description: string | null;
+  framework: string | null;
+  filename: string | null;
+  trust_score: number;
+  risk_level: string;
+  total_issues: number;
+  files_scanned: number;
+  /** The whole ScanResult (snippets redacted), minus the per-request share/badge URLs. */
+  result: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+/** Per-key request counts per minute (epoch minute), for the sliding window. */
+export interface RateWindowsTable {
+  key_id: string;
+  window_start: number;
+  count: number;
+}
+
+export type QuotaMetric = 'scans' | 'gate_evaluations' | 'approval_requests';
+
+/** Per-account daily usage, for plan quotas. `day` is the UTC date as YYYY-MM-DD. */
+export interface UsageDailyTable {
+  account_id: string;
+  day: string;
+  metric: QuotaMetric;
+  count: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  meta: MetaTable;
+  scans: ScansTable;
+  rate_windows: RateWindowsTable;
+  usage_daily: UsageDailyTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type NewApiKey = Insertable<ApiKeysTable>;
+export type ApiKeyUpdate = Updateable<ApiKeysTable>;
+export type ScanRow = Selectable<ScansTable>;
+export type { Generated };
