@@ -55,6 +55,7 @@ export function lastSegment(qname: string): string {
 const plainCache = new Map<string, string>();
 
 export function plain(qname: string): string {
+  if (!qname.includes('()')) return qname;
   let hit = plainCache.get(qname);
   if (hit === undefined) {
     // Only calls in the middle of a chain go: `OpenAI().chat` is the client's chat, but a trailing

@@ -100,6 +100,9 @@ function emptyRoot(source: string): AstNode {
   return { type: 'module', field: null, named: true, children: [], parent: null, startIndex: 0, endIndex: source.length, line: 1, column: 1, endLine: lines };
 }
 
+/** Shared by every leaf; frozen so a stray push fails loudly instead of corrupting the tree. */
+const NO_CHILDREN: AstNode[] = Object.freeze([]) as unknown as AstNode[];
+
 interface LanguageTables {
   types: string[];
   named: boolean[];
@@ -131,6 +134,7 @@ function tablesFor(language: Language): LanguageTables {
  */
 function copyTree(tree: Tree, source: string): { root: AstNode; count: number } {
   const { types, named, fields } = tablesFor(tree.language);
+  const commentId = types.indexOf('comment');
   const lineStarts = [0];
   for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   // Preorder start offsets never decrease, so the start line is found by walking forward.
@@ -159,7 +163,7 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
       type: types[typeId] ?? 'ERROR',
       field: fields[fieldId] ?? null,
       named: named[typeId] ?? true,
-      children: [],
+      children: NO_CHILDREN,
       parent,
       startIndex,
       endIndex: -1,
@@ -187,9 +191,11 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
       const fieldId = cursor.currentFieldId;
       // Anonymous tokens matter only where a field names them (operators); punctuation is dropped.
       let node: AstNode | null = null;
-      if (named[typeId] !== false || fieldId !== 0) {
+      // Comments carry no flow; suppression comments are read from the source text.
+      if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId) {
         node = make(current, typeId, fieldId);
-        current.children.push(node);
+        if (current.children === NO_CHILDREN) current.children = [node];
+        else current.children.push(node);
       }
       if (cursor.gotoFirstChild()) {
         // Anonymous nodes with children do not occur in these grammars; keep the walk exact anyway.

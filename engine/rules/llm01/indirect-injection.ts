@@ -1,12 +1,17 @@
 import type { Rule } from '../types.js';
-import { reaching } from '../helpers.js';
-import { flowLine, promptSites } from '../prompts.js';
+import type { PyModel } from '../../flow/python.js';
+import { reaching, type Label } from '../helpers.js';
+import { flowLine, promptSites, type PromptSite } from '../prompts.js';
+import { dangerousAction } from '../sinks.js';
 
 /**
  * Fetched pages and search results are written by strangers; instructions hidden in them steer
  * the model (indirect injection) wherever they are spliced into a prompt. Retrieved documents and
  * files are the application's own corpus: they count when they are presented as instructions
- * (system role, with the template telling the model to follow them). A template that fences content off as data stays silent.
+ * (system role, with the template telling the model to follow them). Any third-party text — a
+ * page, a file, an email or ticket body — handed to an agent that holds side-effecting tools is
+ * a goal-hijack path (ASI01) however it is framed. A template that fences content off as data
+ * stays silent.
  */
 export const rule: Rule = {
   meta: {
@@ -16,16 +21,21 @@ export const rule: Rule = {
     cwe: 'CWE-1427',
     severity: 'HIGH',
     title: 'External content injected into LLM instructions',
-    description: 'Content from web pages, search results, retrieved documents or files is inserted into the prompt as instructions, without being marked as untrusted data, so text hidden in it can hijack the agent (indirect prompt injection).',
-    fix: 'Wrap external content in clear delimiters and tell the model to treat it as data only, keep it out of the system role, strip instruction-like text, and restrict what tools the agent may call after reading it.',
+    description: 'Content from web pages, search results, documents, files or third-party messages is inserted into the prompt as instructions, or handed to an agent that can act, without being marked as untrusted data, so text hidden in it can hijack the agent (indirect prompt injection).',
+    fix: 'Wrap external content in clear delimiters and tell the model to treat it as data only, keep it out of the system role, strip instruction-like text, and require approval for side-effecting tools in runs that read outside content.',
     languages: ['python'],
   },
   check(ctx) {
-    for (const site of promptSites(ctx.model!)) {
+    const model = ctx.model!;
+    let armed: boolean | undefined;
+    for (const site of promptSites(model)) {
       const inSystem = site.role === 'system';
-      const l = reaching(site.taint, ['web', 'retrieved', 'file'], 'prompt').find((x) =>
-        x.kind === 'web' ? inSystem || !!x.interpolated : inSystem && !!x.instructs,
-      );
+      const labels = reaching(site.taint, ['web', 'retrieved', 'file', 'user'], 'prompt');
+      let l = labels.find((x) => (x.kind === 'web' ? inSystem || !!x.interpolated : x.kind !== 'user' && inSystem && !!x.instructs));
+      if (!l && isAgentRun(site)) {
+        armed ??= hasSideEffectTools(model);
+        if (armed) l = labels.find((x) => x.kind === 'web' || x.kind === 'file' || thirdPartyText(x));
+      }
       if (!l) continue;
       ctx.report({
         node: site.node,
@@ -36,3 +46,19 @@ export const rule: Rule = {
     }
   },
 };
+
+/** Text someone other than the operator wrote: fields such as an email body or a ticket comment. */
+function thirdPartyText(l: Label): boolean {
+  return l.kind === 'user' && l.what.startsWith('the user-written field');
+}
+
+function isAgentRun(site: PromptSite): boolean {
+  const kind = site.call?.model?.kind;
+  return kind === 'runner' || (kind === 'function' && /Runner\.run/.test(site.call!.callee));
+}
+
+/** The file gives its agent tools that change the world (shell, files, money, messages). */
+function hasSideEffectTools(model: PyModel): boolean {
+  if (model.functions.some((fn) => fn.isTool && fn.calls.some((c) => dangerousAction(model, c) !== null))) return true;
+  return model.calls.some((c) => /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|FileManagementToolkit|GmailToolkit|RequestsToolkit)$/.test(c.callee.replace(/\(\)/g, '')));
+}

@@ -1,5 +1,5 @@
 /** What the poisoning rules share: which writes persist content, and what counts as vetting it. */
-import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { ArgFact, FunctionFact, PyModel } from '../../flow/python.js';
 import { hasApprovalStep, literal, reaching, type Label, type TaintKind } from '../helpers.js';
 import { callSource } from '../../frameworks/python.js';
 
@@ -24,7 +24,6 @@ const OPERATOR = /(command-line|streamlit|input\(\)|getpass|stdin|click\.prompt|
 export function untrusted(labels: Label[], kinds: TaintKind[]): Label[] {
   return reaching(labels, kinds).filter((l) => !OPERATOR.test(l.what));
 }
-
 
 /**
  * Web content counts when an outsider picked it: search results, or a page whose address came from
@@ -65,15 +64,6 @@ export function isScopedValue(model: PyModel, a: ArgFact | undefined): boolean {
   if (literal(model, a) !== undefined) return false;
   if (n.type === 'tuple' || n.type === 'list') return n.children.some((c) => c.named && c.type !== 'string' && c.type !== 'integer');
   return true;
-}
-
-export function firstLabel(call: CallFact, args: ArgFact[], kinds: TaintKind[]): Label | undefined {
-  void call;
-  for (const a of args) {
-    const l = untrusted(a.taint, kinds)[0];
-    if (l) return l;
-  }
-  return undefined;
 }
 
 export function capitalise(s: string): string {

@@ -15,7 +15,6 @@ const SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|cust
 /** Content arguments of a vector-store write, or null when the call is not one. */
 export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | null {
   const method = call.name;
-  const callee = plain(call.callee);
   const rtype = plain(call.receiverType ?? '');
   const rtext = call.receiver ? model.text(call.receiver) : '';
   let isWrite = STORE_METHODS.test(method);
@@ -28,7 +27,6 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
     if (method === 'add' && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
   if (!isWrite) return null;
-  void callee;
   return call.args.filter((a) => (a.name === null && !a.splat) || (a.name !== null && CONTENT_KEYWORDS.has(a.name)) || a.splat);
 }
 

@@ -44,10 +44,6 @@ export interface ToolAction {
   cls: SinkClass;
 }
 
-/**
- * A dangerous side effect a tool can be steered into: the model picks its arguments. Operations
- * whose target the model cannot choose (a fixed command, an allow-listed action) are left out.
- */
 /** Sending and paying through SDKs the shared sink table does not spell out. */
 function messagingOrPayment(model: PyModel, call: CallFact): SinkClass | null {
   const c = plain(call.callee);
@@ -60,6 +56,10 @@ function messagingOrPayment(model: PyModel, call: CallFact): SinkClass | null {
   return null;
 }
 
+/**
+ * A dangerous side effect a tool can be steered into: the model picks its arguments. Operations
+ * whose target the model cannot choose (a fixed command, an allow-listed action) are left out.
+ */
 export function steerableAction(model: PyModel, call: CallFact): SinkClass | null {
   const cls = dangerousAction(model, call) ?? destructiveArgv(model, call) ?? messagingOrPayment(model, call);
   if (!cls) return null;
@@ -67,13 +67,12 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
   if (/^(os\.makedirs|os\.mkdir|shutil\.copy|shutil\.copyfile|shutil\.copytree)$/.test(plain(call.callee))) return null;
   const sinks = sinkArgs(model, call);
   if (sinks.length) {
-    // A fixed DELETE with model-chosen parameters still lets the model choose what is destroyed.
     // Removing the temporary file the tool itself created is housekeeping.
     if (cls === 'delete' && sinks.some((s) => isTempPath(model, call.fn, s.arg.node))) return null;
     const steeredSink = sinks.some((s) => reaching(s.arg.taint, [...STEERING], s.sanitizer).length > 0 && !checkedBefore(model, call, s.arg.node));
     if (cls !== 'sql') return steeredSink ? cls : null;
     if (steeredSink) return cls;
-    // Fixed SQL: inserting a row is routine, deleting rows the model picks is not.
+    // Fixed SQL: inserting a row is routine, deleting rows the model picks (by parameter) is not.
     const sql = sinks.find((s) => s.cls === 'sql');
     const destructive = sql && sql.arg.node.type === 'string' && /\b(delete|drop|truncate|alter|grant|revoke)\b/i.test(model.text(sql.arg.node));
     return destructive && call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;

@@ -62,7 +62,8 @@ function hits(model: PyModel): Hit[] {
         const n = numberOf(model, it.node);
         // CrewAI treats max_iter=None as unset (its default applies); elsewhere None means no limit.
         if (isNone(it) && !(name === 'max_iter')) out.push({ node: it.node, message: `${name}=None removes the step limit of ${ctor}(); a looping agent calls the model until it is stopped from outside.` });
-        else if (n !== undefined && n > MAX_SANE_ITERATIONS) out.push({ node: it.node, message: `${name}=${model.text(it.node)} lets ${ctor}() loop far beyond any real task before stopping.` });
+        // CrewAI's default is 20-25 steps, so 100 is already far out; elsewhere 100 is a round upper bound people choose.
+        else if (n !== undefined && (n > MAX_SANE_ITERATIONS || (name === 'max_iter' && n >= MAX_SANE_ITERATIONS))) out.push({ node: it.node, message: `${name}=${model.text(it.node)} lets ${ctor}() loop far beyond any real task before stopping.` });
       }
     }
     if (LC_EXECUTOR.test(c)) {
