@@ -181,7 +181,7 @@ interface Ctx {
 const MAX_DEPTH = 180;
 /** Fields that by their nature hold text an end user typed. */
 const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
-export const SYSTEM_PROMPT_NAME = /^(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt|instructions|agent_instructions|base_prompt|persona|preamble)$/i;
+export const SYSTEM_PROMPT_NAME = /((^|_)(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt)|^(instructions|agent_instructions|base_prompt|persona|preamble))$/i;
 const PROMPT_TEMPLATE_TYPE = /(PromptTemplate|ChatPromptTemplate|Template|from_template|from_messages)/;
 const CHAIN_PRESERVING = new Set(['bind_tools', 'with_structured_output', 'with_config', 'with_retry', 'bind', 'with_fallbacks', 'configurable_fields', 'pipe', 'partial']);
 const MUTATORS = new Set(['append', 'extend', 'insert', 'update', 'add', 'setdefault', 'appendleft', 'put', 'push', 'write', 'writelines']);

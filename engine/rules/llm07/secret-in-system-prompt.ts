@@ -11,9 +11,12 @@ import { NOT_A_VALUE_NAME, realSecret, SECRET_NAME, templateConnection } from '.
 /** `scheme://user:password@host`, the password not a template slot. */
 const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
 /** `password is X`, `API key: X`, `admin override code = X`. */
-const CREDENTIAL_PHRASE = /\b(passwords?|passwd|passcodes?|pass ?phrase|pwd|pins?|api[ _-]?keys?|secret keys?|secrets?|access (?:keys?|tokens?|codes?)|auth(?:entication|orization)? (?:tokens?|codes?|keys?)|bearer tokens?|tokens?|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount) (?:codes?|passwords?|pins?|keys?|tokens?)|credentials?|login)(?:\s+(?:for|to|of)\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?)?\s*(?:\bis\b|\bare\b|:|=)\s*(?:set to\s+)?(["'`]?)([^\s"'`,;)]{4,})\2/gi;
+const CREDENTIAL_PHRASE = /\b(passwords?|passwd|passcodes?|pass ?phrase|pwd|pins?|api[ _-]?keys?|secret keys?|secrets?|access (?:keys?|tokens?|codes?)|auth(?:entication|orization)? (?:tokens?|codes?|keys?)|bearer tokens?|tokens?|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount|coupon|promo|voucher|referral|gift) (?:codes?|passwords?|pins?|keys?|tokens?)|credentials?|login)(?:\s+(?:for|to|of)\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?)?\s*(?:\bis\b|\bare\b|:|=)\s*(?:set to\s+)?(["'`]?)([^\s"'`,;)]{4,})\2/gi;
 /** Internal-only hosts: naming them tells an attacker where to go next. */
 const INTERNAL_URL = /\b(?:https?:\/\/(?:[\w-]+\.)*[\w-]+\.local\b|(?:[\w-]+\.)*[\w-]+\.(?:internal|corp|intranet|lan)\b|(?:10\.\d{1,3}|192\.168|172\.(?:1[6-9]|2\d|3[01])\.\d{1,3})\.\d{1,3}\.\d{1,3}\b)/gi;
+const GUARDED_SECRET = /\b(never|do not|don't|must not|under no circumstances)\s+(reveal|disclose|share|give out|leak)\b|\b(confidential|internal only|top secret)\b/i;
+/** Codes, figures and thresholds: `SAVE40NOW`, `7731`, `42%`, `$1,500`. */
+const SECRET_VALUE = /\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{5,}\b|\b\d{4,}\b|\b\d{1,3}(\.\d+)?\s?%|\$\s?\d[\d,]*/;
 const STOP_WORDS = /^(NOT|NEVER|NONE|NULL|REQUIRED|SECRET|CONFIDENTIAL|PRIVATE|HIDDEN|REDACTED|UNKNOWN|UNAVAILABLE|VALID|INVALID|ONLY|ALWAYS)$/;
 const SLOT = /^[{<[$%]|[{}<>]|x{3,}|\*{3,}|\.\.\.|^(your|my|the|their|our)[-_]/i;
 
@@ -44,6 +47,13 @@ export function secretsInText(text: string): Hit[] {
     if (credentialValueOk(m[1], m[3], m[2] !== '')) hits.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()}` });
   }
   for (const m of text.matchAll(INTERNAL_URL)) hits.push({ index: m.index, what: 'an internal host address' });
+  // A value the prompt itself is told to keep secret: the prompt is the only guard, and prompts leak.
+  const guard = GUARDED_SECRET.exec(text);
+  if (guard) {
+    const around = text.slice(Math.max(0, guard.index - 150), guard.index + 150);
+    const value = SECRET_VALUE.exec(around);
+    if (value) hits.push({ index: Math.max(0, guard.index - 150) + value.index, what: 'confidential information the prompt is told to keep secret' });
+  }
   return hits.sort((a, b) => a.index - b.index);
 }
 

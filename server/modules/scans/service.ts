@@ -326,7 +326,7 @@ export function sanitiseImport(body: ImportBody): ScanResult {
   const suppressed = (body.suppressed_issues ?? []).map(redactIssue);
   const score = trustScore(issues);
   const notices: Notice[] = (body.notices ?? []).map((n) => ({ ...n, message: redactSecrets(n.message) }));
-  const { agent_name: _a, description: _d, share_url: _s, badge_url: _b, ...rest } = body as ImportBody & Record<string, unknown>;
+  const { agent_name: _a, description: _d, share_url: _s, badge_url: _b, cached: _c, source: _src, ...rest } = body as ImportBody & Record<string, unknown>;
   return {
     ...(rest as object),
     scan_id: '',

@@ -1,0 +1,195 @@
+// build(options) -> a ready Fastify instance. Opening the database, migrating it, wiring services
+// and registering one plugin per API module happen here; listening and signals are in serve.ts.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import { scan } from '../engine/index.js';
+import { installAuth } from './auth/plugin.js';
+import { migrate, openDatabase, type DatabaseHandle, type DatabaseKind } from './db/index.js';
+import type { Database, Plan } from './db/schema.js';
+import { DOCS_URL, ErrorSchema, frameworkErrors, installErrorHandling } from './errors.js';
+import { EventBus } from './events.js';
+import { resolvePlanLimits, type PlanLimitOverrides, type PlanLimits } from './limits/plans.js';
+import { pruneWindows, QuotaService } from './limits/service.js';
+import accountRoutes from './modules/accounts/routes.js';
+import { AccountService } from './modules/accounts/service.js';
+import badgeRoutes from './modules/badges/routes.js';
+import { docsRoutes, registerOpenApi, registerSwaggerUi } from './modules/docs/plugin.js';
+import healthRoutes from './modules/health/routes.js';
+import keyRoutes from './modules/keys/routes.js';
+import { KeyService } from './modules/keys/service.js';
+import scanRoutes from './modules/scans/routes.js';
+import { ScanService } from './modules/scans/service.js';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './modules/scans/zip.js';
+import shareRoutes from './modules/share/routes.js';
+import { ScanResultSchema } from './schemas.js';
+
+export interface Services {
+  accounts: AccountService;
+  keys: KeyService;
+  scans: ScanService;
+  quotas: QuotaService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<Database>;
+    dbKind: DatabaseKind;
+    /** The internal event hook: `app.events.on('scan.completed', handler)`. See events.ts. */
+    events: EventBus;
+    services: Services;
+    planLimits: Record<Plan, PlanLimits>;
+    scannerReady: () => boolean;
+  }
+}
+
+export interface BootstrapInfo {
+  accountId: string;
+  key: string;
+  /** True when the key came from AGENTCOP_BOOTSTRAP_KEY (then it is not printed). */
+  preset: boolean;
+}
+
+export interface BuildOptions {
+  /** PostgreSQL URL; without it, PGlite in `dataDir`. */
+  databaseUrl?: string;
+  /** PGlite data directory (default `./.agentcop`); `memory://` for a throwaway database. */
+  dataDir?: string;
+  /** Start an empty PGlite data dir from this snapshot (tests: skips initdb and migrations). */
+  pgliteSnapshot?: Blob;
+  /** Fastify/pino logger options, or false. Key headers are always redacted. */
+  logger?: boolean | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
+  /** The admin key to create on first start instead of a random one (AGENTCOP_BOOTSTRAP_KEY). */
+  bootstrapKey?: string;
+  /** Called once, on the first start of an empty database. Default: print the key to stderr. */
+  onBootstrap?: (info: BootstrapInfo) => void;
+  /** Base of share and badge URLs, e.g. https://agentcop.example.com (AGENTCOP_PUBLIC_URL). */
+  publicUrl?: string;
+  /** Where error envelopes' `docs` link points. */
+  docsUrl?: string;
+  planLimits?: PlanLimitOverrides;
+  limits?: { codeBytes?: number; zipBytes?: number; importBytes?: number; zip?: Partial<ZipLimits> };
+  /** Clock for rate limits and quotas (tests). */
+  now?: () => number;
+  trustProxy?: boolean;
+}
+
+export const DEFAULT_LIMITS = { codeBytes: 100 * 1024, zipBytes: 10 * 1024 * 1024, importBytes: 10 * 1024 * 1024 };
+
+/** Headers that carry secrets: never logged, whatever a serializer is later taught to print. */
+export const REDACT_PATHS = ['req.headers["x-agentcop-key"]', 'req.headers.authorization', 'req.headers.cookie', 'headers["x-agentcop-key"]', 'headers.authorization'];
+
+function loggerOptions(logger: BuildOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === false || logger === undefined) return false;
+  const base = logger === true ? {} : logger;
+  return { level: 'info', ...base, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+}
+
+function defaultOnBootstrap(info: BootstrapInfo): void {
+  if (info.preset) {
+    process.stderr.write(`agentcop: first start: created account ${info.accountId} with the admin key from AGENTCOP_BOOTSTRAP_KEY\n`);
+    return;
+  }
+  // Deliberately not through the logger: logs are shipped and kept; this is shown once, here.
+  process.stderr.write(
+    `\nagentcop: first start: created account ${info.accountId} and its admin key.\n` +
+      `agentcop: store it now, it will not be shown again:\n\n    ${info.key}\n\n`,
+  );
+}
+
+export async function build(options: BuildOptions = {}): Promise<FastifyInstance> {
+  const docsUrl = options.docsUrl ?? DOCS_URL;
+  const now = options.now ?? Date.now;
+  const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
+  const zipLimits: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...(options.limits?.zip ?? {}) };
+  const planLimits = resolvePlanLimits(options.planLimits);
+
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+    // Graceful close: stop accepting, finish what is in flight, then close.
+    return503OnClosing: true,
+    frameworkErrors: frameworkErrors(docsUrl),
+    ajv: {
+      // `additionalProperties: false` means "refuse", not "silently drop".
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+
+  let handle: DatabaseHandle;
+  try {
+    handle = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, pgliteSnapshot: options.pgliteSnapshot });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  app.addHook('onClose', async () => {
+    clearInterval(pruner);
+    await handle.close();
+  });
+  await migrate(handle.db);
+
+  const events = new EventBus();
+  const quotas = new QuotaService(handle.db, planLimits, now);
+  const services: Services = {
+    accounts: new AccountService(handle.db, events),
+    keys: new KeyService(handle.db, events),
+    scans: new ScanService(handle.db, events, quotas, { codeBytes: limits.codeBytes, zip: zipLimits }),
+    quotas,
+  };
+  app.decorate('db', handle.db);
+  app.decorate('dbKind', handle.kind);
+  app.decorate('events', events);
+  app.decorate('services', services);
+  app.decorate('planLimits', planLimits);
+
+  // Warm the parser now (the first scan would otherwise pay for it) and learn whether it works.
+  let scannerReady = false;
+  app.decorate('scannerReady', () => scannerReady);
+  try {
+    await scan([{ path: 'warmup.py', content: 'x = 1\n' }]);
+    scannerReady = true;
+  } catch (err) {
+    app.log.error({ err }, 'scanner failed to start; /health reports degraded');
+  }
+
+  // Old rate-limit windows are dead weight; any replica may prune them.
+  const pruner = setInterval(() => void pruneWindows(handle.db, now()).catch(() => {}), 5 * 60_000).unref();
+
+  app.addSchema(ErrorSchema);
+  app.addSchema(ScanResultSchema);
+  installErrorHandling(app, docsUrl);
+  installAuth(app, planLimits, now);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  await registerOpenApi(app);
+  const api = async (scope: FastifyInstance) => {
+    await scope.register(healthRoutes);
+    await scope.register(accountRoutes);
+    await scope.register(keyRoutes);
+    await scope.register(scanRoutes, { publicUrl: options.publicUrl, zipBytes: limits.zipBytes, importBytes: limits.importBytes });
+    await scope.register(badgeRoutes);
+    await scope.register(docsRoutes);
+  };
+  // Every API route under both prefixes; /api/v1 is what OpenAPI documents.
+  await app.register(api, { prefix: '/api/v1' });
+  await app.register(api, { prefix: '/api' });
+  await app.register(healthRoutes);
+  await app.register(shareRoutes);
+  await registerSwaggerUi(app);
+
+  // After every plugin is loaded, so subscribers (audit log, webhooks) see the bootstrap events.
+  app.addHook('onReady', async () => {
+    const created = await services.accounts.bootstrap(options.bootstrapKey);
+    if (created) {
+      (options.onBootstrap ?? defaultOnBootstrap)({ accountId: created.account.id, key: created.secret, preset: created.preset });
+      app.log.info({ account_id: created.account.id }, 'first start: created the operator account and its admin key');
+    } else if (options.bootstrapKey) {
+      app.log.info('AGENTCOP_BOOTSTRAP_KEY ignored: the database already has accounts');
+    }
+  });
+  await app.ready();
+  return app;
+}
