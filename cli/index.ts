@@ -99,8 +99,34 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(0);
     });
 
+  program
+    .command('serve')
+    .description('run the AgentCop REST API server (PGlite in --data-dir, or PostgreSQL with --database-url)')
+    .option('-p, --port <port>', 'port to listen on (default: PORT or 3000)', parsePort)
+    .option('--host <host>', 'address to bind (default: HOST or 127.0.0.1; 0.0.0.0 for all interfaces)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL; without one, embedded PGlite)')
+    .option('--data-dir <dir>', 'PGlite data directory (default: AGENTCOP_DATA_DIR or ./.agentcop)')
+    .action(async (opts: { port?: number; host?: string; databaseUrl?: string; dataDir?: string }) => {
+      // Loaded here so `agentcop scan` never pays for Fastify and the database drivers.
+      const { optionsFromEnv, serve } = await import('../server/serve.js');
+      const env = optionsFromEnv();
+      await serve({
+        ...env,
+        port: opts.port ?? env.port,
+        host: opts.host ?? env.host,
+        databaseUrl: opts.databaseUrl ?? env.databaseUrl,
+        dataDir: opts.dataDir ?? env.dataDir,
+      });
+      // The process now lives until SIGTERM/SIGINT; serve() sets the exit code on shutdown.
+    });
+
   program.addHelpText('after', EXIT_HELP);
   return program;
+}
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return Number(value);
 }
 
 function parseScore(value: string): number {

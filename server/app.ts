@@ -99,9 +99,6 @@ function defaultOnBootstrap(info: BootstrapInfo): void {
 export async function build(options: BuildOptions = {}): Promise<FastifyInstance> {
   const docsUrl = options.docsUrl ?? DOCS_URL;
   const now = options.now ?? Date.now;
-  const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
-  const zipLimits: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...(options.limits?.zip ?? {}) };
-  const planLimits = resolvePlanLimits(options.planLimits);
 
   const app = Fastify({
     logger: loggerOptions(options.logger),
@@ -123,10 +120,29 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
     await app.close();
     throw err;
   }
+  let pruner: NodeJS.Timeout | undefined;
   app.addHook('onClose', async () => {
     clearInterval(pruner);
     await handle.close();
   });
+  try {
+    await setUp(app, handle, options);
+    // Old rate-limit windows are dead weight; any replica may prune them.
+    pruner = setInterval(() => void pruneWindows(handle.db, now()).catch(() => {}), 5 * 60_000).unref();
+  } catch (err) {
+    // Leave nothing open behind a failed start (the PGlite data dir stays lockable, pools drain).
+    await app.close().catch(() => {});
+    throw err;
+  }
+  return app;
+}
+
+async function setUp(app: FastifyInstance, handle: DatabaseHandle, options: BuildOptions): Promise<void> {
+  const docsUrl = options.docsUrl ?? DOCS_URL;
+  const now = options.now ?? Date.now;
+  const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
+  const zipLimits: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...(options.limits?.zip ?? {}) };
+  const planLimits = resolvePlanLimits(options.planLimits);
   await migrate(handle.db);
 
   const events = new EventBus();
@@ -152,9 +168,6 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   } catch (err) {
     app.log.error({ err }, 'scanner failed to start; /health reports degraded');
   }
-
-  // Old rate-limit windows are dead weight; any replica may prune them.
-  const pruner = setInterval(() => void pruneWindows(handle.db, now()).catch(() => {}), 5 * 60_000).unref();
 
   app.addSchema(ErrorSchema);
   app.addSchema(ScanResultSchema);
@@ -191,5 +204,4 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
     }
   });
   await app.ready();
-  return app;
 }

@@ -36,7 +36,8 @@ export function presentedKey(request: FastifyRequest): string | undefined {
 }
 
 export function installAuth(app: FastifyInstance, limits: Record<Plan, PlanLimits>, now: () => number): void {
-  app.decorateRequest('actor', null as unknown as Actor);
+  // A placeholder per request shape (V8 hidden classes); the hook below always sets it.
+  app.decorateRequest('actor', null as never);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config ?? {};

@@ -1,5 +1,6 @@
 import type { Rule } from '../types.js';
 import { rule as unverifiedOutputDecision } from './unverified-output-decision.js';
 import { rule as unvalidatedOutputAsFact } from './unvalidated-output-as-fact.js';
+import { rule as overconfidentInstructions } from './overconfident-instructions.js';
 
-export const rules: Rule[] = [unverifiedOutputDecision, unvalidatedOutputAsFact];
+export const rules: Rule[] = [unverifiedOutputDecision, unvalidatedOutputAsFact, overconfidentInstructions];

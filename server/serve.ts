@@ -1,0 +1,66 @@
+// Starting the server for real: options from flags and environment, listen, stop cleanly.
+import type { FastifyInstance } from 'fastify';
+import { build, type BuildOptions } from './app.js';
+
+export interface ServeOptions extends BuildOptions {
+  port?: number;
+  host?: string;
+}
+
+/** Environment variables, for `npm start`, the Docker image and `agentcop serve` defaults. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  const port = env.PORT ? Number(env.PORT) : undefined;
+  return {
+    port: Number.isInteger(port) ? port : undefined,
+    host: env.HOST || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.AGENTCOP_DATA_DIR || undefined,
+    bootstrapKey: env.AGENTCOP_BOOTSTRAP_KEY || undefined,
+    publicUrl: env.AGENTCOP_PUBLIC_URL || undefined,
+    trustProxy: env.AGENTCOP_TRUST_PROXY === '1' || env.AGENTCOP_TRUST_PROXY === 'true',
+    logger: { level: env.LOG_LEVEL || 'info' },
+  };
+}
+
+/**
+ * Builds, listens, and on SIGTERM/SIGINT stops taking connections, lets requests in flight finish
+ * (new ones get 503 meanwhile), closes the database and exits. A second signal exits at once.
+ */
+export async function serve(options: ServeOptions): Promise<FastifyInstance> {
+  const app = await build(options);
+  const port = options.port ?? 3000;
+  // Loopback unless told otherwise: a laptop run should not open a port to the network.
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port, host });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      app.log.error('shutdown took over 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    app.close().then(
+      () => {
+        clearTimeout(deadline);
+        process.exitCode = 0;
+      },
+      (err) => {
+        app.log.error({ err }, 'error during shutdown');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  app.addHook('onClose', async () => {
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+  });
+  return app;
+}
