@@ -171,6 +171,9 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, options: Buil
 
   app.addSchema(ErrorSchema);
   app.addSchema(ScanResultSchema);
+  // JSON in and out: Fastify's default text/plain parser would turn a wrong Content-Type into a
+  // confusing validation error instead of a 415.
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app, docsUrl);
   installAuth(app, planLimits, now);
   app.addHook('onSend', async (_request, reply) => {

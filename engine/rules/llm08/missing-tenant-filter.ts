@@ -4,6 +4,9 @@ import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/pyt
 import type { Rule } from '../types.js';
 import { resolveDict, vectorQuery } from './vector.js';
 
+/** Annotations and names of an authenticated principal. */
+const IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|current_user|principal|tenant|workspace|account)/;
+
 /** Values that identify whose data a request is about. */
 const TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)$/i;
 const TENANT_KEY = /^(user_?id|userid|owner|owner_?id|tenant|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id)$/i;
@@ -63,9 +66,13 @@ function tenantMention(text: string): boolean {
 }
 
 /** Tenant-identifying names visible in `fn`: parameters, locals, and `self.` attributes of its class. */
-function tenantsIn(fn: FunctionFact, tenantAssigns: AssignFact[]): string[] {
+function tenantsIn(model: PyModel, fn: FunctionFact, tenantAssigns: AssignFact[]): string[] {
   const out = new Set<string>();
-  for (const p of fn.params) if (TENANT_NAME.test(p.name)) out.add(p.name);
+  for (const p of fn.params) {
+    if (TENANT_NAME.test(p.name)) out.add(p.name);
+    // The authenticated caller, injected by the framework: `user: User = Depends(get_current_user)`.
+    else if (p.default && /^(Depends|Security)\(/.test(model.text(p.default)) && IDENTITY_TYPE.test(`${p.annotation ?? ''} ${p.name}`)) out.add(p.name);
+  }
   for (const a of tenantAssigns) {
     const last = a.target.split('.').pop() ?? a.target;
     if (a.fn === fn && !a.target.includes('.')) out.add(a.target);
@@ -146,12 +153,14 @@ export const rule: Rule = {
     let multi: boolean | undefined;
     const tenantAssigns = model.assigns.filter((a) => TENANT_NAME.test(a.target.split('.').pop() ?? a.target));
     for (const fn of model.functions) {
-      const tenants = tenantsIn(fn, tenantAssigns);
+      const tenants = tenantsIn(model, fn, tenantAssigns);
       if (!tenants.length) continue;
       for (const call of fn.calls) {
         const q = vectorQuery(model, call);
         if (!q || q.fetch) continue;
         if (reported.has(call) || scoped(model, fn, call, tenants)) continue;
+        // A filter the caller supplies is the user-controlled-filter finding, not a missing one.
+        if (q.filters.some((f) => f.taint.some((l) => l.kind === 'user' || l.kind === 'model'))) continue;
         multi ??= multiTenantStore(model);
         if (!multi) return;
         ctx.report({
