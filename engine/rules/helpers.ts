@@ -126,3 +126,22 @@ export function shortName(callee: string): string {
   const parts = plain(callee).split('.');
   return parts.slice(-2).join('.');
 }
+
+/** Value node of `"key": value` in a dict literal. */
+export function dictValue(model: PyModel, dict: AstNode, key: string): AstNode | undefined {
+  if (dict.type !== 'dictionary') return undefined;
+  for (const pair of dict.children) {
+    if (pair.type !== 'pair') continue;
+    const k = field(pair, 'key');
+    if (k && k.type === 'string' && model.text(k).slice(1, -1) === key) return field(pair, 'value') ?? undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Calls that run a named function or method. Calling an object a call returned (`model(x)` after
+ * `model = torch.load(f)`) has a callee ending in `()` and is not a call of the loader again.
+ */
+export function namedCalls(model: PyModel): CallFact[] {
+  return model.calls.filter((c) => !c.callee.endsWith('()'));
+}

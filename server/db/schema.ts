@@ -86,6 +86,101 @@ export interface UsageDailyTable {
   count: number;
 }
 
+// Approvals, webhooks and the audit log (migrations 010–012).
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
+export type ApprovalSource = 'api' | 'gate' | 'github';
+export type ApprovalUrgency = 'low' | 'medium' | 'high' | 'critical';
+
+export interface ApprovalsTable {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  action: string;
+  parameters: Json<Record<string, unknown>>;
+  context: Json<Record<string, unknown>>;
+  urgency: ApprovalUrgency;
+  source: ApprovalSource;
+  /** As stored; a pending request past `expires_at` reads as `expired` before the sweep persists it. */
+  status: ColumnType<ApprovalStatus, ApprovalStatus | undefined, ApprovalStatus>;
+  /** Actor label of whoever asked (`key:…`, `system:gate`). */
+  requested_by: string;
+  expires_at: NullableTimestamp;
+  /** The approver as named in the decision (a person, a bot); `decided_by` is the key that sent it. */
+  approver: string | null;
+  note: string | null;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  confirmed_by: string | null;
+  confirmed_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  url: string;
+  events: Json<string[]>;
+  description: string | null;
+  /** HMAC signing key: write-only through the API, readable here because signing needs it. */
+  secret: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface DeliveryAttempt {
+  at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  account_id: string;
+  webhook_id: string;
+  event: string;
+  event_id: string;
+  /** The exact JSON body sent (and signed) on every attempt. */
+  body: string;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: number;
+  next_attempt_at: Timestamp;
+  lease_id: string | null;
+  locked_until: NullableTimestamp;
+  last_attempt_at: NullableTimestamp;
+  response_status: number | null;
+  last_error: string | null;
+  attempt_log: ColumnType<DeliveryAttempt[], string | undefined, string>;
+  created_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  id: string;
+  account_id: string;
+  /** 1, 2, 3… per account: the entry's place in its account's chain. */
+  seq: number;
+  action: string;
+  actor: string;
+  actor_kind: string;
+  actor_key_prefix: string | null;
+  ip: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  details: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -93,6 +188,10 @@ export interface Database {
   scans: ScansTable;
   rate_windows: RateWindowsTable;
   usage_daily: UsageDailyTable;
+  approvals: ApprovalsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  audit_log: AuditLogTable;
 }
 
 export type Account = Selectable<AccountsTable>;

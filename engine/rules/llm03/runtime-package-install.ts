@@ -1,7 +1,7 @@
 import type { AstNode } from '../../parse/index.js';
 import type { PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { calleeOf } from '../helpers.js';
+import { calleeOf, namedCalls } from '../helpers.js';
 
 const RUNNERS = /^(subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|os\.system|os\.popen|asyncio\.create_subprocess_(exec|shell)|os\.exec\w*|os\.spawn\w*)$/;
 const PIP_MAIN = /^(pip\.main|pip\._internal\.main|pip\._internal\.cli\.main\.main)$/;
@@ -42,9 +42,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const model = ctx.model!;
-    for (const call of model.calls) {
-      // Calling an object a loader returned (`model(x)`, `tokenizer(text)`) is not loading.
-      if (call.callee.endsWith('()')) continue;
+    for (const call of namedCalls(model)) {
       const c = calleeOf(call);
       const first = call.args.find((a) => a.index === 0) ?? call.args.find((a) => a.name === 'args' || a.name === 'command' || a.name === 'cmd');
       if (!first) continue;

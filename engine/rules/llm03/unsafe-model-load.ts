@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { calleeOf, isFalse, isTrue, kw, reaching, STEERABLE } from '../helpers.js';
+import { calleeOf, isFalse, isTrue, kw, reaching, STEERABLE, namedCalls } from '../helpers.js';
 import { sinkArgs } from '../sinks.js';
 
 const PICKLE_FAMILY = /^(pickle|cPickle|_pickle|dill|cloudpickle)\.(load|loads|Unpickler)$|^joblib\.load$|^pandas\.read_pickle$/;
@@ -24,9 +24,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const model = ctx.model!;
-    for (const call of model.calls) {
-      // Calling an object a loader returned (`model(x)`, `tokenizer(text)`) is not loading.
-      if (call.callee.endsWith('()')) continue;
+    for (const call of namedCalls(model)) {
       const c = calleeOf(call);
       const dangerous = kw(call, 'allow_dangerous_deserialization');
       if (isTrue(model, dangerous)) {

@@ -1,7 +1,7 @@
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
 import type { Rule } from '../types.js';
-import { calleeOf, kw, reaching } from '../helpers.js';
+import { calleeOf, kw, reaching, namedCalls } from '../helpers.js';
 
 const HUB_LOADER = /(^|\.)(from_pretrained|hf_hub_download|snapshot_download|load_dataset|SentenceTransformer|CrossEncoder)$|^(transformers\.)?pipeline$/;
 const MODEL_ID_KEYWORDS = ['pretrained_model_name_or_path', 'model_name_or_path', 'model', 'model_id', 'model_name', 'repo_id', 'path'];
@@ -60,9 +60,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const model = ctx.model!;
-    for (const call of model.calls) {
-      // Calling an object a loader returned (`model(x)`, `tokenizer(text)`) is not loading.
-      if (call.callee.endsWith('()')) continue;
+    for (const call of namedCalls(model)) {
       const c = calleeOf(call);
       if (HUB_LOADER.test(c)) {
         const a = modelIdArg(call);

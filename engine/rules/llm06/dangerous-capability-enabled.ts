@@ -2,21 +2,11 @@ import type { CallFact, PyModel } from '../../flow/python.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { Rule } from '../types.js';
-import { isTrue, kw, lastSegment, literal, plain } from '../helpers.js';
+import { isTrue, kw, lastSegment, literal, plain, dictValue } from '../helpers.js';
 
 const AUTOGEN_AGENT = /(^|\.)(ConversableAgent|UserProxyAgent|AssistantAgent|GPTAssistantAgent|RetrieveUserProxyAgent)$/;
 const DANGEROUS_IMPORTS = /^(\*|os|os\.\*|subprocess|shutil|sys|socket|pathlib|builtins|importlib|ctypes|pty|multiprocessing|requests|urllib|urllib\.\*|httpx)$/;
 
-/** Value node of `"key": value` in a dict literal, searched one level into nested dicts. */
-function dictValue(model: PyModel, dict: AstNode, key: string): AstNode | undefined {
-  if (dict.type !== 'dictionary') return undefined;
-  for (const pair of dict.children) {
-    if (pair.type !== 'pair') continue;
-    const k = field(pair, 'key');
-    if (k && k.type === 'string' && model.text(k).slice(1, -1) === key) return field(pair, 'value') ?? undefined;
-  }
-  return undefined;
-}
 
 /** AutoGen's human_input_mode for an agent, with the library defaults when it is left out. */
 function humanInputMode(model: PyModel, call: CallFact): string {

@@ -2,7 +2,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { kw, lastSegment, literal, plain } from '../helpers.js';
+import { kw, lastSegment, literal, plain, dictValue } from '../helpers.js';
 import { isClientType, isModelType } from '../../frameworks/python.js';
 
 const LC_EXECUTOR = /(^|\.)(AgentExecutor|initialize_agent|create_sql_agent|create_pandas_dataframe_agent|create_csv_agent|create_json_agent|create_openapi_agent|AgentExecutor\.from_agent_and_tools)$/;
@@ -24,16 +24,6 @@ function isNone(a: ArgFact | undefined): boolean {
   return !!a && a.node.type === 'none';
 }
 
-/** Value node of `"key": value` in a dict literal. */
-function dictValue(model: PyModel, dict: AstNode, key: string): AstNode | undefined {
-  if (dict.type !== 'dictionary') return undefined;
-  for (const pair of dict.children) {
-    if (pair.type !== 'pair') continue;
-    const k = field(pair, 'key');
-    if (k && k.type === 'string' && model.text(k).slice(1, -1) === key) return field(pair, 'value') ?? undefined;
-  }
-  return undefined;
-}
 
 function numberOf(model: PyModel, n: AstNode | undefined): number | undefined {
   if (!n) return undefined;

@@ -2,6 +2,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_accounts_and_keys.js';
 import * as m002 from './002_scans.js';
 import * as m003 from './003_usage_counters.js';
+import * as m010 from './010_approvals.js';
+import * as m011 from './011_webhooks.js';
+import * as m012 from './012_audit_log.js';
 
 /**
  * Every migration, in order. A static list rather than a folder scan: it survives bundling and
@@ -12,6 +15,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '001_accounts_and_keys': m001,
   '002_scans': m002,
   '003_usage_counters': m003,
+  '010_approvals': m010,
+  '011_webhooks': m011,
+  '012_audit_log': m012,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
