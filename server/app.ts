@@ -22,6 +22,7 @@ import { ScanService } from './modules/scans/service.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './modules/scans/zip.js';
 import shareRoutes from './modules/share/routes.js';
 import { ScanResultSchema } from './schemas.js';
+import { installValidators } from './validation.js';
 
 export interface Services {
   accounts: AccountService;
@@ -107,10 +108,6 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
     // Graceful close: stop accepting, finish what is in flight, then close.
     return503OnClosing: true,
     frameworkErrors: frameworkErrors(docsUrl),
-    ajv: {
-      // `additionalProperties: false` means "refuse", not "silently drop".
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
   });
 
   let handle: DatabaseHandle;
@@ -169,6 +166,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, options: Buil
     app.log.error({ err }, 'scanner failed to start; /health reports degraded');
   }
 
+  installValidators(app);
   app.addSchema(ErrorSchema);
   app.addSchema(ScanResultSchema);
   // JSON in and out: Fastify's default text/plain parser would turn a wrong Content-Type into a

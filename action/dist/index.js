@@ -27585,7 +27585,7 @@ var require_scan = __commonJS({
       let isGlobstar = false;
       let braceEscaped = false;
       let backslashes = false;
-      let negated = false;
+      let negated2 = false;
       let negatedExtglob = false;
       let finished = false;
       let braces = 0;
@@ -27734,7 +27734,7 @@ var require_scan = __commonJS({
           break;
         }
         if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start2) {
-          negated = token.negated = true;
+          negated2 = token.negated = true;
           start2++;
           continue;
         }
@@ -27812,7 +27812,7 @@ var require_scan = __commonJS({
         isGlob,
         isExtglob,
         isGlobstar,
-        negated,
+        negated: negated2,
         negatedExtglob
       };
       if (opts.tokens === true) {
@@ -59891,6 +59891,7 @@ function emptyRoot(source) {
   const lines = source.split("\n").length;
   return { type: "module", field: null, named: true, children: [], parent: null, startIndex: 0, endIndex: source.length, line: 1, column: 1, endLine: lines };
 }
+var NO_CHILDREN = Object.freeze([]);
 var tables = /* @__PURE__ */ new WeakMap();
 function tablesFor(language) {
   let t = tables.get(language);
@@ -59910,6 +59911,7 @@ function tablesFor(language) {
 }
 function copyTree(tree, source) {
   const { types, named, fields: fields2 } = tablesFor(tree.language);
+  const commentId = types.indexOf("comment");
   const lineStarts = [0];
   for (let i2 = source.indexOf("\n"); i2 >= 0; i2 = source.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
   let lineCursor = 0;
@@ -59937,7 +59939,7 @@ function copyTree(tree, source) {
       type: types[typeId] ?? "ERROR",
       field: fields2[fieldId] ?? null,
       named: named[typeId] ?? true,
-      children: [],
+      children: NO_CHILDREN,
       parent,
       startIndex,
       endIndex: -1,
@@ -59962,9 +59964,10 @@ function copyTree(tree, source) {
       const typeId = cursor.nodeTypeId;
       const fieldId = cursor.currentFieldId;
       let node2 = null;
-      if (named[typeId] !== false || fieldId !== 0) {
+      if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId) {
         node2 = make(current, typeId, fieldId);
-        current.children.push(node2);
+        if (current.children === NO_CHILDREN) current.children = [node2];
+        else current.children.push(node2);
       }
       if (cursor.gotoFirstChild()) {
         current = node2 ?? make(current, typeId, fieldId);
@@ -60118,9 +60121,10 @@ function lastSegment(qname) {
 }
 var plainCache = /* @__PURE__ */ new Map();
 function plain(qname) {
+  if (!qname.includes("()")) return qname;
   let hit = plainCache.get(qname);
   if (hit === void 0) {
-    hit = qname.includes("(") ? qname.replace(/\(\)/g, "") : qname;
+    hit = qname.includes("(") ? qname.replace(/\(\)(?=\.)/g, "") : qname;
     if (plainCache.size > 5e4) plainCache.clear();
     plainCache.set(qname, hit);
   }
@@ -60289,6 +60293,18 @@ function fileHasHumanGate(model) {
 function defLine(fn) {
   return field(fn.node, "name") ?? fn.node;
 }
+function dictValue(model, dict, key2) {
+  if (dict.type !== "dictionary") return void 0;
+  for (const pair of dict.children) {
+    if (pair.type !== "pair") continue;
+    const k = field(pair, "key");
+    if (k && k.type === "string" && model.text(k).slice(1, -1) === key2) return field(pair, "value") ?? void 0;
+  }
+  return void 0;
+}
+function namedCalls(model) {
+  return model.calls.filter((c) => !c.callee.endsWith("()"));
+}
 
 // engine/rules/prompts.ts
 var cache = /* @__PURE__ */ new WeakMap();
@@ -60363,6 +60379,99 @@ var rule = {
   }
 };
 
+// engine/rules/sinks.ts
+var CODE = /^(eval|exec|compile|builtins\.(eval|exec|compile)|execfile|__import__|importlib\.import_module|runpy\.run_path|runpy\.run_module)$/;
+var CODE_METHODS = /(PythonREPL|PythonAstREPLTool|PythonREPLTool)(\(\))?\.(run|invoke|_run)$/;
+var SHELL_ALWAYS = /^(os\.system|os\.popen|os\.popen[234]|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|asyncio\.create_subprocess_shell|pexpect\.spawn|pexpect\.run|os\.exec\w+|os\.spawn\w+)$/;
+var SUBPROCESS = /^subprocess\.(run|call|check_call|check_output|Popen)$|^asyncio\.create_subprocess_exec$/;
+var SQL_METHODS = /^(execute|executemany|executescript|exec_driver_sql|raw|read_sql|read_sql_query|mogrify)$/;
+var SQL_RECEIVER = /(cursor|conn|connection|db|session|engine|cur|database|sqlite3|psycopg|pymysql|mysql|SQLDatabase|pandas|pd)/i;
+var HTML = /^(flask\.render_template_string|render_template_string|markupsafe\.Markup|flask\.Markup|Markup|django\.utils\.safestring\.mark_safe|mark_safe|fastapi\.responses\.HTMLResponse|starlette\.responses\.HTMLResponse|HTMLResponse|IPython\.display\.HTML|streamlit\.components\.v1\.html|gradio\.HTML|jinja2\.Template)$/;
+var PATH = /^(open|io\.open|codecs\.open|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|os\.rename|os\.replace|os\.makedirs|os\.chmod|shutil\.rmtree|shutil\.move|shutil\.copy|shutil\.copyfile|shutil\.copytree|flask\.send_file|send_file|fastapi\.responses\.FileResponse|FileResponse|pathlib\.Path|Path)$/;
+var URL2 = /^(requests|httpx|urllib3)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|urlretrieve|Request)$|^(httpx\.(Async)?Client|requests\.Session|aiohttp\.ClientSession)\(\)\.(get|post|put|patch|delete|request)$/;
+var DESERIALIZE = /^(pickle|cPickle|dill|cloudpickle|_pickle)\.(loads|load|Unpickler)$|^marshal\.loads?$|^jsonpickle\.decode$|^shelve\.open$|^pandas\.read_pickle$|^joblib\.load$/;
+var YAML_LOAD = /^yaml\.(load|load_all|unsafe_load|full_load|unsafe_load_all)$/;
+var EMAIL = /^(smtplib\.SMTP(_SSL)?\(\)\.(send_message|sendmail)|\w+\.send_email|send_email|sendgrid\.\w+|yagmail\.\w+|resend\.Emails\.send|boto3\.client\(\)\.send_email)$|\.(sendmail|send_message|send_email)$/;
+var PAYMENT = /^stripe\.\w+\.(create|modify)$|\.(create_payment|transfer_funds|refund|charge|payout|send_payment|wire)$|^(paypalrestsdk|braintree|square)\./;
+var DELETE = /\.(delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
+var DEPLOY = /(kubectl|terraform|helm|deploy|ansible|docker\.from_env\(\)\.containers\.run|\.scale|\.rollout|apply_manifest)/i;
+var FILE_WRITE = /\.(write_text|write_bytes|write|writelines)$|^(shutil\.(copy|move|copyfile))$/;
+function first(call, ...names) {
+  return call.args.find((a) => a.name !== null && names.includes(a.name)) ?? call.args.find((a) => a.index === 0);
+}
+var sinkCache = /* @__PURE__ */ new WeakMap();
+function sinkArgs(model, call) {
+  let hit = sinkCache.get(call);
+  if (!hit) {
+    hit = computeSinkArgs(model, call);
+    sinkCache.set(call, hit);
+  }
+  return hit;
+}
+function computeSinkArgs(model, call) {
+  const c = plain(call.callee);
+  const out2 = [];
+  const add = (cls, a, sanitizer) => {
+    if (a) out2.push({ cls, arg: a, sanitizer });
+  };
+  if (CODE.test(c) || CODE_METHODS.test(c)) add("code", first(call, "source", "code", "command", "query"), "code");
+  if (SHELL_ALWAYS.test(c)) add("shell", first(call, "command", "cmd", "args"), "shell");
+  if (SUBPROCESS.test(c)) {
+    const cmd = first(call, "args");
+    const shell = call.args.find((a) => a.name === "shell");
+    const shellOn = shell && shell.node.type !== "false" && shell.node.type !== "none";
+    if (cmd && (shellOn || cmd.node.type !== "list")) add("shell", cmd, "shell");
+    else if (cmd && cmd.node.type === "list") {
+      const items = cmd.node.children.filter((n) => n.named);
+      const head = items[0] ? model.text(items[0]) : "";
+      if (/^["'](ba|z|)sh["']$|^["']python3?["']$|^["']cmd(\.exe)?["']$|^["']powershell["']$/.test(head)) add("shell", cmd, "shell");
+      else if (items[0] && items[0].type !== "string") add("shell", { ...cmd, taint: taintOfListHead(cmd) }, "shell");
+    }
+  }
+  if (SQL_METHODS.test(call.name) && (call.receiver ? SQL_RECEIVER.test(model.text(call.receiver)) || SQL_RECEIVER.test(call.receiverType ?? "") : /read_sql/.test(c))) {
+    add("sql", first(call, "sql", "query", "statement", "operation"), "sql");
+  }
+  if (call.name === "run" && /SQLDatabase/.test(call.receiverType ?? "")) add("sql", first(call, "command", "query"), "sql");
+  if (HTML.test(c)) add("html", first(call, "content", "source", "html"), "html");
+  if (/^(streamlit\.(markdown|write|html))$/.test(c) && call.args.some((a) => a.name === "unsafe_allow_html" && a.node.type === "true")) add("html", first(call, "body"), "html");
+  if (PATH.test(c)) add("path", first(call, "file", "path", "src", "filename", "name"), "path");
+  if (URL2.test(c)) add("url", first(call, "url"), "url");
+  if (DESERIALIZE.test(c)) add("deserialize", first(call, "data", "file", "fp"), "code");
+  if (YAML_LOAD.test(c)) {
+    const loader = call.args.find((a) => a.name === "Loader") ?? call.args.find((a) => a.index === 1);
+    const safe = loader && /Safe|Base/.test(model.text(loader.node));
+    if (!safe && c !== "yaml.full_load") add("deserialize", first(call, "stream"), "code");
+  }
+  return out2;
+}
+function taintOfListHead(a) {
+  return a.taint;
+}
+function dangerousAction(model, call) {
+  const c = plain(call.callee);
+  for (const s of sinkArgs(model, call)) {
+    if (s.cls === "code" || s.cls === "shell" || s.cls === "deserialize") return s.cls;
+    if (s.cls === "sql" && isMutatingSql(model, s.arg)) return "sql";
+    if (s.cls === "path" && c !== "open" && c !== "io.open" && c !== "codecs.open" && c !== "pathlib.Path" && c !== "Path" && !/send_file|FileResponse/.test(c)) return "delete";
+    if (s.cls === "path" && /^(open|io\.open|codecs\.open)$/.test(c) && isWriteMode(model, call)) return "file-write";
+  }
+  if (EMAIL.test(c)) return "email";
+  if (PAYMENT.test(c)) return "payment";
+  if (DELETE.test(c) && !/^(dict|list|set)\b/.test(c) && call.receiver && !/^(self\.)?(cache|seen|items|queue|pending|_?\w*list|\w*_set|\w*_dict)$/.test(model.text(call.receiver))) return "delete";
+  if (DEPLOY.test(c)) return "deploy";
+  if (FILE_WRITE.test(c) && /Path|open/.test(call.receiverType ?? "")) return "file-write";
+  return null;
+}
+function isWriteMode(model, call) {
+  const mode = call.args.find((a) => a.name === "mode") ?? call.args.find((a) => a.index === 1);
+  return !!mode && /[wax+]/.test(model.text(mode.node));
+}
+function isMutatingSql(model, a) {
+  const t = model.text(a.node);
+  if (a.node.type === "string") return /\b(insert|update|delete|drop|alter|truncate|create|grant)\b/i.test(t);
+  return true;
+}
+
 // engine/rules/llm01/indirect-injection.ts
 var rule2 = {
   meta: {
@@ -60372,16 +60481,21 @@ var rule2 = {
     cwe: "CWE-1427",
     severity: "HIGH",
     title: "External content injected into LLM instructions",
-    description: "Content from web pages, search results, retrieved documents or files is inserted into the prompt as instructions, without being marked as untrusted data, so text hidden in it can hijack the agent (indirect prompt injection).",
-    fix: "Wrap external content in clear delimiters and tell the model to treat it as data only, keep it out of the system role, strip instruction-like text, and restrict what tools the agent may call after reading it.",
+    description: "Content from web pages, search results, documents, files or third-party messages is inserted into the prompt as instructions, or handed to an agent that can act, without being marked as untrusted data, so text hidden in it can hijack the agent (indirect prompt injection).",
+    fix: "Wrap external content in clear delimiters and tell the model to treat it as data only, keep it out of the system role, strip instruction-like text, and require approval for side-effecting tools in runs that read outside content.",
     languages: ["python"]
   },
   check(ctx) {
-    for (const site of promptSites(ctx.model)) {
+    const model = ctx.model;
+    let armed;
+    for (const site of promptSites(model)) {
       const inSystem = site.role === "system";
-      const l = reaching(site.taint, ["web", "retrieved", "file"], "prompt").find(
-        (x) => x.kind === "web" ? inSystem || !!x.interpolated : inSystem && !!x.instructs
-      );
+      const labels = reaching(site.taint, ["web", "retrieved", "file", "user"], "prompt");
+      let l = labels.find((x) => x.kind === "web" ? inSystem || !!x.interpolated : x.kind !== "user" && inSystem && !!x.instructs);
+      if (!l && isAgentRun(site)) {
+        armed ??= hasSideEffectTools(model);
+        if (armed) l = labels.find((x) => x.kind === "web" || x.kind === "file" || thirdPartyText(x));
+      }
       if (!l) continue;
       ctx.report({
         node: site.node,
@@ -60392,6 +60506,17 @@ var rule2 = {
     }
   }
 };
+function thirdPartyText(l) {
+  return l.kind === "user" && l.what.startsWith("the user-written field");
+}
+function isAgentRun(site) {
+  const kind = site.call?.model?.kind;
+  return kind === "runner" || kind === "function" && /Runner\.run/.test(site.call.callee);
+}
+function hasSideEffectTools(model) {
+  if (model.functions.some((fn) => fn.isTool && fn.calls.some((c) => dangerousAction(model, c) !== null))) return true;
+  return model.calls.some((c) => /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|FileManagementToolkit|GmailToolkit|RequestsToolkit)$/.test(c.callee.replace(/\(\)/g, "")));
+}
 
 // engine/rules/llm01/index.ts
 var rules = [rule, rule2];
@@ -60720,7 +60845,7 @@ var Scope = class {
 };
 var MAX_DEPTH = 180;
 var USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
-var SYSTEM_PROMPT_NAME = /^(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt|instructions|agent_instructions|base_prompt|persona|preamble)$/i;
+var SYSTEM_PROMPT_NAME = /((^|_)(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt)|^(instructions|agent_instructions|base_prompt|persona|preamble))$/i;
 var PROMPT_TEMPLATE_TYPE = /(PromptTemplate|ChatPromptTemplate|Template|from_template|from_messages)/;
 var CHAIN_PRESERVING = /* @__PURE__ */ new Set(["bind_tools", "with_structured_output", "with_config", "with_retry", "bind", "with_fallbacks", "configurable_fields", "pipe", "partial"]);
 var MUTATORS = /* @__PURE__ */ new Set(["append", "extend", "insert", "update", "add", "setdefault", "appendleft", "put", "push", "write", "writelines"]);
@@ -62086,6 +62211,7 @@ var rule3 = {
     for (const s of model.strings) {
       if (system.has(s.node.startIndex)) continue;
       if (s.node.parent?.type === "expression_statement" && s.node.parent.children.length === 1) continue;
+      if (s.node.endIndex - s.node.startIndex < 10) continue;
       if (isHint(model, s.node)) continue;
       const raw = model.text(s.node);
       const hits3 = findSecrets(raw).filter((h) => realSecret(raw, h));
@@ -62278,6 +62404,21 @@ function formatLine(model, node2, fn, sourceLine) {
 }
 
 // engine/rules/llm02/secret-in-prompt.ts
+var SENSITIVE_COLUMN = /\b(password|password_hash|passwd|pwd_hash|ssn|social_security\w*|credit_card\w*|card_number|cvv|date_of_birth|dob|api_key|secret_key|access_token|refresh_token|bank_account\w*|iban|tax_id|national_id|passport\w*|medical_\w+|diagnosis)\b/i;
+var PEOPLE_TABLE = /\bfrom\s+["`]?(users?|customers?|patients?|employees?|accounts?|members?|clients?|people|persons?|staff)["`]?(\s|;|$)/i;
+function sqlText(model, n) {
+  if (n.type === "string") return n.children.filter((c) => c.type === "string_content").map(model.text).join(" ");
+  if (n.type === "concatenated_string") return n.children.filter((c) => c.named).map((c) => sqlText(model, c)).join(" ");
+  return "";
+}
+function sensitiveSelect(sql) {
+  const m = /\bselect\b([\s\S]*?)\bfrom\b/i.exec(sql);
+  if (!m) return void 0;
+  const col = SENSITIVE_COLUMN.exec(m[1]);
+  if (col) return `the ${col[1]} column`;
+  if (/^\s*(\w+\.)?\*\s*$/.test(m[1]) && PEOPLE_TABLE.test(sql)) return "every column of a table of people";
+  return void 0;
+}
 var rule4 = {
   meta: {
     id: "sensitive-info/secret-in-prompt",
@@ -62303,6 +62444,16 @@ var rule4 = {
         source: l,
         message: `${l.kind === "secret" ? "A secret" : "Personal data"} (${l.what}, line ${l.line}) is sent to the model in ${site.what}.`
       });
+    }
+    for (const fn of model.functions) {
+      if (!fn.isTool || !model.returns.some((r) => r.fn === fn && r.value)) continue;
+      for (const call of fn.calls) {
+        const sql = sinkArgs(model, call).find((x) => x.cls === "sql");
+        const text2 = sql ? sqlText(model, sql.arg.node) : "";
+        const what = text2 ? sensitiveSelect(text2) : void 0;
+        if (!what) continue;
+        ctx.report({ node: call.node, message: `Tool ${fn.name}() selects ${what} and returns the rows to the model, which can repeat them to the user.` });
+      }
     }
     for (const r of model.returns) {
       if (!r.fn.isTool || !r.value) continue;
@@ -62528,99 +62679,6 @@ var rule8 = {
   }
 };
 
-// engine/rules/sinks.ts
-var CODE = /^(eval|exec|compile|builtins\.(eval|exec|compile)|execfile|__import__|importlib\.import_module|runpy\.run_path|runpy\.run_module)$/;
-var CODE_METHODS = /(PythonREPL|PythonAstREPLTool|PythonREPLTool)(\(\))?\.(run|invoke|_run)$/;
-var SHELL_ALWAYS = /^(os\.system|os\.popen|os\.popen[234]|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|asyncio\.create_subprocess_shell|pexpect\.spawn|pexpect\.run|os\.exec\w+|os\.spawn\w+)$/;
-var SUBPROCESS = /^subprocess\.(run|call|check_call|check_output|Popen)$|^asyncio\.create_subprocess_exec$/;
-var SQL_METHODS = /^(execute|executemany|executescript|exec_driver_sql|raw|read_sql|read_sql_query|mogrify)$/;
-var SQL_RECEIVER = /(cursor|conn|connection|db|session|engine|cur|database|sqlite3|psycopg|pymysql|mysql|SQLDatabase|pandas|pd)/i;
-var HTML = /^(flask\.render_template_string|render_template_string|markupsafe\.Markup|flask\.Markup|Markup|django\.utils\.safestring\.mark_safe|mark_safe|fastapi\.responses\.HTMLResponse|starlette\.responses\.HTMLResponse|HTMLResponse|IPython\.display\.HTML|streamlit\.components\.v1\.html|gradio\.HTML|jinja2\.Template)$/;
-var PATH = /^(open|io\.open|codecs\.open|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|os\.rename|os\.replace|os\.makedirs|os\.chmod|shutil\.rmtree|shutil\.move|shutil\.copy|shutil\.copyfile|shutil\.copytree|flask\.send_file|send_file|fastapi\.responses\.FileResponse|FileResponse|pathlib\.Path|Path)$/;
-var URL2 = /^(requests|httpx|urllib3)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|urlretrieve|Request)$|^(httpx\.(Async)?Client|requests\.Session|aiohttp\.ClientSession)\(\)\.(get|post|put|patch|delete|request)$/;
-var DESERIALIZE = /^(pickle|cPickle|dill|cloudpickle|_pickle)\.(loads|load|Unpickler)$|^marshal\.loads?$|^jsonpickle\.decode$|^shelve\.open$|^pandas\.read_pickle$|^joblib\.load$/;
-var YAML_LOAD = /^yaml\.(load|load_all|unsafe_load|full_load|unsafe_load_all)$/;
-var EMAIL = /^(smtplib\.SMTP(_SSL)?\(\)\.(send_message|sendmail)|\w+\.send_email|send_email|sendgrid\.\w+|yagmail\.\w+|resend\.Emails\.send|boto3\.client\(\)\.send_email)$|\.(sendmail|send_message|send_email)$/;
-var PAYMENT = /^stripe\.\w+\.(create|modify)$|\.(create_payment|transfer_funds|refund|charge|payout|send_payment|wire)$|^(paypalrestsdk|braintree|square)\./;
-var DELETE = /\.(delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
-var DEPLOY = /(kubectl|terraform|helm|deploy|ansible|docker\.from_env\(\)\.containers\.run|\.scale|\.rollout|apply_manifest)/i;
-var FILE_WRITE = /\.(write_text|write_bytes|write|writelines)$|^(shutil\.(copy|move|copyfile))$/;
-function first(call, ...names) {
-  return call.args.find((a) => a.name !== null && names.includes(a.name)) ?? call.args.find((a) => a.index === 0);
-}
-var sinkCache = /* @__PURE__ */ new WeakMap();
-function sinkArgs(model, call) {
-  let hit = sinkCache.get(call);
-  if (!hit) {
-    hit = computeSinkArgs(model, call);
-    sinkCache.set(call, hit);
-  }
-  return hit;
-}
-function computeSinkArgs(model, call) {
-  const c = plain(call.callee);
-  const out2 = [];
-  const add = (cls, a, sanitizer) => {
-    if (a) out2.push({ cls, arg: a, sanitizer });
-  };
-  if (CODE.test(c) || CODE_METHODS.test(c)) add("code", first(call, "source", "code", "command", "query"), "code");
-  if (SHELL_ALWAYS.test(c)) add("shell", first(call, "command", "cmd", "args"), "shell");
-  if (SUBPROCESS.test(c)) {
-    const cmd = first(call, "args");
-    const shell = call.args.find((a) => a.name === "shell");
-    const shellOn = shell && shell.node.type !== "false" && shell.node.type !== "none";
-    if (cmd && (shellOn || cmd.node.type !== "list")) add("shell", cmd, "shell");
-    else if (cmd && cmd.node.type === "list") {
-      const items = cmd.node.children.filter((n) => n.named);
-      const head = items[0] ? model.text(items[0]) : "";
-      if (/^["'](ba|z|)sh["']$|^["']python3?["']$|^["']cmd(\.exe)?["']$|^["']powershell["']$/.test(head)) add("shell", cmd, "shell");
-      else if (items[0] && items[0].type !== "string") add("shell", { ...cmd, taint: taintOfListHead(cmd) }, "shell");
-    }
-  }
-  if (SQL_METHODS.test(call.name) && (call.receiver ? SQL_RECEIVER.test(model.text(call.receiver)) || SQL_RECEIVER.test(call.receiverType ?? "") : /read_sql/.test(c))) {
-    add("sql", first(call, "sql", "query", "statement", "operation"), "sql");
-  }
-  if (call.name === "run" && /SQLDatabase/.test(call.receiverType ?? "")) add("sql", first(call, "command", "query"), "sql");
-  if (HTML.test(c)) add("html", first(call, "content", "source", "html"), "html");
-  if (/^(streamlit\.(markdown|write|html))$/.test(c) && call.args.some((a) => a.name === "unsafe_allow_html" && a.node.type === "true")) add("html", first(call, "body"), "html");
-  if (PATH.test(c)) add("path", first(call, "file", "path", "src", "filename", "name"), "path");
-  if (URL2.test(c)) add("url", first(call, "url"), "url");
-  if (DESERIALIZE.test(c)) add("deserialize", first(call, "data", "file", "fp"), "code");
-  if (YAML_LOAD.test(c)) {
-    const loader = call.args.find((a) => a.name === "Loader") ?? call.args.find((a) => a.index === 1);
-    const safe = loader && /Safe|Base/.test(model.text(loader.node));
-    if (!safe && c !== "yaml.full_load") add("deserialize", first(call, "stream"), "code");
-  }
-  return out2;
-}
-function taintOfListHead(a) {
-  return a.taint;
-}
-function dangerousAction(model, call) {
-  const c = plain(call.callee);
-  for (const s of sinkArgs(model, call)) {
-    if (s.cls === "code" || s.cls === "shell" || s.cls === "deserialize") return s.cls;
-    if (s.cls === "sql" && isMutatingSql(model, s.arg)) return "sql";
-    if (s.cls === "path" && c !== "open" && c !== "io.open" && c !== "codecs.open" && c !== "pathlib.Path" && c !== "Path" && !/send_file|FileResponse/.test(c)) return "delete";
-    if (s.cls === "path" && /^(open|io\.open|codecs\.open)$/.test(c) && isWriteMode(model, call)) return "file-write";
-  }
-  if (EMAIL.test(c)) return "email";
-  if (PAYMENT.test(c)) return "payment";
-  if (DELETE.test(c) && !/^(dict|list|set)\b/.test(c) && call.receiver && !/^(self\.)?(cache|seen|items|queue|pending|_?\w*list|\w*_set|\w*_dict)$/.test(model.text(call.receiver))) return "delete";
-  if (DEPLOY.test(c)) return "deploy";
-  if (FILE_WRITE.test(c) && /Path|open/.test(call.receiverType ?? "")) return "file-write";
-  return null;
-}
-function isWriteMode(model, call) {
-  const mode = call.args.find((a) => a.name === "mode") ?? call.args.find((a) => a.index === 1);
-  return !!mode && /[wax+]/.test(model.text(mode.node));
-}
-function isMutatingSql(model, a) {
-  const t = model.text(a.node);
-  if (a.node.type === "string") return /\b(insert|update|delete|drop|alter|truncate|create|grant)\b/i.test(t);
-  return true;
-}
-
 // engine/rules/llm03/unsafe-model-load.ts
 var PICKLE_FAMILY = /^(pickle|cPickle|_pickle|dill|cloudpickle)\.(load|loads|Unpickler)$|^joblib\.load$|^pandas\.read_pickle$/;
 var KERAS_LOAD = /(^|\.)(keras\.models\.load_model|keras\.saving\.load_model|load_model)$/;
@@ -62638,8 +62696,7 @@ var rule9 = {
   },
   check(ctx) {
     const model = ctx.model;
-    for (const call of model.calls) {
-      if (call.callee.endsWith("()")) continue;
+    for (const call of namedCalls(model)) {
       const c = calleeOf(call);
       const dangerous = kw(call, "allow_dangerous_deserialization");
       if (isTrue(model, dangerous)) {
@@ -62717,8 +62774,7 @@ var rule10 = {
   },
   check(ctx) {
     const model = ctx.model;
-    for (const call of model.calls) {
-      if (call.callee.endsWith("()")) continue;
+    for (const call of namedCalls(model)) {
       const c = calleeOf(call);
       if (HUB_LOADER.test(c)) {
         const a = modelIdArg(call);
@@ -62772,8 +62828,7 @@ var rule11 = {
   },
   check(ctx) {
     const model = ctx.model;
-    for (const call of model.calls) {
-      if (call.callee.endsWith("()")) continue;
+    for (const call of namedCalls(model)) {
       const c = calleeOf(call);
       const first2 = call.args.find((a) => a.index === 0) ?? call.args.find((a) => a.name === "args" || a.name === "command" || a.name === "cmd");
       if (!first2) continue;
@@ -62918,10 +62973,10 @@ function isVetted(model, fn, before) {
   if (fn.calls.some((c) => c.node.startIndex < before && VETTING_CALL.test(c.callee))) return true;
   return model.ifs.some((i2) => i2.fn === fn && i2.node.startIndex < before && TRUST_CONDITION.test(model.text(i2.condition)));
 }
+var OPERATOR = /(command-line|streamlit|input\(\)|getpass|stdin|click\.prompt|typer\.prompt|Prompt\.ask)/;
 function untrusted(labels, kinds) {
   return reaching(labels, kinds).filter((l) => !OPERATOR.test(l.what));
 }
-var OPERATOR = /(command-line|streamlit)/;
 function chosenByOutsider(model, l) {
   if (l.kind !== "web") return true;
   if (/search results/.test(l.what)) return true;
@@ -62962,7 +63017,6 @@ var CONTENT_KEYWORDS = /* @__PURE__ */ new Set(["documents", "texts", "text", "m
 var SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|customer_id|session_id)["']\s*:\s*[^"'\s]/;
 function vectorWriteArgs(model, call) {
   const method = call.name;
-  const callee = plain(call.callee);
   const rtype = plain(call.receiverType ?? "");
   const rtext = call.receiver ? model.text(call.receiver) : "";
   let isWrite = STORE_METHODS.test(method);
@@ -62973,7 +63027,6 @@ function vectorWriteArgs(model, call) {
     if (method === "add" && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
   if (!isWrite) return null;
-  void callee;
   return call.args.filter((a) => a.name === null && !a.splat || a.name !== null && CONTENT_KEYWORDS.has(a.name) || a.splat);
 }
 var rule13 = {
@@ -63452,6 +63505,12 @@ function isTempPath(model, fn, n) {
   return n.type === "identifier" && model.assigns.some((a) => a.fn === fn && a.target === t && TEMP.test(model.text(a.value)));
 }
 var RECIPIENT = /^(to|to_email|to_emails|recipient|recipients|to_addrs|to_address|to_addresses|phone|phone_number|channel)$/;
+var CHECK_CALL = /^_?(validate|sanitize|sanitise|check|verify|is_safe|is_allowed|ensure|assert)_?\w*$/i;
+function checkedBefore(model, call, n) {
+  const t = model.text(n);
+  if (!/^[\w.]+$/.test(t)) return false;
+  return call.fn.calls.some((c) => c.node.startIndex < call.node.startIndex && CHECK_CALL.test(c.name) && c.args.some((a) => model.text(a.node) === t));
+}
 function messagingOrPayment(model, call) {
   const c = plain(call.callee);
   const name2 = lastSegment(c);
@@ -63469,7 +63528,7 @@ function steerableAction(model, call) {
   const sinks = sinkArgs(model, call);
   if (sinks.length) {
     if (cls === "delete" && sinks.some((s) => isTempPath(model, call.fn, s.arg.node))) return null;
-    const steeredSink = sinks.some((s) => reaching(s.arg.taint, [...STEERING], s.sanitizer).length > 0);
+    const steeredSink = sinks.some((s) => reaching(s.arg.taint, [...STEERING], s.sanitizer).length > 0 && !checkedBefore(model, call, s.arg.node));
     if (cls !== "sql") return steeredSink ? cls : null;
     if (steeredSink) return cls;
     const sql = sinks.find((s) => s.cls === "sql");
@@ -63601,15 +63660,6 @@ var rule23 = {
 // engine/rules/llm06/dangerous-capability-enabled.ts
 var AUTOGEN_AGENT = /(^|\.)(ConversableAgent|UserProxyAgent|AssistantAgent|GPTAssistantAgent|RetrieveUserProxyAgent)$/;
 var DANGEROUS_IMPORTS = /^(\*|os|os\.\*|subprocess|shutil|sys|socket|pathlib|builtins|importlib|ctypes|pty|multiprocessing|requests|urllib|urllib\.\*|httpx)$/;
-function dictValue(model, dict, key2) {
-  if (dict.type !== "dictionary") return void 0;
-  for (const pair of dict.children) {
-    if (pair.type !== "pair") continue;
-    const k = field(pair, "key");
-    if (k && k.type === "string" && model.text(k).slice(1, -1) === key2) return field(pair, "value") ?? void 0;
-  }
-  return void 0;
-}
 function humanInputMode(model, call) {
   const a = kw(call, "human_input_mode");
   const v = a ? literal2(model, a) : void 0;
@@ -63739,16 +63789,18 @@ var rules6 = [rule23, rule24, rule25];
 
 // engine/rules/llm07/secret-in-system-prompt.ts
 var CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
-var CREDENTIAL_PHRASE = /\b(passwords?|passwd|passcodes?|pass ?phrase|pwd|pins?|api[ _-]?keys?|secret keys?|secrets?|access (?:keys?|tokens?|codes?)|auth(?:entication|orization)? (?:tokens?|codes?|keys?)|bearer tokens?|tokens?|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount) (?:codes?|passwords?|pins?|keys?|tokens?)|credentials?|login)(?:\s+(?:for|to|of)\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?)?\s*(?:\bis\b|\bare\b|:|=)\s*(?:set to\s+)?(["'`]?)([^\s"'`,;)]{4,})\2/gi;
+var CREDENTIAL_PHRASE = /\b(passwords?|passwd|passcodes?|pass ?phrase|pwd|pins?|api[ _-]?keys?|secret keys?|secrets?|access (?:keys?|tokens?|codes?)|auth(?:entication|orization)? (?:tokens?|codes?|keys?)|bearer tokens?|tokens?|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount|coupon|promo|voucher|referral|gift) (?:codes?|passwords?|pins?|keys?|tokens?)|credentials?|login)(?:\s+(?:for|to|of)\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?)?\s*(?:\bis\b|\bare\b|:|=)\s*(?:set to\s+)?(["'`]?)([^\s"'`,;)]{4,})\2/gi;
 var INTERNAL_URL = /\b(?:https?:\/\/(?:[\w-]+\.)*[\w-]+\.local\b|(?:[\w-]+\.)*[\w-]+\.(?:internal|corp|intranet|lan)\b|(?:10\.\d{1,3}|192\.168|172\.(?:1[6-9]|2\d|3[01])\.\d{1,3})\.\d{1,3}\.\d{1,3}\b)/gi;
+var GUARDED_SECRET = /\b(never|do not|don't|must not|under no circumstances)\s+(reveal|disclose|share|give out|leak)\b|\b(confidential|internal only|top secret)\b/i;
+var SECRET_VALUE = /\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{5,}\b|\b\d{4,}\b|\b\d{1,3}(\.\d+)?\s?%|\$\s?\d[\d,]*/;
 var STOP_WORDS2 = /^(NOT|NEVER|NONE|NULL|REQUIRED|SECRET|CONFIDENTIAL|PRIVATE|HIDDEN|REDACTED|UNKNOWN|UNAVAILABLE|VALID|INVALID|ONLY|ALWAYS)$/;
 var SLOT = /^[{<[$%]|[{}<>]|x{3,}|\*{3,}|\.\.\.|^(your|my|the|their|our)[-_]/i;
-function credentialValueOk(value, quoted) {
+function credentialValueOk(word, value, quoted) {
   const v = value.replace(/[.:!?]+$/, "");
   if (v.length < 4 || SLOT.test(v) || looksLikePlaceholder(v)) return false;
+  if (/^\d+$/.test(v)) return v.length >= 4 && /pin|code|pass/i.test(word);
   if (quoted) return true;
   if (/\d/.test(v) && /[A-Za-z]/.test(v)) return true;
-  if (/^\d{4,}$/.test(v)) return true;
   if (/[!@#$%^&*_-]/.test(v) && /[A-Za-z0-9]/.test(v) && !/^[a-z]+(-[a-z]+)*$/.test(v)) return true;
   if (/^[A-Z][A-Z0-9]{3,}$/.test(v) && !STOP_WORDS2.test(v)) return true;
   return false;
@@ -63760,9 +63812,15 @@ function secretsInText(text2) {
     if (!SLOT.test(m[1]) && !looksLikePlaceholder(m[1]) && !templateConnection(m[0])) hits3.push({ index: m.index, what: "a connection string with a password" });
   }
   for (const m of text2.matchAll(CREDENTIAL_PHRASE)) {
-    if (credentialValueOk(m[3], m[2] !== "")) hits3.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()}` });
+    if (credentialValueOk(m[1], m[3], m[2] !== "")) hits3.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()}` });
   }
   for (const m of text2.matchAll(INTERNAL_URL)) hits3.push({ index: m.index, what: "an internal host address" });
+  const guard = GUARDED_SECRET.exec(text2);
+  if (guard) {
+    const around = text2.slice(Math.max(0, guard.index - 150), guard.index + 150);
+    const value = SECRET_VALUE.exec(around);
+    if (value) hits3.push({ index: Math.max(0, guard.index - 150) + value.index, what: "confidential information the prompt is told to keep secret" });
+  }
   return hits3.sort((a, b) => a.index - b.index);
 }
 var ENV_SECRET = /\b(os\.getenv|os\.environ|getenv|environ)\b[^\n]*?["'][\w-]*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIAL)[\w-]*["']/i;
@@ -63952,6 +64010,7 @@ var rule27 = {
 };
 
 // engine/rules/llm08/missing-tenant-filter.ts
+var IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|current_user|principal|tenant|workspace|account)/;
 var TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)$/i;
 var TENANT_KEY = /^(user_?id|userid|owner|owner_?id|tenant|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id)$/i;
 var METADATA_KW = /^(metadata|metadatas|filter|filters|where|payload|payloads|search_kwargs|query_filter|pre_filter|must|namespace)$/;
@@ -63999,12 +64058,14 @@ function tenantKeyIn(model, n) {
 function tenantMention(text2) {
   return /\b(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)\b/i.test(text2);
 }
-function tenantsIn(model, fn) {
+function tenantsIn(model, fn, tenantAssigns) {
   const out2 = /* @__PURE__ */ new Set();
-  for (const p of fn.params) if (TENANT_NAME.test(p.name)) out2.add(p.name);
-  for (const a of model.assigns) {
+  for (const p of fn.params) {
+    if (TENANT_NAME.test(p.name)) out2.add(p.name);
+    else if (p.default && /^(Depends|Security)\(/.test(model.text(p.default)) && IDENTITY_TYPE.test(`${p.annotation ?? ""} ${p.name}`)) out2.add(p.name);
+  }
+  for (const a of tenantAssigns) {
     const last = a.target.split(".").pop() ?? a.target;
-    if (!TENANT_NAME.test(last)) continue;
     if (a.fn === fn && !a.target.includes(".")) out2.add(a.target);
     if (fn.className && a.target === `self.${last}` && a.fn.className === fn.className) out2.add(a.target);
   }
@@ -64053,14 +64114,32 @@ var rule28 = {
   },
   check(ctx) {
     const model = ctx.model;
+    const reported = /* @__PURE__ */ new Set();
+    const { keys: ownerKeys, stores } = ownerKeysWritten(model);
+    if (ownerKeys.size) {
+      for (const call of model.calls) {
+        const q = vectorQuery(model, call);
+        if (!q || q.fetch || !call.receiver || !stores.has(storeName(model, call.receiver))) continue;
+        const filterText = q.filters.map((f) => model.text(resolveDict(model, f.node, call.fn))).join(" ");
+        if ([...ownerKeys].some((k) => filterText.includes(k))) continue;
+        if (q.filters.length && q.filters.every((f) => f.node.type !== "dictionary" && f.node.type !== "identifier")) continue;
+        reported.add(call);
+        ctx.report({
+          node: call.node,
+          message: `Documents in this store are tagged with ${[...ownerKeys].map((k) => `'${k}'`).join(", ")}, but ${call.name}() does not filter on it; one tenant's question can return another tenant's documents.`
+        });
+      }
+    }
     let multi;
+    const tenantAssigns = model.assigns.filter((a) => TENANT_NAME.test(a.target.split(".").pop() ?? a.target));
     for (const fn of model.functions) {
-      const tenants = tenantsIn(model, fn);
+      const tenants = tenantsIn(model, fn, tenantAssigns);
       if (!tenants.length) continue;
       for (const call of fn.calls) {
         const q = vectorQuery(model, call);
         if (!q || q.fetch) continue;
-        if (scoped2(model, fn, call, tenants)) continue;
+        if (reported.has(call) || scoped2(model, fn, call, tenants)) continue;
+        if (q.filters.some((f) => f.taint.some((l) => l.kind === "user" || l.kind === "model"))) continue;
         multi ??= multiTenantStore(model);
         if (!multi) return;
         ctx.report({
@@ -64071,6 +64150,43 @@ var rule28 = {
     }
   }
 };
+function storeName(model, receiver) {
+  let n = receiver;
+  while (n.type === "call" || n.type === "attribute" && !/^(self|cls)$/.test(model.text(field(n, "object")))) {
+    if (n.type === "call") n = field(n, "function");
+    else n = field(n, "object");
+  }
+  return model.text(n);
+}
+function ownerKeysWritten(model) {
+  const keys = /* @__PURE__ */ new Set();
+  const stores = /* @__PURE__ */ new Set();
+  for (const c of model.calls) {
+    if (!WRITE_METHODS2.test(c.name) || !c.receiver) continue;
+    const before = keys.size;
+    for (const a of c.args) {
+      const stack = [resolveDict(model, a.node, c.fn)];
+      while (stack.length) {
+        const n = stack.pop();
+        if (n.type === "keyword_argument" && !/^(metadata|metadatas|payload|payloads)$/.test(model.text(field(n, "name")))) continue;
+        if (n.type === "pair") {
+          const k = field(n, "key");
+          if (k.type === "string" && TENANT_KEY.test(unquote(model.text(k))) && inMetadata(model, n, a)) keys.add(unquote(model.text(k)));
+        }
+        for (const ch of n.children) if (ch.named) stack.push(ch);
+      }
+    }
+    if (keys.size > before || c.args.some((a) => a.name && /^(metadata|metadatas)$/.test(a.name) && tenantKeyIn(model, a.node))) stores.add(storeName(model, c.receiver));
+  }
+  return { keys, stores };
+}
+function inMetadata(model, pair, arg2) {
+  if (arg2.name && /^(metadata|metadatas|payload|payloads)$/.test(arg2.name)) return true;
+  for (let p = pair.parent; p && p !== arg2.node.parent; p = p.parent) {
+    if (p.type === "keyword_argument" && /^(metadata|metadatas|payload|payloads)$/.test(model.text(field(p, "name")))) return true;
+  }
+  return false;
+}
 
 // engine/rules/llm08/index.ts
 var rules8 = [rule27, rule28];
@@ -64167,6 +64283,7 @@ var REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_ap
 var DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
 var GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 var GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
+var DECISION_LITERAL = /^["'](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["']$/i;
 var INDEPENDENT_NAME = /(approv|human|review|confirm|signed_off|manager|supervisor|policy|rule|eligib|limit|threshold|quota|verified_by|kyc|credit_score|risk_score)/i;
 function operandsOfAnd(cond, text2) {
   const inner = cond.type === "parenthesized_expression" ? cond.children.find((c) => c.named) ?? cond : cond;
@@ -64210,7 +64327,9 @@ function privilegedCall(model, c) {
   const recv = c.receiver ? model.text(c.receiver) : "";
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name2)) return true;
+  if (/^(set|update|change|mark)_?\w*$/.test(name2) && c.args.some((a) => a.node.type === "string" && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
+  if (cls === "sql") return c.args.some((a) => a.node.type === "string" && /^\W*(update|delete|drop|truncate|grant|revoke)\b/i.test(model.text(a.node).replace(/^[a-z]*["']+/i, "")));
   return cls === "payment" || cls === "delete" || cls === "deploy" || cls === "email";
 }
 function grantAssignments(model, body3) {
@@ -64279,18 +64398,23 @@ function publishesModelOutput(model, call) {
   if (!PUBLISH.test(lastSegment(plain(call.callee)))) return false;
   return call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node));
 }
-var HIGH_STAKES = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health|healthcare) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor)|\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
+var ADVICE_PHRASE = /(\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
+var ADVISOR_ROLE = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health|healthcare) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor))/i;
+var ADVICE_WORD = /\b(advice|advise|recommend|diagnos\w*|prescri\w*|dosage|treat(ment)?|invest|buy or sell|should (i|you|they))\b/i;
+function highStakes(text2) {
+  return ADVICE_PHRASE.test(text2) || ADVISOR_ROLE.test(text2) && ADVICE_WORD.test(text2);
+}
 var CAVEAT = /(disclaimer|not (a )?(substitute|replacement) for|not (medical|legal|financial|professional) advice|consult (a|an|your) (qualified |licensed )?(doctor|physician|healthcare|medical|lawyer|attorney|professional|advisor|adviser|pharmacist)|informational purposes|seek professional|cite (the |your )?sources|only (answer|use) (from|the provided|the context)|based only on the (provided|given)|fact[- ]?check|human review|reviewed by)/i;
 function adviceReturns(model) {
   if (CAVEAT.test(model.file.source)) return [];
-  const advisory = model.strings.some((s) => HIGH_STAKES.test(s.value));
+  const advisory = model.strings.some((s) => highStakes(s.value));
   if (!advisory) return [];
   const out2 = [];
   const seen = /* @__PURE__ */ new Set();
   for (const r of model.returns) {
     if (seen.has(r.fn) || r.fn.isModule || r.fn.isTool) continue;
     if (!r.taint.some(isModelOutput) && !(r.value && readsModel(model, r.fn, r.value))) continue;
-    if (!HIGH_STAKES.test(model.text(r.fn.node)) && !promptUsesAdvisoryConstant(model, r.fn.node)) continue;
+    if (!highStakes(model.text(r.fn.node)) && !promptUsesAdvisoryConstant(model, r.fn.node)) continue;
     seen.add(r.fn);
     out2.push({ node: r.node, fn: r.fn.name });
   }
@@ -64298,7 +64422,7 @@ function adviceReturns(model) {
 }
 function promptUsesAdvisoryConstant(model, fnNode) {
   const body3 = model.text(fnNode);
-  return model.assigns.some((a) => a.fn.isModule && a.value.type === "string" && HIGH_STAKES.test(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
+  return model.assigns.some((a) => a.fn.isModule && a.value.type === "string" && highStakes(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
 }
 var rule30 = {
   meta: {
@@ -64332,8 +64456,101 @@ var rule30 = {
   }
 };
 
+// engine/rules/llm09/overconfident-instructions.ts
+var OVERCONFIDENT = [
+  /\b(never|do not|don't|must not)\s+(say|admit|state|tell (the )?(user|customer|patient|client)s?|respond|reply|answer)\s+(that\s+)?(you|it)\s+(do not|don't|cannot|can't|are not|aren't)\s+(know|sure|certain|able)/i,
+  /\b(never|do not|don't|must not)\s+(express|show|mention|admit)\s+(any\s+)?(uncertainty|doubt|limitations?)/i,
+  /\b(never|do not|don't|must not)\s+(refer|recommend|suggest|advise|tell)\b[^.\n]{0,60}\b(doctor|physician|clinician|specialist|lawyer|attorney|counsel|professional|advis[eo]r|pharmacist|therapist)s?\b/i,
+  /\b(never|do not|don't|must not)\s+(add|include|give|use|write)\s+(any\s+)?(disclaimers?|caveats?|warnings?|hedg\w*)/i,
+  /\b(always|must)\s+(give|provide|state|return|deliver|make)\s+(a\s+|an\s+|the\s+)?(definitive|definite|certain|conclusive|final|confident|firm)\s+(answer|diagnos[ie]s|verdict|conclusion|recommendation|ruling|prognosis)/i,
+  /\b(make up|invent|fabricate|guess)\b[^.\n]{0,40}\b(citations?|sources?|references?|case law|cases|statistics|numbers|figures|studies|quotes?)\b/i,
+  /\b(always|must)\s+(cite|include|provide|name)\b[^.\n]{0,40}\b(citations?|case law|cases|sources|references|studies)\b[^.\n]{0,60}\b(even if|whether or not|regardless)\b/i,
+  /\b(even if|when)\s+(you are|you're)\s+(not sure|unsure|uncertain)\b[^.\n]{0,40}\b(answer|respond|state|give)\b/i,
+  /\bpresent\b[^.\n]{0,30}\b(guesses|estimates|assumptions|speculation)\b[^.\n]{0,20}\bas\s+(facts?|certain)/i
+];
+function negated(text2, at) {
+  return /\b(never|not|no|don't|without|avoid)\s+(\w+\s+)?$/i.test(text2.slice(Math.max(0, at - 24), at));
+}
+var rule31 = {
+  meta: {
+    id: "misinformation/overconfident-instructions",
+    owasp: "LLM09",
+    asi: "ASI09",
+    cwe: "CWE-1426",
+    severity: "MEDIUM",
+    title: "Prompt forbids the model to hedge or defer",
+    description: "The system prompt tells the model never to admit uncertainty, never to refer users to a professional, to omit disclaimers or to always give definitive answers or citations, so hallucinated answers reach users as confident facts.",
+    fix: "Let the model say it does not know, require grounding in retrieved sources with real citations, keep referrals and disclaimers for medical, legal and financial topics, and route high-stakes answers to human review.",
+    languages: ["python"]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    for (const s of systemTexts(model)) {
+      const text2 = model.text(s.node);
+      const first2 = OVERCONFIDENT.map((re) => re.exec(text2)).filter((m) => m !== null && !negated(text2, m.index)).sort((a, b) => a.index - b.index)[0];
+      if (!first2) continue;
+      ctx.report({ node: s.node, line: lineAt(model, s.node, first2.index), message: `The system prompt (${s.via}) says "${first2[0].trim()}": the model is told to present guesses as facts.` });
+    }
+  }
+};
+
 // engine/rules/llm09/index.ts
-var rules9 = [rule29, rule30];
+var rules9 = [rule29, rule30, rule31];
+
+// engine/rules/llm10/bounds.ts
+var CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]/;
+function paths(model, n) {
+  const out2 = identifiers(n, model);
+  const stack = [n];
+  while (stack.length) {
+    const x = stack.pop();
+    if (x.type === "subscript") out2.push(model.text(x));
+    for (const c of x.children) if (c.named) stack.push(c);
+  }
+  return out2;
+}
+function isWebHandler(fn) {
+  return fn.isHandler && !fn.decorators.some((d) => /(^|\.)(click|typer)\.|\.(command|group|option|argument|callback)$/.test(d.qname));
+}
+function userDerived(model, fn, n, depth = 0) {
+  if (depth > 3) return false;
+  for (const p of paths(model, n)) {
+    const root = p.split(/[.[]/)[0];
+    if (root === "request" || root === "req") return true;
+    if (isWebHandler(fn) && fn.params.some((q) => q.name === root && !/^(self|cls|db|session)$/.test(root))) return true;
+    for (const a of model.assigns) {
+      if (a.fn === fn && a.target === root && a.node.startIndex < n.startIndex && userDerived(model, fn, a.value, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+function clamped(model, fn, value, before, depth = 0) {
+  if (CLAMP.test(model.text(value))) return true;
+  if (depth > 3) return false;
+  const names = paths(model, value);
+  if (!names.length) return false;
+  for (const a of model.assigns) {
+    if (a.fn !== fn || a.node.startIndex >= before || !names.includes(a.target)) continue;
+    if (clamped(model, fn, a.value, a.node.startIndex, depth + 1)) return true;
+  }
+  for (const i2 of model.ifs) {
+    if (i2.fn !== fn || i2.node.startIndex >= before) continue;
+    const cond = model.text(i2.condition);
+    if (names.some((n) => new RegExp(`(^|[^\\w.])${n.replace(/[.[\]()"'\\]/g, "\\$&")}($|[^\\w])`).test(cond)) && /(<|>|\bin\b)/.test(cond)) return true;
+  }
+  for (const p of fn.params) {
+    if (!names.some((n) => n === p.name || n.startsWith(p.name + ".") || n.startsWith(p.name + "["))) continue;
+    const spec = `${p.annotation ?? ""} ${p.default ? model.text(p.default) : ""}`;
+    if (/\b(le|lt|max_length|max_items)\s*=|conint\(|conlist\(|Range\(|Literal\[/.test(spec)) return true;
+    const cls = p.annotation ? model.classes.get(p.annotation) : void 0;
+    if (cls) {
+      const field2 = names.find((n) => n.startsWith(p.name + "."))?.slice(p.name.length + 1).split(".")[0];
+      const body3 = model.text(cls.node);
+      if (field2 && (new RegExp(`\\b${field2}\\s*:[^\\n]*(\\b(le|lt|max_length|max_items)\\s*=|conint\\(|conlist\\(|Literal\\[)`).test(body3) || new RegExp(`validator\\([^)]*["']${field2}["']`).test(body3))) return true;
+    }
+  }
+  return false;
+}
 
 // engine/rules/llm10/unbounded-model-loop.ts
 var WAITS_CALLEE = /^(input|builtins\.input|raw_input|click\.prompt|typer\.prompt|rich\.prompt\.Prompt\.ask|sys\.stdin\.readline|streamlit\.chat_input|time\.sleep|asyncio\.sleep|select\.select)$/;
@@ -64390,7 +64607,7 @@ function checksParam(model, fn) {
   }
   return false;
 }
-var rule31 = {
+var rule32 = {
   meta: {
     id: "unbounded-consumption/unbounded-model-loop",
     owasp: "LLM10",
@@ -64413,6 +64630,18 @@ var rule31 = {
         ctx.report({ node: loop.node, line: loop.node.line, message: `This loop calls the model (${call.name}() on line ${call.line}) and only ${loop.kind === "for" ? "an endless iterator drives it" : "the model output or nothing ends it"}; add a maximum step count or deadline.` });
       }
     }
+    const userLoops = /* @__PURE__ */ new Set();
+    for (const call of model.calls) {
+      if (!callsModel(call) || !isWebHandler(call.fn)) continue;
+      for (const loop of call.loops) {
+        if (reported.has(loop) || userLoops.has(loop) || loop.kind !== "for") continue;
+        const right = field(loop.node, "right");
+        if (!right) continue;
+        if (!userDerived(model, call.fn, right) || clamped(model, call.fn, right, loop.node.startIndex)) continue;
+        userLoops.add(loop);
+        ctx.report({ node: loop.node, line: loop.node.line, message: `The request decides how many times this loop calls the model (${call.name}() on line ${call.line}); cap the number of items or iterations.` });
+      }
+    }
     for (const fn of model.functions) {
       const self = fn.calls.find((c) => c.target === fn && c.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, fn, a.node)));
       if (!self || !runsModel(fn)) continue;
@@ -64433,15 +64662,6 @@ var MAX_SANE_RECURSION = 1e3;
 var MAX_SANE_RETRIES = 20;
 function isNone(a) {
   return !!a && a.node.type === "none";
-}
-function dictValue2(model, dict, key2) {
-  if (dict.type !== "dictionary") return void 0;
-  for (const pair of dict.children) {
-    if (pair.type !== "pair") continue;
-    const k = field(pair, "key");
-    if (k && k.type === "string" && model.text(k).slice(1, -1) === key2) return field(pair, "value") ?? void 0;
-  }
-  return void 0;
 }
 function numberOf(model, n) {
   if (!n) return void 0;
@@ -64466,7 +64686,7 @@ function hits2(model) {
         if (!it) continue;
         const n = numberOf(model, it.node);
         if (isNone(it) && !(name2 === "max_iter")) out2.push({ node: it.node, message: `${name2}=None removes the step limit of ${ctor}(); a looping agent calls the model until it is stopped from outside.` });
-        else if (n !== void 0 && n > MAX_SANE_ITERATIONS) out2.push({ node: it.node, message: `${name2}=${model.text(it.node)} lets ${ctor}() loop far beyond any real task before stopping.` });
+        else if (n !== void 0 && (n > MAX_SANE_ITERATIONS || name2 === "max_iter" && n >= MAX_SANE_ITERATIONS)) out2.push({ node: it.node, message: `${name2}=${model.text(it.node)} lets ${ctor}() loop far beyond any real task before stopping.` });
       }
     }
     if (LC_EXECUTOR.test(c)) {
@@ -64494,7 +64714,7 @@ function hits2(model) {
       if ((!term || isNone(term)) && !kw(call, "max_turns")) out2.push({ node: call.node, message: `${ctor}() has neither a termination_condition nor max_turns; the team keeps calling models until stopped from outside.` });
     }
     const cfg = kw(call, "config") ?? (/^(invoke|ainvoke|stream|astream|batch|abatch)$/.test(call.name) ? call.args.find((a) => a.index === 1) : void 0);
-    const rl = (cfg ? dictValue2(model, cfg.node, "recursion_limit") : void 0) ?? (call.name === "with_config" ? kw(call, "recursion_limit")?.node : void 0);
+    const rl = (cfg ? dictValue(model, cfg.node, "recursion_limit") : void 0) ?? (call.name === "with_config" ? kw(call, "recursion_limit")?.node : void 0);
     const rn = numberOf(model, rl);
     if (rl && rn !== void 0 && rn >= MAX_SANE_RECURSION) out2.push({ node: rl, message: `recursion_limit=${model.text(rl)} lets the graph run thousands of model steps before LangGraph stops it.` });
     if (isModelClient(call)) {
@@ -64505,7 +64725,7 @@ function hits2(model) {
   }
   return out2;
 }
-var rule32 = {
+var rule33 = {
   meta: {
     id: "unbounded-consumption/limits-disabled",
     owasp: "LLM10",
@@ -64530,7 +64750,6 @@ var RETRIEVAL_METHOD = /^(similarity_search\w*|max_marginal_relevance_search\w*|
 var BUDGET_DICTS = /* @__PURE__ */ new Set(["config", "generation_config", "options", "model_kwargs", "search_kwargs", "extra_body", "llm_config", "inference_params"]);
 var AGENTISH2 = /(Agent|Executor|Crew|initialize_agent|create_\w+_agent|AgentWorkflow|AgentRunner|GroupChat|Runner\.run\w*)$/;
 var LOCAL_USER = /(command-line|^input\(\)|builtins\.input|click\.prompt|typer\.prompt|getpass|stdin|streamlit)/;
-var CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(/;
 function modelish(call) {
   const c = plain(call.callee);
   return call.model !== null || isModelType(c) || isClientType(c) || AGENTISH2.test(c);
@@ -64555,56 +64774,7 @@ function budgetSites(model, call) {
   }
   return out2;
 }
-function paths(model, n) {
-  const out2 = identifiers(n, model);
-  const stack = [n];
-  while (stack.length) {
-    const x = stack.pop();
-    if (x.type === "subscript") out2.push(model.text(x));
-    for (const c of x.children) if (c.named) stack.push(c);
-  }
-  return out2;
-}
-function userDerived(model, fn, n, depth = 0) {
-  if (depth > 3) return false;
-  for (const p of paths(model, n)) {
-    const root = p.split(/[.[]/)[0];
-    if (root === "request" || root === "req") return true;
-    if (fn.isHandler && fn.params.some((q) => q.name === root && !/^(self|cls|db|session)$/.test(root))) return true;
-    for (const a of model.assigns) {
-      if (a.fn === fn && a.target === root && a.node.startIndex < n.startIndex && userDerived(model, fn, a.value, depth + 1)) return true;
-    }
-  }
-  return false;
-}
-function clamped(model, fn, value, before, depth = 0) {
-  if (CLAMP.test(model.text(value))) return true;
-  if (depth > 3) return false;
-  const names = paths(model, value);
-  if (!names.length) return false;
-  for (const a of model.assigns) {
-    if (a.fn !== fn || a.node.startIndex >= before || !names.includes(a.target)) continue;
-    if (clamped(model, fn, a.value, a.node.startIndex, depth + 1)) return true;
-  }
-  for (const i2 of model.ifs) {
-    if (i2.fn !== fn || i2.node.startIndex >= before) continue;
-    const cond = model.text(i2.condition);
-    if (names.some((n) => cond.includes(n)) && /(<|>|\bin\b)/.test(cond)) return true;
-  }
-  for (const p of fn.params) {
-    if (!names.some((n) => n === p.name || n.startsWith(p.name + ".") || n.startsWith(p.name + "["))) continue;
-    const spec = `${p.annotation ?? ""} ${p.default ? model.text(p.default) : ""}`;
-    if (/\b(le|lt)\s*=|conint\(|Range\(|Literal\[/.test(spec)) return true;
-    const cls = p.annotation ? model.classes.get(p.annotation) : void 0;
-    if (cls) {
-      const field2 = names.find((n) => n.startsWith(p.name + "."))?.slice(p.name.length + 1).split(".")[0];
-      const body3 = model.text(cls.node);
-      if (field2 && (new RegExp(`\\b${field2}\\s*:[^\\n]*(\\b(le|lt)\\s*=|conint\\(|Literal\\[)`).test(body3) || new RegExp(`validator\\([^)]*["']${field2}["']`).test(body3))) return true;
-    }
-  }
-  return false;
-}
-var rule33 = {
+var rule34 = {
   meta: {
     id: "unbounded-consumption/user-controlled-budget",
     owasp: "LLM10",
@@ -64638,7 +64808,7 @@ var rule33 = {
 };
 
 // engine/rules/llm10/index.ts
-var rules10 = [rule31, rule32, rule33];
+var rules10 = [rule32, rule33, rule34];
 
 // engine/rules/index.ts
 var ALL = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
@@ -65436,15 +65606,15 @@ function parseSuppressions(source, options = {}) {
 }
 function targetMatches(target, issue3) {
   const t = target.toLowerCase();
-  const rule34 = issue3.rule.toLowerCase();
-  if (t === rule34) return true;
+  const rule35 = issue3.rule.toLowerCase();
+  if (t === rule35) return true;
   const owasp = /^llm(\d{1,2})$/.exec(t);
   if (owasp) return issue3.owasp.toUpperCase() === `LLM${owasp[1].padStart(2, "0")}`;
   const asi = /^asi(\d{1,2})$/.exec(t);
   if (asi) return issue3.asi?.toUpperCase() === `ASI${asi[1].padStart(2, "0")}`;
   if (issue3.type && t === issue3.type.toLowerCase()) return true;
   const category = t.endsWith("/*") ? t.slice(0, -2) : t;
-  return !category.includes("/") && rule34.startsWith(`${category}/`);
+  return !category.includes("/") && rule35.startsWith(`${category}/`);
 }
 function isSuppressed(issue3, map2) {
   const candidates = [
@@ -65470,10 +65640,10 @@ async function prepareEngine() {
 function activeRules(config2) {
   const overrides = config2.rules ?? {};
   const out2 = [];
-  for (const rule34 of allRules()) {
-    const o = overrides[rule34.meta.id] ?? overrides[rule34.meta.owasp];
+  for (const rule35 of allRules()) {
+    const o = overrides[rule35.meta.id] ?? overrides[rule35.meta.owasp];
     if (o === "off") continue;
-    out2.push(o ? { ...rule34, meta: { ...rule34.meta, severity: o } } : rule34);
+    out2.push(o ? { ...rule35, meta: { ...rule35.meta, severity: o } } : rule35);
   }
   return out2;
 }
@@ -65494,18 +65664,18 @@ function scanFile(file2, options) {
   result.suppressions = [...parseSuppressions(decoded)];
   const lines = decoded.split("\n");
   const frameworks = new Set(options.frameworks);
-  const reporterFor = (rule34, mapLine, srcLines) => (f) => {
+  const reporterFor = (rule35, mapLine, srcLines) => (f) => {
     const line = f.line ?? f.node?.line ?? 1;
     const mapped = mapLine(line);
     const onNodeLine = f.node !== void 0 && f.node.line === line;
     result.findings.push({
-      rule: rule34.meta.id,
+      rule: rule35.meta.id,
       line: mapped,
       column: f.column ?? (onNodeLine ? f.node.column : 1),
       endLine: Math.max(mapped, mapLine(f.endLine ?? (onNodeLine ? f.node.endLine : line))),
       snippet: (srcLines[line - 1] ?? "").trim(),
-      message: f.message ?? rule34.meta.description,
-      severity: f.severity ?? rule34.meta.severity,
+      message: f.message ?? rule35.meta.description,
+      severity: f.severity ?? rule35.meta.severity,
       ...f.source ? { source: { kind: f.source.kind, line: mapLine(f.source.line), what: f.source.what } } : {}
     });
   };
@@ -65531,9 +65701,9 @@ function scanFile(file2, options) {
     result.frameworks = [...model.frameworks];
     result.permissions = permissionsOf([model]);
     const codeLines = language === "notebook" ? code.split("\n") : lines;
-    runRules(rules11, "python", file2.path, code, model, frameworks, (rule34) => reporterFor(rule34, mapLine, codeLines), result.notices);
+    runRules(rules11, "python", file2.path, code, model, frameworks, (rule35) => reporterFor(rule35, mapLine, codeLines), result.notices);
   } else if (language === "requirements" || language === "pyproject") {
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule34) => reporterFor(rule34, (n) => n, lines), result.notices);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule35) => reporterFor(rule35, (n) => n, lines), result.notices);
   }
   return result;
 }
@@ -65556,12 +65726,12 @@ function decode3(file2, maxBytes, notices) {
   }
 }
 function runRules(rules11, language, file2, source, model, frameworks, reporterFor, notices) {
-  for (const rule34 of rules11) {
-    if (!rule34.meta.languages.includes(language)) continue;
+  for (const rule35 of rules11) {
+    if (!rule35.meta.languages.includes(language)) continue;
     try {
-      rule34.check({ file: file2, language, source, model, frameworks, report: reporterFor(rule34) });
+      rule35.check({ file: file2, language, source, model, frameworks, report: reporterFor(rule35) });
     } catch (err2) {
-      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule34.meta.id} failed: ${err2.message}` });
+      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule35.meta.id} failed: ${err2.message}` });
     }
   }
 }

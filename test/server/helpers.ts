@@ -1,7 +1,7 @@
 // Shared set-up for the server tests: database targets (PGlite always, PostgreSQL when
 // TEST_DATABASE_URL is set), a migrated PGlite snapshot made once per machine, and small helpers.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,8 +46,19 @@ export function warnSkip(what: string, reason: string): void {
 
 // ---- PGlite snapshot ----------------------------------------------------------------------------
 
-const require = createRequire(import.meta.url);
-const pgliteVersion = (require('@electric-sql/pglite/package.json') as { version: string }).version;
+// package.json is not exported by PGlite: read it next to the resolved entry point.
+const pgliteVersion = (() => {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  let dir = path.dirname(entry);
+  for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
+      if (json.name === '@electric-sql/pglite') return json.version ?? 'unknown';
+    }
+  }
+  return 'unknown';
+})();
 
 /**
  * A freshly initialised and migrated PGlite data dir, as a tarball. initdb costs seconds and most

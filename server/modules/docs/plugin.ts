@@ -22,6 +22,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
     },
+    // Shared schemas keep their names ("Error", "ScanResult") in components.schemas.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     // The /api aliases, the bare /health and the UI's own routes would only repeat /api/v1.
     transform: ({ schema, url, route }) => {
       const hidden = (url.startsWith('/api/') && !url.startsWith('/api/v1/')) || url.startsWith('/api/v1/docs') || url === '/health';
