@@ -12,6 +12,8 @@ import { DEFAULT_MAX_FILE_BYTES, languageOf } from './files.js';
 import { notebookToPython, NotebookError } from './notebook.js';
 import { permissionsOf } from './permissions.js';
 import { parseSuppressions, type Suppression } from './suppress.js';
+import { JsonParseError, parseJsonc, type JsonNode } from './parse/jsonc.js';
+import { mentionsMoltbook } from './frameworks/moltbook.js';
 
 export interface FileScanOptions {
   config: AgentcopConfig;
@@ -116,12 +118,33 @@ export function scanFile(file: SourceFile, options: FileScanOptions): FileScan {
     const model = analysePython(parsed);
     for (const fw of model.frameworks) frameworks.add(fw);
     result.frameworks = [...model.frameworks];
+    // Moltbook agents talk to a REST API, not an SDK: its URLs and names are the import to look for.
+    if (!model.frameworks.has('moltbook') && mentionsMoltbook(code)) {
+      frameworks.add('moltbook');
+      result.frameworks.push('moltbook');
+    }
     result.permissions = permissionsOf([model]);
     // Snippets come from the analysed code, so notebooks show the cell line, not its JSON string.
     const codeLines = language === 'notebook' ? code.split('\n') : lines;
     runRules(rules, 'python', file.path, code, model, frameworks, (rule) => reporterFor(rule, mapLine, codeLines), result.notices);
   } else if (language === 'requirements' || language === 'pyproject') {
     runRules(rules, language, file.path, decoded, undefined, frameworks, (rule) => reporterFor(rule, (n) => n, lines), result.notices);
+  } else if (language === 'mcp-config' || language === 'claude-settings' || language === 'instructions') {
+    let json: JsonNode | undefined;
+    if (language !== 'instructions') {
+      try {
+        json = parseJsonc(decoded);
+      } catch (err) {
+        if (!(err instanceof JsonParseError)) throw err;
+        // Text checks (hidden Unicode) still run; the structural ones need the document.
+        result.notices.push({ file: file.path, kind: 'parse_error', message: `not valid JSON (${err.message}): only text checks ran` });
+      }
+    }
+    if (mentionsMoltbook(decoded)) {
+      frameworks.add('moltbook');
+      result.frameworks = ['moltbook'];
+    }
+    runRules(rules, language, file.path, decoded, undefined, frameworks, (rule) => reporterFor(rule, (n) => n, lines), result.notices, json);
   }
   return result;
 }
@@ -154,11 +177,12 @@ function runRules(
   frameworks: Set<string>,
   reporterFor: (rule: Rule) => (f: Finding) => void,
   notices: Notice[],
+  json?: JsonNode,
 ): void {
   for (const rule of rules) {
     if (!rule.meta.languages.includes(language)) continue;
     try {
-      rule.check({ file, language, source, model, frameworks, report: reporterFor(rule) });
+      rule.check({ file, language, source, model, json, frameworks, report: reporterFor(rule) });
     } catch (err) {
       // One broken rule must not lose the other rules' findings for this file.
       notices.push({ file, kind: 'parse_error', message: `rule ${rule.meta.id} failed: ${(err as Error).message}` });

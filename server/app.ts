@@ -20,11 +20,12 @@ import { KeyService } from './modules/keys/service.js';
 import scanRoutes from './modules/scans/routes.js';
 import { ScanService } from './modules/scans/service.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './modules/scans/zip.js';
+import { oversightRoutes, setUpOversight, type OversightOptions, type OversightServices } from './modules/oversight.js';
 import shareRoutes from './modules/share/routes.js';
 import { ScanResultSchema } from './schemas.js';
 import { installValidators } from './validation.js';
 
-export interface Services {
+export interface Services extends OversightServices {
   accounts: AccountService;
   keys: KeyService;
   scans: ScanService;
@@ -50,7 +51,8 @@ export interface BootstrapInfo {
   preset: boolean;
 }
 
-export interface BuildOptions {
+/** Approvals, webhooks and the audit log: `webhookAllowPrivate`, `webhooks`, `approvalSweepMs` (see oversight.ts). */
+export interface BuildOptions extends OversightOptions {
   /** PostgreSQL URL; without it, PGlite in `dataDir`. */
   databaseUrl?: string;
   /** PGlite data directory (default `./.agentcop`); `memory://` for a throwaway database. */
@@ -144,11 +146,15 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, options: Buil
 
   const events = new EventBus();
   const quotas = new QuotaService(handle.db, planLimits, now);
+  const oversight = setUpOversight(handle.db, events, quotas, options, app.log);
+  // Added after the database's onClose hook, so it runs before it (onClose hooks run last-first).
+  app.addHook('onClose', () => oversight.stop());
   const services: Services = {
     accounts: new AccountService(handle.db, events),
     keys: new KeyService(handle.db, events),
     scans: new ScanService(handle.db, events, quotas, { codeBytes: limits.codeBytes, zip: zipLimits }),
     quotas,
+    ...oversight.services,
   };
   app.decorate('db', handle.db);
   app.decorate('dbKind', handle.kind);
@@ -186,6 +192,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, options: Buil
     await scope.register(scanRoutes, { publicUrl: options.publicUrl, zipBytes: limits.zipBytes, importBytes: limits.importBytes });
     await scope.register(badgeRoutes);
     await scope.register(docsRoutes);
+    await oversightRoutes(scope);
   };
   // Every API route under both prefixes; /api/v1 is what OpenAPI documents.
   await app.register(api, { prefix: '/api/v1' });
@@ -203,6 +210,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, options: Buil
     } else if (options.bootstrapKey) {
       app.log.info('AGENTCOP_BOOTSTRAP_KEY ignored: the database already has accounts');
     }
+    oversight.start();
   });
   await app.ready();
 }

@@ -898,10 +898,21 @@ export function analysePython(file: ParsedFile): PyModel {
   }
 
   function sanitizeSubjects(cond: AstNode, ctx: Ctx, forWhat: SanitizedFor) {
-    for (const p of subjectsOf(cond)) {
+    const done = new Set<string>();
+    const clean = (p: string, depth: number) => {
+      if (done.has(p) || depth > 3) return;
+      done.add(p);
       const cur = ctx.scope.get(p);
       if (cur) ctx.scope.set(p, { ...cur, taint: sanitize(cur.taint, forWhat) });
-    }
+      // `parts = urlsplit(url)` then `parts.hostname in ALLOWED`: the check vouches for `url` too.
+      const root = p.split('.')[0];
+      const value = ctx.scope.get(root)?.value;
+      if (value?.type === 'call' && field(value, 'function')!.type !== 'attribute' || value?.type === 'call' && imports.has(rootName(field(value, 'function')!) ?? '')) {
+        const argList = field(value, 'arguments');
+        for (const a of argList?.children ?? []) if (a.type === 'identifier') clean(text(a), depth + 1);
+      }
+    };
+    for (const p of subjectsOf(cond)) clean(p, 0);
   }
 
   /** Variables a condition checks against a fixed set or pattern: `x in ALLOWED`, `re.fullmatch(p, x)`, `x.isalnum()`. */

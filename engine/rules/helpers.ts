@@ -88,7 +88,7 @@ export function callsIn(fn: FunctionFact): CallFact[] {
 }
 
 /** A human gate in code: approval calls, confirmation prompts, LangGraph interrupts. */
-export const APPROVAL_NAME = /(approv|confirm|consent|authori[sz]|human|permission|ask_user|request_review|require_review|manual_review|interrupt|verify_with_user|get_user_confirmation|prompt_user|is_allowed|allowed_by_policy)/i;
+export const APPROVAL_NAME = /(approv|confirm|consent|authori[sz]|human|permission|ask_user|elicit|request_review|require_review|manual_review|interrupt|verify_with_user|get_user_confirmation|prompt_user|is_allowed|allowed_by_policy)/i;
 
 export function hasApprovalStep(model: PyModel, fn: FunctionFact): boolean {
   if (fn.calls.some((c) => APPROVAL_NAME.test(c.name) || c.callee === 'input' || c.callee === 'builtins.input')) return true;

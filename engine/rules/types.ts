@@ -1,9 +1,14 @@
 import type { AsiId, OwaspId, Severity } from '../types.js';
 import type { AstNode } from '../parse/index.js';
 import type { PyModel, Label } from '../flow/python.js';
+import type { JsonNode } from '../parse/jsonc.js';
 
-/** Languages a rule can run on. Text kinds are files we read without a grammar. */
-export type RuleLanguage = 'python' | 'requirements' | 'pyproject';
+/**
+ * Languages a rule can run on. Text kinds are files we read without a grammar: manifests, MCP
+ * client configs (`mcp.json`, `claude_desktop_config.json`, …), agent instruction files
+ * (`SKILL.md`, `AGENTS.md`, `.cursorrules`, …) and coding-agent settings (`.claude/settings.json`).
+ */
+export type RuleLanguage = 'python' | 'requirements' | 'pyproject' | 'mcp-config' | 'instructions' | 'claude-settings';
 
 export interface RuleMeta {
   /** `category/short-name`, stable: suppressions, baselines and config refer to it. */
@@ -36,6 +41,8 @@ export interface RuleContext {
   source: string;
   /** Present for python files. */
   model?: PyModel;
+  /** The parsed document of JSON files (`mcp-config`, `claude-settings`); absent when it did not parse. */
+  json?: JsonNode;
   /** Frameworks detected in this file, plus the scan's `framework` hint. */
   frameworks: ReadonlySet<string>;
   report(finding: Finding): void;

@@ -64,11 +64,12 @@ export interface AdmittedKey {
 }
 
 /**
- * One round trip per authenticated request: find the key, refresh `last_used_at` (at most every
- * 10 s, to spare writes), count the request in this minute's window and read the previous one.
+ * One round trip: find the key, refresh `last_used_at` (at most every 10 s, to spare writes), add
+ * `increment` requests to this minute's window and read the previous one. The Gatekeeper calls
+ * it on a key's first request in a minute (or after its cache TTL).
  * Data-modifying CTEs run exactly once whether or not the outer query reads them.
  */
-export async function admitKey(db: Kysely<Database>, keyHash: string, nowMs: number): Promise<AdmittedKey | undefined> {
+export async function admitKey(db: Kysely<Database>, keyHash: string, nowMs: number, increment = 1): Promise<AdmittedKey | undefined> {
   const minute = epochMinute(nowMs);
   const { rows } = await sql<AdmittedKey>`
     WITH k AS (
@@ -84,13 +85,13 @@ export async function admitKey(db: Kysely<Database>, keyHash: string, nowMs: num
       RETURNING 1
     ), bump AS (
       INSERT INTO rate_windows (key_id, window_start, count)
-      SELECT id, ${minute}, 1 FROM k WHERE valid
-      ON CONFLICT (key_id, window_start) DO UPDATE SET count = rate_windows.count + 1
+      SELECT id, ${minute}::integer, ${increment}::integer FROM k WHERE valid
+      ON CONFLICT (key_id, window_start) DO UPDATE SET count = rate_windows.count + excluded.count
       RETURNING count
     )
     SELECT k.*,
            (SELECT count FROM bump) AS current_count,
-           (SELECT w.count FROM rate_windows w WHERE w.key_id = k.id AND w.window_start = ${minute - 1}) AS previous_count
+           (SELECT w.count FROM rate_windows w WHERE w.key_id = k.id AND w.window_start = ${minute - 1}::integer) AS previous_count
       FROM k`.execute(db);
   return rows[0];
 }
