@@ -57,7 +57,14 @@ export function activeRules(config: AgentcopConfig): Rule[] {
   for (const rule of allRules()) {
     const o = overrides[rule.meta.id] ?? overrides[rule.meta.owasp];
     if (o === 'off') continue;
-    out.push(o ? { ...rule, meta: { ...rule.meta, severity: o as Severity } } : rule);
+    if (!o) {
+      out.push(rule);
+      continue;
+    }
+    const severity = o as Severity;
+    // A configured severity is the user's word: it also wins over a severity the rule picks per
+    // finding (the advisory rule takes each advisory's own, for example).
+    out.push({ ...rule, meta: { ...rule.meta, severity }, check: (ctx) => rule.check({ ...ctx, report: (f) => ctx.report({ ...f, severity }) }) });
   }
   return out;
 }
@@ -127,8 +134,17 @@ export function scanFile(file: SourceFile, options: FileScanOptions): FileScan {
     // Snippets come from the analysed code, so notebooks show the cell line, not its JSON string.
     const codeLines = language === 'notebook' ? code.split('\n') : lines;
     runRules(rules, 'python', file.path, code, model, frameworks, (rule) => reporterFor(rule, mapLine, codeLines), result.notices);
-  } else if (language === 'requirements' || language === 'pyproject') {
-    runRules(rules, language, file.path, decoded, undefined, frameworks, (rule) => reporterFor(rule, (n) => n, lines), result.notices);
+  } else if (language === 'requirements' || language === 'pyproject' || language === 'package-json') {
+    let json: JsonNode | undefined;
+    if (language === 'package-json') {
+      try {
+        json = parseJsonc(decoded);
+      } catch (err) {
+        if (!(err instanceof JsonParseError)) throw err;
+        result.notices.push({ file: file.path, kind: 'parse_error', message: `not valid JSON (${err.message}): dependencies were not checked` });
+      }
+    }
+    runRules(rules, language, file.path, decoded, undefined, frameworks, (rule) => reporterFor(rule, (n) => n, lines), result.notices, json);
   } else if (language === 'mcp-config' || language === 'claude-settings' || language === 'instructions') {
     let json: JsonNode | undefined;
     if (language !== 'instructions') {

@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { scan } from '../engine/index.js';
+import { Gatekeeper } from './auth/gatekeeper.js';
 import { installAuth } from './auth/plugin.js';
 import { migrate, openDatabase, type DatabaseHandle, type DatabaseKind } from './db/index.js';
 import type { Database, Plan } from './db/schema.js';
@@ -120,12 +121,16 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
     throw err;
   }
   let pruner: NodeJS.Timeout | undefined;
+  const gatekeeper = new Gatekeeper(handle.db, now);
   app.addHook('onClose', async () => {
     clearInterval(pruner);
+    // Unflushed request counts go to the database before it closes: a restart loses none.
+    await gatekeeper.stop().catch((err) => app.log.error({ err }, 'could not flush rate-limit counts'));
     await handle.close();
   });
   try {
-    await setUp(app, handle, options);
+    await setUp(app, handle, gatekeeper, options);
+    gatekeeper.start();
     // Old rate-limit windows are dead weight; any replica may prune them.
     pruner = setInterval(() => void pruneWindows(handle.db, now()).catch(() => {}), 5 * 60_000).unref();
   } catch (err) {
@@ -136,7 +141,7 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   return app;
 }
 
-async function setUp(app: FastifyInstance, handle: DatabaseHandle, options: BuildOptions): Promise<void> {
+async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: Gatekeeper, options: BuildOptions): Promise<void> {
   const docsUrl = options.docsUrl ?? DOCS_URL;
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
@@ -179,9 +184,16 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, options: Buil
   // confusing validation error instead of a 415.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app, docsUrl);
-  installAuth(app, planLimits, now);
-  app.addHook('onSend', async (_request, reply) => {
+  installAuth(app, gatekeeper, planLimits, now);
+  // Cached key rows must not outlive a revocation or a plan change on this replica.
+  events.on('key.revoked', (e) => gatekeeper.invalidate(e.key_id));
+  events.on('key.rotated', (e) => {
+    if (e.replaced_key_id) gatekeeper.invalidate(e.replaced_key_id);
+  });
+  events.on('account.updated', () => gatekeeper.invalidate());
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    done();
   });
 
   await registerOpenApi(app);

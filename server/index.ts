@@ -5,3 +5,7 @@ export { EventBus, type AppEvents, type EventContext, type EventName } from './e
 export { ApiError, type ErrorEnvelope } from './errors.js';
 export { SCOPES, hasScope, actorLabel, type Actor, type KeyActor, type Scope } from './actor.js';
 export type { Database } from './db/schema.js';
+export { createApproval, decideApproval, confirmApproval, getApproval, expireApprovals, type ApprovalView, type CreateApprovalInput, type DecisionInput } from './modules/approvals/service.js';
+export { appendAudit, verifyAuditChain, type AuditInput, type ChainVerification } from './modules/audit/service.js';
+export { verifySignature } from './modules/webhooks/signature.js';
+export { isPrivateAddress } from './ssrf.js';

@@ -18,13 +18,16 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServeOptio
     bootstrapKey: env.AGENTCOP_BOOTSTRAP_KEY || undefined,
     publicUrl: env.AGENTCOP_PUBLIC_URL || undefined,
     trustProxy: env.AGENTCOP_TRUST_PROXY === '1' || env.AGENTCOP_TRUST_PROXY === 'true',
+    // Comma-separated IPs/CIDRs webhooks may target although private (e.g. 10.0.0.0/8,127.0.0.1).
+    webhookAllowPrivate: env.AGENTCOP_WEBHOOK_ALLOW_PRIVATE?.split(',').map((v) => v.trim()).filter(Boolean),
     logger: { level: env.LOG_LEVEL || 'info' },
   };
 }
 
 /**
  * Builds, listens, and on SIGTERM/SIGINT stops taking connections, lets requests in flight finish
- * (new ones get 503 meanwhile), closes the database and exits. A second signal exits at once.
+ * (new ones get 503 meanwhile), flushes rate-limit counts, closes the database and exits. A second
+ * signal exits at once.
  */
 export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   const app = await build(options);
@@ -35,11 +38,13 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      app.log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
+    if (stopping) return;
     stopping = true;
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    // A second signal during shutdown means "now".
+    process.once('SIGTERM', () => process.exit(1));
+    process.once('SIGINT', () => process.exit(1));
     app.log.info({ signal }, 'shutting down');
     const deadline = setTimeout(() => {
       app.log.error('shutdown took over 10 s; exiting');
@@ -56,11 +61,7 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  app.addHook('onClose', async () => {
-    process.removeListener('SIGTERM', stop);
-    process.removeListener('SIGINT', stop);
-  });
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   return app;
 }

@@ -25,7 +25,7 @@ export function packageJsonDependencies(source: string, parsed?: JsonNode): Depe
     if (!(PACKAGE_JSON_SECTIONS as readonly string[]).includes(section.key) || section.value.type !== 'object') continue;
     for (const entry of section.value.properties) {
       if (entry.value.type !== 'string') continue;
-      out.push(npmDependency(entry.key, entry.value.value, entry.keyNode.line, section.key));
+      out.push({ ...npmDependency(entry.key, entry.value.value, entry.keyNode.line, section.key), column: entry.keyNode.column });
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { parsePep508 } from './requirements.js';
+import { directSource, parsePep508 } from './requirements.js';
 import type { Dependency } from './types.js';
 
 /**
@@ -54,7 +54,7 @@ export function pyprojectDependencies(source: string): Dependency[] {
   function scanArrayPart(part: string, line: number): void {
     for (const m of part.matchAll(/"([^"]*)"|'([^']*)'/g)) {
       const dep = parsePep508(m[1] ?? m[2]);
-      if (dep) out.push({ name: dep.name, spec: dep.spec, line, ecosystem: 'PyPI', flavour: 'pep440', ...(dep.url ? { source: 'url' as const } : {}) });
+      if (dep) out.push({ name: dep.name, spec: dep.spec, line, ecosystem: 'PyPI', flavour: 'pep440', ...directSource(dep) });
     }
     if (/\]\s*(,\s*)?$/.test(part.replace(/"[^"]*"|'[^']*'/g, ''))) inArray = false;
   }

@@ -15,6 +15,8 @@ export interface Dependency {
   spec: string;
   /** 1-based line of the declaration (for package.json, the line of the key). */
   line: number;
+  /** 1-based column of the declaration, when the format tells (package.json keys). */
+  column?: number;
   ecosystem: Ecosystem;
   flavour: SpecFlavour;
   /** Installed from a URL, a git repository or a local path rather than by version from the registry. */

@@ -8,7 +8,7 @@ import type { JsonNode } from '../parse/jsonc.js';
  * client configs (`mcp.json`, `claude_desktop_config.json`, …), agent instruction files
  * (`SKILL.md`, `AGENTS.md`, `.cursorrules`, …) and coding-agent settings (`.claude/settings.json`).
  */
-export type RuleLanguage = 'python' | 'requirements' | 'pyproject' | 'mcp-config' | 'instructions' | 'claude-settings';
+export type RuleLanguage = 'python' | 'requirements' | 'pyproject' | 'package-json' | 'mcp-config' | 'instructions' | 'claude-settings';
 
 export interface RuleMeta {
   /** `category/short-name`, stable: suppressions, baselines and config refer to it. */
@@ -41,7 +41,7 @@ export interface RuleContext {
   source: string;
   /** Present for python files. */
   model?: PyModel;
-  /** The parsed document of JSON files (`mcp-config`, `claude-settings`); absent when it did not parse. */
+  /** The parsed document of JSON files (`mcp-config`, `claude-settings`, `package-json`); absent when it did not parse. */
   json?: JsonNode;
   /** Frameworks detected in this file, plus the scan's `framework` hint. */
   frameworks: ReadonlySet<string>;

@@ -8,8 +8,8 @@
 //     (FLUSH_MS) and on shutdown. The decision uses the database's count (which includes every
 //     replica's flushed requests) plus this replica's unflushed ones, so one replica is exact and N
 //     replicas can overshoot by at most what they receive within one flush interval.
-// The first request of a key in a minute (or after the TTL) is a full round trip: one statement
-// that authenticates, counts and reads the previous minute (admitKey).
+// The first request of a key in a minute (or after the TTL) is one round trip (admitKey) that
+// authenticates, refreshes last_used_at and reads both minutes' counts.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { admitKey, epochMinute, type AdmittedKey } from '../limits/service.js';
@@ -38,6 +38,7 @@ export interface Admission {
 export class Gatekeeper {
   private readonly byHash = new Map<string, Entry | null>();
   private readonly negativeAt = new Map<string, number>();
+  private readonly inflight = new Map<string, Promise<Entry | null>>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -53,44 +54,57 @@ export class Gatekeeper {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.flushing?.catch(() => {});
     await this.flush();
   }
 
   /** Counts this request and returns the key (undefined: no such key) with the window counts. */
   async admit(keyHash: string): Promise<Admission | undefined> {
     const t = this.now();
-    const wall = Date.now();
     const minute = epochMinute(t);
-    const cached = this.byHash.get(keyHash);
-    if (cached === null) {
-      // Unknown keys are remembered briefly too, so guessing does not turn into database load.
-      // Safe: a key created later is a fresh random secret nobody could have presented before.
-      if (wall - (this.negativeAt.get(keyHash) ?? 0) < AUTH_TTL_MS) return undefined;
-    } else if (cached && wall - cached.fetchedAt < AUTH_TTL_MS && cached.minute === minute) {
-      cached.pending++;
-      return { row: cached.row, current: cached.dbCount + cached.pending, previous: cached.dbPrev };
+    let e = this.byHash.get(keyHash);
+    // Unknown keys are remembered briefly too, so guessing does not turn into database load.
+    // Safe: a key created later is a fresh random secret nobody could have presented before.
+    if (e === null && Date.now() - (this.negativeAt.get(keyHash) ?? 0) < AUTH_TTL_MS) return undefined;
+    if (!e || Date.now() - e.fetchedAt >= AUTH_TTL_MS || e.minute !== minute) {
+      const fresh = await this.refresh(keyHash, t, minute);
+      if (!fresh) return undefined;
+      // Revoked or expired: refused before any counting, and never cached.
+      if (!fresh.row.valid) return { row: fresh.row, current: 0, previous: 0 };
+      e = fresh;
     }
-    // Requests counted here but not yet flushed ride along with this round trip.
-    const carried = cached && cached.minute === minute ? cached.pending : 0;
-    if (cached && cached.minute !== minute && cached.pending > 0) await this.flushEntry(cached);
-    const row = await admitKey(this.db, keyHash, t, 1 + carried);
-    if (!row) {
-      this.byHash.set(keyHash, null);
-      this.negativeAt.set(keyHash, wall);
-      return undefined;
+    e.pending++;
+    return { row: e.row, current: e.dbCount + e.pending, previous: e.dbPrev };
+  }
+
+  /** One round trip per key at a time: concurrent requests for the same key share it. */
+  private refresh(keyHash: string, t: number, minute: number): Promise<Entry | null> {
+    let p = this.inflight.get(keyHash);
+    if (!p) {
+      p = (async () => {
+        const old = this.byHash.get(keyHash);
+        if (old && old.pending > 0) await this.flushBatch([old]);
+        const row = await admitKey(this.db, keyHash, t, 0);
+        if (!row) {
+          this.byHash.set(keyHash, null);
+          this.negativeAt.set(keyHash, Date.now());
+          return null;
+        }
+        const entry: Entry = { row, fetchedAt: Date.now(), minute, dbCount: row.current_count ?? 0, dbPrev: row.previous_count ?? 0, pending: 0 };
+        if (row.valid) this.byHash.set(keyHash, entry);
+        else this.byHash.delete(keyHash);
+        return entry;
+      })().finally(() => this.inflight.delete(keyHash));
+      this.inflight.set(keyHash, p);
     }
-    const entry: Entry = { row, fetchedAt: wall, minute, dbCount: row.current_count ?? 0, dbPrev: row.previous_count ?? 0, pending: 0 };
-    // An invalid (revoked, expired) key is not counted in the database; keep it uncached so a
-    // revocation cannot be outlived by a stale entry either way.
-    if (row.valid) this.byHash.set(keyHash, entry);
-    return { row, current: row.valid ? entry.dbCount : 1, previous: entry.dbPrev };
+    return p;
   }
 
   /** Drops cached rows of one key (revoked, rotated) or of everything (a plan changed). */
   invalidate(keyId?: string): void {
     for (const [hash, e] of this.byHash) {
       if (keyId === undefined || e?.row.id === keyId) {
-        if (e && e.pending > 0) void this.flushEntry(e).catch(() => {});
+        if (e && e.pending > 0) void this.flushBatch([e]).catch(() => {});
         this.byHash.delete(hash);
       }
     }
@@ -106,10 +120,6 @@ export class Gatekeeper {
     if (batch.length === 0) return;
     this.flushing = this.flushBatch(batch).finally(() => (this.flushing = undefined));
     return this.flushing;
-  }
-
-  private flushEntry(e: Entry): Promise<void> {
-    return this.flushBatch([e]);
   }
 
   private async flushBatch(batch: Entry[]): Promise<void> {

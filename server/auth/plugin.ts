@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasScope, SCOPES, type Actor, type Scope } from '../actor.js';
 import type { Plan } from '../db/schema.js';
 import { ApiError } from '../errors.js';
-import { admitKey, slidingWindow } from '../limits/service.js';
+import { slidingWindow } from '../limits/service.js';
+import type { Gatekeeper } from './gatekeeper.js';
 import type { PlanLimits } from '../limits/plans.js';
 import { hashKey, KEY_PATTERN } from '../modules/keys/service.js';
 
@@ -35,7 +36,7 @@ export function presentedKey(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-export function installAuth(app: FastifyInstance, limits: Record<Plan, PlanLimits>, now: () => number): void {
+export function installAuth(app: FastifyInstance, gatekeeper: Gatekeeper, limits: Record<Plan, PlanLimits>, now: () => number): void {
   // A placeholder per request shape (V8 hidden classes); the hook below always sets it.
   app.decorateRequest('actor', null as never);
 
@@ -51,8 +52,9 @@ export function installAuth(app: FastifyInstance, limits: Record<Plan, PlanLimit
     if (!KEY_PATTERN.test(key)) throw new ApiError(401, 'invalid_api_key', 'the API key is not valid', undefined, WWW_AUTH);
 
     const t = now();
-    const row = await admitKey(request.server.db, hashKey(key), t);
-    if (!row) throw new ApiError(401, 'invalid_api_key', 'the API key is not valid', undefined, WWW_AUTH);
+    const admitted = await gatekeeper.admit(hashKey(key));
+    const row = admitted?.row;
+    if (!admitted || !row) throw new ApiError(401, 'invalid_api_key', 'the API key is not valid', undefined, WWW_AUTH);
     if (!row.valid) {
       const revoked = row.revoked_at !== null && row.revoked_at.getTime() <= t;
       throw revoked
@@ -62,7 +64,7 @@ export function installAuth(app: FastifyInstance, limits: Record<Plan, PlanLimit
 
     const planLimit = limits[row.plan].perMinute;
     const limit = row.rate_limit_per_minute ? Math.min(row.rate_limit_per_minute, planLimit) : planLimit;
-    const window = slidingWindow(row.current_count ?? 1, row.previous_count ?? 0, limit, t);
+    const window = slidingWindow(admitted.current, admitted.previous, limit, t);
     reply.header('x-ratelimit-limit', String(window.limit));
     reply.header('x-ratelimit-remaining', String(window.remaining));
     reply.header('x-ratelimit-reset', String(window.resetSeconds));

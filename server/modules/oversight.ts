@@ -21,6 +21,8 @@ export interface WebhookSettings extends Partial<Omit<WebhookWorkerOptions, 'all
   maxAttempts?: number;
   /** Run the delivery worker in this process (default true). False: only queue deliveries. */
   worker?: boolean;
+  /** Finished deliveries are kept this many days in the delivery log (default 30). */
+  retentionDays?: number;
 }
 
 export interface OversightOptions {
@@ -62,6 +64,7 @@ export function setUpOversight(db: Kysely<Database>, events: EventBus, quotas: Q
 
   const sweepMs = options.approvalSweepMs ?? 30_000;
   let sweep: NodeJS.Timeout | undefined;
+  let prune: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
   return {
     services: { audit, approvals, webhooks },
@@ -78,9 +81,12 @@ export function setUpOversight(db: Kysely<Database>, events: EventBus, quotas: Q
         }, sweepMs);
         sweep.unref();
       }
+      prune = setInterval(() => void webhooks.prune(settings.retentionDays ?? 30).catch((err) => log?.error({ err }, 'delivery log pruning failed')), 3_600_000);
+      prune.unref();
     },
     async stop() {
       clearInterval(sweep);
+      clearInterval(prune);
       await Promise.all([worker?.stop(), sweeping]);
     },
   };

@@ -268,6 +268,28 @@ for (const target of TARGETS) {
       }
     });
 
+    it('service functions join a caller’s transaction: committed together or rolled back together', async () => {
+      const actor: Actor = { kind: 'system', reason: 'gate' };
+      const db = s.app.db;
+      const events = s.app.events;
+      const kept = await db.transaction().execute(async (trx) => {
+        const a = await createApproval(trx, events, tenant.accountId, { agent_id: 'in-trx', action: 'rm -rf', urgency: 'critical' }, { source: 'gate', actor });
+        return decideApproval(trx, events, tenant.accountId, a.id, { decision: 'denied', reason: 'policy', approver: 'policy:destructive' }, { actor });
+      });
+      expect(kept).toMatchObject({ status: 'denied', source: 'gate', requested_by: 'system:gate', decided_by: 'system:gate' });
+      class Abort extends Error {}
+      let droppedId = '';
+      await expect(
+        db.transaction().execute(async (trx) => {
+          droppedId = (await createApproval(trx, events, tenant.accountId, { agent_id: 'in-trx', action: 'deploy' }, { source: 'gate', actor })).id;
+          throw new Abort('the caller failed later');
+        }),
+      ).rejects.toBeInstanceOf(Abort);
+      expect((await get(tenant.key, `/approvals/${droppedId}`)).statusCode).toBe(404);
+      expect(await db.selectFrom('audit_log').select('id').where('target_id', '=', droppedId).execute()).toHaveLength(0);
+      expect((await get(tenant.key, `/approvals/${kept.id}/audit`)).json().data.map((e: Json) => e.actor.label)).toEqual(['system:gate', 'system:gate']);
+    });
+
     it('list: filters by status, agent, source and urgency; newest first; paginated', async () => {
       const agent = `list-${Date.now()}`;
       const made: Json[] = [];

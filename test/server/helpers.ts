@@ -1,6 +1,6 @@
 // Shared set-up for the server tests: database targets (PGlite always, PostgreSQL when
 // TEST_DATABASE_URL is set), a migrated PGlite snapshot made once per machine, and small helpers.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -66,7 +66,9 @@ const pgliteVersion = (() => {
  * the PGlite version and the migration list, so test files (separate workers) share one.
  */
 export async function pgliteSnapshot(): Promise<Blob> {
-  const key = `${pgliteVersion}-${Object.keys(MIGRATIONS).join('+')}`.replace(/[^A-Za-z0-9_.+-]/g, '_');
+  // Keyed by the migrations' names and source: editing one (before it ships) must not reuse a stale snapshot.
+  const source = createHash('sha256').update(Object.entries(MIGRATIONS).map(([name, m]) => `${name}\n${String(m.up)}`).join('\n')).digest('hex').slice(0, 12);
+  const key = `${pgliteVersion}-${Object.keys(MIGRATIONS).length}-${source}`.replace(/[^A-Za-z0-9_.+-]/g, '_');
   const file = path.join(os.tmpdir(), `agentcop-pglite-snapshot-${key}.tar`);
   if (existsSync(file)) return new Blob([await readFile(file)]);
   const pglite = new PGlite('memory://');

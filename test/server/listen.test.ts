@@ -138,6 +138,7 @@ describe('agentcop serve (a real process)', () => {
       expect(stdout).toMatch(/shutting down/);
       expect(stdout).not.toContain(key!);
       expect(stderr.split(key!).length - 1).toBe(1); // printed exactly once
+      expect(stderr.replace(key!, '')).not.toMatch(/error|cannot|failed/i);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });

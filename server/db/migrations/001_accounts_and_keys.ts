@@ -2,7 +2,6 @@ import { sql, type Kysely } from 'kysely';
 
 // Migrations take Kysely<any>: they describe the schema at their point in history, which the
 // current `Database` interface may no longer match.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE accounts (
@@ -37,7 +36,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE meta`.execute(db);
   await sql`DROP TABLE api_keys`.execute(db);

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE scans (
@@ -26,7 +25,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX scans_agent_idx ON scans (account_id, agent_name, created_at DESC)`.execute(db);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE scans`.execute(db);
 }

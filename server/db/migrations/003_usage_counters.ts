@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
 // Counters live in the database so limits hold across restarts and across replicas.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE rate_windows (
@@ -20,7 +19,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE usage_daily`.execute(db);
   await sql`DROP TABLE rate_windows`.execute(db);

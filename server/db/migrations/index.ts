@@ -5,6 +5,7 @@ import * as m003 from './003_usage_counters.js';
 import * as m010 from './010_approvals.js';
 import * as m011 from './011_webhooks.js';
 import * as m012 from './012_audit_log.js';
+import * as m013 from './013_webhook_retention.js';
 
 /**
  * Every migration, in order. A static list rather than a folder scan: it survives bundling and
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010_approvals': m010,
   '011_webhooks': m011,
   '012_audit_log': m012,
+  '013_webhook_retention': m013,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -131,6 +131,11 @@ export interface ApprovalAuditEntry {
 
 type Row = Selectable<ApprovalsTable>;
 
+/** Runs `fn` in `db` when it is already a transaction (a caller's), else in a new one. */
+function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
 /** The status as it reads now: a pending request past its deadline is expired. */
 const effectiveStatus = sql<ApprovalStatus>`CASE WHEN status = 'pending' AND expires_at IS NOT NULL AND expires_at <= now() THEN 'expired' ELSE status END`;
 
@@ -268,7 +273,7 @@ export async function decideApproval(
   const reason = input.reason?.trim();
   if (input.decision === 'denied' && !reason) throw new ApiError(400, 'reason_required', 'a denial needs a reason');
   const approver = input.approver?.trim() || actorLabel(opts.actor);
-  const decided = await db.transaction().execute(async (trx) => {
+  const decided = await inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable('approvals')
       .set({
@@ -319,7 +324,7 @@ export async function confirmApproval(
 ): Promise<ApprovalView> {
   const resultJson = JSON.stringify(result ?? null);
   if (Buffer.byteLength(resultJson) > MAX_PAYLOAD_BYTES) throw new ApiError(413, 'approval_too_large', `result is larger than ${MAX_PAYLOAD_BYTES} bytes of JSON`);
-  const confirmed = await db.transaction().execute(async (trx) => {
+  const confirmed = await inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable('approvals')
       .set({ result: resultJson.replace(/\\u0000/g, ''), confirmed_by: actorLabel(opts.actor), confirmed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
@@ -354,7 +359,7 @@ export async function expireApprovals(
   const batch = opts.batch ?? 200;
   let total = 0;
   for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
+    const n = await inTransaction(db, async (trx) => {
       const due = trx
         .selectFrom('approvals')
         .select('id')

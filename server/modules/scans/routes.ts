@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { keyActor } from '../../auth/plugin.js';
 import { ApiError } from '../../errors.js';
 import { errorResponses, IssueSchema, NoticeSchema, PermissionsSchema, Pagination, pageOf, RiskLevel, ScanResultRef } from '../../schemas.js';
 import { scanUrls } from '../../urls.js';
-import type { ImportBody, ScanMeta, StoredScan } from './service.js';
+import { scanJson, type ImportBody, type ScanMeta, type StoredScan } from './service.js';
 
 const tags = ['scans'];
 
@@ -80,14 +80,15 @@ export interface ScanRoutesOptions {
 
 export default async function scanRoutes(app: FastifyInstance, opts: ScanRoutesOptions): Promise<void> {
   const scans = app.services.scans;
-  const view = (request: FastifyRequest, scan: StoredScan, cached: boolean) => ({
-    ...scan.result,
-    source: scan.source,
-    agent_name: scan.agent_name,
-    description: scan.description,
-    cached,
-    ...scanUrls(request, opts.publicUrl, scan.id),
-  });
+  /**
+   * The ScanResult response (documented by ScanResultRef), assembled as a string around the scan's
+   * cached JSON: only the URLs and `cached` differ between requests.
+   */
+  const send = (request: FastifyRequest, reply: FastifyReply, scan: StoredScan, cached: boolean, status = 200) => {
+    const { share_url, badge_url } = scanUrls(request, opts.publicUrl, scan.id);
+    const body = `{"cached":${cached},"share_url":${JSON.stringify(share_url)},"badge_url":${JSON.stringify(badge_url)},${scanJson(scan).slice(1)}`;
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
+  };
 
   app.post<{ Body: Static<typeof ScanBody> }>(
     '/scan',
@@ -106,7 +107,7 @@ export default async function scanRoutes(app: FastifyInstance, opts: ScanRoutesO
     async (request, reply) => {
       const actor = keyActor(request);
       const { scan, cached } = await scans.scanCode(actor, request.body);
-      return reply.code(cached ? 200 : 201).send(view(request, scan, cached));
+      return send(request, reply, scan, cached, cached ? 200 : 201);
     },
   );
 
@@ -150,7 +151,7 @@ export default async function scanRoutes(app: FastifyInstance, opts: ScanRoutesO
         if ((fields.agent_name?.length ?? 0) > 200 || fields.agent_name === '') throw new ApiError(400, 'validation_failed', 'agent_name must be 1-200 characters');
         const meta: ScanMeta = { agent_name: fields.agent_name, description: fields.description, framework: fields.framework };
         const { scan, cached } = await scans.scanZip(actor, zip, meta);
-        return reply.code(cached ? 200 : 201).send(view(request, scan, cached));
+        return send(request, reply, scan, cached, cached ? 200 : 201);
       },
     );
   });
@@ -161,9 +162,9 @@ export default async function scanRoutes(app: FastifyInstance, opts: ScanRoutesO
       config: { scope: 'scan:read' },
       schema: { tags, summary: 'One scan of this account', params: ScanParams, response: { 200: ScanResultRef, ...errorResponses(404) } },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = keyActor(request);
-      return view(request, await scans.get(actor.account_id, request.params.scan_id), true);
+      return send(request, reply, await scans.get(actor.account_id, request.params.scan_id), true);
     },
   );
 

@@ -31,6 +31,22 @@ export interface StoredScan {
   result: ScanResult;
 }
 
+const serialized = new WeakMap<StoredScan, string>();
+
+/**
+ * The stored scan as JSON (result plus source, agent_name, description), serialised once: a stored
+ * scan never changes, and re-serialising a result with its issues on every cached hit is most of
+ * what such a request would otherwise cost.
+ */
+export function scanJson(scan: StoredScan): string {
+  let json = serialized.get(scan);
+  if (json === undefined) {
+    json = JSON.stringify({ ...scan.result, source: scan.source, agent_name: scan.agent_name, description: scan.description });
+    serialized.set(scan, json);
+  }
+  return json;
+}
+
 export interface ScanSummary {
   scan_id: string;
   trust_score: number;

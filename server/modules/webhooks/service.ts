@@ -355,6 +355,27 @@ export class WebhookService {
     return toDeliveryView(row);
   }
 
+  /** Deletes finished deliveries older than `days`, in bounded batches. Returns how many. */
+  async prune(days: number, batch = 1_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const res = await this.db
+        .deleteFrom('webhook_deliveries')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('webhook_deliveries')
+            .select('id')
+            .where('status', '<>', 'pending')
+            .where('completed_at', '<', sql<Date>`now() - ${days} * interval '1 day'`)
+            .limit(batch),
+        )
+        .executeTakeFirst();
+      const n = Number(res.numDeletedRows);
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+
   /** A `webhook.ping` to this webhook alone, whatever it subscribes to. */
   async ping(accountId: string, webhookId: string): Promise<DeliveryView> {
     const hook = await this.row(accountId, webhookId);
