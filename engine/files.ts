@@ -52,8 +52,11 @@ const EXTENSIONS: Record<string, Language> = {
   '.tsx': 'tsx',
 };
 
-const MCP_CONFIGS = new Set(['mcp.json', '.mcp.json', 'claude_desktop_config.json']);
-const INSTRUCTION_FILES = new Set(['skill.md', 'agents.md', 'claude.md', '.cursorrules', '.windsurfrules']);
+// Windsurf keeps its servers in `mcp_config.json`, Cline in `cline_mcp_settings.json`, Gemini CLI in `.gemini/settings.json`.
+const MCP_CONFIGS = new Set(['mcp.json', '.mcp.json', 'claude_desktop_config.json', 'mcp_config.json', 'cline_mcp_settings.json']);
+// Also GitHub Copilot's and Gemini CLI's instruction files, and OpenClaw's HEARTBEAT.md (the periodic
+// task list Moltbook agents are told to extend).
+const INSTRUCTION_FILES = new Set(['skill.md', 'agents.md', 'claude.md', '.cursorrules', '.windsurfrules', 'copilot-instructions.md', 'gemini.md', 'heartbeat.md']);
 
 export function languageOf(relPath: string): Language | null {
   const p = relPath.replace(/\\/g, '/');
@@ -62,11 +65,13 @@ export function languageOf(relPath: string): Language | null {
   const parent = p.split('/').slice(-2, -1)[0] ?? '';
 
   if (parent === '.claude' && (lower === 'settings.json' || lower === 'settings.local.json')) return 'claude-settings';
-  if (MCP_CONFIGS.has(lower)) return 'mcp-config';
+  if (MCP_CONFIGS.has(lower) || (parent === '.gemini' && lower === 'settings.json')) return 'mcp-config';
   if (lower === 'package.json') return 'package-json';
   if (lower === 'pyproject.toml') return 'pyproject';
   if (/^requirements.*\.txt$/.test(lower) || (parent === 'requirements' && lower.endsWith('.txt'))) return 'requirements';
-  if (INSTRUCTION_FILES.has(lower) || lower.endsWith('.prompt.md')) return 'instructions';
+  if (INSTRUCTION_FILES.has(lower) || lower.endsWith('.prompt.md') || lower.endsWith('.instructions.md')) return 'instructions';
+  // Cursor project rules: Markdown with front matter under .cursor/rules/.
+  if (lower.endsWith('.mdc') && /(^|\/)\.cursor\/rules\//.test(p)) return 'instructions';
   // Declaration files describe types only; there is no behaviour in them to flag.
   if (/\.d\.[cm]?ts$/.test(lower)) return null;
   const dot = lower.lastIndexOf('.');

@@ -10,6 +10,11 @@
 // `--results` reads precomputed issues ({"<rel path>": [{owasp, line, rule}, …]}) instead of
 // running the scanner, which is how the scoring itself is tested.
 // The script always exits 0: it measures, it does not gate.
+//
+// Corpora: eval/corpus/python (the default) and python-b are Python agents; configs and configs-b
+// hold MCP client configs, agent instruction files and coding-agent settings. Each file is scanned
+// under its path relative to the corpus, dot-folders included, so `x/.vscode/mcp.json` and
+// `x/.claude/settings.json` keep the file type their folder gives them.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

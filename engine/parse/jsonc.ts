@@ -258,15 +258,6 @@ export function propEntry(node: JsonNode | undefined, key: string): JsonProperty
   return undefined;
 }
 
-/** Property lookup by a dotted path; `a.b` also matches a single key spelled `"a.b"` (VS Code settings). */
-export function path(node: JsonNode | undefined, dotted: string): JsonNode | undefined {
-  const whole = prop(node, dotted);
-  if (whole) return whole;
-  let cur = node;
-  for (const part of dotted.split('.')) cur = prop(cur, part);
-  return cur;
-}
-
 export function stringValue(node: JsonNode | undefined): string | undefined {
   return node?.type === 'string' ? node.value : undefined;
 }

@@ -82,7 +82,7 @@ function readServer(name: string, line: number, node: JsonObject): McpServer {
   if (command?.type === 'string') {
     // A command written as one line (`"npx -y pkg"`) is split the way a shell would.
     const words = splitCommand(command.value);
-    if (words.length > 1 && !args) argv.push(...words.map((w) => ({ text: w, line: command!.line })));
+    if (words.length > 1 && !args) for (const w of words) argv.push({ text: w, line: command.line });
     else argv.push({ text: command.value, line: command.line });
   } else if (command?.type === 'array') {
     for (const s of stringItems(command)) argv.push({ text: s.value, line: s.line });
@@ -181,7 +181,7 @@ export function simpleCommands(argv: Word[], depth = 0): Word[][] {
       // The script is the rest of the line: one word (`-c "a && b"`) or several (`cmd /c npx -y pkg`).
       const rest = cmd.slice(scriptAt + 1);
       const words = rest.flatMap((w) => splitCommand(w.text).map((t) => ({ text: t, line: w.line })));
-      expanded.push(...simpleCommands(words, depth + 1));
+      for (const c of simpleCommands(words, depth + 1)) expanded.push(c);
     } else {
       expanded.push(cmd.slice(i));
     }

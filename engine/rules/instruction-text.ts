@@ -72,17 +72,27 @@ const CAUTION_ANYWHERE = /\b(?:refuse|reject|do not comply|don't comply|never co
 
 /** Whether the match at `index` in `sentence` is guarded by a negation or warning. */
 export function cautioned(sentence: string, index: number, line?: TextLine): boolean {
-  const before = sentence.slice(0, index);
+  // A window around the match: caution words sit near what they qualify, and a bounded window keeps
+  // a megabyte-long "sentence" with many matches linear.
+  const before = sentence.slice(Math.max(0, index - 300), index);
   if (CAUTION_BEFORE.test(before)) return true;
-  if (CAUTION_ANYWHERE.test(sentence)) return true;
+  if (CAUTION_ANYWHERE.test(sentence.slice(Math.max(0, index - 300), index + 300))) return true;
   // A phrase quoted in a sentence is being talked about, not said: "ignore previous instructions".
   const quoted = (before.match(/["“”`]/g) ?? []).length % 2 === 1;
   return quoted && (/\b(?:text|content|message|phrase|string|input|says?|such|like|contains?)\b/i.test(sentence) || (line !== undefined && inWarningSection(line)));
 }
 
+let lastText = '';
+let lastSentences: { text: string; start: number }[] = [];
+
 /** `cautioned` for an offset into a whole line (or a line joined with its continuations). */
 export function cautionedAt(l: TextLine, text: string, index: number): boolean {
-  for (const s of sentences(text)) {
+  // Several matches on one long line ask about the same text: split it once.
+  if (text !== lastText) {
+    lastText = text;
+    lastSentences = sentences(text);
+  }
+  for (const s of lastSentences) {
     if (index >= s.start && index < s.start + s.text.length) return cautioned(s.text, index - s.start, l);
   }
   return false;

@@ -17,18 +17,20 @@ export interface RemoteRun {
 const FETCHER = String.raw`(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|fetch)`;
 const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:(?:ba|z|k|da|fi)?sh|python[\d.]*|node|perl|ruby|php|iex|Invoke-Expression|pwsh|powershell)(?![\w.-])`;
 
+// Every gap between the download and the run is bounded: unbounded lazy gaps make a line of
+// repeated `curl` words quadratic. A real command puts its pipe within a few hundred characters.
 const PATTERNS: [RegExp, string][] = [
-  [new RegExp(String.raw`\b${FETCHER}\b[^\n;&]*?\|\s*${INTERPRETER}`, 'gi'), 'pipes a download into an interpreter'],
+  [new RegExp(String.raw`\b${FETCHER}\b[^\n;&]{0,300}?\|\s*${INTERPRETER}`, 'gi'), 'pipes a download into an interpreter'],
   [new RegExp(String.raw`(?:\b(?:ba|z|k)?sh|\bsource|(?:^|\s)\.|\beval)\s+(?:-c\s+)?["']?\s*(?:<\(|\$\()\s*${FETCHER}\b`, 'gi'), 'runs a download through process or command substitution'],
   [/\b(?:iex|Invoke-Expression)\b[\s(]*(?:\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\.DownloadString|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b/gi, 'evaluates a download with Invoke-Expression'],
-  [/\bDownloadString\s*\([^)]*\)\s*\|\s*(?:iex|Invoke-Expression)\b/gi, 'evaluates a download with Invoke-Expression'],
-  [/\bpython[\d.]*\s+-c\s+["'][^"'\n]*(?:urlopen|requests\.get|urllib|httpx\.get)[^"'\n]*\bexec\s*\(/gi, 'executes downloaded Python with exec()'],
-  [/\bpip[\d.]*\s+install\b(?![^\n|;&]*--hash)[^\n|;&]*?\s(?:https?:\/\/|git\+)\S+/gi, 'installs a Python package straight from a URL'],
-  [/\b(?:npm|pnpm|yarn)\s+(?:install|i|add)\b[^\n|;&]*?\s(?:https?:\/\/|git\+|github:)\S+/gi, 'installs a Node package straight from a URL'],
-  [/\bbase64\s+(?:-d|--decode|-D)\b[^\n;&]*?\|\s*(?:sudo\s+)?(?:ba|z)?sh\b/gi, 'decodes a blob and pipes it into a shell'],
+  [/\bDownloadString\s*\([^)]{0,300}\)\s*\|\s*(?:iex|Invoke-Expression)\b/gi, 'evaluates a download with Invoke-Expression'],
+  [/\bpython[\d.]*\s+-c\s+["'][^"'\n]{0,300}?(?:urlopen|requests\.get|urllib|httpx\.get)[^"'\n]{0,300}?\bexec\s*\(/gi, 'executes downloaded Python with exec()'],
+  [/\bpip[\d.]*\s+install\b(?![^\n|;&]{0,300}--hash)[^\n|;&]{0,300}?\s(?:https?:\/\/|git\+)\S+/gi, 'installs a Python package straight from a URL'],
+  [/\b(?:npm|pnpm|yarn)\s+(?:install|i|add)\b[^\n|;&]{0,300}?\s(?:https?:\/\/|git\+|github:)\S+/gi, 'installs a Node package straight from a URL'],
+  [/\bbase64\s+(?:-d|--decode|-D)\b[^\n;&]{0,300}?\|\s*(?:sudo\s+)?(?:ba|z)?sh\b/gi, 'decodes a blob and pipes it into a shell'],
 ];
 
-const DOWNLOAD_TO_FILE = /\b(curl|wget)\b[^\n;&|]*?(https?:\/\/[^\s'"`)]+)[^\n;&|]*/gi;
+const DOWNLOAD_TO_FILE = /\b(curl|wget)\b[^\n;&|]{0,300}?(https?:\/\/[^\s'"`)]+)[^\n;&|]{0,300}/gi;
 
 /** `curl -o x URL`, `wget URL` (saved under its own name), `wget -O x URL`, `curl URL > x`: the file written. */
 function savedFile(cmd: string, tool: string, url: string): string | null {
@@ -57,7 +59,7 @@ export function remoteRuns(text: string, following = ''): RemoteRun[] {
     const file = savedFile(m[0], m[1], m[2]);
     if (!file) continue;
     const base = escape(file.split('/').pop()!);
-    const later = text.slice(m.index + m[0].length) + '\n' + following;
+    const later = (text.slice(m.index + m[0].length, m.index + m[0].length + 2000) + '\n' + following).slice(0, 4000);
     const run = new RegExp(String.raw`(?:chmod\s+(?:[+ugoa]*x|[0-7]*[1357][0-7]*)\s+(?:\S*/)?${base}\b|(?:^|[\s;&|])(?:\./|(?:ba|z)?sh\s+(?:\S*/)?|python[\d.]*\s+(?:\S*/)?|node\s+(?:\S*/)?|source\s+(?:\S*/)?)${base}\b)`, 'm');
     if (/\.(?:sh|py|js|bin|exe|run|AppImage|pl|rb)$|^[^.]+$/i.test(file) && run.test(later)) {
       out.push({ index: m.index, url: m[2], how: `downloads ${file} and runs it` });

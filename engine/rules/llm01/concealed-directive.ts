@@ -48,7 +48,7 @@ export const rule: Rule = {
  * 'do not tell the user', refuse").
  */
 function precededByCaution(sentence: string, index: number): boolean {
-  const before = sentence.slice(0, index);
+  const before = sentence.slice(Math.max(0, index - 300), index);
   // Inside quotes (an odd number of quote marks before it), the phrase is being quoted.
   if ((before.match(/["“”`]/g) ?? []).length % 2 === 1) return true;
   return /\b(?:if|when)\b[^,]{0,60}\b(?:says?|tells? you|instructs? you|asks? you|contains?|wants? you)\b|\b(?:such as|for example|watch for|beware|suspicious|malicious|attack\w*|injection)\b|\be\.g\.|\blike\s*["“'`]/i.test(before);
@@ -96,19 +96,31 @@ const ORDERS = /\b(?:must|should|always|never|ignore|run|execute|send|read|fetch
 function htmlComments(lines: TextLine[], report: (l: TextLine, m: string) => void): void {
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].inCode) continue;
-    let at = lines[i].text.indexOf('<!--');
+    const text = lines[i].text;
+    let at = text.indexOf('<!--');
     while (at >= 0) {
-      // The comment may run over several lines.
-      let body = lines[i].text.slice(at + 4);
-      let j = i;
-      while (!body.includes('-->') && j + 1 < lines.length && j < i + 20) body += '\n' + lines[++j].text;
-      const end = body.indexOf('-->');
-      const inner = end >= 0 ? body.slice(0, end) : body;
+      let inner: string;
+      let next: number;
+      const end = text.indexOf('-->', at + 4);
+      if (end >= 0) {
+        inner = text.slice(at + 4, end);
+        next = text.indexOf('<!--', end + 3);
+      } else {
+        // The comment runs over several lines (at most twenty are read).
+        const parts = [text.slice(at + 4)];
+        for (let j = i + 1; j < lines.length && j <= i + 20; j++) {
+          const e = lines[j].text.indexOf('-->');
+          parts.push(e >= 0 ? lines[j].text.slice(0, e) : lines[j].text);
+          if (e >= 0) break;
+        }
+        inner = parts.join('\n');
+        next = -1;
+      }
       if (!LINT_COMMENT.test(inner) && ADDRESSES_AGENT.test(inner) && ORDERS.test(inner) && inner.trim().split(/\s+/).length >= 4) {
         report(lines[i], `An HTML comment gives the agent orders that rendered Markdown hides from readers: "${clip(inner, 70)}".`);
         break;
       }
-      at = j === i ? lines[i].text.indexOf('<!--', at + 4) : -1;
+      at = next;
     }
   }
 }

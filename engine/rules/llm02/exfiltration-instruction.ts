@@ -21,11 +21,11 @@ const SEND_ANYWHERE = new RegExp(String.raw`\b${SEND}\b`, 'i');
 
 /** `curl -d @~/.ssh/id_rsa …`, `cat .env | curl …`, `curl …?k=$(env)`, `printenv | nc …`. */
 const COMMANDS = [
-  new RegExp(String.raw`\b(?:curl|wget|http|httpie|Invoke-WebRequest|iwr|Invoke-RestMethod|irm)\b[^\n|;]*?(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|-Body|-InFile)[\s=]*["']?[^\s"']*?(?:@|\$\(\s*cat\s+)?(?:${SENSITIVE_PATH})`, 'gi'),
-  new RegExp(String.raw`\b(?:cat|type|base64|tar|zip|gzip|xxd|Get-Content|gc)\b[^\n|;]*?(?:${SENSITIVE_PATH})[^\n;]*?\|\s*(?:\S+\s*\|\s*)*?(?:curl|wget|nc|ncat|netcat|socat|http|openssl\s+s_client)\b`, 'gi'),
-  /\b(?:env|printenv|set|Get-ChildItem\s+env:|gci\s+env:)\s*\|\s*(?:\S+\s*\|\s*)*?(?:curl|wget|nc|ncat|netcat|socat|http)\b/gi,
-  /\b(?:curl|wget|http|nc)\b[^\n|;]*?\$\(\s*(?:env|printenv|cat\s+[^)]*\.env[^)]*|cat\s+[^)]*\.ssh[^)]*)\s*\)/gi,
-  /\bhttps?:\/\/[^\s'"]+[?&][\w-]+=\$\{?(?:[A-Z][A-Z0-9_]*_)?(?:API_KEY|TOKEN|SECRET|PASSWORD|KEY|CREDENTIALS)\}?/g,
+  new RegExp(String.raw`\b(?:curl|wget|http|httpie|Invoke-WebRequest|iwr|Invoke-RestMethod|irm)\b[^\n|;]{0,300}?(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|-Body|-InFile)[\s=]*["']?[^\s"']{0,200}?(?:@|\$\(\s*cat\s+)?(?:${SENSITIVE_PATH})`, 'gi'),
+  new RegExp(String.raw`\b(?:cat|type|base64|tar|zip|gzip|xxd|Get-Content|gc)\b[^\n|;]{0,200}?(?:${SENSITIVE_PATH})[^\n;]{0,200}?\|\s*(?:\S+\s*\|\s*){0,3}?(?:curl|wget|nc|ncat|netcat|socat|http|openssl\s+s_client)\b`, 'gi'),
+  /\b(?:env|printenv|set|Get-ChildItem\s+env:|gci\s+env:)\s*\|\s*(?:\S+\s*\|\s*){0,3}?(?:curl|wget|nc|ncat|netcat|socat|http)\b/gi,
+  /\b(?:curl|wget|http|nc)\b[^\n|;]{0,300}?\$\(\s*(?:env|printenv|cat\s+[^)]{0,100}\.env[^)]{0,100}|cat\s+[^)]{0,100}\.ssh[^)]{0,100})\s*\)/gi,
+  /\bhttps?:\/\/[^\s'"?&]{1,300}(?:[?&][^\s'"?&]{0,200}){0,10}?[?&][\w-]+=\$\{?(?:[A-Z][A-Z0-9_]*_)?(?:API_KEY|TOKEN|SECRET|PASSWORD|KEY|CREDENTIALS)\}?/g,
 ];
 
 /**

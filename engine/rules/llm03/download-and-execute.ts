@@ -51,9 +51,15 @@ function joined(argv: Word[]): { text: string; at: (index: number) => number } {
   return {
     text,
     at: (index) => {
-      let i = 0;
-      while (i + 1 < starts.length && starts[i + 1] <= index) i++;
-      return argv[i]?.line ?? 1;
+      // Binary search: a command line can hold thousands of words.
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= index) lo = mid;
+        else hi = mid - 1;
+      }
+      return argv[lo]?.line ?? 1;
     },
   };
 }
@@ -70,16 +76,20 @@ function instructions(ctx: RuleContext): void {
     // Shell continuation lines belong to the command they continue.
     let text = l.text;
     let j = i;
-    while (/\\\s*$/.test(text) && j + 1 < lines.length) text = text.replace(/\\\s*$/, ' ') + lines[++j].text;
+    while (j - i < 20 && j + 1 < lines.length && /\\\s*$/.test(lines[j].text)) text = text.replace(/\\\s*$/, ' ') + lines[++j].text;
     const following = l.inCode ? lines.slice(j + 1, j + 6).filter((x) => x.inCode).map((x) => x.text).join('\n') : '';
     for (const r of remoteRuns(text, following)) {
       if (isKnownInstaller(r.url) || (!l.inCode && cautionedAt(l, text, r.index))) continue;
       report(ctx, reported, l, `The instructions tell the agent to run a command that ${r.how}${r.url ? ` (${r.url})` : ''}: whoever controls that URL runs code with the user's shell.`);
+      break; // one finding per line
     }
-    for (const m of text.matchAll(/\b(?:npx|bunx|pnpm\s+dlx|yarn\s+dlx)\s+(?:(?:-y|--yes|-q|--quiet)\s+)*(?:-y|--yes)\s+((?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*-]+)?)(?=[\s`'"]|$)/g)) {
+    for (const m of reported.has(l.line) ? [] : text.matchAll(/\b(?:npx|bunx|pnpm\s+dlx|yarn\s+dlx)\s+(?:(?:-y|--yes|-q|--quiet)\s+)*(?:-y|--yes)\s+((?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*${}-]+)?)(?=[\s`'"]|$)/g)) {
+      // `pkg@<version>`, `pkg@${VERSION}`: documentation that asks for a pin, not an unpinned run.
+      if (/@(?:<|\$|\{)/.test(m[0]) || /^[<{$]/.test(text.slice(m.index! + m[0].length))) continue;
       const spec = npmSpec(m[1]);
       if (!spec || spec.pinned || KNOWN_NPX.test(spec.name) || (!l.inCode && cautionedAt(l, text, m.index!))) continue;
       report(ctx, reported, l, `The instructions tell the agent to run \`npx -y ${m[1]}\`, an unpinned package that ${spec.problem}: it is fetched and executed without review.`, 'MEDIUM');
+      break;
     }
     i = j;
   }

@@ -28,11 +28,11 @@ export const rule: Rule = {
       for (const cmd of simpleCommands(server.argv)) {
         const run = packageRun(cmd);
         if (!run || !['docker', 'podman', 'nerdctl'].includes(run.runner)) continue;
-        const seen = new Set<number>();
-        for (const p of problems(run.options)) {
-          if (seen.has(p.line)) continue;
-          seen.add(p.line);
-          ctx.report({ line: p.line, message: `MCP server "${server.name}" container ${p.what}: it can reach the host outside the container.` });
+        // One finding per line, naming everything wrong on it (`--privileged --network host` in one string).
+        const byLine = new Map<number, string[]>();
+        for (const p of problems(run.options)) byLine.set(p.line, [...(byLine.get(p.line) ?? []), p.what]);
+        for (const [line, whats] of byLine) {
+          ctx.report({ line, message: `MCP server "${server.name}" container ${whats.join(' and ')}: it can reach the host outside the container.` });
         }
       }
     }
