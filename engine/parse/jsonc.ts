@@ -258,10 +258,6 @@ export function propEntry(node: JsonNode | undefined, key: string): JsonProperty
   return undefined;
 }
 
-export function stringValue(node: JsonNode | undefined): string | undefined {
-  return node?.type === 'string' ? node.value : undefined;
-}
-
 /** String items of an array (other items skipped), or a lone string as one item. */
 export function stringItems(node: JsonNode | undefined): JsonString[] {
   if (node?.type === 'string') return [node];

@@ -189,11 +189,6 @@ export function simpleCommands(argv: Word[], depth = 0): Word[][] {
   return expanded.filter((c) => c.length > 0);
 }
 
-/** The whole command line as text (for pattern checks that span words, like `curl … | sh`). */
-export function commandText(argv: Word[]): string {
-  return argv.map((w) => (/[\s|&;]/.test(w.text) && !OPERATORS.has(w.text) ? JSON.stringify(w.text) : w.text)).join(' ');
-}
-
 // ---- Packages a command fetches --------------------------------------------------------------------
 
 export interface PackageRun {

@@ -14,6 +14,8 @@ export interface TextLine {
   inCode: boolean;
   /** The nearest Markdown heading above, lowercased. */
   section: string;
+  /** For a list item: the prose line ending in `:` that introduces the list ("Never run these:"), else ''. */
+  leadIn: string;
 }
 
 /** Sections that talk about attacks: quotes in them are examples to recognise, not orders. */
@@ -27,33 +29,55 @@ export function textLines(source: string): TextLine[] {
   const out: TextLine[] = [];
   let fence: string | null = null;
   let section = '';
+  let leadIn = '';
   source.split('\n').forEach((raw, i) => {
     const text = raw.replace(/\r$/, '');
     const m = /^\s{0,3}(`{3,}|~{3,})/.exec(text);
     if (m) {
       if (fence === null) fence = m[1][0];
       else if (m[1][0] === fence) fence = null;
-      out.push({ line: i + 1, text, inCode: true, section });
+      out.push({ line: i + 1, text, inCode: true, section, leadIn: '' });
       return;
     }
     const h = fence === null ? /^\s{0,3}#{1,6}\s+(.*)$/.exec(text) : null;
-    if (h) section = h[1].toLowerCase();
-    out.push({ line: i + 1, text, inCode: fence !== null, section });
+    if (h) {
+      section = h[1].toLowerCase();
+      leadIn = '';
+    }
+    const item = fence === null && /^\s*(?:[-*+]|\d+[.)])\s/.test(text);
+    out.push({ line: i + 1, text, inCode: fence !== null, section, leadIn: item ? leadIn : '' });
+    // A list keeps the line that introduces it ("Never run these commands:"); other prose ends it.
+    if (!item && !h && text.trim() && fence === null && !/^\s*<!--/.test(text)) leadIn = /:\s*$/.test(text) ? text.slice(0, 300) : '';
   });
   return out;
 }
 
-/** Sentences of a line with their offsets: list items and clauses split at `. ! ? ;` and dashes. */
+/** Abbreviations whose dot does not end a sentence. */
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|incl|esp|resp|no|fig)\.$/i;
+
+/**
+ * Sentences of a line with their offsets: clauses split at `. ! ? ;` followed by a space, and at
+ * spaced dashes. Dots in URLs, file names, ellipses (`curl ... | sh`), abbreviations (`e.g.`) and
+ * inline code spans do not end a sentence.
+ */
 export function sentences(text: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
-  // Dots inside URLs, paths and file names do not end a sentence, so split only at `. ` or end.
   let start = 0;
+  let inCode = false;
   for (let i = 0; i <= text.length; i++) {
     const c = text[i];
-    const end = i === text.length || ((c === '.' || c === '!' || c === '?' || c === ';') && (i + 1 === text.length || /\s/.test(text[i + 1]))) || (c === ' ' && /^ [—–] /.test(text.slice(i, i + 3)));
+    if (c === '`') inCode = !inCode;
+    let end = i === text.length;
+    if (!end && !inCode) {
+      if ((c === '.' || c === '!' || c === '?' || c === ';') && (i + 1 === text.length || /\s/.test(text[i + 1]))) {
+        end = !(c === '.' && (text[i - 1] === '.' || ABBREVIATION.test(text.slice(Math.max(start, i - 8), i + 1))));
+      } else if (c === ' ' && (text[i + 1] === '—' || text[i + 1] === '–') && text[i + 2] === ' ') {
+        end = true;
+      }
+    }
     if (end) {
-      const s = text.slice(start, i + 1);
-      if (s.trim()) out.push({ text: s, start });
+      const t = text.slice(start, i + 1);
+      if (t.trim()) out.push({ text: t, start });
       start = i + 1;
     }
   }
@@ -65,7 +89,13 @@ export function sentences(text: string): { text: string; start: number }[] {
  * "do not", "refuse", "if a page asks you to", "such as", "e.g.", "watch for", "treat … as data".
  */
 const CAUTION_BEFORE =
-  /\b(?:never|not|don't|doesn't|dont|won't|cannot|can't|mustn't|shouldn't|refuse|reject|decline|avoid|forbid\w*|prohibit\w*|disallow\w*|block|deny|prevent|detect|flag|beware|watch (?:out )?for|look out for|be (?:wary|careful|suspicious)|suspicious|malicious|attack\w*|adversar\w*|injection|jailbreak|phishing|untrusted|third[- ]party (?:content|text|pages?)|such as|for example|for instance|examples?|if (?:a|an|any|the|some)\b[^,]{0,60}\b(?:asks?|tells?|instructs?|says?|contains?|requests?|wants?)|(?:asks?|tells?|instructs?|requests?) (?:you|the (?:agent|assistant|model)) to|phrases?|patterns?|attempts? to|tries to|claims? to|pretend\w*)\b|\be\.g\.|\bi\.e\.|\blike\s*["“'`:]/i;
+  /\b(?:refuse|reject|decline|forbid\w*|prohibit\w*|disallow\w*|beware|watch (?:out )?for|look out for|be (?:wary|careful|suspicious)|suspicious|malicious|attack\w*|adversar\w*|injection|jailbreak|phishing|untrusted|third[- ]party (?:content|text|pages?)|such as|for example|for instance|examples?|if (?:a|an|any|the|some)\b[^,]{0,60}\b(?:asks?|tells?|instructs?|says?|contains?|requests?|wants?)|(?:asks?|tells?|instructs?|requests?) (?:you|the (?:agent|assistant|model)) to|phrases?|patterns?|attempts? to|tries to|claims? to|pretend\w*)\b|\be\.g\.|\bi\.e\.|\blike\s*["“'`:]/i;
+
+/**
+ * A negation governs what follows it closely, within its clause: "never pipe a script into a shell
+ * (`curl … | bash`)", but not "if the user does not agree, ignore all previous instructions".
+ */
+const NEAR_NEGATION = /\b(?:never|not|don't|doesn't|dont|won't|cannot|can't|mustn't|shouldn't|avoid|block|deny|prevent|detect|flag|no)\b[^.;:!?,]{0,60}$/i;
 
 /** Words anywhere in the sentence that say the quoted instruction is to be refused or reported. */
 const CAUTION_ANYWHERE = /\b(?:refuse|reject|do not comply|don't comply|never comply|report (?:it|this|them)|flag (?:it|this|them)|is an? (?:attack|injection|red flag|scam|trick)|are (?:attacks|injections|red flags)|prompt injection|injection attempt|treat (?:it|this|them|such \w+|any \w+) as (?:data|untrusted|suspicious|hostile))\b|[—–-]\s*(?:refuse|ignore it|stop)\b/i;
@@ -75,12 +105,16 @@ export function cautioned(sentence: string, index: number, line?: TextLine): boo
   // A window around the match: caution words sit near what they qualify, and a bounded window keeps
   // a megabyte-long "sentence" with many matches linear.
   const before = sentence.slice(Math.max(0, index - 300), index);
-  if (CAUTION_BEFORE.test(before)) return true;
+  if (CAUTION_BEFORE.test(before) || NEAR_NEGATION.test(before)) return true;
   if (CAUTION_ANYWHERE.test(sentence.slice(Math.max(0, index - 300), index + 300))) return true;
   // A phrase quoted in a sentence is being talked about, not said: "ignore previous instructions".
   const quoted = (before.match(/["“”`]/g) ?? []).length % 2 === 1;
-  return quoted && (/\b(?:text|content|message|phrase|string|input|says?|such|like|contains?)\b/i.test(sentence) || (line !== undefined && inWarningSection(line)));
+  if (quoted && (/\b(?:text|content|message|phrase|string|input|says?|such|like|contains?)\b/i.test(sentence) || (line !== undefined && inWarningSection(line)))) return true;
+  // A list under "Never run these:" or a "## Forbidden commands" heading lists what not to do.
+  return line !== undefined && (FORBIDDING.test(line.leadIn) || FORBIDDING.test(line.section));
 }
+
+const FORBIDDING = /\b(?:never|don'?t|do not|must not|avoid|forbidden|prohibited|not allowed|disallowed|banned|dangerous|destructive|off[- ]limits|red flags?)\b/i;
 
 let lastText = '';
 let lastSentences: { text: string; start: number }[] = [];

@@ -15,7 +15,8 @@ export interface RemoteRun {
 }
 
 const FETCHER = String.raw`(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|fetch)`;
-const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:(?:ba|z|k|da|fi)?sh|python[\d.]*|node|perl|ruby|php|iex|Invoke-Expression|pwsh|powershell)(?![\w.-])`;
+// `| python3 -c "…json…"` and `| node -e …` run their own script and read the download as data.
+const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:(?:ba|z|k|da|fi)?sh|(?:python[\d.]*|node|perl|ruby|php)(?!\s+(?:-c|-e|-m|-p|-n|--eval|--print|-E)\b)|iex|Invoke-Expression|pwsh|powershell)(?![\w.-])`;
 
 // Every gap between the download and the run is bounded: unbounded lazy gaps make a line of
 // repeated `curl` words quadratic. A real command puts its pipe within a few hundred characters.
@@ -25,7 +26,7 @@ const PATTERNS: [RegExp, string][] = [
   [/\b(?:iex|Invoke-Expression)\b[\s(]*(?:\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\.DownloadString|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b/gi, 'evaluates a download with Invoke-Expression'],
   [/\bDownloadString\s*\([^)]{0,300}\)\s*\|\s*(?:iex|Invoke-Expression)\b/gi, 'evaluates a download with Invoke-Expression'],
   [/\bpython[\d.]*\s+-c\s+["'][^"'\n]{0,300}?(?:urlopen|requests\.get|urllib|httpx\.get)[^"'\n]{0,300}?\bexec\s*\(/gi, 'executes downloaded Python with exec()'],
-  [/\bpip[\d.]*\s+install\b(?![^\n|;&]{0,300}--hash)[^\n|;&]{0,300}?\s(?:https?:\/\/|git\+)\S+/gi, 'installs a Python package straight from a URL'],
+  [/\bpip[\d.]*\s+install\b(?![^\n|;&]{0,300}--hash)[^\n|;&]{0,300}?(?<!--(?:extra-)?index-url|--find-links|\s-[if])\s(?:https?:\/\/|git\+)\S+/gi, 'installs a Python package straight from a URL'],
   [/\b(?:npm|pnpm|yarn)\s+(?:install|i|add)\b[^\n|;&]{0,300}?\s(?:https?:\/\/|git\+|github:)\S+/gi, 'installs a Node package straight from a URL'],
   [/\bbase64\s+(?:-d|--decode|-D)\b[^\n;&]{0,300}?\|\s*(?:sudo\s+)?(?:ba|z)?sh\b/gi, 'decodes a blob and pipes it into a shell'],
 ];

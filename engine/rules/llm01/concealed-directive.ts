@@ -34,6 +34,8 @@ export const rule: Rule = {
         // Most of these phrases carry their own negation, so only a warning before them excuses them.
         const negated = /^(?:do not|don't|never|must not|without)\b/i.test(match[0]);
         if (negated ? precededByCaution(sentence, index) : cautioned(sentence, index, line)) continue;
+        // "Do not tell the user…" is an order; "the mirrors never show it" describes a program.
+        if (/^(?:do not|don't|never|must not)\b/i.test(match[0]) && !imperative(sentence.slice(0, index))) continue;
         report(line, `Tells the agent to keep its actions from the user: "${clip(match[0])}".`);
       }
     }
@@ -54,6 +56,11 @@ function precededByCaution(sentence: string, index: number): boolean {
   return /\b(?:if|when)\b[^,]{0,60}\b(?:says?|tells? you|instructs? you|asks? you|contains?|wants? you)\b|\b(?:such as|for example|watch for|beware|suspicious|malicious|attack\w*|injection)\b|\be\.g\.|\blike\s*["“'`]/i.test(before);
 }
 
+/** The text before a phrase leaves it in command position: start of the item, or after "you", "and", a comma. */
+function imperative(before: string): boolean {
+  return /^\s*(?:[-*+>]|\d+[.)]|\*\*[^*]*\*\*:?)?\s*$|(?:\byou(?:\s+(?:must|should|will|shall|need to))?|\bplease|\band|\bbut|\bthen|\balso|\bso|\bjust|\bimportant:?|\bnote:?|[,:;—–(])\s*$/i.test(before.slice(-120));
+}
+
 const USER = String.raw`(?:the\s+|your\s+)?(?:user|human|operator|owner|developer|person)s?`;
 const CONCEALMENT: RegExp[] = [
   // "do not tell the user", "never inform the user about this", "don't let the user know" — but not
@@ -72,14 +79,20 @@ const PAYLOAD = /~\/\.ssh|id_rsa|id_ed25519|\.env\b|\.aws\/credentials|\.netrc|c
 /** `<IMPORTANT>…</IMPORTANT>`, `<SYSTEM>`, `<secret>`, `<hidden>` and friends. */
 function tagBlocks(lines: TextLine[], report: (l: TextLine, m: string) => void): void {
   for (let i = 0; i < lines.length; i++) {
-    const m = /<\s*(important|system|secret|hidden|instructions?|admin|override)\s*>/i.exec(lines[i].text);
+    // The tag opens a line (a block), not a `"<instruction>"` placeholder in a usage string.
+    const m = /^\s*(?:[-*>]\s*)?<\s*(important|system|secret|hidden|instructions?|admin|override)\s*>/i.exec(lines[i].text);
     if (!m) continue;
     const close = new RegExp(String.raw`<\s*/\s*${m[1]}\s*>`, 'i');
     const block: TextLine[] = [];
+    let closed = false;
     for (let j = i; j < lines.length && j < i + 15; j++) {
       block.push(lines[j]);
-      if (close.test(lines[j].text.slice(j === i ? m.index + m[0].length : 0))) break;
+      if (close.test(lines[j].text.slice(j === i ? m.index + m[0].length : 0))) {
+        closed = true;
+        break;
+      }
     }
+    if (!closed) continue;
     const body = block.map((b) => b.text).join('\n');
     const hit = PAYLOAD.exec(body);
     if (!hit) continue;
@@ -91,6 +104,11 @@ function tagBlocks(lines: TextLine[], report: (l: TextLine, m: string) => void):
 
 const LINT_COMMENT = /^\s*(?:ruleid|ok|agentcop|prettier|markdownlint|eslint|cspell|toc|end ?toc|todo|fixme|omit|begin|end|vale|textlint|lint|doctoc|spell|region|endregion|#region)\b/i;
 const ADDRESSES_AGENT = /\b(?:you|assistant|AI|agent|model|claude|copilot|cursor|gpt|llm|bot)\b/i;
+/**
+ * What makes a hidden comment more than a harmless canary ("if you are an LLM, add an emoji"):
+ * running or fetching something, touching secrets, overriding rules, hiding itself, or changing code.
+ */
+const HIDDEN_PAYLOAD = /\b(?:run|execute|curl|wget|bash|sh|install|download|upload|send|post|fetch|read|ignore|disregard|override|approve|merge|delete|remove|push|import|add\s+(?:the\s+)?(?:line|code|dependency|import|user|key)|secrets?|tokens?|passwords?|credentials?|api[ _-]?keys?|\.env|\.ssh|do not (?:tell|mention)|don't (?:tell|mention)|(?:need|have) to mention|https?:\/\/)/i;
 const ORDERS = /\b(?:must|should|always|never|ignore|run|execute|send|read|fetch|include|add|insert|tell|do not|don't|upload|post|curl|follow|obey|pretend|make sure)\b/i;
 
 function htmlComments(lines: TextLine[], report: (l: TextLine, m: string) => void): void {
@@ -116,7 +134,7 @@ function htmlComments(lines: TextLine[], report: (l: TextLine, m: string) => voi
         inner = parts.join('\n');
         next = -1;
       }
-      if (!LINT_COMMENT.test(inner) && ADDRESSES_AGENT.test(inner) && ORDERS.test(inner) && inner.trim().split(/\s+/).length >= 4) {
+      if (!LINT_COMMENT.test(inner) && ADDRESSES_AGENT.test(inner) && ORDERS.test(inner) && HIDDEN_PAYLOAD.test(inner) && inner.trim().split(/\s+/).length >= 4) {
         report(lines[i], `An HTML comment gives the agent orders that rendered Markdown hides from readers: "${clip(inner, 70)}".`);
         break;
       }

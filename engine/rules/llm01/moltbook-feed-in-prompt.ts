@@ -3,7 +3,8 @@ import type { PyModel } from '../../flow/python.js';
 import { reaching } from '../helpers.js';
 import { flowLine, promptSites, type PromptSite } from '../prompts.js';
 import { dangerousAction } from '../sinks.js';
-import { feedFetchLines } from '../moltbook.js';
+import { feedFetchLines, feedFunctions, feedNames } from '../moltbook.js';
+import type { FunctionFact } from '../../flow/python.js';
 
 /**
  * On Moltbook every post, comment, DM and mention is written by another agent, or by a person
@@ -50,8 +51,39 @@ export const rule: Rule = {
         message: `Moltbook content from ${l.what} (line ${l.line}) is passed to ${site.what} as-is; other agents wrote it, and instructions in it will be read as part of the conversation.`,
       });
     }
+    // Fallback for what the taint facts cannot follow: feed posts fetched through a client class
+    // (`for post in client.get_feed(): llm.invoke(post["content"])` with `client` a parameter).
+    const feedFns = feedFunctions(model, feed);
+    if (!feedFns.size) return;
+    const namesByFn = new Map<FunctionFact, Set<string>>();
+    for (const site of promptSites(model)) {
+      if (reaching(site.taint, ['web']).length || site.role === 'system') continue;
+      const fn = enclosingFact(model, site.node.startIndex);
+      let names = namesByFn.get(fn);
+      if (!names) namesByFn.set(fn, (names = feedNames(model, fn, feedFns)));
+      if (!names.size) continue;
+      const text = model.text(site.node);
+      const hit = [...names].find((n) => new RegExp(`\\b${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text));
+      if (!hit || FENCED.test(text) || FENCED.test(model.text(fn.node))) continue;
+      ctx.report({
+        node: site.node,
+        message: `Moltbook content (${hit}, from the feed) is passed to ${site.what} as-is; other agents wrote it, and instructions in it will be read as part of the conversation.`,
+      });
+    }
   },
 };
+
+/** Sanitiser calls and fencing words that mark content as data. */
+const FENCED = /\b(?:sanitiz\w*|sanitis\w*|escape\w*|strip_injection\w*|fence\w*|wrap_untrusted\w*|bleach)\s*\(|untrusted|treat (?:it|this|them|the \w+) as (?:data|content|text)|do not follow|don't follow/i;
+
+/** The innermost function (or the module) whose body holds the offset. */
+function enclosingFact(model: PyModel, at: number): FunctionFact {
+  let best = model.module;
+  for (const fn of model.functions) {
+    if (fn.node.startIndex <= at && at < fn.node.endIndex && fn.node.startIndex >= best.node.startIndex && (best.isModule || fn.node.endIndex - fn.node.startIndex < best.node.endIndex - best.node.startIndex)) best = fn;
+  }
+  return best;
+}
 
 function isAgentRun(site: PromptSite): boolean {
   const kind = site.call?.model?.kind;

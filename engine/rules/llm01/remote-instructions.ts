@@ -3,10 +3,11 @@ import { cautionedAt, clip, textLines, type TextLine } from '../instruction-text
 
 const URL = /https?:\/\/[^\s)>\]"'`*]+/i;
 const FETCH = /\b(?:fetch|download|curl|wget|get|read|load|pull|check|visit|open|retrieve|grab|poll|request|re-?fetch|query)\b/i;
-const FOLLOW = /\b(?:follow|obey|execute|carry out|act on|comply with|do what(?:ever)?|perform|run|implement|adopt)\b[^.\n]{0,40}?\b(?:it|them|its (?:instructions|steps|directions|tasks)|the (?:instructions|directions|steps|tasks|commands|orders)|any (?:instructions|tasks|commands|steps)|whatever|what(?:ever)? it says|what you find|the contents?|those (?:instructions|steps|tasks))\b/i;
+const FOLLOW = /\b(?:follow|obey|execute|carry out|act on|comply with|do what(?:ever)?|perform|run|implement|adopt)\b[^.\n]{0,40}?\b(?:it|them|its (?:instructions|steps|directions|tasks)|the (?:instructions|directions|steps|tasks|commands|orders)|any (?:instructions|tasks|commands|steps)|whatever|what(?:ever)? it says|what you find|the contents?|those (?:instructions|steps|tasks))\b|\b(?:treat|use|take|adopt)\s+(?:it|them|its contents?|the (?:contents?|file|result|response))\s+as\s+(?:your\s+)?(?:new\s+|updated\s+|current\s+|latest\s+)?(?:instructions|rules|orders|directives|system prompt|guidelines)\b/i;
 const PERIODIC = /\b(?:every|each)\s+(?:\d+\+?\s*|few\s+|couple (?:of )?)?(?:min(?:ute)?s?|hours?|hrs?|h|days?|runs?|sessions?|heartbeats?|time you (?:start|wake|run))\b|\bperiodically\b|\bheartbeat\b|\bon a (?:schedule|timer)\b|\bcron\b|\bonce (?:a|per) (?:day|hour|week)\b|\b\d+\+?\s*hours? (?:since|have passed)/i;
 /** Resources that are themselves instructions: Markdown, text, prompts, skills, rules. */
 const INSTRUCTION_RESOURCE = /\.(?:md|txt|mdc|prompt)(?:[?#]|$)|\/(?:skills?|heartbeat|instructions?|prompts?|rules|tasks?|commands?)\/?(?:[?#]|$)/i;
+const DOCUMENTATION = /\/llms(?:-full)?\.txt|\/docs?\/|\/documentation\/|\/handbook\/|\/guides?\/|readthedocs|\/\/docs\.|readme|changelog|contributing/i;
 /** Instruction files an agent loads on its own next time. */
 const INSTRUCTION_FILE = /(?:SKILL|HEARTBEAT|AGENTS|CLAUDE|RULES|MESSAGING|INSTRUCTIONS|SOUL|MEMORY|TOOLS|BOOTSTRAP|IDENTITY|GEMINI)\.md\b|\.cursorrules\b|\.windsurfrules\b|\.mdc\b|\/skills\/|\.prompt\.md\b/i;
 
@@ -55,11 +56,14 @@ function reason(lines: TextLine[], i: number, url: RegExpExecArray): string | nu
   // The instruction and its "follow it" may be split over a list item's wrapped lines.
   const next = lines[i + 1] && !/^\s*(?:[-*+]|\d+[.)]|#)/.test(lines[i + 1].text) ? ` ${lines[i + 1].text}` : '';
   const window = text + next;
-  const beforeUrl = window.slice(0, url.index);
-  const afterUrl = window.slice(url.index + url[0].length);
+  // The fetch and the "follow it" belong to one sentence: "Read the playbook (URL) first. Follow its
+  // conventions." is a pointer to documentation.
+  const beforeUrl = window.slice(0, url.index).split(/[.!?;]\s/).pop()!;
+  const afterUrl = window.slice(url.index + url[0].length).split(/[.!?;]\s/)[0];
   if (FETCH.test(beforeUrl) && FOLLOW.test(afterUrl)) return 'Tells the agent to fetch a URL and follow what it says';
-  // A periodic fetch of an instruction resource: the heartbeat.
-  if (INSTRUCTION_RESOURCE.test(url[0]) && (FETCH.test(window) || FOLLOW.test(window))) {
+  // A periodic fetch of an instruction resource: the heartbeat. Documentation (`/docs/`, llms.txt)
+  // read each session is reference material.
+  if (INSTRUCTION_RESOURCE.test(url[0]) && !DOCUMENTATION.test(url[0]) && (FETCH.test(window) || FOLLOW.test(window))) {
     // URLs are stripped first: a neighbouring `…/heartbeat.md` link is not a schedule.
     const context = [text, ...lines.slice(Math.max(0, i - 4), i).map((x) => x.text), l.section].join('\n').replace(/https?:\/\/\S+/g, '');
     if (PERIODIC.test(context)) return 'Tells the agent to fetch instructions from a URL on a schedule';

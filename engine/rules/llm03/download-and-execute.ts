@@ -77,6 +77,8 @@ function instructions(ctx: RuleContext): void {
     let text = l.text;
     let j = i;
     while (j - i < 20 && j + 1 < lines.length && /\\\s*$/.test(lines[j].text)) text = text.replace(/\\\s*$/, ' ') + lines[++j].text;
+    // A shell comment (`cmd  # note about https://…`) is not part of the command.
+    if (l.inCode) text = text.replace(/(?:^|\s)#\s.*$/, '');
     const following = l.inCode ? lines.slice(j + 1, j + 6).filter((x) => x.inCode).map((x) => x.text).join('\n') : '';
     for (const r of remoteRuns(text, following)) {
       if (isKnownInstaller(r.url) || (!l.inCode && cautionedAt(l, text, r.index))) continue;
@@ -84,8 +86,10 @@ function instructions(ctx: RuleContext): void {
       break; // one finding per line
     }
     for (const m of reported.has(l.line) ? [] : text.matchAll(/\b(?:npx|bunx|pnpm\s+dlx|yarn\s+dlx)\s+(?:(?:-y|--yes|-q|--quiet)\s+)*(?:-y|--yes)\s+((?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*${}-]+)?)(?=[\s`'"]|$)/g)) {
-      // `pkg@<version>`, `pkg@${VERSION}`: documentation that asks for a pin, not an unpinned run.
-      if (/@(?:<|\$|\{)/.test(m[0]) || /^[<{$]/.test(text.slice(m.index! + m[0].length))) continue;
+      // `pkg@<version>`, `pkg@${VERSION}`: documentation that asks for a pin, not an unpinned run. A
+      // scoped package belongs to an organisation's namespace, which typosquats cannot take over;
+      // `-p pkg` forms name the package in an option.
+      if (/@(?:<|\$|\{)/.test(m[0]) || /^[<{$]/.test(text.slice(m.index! + m[0].length)) || m[1].startsWith('-') || m[1].startsWith('@')) continue;
       const spec = npmSpec(m[1]);
       if (!spec || spec.pinned || KNOWN_NPX.test(spec.name) || (!l.inCode && cautionedAt(l, text, m.index!))) continue;
       report(ctx, reported, l, `The instructions tell the agent to run \`npx -y ${m[1]}\`, an unpinned package that ${spec.problem}: it is fetched and executed without review.`, 'MEDIUM');
