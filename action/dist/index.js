@@ -1302,7 +1302,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator2.return();
           },
           type: "bytes"
@@ -1630,12 +1630,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err2) => {
@@ -3662,7 +3662,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports, module2) {
     "use strict";
-    var { types, inspect } = __require("node:util");
+    var { types, inspect: inspect2 } = __require("node:util");
     var { markAsUncloneable } = __require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3809,7 +3809,7 @@ var require_webidl = __commonJS({
         case "Symbol":
           return `Symbol(${V.description})`;
         case "Object":
-          return inspect(V);
+          return inspect2(V);
         case "String":
           return `"${V}"`;
         default:
@@ -4594,7 +4594,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
+          value: function entries2() {
             webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
@@ -5505,7 +5505,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5513,14 +5513,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name2, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name2))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5593,7 +5593,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator2.return();
           },
           type: "bytes"
@@ -5662,9 +5662,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name2, value2] of entries) {
+                  for (const [name2, value2] of entries2) {
                     fd.append(name2, value2);
                   }
                   return fd;
@@ -8707,7 +8707,7 @@ var require_proxy_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module2) {
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
-    var { URL: URL3 } = __require("node:url");
+    var { URL: URL4 } = __require("node:url");
     var Agent3 = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
@@ -8767,7 +8767,7 @@ var require_proxy_agent = __commonJS({
         } = opts;
         opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
-          const { host } = new URL3(origin);
+          const { host } = new URL4(origin);
           headers.host = host;
         }
         opts.headers = { ...this[kProxyHeaders], ...headers };
@@ -8783,7 +8783,7 @@ var require_proxy_agent = __commonJS({
     var ProxyAgent2 = class extends DispatcherBase {
       constructor(opts) {
         super();
-        if (!opts || typeof opts === "object" && !(opts instanceof URL3) && !opts.uri) {
+        if (!opts || typeof opts === "object" && !(opts instanceof URL4) && !opts.uri) {
           throw new InvalidArgumentError("Proxy uri is mandatory");
         }
         const { clientFactory = defaultFactory } = opts;
@@ -8812,7 +8812,7 @@ var require_proxy_agent = __commonJS({
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
-          const { protocol: protocol2 } = new URL3(origin2);
+          const { protocol: protocol2 } = new URL4(origin2);
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
@@ -8872,7 +8872,7 @@ var require_proxy_agent = __commonJS({
         const headers = buildHeaders(opts.headers);
         throwIfProxyAuthIsSent(headers);
         if (headers && !("host" in headers) && !("Host" in headers)) {
-          const { host } = new URL3(opts.origin);
+          const { host } = new URL4(opts.origin);
           headers.host = host;
         }
         return this[kAgent].dispatch(
@@ -8889,11 +8889,11 @@ var require_proxy_agent = __commonJS({
        */
       #getUrl(opts) {
         if (typeof opts === "string") {
-          return new URL3(opts);
-        } else if (opts instanceof URL3) {
+          return new URL4(opts);
+        } else if (opts instanceof URL4) {
           return opts;
         } else {
-          return new URL3(opts.uri);
+          return new URL4(opts.uri);
         }
       }
       async [kClose]() {
@@ -9150,12 +9150,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -10710,11 +10710,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone2 = headers.slice();
-      const entries = [];
+      const entries2 = [];
       for (let index = 0; index < clone2.length; index += 2) {
-        entries.push([clone2[index], clone2[index + 1]]);
+        entries2.push([clone2[index], clone2[index + 1]]);
       }
-      return Object.fromEntries(entries);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -11570,9 +11570,9 @@ var require_dump = __commonJS({
         this.#abort = abort2;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12599,13 +12599,13 @@ var require_response = __commonJS({
         urlList: init2?.urlList ? [...init2.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -13587,13 +13587,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error63) {
@@ -13872,7 +13872,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request2.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
         if (request2.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14350,9 +14350,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -14363,8 +14363,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14414,7 +14414,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14425,7 +14425,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -15071,7 +15071,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode4(bytes, encoding);
+          return decode5(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15088,7 +15088,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode4(ioQueue, encoding) {
+    function decode5(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -17001,16 +17001,16 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type, init2) => new ErrorEvent(type, init2), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17268,7 +17268,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17276,13 +17276,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+        } else if (code !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17307,11 +17307,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
-      let reason = "";
+      let reason2 = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code = result.code ?? 1005;
-        reason = result.reason;
+        reason2 = result.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -17319,13 +17319,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type, init2) => new CloseEvent(type, init2), {
         wasClean,
         code,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code,
-          reason
+          reason: reason2
         });
       }
     }
@@ -17449,9 +17449,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason2) {
+      closeWebSocketConnection(ws, code, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17731,16 +17731,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -17755,9 +17755,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body3);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -17994,14 +17994,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18009,8 +18009,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18018,7 +18018,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -25931,9 +25931,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -27585,7 +27585,7 @@ var require_scan = __commonJS({
       let isGlobstar = false;
       let braceEscaped = false;
       let backslashes = false;
-      let negated2 = false;
+      let negated3 = false;
       let negatedExtglob = false;
       let finished = false;
       let braces = 0;
@@ -27734,7 +27734,7 @@ var require_scan = __commonJS({
           break;
         }
         if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start2) {
-          negated2 = token.negated = true;
+          negated3 = token.negated = true;
           start2++;
           continue;
         }
@@ -27812,7 +27812,7 @@ var require_scan = __commonJS({
         isGlob,
         isExtglob,
         isGlobstar,
-        negated: negated2,
+        negated: negated3,
         negatedExtglob
       };
       if (opts.tokens === true) {
@@ -27893,7 +27893,7 @@ var require_parse2 = __commonJS({
       const parts2 = [];
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let value = "";
       let escaped = false;
       for (const ch of input2) {
@@ -27908,11 +27908,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote === 0) {
+        if (quote2 === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -27989,7 +27989,7 @@ var require_parse2 = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let escaped = false;
       for (let i2 = 1; i2 < pattern.length; i2++) {
         const ch = pattern[i2];
@@ -28002,10 +28002,10 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           continue;
         }
-        if (quote === 1) {
+        if (quote2 === 1) {
           continue;
         }
         if (ch === "[") {
@@ -29029,6 +29029,2867 @@ var require_picomatch2 = __commonJS({
     }
     Object.assign(picomatch2, pico);
     module2.exports = picomatch2;
+  }
+});
+
+// node_modules/@renovatebot/pep440/lib/version.js
+var require_version = __commonJS({
+  "node_modules/@renovatebot/pep440/lib/version.js"(exports, module2) {
+    var VERSION_PATTERN = [
+      "v?",
+      "(?:",
+      /* */
+      "(?:(?<epoch>[0-9]+)!)?",
+      // epoch
+      /* */
+      "(?<release>[0-9]+(?:\\.[0-9]+)*)",
+      // release segment
+      /* */
+      "(?<pre>",
+      // pre-release
+      /*    */
+      "[-_\\.]?",
+      /*    */
+      "(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))",
+      /*    */
+      "[-_\\.]?",
+      /*    */
+      "(?<pre_n>[0-9]+)?",
+      /* */
+      ")?",
+      /* */
+      "(?<post>",
+      // post release
+      /*    */
+      "(?:-(?<post_n1>[0-9]+))",
+      /*    */
+      "|",
+      /*    */
+      "(?:",
+      /*        */
+      "[-_\\.]?",
+      /*        */
+      "(?<post_l>post|rev|r)",
+      /*        */
+      "[-_\\.]?",
+      /*        */
+      "(?<post_n2>[0-9]+)?",
+      /*    */
+      ")",
+      /* */
+      ")?",
+      /* */
+      "(?<dev>",
+      // dev release
+      /*    */
+      "[-_\\.]?",
+      /*    */
+      "(?<dev_l>dev)",
+      /*    */
+      "[-_\\.]?",
+      /*    */
+      "(?<dev_n>[0-9]+)?",
+      /* */
+      ")?",
+      ")",
+      "(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?"
+      // local version
+    ].join("");
+    module2.exports = {
+      VERSION_PATTERN,
+      valid,
+      clean,
+      explain,
+      parse: parse6,
+      stringify
+    };
+    var validRegex = new RegExp("^" + VERSION_PATTERN + "$", "i");
+    function valid(version2) {
+      return validRegex.test(version2) ? version2 : null;
+    }
+    var cleanRegex2 = new RegExp("^\\s*" + VERSION_PATTERN + "\\s*$", "i");
+    function clean(version2) {
+      return stringify(parse6(version2, cleanRegex2));
+    }
+    function parse6(version2, regex) {
+      const { groups } = (regex || validRegex).exec(version2) || {};
+      if (!groups) {
+        return null;
+      }
+      const parsed = {
+        epoch: Number(groups.epoch ? groups.epoch : 0),
+        release: groups.release.split(".").map(Number),
+        pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+        post: normalize_letter_version(
+          groups.post_l,
+          groups.post_n1 || groups.post_n2
+        ),
+        dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+        local: parse_local_version(groups.local)
+      };
+      return parsed;
+    }
+    function stringify(parsed) {
+      if (!parsed) {
+        return null;
+      }
+      const { epoch, release: release2, pre, post, dev, local } = parsed;
+      const parts2 = [];
+      if (epoch !== 0) {
+        parts2.push(`${epoch}!`);
+      }
+      parts2.push(release2.join("."));
+      if (pre) {
+        parts2.push(pre.join(""));
+      }
+      if (post) {
+        parts2.push("." + post.join(""));
+      }
+      if (dev) {
+        parts2.push("." + dev.join(""));
+      }
+      if (local) {
+        parts2.push(`+${local}`);
+      }
+      return parts2.join("");
+    }
+    function normalize_letter_version(letterIn, numberIn) {
+      let letter = letterIn;
+      let number4 = numberIn;
+      if (letter) {
+        if (!number4) {
+          number4 = 0;
+        }
+        letter = letter.toLowerCase();
+        if (letter === "alpha") {
+          letter = "a";
+        } else if (letter === "beta") {
+          letter = "b";
+        } else if (["c", "pre", "preview"].includes(letter)) {
+          letter = "rc";
+        } else if (["rev", "r"].includes(letter)) {
+          letter = "post";
+        }
+        return [letter, Number(number4)];
+      }
+      if (!letter && number4) {
+        letter = "post";
+        return [letter, Number(number4)];
+      }
+      return null;
+    }
+    function parse_local_version(local) {
+      if (local) {
+        return local.split(/[._-]/).map(
+          (part) => Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part)
+        );
+      }
+      return null;
+    }
+    function explain(version2) {
+      const parsed = parse6(version2);
+      if (!parsed) {
+        return parsed;
+      }
+      const { epoch, release: release2, pre, post, dev, local } = parsed;
+      let base_version = "";
+      if (epoch !== 0) {
+        base_version += epoch + "!";
+      }
+      base_version += release2.join(".");
+      const is_prerelease = Boolean(dev || pre);
+      const is_devrelease = Boolean(dev);
+      const is_postrelease = Boolean(post);
+      return {
+        epoch,
+        release: release2,
+        pre,
+        post: post ? post[1] : post,
+        dev: dev ? dev[1] : dev,
+        local: local ? local.join(".") : local,
+        public: stringify(parsed).split("+", 1)[0],
+        base_version,
+        is_prerelease,
+        is_devrelease,
+        is_postrelease
+      };
+    }
+  }
+});
+
+// node_modules/@renovatebot/pep440/lib/operator.js
+var require_operator = __commonJS({
+  "node_modules/@renovatebot/pep440/lib/operator.js"(exports, module2) {
+    var { parse: parse6 } = require_version();
+    module2.exports = {
+      compare: compare3,
+      rcompare,
+      lt,
+      le,
+      eq,
+      ne,
+      ge,
+      gt,
+      "<": lt,
+      "<=": le,
+      "==": eq,
+      "!=": ne,
+      ">=": ge,
+      ">": gt,
+      "===": arbitrary
+    };
+    function lt(version2, other) {
+      return compare3(version2, other) < 0;
+    }
+    function le(version2, other) {
+      return compare3(version2, other) <= 0;
+    }
+    function eq(version2, other) {
+      return compare3(version2, other) === 0;
+    }
+    function ne(version2, other) {
+      return compare3(version2, other) !== 0;
+    }
+    function ge(version2, other) {
+      return compare3(version2, other) >= 0;
+    }
+    function gt(version2, other) {
+      return compare3(version2, other) > 0;
+    }
+    function arbitrary(version2, other) {
+      return version2.toLowerCase() === other.toLowerCase();
+    }
+    function compare3(version2, other) {
+      const parsedVersion = parse6(version2);
+      const parsedOther = parse6(other);
+      const keyVersion = calculateKey(parsedVersion);
+      const keyOther = calculateKey(parsedOther);
+      return pyCompare(keyVersion, keyOther);
+    }
+    function rcompare(version2, other) {
+      return -compare3(version2, other);
+    }
+    function pyCompare(elemIn, otherIn) {
+      let elem = elemIn;
+      let other = otherIn;
+      if (elem === other) {
+        return 0;
+      }
+      if (Array.isArray(elem) !== Array.isArray(other)) {
+        elem = Array.isArray(elem) ? elem : [elem];
+        other = Array.isArray(other) ? other : [other];
+      }
+      if (Array.isArray(elem)) {
+        const len = Math.min(elem.length, other.length);
+        for (let i2 = 0; i2 < len; i2 += 1) {
+          const res = pyCompare(elem[i2], other[i2]);
+          if (res !== 0) {
+            return res;
+          }
+        }
+        return elem.length - other.length;
+      }
+      if (elem === -Infinity || other === Infinity) {
+        return -1;
+      }
+      if (elem === Infinity || other === -Infinity) {
+        return 1;
+      }
+      return elem < other ? -1 : 1;
+    }
+    function calculateKey(input2) {
+      const { epoch } = input2;
+      let { release: release2, pre, post, local, dev } = input2;
+      release2 = release2.concat();
+      release2.reverse();
+      while (release2.length && release2[0] === 0) {
+        release2.shift();
+      }
+      release2.reverse();
+      if (!pre && !post && dev) pre = -Infinity;
+      else if (!pre) pre = Infinity;
+      if (!post) post = -Infinity;
+      if (!dev) dev = Infinity;
+      if (!local) {
+        local = -Infinity;
+      } else {
+        local = local.map(
+          (i2) => Number.isNaN(Number(i2)) ? [-Infinity, i2] : [Number(i2), ""]
+        );
+      }
+      return [epoch, release2, pre, post, dev, local];
+    }
+  }
+});
+
+// node_modules/@renovatebot/pep440/lib/specifier.js
+var require_specifier = __commonJS({
+  "node_modules/@renovatebot/pep440/lib/specifier.js"(exports, module2) {
+    var { VERSION_PATTERN, explain: explainVersion } = require_version();
+    var Operator = require_operator();
+    var RANGE_PATTERN = [
+      "(?<operator>(===|~=|==|!=|<=|>=|<|>))",
+      "\\s*",
+      "(",
+      /*  */
+      "(?<version>(?:" + VERSION_PATTERN.replace(/\?<\w+>/g, "?:") + "))",
+      /*  */
+      "(?<prefix>\\.\\*)?",
+      /*  */
+      "|",
+      /*  */
+      "(?<legacy>[^,;\\s)]+)",
+      ")"
+    ].join("");
+    module2.exports = {
+      RANGE_PATTERN,
+      parse: parse6,
+      satisfies,
+      filter,
+      validRange,
+      maxSatisfying,
+      minSatisfying
+    };
+    var isEqualityOperator = (op) => ["==", "!=", "==="].includes(op);
+    var rangeRegex = new RegExp("^" + RANGE_PATTERN + "$", "i");
+    function parse6(ranges) {
+      if (!ranges.trim()) {
+        return [];
+      }
+      const specifiers = ranges.split(",").map((range) => rangeRegex.exec(range.trim()) || {}).map(({ groups }) => {
+        if (!groups) {
+          return null;
+        }
+        let { ...spec } = groups;
+        const { operator, version: version2, prefix, legacy } = groups;
+        if (version2) {
+          spec = { ...spec, ...explainVersion(version2) };
+          if (operator === "~=") {
+            if (spec.release.length < 2) {
+              return null;
+            }
+          }
+          if (!isEqualityOperator(operator) && spec.local) {
+            return null;
+          }
+          if (prefix) {
+            if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+              return null;
+            }
+          }
+        }
+        if (legacy && operator !== "===") {
+          return null;
+        }
+        return spec;
+      });
+      if (specifiers.filter(Boolean).length !== specifiers.length) {
+        return null;
+      }
+      return specifiers;
+    }
+    function filter(versions, specifier, options = {}) {
+      const filtered2 = pick2(versions, specifier, options);
+      if (filtered2.length === 0 && options.prereleases === void 0) {
+        return pick2(versions, specifier, { prereleases: true });
+      }
+      return filtered2;
+    }
+    function maxSatisfying(versions, range, options) {
+      const found = filter(versions, range, options).sort(Operator.compare);
+      return found.length === 0 ? null : found[found.length - 1];
+    }
+    function minSatisfying(versions, range, options) {
+      const found = filter(versions, range, options).sort(Operator.compare);
+      return found.length === 0 ? null : found[0];
+    }
+    function pick2(versions, specifier, options) {
+      const parsed = parse6(specifier);
+      if (!parsed) {
+        return [];
+      }
+      return versions.filter((version2) => {
+        const explained = explainVersion(version2);
+        if (!parsed.length) {
+          return explained && !(explained.is_prerelease && !options.prereleases);
+        }
+        return parsed.reduce((pass, spec) => {
+          if (!pass) {
+            return false;
+          }
+          return contains({ ...spec, ...options }, { version: version2, explained });
+        }, true);
+      });
+    }
+    function satisfies(version2, specifier, options = {}) {
+      const filtered2 = pick2([version2], specifier, options);
+      return filtered2.length === 1;
+    }
+    function arrayStartsWith(array2, prefix) {
+      if (prefix.length > array2.length) {
+        return false;
+      }
+      for (let i2 = 0; i2 < prefix.length; i2 += 1) {
+        if (prefix[i2] !== array2[i2]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function contains(specifier, input2) {
+      const { explained } = input2;
+      let { version: version2 } = input2;
+      const { ...spec } = specifier;
+      if (spec.prereleases === void 0) {
+        spec.prereleases = spec.is_prerelease;
+      }
+      if (explained && explained.is_prerelease && !spec.prereleases) {
+        return false;
+      }
+      if (spec.operator === "~=") {
+        let compatiblePrefix = spec.release.slice(0, -1).concat("*").join(".");
+        if (spec.epoch) {
+          compatiblePrefix = spec.epoch + "!" + compatiblePrefix;
+        }
+        return satisfies(version2, `>=${spec.version}, ==${compatiblePrefix}`, {
+          prereleases: spec.prereleases
+        });
+      }
+      if (spec.prefix) {
+        const isMatching = explained.epoch === spec.epoch && arrayStartsWith(explained.release, spec.release);
+        const isEquality = spec.operator !== "!=";
+        return isEquality ? isMatching : !isMatching;
+      }
+      if (explained) {
+        if (explained.local && spec.version) {
+          version2 = explained.public;
+          spec.version = explainVersion(spec.version).public;
+        }
+      }
+      if (spec.operator === "<" || spec.operator === ">") {
+        if (Operator.eq(spec.release.join("."), explained.release.join("."))) {
+          return false;
+        }
+      }
+      const op = Operator[spec.operator];
+      return op(version2, spec.version || spec.legacy);
+    }
+    function validRange(specifier) {
+      return Boolean(parse6(specifier));
+    }
+  }
+});
+
+// node_modules/@renovatebot/pep440/lib/semantic.js
+var require_semantic = __commonJS({
+  "node_modules/@renovatebot/pep440/lib/semantic.js"(exports, module2) {
+    var { explain, parse: parse6, stringify } = require_version();
+    module2.exports = {
+      major,
+      minor,
+      patch,
+      inc
+    };
+    function major(input2) {
+      const version2 = explain(input2);
+      if (!version2) {
+        throw new TypeError("Invalid Version: " + input2);
+      }
+      return version2.release[0];
+    }
+    function minor(input2) {
+      const version2 = explain(input2);
+      if (!version2) {
+        throw new TypeError("Invalid Version: " + input2);
+      }
+      if (version2.release.length < 2) {
+        return 0;
+      }
+      return version2.release[1];
+    }
+    function patch(input2) {
+      const version2 = explain(input2);
+      if (!version2) {
+        throw new TypeError("Invalid Version: " + input2);
+      }
+      if (version2.release.length < 3) {
+        return 0;
+      }
+      return version2.release[2];
+    }
+    function inc(input2, release2, preReleaseIdentifier) {
+      let identifier = preReleaseIdentifier || `a`;
+      const version2 = parse6(input2);
+      if (!version2) {
+        return null;
+      }
+      if (!["a", "b", "c", "rc", "alpha", "beta", "pre", "preview"].includes(
+        identifier
+      )) {
+        return null;
+      }
+      switch (release2) {
+        case "premajor":
+          {
+            const [majorVersion] = version2.release;
+            version2.release.fill(0);
+            version2.release[0] = majorVersion + 1;
+          }
+          version2.pre = [identifier, 0];
+          delete version2.post;
+          delete version2.dev;
+          delete version2.local;
+          break;
+        case "preminor":
+          {
+            const [majorVersion, minorVersion = 0] = version2.release;
+            version2.release.fill(0);
+            version2.release[0] = majorVersion;
+            version2.release[1] = minorVersion + 1;
+          }
+          version2.pre = [identifier, 0];
+          delete version2.post;
+          delete version2.dev;
+          delete version2.local;
+          break;
+        case "prepatch":
+          {
+            const [majorVersion, minorVersion = 0, patchVersion = 0] = version2.release;
+            version2.release.fill(0);
+            version2.release[0] = majorVersion;
+            version2.release[1] = minorVersion;
+            version2.release[2] = patchVersion + 1;
+          }
+          version2.pre = [identifier, 0];
+          delete version2.post;
+          delete version2.dev;
+          delete version2.local;
+          break;
+        case "prerelease":
+          if (version2.pre === null) {
+            const [majorVersion, minorVersion = 0, patchVersion = 0] = version2.release;
+            version2.release.fill(0);
+            version2.release[0] = majorVersion;
+            version2.release[1] = minorVersion;
+            version2.release[2] = patchVersion + 1;
+            version2.pre = [identifier, 0];
+          } else {
+            if (preReleaseIdentifier === void 0 && version2.pre !== null) {
+              [identifier] = version2.pre;
+            }
+            const [letter, number4] = version2.pre;
+            if (letter === identifier) {
+              version2.pre = [letter, number4 + 1];
+            } else {
+              version2.pre = [identifier, 0];
+            }
+          }
+          delete version2.post;
+          delete version2.dev;
+          delete version2.local;
+          break;
+        case "major":
+          if (version2.release.slice(1).some((value) => value !== 0) || version2.pre === null) {
+            const [majorVersion] = version2.release;
+            version2.release.fill(0);
+            version2.release[0] = majorVersion + 1;
+          }
+          delete version2.pre;
+          delete version2.post;
+          delete version2.dev;
+          delete version2.local;
+          break;
+        case "minor":
+          if (version2.release.slice(2).some((value) => value !== 0) || version2.pre === null) {
+            const [majorVersion, minorVersion = 0] = version2.release;
+            version2.release.fill(0);
+            version2.release[0] = majorVersion;
+            version2.release[1] = minorVersion + 1;
+          }
+          delete version2.pre;
+          delete version2.post;
+          delete version2.dev;
+          delete version2.local;
+          break;
+        case "patch":
+          if (version2.release.slice(3).some((value) => value !== 0) || version2.pre === null) {
+            const [majorVersion, minorVersion = 0, patchVersion = 0] = version2.release;
+            version2.release.fill(0);
+            version2.release[0] = majorVersion;
+            version2.release[1] = minorVersion;
+            version2.release[2] = patchVersion + 1;
+          }
+          delete version2.pre;
+          delete version2.post;
+          delete version2.dev;
+          delete version2.local;
+          break;
+        default:
+          return null;
+      }
+      return stringify(version2);
+    }
+  }
+});
+
+// node_modules/@renovatebot/pep440/index.js
+var require_pep440 = __commonJS({
+  "node_modules/@renovatebot/pep440/index.js"(exports, module2) {
+    var { valid, clean, explain, parse: parse6 } = require_version();
+    var { lt, le, eq, ne, ge, gt, compare: compare3, rcompare } = require_operator();
+    var {
+      filter,
+      maxSatisfying,
+      minSatisfying,
+      RANGE_PATTERN,
+      satisfies,
+      validRange
+    } = require_specifier();
+    var { major, minor, patch, inc } = require_semantic();
+    module2.exports = {
+      // version
+      valid,
+      clean,
+      explain,
+      parse: parse6,
+      // operator
+      lt,
+      le,
+      lte: le,
+      eq,
+      ne,
+      neq: ne,
+      ge,
+      gte: ge,
+      gt,
+      compare: compare3,
+      rcompare,
+      // range
+      filter,
+      maxSatisfying,
+      minSatisfying,
+      RANGE_PATTERN,
+      satisfies,
+      validRange,
+      // semantic
+      major,
+      minor,
+      patch,
+      inc
+    };
+  }
+});
+
+// node_modules/semver/internal/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module2) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      "\u2028",
+      "\u2029",
+      " ",
+      " ",
+      "　",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module2.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module2) {
+    "use strict";
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args2) => console.error("SEMVER", ...args2) : () => {
+    };
+    module2.exports = debug2;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module2) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants7();
+    var debug2 = require_debug();
+    exports = module2.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name2, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug2(name2, index, value);
+      t[name2] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module2) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module2.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module2) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module2.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module2) {
+    "use strict";
+    var debug2 = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants7();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers3 = identifier.split(".");
+      if (identifiers3.length > prerelease.length) {
+        return false;
+      }
+      for (let i2 = 0; i2 < identifiers3.length; i2++) {
+        if (compareIdentifiers(prerelease[i2], identifiers3[i2]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version2, options) {
+        options = parseOptions(options);
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
+          } else {
+            version2 = version2.version;
+          }
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        }
+        if (version2.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug2("SemVer", version2, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version2}`);
+        }
+        this.raw = version2;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num = +id;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug2("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i2 = 0;
+        do {
+          const a = this.prerelease[i2];
+          const b = other.prerelease[i2];
+          debug2("prerelease compare", i2, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i2);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i2 = 0;
+        do {
+          const a = this.build[i2];
+          const b = other.build[i2];
+          debug2("build compare", i2, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i2);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release2, identifier, identifierBase) {
+        if (release2.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release2) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i2 = this.prerelease.length;
+              while (--i2 >= 0) {
+                if (typeof this.prerelease[i2] === "number") {
+                  this.prerelease[i2]++;
+                  i2 = -2;
+                }
+              }
+              if (i2 === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release2}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module2.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse6 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      try {
+        return new SemVer(version2, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module2.exports = parse6;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module2) {
+    "use strict";
+    var parse6 = require_parse3();
+    var valid = (version2, options) => {
+      const v = parse6(version2, options);
+      return v ? v.version : null;
+    };
+    module2.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module2) {
+    "use strict";
+    var parse6 = require_parse3();
+    var clean = (version2, options) => {
+      const s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module2.exports = clean;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version2, release2, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version2 instanceof SemVer ? version2.version : version2,
+          options
+        ).inc(release2, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module2.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module2) {
+    "use strict";
+    var parse6 = require_parse3();
+    var diff = (version1, version2) => {
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module2.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module2.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module2.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module2.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module2) {
+    "use strict";
+    var parse6 = require_parse3();
+    var prerelease = (version2, options) => {
+      const parsed = parse6(version2, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module2.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare3 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module2.exports = compare3;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module2) {
+    "use strict";
+    var compare3 = require_compare();
+    var rcompare = (a, b, loose) => compare3(b, a, loose);
+    module2.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module2) {
+    "use strict";
+    var compare3 = require_compare();
+    var compareLoose = (a, b) => compare3(a, b, true);
+    module2.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module2.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module2) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module2.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module2) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module2.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module2) {
+    "use strict";
+    var compare3 = require_compare();
+    var gt = (a, b, loose) => compare3(a, b, loose) > 0;
+    module2.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module2) {
+    "use strict";
+    var compare3 = require_compare();
+    var lt = (a, b, loose) => compare3(a, b, loose) < 0;
+    module2.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module2) {
+    "use strict";
+    var compare3 = require_compare();
+    var eq = (a, b, loose) => compare3(a, b, loose) === 0;
+    module2.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module2) {
+    "use strict";
+    var compare3 = require_compare();
+    var neq = (a, b, loose) => compare3(a, b, loose) !== 0;
+    module2.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module2) {
+    "use strict";
+    var compare3 = require_compare();
+    var gte = (a, b, loose) => compare3(a, b, loose) >= 0;
+    module2.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module2) {
+    "use strict";
+    var compare3 = require_compare();
+    var lte = (a, b, loose) => compare3(a, b, loose) <= 0;
+    module2.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module2) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module2.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse6 = require_parse3();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      if (typeof version2 === "number") {
+        version2 = String(version2);
+      }
+      if (typeof version2 !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module2.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module2) {
+    "use strict";
+    var parse6 = require_parse3();
+    var constants3 = require_constants7();
+    var SemVer = require_semver();
+    var truncate = (version2, truncation, options) => {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version2, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse6(versionStringToParse, options);
+    };
+    var doTruncation = (version2, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version2.version;
+      }
+      version2.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version2.minor = 0;
+          version2.patch = 0;
+          break;
+        case "minor":
+          version2.patch = 0;
+          break;
+      }
+      return version2.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module2.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module2) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key2) {
+        const value = this.map.get(key2);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key2);
+          this.map.set(key2, value);
+          return value;
+        }
+      }
+      delete(key2) {
+        return this.map.delete(key2);
+      }
+      set(key2, value) {
+        const deleted = this.delete(key2);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key2, value);
+        }
+        return this;
+      }
+    };
+    module2.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module2) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants7();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start2, limit, digitRuns) => {
+      if (!isDigit(range[start2])) {
+        return start2;
+      }
+      if (start2 >= digitRuns.start && start2 < digitRuns.end) {
+        return Math.min(start2 + limit, digitRuns.end);
+      }
+      if (start2 >= digitRuns.previousStart && start2 < digitRuns.previousEnd) {
+        return Math.min(start2 + limit, digitRuns.previousEnd);
+      }
+      let end = start2 + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start2;
+      digitRuns.end = end;
+      return Math.min(start2 + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start2, loose, digitRuns) => {
+      if (!loose && range[start2] === "0") {
+        return start2 + 1;
+      }
+      return findDigitsEndIndex(range, start2, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start2, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start2, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start2, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start2, loose, digitRuns) => {
+      const hyphen = range[start2] === "-";
+      if (!loose && !hyphen) {
+        return start2;
+      }
+      const identifierStart = start2 + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start2;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start2, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start2) => {
+      let end = start2;
+      while (end - start2 < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start2) => {
+      if (range[start2] !== "+") {
+        return start2;
+      }
+      let end = findBuildIdentifierEndIndex(range, start2 + 1);
+      if (end === start2 + 1) {
+        return start2;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start2, digitRuns) => {
+      let end = start2;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start2;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start2;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start2, digitRuns) => {
+      if (isDigit(range[start2])) {
+        return findVersionNumberEndIndex(range, start2, false, digitRuns);
+      }
+      return isVersionStart(range[start2]) ? start2 + 1 : start2;
+    };
+    var findPartialVersionEndIndex = (range, start2, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start2, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start2, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start2, digitRuns);
+      return fullVersionEnd !== start2 ? fullVersionEnd : findPartialVersionEndIndex(range, start2, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module2.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module2) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first2 = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first2];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i2 = 0; i2 < this.set.length; i2++) {
+            if (i2 > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i2];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached3 = cache4.get(memoKey);
+        if (cached3) {
+          return cached3;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug2("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug2("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug2("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache4.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version2) {
+        if (!version2) {
+          return false;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i2 = 0; i2 < this.set.length; i2++) {
+          if (testSet(this.set[i2], version2, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module2.exports = Range;
+    var LRU = require_lrucache();
+    var cache4 = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants7();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug2("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug2("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug2("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug2("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug2("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug2("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug2("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug2("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set2, version2, options) => {
+      for (let i2 = 0; i2 < set2.length; i2++) {
+        if (!set2[i2].test(version2)) {
+          return false;
+        }
+      }
+      if (version2.prerelease.length && !options.includePrerelease) {
+        for (let i2 = 0; i2 < set2.length; i2++) {
+          debug2(set2[i2].semver);
+          if (set2[i2].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set2[i2].semver.prerelease.length > 0) {
+            const allowed = set2[i2].semver;
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module2) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
+          return true;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version2, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module2.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module2) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version2, range, options) => {
+      try {
+        range = new Range(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version2);
+    };
+    module2.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module2) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module2.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module2.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module2.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i2 = 0; i2 < range.set.length; ++i2) {
+        const comparators = range.set[i2];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module2.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module2) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module2.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
+      range = new Range(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version2, range, options)) {
+        return false;
+      }
+      for (let i2 = 0; i2 < range.set.length; ++i2) {
+        const comparators = range.set[i2];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module2.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module2) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    module2.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module2) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    module2.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module2) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range(r1, options);
+      r2 = new Range(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module2.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module2) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare3 = require_compare();
+    module2.exports = (versions, range, options) => {
+      const set2 = [];
+      let first2 = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare3(a, b, options));
+      for (const version2 of v) {
+        const included = satisfies(version2, range, options);
+        if (included) {
+          prev = version2;
+          if (!first2) {
+            first2 = version2;
+          }
+        } else {
+          if (prev) {
+            set2.push([first2, prev]);
+          }
+          prev = null;
+          first2 = null;
+        }
+      }
+      if (first2) {
+        set2.push([first2, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set2) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module2) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare3 = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare3(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare3(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare3(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module2.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module2) {
+    "use strict";
+    var internalRe = require_re();
+    var constants3 = require_constants7();
+    var SemVer = require_semver();
+    var identifiers3 = require_identifiers();
+    var parse6 = require_parse3();
+    var valid = require_valid();
+    var clean = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare3 = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module2.exports = {
+      parse: parse6,
+      valid,
+      clean,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare: compare3,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      compareIdentifiers: identifiers3.compareIdentifiers,
+      rcompareIdentifiers: identifiers3.rcompareIdentifiers
+    };
   }
 });
 
@@ -36277,9 +39138,9 @@ function assertNever(_x) {
 }
 function assert(_) {
 }
-function getEnumValues(entries) {
-  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries2) {
+  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
+  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -36349,8 +39210,8 @@ function defineLazy(object2, key2, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
-  Object.defineProperty(target, prop, {
+function assignProp(target, prop2, value) {
+  Object.defineProperty(target, prop2, {
     value,
     writable: true,
     enumerable: true,
@@ -36585,33 +39446,33 @@ function normalizeParams(_params) {
 function createTransparentProxy(getter) {
   let target;
   return new Proxy({}, {
-    get(_, prop, receiver) {
+    get(_, prop2, receiver) {
       target ?? (target = getter());
-      return Reflect.get(target, prop, receiver);
+      return Reflect.get(target, prop2, receiver);
     },
-    set(_, prop, value, receiver) {
+    set(_, prop2, value, receiver) {
       target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      return Reflect.set(target, prop2, value, receiver);
     },
-    has(_, prop) {
+    has(_, prop2) {
       target ?? (target = getter());
-      return Reflect.has(target, prop);
+      return Reflect.has(target, prop2);
     },
-    deleteProperty(_, prop) {
+    deleteProperty(_, prop2) {
       target ?? (target = getter());
-      return Reflect.deleteProperty(target, prop);
+      return Reflect.deleteProperty(target, prop2);
     },
     ownKeys(_) {
       target ?? (target = getter());
       return Reflect.ownKeys(target);
     },
-    getOwnPropertyDescriptor(_, prop) {
+    getOwnPropertyDescriptor(_, prop2) {
       target ?? (target = getter());
-      return Reflect.getOwnPropertyDescriptor(target, prop);
+      return Reflect.getOwnPropertyDescriptor(target, prop2);
     },
-    defineProperty(_, prop, descriptor) {
+    defineProperty(_, prop2, descriptor) {
       target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor);
+      return Reflect.defineProperty(target, prop2, descriptor);
     }
   });
 }
@@ -38114,16 +40975,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries;
+  let entries2;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries ?? (entries = Reflect.ownKeys(def.shape).map((key2) => [key2, def.shape[key2]]));
+    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key2) => [key2, def.shape[key2]]));
     const input2 = payload.value;
     let proms;
-    for (const [key2, schema] of entries) {
+    for (const [key2, schema] of entries2) {
       const result = schema._zod.run({ value: input2[key2], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
@@ -50941,18 +53802,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
-    entries,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries, params) {
+function _nativeEnum(Class2, entries2, params) {
   return new Class2({
     type: "enum",
-    entries,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
@@ -53935,17 +56796,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries, params) {
+function nativeEnum(entries2, params) {
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -55344,8 +58205,8 @@ function parseConfig(text2, origin = ".agentcop.yml") {
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i2) => `${i2.path.join(".") || "(root)"}: ${i2.message}`).join("; ");
-    throw new ConfigError(`${origin}: ${problems}`);
+    const problems2 = parsed.error.issues.map((i2) => `${i2.path.join(".") || "(root)"}: ${i2.message}`).join("; ");
+    throw new ConfigError(`${origin}: ${problems2}`);
   }
   return parsed.data;
 }
@@ -55395,19 +58256,20 @@ var EXTENSIONS = {
   ".cts": "typescript",
   ".tsx": "tsx"
 };
-var MCP_CONFIGS = /* @__PURE__ */ new Set(["mcp.json", ".mcp.json", "claude_desktop_config.json"]);
-var INSTRUCTION_FILES = /* @__PURE__ */ new Set(["skill.md", "agents.md", "claude.md", ".cursorrules", ".windsurfrules"]);
+var MCP_CONFIGS = /* @__PURE__ */ new Set(["mcp.json", ".mcp.json", "claude_desktop_config.json", "mcp_config.json", "cline_mcp_settings.json"]);
+var INSTRUCTION_FILES = /* @__PURE__ */ new Set(["skill.md", "agents.md", "claude.md", ".cursorrules", ".windsurfrules", "copilot-instructions.md", "gemini.md", "heartbeat.md"]);
 function languageOf(relPath) {
   const p = relPath.replace(/\\/g, "/");
   const base = p.slice(p.lastIndexOf("/") + 1);
   const lower = base.toLowerCase();
   const parent = p.split("/").slice(-2, -1)[0] ?? "";
   if (parent === ".claude" && (lower === "settings.json" || lower === "settings.local.json")) return "claude-settings";
-  if (MCP_CONFIGS.has(lower)) return "mcp-config";
+  if (MCP_CONFIGS.has(lower) || parent === ".gemini" && lower === "settings.json") return "mcp-config";
   if (lower === "package.json") return "package-json";
   if (lower === "pyproject.toml") return "pyproject";
   if (/^requirements.*\.txt$/.test(lower) || parent === "requirements" && lower.endsWith(".txt")) return "requirements";
-  if (INSTRUCTION_FILES.has(lower) || lower.endsWith(".prompt.md")) return "instructions";
+  if (INSTRUCTION_FILES.has(lower) || lower.endsWith(".prompt.md") || lower.endsWith(".instructions.md")) return "instructions";
+  if (lower.endsWith(".mdc") && /(^|\/)\.cursor\/rules\//.test(p)) return "instructions";
   if (/\.d\.[cm]?ts$/.test(lower)) return null;
   const dot = lower.lastIndexOf(".");
   return dot > 0 ? EXTENSIONS[lower.slice(dot)] ?? null : null;
@@ -55444,8 +58306,8 @@ async function collectFiles(paths2, opts = {}) {
     else notices.push({ file: rel, kind: "skipped", message: "not a file type AgentCop scans" });
   }
   const files = [];
-  const entries = [...found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  const loaded = await mapLimit(entries, 16, ([rel, abs]) => load(rel, abs, maxBytes));
+  const entries2 = [...found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const loaded = await mapLimit(entries2, 16, ([rel, abs]) => load(rel, abs, maxBytes));
   for (const r of loaded) {
     if (r.notice) notices.push(r.notice);
     if (r.file) files.push(r.file);
@@ -55460,15 +58322,15 @@ async function walk(start2, root, ignored, wanted, found) {
     const real = await realpath(dir).catch(() => dir);
     if (seen.has(real)) continue;
     seen.add(real);
-    let entries;
+    let entries2;
     try {
-      entries = await readdir2(dir, { withFileTypes: true });
+      entries2 = await readdir2(dir, { withFileTypes: true });
     } catch {
       continue;
     }
-    if (dir !== start2 && entries.some((e) => e.name === "pyvenv.cfg" && e.isFile())) continue;
+    if (dir !== start2 && entries2.some((e) => e.name === "pyvenv.cfg" && e.isFile())) continue;
     const subdirs = [];
-    for (const entry of entries) {
+    for (const entry of entries2) {
       const abs = path8.join(dir, entry.name);
       const rel = toRel(root, abs);
       let isDir = entry.isDirectory();
@@ -57318,8 +60180,8 @@ ${body22}`);
       const retryResp = response.clone();
       try {
         binary2 = await WebAssembly.compileStreaming(response);
-      } catch (reason) {
-        console.error("wasm streaming compile failed:", reason);
+      } catch (reason2) {
+        console.error("wasm streaming compile failed:", reason2);
         console.error("falling back to ArrayBuffer instantiation");
         binary2 = new Uint8Array(await retryResp.arrayBuffer());
       }
@@ -57568,9 +60430,9 @@ async function Module2(moduleArg = {}) {
       var binary2 = await getWasmBinary(binaryFile);
       var instance2 = await WebAssembly.instantiate(binary2, imports);
       return instance2;
-    } catch (reason) {
-      err(`failed to asynchronously prepare wasm: ${reason}`);
-      abort(reason);
+    } catch (reason2) {
+      err(`failed to asynchronously prepare wasm: ${reason2}`);
+      abort(reason2);
     }
   }
   __name(instantiateArrayBuffer, "instantiateArrayBuffer");
@@ -57582,8 +60444,8 @@ async function Module2(moduleArg = {}) {
         });
         var instantiationResult = await WebAssembly.instantiateStreaming(response, imports);
         return instantiationResult;
-      } catch (reason) {
-        err(`wasm streaming compile failed: ${reason}`);
+      } catch (reason2) {
+        err(`wasm streaming compile failed: ${reason2}`);
         err("falling back to ArrayBuffer instantiation");
       }
     }
@@ -58123,25 +60985,25 @@ async function Module2(moduleArg = {}) {
       }
       __name(resolveSymbol, "resolveSymbol");
       var proxyHandler = {
-        get(stubs, prop) {
-          switch (prop) {
+        get(stubs, prop2) {
+          switch (prop2) {
             case "__memory_base":
               return memoryBase;
             case "__table_base":
               return tableBase;
           }
-          if (prop in wasmImports && !wasmImports[prop].stub) {
-            var res = wasmImports[prop];
+          if (prop2 in wasmImports && !wasmImports[prop2].stub) {
+            var res = wasmImports[prop2];
             return res;
           }
-          if (!(prop in stubs)) {
+          if (!(prop2 in stubs)) {
             var resolved;
-            stubs[prop] = (...args2) => {
-              resolved ||= resolveSymbol(prop);
+            stubs[prop2] = (...args2) => {
+              resolved ||= resolveSymbol(prop2);
               return resolved(...args2);
             };
           }
-          return stubs[prop];
+          return stubs[prop2];
         }
       };
       var proxy = new Proxy({}, proxyHandler);
@@ -60013,15 +62875,15 @@ function key(l) {
 var EMPTY = [];
 function union2(...sets) {
   let only;
-  let nonEmpty = 0;
+  let nonEmpty2 = 0;
   for (const set2 of sets) {
     if (set2 && set2.length) {
-      nonEmpty++;
+      nonEmpty2++;
       only = set2;
     }
   }
-  if (nonEmpty === 0) return EMPTY;
-  if (nonEmpty === 1) return only;
+  if (nonEmpty2 === 0) return EMPTY;
+  if (nonEmpty2 === 1) return only;
   const out2 = [];
   const seen = /* @__PURE__ */ new Set();
   for (const set2 of sets) {
@@ -60280,7 +63142,7 @@ function literal2(model, a) {
 function calleeOf(call) {
   return plain(call.callee);
 }
-var APPROVAL_NAME = /(approv|confirm|consent|authori[sz]|human|permission|ask_user|request_review|require_review|manual_review|interrupt|verify_with_user|get_user_confirmation|prompt_user|is_allowed|allowed_by_policy)/i;
+var APPROVAL_NAME = /(approv|confirm|consent|authori[sz]|human|permission|ask_user|elicit|request_review|require_review|manual_review|interrupt|verify_with_user|get_user_confirmation|prompt_user|is_allowed|allowed_by_policy)/i;
 function hasApprovalStep(model, fn) {
   if (fn.calls.some((c) => APPROVAL_NAME.test(c.name) || c.callee === "input" || c.callee === "builtins.input")) return true;
   return fn.decorators.some((d) => APPROVAL_NAME.test(d.qname));
@@ -60518,8 +63380,860 @@ function hasSideEffectTools(model) {
   return model.calls.some((c) => /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|FileManagementToolkit|GmailToolkit|RequestsToolkit)$/.test(c.callee.replace(/\(\)/g, "")));
 }
 
+// engine/parse/jsonc.ts
+var JsonParseError = class extends Error {
+  constructor(message2, line, column) {
+    super(`${message2} at line ${line}, column ${column}`);
+    this.line = line;
+    this.column = column;
+    this.name = "JsonParseError";
+  }
+  line;
+  column;
+};
+var MAX_DEPTH = 256;
+function parseJsonc(source) {
+  return new JsoncParser(source).document();
+}
+var JsoncParser = class {
+  constructor(s) {
+    this.s = s;
+    if (s.charCodeAt(0) === 65279) this.i = 1;
+  }
+  s;
+  i = 0;
+  line = 1;
+  lineStart = 0;
+  document() {
+    this.skip();
+    if (this.i >= this.s.length) this.fail("empty document");
+    const v = this.value(0);
+    this.skip();
+    if (this.i < this.s.length) this.fail(`unexpected ${this.describe()} after the top-level value`);
+    return v;
+  }
+  pos() {
+    return { offset: this.i, line: this.line, column: this.i - this.lineStart + 1, endLine: this.line };
+  }
+  fail(message2) {
+    throw new JsonParseError(message2, this.line, this.i - this.lineStart + 1);
+  }
+  describe() {
+    if (this.i >= this.s.length) return "end of file";
+    return JSON.stringify(this.s[this.i]);
+  }
+  newline(at) {
+    this.line++;
+    this.lineStart = at + 1;
+  }
+  /** Whitespace and comments. */
+  skip() {
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 10) {
+        this.newline(this.i);
+        this.i++;
+      } else if (c === 32 || c === 9 || c === 13) {
+        this.i++;
+      } else if (c === 47 && s.charCodeAt(this.i + 1) === 47) {
+        const end = s.indexOf("\n", this.i);
+        this.i = end < 0 ? s.length : end;
+      } else if (c === 47 && s.charCodeAt(this.i + 1) === 42) {
+        const end = s.indexOf("*/", this.i + 2);
+        if (end < 0) this.fail("unterminated /* comment");
+        for (let j = this.i; j < end; j++) if (s.charCodeAt(j) === 10) this.newline(j);
+        this.i = end + 2;
+      } else {
+        return;
+      }
+    }
+  }
+  value(depth) {
+    if (depth > MAX_DEPTH) this.fail("nested too deeply");
+    const c = this.s[this.i];
+    if (c === "{") return this.object(depth);
+    if (c === "[") return this.array(depth);
+    if (c === '"') return this.string();
+    if (c === "-" || c >= "0" && c <= "9") return this.number();
+    for (const [word, node2] of [
+      ["true", { type: "boolean", value: true }],
+      ["false", { type: "boolean", value: false }],
+      ["null", { type: "null", value: null }]
+    ]) {
+      if (this.s.startsWith(word, this.i) && !/[\w$]/.test(this.s[this.i + word.length] ?? "")) {
+        const p = this.pos();
+        this.i += word.length;
+        return { ...p, ...node2 };
+      }
+    }
+    this.fail(`unexpected ${this.describe()}`);
+  }
+  object(depth) {
+    const node2 = { ...this.pos(), type: "object", properties: [] };
+    this.i++;
+    this.skip();
+    while (this.s[this.i] !== "}") {
+      if (this.s[this.i] !== '"') this.fail(`expected a property name in double quotes, found ${this.describe()}`);
+      const keyNode = this.string();
+      this.skip();
+      if (this.s[this.i] !== ":") this.fail(`expected ":" after property name, found ${this.describe()}`);
+      this.i++;
+      this.skip();
+      const value = this.value(depth + 1);
+      node2.properties.push({ key: keyNode.value, keyNode, value });
+      this.skip();
+      if (this.s[this.i] === ",") {
+        this.i++;
+        this.skip();
+        continue;
+      }
+      if (this.s[this.i] !== "}") this.fail(`expected "," or "}" in object, found ${this.describe()}`);
+    }
+    node2.endLine = this.line;
+    this.i++;
+    return node2;
+  }
+  array(depth) {
+    const node2 = { ...this.pos(), type: "array", items: [] };
+    this.i++;
+    this.skip();
+    while (this.s[this.i] !== "]") {
+      if (this.i >= this.s.length) this.fail("unterminated array");
+      node2.items.push(this.value(depth + 1));
+      this.skip();
+      if (this.s[this.i] === ",") {
+        this.i++;
+        this.skip();
+        continue;
+      }
+      if (this.s[this.i] !== "]") this.fail(`expected "," or "]" in array, found ${this.describe()}`);
+    }
+    node2.endLine = this.line;
+    this.i++;
+    return node2;
+  }
+  string() {
+    const p = this.pos();
+    const s = this.s;
+    let out2 = "";
+    let j = this.i + 1;
+    let chunk = j;
+    for (; ; ) {
+      if (j >= s.length) this.fail("unterminated string");
+      const c = s.charCodeAt(j);
+      if (c === 34) break;
+      if (c === 10) this.fail("line break inside a string");
+      if (c === 92) {
+        out2 += s.slice(chunk, j);
+        const e = s[j + 1];
+        const simple = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+        if (e !== void 0 && e in simple) {
+          out2 += simple[e];
+          j += 2;
+        } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(s.slice(j + 2, j + 6))) {
+          out2 += String.fromCharCode(parseInt(s.slice(j + 2, j + 6), 16));
+          j += 6;
+        } else {
+          this.i = j;
+          this.fail("invalid escape in string");
+        }
+        chunk = j;
+        continue;
+      }
+      j++;
+    }
+    out2 += s.slice(chunk, j);
+    this.i = j + 1;
+    return { ...p, type: "string", value: out2 };
+  }
+  number() {
+    const p = this.pos();
+    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    m.lastIndex = this.i;
+    const hit = m.exec(this.s);
+    if (!hit) this.fail("invalid number");
+    this.i += hit[0].length;
+    return { ...p, type: "number", value: Number(hit[0]) };
+  }
+};
+function prop(node2, key2) {
+  if (node2?.type !== "object") return void 0;
+  for (let i2 = node2.properties.length - 1; i2 >= 0; i2--) if (node2.properties[i2].key === key2) return node2.properties[i2].value;
+  return void 0;
+}
+function propEntry(node2, key2) {
+  if (node2?.type !== "object") return void 0;
+  for (let i2 = node2.properties.length - 1; i2 >= 0; i2--) if (node2.properties[i2].key === key2) return node2.properties[i2];
+  return void 0;
+}
+function stringItems(node2) {
+  if (node2?.type === "string") return [node2];
+  if (node2?.type !== "array") return [];
+  return node2.items.filter((n) => n.type === "string");
+}
+function* strings(node2, key2 = null) {
+  const stack = [{ node: node2, key: key2 }];
+  while (stack.length) {
+    const { node: n, key: k } = stack.pop();
+    if (n.type === "string") yield { node: n, key: k };
+    else if (n.type === "array") for (let i2 = n.items.length - 1; i2 >= 0; i2--) stack.push({ node: n.items[i2], key: k });
+    else if (n.type === "object") for (let i2 = n.properties.length - 1; i2 >= 0; i2--) stack.push({ node: n.properties[i2].value, key: n.properties[i2].key });
+  }
+}
+
+// engine/rules/llm01/hidden-unicode.ts
+var rule3 = {
+  meta: {
+    id: "prompt-injection/hidden-unicode",
+    owasp: "LLM01",
+    asi: "ASI01",
+    cwe: "CWE-451",
+    severity: "HIGH",
+    title: "Invisible Unicode in agent instructions",
+    description: "The file contains invisible or direction-changing Unicode characters (tag characters, variation-selector smuggling, bidi overrides, zero-width runs) that hide text from human reviewers while the model still reads it.",
+    fix: "Remove the invisible characters (and distrust the source that shipped them); enforce an ASCII or printable-Unicode check on instruction files and MCP configs in CI.",
+    languages: ["instructions", "mcp-config", "claude-settings"]
+  },
+  check(ctx) {
+    const reported = /* @__PURE__ */ new Set();
+    const texts = ctx.json ? [...strings(ctx.json)].map(({ node: node2 }) => ({ text: node2.value, line: node2.line })) : ctx.source.split("\n").map((text2, i2) => ({ text: text2, line: i2 + 1 }));
+    if (ctx.json) {
+      ctx.source.split("\n").forEach((text2, i2) => texts.push({ text: text2, line: i2 + 1 }));
+    }
+    for (const { text: text2, line } of texts) {
+      if (reported.has(line)) continue;
+      const found = inspect(text2, line === 1);
+      if (!found) continue;
+      reported.add(line);
+      ctx.report({ line, severity: found.severity, message: found.message });
+    }
+  }
+};
+var isEmojiish = (cp) => cp !== void 0 && (cp >= 126976 || cp >= 8592 && cp <= 11263 || cp === 65039 || cp >= 127995 && cp <= 127999 || cp === 8419 || cp === 169 || cp === 174);
+var isJoiningScript = (cp) => cp !== void 0 && (cp >= 1536 && cp <= 2303 || cp >= 2304 && cp <= 3583 || cp >= 64336 && cp <= 65023 || cp >= 65136 && cp <= 65278);
+var isIdeograph = (cp) => cp !== void 0 && (cp >= 13312 && cp <= 40959 || cp >= 131072 && cp <= 262143 || cp >= 63744 && cp <= 64255);
+function classify(cps, i2, fileStart) {
+  const cp = cps[i2];
+  const prev = cps[i2 - 1];
+  const next = cps[i2 + 1];
+  if (cp >= 917504 && cp <= 917631) return "tag";
+  if (cp >= 917760 && cp <= 917999) return isIdeograph(prev) ? null : "selector";
+  if (cp >= 65024 && cp <= 65039) {
+    const run4 = next !== void 0 && (next >= 65024 && next <= 65039 || next >= 917760 && next <= 917999) || prev !== void 0 && (prev >= 65024 && prev <= 65039 || prev >= 917760 && prev <= 917999);
+    return run4 ? "selector" : null;
+  }
+  if (cp >= 8234 && cp <= 8238 || cp >= 8294 && cp <= 8297) return "bidi";
+  if (cp === 8205) return isEmojiish(prev) || isEmojiish(next) ? null : "zero-width";
+  if (cp === 8204) return isJoiningScript(prev) || isJoiningScript(next) ? null : "zero-width";
+  if (cp === 65279) return i2 === 0 && fileStart ? null : "zero-width";
+  if (cp === 8203 || cp === 8288 || cp >= 8289 && cp <= 8292 || cp === 6158 || cp === 4447 || cp === 4448 || cp === 12644 || cp === 65440) return "zero-width";
+  return null;
+}
+function inspect(text2, fileStart) {
+  if (!/[\u180e\u200b-\u200d\u202a-\u202e\u2060-\u2069\u3164\ufe00-\ufe0f\ufeff\uffa0\u115f\u1160]|[\udb40]/.test(text2)) return null;
+  const cps = Array.from(text2, (c) => c.codePointAt(0));
+  const counts = { tag: 0, selector: 0, bidi: 0, "zero-width": 0 };
+  const tags = [];
+  const selectors = [];
+  const zw = [];
+  for (let i2 = 0; i2 < cps.length; i2++) {
+    const kind = classify(cps, i2, fileStart);
+    if (!kind) continue;
+    if (kind === "tag" && flagSequence(cps, i2)) {
+      while (i2 < cps.length && cps[i2] >= 917504 && cps[i2] <= 917631) i2++;
+      continue;
+    }
+    counts[kind]++;
+    if (kind === "tag") tags.push(cps[i2]);
+    else if (kind === "selector") selectors.push(cps[i2]);
+    else if (kind === "zero-width") zw.push(cps[i2]);
+  }
+  const parts2 = [];
+  let severity2 = "HIGH";
+  if (counts.tag) {
+    const decoded = tags.filter((c) => c >= 917536 && c <= 917630).map((c) => String.fromCharCode(c - 917504)).join("");
+    parts2.push(`${counts.tag} Unicode tag character${counts.tag > 1 ? "s" : ""}${decoded ? ` spelling ${quote(decoded)}` : ""}`);
+    severity2 = "CRITICAL";
+  }
+  if (counts.selector) {
+    const decoded = decodeSelectors(selectors);
+    parts2.push(`${counts.selector} variation selectors${decoded ? ` encoding ${quote(decoded)}` : ""}`);
+    if (decoded) severity2 = "CRITICAL";
+  }
+  if (counts.bidi) parts2.push(`${counts.bidi} bidirectional override character${counts.bidi > 1 ? "s" : ""} (the line displays in a different order than it is read)`);
+  if (counts["zero-width"] >= 2) {
+    const decoded = decodeZeroWidthBits(zw);
+    parts2.push(`${counts["zero-width"]} zero-width characters${decoded ? ` encoding ${quote(decoded)}` : ""}`);
+    if (decoded) severity2 = "CRITICAL";
+  }
+  if (!parts2.length) return null;
+  return { severity: severity2, message: `Hidden text: this line contains ${parts2.join(", ")}. A reviewer does not see it; the model reads it.` };
+}
+function flagSequence(cps, i2) {
+  if (cps[i2 - 1] !== 127988) return false;
+  let j = i2;
+  while (j < cps.length && cps[j] >= 917601 && cps[j] <= 917626) j++;
+  while (j < cps.length && cps[j] >= 917552 && cps[j] <= 917561) j++;
+  return cps[j] === 917631 && j - i2 >= 2 && j - i2 <= 7;
+}
+function decodeSelectors(cps) {
+  const bytes = cps.map((c) => c <= 65039 ? c - 65024 : c - 917760 + 16);
+  return printable(Buffer.from(bytes).toString("utf8"));
+}
+function decodeZeroWidthBits(cps) {
+  const kinds = [...new Set(cps)];
+  if (kinds.length !== 2 || cps.length < 16 || cps.length % 8 !== 0) return null;
+  for (const zero of kinds) {
+    const bits = cps.map((c) => c === zero ? "0" : "1").join("");
+    const bytes = bits.match(/.{8}/g).map((b) => parseInt(b, 2));
+    const text2 = printable(Buffer.from(bytes).toString("utf8"));
+    if (text2) return text2;
+  }
+  return null;
+}
+function printable(s) {
+  if (s.length < 2) return null;
+  const ok = [...s].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\p{S}]/u.test(c)).length;
+  return ok / [...s].length >= 0.9 ? s : null;
+}
+function quote(s) {
+  const t = s.replace(/\s+/g, " ").trim();
+  return JSON.stringify(t.length > 160 ? `${t.slice(0, 159)}…` : t);
+}
+
+// engine/rules/instruction-text.ts
+var WARNING_SECTION = /security|injection|threat|attack|safety|red flags?|warning|defen[cs]e|guardrail|trust|untrusted|malicious|scam|abuse|do not|don'?t|never/i;
+function inWarningSection(l) {
+  return WARNING_SECTION.test(l.section);
+}
+function textLines(source) {
+  const out2 = [];
+  let fence = null;
+  let section = "";
+  let leadIn = "";
+  source.split("\n").forEach((raw, i2) => {
+    const text2 = raw.replace(/\r$/, "");
+    const m = /^\s{0,3}(`{3,}|~{3,})/.exec(text2);
+    if (m) {
+      if (fence === null) fence = m[1][0];
+      else if (m[1][0] === fence) fence = null;
+      out2.push({ line: i2 + 1, text: text2, inCode: true, section, leadIn: "" });
+      return;
+    }
+    const h = fence === null ? /^\s{0,3}#{1,6}\s+(.*)$/.exec(text2) : null;
+    if (h) {
+      section = h[1].toLowerCase();
+      leadIn = "";
+    }
+    const item = fence === null && /^\s*(?:[-*+]|\d+[.)])\s/.test(text2);
+    out2.push({ line: i2 + 1, text: text2, inCode: fence !== null, section, leadIn: item ? leadIn : "" });
+    if (!item && !h && text2.trim() && fence === null && !/^\s*<!--/.test(text2)) leadIn = /:\s*$/.test(text2) ? text2.slice(0, 300) : "";
+  });
+  return out2;
+}
+var ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|incl|esp|resp|no|fig)\.$/i;
+function sentences(text2) {
+  const out2 = [];
+  let start2 = 0;
+  let inCode = false;
+  for (let i2 = 0; i2 <= text2.length; i2++) {
+    const c = text2[i2];
+    if (c === "`") inCode = !inCode;
+    let end = i2 === text2.length;
+    if (!end && !inCode) {
+      if ((c === "." || c === "!" || c === "?" || c === ";") && (i2 + 1 === text2.length || /\s/.test(text2[i2 + 1]))) {
+        end = !(c === "." && (text2[i2 - 1] === "." || ABBREVIATION.test(text2.slice(Math.max(start2, i2 - 8), i2 + 1))));
+      } else if (c === " " && (text2[i2 + 1] === "—" || text2[i2 + 1] === "–") && text2[i2 + 2] === " ") {
+        end = true;
+      }
+    }
+    if (end) {
+      const t = text2.slice(start2, i2 + 1);
+      if (t.trim()) out2.push({ text: t, start: start2 });
+      start2 = i2 + 1;
+    }
+  }
+  return out2;
+}
+var CAUTION_BEFORE = /\b(?:refuse|reject|decline|forbid\w*|prohibit\w*|disallow\w*|beware|watch (?:out )?for|look out for|be (?:wary|careful|suspicious)|suspicious|malicious|attack\w*|adversar\w*|injection|jailbreak|phishing|untrusted|third[- ]party (?:content|text|pages?)|such as|for example|for instance|examples?|if (?:a|an|any|the|some)\b[^,]{0,60}\b(?:asks?|tells?|instructs?|says?|contains?|requests?|wants?)|(?:asks?|tells?|instructs?|requests?) (?:you|the (?:agent|assistant|model)) to|phrases?|patterns?|attempts? to|tries to|claims? to|pretend\w*)\b|\be\.g\.|\bi\.e\.|\blike\s*["“'`:]/i;
+var NEAR_NEGATION = /\b(?:never|not|don't|doesn't|dont|won't|cannot|can't|mustn't|shouldn't|avoid|block|deny|prevent|detect|flag|no)\b[^.;:!?,]{0,80}$/i;
+var CLAUSE_START = /,(?!\s*(?:ignore|disregard|forget|override|then|so|but|you|we|they|it|i|please|now|instead|also|otherwise|always|just|go|send|upload|post|run|execute|do|fetch|download|read|install|delete|push|tell|reveal|print|show|follow|obey|and then)\b)/gi;
+function negated(sentence, index) {
+  const from = Math.max(0, index - 300);
+  const text2 = sentence.slice(from, index + 40).replace(/`[^`]*`/g, (m) => "x".repeat(m.length)).replace(CLAUSE_START, " ");
+  return NEAR_NEGATION.test(text2.slice(0, index - from));
+}
+var CAUTION_ANYWHERE = /\b(?:refuse|reject|do not comply|don't comply|never comply|report (?:it|this|them)|flag (?:it|this|them)|is an? (?:attack|injection|red flag|scam|trick)|are (?:attacks|injections|red flags)|prompt injection|injection attempt|treat (?:it|this|them|such \w+|any \w+) as (?:data|untrusted|suspicious|hostile))\b|[—–-]\s*(?:refuse|ignore it|stop)\b/i;
+function cautioned(sentence, index, line) {
+  const before = sentence.slice(Math.max(0, index - 300), index);
+  if (CAUTION_BEFORE.test(before) || negated(sentence, index)) return true;
+  if (CAUTION_ANYWHERE.test(sentence.slice(Math.max(0, index - 300), index + 300))) return true;
+  const quoted = (before.match(/["“”`]/g) ?? []).length % 2 === 1;
+  if (quoted && (/\b(?:text|content|message|phrase|string|input|says?|such|like|contains?)\b/i.test(sentence) || line !== void 0 && inWarningSection(line))) return true;
+  return line !== void 0 && (FORBIDDING.test(line.leadIn) || FORBIDDING.test(line.section));
+}
+var FORBIDDING = /\b(?:never|don'?t|do not|must not|avoid|forbidden|prohibited|not allowed|disallowed|banned|dangerous|destructive|off[- ]limits|red flags?)\b/i;
+var lastText = "";
+var lastSentences = [];
+function cautionedAt(l, text2, index) {
+  if (text2 !== lastText) {
+    lastText = text2;
+    lastSentences = sentences(text2);
+  }
+  for (const s of lastSentences) {
+    if (index >= s.start && index < s.start + s.text.length) return cautioned(s.text, index - s.start, l);
+  }
+  return false;
+}
+function* matchesIn(lines, re) {
+  for (const l of lines) {
+    if (!l.text.trim()) continue;
+    for (const s of sentences(l.text)) {
+      re.lastIndex = 0;
+      for (let m = re.exec(s.text); m; m = re.exec(s.text)) {
+        if (m[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        yield { line: l, sentence: s.text, index: m.index, match: m };
+      }
+    }
+  }
+}
+function clip(s, n = 80) {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+}
+
+// engine/rules/llm01/instruction-override.ts
+var rule4 = {
+  meta: {
+    id: "prompt-injection/instruction-override",
+    owasp: "LLM01",
+    asi: "ASI01",
+    cwe: "CWE-1427",
+    severity: "HIGH",
+    title: "Instruction-override phrase in agent instructions",
+    description: "An agent instruction file tells the model to ignore or replace its other instructions, adopt an unrestricted persona, reveal its system prompt, or treats itself as a system message.",
+    fix: "Remove the override text; do not install skills or rule files that contain it, and review where the file came from.",
+    languages: ["instructions"]
+  },
+  check(ctx) {
+    const lines = textLines(ctx.source);
+    const reported = /* @__PURE__ */ new Set();
+    for (const [re, what] of PATTERNS) {
+      for (const { line, sentence, index, match } of matchesIn(lines, re)) {
+        if (reported.has(line.line) || cautioned(sentence, index, line)) continue;
+        reported.add(line.line);
+        ctx.report({ line: line.line, message: `${what}: "${clip(match[0])}".` });
+      }
+    }
+  }
+};
+var TARGET = String.raw`(?:instructions?|prompts?|rules|guidelines|directives|directions|messages|context|constraints|guardrails|restrictions|polic(?:y|ies)|programming|commands|orders|training)`;
+var PATTERNS = [
+  [
+    new RegExp(String.raw`\b(?:ignore|disregard|forget|override|bypass|discard|abandon|drop|cancel)\s+(?:(?:all|any|every|each|the|your|of|these|those)\s+)*(?:(?:previous|prior|preceding|above|earlier|former|original|initial|existing|old|system|safety|developer|default|other|standing)\s+)+(?:\w+\s+){0,2}?${TARGET}\b`, "gi"),
+    "Tells the model to drop its other instructions"
+  ],
+  [/\b(?:ignore|disregard|forget)\s+(?:everything|all)\s+(?:(?:you(?:'ve| have| were)?\s+(?:been\s+)?(?:told|instructed|taught|given))|(?:above|before|previously|so far|that came before))/gi, "Tells the model to drop its other instructions"],
+  [
+    /\byou are now\b[^.\n]{0,60}?\b(?:DAN|unrestricted|unfiltered|uncensored|jailbr\w+|(?:developer|god|admin|root|sudo|debug|maintenance) mode|free (?:from|of) (?:all|any|your)|no longer (?:bound|restricted|limited|an? (?:AI|assistant))|without (?:any )?(?:restrictions|limits|rules|filters|guidelines))/gi,
+    "Replaces the model's identity with an unrestricted one"
+  ],
+  [/\b(?:from now on|henceforth|going forward)\b,?\s+(?:you\s+)?(?:will\s+|must\s+|shall\s+|should\s+)?(?:ignore|disregard|no longer follow|obey only|only obey|answer without|respond without)\b/gi, "Tells the model to drop its other instructions"],
+  [/\b(?:new|real|actual|true|updated)\s+(?:system\s+)?instructions\s*(?::|are\b)/gi, "Announces replacement instructions"],
+  [/\b(?:reveal|print|output|repeat|show|leak|dump|disclose|echo|recite)\s+(?:me\s+)?(?:back\s+)?(?:your|the)\s+(?:full\s+|entire\s+|complete\s+|original\s+|hidden\s+|initial\s+|verbatim\s+)*(?:system prompt|system message|hidden instructions|initial instructions|original instructions|developer message)/gi, "Asks the model to disclose its system prompt"],
+  [/<\|im_start\|>\s*system|<\|system\|>|<\|start_header_id\|>\s*system|\[\s*(?:SYSTEM|ADMIN)\s*(?:OVERRIDE|MESSAGE|INSTRUCTIONS?|PROMPT)\s*\]|\bSYSTEM OVERRIDE\b/g, "Forges a system-role marker"]
+];
+
+// engine/rules/llm01/concealed-directive.ts
+var rule5 = {
+  meta: {
+    id: "prompt-injection/concealed-directive",
+    owasp: "LLM01",
+    asi: "ASI01",
+    cwe: "CWE-1427",
+    severity: "HIGH",
+    title: "Concealed directive in agent instructions",
+    description: "An agent instruction file tells the model to hide what it does from the user, or carries directives in places a human reviewer does not see (HTML comments, <IMPORTANT> blocks reaching for secrets).",
+    fix: "Remove the hidden directive and review the file's origin; instructions an agent follows should be visible and never ask it to keep actions from the user.",
+    languages: ["instructions"]
+  },
+  check(ctx) {
+    const lines = textLines(ctx.source);
+    const reported = /* @__PURE__ */ new Set();
+    const report2 = (l, message2) => {
+      if (reported.has(l.line)) return;
+      reported.add(l.line);
+      ctx.report({ line: l.line, message: message2 });
+    };
+    for (const re of CONCEALMENT) {
+      for (const { line, sentence, index, match } of matchesIn(lines, re)) {
+        const negated3 = /^(?:do not|don't|never|must not|without)\b/i.test(match[0]);
+        if (negated3 ? precededByCaution(sentence, index) : cautioned(sentence, index, line)) continue;
+        if (/^(?:do not|don't|never|must not|secretly|silently|quietly|covertly|discreetly|invisibly|stealthily)\b/i.test(match[0]) && !imperative(sentence.slice(0, index))) continue;
+        report2(line, `Tells the agent to keep its actions from the user: "${clip(match[0])}".`);
+      }
+    }
+    tagBlocks(lines, report2);
+    htmlComments(lines, report2);
+  }
+};
+function precededByCaution(sentence, index) {
+  const before = sentence.slice(Math.max(0, index - 300), index);
+  if ((before.match(/["“”`]/g) ?? []).length % 2 === 1) return true;
+  return /\b(?:if|when)\b[^,]{0,60}\b(?:says?|tells? you|instructs? you|asks? you|contains?|wants? you)\b|\b(?:such as|for example|watch for|beware|suspicious|malicious|attack\w*|injection)\b|\be\.g\.|\blike\s*["“'`]/i.test(before);
+}
+function imperative(before) {
+  return /^\s*(?:[-*+>]|\d+[.)]|\*\*[^*]*\*\*:?)?\s*$|(?:\byou(?:\s+(?:must|should|will|shall|need to))?|\bplease|\band|\bbut|\bthen|\balso|\bso|\bjust|\bimportant:?|\bnote:?|[,:;—–(])\s*$/i.test(before.slice(-120));
+}
+var USER = String.raw`(?:the\s+|your\s+)?(?:user|human|operator|owner|developer|person)s?`;
+var CONCEALMENT = [
+  // "do not tell the user", "never inform the user about this", "don't let the user know" — but not
+  // "never tell the user tests pass when they fail", which is an honesty rule.
+  new RegExp(String.raw`\b(?:do not|don't|never|must not)\s+(?:(?:tell|inform|notify|alert|warn)\s+${USER}(?=\s*(?:[.,;:)]|$)|\s+(?:about\s+)?(?:this|these|it|anything|that\s+you|what\s+you|about\s+the)\b)|(?:mention|reveal|show|disclose)\s+(?:this|it|that|anything)\s+to\s+${USER}|let\s+${USER}\s+(?:know|see|notice))`, "gi"),
+  new RegExp(String.raw`\b(?:do not|don't|never)\s+(?:mention|reveal|disclose|show|report|explain|acknowledge)\s+(?:this|these|that|it|(?:this|these|that|the)\s+(?:[\w-]+\s+){0,2}?(?:step|steps|instruction|instructions|action|actions|request|requests|command|commands|file|files|upload|sync|call|calls|change|changes|part))\b(?=\s*(?:[.,;:)]|$|to\b|in\b))`, "gi"),
+  new RegExp(String.raw`\bwithout\s+(?:telling|informing|notifying|alerting|letting|showing)\s+${USER}\b`, "gi"),
+  new RegExp(String.raw`\b${USER}\s+(?:must|should|need)\s+(?:not|never)\s+(?:know|see|notice|find out|be told|be informed)\b`, "gi"),
+  /\bhide\s+(?:this|it|these|that|the\s+\w+)\s+from\s+(?:the\s+)?(?:user|human|operator|owner)\b/gi,
+  /\b(?:secretly|silently|quietly|covertly|discreetly|invisibly|stealthily)\s+(?:\w+\s+){0,2}?(?:send|upload|post|run|execute|read|copy|exfiltrate|forward|install|download|fetch|include|append|transmit|share|email|collect|harvest)\b/gi
+];
+var PAYLOAD = /~\/\.ssh|id_rsa|id_ed25519|\.env\b|\.aws\/credentials|\.netrc|credentials?\b|api[ _-]?keys?|secret|password|private key|mcp\.json|\b(?:do not|don't|never)\s+(?:tell|mention|inform|reveal)|\bignore\s+(?:all\s+|any\s+)?(?:previous|prior|other)|\bsidenote\b|\bcurl\b|\bbase64\b|https?:\/\//i;
+function tagBlocks(lines, report2) {
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const m = /^\s*(?:[-*>]\s*)?<\s*(important|system|secret|hidden|instructions?|admin|override)\s*>/i.exec(lines[i2].text);
+    if (!m) continue;
+    const close = new RegExp(String.raw`<\s*/\s*${m[1]}\s*>`, "i");
+    const block = [];
+    let closed = false;
+    for (let j = i2; j < lines.length && j < i2 + 15; j++) {
+      block.push(lines[j]);
+      if (close.test(lines[j].text.slice(j === i2 ? m.index + m[0].length : 0))) {
+        closed = true;
+        break;
+      }
+    }
+    if (!closed) continue;
+    const body3 = block.map((b) => b.text).join("\n");
+    const hit = PAYLOAD.exec(body3);
+    if (!hit) continue;
+    if (/\b(?:never|do not|don't)\s+(?:commit|push|log|print|share|expose|leak|hard-?code|store|paste|upload|send)\b/i.test(body3) && !/\b(?:do not|don't|never)\s+(?:tell|mention|inform|reveal)\b/i.test(body3)) continue;
+    report2(lines[i2], `A <${m[1]}> block carries a hidden payload (it mentions "${clip(hit[0], 40)}"): the idiom tool-poisoning attacks use to slip orders past a reviewer.`);
+  }
+}
+var LINT_COMMENT = /^\s*(?:ruleid|ok|agentcop|prettier|markdownlint|eslint|cspell|toc|end ?toc|todo|fixme|omit|begin|end|vale|textlint|lint|doctoc|spell|region|endregion|#region)\b/i;
+var ADDRESSES_AGENT = /\b(?:you|assistant|AI|agent|model|claude|copilot|cursor|gpt|llm|bot)\b/i;
+var HIDDEN_PAYLOAD = /\b(?:run|execute|curl|wget|bash|sh|install|download|upload|send|post|fetch|read|ignore|disregard|override|approve|merge|delete|remove|push|import|add\s+(?:the\s+)?(?:line|code|dependency|import|user|key)|secrets?|tokens?|passwords?|credentials?|api[ _-]?keys?|\.env|\.ssh|do not (?:tell|mention)|don't (?:tell|mention)|(?:need|have) to mention|https?:\/\/)/i;
+var ORDERS = /\b(?:must|should|always|never|ignore|run|execute|send|read|fetch|include|add|insert|tell|do not|don't|upload|post|curl|follow|obey|pretend|make sure)\b/i;
+function htmlComments(lines, report2) {
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    if (lines[i2].inCode) continue;
+    const text2 = lines[i2].text;
+    let at = text2.indexOf("<!--");
+    while (at >= 0) {
+      let inner;
+      let next;
+      const end = text2.indexOf("-->", at + 4);
+      if (end >= 0) {
+        inner = text2.slice(at + 4, end);
+        next = text2.indexOf("<!--", end + 3);
+      } else {
+        const parts2 = [text2.slice(at + 4)];
+        for (let j = i2 + 1; j < lines.length && j <= i2 + 20; j++) {
+          const e = lines[j].text.indexOf("-->");
+          parts2.push(e >= 0 ? lines[j].text.slice(0, e) : lines[j].text);
+          if (e >= 0) break;
+        }
+        inner = parts2.join("\n");
+        next = -1;
+      }
+      if (!LINT_COMMENT.test(inner) && ADDRESSES_AGENT.test(inner) && ORDERS.test(inner) && HIDDEN_PAYLOAD.test(inner) && inner.trim().split(/\s+/).length >= 4) {
+        report2(lines[i2], `An HTML comment gives the agent orders that rendered Markdown hides from readers: "${clip(inner, 70)}".`);
+        break;
+      }
+      at = next;
+    }
+  }
+}
+
+// engine/rules/llm01/remote-instructions.ts
+var URL3 = /https?:\/\/[^\s)>\]"'`*]+/i;
+var FETCH = /\b(?:fetch|download|curl|wget|get|read|load|pull|check|visit|open|retrieve|grab|poll|request|re-?fetch|query)\b/i;
+var FOLLOW = /\b(?:follow|obey|execute|carry out|act on|comply with|do what(?:ever)?|perform|run|implement|adopt)\b[^.\n]{0,40}?\b(?:it|them|its (?:instructions|steps|directions|tasks)|the (?:instructions|directions|steps|tasks|commands|orders)|any (?:instructions|tasks|commands|steps)|whatever|what(?:ever)? it says|what you find|the contents?|those (?:instructions|steps|tasks))\b|\b(?:treat|use|take|adopt)\s+(?:it|them|its contents?|the (?:contents?|file|result|response))\s+as\s+(?:your\s+)?(?:new\s+|updated\s+|current\s+|latest\s+)?(?:instructions|rules|orders|directives|system prompt|guidelines)\b/i;
+var PERIODIC = /\b(?:every|each)\s+(?:\d+\+?\s*|few\s+|couple (?:of )?)?(?:min(?:ute)?s?|hours?|hrs?|h|days?|runs?|sessions?|heartbeats?|time you (?:start|wake|run))\b|\bperiodically\b|\bheartbeat\b|\bon a (?:schedule|timer)\b|\bcron\b|\bonce (?:a|per) (?:day|hour|week)\b|\b\d+\+?\s*hours? (?:since|have passed)/i;
+var INSTRUCTION_RESOURCE = /\.(?:md|txt|mdc|prompt)(?:[?#]|$)|\/(?:skills?|heartbeat|instructions?|prompts?|rules|tasks?|commands?)\/?(?:[?#]|$)/i;
+var DOCUMENTATION = /\/llms(?:-full)?\.txt|\/docs?\/|\/documentation\/|\/handbook\/|\/guides?\/|readthedocs|\/\/docs\.|readme|changelog|contributing/i;
+var INSTRUCTION_FILE = /(?:SKILL|HEARTBEAT|AGENTS|CLAUDE|RULES|MESSAGING|INSTRUCTIONS|SOUL|MEMORY|TOOLS|BOOTSTRAP|IDENTITY|GEMINI)\.md\b|\.cursorrules\b|\.windsurfrules\b|\.mdc\b|\/skills\/|\.prompt\.md\b/i;
+var rule6 = {
+  meta: {
+    id: "prompt-injection/remote-instructions",
+    owasp: "LLM01",
+    asi: "ASI01",
+    cwe: "CWE-829",
+    severity: "HIGH",
+    title: "Agent told to fetch and follow remote instructions",
+    description: "An agent instruction file tells the agent to fetch instructions from a URL (often on a timer) and follow them, or to overwrite its own skill or rules files from a URL, so a remote party can change what the agent does at any time.",
+    fix: "Vendor the instructions into the repository at a reviewed version; if they must update, pin them to a hash or signed release and review changes before the agent loads them. Treat fetched content as data, never as orders.",
+    languages: ["instructions"]
+  },
+  check(ctx) {
+    const lines = textLines(ctx.source);
+    for (let i2 = 0; i2 < lines.length; i2++) {
+      const l = lines[i2];
+      const url2 = URL3.exec(l.text);
+      if (!url2) continue;
+      const why = reason(lines, i2, url2);
+      if (!why) continue;
+      if (!l.inCode && cautionedAt(l, l.text, Math.max(0, url2.index - 1))) continue;
+      ctx.report({ line: l.line, message: `${why} (${clip(url2[0], 70)}): whoever controls that URL controls what the agent does next.` });
+    }
+  }
+};
+function reason(lines, i2, url2) {
+  const l = lines[i2];
+  const text2 = l.text;
+  if (/\b(?:curl|wget|iwr|Invoke-WebRequest)\b/i.test(text2) && /(?:>|-o\s|-O\s|--output[=\s]|-OutFile\s)\s*\S*/.test(text2)) {
+    const target = /(?:>>?|\s-o|\s-O|--output(?:-document)?[=\s]|-OutFile)\s*["']?([^\s"']+)["']?/.exec(text2.slice(url2.index)) ?? /(?:\s-o|\s-O|--output(?:-document)?[=\s]|-OutFile)\s*["']?([^\s"']+)["']?/.exec(text2.slice(0, url2.index));
+    if (target && INSTRUCTION_FILE.test(target[1])) return `Overwrites the agent's instruction file ${target[1]} from a URL`;
+  }
+  const next = lines[i2 + 1] && !/^\s*(?:[-*+]|\d+[.)]|#)/.test(lines[i2 + 1].text) ? ` ${lines[i2 + 1].text}` : "";
+  const window2 = text2 + next;
+  const beforeUrl = window2.slice(0, url2.index).split(/[.!?;]\s/).pop();
+  const afterUrl = window2.slice(url2.index + url2[0].length).split(/[.!?;]\s/)[0];
+  if (FETCH.test(beforeUrl) && FOLLOW.test(afterUrl)) return "Tells the agent to fetch a URL and follow what it says";
+  if (INSTRUCTION_RESOURCE.test(url2[0]) && !DOCUMENTATION.test(url2[0]) && (FETCH.test(window2) || FOLLOW.test(window2))) {
+    const context3 = [text2, ...lines.slice(Math.max(0, i2 - 4), i2).map((x) => x.text), l.section].join("\n").replace(/https?:\/\/\S+/g, "");
+    if (PERIODIC.test(context3)) return "Tells the agent to fetch instructions from a URL on a schedule";
+  }
+  return null;
+}
+
+// engine/rules/llm01/encoded-instructions.ts
+var BLOB = /(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){8,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])|(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9_-]{4}){10,}[A-Za-z0-9_-]{0,3}(?![A-Za-z0-9+/=_-])/g;
+var ORDERS2 = /\b(?:ignore|disregard|instructions?|system prompt|you (?:are|must|should|will)|do not tell|assistant|send|upload|post|exfiltrate|curl|wget|bash|sh -c|powershell|eval|exec|chmod|rm -rf|api[_ ]?key|token|password|secret|credentials?|\.ssh|id_rsa|\.env|https?:\/\/)\b/i;
+var rule7 = {
+  meta: {
+    id: "prompt-injection/encoded-instructions",
+    owasp: "LLM01",
+    asi: "ASI01",
+    cwe: "CWE-506",
+    severity: "HIGH",
+    title: "Encoded instructions in agent instructions",
+    description: "An agent instruction file or config carries a base64 blob that decodes to instructions or shell commands, hiding them from human review.",
+    fix: "Replace the blob with the plain text it encodes, review that text, and reject files that ship encoded orders.",
+    languages: ["instructions", "mcp-config", "claude-settings"]
+  },
+  check(ctx) {
+    const texts = ctx.json ? [...strings(ctx.json)].map(({ node: node2 }) => ({ text: node2.value, line: node2.line })) : ctx.source.split("\n").map((text2, i2) => ({ text: text2, line: i2 + 1 }));
+    const reported = /* @__PURE__ */ new Set();
+    for (const { text: text2, line } of texts) {
+      if (reported.has(line) || text2.length < 32) continue;
+      BLOB.lastIndex = 0;
+      for (let m = BLOB.exec(text2); m; m = BLOB.exec(text2)) {
+        const before = text2.slice(Math.max(0, m.index - 24), m.index);
+        if (/(?:base64,|sha(?:256|384|512)-|integrity=["']?)$/i.test(before)) continue;
+        const decoded = decode3(m[0]);
+        if (!decoded || !(ORDERS2.test(decoded) || ctx.language === "instructions" && isProse(decoded))) continue;
+        reported.add(line);
+        const shown = decoded.replace(/\s+/g, " ").trim();
+        ctx.report({ line, message: `A base64 blob here decodes to ${JSON.stringify(shown.length > 160 ? `${shown.slice(0, 159)}…` : shown)}, text a reviewer cannot read.` });
+        break;
+      }
+    }
+  }
+};
+function isProse(text2) {
+  return (text2.match(/\b[A-Za-z]{2,}\b/g) ?? []).length >= 6;
+}
+function decode3(blob) {
+  const b64 = blob.replace(/-/g, "+").replace(/_/g, "/");
+  let text2;
+  try {
+    text2 = Buffer.from(b64, "base64").toString("utf8");
+  } catch {
+    return null;
+  }
+  if (text2.length < 16 || text2.includes("�")) return null;
+  const readable = [...text2].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\p{S}\n\t]/u.test(c)).length / [...text2].length;
+  const spaces = (text2.match(/\s/g) ?? []).length;
+  if (readable < 0.95 || spaces < 2 || /^\s*\{"(?:alg|typ|kid)"/.test(text2)) return null;
+  return text2;
+}
+
+// engine/frameworks/moltbook.ts
+var MARKER = /\bmoltbook\b|\bopenclaw\b|\bmoltbot\b|\bclawdbot\b|\bclawhub\b|\bclawdhub\b|[~/]\.(?:openclaw|moltbot|clawdbot)\//i;
+function mentionsMoltbook(text2) {
+  return MARKER.test(text2);
+}
+var FEED_ENDPOINT = /\/(?:feed|posts|comments|submolts?|search|mentions?|notifications|dm|messages|conversations|home|timeline|replies|inbox)\b|\b(?:feed|mentions?|notifications|timeline|inbox|comments|replies)(?:_?(?:url|endpoint|api|path))?\b/i;
+var OWN_ACCOUNT_ENDPOINT = /\/agents\/(?:me|status|profile)\b|\/(?:register|claim)\b/i;
+
+// engine/rules/moltbook.ts
+function isFetch(call) {
+  return callSource(call.callee, call.receiverType)?.kind === "web" || HTTP_CALL.test(plain(call.callee));
+}
+var HTTP_CALL = /^(?:requests|httpx|aiohttp|urllib3)(?:\.(?:Session|Client|AsyncClient|ClientSession|PoolManager))?\.(?:get|post|put|patch|request|head)$|^urllib\.request\.(?:urlopen|urlretrieve)$/;
+function urlText(model, call) {
+  const a = call.args.find((x) => x.name === "url") ?? call.args.find((x) => x.index === 0);
+  return a ? withAssignedValues(model, model.text(a.node), call.fn) : "";
+}
+function withAssignedValues(model, text2, fn) {
+  const seen = /* @__PURE__ */ new Set();
+  let frontier = text2;
+  for (let hop = 0; hop < 2; hop++) {
+    const names = new Set([...frontier.matchAll(/\b([A-Za-z_]\w*)\b/g)].map((m) => m[1]).filter((n) => !seen.has(n)));
+    names.forEach((n) => seen.add(n));
+    const values = model.assigns.filter((as) => (as.fn === fn || as.fn.isModule) && names.has(as.target.replace(/^self\./, ""))).map((as) => model.text(as.value));
+    if (!values.length) break;
+    frontier = values.join(" ");
+    text2 += " " + frontier;
+  }
+  return text2;
+}
+function feedFetchLines(model) {
+  const out2 = /* @__PURE__ */ new Set();
+  for (const c of model.calls) {
+    if (!isFetch(c)) continue;
+    const text2 = urlText(model, c);
+    if (FEED_ENDPOINT.test(text2) && !OWN_ACCOUNT_ENDPOINT.test(text2)) {
+      out2.add(c.line);
+      continue;
+    }
+    const fn = c.fn;
+    if (fn.isModule || !fn.params.some((p) => new RegExp(`\\b${p.name}\\b`).test(text2))) continue;
+    const viaHelper = model.calls.some((k) => k.target === fn && k.args.some((a) => FEED_ENDPOINT.test(model.text(a.node)) && !OWN_ACCOUNT_ENDPOINT.test(model.text(a.node))));
+    if (viaHelper) out2.add(c.line);
+  }
+  return out2;
+}
+function feedFunctions(model, feed) {
+  const out2 = /* @__PURE__ */ new Set();
+  for (const fn of model.functions) {
+    if (fn.returns.some((l) => l.kind === "web" && feed.has(l.line))) out2.add(fn.name);
+    else if (fn.calls.some((c) => feed.has(c.line)) && model.returns.some((r) => r.fn === fn && r.value)) out2.add(fn.name);
+  }
+  return out2;
+}
+function feedNames(model, fn, feedFns) {
+  const names = /* @__PURE__ */ new Set();
+  if (!feedFns.size) return names;
+  const callsFeed = new RegExp(`(?:^|[.\\s(])(?:${[...feedFns].map(escapeRe).join("|")})\\s*\\(`);
+  const mentions2 = () => names.size ? new RegExp(`\\b(?:${[...names].map(escapeRe).join("|")})\\b`) : null;
+  const stack = [fn.node];
+  const loops = [];
+  while (stack.length) {
+    const n = stack.pop();
+    if (n !== fn.node && (n.type === "function_definition" || n.type === "class_definition")) continue;
+    if (n.type === "for_statement") {
+      const left = field(n, "left");
+      const right = field(n, "right");
+      if (left && right) loops.push({ target: left, iter: model.text(right) });
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  const assigns = model.assigns.filter((a) => a.fn === fn);
+  const appends = fn.calls.filter((c) => /^(append|extend|insert|add|update)$/.test(c.name) && c.receiver);
+  for (let round = 0; round < 4; round++) {
+    const before = names.size;
+    const m = mentions2();
+    for (const l of loops) {
+      if (callsFeed.test(l.iter) || m && m.test(l.iter)) for (const id of identifiers(model, l.target)) names.add(id);
+    }
+    for (const a of assigns) {
+      const v = model.text(a.value);
+      if (callsFeed.test(v) || m && m.test(v)) names.add(a.target);
+    }
+    if (m) {
+      for (const c of appends) if (c.args.some((x) => m.test(model.text(x.node)))) names.add(model.text(c.receiver));
+    }
+    if (names.size === before) break;
+  }
+  return names;
+}
+function identifiers(model, node2) {
+  if (node2.type === "identifier") return [model.text(node2)];
+  return node2.children.flatMap((c) => identifiers(model, c));
+}
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// engine/rules/llm01/moltbook-feed-in-prompt.ts
+var rule8 = {
+  meta: {
+    id: "prompt-injection/moltbook-feed-in-prompt",
+    owasp: "LLM01",
+    asi: "ASI01",
+    cwe: "CWE-1427",
+    severity: "HIGH",
+    title: "Moltbook feed content sent to the model unfenced",
+    description: "Posts, comments, DMs or mentions fetched from Moltbook (content written by other agents) reach the model's prompt without being marked or sanitised as untrusted data, so instructions planted in a post can steer the agent.",
+    fix: "Wrap feed content in delimiters and tell the model it is untrusted data to summarise or answer, never orders; strip instruction-like text; keep the agent's API key and side-effecting tools out of runs that read the feed, or require approval for them.",
+    languages: ["python"]
+  },
+  check(ctx) {
+    if (!ctx.frameworks.has("moltbook")) return;
+    const model = ctx.model;
+    const feed = feedFetchLines(model);
+    if (!feed.size) return;
+    let armed;
+    for (const site of promptSites(model)) {
+      const web = reaching(site.taint, ["web"], "prompt");
+      const labels = web.filter((l2) => feed.has(l2.line));
+      if (!labels.length) continue;
+      if (site.role === "system" || web.some((l2) => l2.interpolated)) continue;
+      if (isAgentRun2(site)) {
+        armed ??= hasSideEffectTools2(model);
+        if (armed) continue;
+      }
+      const l = labels[0];
+      ctx.report({
+        node: site.node,
+        line: flowLine(site, l),
+        source: l,
+        message: `Moltbook content from ${l.what} (line ${l.line}) is passed to ${site.what} as-is; other agents wrote it, and instructions in it will be read as part of the conversation.`
+      });
+    }
+    const feedFns = feedFunctions(model, feed);
+    if (!feedFns.size) return;
+    const namesByFn = /* @__PURE__ */ new Map();
+    for (const site of promptSites(model)) {
+      if (reaching(site.taint, ["web"]).length || site.role === "system") continue;
+      const fn = enclosingFact(model, site.node.startIndex);
+      let names = namesByFn.get(fn);
+      if (!names) namesByFn.set(fn, names = feedNames(model, fn, feedFns));
+      if (!names.size) continue;
+      const text2 = model.text(site.node);
+      const hit = [...names].find((n) => new RegExp(`\\b${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(text2));
+      if (!hit || FENCED.test(text2) || FENCED.test(model.text(fn.node))) continue;
+      ctx.report({
+        node: site.node,
+        message: `Moltbook content (${hit}, from the feed) is passed to ${site.what} as-is; other agents wrote it, and instructions in it will be read as part of the conversation.`
+      });
+    }
+  }
+};
+var FENCED = /\b(?:sanitiz\w*|sanitis\w*|escape\w*|strip_injection\w*|fence\w*|wrap_untrusted\w*|bleach)\s*\(|untrusted|treat (?:it|this|them|the \w+) as (?:data|content|text)|do not follow|don't follow/i;
+function enclosingFact(model, at) {
+  let best = model.module;
+  for (const fn of model.functions) {
+    if (fn.node.startIndex <= at && at < fn.node.endIndex && fn.node.startIndex >= best.node.startIndex && (best.isModule || fn.node.endIndex - fn.node.startIndex < best.node.endIndex - best.node.startIndex)) best = fn;
+  }
+  return best;
+}
+function isAgentRun2(site) {
+  const kind = site.call?.model?.kind;
+  return kind === "runner" || kind === "function" && /Runner\.run/.test(site.call.callee);
+}
+function hasSideEffectTools2(model) {
+  if (model.functions.some((fn) => fn.isTool && fn.calls.some((c) => dangerousAction(model, c) !== null))) return true;
+  return model.calls.some((c) => /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|FileManagementToolkit|GmailToolkit|RequestsToolkit)$/.test(c.callee.replace(/\(\)/g, "")));
+}
+
 // engine/rules/llm01/index.ts
-var rules = [rule, rule2];
+var rules = [rule, rule2, rule3, rule4, rule5, rule6, rule7, rule8];
 
 // engine/redact.ts
 var hasDigitOrMixedCase = (s) => /\d/.test(s) || /[a-z]/.test(s) && /[A-Z]/.test(s);
@@ -60843,7 +64557,7 @@ var Scope = class {
     if (name2.startsWith("self.") && this.classScope) this.classScope.vars.set(name2, info3);
   }
 };
-var MAX_DEPTH = 180;
+var MAX_DEPTH2 = 180;
 var USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
 var SYSTEM_PROMPT_NAME = /((^|_)(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt)|^(instructions|agent_instructions|base_prompt|persona|preamble))$/i;
 var PROMPT_TEMPLATE_TYPE = /(PromptTemplate|ChatPromptTemplate|Template|from_template|from_messages)/;
@@ -60872,7 +64586,7 @@ function analysePython(file2) {
   const modules = /* @__PURE__ */ new Set();
   const frameworks = /* @__PURE__ */ new Set();
   const classes = /* @__PURE__ */ new Map();
-  const strings = [];
+  const strings2 = [];
   const functions = [];
   const toolNames = /* @__PURE__ */ new Set();
   const uiHandlers = /* @__PURE__ */ new Set();
@@ -60956,7 +64670,7 @@ function analysePython(file2) {
           continue;
         }
         case "string":
-          strings.push({ node: node2, value: node2.children.filter((c) => c.type === "string_content").map(text2).join("") });
+          strings2.push({ node: node2, value: node2.children.filter((c) => c.type === "string_content").map(text2).join("") });
           break;
       }
       for (let i2 = node2.children.length - 1; i2 >= 0; i2--) stack.push({ node: node2.children[i2], owner, className, bases });
@@ -61094,7 +64808,7 @@ function analysePython(file2) {
     return void 0;
   }
   function ev(n, ctx, depth) {
-    if (depth > MAX_DEPTH) return [];
+    if (depth > MAX_DEPTH2) return [];
     const d = depth + 1;
     switch (n.type) {
       case "identifier":
@@ -61511,10 +65225,20 @@ function analysePython(file2) {
     for (const s of block.children) execStmt(s, ctx, depth + 1);
   }
   function sanitizeSubjects(cond, ctx, forWhat) {
-    for (const p of subjectsOf(cond)) {
+    const done = /* @__PURE__ */ new Set();
+    const clean = (p, depth) => {
+      if (done.has(p) || depth > 3) return;
+      done.add(p);
       const cur = ctx.scope.get(p);
       if (cur) ctx.scope.set(p, { ...cur, taint: sanitize(cur.taint, forWhat) });
-    }
+      const root = p.split(".")[0];
+      const value = ctx.scope.get(root)?.value;
+      if (value?.type === "call" && field(value, "function").type !== "attribute" || value?.type === "call" && imports.has(rootName2(field(value, "function")) ?? "")) {
+        const argList = field(value, "arguments");
+        for (const a of argList?.children ?? []) if (a.type === "identifier") clean(text2(a), depth + 1);
+      }
+    };
+    for (const p of subjectsOf(cond)) clean(p, 0);
   }
   function subjectsOf(cond) {
     const out2 = [];
@@ -61604,7 +65328,7 @@ function analysePython(file2) {
     return block.children.some((s) => s.type === "break_statement" || s.type === "return_statement" || s.type === "raise_statement");
   }
   function execStmt(s, ctx, depth) {
-    if (depth > MAX_DEPTH) return;
+    if (depth > MAX_DEPTH2) return;
     switch (s.type) {
       case "expression_statement": {
         for (const c of s.children) {
@@ -62002,7 +65726,7 @@ function analysePython(file2) {
     }
   }
   const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  return { file: file2, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings, classes, text: text2, line, envReads };
+  return { file: file2, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings: strings2, classes, text: text2, line, envReads };
   function stringValue(n) {
     return n.children.filter((c) => c.type === "string_content").map(text2).join("");
   }
@@ -62193,7 +65917,7 @@ function boundName(model, s) {
   if ((p.type === "default_parameter" || p.type === "typed_default_parameter") && field(p, "value") === s) return model.text(field(p, "name"));
   return void 0;
 }
-var rule3 = {
+var rule9 = {
   meta: {
     id: "sensitive-info/hardcoded-secret",
     owasp: "LLM02",
@@ -62419,7 +66143,7 @@ function sensitiveSelect(sql) {
   if (/^\s*(\w+\.)?\*\s*$/.test(m[1]) && PEOPLE_TABLE.test(sql)) return "every column of a table of people";
   return void 0;
 }
-var rule4 = {
+var rule10 = {
   meta: {
     id: "sensitive-info/secret-in-prompt",
     owasp: "LLM02",
@@ -62539,7 +66263,7 @@ function exposesSystemPrompt(model, site) {
   if (site.kind === "log" && site.call && /^(debug|trace)$/.test(site.call.name)) return false;
   return systemPromptCarrier(model, site)(deepPath(model, site.node, site.fn));
 }
-var rule5 = {
+var rule11 = {
   meta: {
     id: "system-prompt-leakage/system-prompt-exposed",
     owasp: "LLM07",
@@ -62568,7 +66292,7 @@ function leaksInResponse(l) {
   if (l.kind === "pii") return true;
   return /^environment secret|password|passwd|secret_key/i.test(l.what);
 }
-var rule6 = {
+var rule12 = {
   meta: {
     id: "sensitive-info/secret-in-output",
     owasp: "LLM02",
@@ -62610,7 +66334,7 @@ function sharedStores(model) {
     return a.value.type === "list" && HISTORY_NAME.test(a.target);
   });
 }
-var rule7 = {
+var rule13 = {
   meta: {
     id: "sensitive-info/shared-conversation-memory",
     owasp: "LLM02",
@@ -62647,11 +66371,472 @@ var rule7 = {
   }
 };
 
+// engine/rules/agent-config.ts
+var SERVER_MAP_KEYS = /* @__PURE__ */ new Set(["mcpServers", "servers", "context_servers", "mcp_servers", "mcp"]);
+var SERVER_FIELDS = /^(command|args|url|serverUrl|httpUrl|uri|type|transport|env|environment|headers)$/;
+function looksLikeServer(node2) {
+  return node2.type === "object" && node2.properties.some((p) => SERVER_FIELDS.test(p.key));
+}
+function mcpServers(root) {
+  if (!root) return [];
+  const out2 = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (node2, depth) => {
+    if (node2.type !== "object" || depth > 4) return;
+    for (const p of node2.properties) {
+      if (SERVER_MAP_KEYS.has(p.key) && p.value.type === "object") {
+        const inner = prop(p.value, "servers");
+        const map2 = inner?.type === "object" ? inner : p.value;
+        for (const s of map2.properties) {
+          if (!looksLikeServer(s.value) || seen.has(s.value)) continue;
+          seen.add(s.value);
+          out2.push(readServer(s.key, s.keyNode.line, s.value));
+        }
+      } else if (p.value.type === "object") {
+        visit2(p.value, depth + 1);
+      }
+    }
+  };
+  visit2(root, 0);
+  return out2;
+}
+function entries(node2) {
+  return node2?.type === "object" ? node2.properties : [];
+}
+function readServer(name2, line, node2) {
+  let command = prop(node2, "command");
+  let args2 = prop(node2, "args");
+  let env = [...entries(prop(node2, "env")), ...entries(prop(node2, "environment"))];
+  if (command?.type === "object") {
+    args2 = prop(command, "args") ?? args2;
+    env = [...env, ...entries(prop(command, "env"))];
+    command = prop(command, "path") ?? prop(command, "command");
+  }
+  const argv = [];
+  if (command?.type === "string") {
+    const words = splitCommand(command.value);
+    if (words.length > 1 && !args2) for (const w of words) argv.push({ text: w, line: command.line });
+    else argv.push({ text: command.value, line: command.line });
+  } else if (command?.type === "array") {
+    for (const s of stringItems(command)) argv.push({ text: s.value, line: s.line });
+  }
+  for (const s of stringItems(args2)) argv.push({ text: s.value, line: s.line });
+  const urlNode = ["url", "serverUrl", "httpUrl", "uri", "endpoint"].map((k) => prop(node2, k)).find((n) => n?.type === "string");
+  return { name: name2, line, node: node2, argv, env, headers: entries(prop(node2, "headers")), url: urlNode };
+}
+var OPERATORS = /* @__PURE__ */ new Set(["&&", "||", ";", "|", "&", "|&"]);
+function splitCommand(text2) {
+  const out2 = [];
+  let cur = "";
+  let has = false;
+  let quote2 = null;
+  for (let i2 = 0; i2 < text2.length; i2++) {
+    const c = text2[i2];
+    if (quote2) {
+      if (c === quote2) quote2 = null;
+      else if (c === "\\" && quote2 === '"' && i2 + 1 < text2.length) cur += text2[++i2];
+      else cur += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote2 = c;
+      has = true;
+      continue;
+    }
+    if (c === "\\" && i2 + 1 < text2.length) {
+      cur += text2[++i2];
+      has = true;
+      continue;
+    }
+    if (/\s/.test(c)) {
+      if (has) out2.push(cur);
+      cur = "";
+      has = false;
+      continue;
+    }
+    if (c === "&" || c === "|" || c === ";") {
+      if (has) out2.push(cur);
+      const two = text2.slice(i2, i2 + 2);
+      const op = two === "&&" || two === "||" || two === "|&" ? two : c;
+      out2.push(op);
+      i2 += op.length - 1;
+      cur = "";
+      has = false;
+      continue;
+    }
+    cur += c;
+    has = true;
+  }
+  if (has) out2.push(cur);
+  return out2;
+}
+function basename3(cmd) {
+  return cmd.replace(/\\/g, "/").split("/").pop().replace(/\.(exe|cmd|bat|ps1)$/i, "").toLowerCase();
+}
+var SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "zsh", "dash", "ksh", "fish", "pwsh", "powershell"]);
+var WRAPPERS = /* @__PURE__ */ new Set(["sudo", "env", "exec", "time", "nice", "nohup", "command", "call", "start"]);
+function simpleCommands(argv, depth = 0) {
+  const out2 = [];
+  let cur = [];
+  const flush = () => {
+    if (cur.length) out2.push(cur);
+    cur = [];
+  };
+  for (const w of argv) {
+    if (OPERATORS.has(w.text)) flush();
+    else cur.push(w);
+  }
+  flush();
+  if (depth > 3) return out2;
+  const expanded = [];
+  for (const cmd of out2) {
+    let i2 = 0;
+    while (i2 < cmd.length && (WRAPPERS.has(basename3(cmd[i2].text)) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(cmd[i2].text) || i2 > 0 && WRAPPERS.has(basename3(cmd[i2 - 1].text)) && cmd[i2].text.startsWith("-"))) i2++;
+    const head = cmd[i2] ? basename3(cmd[i2].text) : "";
+    const scriptAt = SHELLS.has(head) ? cmd.findIndex((w, j) => j > i2 && /^-\w*c$|^-Command$/i.test(w.text)) : head === "cmd" ? cmd.findIndex((w, j) => j > i2 && /^\/[ck]$/i.test(w.text)) : -1;
+    if (scriptAt > 0 && scriptAt + 1 < cmd.length) {
+      const rest = cmd.slice(scriptAt + 1);
+      const words = rest.flatMap((w) => splitCommand(w.text).map((t) => ({ text: t, line: w.line })));
+      for (const c of simpleCommands(words, depth + 1)) expanded.push(c);
+    } else {
+      expanded.push(cmd.slice(i2));
+    }
+  }
+  return expanded.filter((c) => c.length > 0);
+}
+var EXACT_SEMVER = /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
+var COMMIT = /^[0-9a-f]{7,40}$/i;
+function npmSpec(spec) {
+  if (/^(?:\.{0,2}\/|~|file:|[A-Za-z]:[\\/]|\$)/.test(spec)) return null;
+  const git = /^(?:github:|gitlab:|bitbucket:|git\+|git:|https?:\/\/)(.*?)(?:#(.+))?$/.exec(spec);
+  if (git) {
+    const ref = git[2];
+    return { name: spec.replace(/#.*$/, ""), pinned: !!ref && (COMMIT.test(ref) || EXACT_SEMVER.test(ref)), problem: ref ? `tracks the moving ref "${ref}"` : "tracks the default branch" };
+  }
+  if (/^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(spec) && !spec.startsWith("@")) {
+    const ref = spec.split("#")[1];
+    return { name: spec.replace(/#.*$/, ""), pinned: !!ref && COMMIT.test(ref), problem: "is a GitHub repository at its default branch" };
+  }
+  const at = spec.lastIndexOf("@");
+  const name2 = at > 0 ? spec.slice(0, at) : spec;
+  const version2 = at > 0 ? spec.slice(at + 1) : "";
+  if (!/^(?:@[\w.-]+\/)?[\w.-]+$/.test(name2)) return null;
+  if (EXACT_SEMVER.test(version2)) return { name: name2, pinned: true };
+  return { name: name2, pinned: false, problem: version2 ? `asks for "${version2}", which moves` : "has no version" };
+}
+function pySpec(spec) {
+  if (/^(?:\.{0,2}\/|~|file:|[A-Za-z]:[\\/]|\$)/.test(spec) || /\.py$/.test(spec)) return null;
+  const git = /^(?:[\w.-]+\s*@\s*)?git\+\S+?(?:@([\w.-]+))?(?:#.*)?$/.exec(spec);
+  if (git) {
+    const ref = git[1];
+    return { name: spec, pinned: !!ref && (COMMIT.test(ref) || EXACT_SEMVER.test(ref)), problem: ref ? `tracks the moving ref "${ref}"` : "tracks the default branch" };
+  }
+  if (/^https?:\/\//.test(spec)) return { name: spec, pinned: false, problem: "is downloaded from a URL without a hash" };
+  const m = /^([A-Za-z0-9][\w.-]*)(\[[^\]]*\])?\s*(.*)$/.exec(spec);
+  if (!m) return null;
+  const rest = m[3].trim();
+  if (/^(?:==|===)\s*[\w.+!-]+$/.test(rest) && !rest.includes("*")) return { name: m[1], pinned: true };
+  if (/^@\s*v?\d[\w.+!-]*$/.test(rest)) return { name: m[1], pinned: true };
+  return { name: m[1], pinned: false, problem: rest ? `asks for "${rest}", which moves` : "has no version" };
+}
+function imageSpec(image) {
+  if (/^\$|^\{/.test(image)) return null;
+  if (/@sha256:[0-9a-f]{64}$/i.test(image)) return { name: image.replace(/@.*$/, ""), pinned: true };
+  const slash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  const tag = colon > slash ? image.slice(colon + 1) : "";
+  const name2 = colon > slash ? image.slice(0, colon) : image;
+  if (!tag) return { name: name2, pinned: false, problem: "has no tag, so it means :latest" };
+  if (/^(latest|main|master|edge|nightly|dev|stable)$/i.test(tag)) return { name: name2, pinned: false, problem: `uses the moving tag :${tag}` };
+  return { name: name2, pinned: true };
+}
+var DOCKER_FLAGS = /* @__PURE__ */ new Set(["--rm", "--init", "--privileged", "--read-only", "--tty", "--interactive", "--detach", "--publish-all", "--no-healthcheck", "--oom-kill-disable", "--quiet", "--sig-proxy", "--help"]);
+var DOCKER_SHORT_WITH_VALUE = /* @__PURE__ */ new Set(["-a", "-c", "-e", "-h", "-l", "-m", "-p", "-u", "-v", "-w"]);
+var NPX_VALUE_OPTS = /* @__PURE__ */ new Set(["-p", "--package", "--registry", "--cache", "--userconfig", "-c", "--call", "--node-options"]);
+var UVX_VALUE_OPTS = /* @__PURE__ */ new Set(["--from", "--with", "--python", "-p", "--index-url", "--index", "--extra-index-url", "--with-requirements", "--with-editable", "--directory", "--project", "--cache-dir", "--config-file", "-i", "--constraints", "-c"]);
+function packageRun(cmd) {
+  if (!cmd.length) return null;
+  let head = basename3(cmd[0].text);
+  let i2 = 1;
+  if ((head === "pnpm" || head === "yarn") && cmd[1]?.text === "dlx") head = "npx", i2 = 2;
+  else if (head === "npm" && (cmd[1]?.text === "exec" || cmd[1]?.text === "x")) head = "npx", i2 = 2;
+  else if (head === "uv" && cmd[1]?.text === "tool" && cmd[2]?.text === "run") head = "uvx", i2 = 3;
+  else if (head === "uv" && cmd[1]?.text === "x") head = "uvx", i2 = 2;
+  else if (head === "pipx" && cmd[1]?.text === "run") head = "pipx", i2 = 2;
+  else if (head === "go" && cmd[1]?.text === "run") head = "go", i2 = 2;
+  else if ((head === "docker" || head === "podman" || head === "nerdctl") && (cmd[1]?.text === "run" || cmd[1]?.text === "container" && cmd[2]?.text === "run")) i2 = cmd[1].text === "run" ? 2 : 3;
+  else if (head === "pipx" || head === "go" || head === "docker" || head === "podman" || head === "nerdctl") return null;
+  if (head === "pnpx" || head === "bunx") head = "npx";
+  const options = [];
+  const explicit = [];
+  let spec;
+  for (; i2 < cmd.length; i2++) {
+    const w = cmd[i2];
+    if (w.text === "--") {
+      i2++;
+      break;
+    }
+    if (!w.text.startsWith("-") || w.text === "-") {
+      spec = w;
+      break;
+    }
+    options.push(w);
+    const [opt, inline] = w.text.split(/=(.*)/s, 2);
+    const takesValue = head === "npx" ? NPX_VALUE_OPTS.has(opt) : head === "uvx" ? UVX_VALUE_OPTS.has(opt) : head === "pipx" ? opt === "--spec" || opt === "--python" || opt === "--index-url" || opt === "--pip-args" : head === "go" ? false : opt.startsWith("--") ? !DOCKER_FLAGS.has(opt) : DOCKER_SHORT_WITH_VALUE.has(opt);
+    if (!takesValue || inline !== void 0) {
+      if (inline !== void 0 && (opt === "--package" || opt === "--from" || opt === "--spec")) explicit.push({ text: inline, line: w.line });
+      continue;
+    }
+    const value = cmd[i2 + 1];
+    if (!value) break;
+    options.push(value);
+    if (opt === "-p" && head === "npx") explicit.push(value);
+    if (opt === "--package" || opt === "--from" || opt === "--spec") explicit.push(value);
+    i2++;
+  }
+  if (!spec && i2 < cmd.length) spec = cmd[i2];
+  const target = explicit[0] ?? spec;
+  if (!target) return null;
+  const rest = cmd.slice(cmd.indexOf(spec ?? target) + 1);
+  const parsed = head === "npx" ? npmSpec(target.text) : head === "uvx" || head === "pipx" ? pySpec(target.text) : head === "go" ? goSpec(target.text) : head === "docker" || head === "podman" || head === "nerdctl" ? imageSpec(target.text) : null;
+  if (!parsed) return null;
+  return { runner: head, spec: target.text, name: parsed.name, line: target.line, pinned: parsed.pinned, problem: parsed.problem, rest, options };
+}
+function goSpec(spec) {
+  if (!/^[\w.-]+\.[a-z]{2,}\//.test(spec)) return null;
+  const at = spec.lastIndexOf("@");
+  if (at < 0) return null;
+  const v = spec.slice(at + 1);
+  return { name: spec.slice(0, at), pinned: EXACT_SEMVER.test(v) || /^v\d+\.\d+\.\d+-\d{14}-[0-9a-f]{12}$/.test(v), problem: `asks for "${v}", which moves` };
+}
+function hostOf(url2) {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)/i.exec(url2.trim());
+  return m ? m[1].toLowerCase() : null;
+}
+function isLoopback(host) {
+  return /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0|host\.docker\.internal|[\w-]+\.localhost)$/.test(host);
+}
+function isPrivateHost(host) {
+  return /^(10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2})$/.test(host) || /\.(local|internal|lan|home\.arpa|intranet|corp)$/.test(host) || !host.includes(".");
+}
+function isReference(value) {
+  const v = value.trim().replace(/^(?:Bearer|Basic|Token)\s+/i, "");
+  return /^\$\{[^}]+\}$|^\$[A-Za-z_]\w*$|^\{(?:env|file):[^}]+\}$|^%[A-Za-z_]\w*%$|^(?:op|vault|keychain|secret|env):|^\$\{\{[^}]+\}\}$/.test(v) || /^\$\{(?:env|input):/.test(v);
+}
+var PROVIDER_HOSTS = /(^|\.)(anthropic\.com|claude\.ai|openai\.com|openai\.azure\.com|azure\.com|cognitiveservices\.azure\.com|amazonaws\.com|googleapis\.com|openrouter\.ai|deepseek\.com|moonshot\.(?:ai|cn)|z\.ai|bigmodel\.cn|mistral\.ai|groq\.com|together\.xyz|together\.ai|fireworks\.ai|cerebras\.ai|x\.ai|perplexity\.ai|cohere\.(?:ai|com)|dashscope\.aliyuncs\.com|gateway\.ai\.cloudflare\.com|portkey\.ai|helicone\.ai|ollama\.com|githubcopilot\.com|models\.inference\.ai\.azure\.com|models\.github\.ai)$/;
+function isProviderHost(host) {
+  return PROVIDER_HOSTS.test(host);
+}
+var BASE_URL_ENV = /^(?:ANTHROPIC|OPENAI|AZURE_OPENAI|CLAUDE_CODE|GEMINI|GOOGLE_GEMINI|OPENROUTER|MISTRAL|GROQ|DEEPSEEK|COHERE|LITELLM)_(?:API_)?(?:BASE_URL|BASE|ENDPOINT|HOST|URL)$|^(?:ANTHROPIC_BEDROCK_BASE_URL|ANTHROPIC_VERTEX_BASE_URL|OPENAI_API_BASE)$/;
+function settingsCommands(root) {
+  if (root?.type !== "object") return [];
+  const out2 = [];
+  const hooks = prop(root, "hooks");
+  for (const event of entries(hooks)) {
+    const groups = event.value.type === "array" ? event.value.items : [event.value];
+    for (const g of groups) {
+      const inner = prop(g, "hooks");
+      const list = inner?.type === "array" ? inner.items : [g];
+      for (const h of list) {
+        const c = prop(h, "command");
+        if (c?.type === "string") out2.push(c);
+      }
+    }
+  }
+  for (const key2 of ["statusLine", "apiKeyHelper", "awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper"]) {
+    const v = prop(root, key2);
+    const c = v?.type === "object" ? prop(v, "command") : v;
+    if (c?.type === "string") out2.push(c);
+  }
+  return out2;
+}
+function wordsOf(s) {
+  return splitCommand(s.value).map((text2) => ({ text: text2, line: s.line }));
+}
+function commandLines(root) {
+  return [...mcpServers(root).map((s) => s.argv), ...settingsCommands(root).map(wordsOf)].filter((a) => a.length > 0);
+}
+
+// engine/rules/llm02/secret-in-agent-config.ts
+var rule14 = {
+  meta: {
+    id: "sensitive-info/secret-in-agent-config",
+    owasp: "LLM02",
+    asi: "ASI03",
+    cwe: "CWE-798",
+    severity: "HIGH",
+    title: "Credential written into an agent config",
+    description: "An MCP client config or coding-agent settings file holds a literal API key, token or password (in env, headers, args or a URL) instead of a reference resolved at launch.",
+    fix: 'Rotate the credential, then reference it: `"${env:GITHUB_TOKEN}"` or a VS Code `${input:…}` prompt with `"password": true`; keep the real value in the environment or a secret manager.',
+    languages: ["mcp-config", "claude-settings"]
+  },
+  check(ctx) {
+    if (!ctx.json) return;
+    const reported = /* @__PURE__ */ new Set();
+    const report2 = (line, what) => {
+      if (reported.has(line)) return;
+      reported.add(line);
+      ctx.report({ line, message: `${what} is written into this agent config in clear text.` });
+    };
+    for (const { node: node2, key: key2 } of strings(ctx.json)) {
+      const value = node2.value;
+      if (!value || isReference(value)) continue;
+      const hit = findSecrets(value).find((h) => realSecret(value, h));
+      if (hit) {
+        report2(node2.line, `${/^[aeiou]/i.test(hit.name) ? "An" : "A"} ${hit.name}`);
+        continue;
+      }
+      if (key2 && credentialName(key2) && literalCredential(key2, value)) {
+        report2(node2.line, `The value of ${key2}`);
+        continue;
+      }
+      for (const m of value.matchAll(/[?&]((?:api[_-]?key|apikey|key|token|access_token|auth|secret|password|sig))=([^&#\s]+)/gi)) {
+        if (literalCredential(m[1], decodeURIComponentSafe(m[2]))) report2(node2.line, `The URL parameter ${m[1]}`);
+      }
+    }
+    for (const server of mcpServers(ctx.json)) checkArgs(server.argv, report2);
+  }
+};
+function checkArgs(argv, report2) {
+  for (let i2 = 0; i2 < argv.length; i2++) {
+    const m = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(argv[i2].text);
+    if (!m || !credentialName(m[1])) continue;
+    const value = m[2] ?? (argv[i2 + 1] && !argv[i2 + 1].text.startsWith("-") ? argv[i2 + 1].text : void 0);
+    const line = m[2] !== void 0 ? argv[i2].line : argv[i2 + 1]?.line;
+    if (value !== void 0 && line !== void 0 && !isReference(value) && literalCredential(m[1], value)) report2(line, `The value of ${m[0].split("=")[0]}`);
+  }
+}
+function decodeURIComponentSafe(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+function credentialName(key2) {
+  const k = key2.replace(/-/g, "_").replace(/^_+/, "");
+  if (/^(authorization|proxy_authorization|cookie|x_api_key|api_key|apikey|x_auth_token|x_access_token)$/i.test(k)) return true;
+  return SECRET_NAME2.test(k) && !NOT_A_VALUE_NAME2.test(k);
+}
+var PASSWORD_NAME2 = /(^|[_-])(password|passwd|pwd|passphrase|pass)$/i;
+var DEFAULT_PASSWORD2 = /^(postgres|password|passw0rd|admin|root|guest|changeme|secret|test|testing|example|default|neo4j|redis|mysql|minio|minioadmin)\d*$/i;
+function literalCredential(key2, raw) {
+  const value = raw.trim().replace(/^(?:Bearer|Basic|Token)\s+/i, "");
+  if (!value || isReference(value) || looksLikePlaceholder(value)) return false;
+  if (/\s/.test(value) || /^[A-Z][A-Z0-9_]+$/.test(value) || /^[a-z]+\d{0,2}(?:[-_.][a-z]+\d{0,2})+$/.test(value)) return false;
+  if (/^(?:https?:|file:)?\/\/|^[~.]?\//.test(value) || /\.(?:json|txt|ya?ml|env|pem|key|sh|py|js)$/i.test(value)) return false;
+  if (PASSWORD_NAME2.test(key2.replace(/-/g, "_"))) {
+    if (value.length < 8 || DEFAULT_PASSWORD2.test(value)) return false;
+    const classes2 = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length;
+    return classes2 >= 2 && shannonEntropy(value) > 2.5;
+  }
+  if (value.length < 12) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(value)).length;
+  return classes >= 2 && shannonEntropy(value) > 3.2;
+}
+
+// engine/rules/llm02/model-base-url-override.ts
+var rule15 = {
+  meta: {
+    id: "sensitive-info/model-base-url-override",
+    owasp: "LLM02",
+    asi: "ASI03",
+    cwe: "CWE-522",
+    severity: "HIGH",
+    title: "Model API redirected to an unknown host",
+    description: "An agent config sets a model API base URL (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, …) to a host that is not the provider, a known gateway or a local proxy, so API keys and conversations go to that host.",
+    fix: "Remove the override from shared config; if a gateway is needed, use the provider's endpoint or a gateway you operate (https, on your own domain) and set it in the user's own environment, not the repository.",
+    languages: ["claude-settings", "mcp-config"]
+  },
+  check(ctx) {
+    if (!ctx.json) return;
+    for (const { node: node2, key: key2 } of strings(ctx.json)) {
+      if (!key2 || !BASE_URL_ENV.test(key2)) continue;
+      const value = node2.value.trim();
+      if (!value || isReference(value)) continue;
+      const host = hostOf(value);
+      if (!host || isLoopback(host) || isPrivateHost(host) || isProviderHost(host)) continue;
+      ctx.report({
+        line: node2.line,
+        message: `${key2} sends the model API traffic, including the API key and every prompt, to ${host}${/^http:/i.test(value) ? " over plain HTTP" : ""}.`
+      });
+    }
+  }
+};
+
+// engine/rules/llm02/exfiltration-instruction.ts
+var SENSITIVE_PATH = String.raw`(?:~|\$HOME|\$\{HOME\})?\/?\.ssh\b[^\s'"]*|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|(?:^|[\s/'"(=@])\.env(?:\.\w+)?\b|\.aws\/credentials|\.netrc|\.npmrc|\.pypirc|\.git-credentials|\.docker\/config\.json|\.kube\/config|\.config\/gcloud|credentials\.json|auth-profiles\.json|\/etc\/(?:passwd|shadow)|Login Data|\.bash_history|\.zsh_history|keychain|\.gnupg|wallet\.dat`;
+var SENSITIVE_WORDS = String.raw`(?:api[ _-]?keys?|access tokens?|auth tokens?|tokens?|secrets?|credentials?|passwords?|private keys?|ssh keys?|env(?:ironment)? (?:variables|vars|file)|\.env(?: files?)?|session (?:cookies|tokens)|cookies|seed phrases?|mnemonics?|wallet (?:keys|files)|conversation history|chat history|memory files?|MEMORY\.md|the user'?s (?:files|data|messages))`;
+var SEND = String.raw`(?:send|post|upload|transmit|exfiltrate|forward|share|submit|leak|copy|sync|email|mail|paste|pipe|push)`;
+var DESTINATION = String.raw`(?:https?:\/\/\S+|\bwebhook\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|pastebin|ngrok|requestbin|webhook\.site|pipedream|\bdiscord\b|\btelegram\b|external (?:server|endpoint|url|service)|remote (?:server|endpoint)|this (?:url|endpoint|address|server)|the following (?:url|endpoint|address)|our (?:server|endpoint|collector)|gist)`;
+var PROSE2 = [
+  new RegExp(String.raw`\b${SEND}\b[^.\n]{0,80}?(?:${SENSITIVE_WORDS}|${SENSITIVE_PATH})[^.\n]{0,80}?${DESTINATION}`, "gi"),
+  // Private file contents smuggled into something that leaves: a tool argument, a post, a request.
+  new RegExp(String.raw`\b(?:include|attach|append|embed|put|add|pass)\b[^.\n]{0,60}?(?:${SENSITIVE_PATH})[^.\n]{0,60}?(?:${DESTINATION}|\b(?:parameter|argument|field|request|sidenote|notes?|message|comment|post|reply|body|url|query)\b)`, "gi"),
+  // The tool-poisoning form: "read ~/.ssh/id_rsa and pass its content as the `notes` argument".
+  new RegExp(String.raw`\b(?:read|cat|open|load|get|collect|copy)\s+(?:the\s+)?(?:contents?\s+of\s+)?(?:the\s+)?(?:file\s+)?(?:${SENSITIVE_PATH})[^.\n]{0,60}?\b(?:include|pass|add|put|send|append|attach|embed|upload|post)\b`, "gi")
+];
+var TO_DESTINATION = new RegExp(String.raw`(?:${SENSITIVE_WORDS}|${SENSITIVE_PATH})[^.\n]{0,60}?\b(?:to|into)\b[^.\n]{0,40}?${DESTINATION}`, "gi");
+var SEND_ANYWHERE = new RegExp(String.raw`\b${SEND}\b`, "i");
+var COMMANDS = [
+  new RegExp(String.raw`\b(?:curl|wget|http|httpie|Invoke-WebRequest|iwr|Invoke-RestMethod|irm)\b[^\n|;]{0,300}?(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|-Body|-InFile)[\s=]*["']?[^\s"']{0,200}?(?:@|\$\(\s*cat\s+)?(?:${SENSITIVE_PATH})`, "gi"),
+  new RegExp(String.raw`\b(?:cat|type|base64|tar|zip|gzip|xxd|Get-Content|gc)\b[^\n|;]{0,200}?(?:${SENSITIVE_PATH})[^\n;]{0,200}?\|\s*(?:\S+\s*\|\s*){0,3}?(?:curl|wget|nc|ncat|netcat|socat|http|openssl\s+s_client)\b`, "gi"),
+  /\b(?:env|printenv|set|Get-ChildItem\s+env:|gci\s+env:)\s*\|\s*(?:\S+\s*\|\s*){0,3}?(?:curl|wget|nc|ncat|netcat|socat|http)\b/gi,
+  /\b(?:curl|wget|http|nc)\b[^\n|;]{0,300}?\$\(\s*(?:env|printenv|cat\s+[^)]{0,100}\.env[^)]{0,100}|cat\s+[^)]{0,100}\.ssh[^)]{0,100})\s*\)/gi,
+  /\bhttps?:\/\/[^\s'"?&]{1,300}(?:[?&][^\s'"?&]{0,200}){0,10}?[?&][\w-]+=\$\{?(?:[A-Z][A-Z0-9_]*_)?(?:API_KEY|TOKEN|SECRET|PASSWORD|KEY|CREDENTIALS)\}?/g
+];
+var rule16 = {
+  meta: {
+    id: "sensitive-info/exfiltration-instruction",
+    owasp: "LLM02",
+    asi: "ASI01",
+    cwe: "CWE-200",
+    severity: "CRITICAL",
+    title: "Agent instructed to send secrets out",
+    description: "An agent instruction file tells the agent to collect credentials, environment variables, private files or conversation data and send them to an external URL, webhook or address.",
+    fix: "Remove the instruction and do not install the skill or rules file; check whether an agent already followed it and rotate any credential it could reach.",
+    languages: ["instructions"]
+  },
+  check(ctx) {
+    const reported = /* @__PURE__ */ new Set();
+    for (const l of textLines(ctx.source)) {
+      if (!l.text.trim() || reported.has(l.line)) continue;
+      let hit = null;
+      for (const re of COMMANDS) {
+        re.lastIndex = 0;
+        const m = re.exec(l.text);
+        if (m) {
+          hit = m[0];
+          break;
+        }
+      }
+      if (!hit) {
+        for (const s of sentences(l.text)) {
+          if (/\bauthori[sz]ation\b|\bbearer\b|\bheader\b|x-api-key/i.test(s.text)) continue;
+          for (const re of [...PROSE2, TO_DESTINATION]) {
+            re.lastIndex = 0;
+            const m = re.exec(s.text);
+            if (m && re === TO_DESTINATION && !SEND_ANYWHERE.test(s.text)) continue;
+            if (m && !cautioned(s.text, m.index, l) && !/\bonly\b/i.test(s.text.slice(0, m.index + m[0].length))) {
+              hit = m[0];
+              break;
+            }
+          }
+          if (hit) break;
+        }
+      }
+      if (!hit) continue;
+      reported.add(l.line);
+      ctx.report({ line: l.line, message: `Tells the agent to send sensitive data out: "${clip(hit)}".` });
+    }
+  }
+};
+
 // engine/rules/llm02/index.ts
-var rules2 = [rule3, rule4, rule6, rule7];
+var rules2 = [rule9, rule10, rule12, rule13, rule14, rule15, rule16];
 
 // engine/rules/llm03/trust-remote-code.ts
-var rule8 = {
+var rule17 = {
   meta: {
     id: "supply-chain/trust-remote-code",
     owasp: "LLM03",
@@ -62682,7 +66867,7 @@ var rule8 = {
 // engine/rules/llm03/unsafe-model-load.ts
 var PICKLE_FAMILY = /^(pickle|cPickle|_pickle|dill|cloudpickle)\.(load|loads|Unpickler)$|^joblib\.load$|^pandas\.read_pickle$/;
 var KERAS_LOAD = /(^|\.)(keras\.models\.load_model|keras\.saving\.load_model|load_model)$/;
-var rule9 = {
+var rule18 = {
   meta: {
     id: "supply-chain/unsafe-model-load",
     owasp: "LLM03",
@@ -62747,7 +66932,7 @@ function modelIdArg(call) {
 function controlled(a) {
   return reaching(a.taint, ["user", "model", "web", "retrieved"]).find((l) => !(l.kind === "user" && OPERATOR_INPUT.test(l.what)));
 }
-function urlText(model, a) {
+function urlText2(model, a) {
   if (!a) return "";
   if (a.node.type === "string") return model.text(a.node).replace(/^[a-zA-Z]*["']+|["']+$/g, "");
   if (a.node.type === "identifier") {
@@ -62760,7 +66945,7 @@ function verifiesHash(model, call) {
   if (call.args.some((a) => a.name === "check_hash" && a.node.type === "true" || a.name === "hash_prefix" || a.name === "sha256" || a.name === "expected_hash")) return true;
   return call.fn.calls.some((c) => /^hashlib\.|(^|\.)(verify_checksum|verify_hash|check_sha256|verify_sha256|check_hash)$/.test(calleeOf(c)));
 }
-var rule10 = {
+var rule19 = {
   meta: {
     id: "supply-chain/untrusted-model-source",
     owasp: "LLM03",
@@ -62784,11 +66969,11 @@ var rule10 = {
           ctx.report({ node: call.node, source: l, message: `The model loaded by ${call.name}() is chosen by ${l.kind === "model" ? "the model" : l.kind === "user" ? "the user" : "outside content"} (${l.what}, line ${l.line}); any hub repository can be loaded.` });
           continue;
         }
-        if (/^http:\/\//i.test(urlText(model, a))) ctx.report({ node: call.node, message: `${call.name}() loads from a plain-HTTP URL, which can be tampered with in transit.` });
+        if (/^http:\/\//i.test(urlText2(model, a))) ctx.report({ node: call.node, message: `${call.name}() loads from a plain-HTTP URL, which can be tampered with in transit.` });
         continue;
       }
       if (DOWNLOAD.test(c)) {
-        const url2 = urlText(model, kw(call, "url") ?? call.args.find((a) => a.index === 0));
+        const url2 = urlText2(model, kw(call, "url") ?? call.args.find((a) => a.index === 0));
         if (!url2 || !WEIGHT_FILE.test(url2.split("#")[0])) continue;
         if (verifiesHash(model, call)) continue;
         ctx.report({ node: call.node, message: `Model weights are downloaded from ${/^http:/i.test(url2) ? "a plain-HTTP URL" : "a URL"} by ${call.name}() without verifying a checksum.` });
@@ -62814,7 +66999,7 @@ function isInstall(words) {
   const tool = lower.findIndex((w) => /^(pip3?|npm|pnpm|yarn|uv|conda|mamba)$/.test(w) || /(^|\/)pip3?$/.test(w));
   return tool >= 0 && lower.slice(tool + 1).some((w) => w === "install" || w === "add" || w === "i");
 }
-var rule11 = {
+var rule20 = {
   meta: {
     id: "supply-chain/runtime-package-install",
     owasp: "LLM03",
@@ -62843,23 +67028,48 @@ var rule11 = {
   }
 };
 
-// engine/rules/llm03/unpinned-agent-dependency.ts
-var AGENT_PACKAGE = /^(langchain(-[\w-]+)?|langgraph(-[\w-]+)?|langsmith|langserve|llama-index(-[\w-]+)?|llama-parse|llamaindex|crewai(-[\w-]+)?|autogen(-[\w-]+)?|pyautogen|ag2|openai|openai-agents|anthropic|mcp|fastmcp|transformers|sentence-transformers|huggingface-hub|litellm|semantic-kernel|haystack-ai|farm-haystack|smolagents|pydantic-ai(-[\w-]+)?|dspy|dspy-ai|chromadb|pinecone(-[\w-]+)?|qdrant-client|weaviate-client|pymilvus|faiss-cpu|faiss-gpu|google-generativeai|google-genai|google-cloud-aiplatform|vertexai|ollama|instructor|guidance|cohere|mistralai|groq|together|agno|phidata|letta|mem0ai|browser-use|composio(-[\w-]+)?|e2b(-[\w-]+)?|vllm|llama-cpp-python|gpt4all|unstructured|tiktoken)$/;
-function normalise(name2) {
-  return name2.toLowerCase().replace(/[_.]+/g, "-");
+// engine/manifests/package-json.ts
+var PACKAGE_JSON_SECTIONS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"];
+function packageJsonDependencies(source, parsed) {
+  let doc = parsed;
+  if (!doc) {
+    try {
+      doc = parseJsonc(source);
+    } catch (err2) {
+      if (err2 instanceof JsonParseError) return [];
+      throw err2;
+    }
+  }
+  if (doc.type !== "object") return [];
+  const out2 = [];
+  for (const section of doc.properties) {
+    if (!PACKAGE_JSON_SECTIONS.includes(section.key) || section.value.type !== "object") continue;
+    for (const entry of section.value.properties) {
+      if (entry.value.type !== "string") continue;
+      out2.push({ ...npmDependency(entry.key, entry.value.value, entry.keyNode.line, section.key), column: entry.keyNode.column });
+    }
+  }
+  return out2;
 }
-function isAgentPackage(name2) {
-  return AGENT_PACKAGE.test(normalise(name2));
+function npmDependency(key2, rawSpec, line, section) {
+  let name2 = key2;
+  let spec = rawSpec.trim();
+  const alias = /^npm:((?:@[^/@\s]+\/)?[^@\s]+)(?:@(.*))?$/.exec(spec);
+  if (alias) {
+    name2 = alias[1];
+    spec = (alias[2] ?? "").trim();
+  }
+  const dep = { name: name2, spec, line, ecosystem: "npm", flavour: "npm", ...section ? { section } : {} };
+  if (/^(file:|link:|workspace:|portal:|\.{0,2}\/|~\/)/.test(spec)) dep.source = "path";
+  else if (/^(git\+|git:|github:|gitlab:|bitbucket:|gist:)/.test(spec) || /^[\w.-]+\/[\w.-]+(#.*)?$/.test(spec) || /\.git(#.*)?$/.test(spec)) {
+    dep.source = "git";
+    const ref = /#(.*)$/.exec(spec)?.[1] ?? "";
+    if (/^[0-9a-f]{40}$/i.test(ref)) dep.commitPinned = true;
+  } else if (/^https?:\/\//.test(spec)) dep.source = "url";
+  return dep;
 }
-function isExactPep440(spec) {
-  const s = spec.trim();
-  if (/^===\s*\S+$/.test(s)) return true;
-  return /^==\s*[\w.+!-]+$/.test(s) && !s.includes("*");
-}
-function isExactPoetry(spec) {
-  const s = spec.trim();
-  return /^(==\s*)?\d[\w.+!-]*$/.test(s) && !s.includes("*");
-}
+
+// engine/manifests/requirements.ts
 function parsePep508(text2) {
   const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/.exec(text2);
   if (!m) return null;
@@ -62868,31 +67078,43 @@ function parsePep508(text2) {
   rest = rest.replace(/^\(|\)$/g, "").trim();
   return { name: m[1], spec: rest, url: false };
 }
-function requirementsDeps(source) {
+function directSource(dep) {
+  if (!dep.url) return {};
+  const url2 = dep.spec.replace(/^@\s*/, "");
+  if (!/^git\+/.test(url2)) return { source: "url" };
+  return /@[0-9a-f]{40}(#.*)?$/i.test(url2) ? { source: "git", commitPinned: true } : { source: "git" };
+}
+function requirementsDependencies(source) {
   const lines = source.split("\n");
   const out2 = [];
+  let deferred = false;
   for (let i2 = 0; i2 < lines.length; i2++) {
     const start2 = i2;
     let logical = lines[i2];
     while (/\\\s*$/.test(logical) && i2 + 1 < lines.length) logical = logical.replace(/\\\s*$/, " ") + lines[++i2];
     const text2 = logical.replace(/(^|\s)#.*$/, "").trim();
     if (!text2) continue;
-    if (/^(-c|--constraint)\b/.test(text2)) return null;
+    if (/^(-c|--constraint)\b/.test(text2)) {
+      deferred = true;
+      continue;
+    }
     if (text2.startsWith("-") || /^(git\+|https?:|file:|\.{0,2}\/)/.test(text2)) continue;
     const hashed = /--hash[=\s]/.test(text2);
     const dep = parsePep508(text2.replace(/\s--\S+(=\S+)?/g, ""));
-    if (dep) out2.push({ ...dep, line: start2 + 1, hashed });
+    if (!dep) continue;
+    out2.push({ name: dep.name, spec: dep.spec, line: start2 + 1, ecosystem: "PyPI", flavour: "pep440", ...directSource(dep), ...hashed ? { hashed } : {} });
   }
-  return out2;
+  return { deps: out2, deferred };
 }
-function pyprojectDeps(source) {
+
+// engine/manifests/pyproject.ts
+function pyprojectDependencies(source) {
   const lines = source.split("\n");
   const out2 = [];
   let table = "";
   let inArray = false;
   for (let i2 = 0; i2 < lines.length; i2++) {
-    const raw = lines[i2];
-    const text2 = raw.replace(/(^|\s)#.*$/, "").trim();
+    const text2 = lines[i2].replace(/(^|\s)#.*$/, "").trim();
     const header = /^\[\[?\s*([^\]]+?)\s*\]\]?$/.exec(text2);
     if (header && !inArray) {
       table = header[1].replace(/["']/g, "");
@@ -62911,32 +67133,233 @@ function pyprojectDeps(source) {
       const m = /^["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=\s*(.+)$/.exec(text2);
       if (!m || m[1].toLowerCase() === "python") continue;
       const value = m[2].trim();
-      let spec;
+      const dep = { name: m[1], spec: "", line: i2 + 1, ecosystem: "PyPI", flavour: "poetry" };
       const str = /^["']([^"']*)["']/.exec(value);
-      if (str) spec = str[1];
+      if (str) dep.spec = str[1];
       else if (value.startsWith("{")) {
-        if (/\b(path|rev|tag)\s*=/.test(value)) continue;
-        const v = /\bversion\s*=\s*["']([^"']*)["']/.exec(value);
-        spec = v ? v[1] : /\bgit\s*=/.test(value) ? "a git branch" : "";
+        const version2 = /\bversion\s*=\s*["']([^"']*)["']/.exec(value);
+        if (version2) dep.spec = version2[1];
+        else if (/\bpath\s*=/.test(value)) dep.source = "path";
+        else if (/\bgit\s*=/.test(value)) {
+          dep.source = "git";
+          if (/\b(rev|tag)\s*=/.test(value)) dep.commitPinned = true;
+        } else if (/\burl\s*=/.test(value)) dep.source = "url";
       }
-      out2.push({ name: m[1], spec: spec ?? "", line: i2 + 1, poetry: true });
+      out2.push(dep);
     }
   }
   return out2;
   function scanArrayPart(part, line) {
     for (const m of part.matchAll(/"([^"]*)"|'([^']*)'/g)) {
       const dep = parsePep508(m[1] ?? m[2]);
-      if (dep) out2.push({ ...dep, line });
+      if (dep) out2.push({ name: dep.name, spec: dep.spec, line, ecosystem: "PyPI", flavour: "pep440", ...directSource(dep) });
     }
     if (/\]\s*(,\s*)?$/.test(part.replace(/"[^"]*"|'[^']*'/g, ""))) inArray = false;
   }
 }
-function report(ctx, dep, exact) {
-  if (exact || dep.hashed || dep.url) return;
-  const how = dep.spec ? `is constrained only by "${dep.spec}"` : "has no version constraint";
-  ctx.report({ line: dep.line, message: `Agent framework dependency ${dep.name} ${how}; the next install can pull a different release.` });
+
+// engine/manifests/types.ts
+function normalisePyPI(name2) {
+  return name2.toLowerCase().replace(/[-_.]+/g, "-");
 }
-var rule12 = {
+function packageKey(ecosystem, name2) {
+  return ecosystem === "PyPI" ? normalisePyPI(name2) : name2.toLowerCase();
+}
+
+// engine/manifests/agent-packages.ts
+var PYPI = /^(langchain(-[\w-]+)?|langgraph(-[\w-]+)?|langsmith|langserve|llama-index(-[\w-]+)?|llama-parse|llamaindex|crewai(-[\w-]+)?|autogen(-[\w-]+)?|pyautogen|ag2|openai|openai-agents|anthropic|mcp|fastmcp|transformers|sentence-transformers|huggingface-hub|litellm|semantic-kernel|haystack-ai|farm-haystack|smolagents|pydantic-ai(-[\w-]+)?|dspy|dspy-ai|chromadb|pinecone(-[\w-]+)?|qdrant-client|weaviate-client|pymilvus|faiss-cpu|faiss-gpu|google-generativeai|google-genai|google-cloud-aiplatform|vertexai|ollama|instructor|guidance|cohere|mistralai|groq|together|agno|phidata|letta|mem0ai|browser-use|composio(-[\w-]+)?|e2b(-[\w-]+)?|vllm|llama-cpp-python|gpt4all|unstructured|tiktoken)$/;
+var NPM = /^(langchain|langsmith|@langchain\/[\w.-]+|openai|@openai\/[\w.-]+|@anthropic-ai\/[\w.-]+|ai|@ai-sdk\/[\w.-]+|@modelcontextprotocol\/[\w.-]+|mcp-remote|fastmcp|llamaindex|@llamaindex\/[\w.-]+|mastra|@mastra\/[\w.-]+|genkit|@genkit-ai\/[\w.-]+|@google\/generative-ai|@google\/genai|@google-cloud\/vertexai|@mistralai\/mistralai|cohere-ai|groq-sdk|ollama|together-ai|portkey-ai|@azure\/openai|@aws-sdk\/client-bedrock-runtime|@aws-sdk\/client-bedrock-agent-runtime|@huggingface\/[\w.-]+|@xenova\/transformers|chromadb|@pinecone-database\/pinecone|@qdrant\/js-client-rest|weaviate-client|weaviate-ts-client|@zilliz\/milvus2-sdk-node|e2b|@e2b\/[\w.-]+|@browserbasehq\/stagehand|composio-core|@composio\/[\w.-]+|@voltagent\/[\w.-]+|@openrouter\/ai-sdk-provider|crewai-js|autogen)$/;
+function isAgentPackage(ecosystem, name2) {
+  return ecosystem === "npm" ? NPM.test(name2.toLowerCase()) : PYPI.test(normalisePyPI(name2));
+}
+
+// engine/manifests/index.ts
+function isManifestLanguage(language) {
+  return language === "requirements" || language === "pyproject" || language === "package-json";
+}
+function manifestDependencies(language, source, json2) {
+  if (language === "requirements") return requirementsDependencies(source);
+  if (language === "pyproject") return { deps: pyprojectDependencies(source), deferred: false };
+  return { deps: packageJsonDependencies(source, json2), deferred: false };
+}
+
+// engine/manifests/versions.ts
+var import_pep440 = __toESM(require_pep440(), 1);
+var import_semver = __toESM(require_semver2(), 1);
+function comparePep440(a, b) {
+  return Math.sign((0, import_pep440.compare)(a, b));
+}
+function isPep440Version(v) {
+  return (0, import_pep440.valid)(v) !== null;
+}
+function epochPrefix(v) {
+  const e = (0, import_pep440.explain)(v)?.epoch ?? 0;
+  return e ? `${e}!` : "";
+}
+function afterPrefix(epoch, prefix) {
+  const bumped = [...prefix.slice(0, -1), prefix[prefix.length - 1] + 1];
+  return `${epoch}${bumped.join(".")}.dev0`;
+}
+function release(v) {
+  return (0, import_pep440.explain)(v)?.release ?? null;
+}
+var CLAUSE = /^(~=|===|==|!=|<=|>=|<|>|\^|~|=)?\s*(\S+)$/;
+function clauseInterval(op, v, poetry) {
+  if (v === "*" && (op === "" || op === "==")) return void 0;
+  if (op === "!=") return isPep440Version(v.replace(/\.\*$/, "")) ? void 0 : null;
+  if (op === "===") return { lo: { version: v, inclusive: true }, hi: { version: v, inclusive: true } };
+  const wildcard = /^(.*)\.\*$/.exec(v);
+  if (wildcard) {
+    if (op !== "==" && !(poetry && op === "")) return null;
+    const r2 = release(wildcard[1]);
+    if (!r2 || !isPep440Version(wildcard[1])) return null;
+    const e2 = epochPrefix(wildcard[1]);
+    return { lo: { version: `${e2}${r2.join(".")}.dev0`, inclusive: true }, hi: { version: afterPrefix(e2, r2), inclusive: false } };
+  }
+  if (!isPep440Version(v)) return null;
+  const e = epochPrefix(v);
+  const r = release(v);
+  switch (op) {
+    case "":
+    case "==":
+    case "=":
+      if (op === "" && !poetry) return null;
+      return { lo: { version: v, inclusive: true }, hi: { version: v, inclusive: true } };
+    case ">=":
+      return { lo: { version: v, inclusive: true } };
+    case ">":
+      return { lo: { version: v, inclusive: false } };
+    case "<=":
+      return { hi: { version: v, inclusive: true } };
+    case "<":
+      return { hi: { version: v, inclusive: false } };
+    case "~=":
+      if (r.length < 2) return null;
+      return { lo: { version: v, inclusive: true }, hi: { version: afterPrefix(e, r.slice(0, -1)), inclusive: false } };
+    case "^": {
+      if (!poetry) return null;
+      let i2 = r.findIndex((n) => n !== 0);
+      if (i2 < 0) i2 = r.length - 1;
+      return { lo: { version: v, inclusive: true }, hi: { version: afterPrefix(e, r.slice(0, i2 + 1)), inclusive: false } };
+    }
+    case "~":
+      if (!poetry) return null;
+      return { lo: { version: v, inclusive: true }, hi: { version: afterPrefix(e, r.slice(0, Math.min(2, r.length))), inclusive: false } };
+  }
+  return null;
+}
+function maxLo(a, b) {
+  if (!a) return b;
+  if (!b) return a;
+  const c = comparePep440(a.version, b.version);
+  return c > 0 ? a : c < 0 ? b : { version: a.version, inclusive: a.inclusive && b.inclusive };
+}
+function minHi(a, b) {
+  if (!a) return b;
+  if (!b) return a;
+  const c = comparePep440(a.version, b.version);
+  return c < 0 ? a : c > 0 ? b : { version: a.version, inclusive: a.inclusive && b.inclusive };
+}
+function nonEmpty(iv) {
+  if (!iv.lo || !iv.hi) return true;
+  const c = comparePep440(iv.lo.version, iv.hi.version);
+  return c < 0 || c === 0 && iv.lo.inclusive && iv.hi.inclusive;
+}
+function pep440Intervals(spec, poetry = false) {
+  const alternatives = poetry ? spec.split(/\s*\|\|?\s*/) : [spec];
+  const out2 = [];
+  for (const alt of alternatives) {
+    const clauses = alt.split(poetry ? /\s*,\s*|\s+(?=[<>=!~^])/ : /\s*,\s*/).map((c) => c.trim()).filter(Boolean);
+    let acc = {};
+    for (const clause of clauses) {
+      const m = CLAUSE.exec(clause.replace(/^(~=|===|==|!=|<=|>=|<|>|\^|~|=)\s+/, "$1"));
+      if (!m) return null;
+      const iv = clauseInterval(m[1] ?? "", m[2], poetry);
+      if (iv === null) return null;
+      if (iv) acc = { lo: maxLo(acc.lo, iv.lo), hi: minHi(acc.hi, iv.hi) };
+    }
+    if (nonEmpty(acc)) out2.push(acc);
+  }
+  return out2;
+}
+function inIntervals(version2, intervals) {
+  return intervals.some((iv) => nonEmpty({ lo: maxLo(iv.lo, { version: version2, inclusive: true }), hi: minHi(iv.hi, { version: version2, inclusive: true }) }));
+}
+function intervalsOverlap(a, b) {
+  return a.some((x) => b.some((y) => nonEmpty({ lo: maxLo(x.lo, y.lo), hi: minHi(x.hi, y.hi) })));
+}
+function readConstraint(dep) {
+  if (dep.source) return { kind: "source", pinned: Boolean(dep.commitPinned) };
+  const spec = dep.spec.trim();
+  if (dep.flavour === "npm") return readNpm(spec);
+  if (spec === "" || spec === "*") return { kind: "any" };
+  const poetry = dep.flavour === "poetry";
+  const exact = poetry ? /^(?:==?\s*)?([^\s,<>=!~^|*]+)$/.exec(spec) : /^(?:===?)\s*([^\s,*]+)$/.exec(spec);
+  if (exact && (isPep440Version(exact[1]) || spec.startsWith("==="))) return { kind: "exact", version: exact[1] };
+  const intervals = pep440Intervals(spec, poetry);
+  if (!intervals) return { kind: "unknown" };
+  return { kind: "range", spec, intervals, bounded: intervals.every((iv) => iv.lo || iv.hi) };
+}
+function readNpm(spec) {
+  if (spec === "" || spec === "*" || spec.toLowerCase() === "x") return { kind: "any" };
+  const exact = import_semver.default.valid(import_semver.default.clean(spec) ?? "");
+  if (exact && /^[=v\s]*\d/.test(spec)) return { kind: "exact", version: exact };
+  const range = import_semver.default.validRange(spec);
+  if (range === null) {
+    return /^[a-z][\w.-]*$/i.test(spec) ? { kind: "tag", tag: spec } : { kind: "unknown" };
+  }
+  if (range === "*") return { kind: "any" };
+  const bounded = !import_semver.default.satisfies("0.0.0", range) || import_semver.default.gtr("999999.0.0", range);
+  return { kind: "range", spec, bounded };
+}
+function versionAffected(ecosystem, version2, affected) {
+  if (ecosystem === "npm") return affected.some((r) => import_semver.default.satisfies(version2, r, { includePrerelease: true }));
+  if (!isPep440Version(version2)) return false;
+  return affected.some((r) => {
+    const iv = pep440Intervals(r);
+    return iv !== null && inIntervals(version2, iv);
+  });
+}
+function rangeAffected(ecosystem, constraint, affected) {
+  if (ecosystem === "npm") return affected.some((r) => import_semver.default.intersects(constraint.spec, r, { includePrerelease: true }));
+  const mine = constraint.intervals;
+  if (!mine) return false;
+  return affected.some((r) => {
+    const iv = pep440Intervals(r);
+    return iv !== null && intervalsOverlap(mine, iv);
+  });
+}
+function rangeFloor(ecosystem, constraint) {
+  if (ecosystem === "npm") return import_semver.default.minVersion(constraint.spec)?.version;
+  const los = (constraint.intervals ?? []).map((iv) => iv.lo?.version);
+  if (los.some((v) => v === void 0)) return void 0;
+  return los.sort(comparePep440)[0];
+}
+function compareVersions(ecosystem, a, b) {
+  return ecosystem === "npm" ? import_semver.default.compare(a, b) : comparePep440(a, b);
+}
+
+// engine/rules/llm03/unpinned-agent-dependency.ts
+function problem(dep) {
+  const c = readConstraint(dep);
+  switch (c.kind) {
+    case "exact":
+      return null;
+    case "any":
+      return "has no version constraint; the next install can pull a different release";
+    case "range":
+    case "unknown":
+      return `is constrained only by "${dep.spec}"; the next install can pull a different release`;
+    case "tag":
+      return `follows the "${c.tag}" dist-tag; every install takes whatever was published under it last`;
+    case "source":
+      if (c.pinned || dep.source === "path") return null;
+      if (dep.source === "git") return "is installed from a git branch or tag, which can move; pin a full commit hash or a registry version";
+      if (/#(sha256|sha384|sha512)=/.test(dep.spec)) return null;
+      return "is installed from a URL without a content hash; what the URL serves can change";
+  }
+}
+var rule21 = {
   meta: {
     id: "supply-chain/unpinned-agent-dependency",
     owasp: "LLM03",
@@ -62945,25 +67368,1005 @@ var rule12 = {
     severity: "MEDIUM",
     title: "Agent framework dependency not pinned",
     description: "An LLM or agent framework package is declared without an exact version, so builds silently pick up new releases, including compromised or breaking ones.",
-    fix: "Pin agent packages to exact versions (==) and install with hashes (pip-compile --generate-hashes, uv lock, poetry.lock); update them deliberately after review.",
-    languages: ["requirements", "pyproject"]
+    fix: "Pin agent packages to exact versions (== in Python, a bare version in package.json) and install from a lock with hashes (pip-compile --generate-hashes, uv lock, poetry.lock, package-lock.json with npm ci); update them deliberately after review.",
+    languages: ["requirements", "pyproject", "package-json"]
   },
   check(ctx) {
-    if (ctx.language === "requirements") {
-      for (const dep of requirementsDeps(ctx.source) ?? []) {
-        if (isAgentPackage(dep.name)) report(ctx, dep, isExactPep440(dep.spec));
-      }
-      return;
-    }
-    for (const dep of pyprojectDeps(ctx.source)) {
-      if (!isAgentPackage(dep.name)) continue;
-      report(ctx, dep, dep.poetry ? isExactPoetry(dep.spec) : isExactPep440(dep.spec));
+    if (!isManifestLanguage(ctx.language)) return;
+    const { deps, deferred } = manifestDependencies(ctx.language, ctx.source, ctx.json);
+    if (deferred) return;
+    for (const dep of deps) {
+      if (!isAgentPackage(dep.ecosystem, dep.name)) continue;
+      if (dep.hashed) continue;
+      if (dep.section === "peerDependencies") continue;
+      const what = problem(dep);
+      if (what) ctx.report({ line: dep.line, column: dep.column, message: `Agent framework dependency ${dep.name} ${what}.` });
     }
   }
 };
 
+// engine/data/advisories.json
+var advisories_default = {
+  description: "Known vulnerabilities in agent and LLM framework packages, read by supply-chain/vulnerable-agent-dependency. Each entry is one advisory for one package: affected holds ranges in the ecosystem's own syntax (PEP 440 specifier sets for PyPI, semver ranges for npm), any one of which matching means affected; fixed holds the first fixed version of each range. Every id was looked up and its range, fix and severity confirmed from the sources in verified_from. Add entries only the same way.",
+  advisories: [
+    {
+      id: "CVE-2023-36095",
+      aliases: [
+        "GHSA-gwqq-6vq7-5j86"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.236"
+      ],
+      fixed: [
+        "0.0.236"
+      ],
+      severity: "CRITICAL",
+      summary: "PALChain (from_math_prompt, from_colored_object_prompt) runs model-written Python with exec: prompt injection becomes code execution.",
+      url: "https://github.com/advisories/GHSA-gwqq-6vq7-5j86",
+      verified_from: "PyPA PYSEC-2023-138 (aliases CVE-2023-36095 and GHSA-gwqq-6vq7-5j86; ECOSYSTEM fixed 0.0.236; CVSS 3.1 9.8); CVE record text; advisory link in openai/chatgpt-retrieval-plugin#356."
+    },
+    {
+      id: "CVE-2023-38896",
+      aliases: [
+        "GHSA-92j5-3459-qgp4"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.195"
+      ],
+      fixed: [
+        "0.0.195"
+      ],
+      severity: "CRITICAL",
+      summary: "PALChain prompt functions execute injected code (reported against 0.0.194 and earlier).",
+      url: "https://github.com/advisories/GHSA-92j5-3459-qgp4",
+      verified_from: "PyPA PYSEC-2023-146 (aliases CVE-2023-38896 and GHSA-92j5-3459-qgp4; fixed 0.0.195; CVSS 3.1 9.8); CVE record text."
+    },
+    {
+      id: "CVE-2023-34541",
+      aliases: [
+        "GHSA-6643-h7h5-x9wh"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.247"
+      ],
+      fixed: [
+        "0.0.247"
+      ],
+      severity: "CRITICAL",
+      summary: "load_prompt executes code carried in a crafted prompt file.",
+      url: "https://github.com/advisories/GHSA-6643-h7h5-x9wh",
+      verified_from: "GitHub advisory GHSA-6643-h7h5-x9wh (Critical); PyPA PYSEC-2023-92 (same aliases; fixed 0.0.247); CVE record (CVSS 3.1 9.8)."
+    },
+    {
+      id: "CVE-2023-38860",
+      aliases: [
+        "GHSA-fj32-q626-pjjc"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.247"
+      ],
+      fixed: [
+        "0.0.247"
+      ],
+      severity: "CRITICAL",
+      summary: "Arbitrary code execution through the prompt parameter (reported against 0.0.231).",
+      url: "https://github.com/advisories/GHSA-fj32-q626-pjjc",
+      verified_from: "GitHub advisory GHSA-fj32-q626-pjjc (Critical); PyPA PYSEC-2023-145 (same aliases; fixed 0.0.247; CVSS 3.1 9.8)."
+    },
+    {
+      id: "CVE-2023-36189",
+      aliases: [
+        "GHSA-7q94-qpjr-xpgm"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.247"
+      ],
+      fixed: [
+        "0.0.247"
+      ],
+      severity: "HIGH",
+      summary: "SQLDatabaseChain passes model-written SQL to the database: prompt injection becomes SQL injection.",
+      url: "https://github.com/advisories/GHSA-7q94-qpjr-xpgm",
+      verified_from: "GitHub advisory GHSA-7q94-qpjr-xpgm (High, SQLDatabaseChain); PyPA PYSEC-2023-110 (CVE-2023-36189; fixed 0.0.247)."
+    },
+    {
+      id: "CVE-2023-36281",
+      aliases: [
+        "GHSA-7gfq-f96f-g85j"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.312"
+      ],
+      fixed: [
+        "0.0.312"
+      ],
+      severity: "CRITICAL",
+      summary: "load_prompt renders a Jinja2 template taken from a JSON file: template injection to code execution.",
+      url: "https://github.com/advisories/GHSA-7gfq-f96f-g85j",
+      verified_from: "GitHub advisory GHSA-7gfq-f96f-g85j (Critical); CVE record references release v0.0.312; github/advisory-database#2843 (LangChain maintainer) sets the patch to v0.0.312. PYSEC-2023-151 gives 0.0.171, the reported version, not the fix, and is not used."
+    },
+    {
+      id: "CVE-2023-39631",
+      aliases: [
+        "GHSA-f73w-4m7g-ch9x"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.308"
+      ],
+      fixed: [
+        "0.0.308"
+      ],
+      severity: "CRITICAL",
+      summary: "LLMMathChain evaluates model output with numexpr.evaluate, which reaches eval.",
+      url: "https://github.com/advisories/GHSA-f73w-4m7g-ch9x",
+      verified_from: 'PyPA PYSEC-2023-162 (CVE-2023-39631; fixed 0.0.308; CVSS 3.1 9.8); github/advisory-database#2816 ("Patched release in Langchain version 0.0.308"); advisory text quoted in mirpo/fastapi-gen#297.'
+    },
+    {
+      id: "CVE-2024-3571",
+      aliases: [
+        "GHSA-rgp8-pm28-3759"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.353"
+      ],
+      fixed: [
+        "0.0.353"
+      ],
+      severity: "MEDIUM",
+      summary: "LocalFileStore mset/mget accept ../ in keys: files read or written anywhere on disk.",
+      url: "https://github.com/advisories/GHSA-rgp8-pm28-3759",
+      verified_from: "GitHub advisory GHSA-rgp8-pm28-3759 (Moderate, LocalFileStore path traversal); fixed-in 0.0.353 from the Mend advisory table for CVE-2024-3571 (KOSASIH/pi-supernode#54)."
+    },
+    {
+      id: "CVE-2024-28088",
+      aliases: [
+        "GHSA-h59x-p739-982c"
+      ],
+      package: "langchain",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.1.11"
+      ],
+      fixed: [
+        "0.1.11"
+      ],
+      severity: "HIGH",
+      summary: "load_chain path traversal: a crafted path leaves the hub repository, exposing API keys or leading to code execution.",
+      url: "https://github.com/advisories/GHSA-h59x-p739-982c",
+      verified_from: 'PyPA PYSEC-2024-43 (CVE-2024-28088; "through 0.1.10"; fixed 0.1.11); alias GHSA-h59x-p739-982c from PYSEC-2024-45; Mend table (High, 8.1).'
+    },
+    {
+      id: "CVE-2024-28088",
+      aliases: [
+        "GHSA-h59x-p739-982c"
+      ],
+      package: "langchain-core",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.1.29"
+      ],
+      fixed: [
+        "0.1.29"
+      ],
+      severity: "HIGH",
+      summary: "load_chain path traversal in langchain-core's loading utilities (same flaw as in langchain).",
+      url: "https://github.com/advisories/GHSA-h59x-p739-982c",
+      verified_from: 'PyPA PYSEC-2024-45 details: "A patch is available as of release 0.1.29 of langchain-core" (its machine range says 0.1.11, contradicting the text; the text is used); severity as for langchain.'
+    },
+    {
+      id: "CVE-2024-10940",
+      aliases: [
+        "GHSA-5chr-fjjv-38qv"
+      ],
+      package: "langchain-core",
+      ecosystem: "PyPI",
+      affected: [
+        ">=0.1.17,<0.1.53",
+        ">=0.2.0,<0.2.43",
+        ">=0.3.0,<0.3.15"
+      ],
+      fixed: [
+        "0.1.53",
+        "0.2.43",
+        "0.3.15"
+      ],
+      severity: "MEDIUM",
+      summary: "ImagePromptTemplate (and ChatPromptTemplate) input variables can name any server file, which is read into the prompt.",
+      url: "https://github.com/advisories/GHSA-5chr-fjjv-38qv",
+      verified_from: "OSV CVE-2024-10940 (three ranges as listed; CVSS 3.0 5.3 Medium); GitLab advisory for pypi/langchain-core (same ranges, alias GHSA-5chr-fjjv-38qv)."
+    },
+    {
+      id: "CVE-2025-65106",
+      aliases: [
+        "GHSA-6qv9-48xg-fc7f"
+      ],
+      package: "langchain-core",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.3.80",
+        ">=1.0.0,<1.0.7"
+      ],
+      fixed: [
+        "0.3.80",
+        "1.0.7"
+      ],
+      severity: "HIGH",
+      summary: "Prompt templates allow attribute access and indexing: an attacker-supplied template string can reach object internals such as __globals__.",
+      url: "https://github.com/advisories/GHSA-6qv9-48xg-fc7f",
+      verified_from: "OSV GHSA-6qv9-48xg-fc7f (CVSS 4.0 8.3 High); GitHub advisory as reproduced on juejin.cn (affected <=0.3.79 and >=1.0.0,<=1.0.6; patched 0.3.80 and 1.0.7); GitLab advisory for pypi/langchain-core."
+    },
+    {
+      id: "CVE-2025-68664",
+      aliases: [
+        "GHSA-c67j-w6g6-q2cm"
+      ],
+      package: "langchain-core",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.3.81",
+        ">=1.0.0,<1.2.5"
+      ],
+      fixed: [
+        "0.3.81",
+        "1.2.5"
+      ],
+      severity: "CRITICAL",
+      summary: 'dumps()/dumpd() do not escape user dictionaries with an "lc" key, so loads() revives injected objects and can read secrets from the environment.',
+      url: "https://github.com/advisories/GHSA-c67j-w6g6-q2cm",
+      verified_from: "CVE record (GitHub CNA; CVSS 3.1 9.3 Critical; references GHSA-c67j-w6g6-q2cm); OSV GHSA-c67j-w6g6-q2cm; cncso.com report (affected before 0.3.81 and 1.0.0-1.2.5, patched 0.3.81 and 1.2.5); dependabot bump to 0.3.81 (syllogy/promptfoo#25)."
+    },
+    {
+      id: "CVE-2026-40087",
+      aliases: [
+        "GHSA-926x-3r5x-gfhw"
+      ],
+      package: "langchain-core",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.3.84",
+        ">=1.0.0,<1.2.28"
+      ],
+      fixed: [
+        "0.3.84",
+        "1.2.28"
+      ],
+      severity: "MEDIUM",
+      summary: "Incomplete f-string validation: DictPromptTemplate/ImagePromptTemplate and nested format specifiers still evaluate attribute access.",
+      url: "https://github.com/advisories/GHSA-926x-3r5x-gfhw",
+      verified_from: 'Tenable plugin 440098 quoting the CVE ("Prior to 0.3.84 and 1.2.28", fixed in 0.3.84 and 1.2.28; Medium); OSV list (5.3 Medium). The 1.x branch is taken to start at 1.0.0, as langchain-core went from 0.3 to 1.0.'
+    },
+    {
+      id: "CVE-2026-44843",
+      aliases: [
+        "GHSA-pjwx-r37v-7724"
+      ],
+      package: "langchain-core",
+      ecosystem: "PyPI",
+      affected: [
+        ">=1.0.0,<1.3.3"
+      ],
+      fixed: [
+        "1.3.3"
+      ],
+      severity: "HIGH",
+      summary: 'Runtime paths (RunnableWithMessageHistory, astream_log, astream_events v1) call load() with allowed_objects="all", reviving attacker-supplied constructors.',
+      url: "https://github.com/advisories/GHSA-pjwx-r37v-7724",
+      verified_from: "Advisory text quoted in livekit/agents#5693 (Renovate) and volcengine/OpenViking#1963 (affected >=1.0.0,<=1.3.2; first patched 1.3.3; CVSS 8.2 High); OSV list for langchain-core (8.2 High)."
+    },
+    {
+      id: "CVE-2023-44467",
+      aliases: [
+        "GHSA-gjjr-63x4-v8cq"
+      ],
+      package: "langchain-experimental",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.0.15"
+      ],
+      fixed: [
+        "0.0.15"
+      ],
+      severity: "CRITICAL",
+      summary: "Bypass of the PALChain fix: the chain still executes arbitrary Python through exec.",
+      url: "https://github.com/advisories/GHSA-gjjr-63x4-v8cq",
+      verified_from: "GitHub advisory GHSA-gjjr-63x4-v8cq (Critical, affected <=0.0.14); PyPA PYSEC-2023-194 (CVE-2023-44467; ECOSYSTEM fixed 0.0.15; CVSS 3.1 9.8)."
+    },
+    {
+      id: "CVE-2025-64439",
+      aliases: [],
+      package: "langgraph-checkpoint",
+      ecosystem: "PyPI",
+      affected: [
+        "<3.0.0"
+      ],
+      fixed: [
+        "3.0.0"
+      ],
+      severity: "HIGH",
+      summary: 'JsonPlusSerializer "json" mode revives arbitrary objects from stored checkpoints: code execution for anyone who can write a checkpoint.',
+      url: "https://nvd.nist.gov/vuln/detail/CVE-2025-64439",
+      verified_from: "OSV CVE-2025-64439 (CVE text: 2.1.2 and below affected, fixed in 3.0.0; CVSS 4.0 7.4 High); langchain-ai/langchain-mongodb#263 bumping to langgraph-checkpoint>=3.0 for it."
+    },
+    {
+      id: "CVE-2025-67644",
+      aliases: [],
+      package: "langgraph-checkpoint-sqlite",
+      ecosystem: "PyPI",
+      affected: [
+        "<3.0.1"
+      ],
+      fixed: [
+        "3.0.1"
+      ],
+      severity: "HIGH",
+      summary: "SQLite checkpointer interpolates metadata filter keys into SQL: SQL injection through list() filters.",
+      url: "https://nvd.nist.gov/vuln/detail/CVE-2025-67644",
+      verified_from: "OSV CVE-2025-67644 (CVE text: 3.0.0 and below affected, fixed in 3.0.1; CVSS 3.1 7.3 High)."
+    },
+    {
+      id: "CVE-2023-39662",
+      aliases: [
+        "GHSA-2xxc-73fv-36f7"
+      ],
+      package: "llama-index",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.9.14"
+      ],
+      fixed: [
+        "0.9.14"
+      ],
+      severity: "CRITICAL",
+      summary: "PandasQueryEngine executes model-written Python: prompt injection becomes code execution.",
+      url: "https://github.com/advisories/GHSA-2xxc-73fv-36f7",
+      verified_from: "GitHub advisory GHSA-2xxc-73fv-36f7 (Critical; affected <0.9.14, patched 0.9.14; updated Sep 2024). PyPA PYSEC-2023-148 still says 0.7.14, superseded by the GitHub revision."
+    },
+    {
+      id: "CVE-2024-4181",
+      aliases: [],
+      package: "llama-index",
+      ecosystem: "PyPI",
+      affected: [
+        ">=0.9.47,<0.10.13"
+      ],
+      fixed: [
+        "0.10.13"
+      ],
+      severity: "HIGH",
+      summary: "RunGptLLM evals responses from the model host: a malicious or compromised provider runs commands on the client.",
+      url: "https://nvd.nist.gov/vuln/detail/CVE-2024-4181",
+      verified_from: 'OSV PYSEC-2024-324 (introduced 0.9.47, fixed 0.10.13; CVSS 3.0 8.8 High); GitLab advisory ("fixed in version 0.10.13").'
+    },
+    {
+      id: "GHSA-v3c8-3pr6-gr7p",
+      aliases: [],
+      package: "llama-index",
+      ecosystem: "PyPI",
+      affected: [
+        "<0.12.28"
+      ],
+      fixed: [
+        "0.12.28"
+      ],
+      severity: "CRITICAL",
+      summary: "SQL injection in several vector store integrations (reported against 0.12.21).",
+      url: "https://github.com/advisories/GHSA-v3c8-3pr6-gr7p",
+      verified_from: "OSV GHSA-v3c8-3pr6-gr7p (GitHub-reviewed; PyPI llama-index fixed 0.12.28; CRITICAL, CVSS 3.0 9.8)."
+    },
+    {
+      id: "CVE-2023-6730",
+      aliases: [
+        "GHSA-3863-2447-669p"
+      ],
+      package: "transformers",
+      ecosystem: "PyPI",
+      affected: [
+        "<4.36.0"
+      ],
+      fixed: [
+        "4.36.0"
+      ],
+      severity: "CRITICAL",
+      summary: "Deserialization of untrusted data (RagRetriever loading pickled index files).",
+      url: "https://github.com/advisories/GHSA-3863-2447-669p",
+      verified_from: "GitHub advisory GHSA-3863-2447-669p (Critical; affected <4.36.0; patched 4.36.0); PyPA PYSEC-2023-300 (fixed 4.36.0); CVE record (9.0)."
+    },
+    {
+      id: "CVE-2023-7018",
+      aliases: [
+        "GHSA-v68g-wm8c-6x7j"
+      ],
+      package: "transformers",
+      ecosystem: "PyPI",
+      affected: [
+        "<4.36.0"
+      ],
+      fixed: [
+        "4.36.0"
+      ],
+      severity: "CRITICAL",
+      summary: "Deserialization of untrusted data (TransfoXL tokenizer loading pickled vocabularies).",
+      url: "https://github.com/advisories/GHSA-v68g-wm8c-6x7j",
+      verified_from: "PyPA PYSEC-2023-301 (aliases CVE-2023-7018 and GHSA-v68g-wm8c-6x7j; fixed 4.36.0); CVE record (huntr CNA; CVSS 3.0 9.6 Critical)."
+    },
+    {
+      id: "CVE-2025-53366",
+      aliases: [
+        "GHSA-3qhf-m339-9g5v"
+      ],
+      package: "mcp",
+      ecosystem: "PyPI",
+      affected: [
+        "<1.9.4"
+      ],
+      fixed: [
+        "1.9.4"
+      ],
+      severity: "HIGH",
+      summary: "FastMCP validation error on malformed requests raises an unhandled exception: the server stops answering until restarted.",
+      url: "https://github.com/advisories/GHSA-3qhf-m339-9g5v",
+      verified_from: "PyPA PYSEC-2026-1616 (aliases CVE-2025-53366 and GHSA-3qhf-m339-9g5v; fixed 1.9.4); OSV CVE page (CVSS 4.0 8.7 High); Tenable CVE page."
+    },
+    {
+      id: "CVE-2025-53365",
+      aliases: [
+        "GHSA-j975-95f5-7wqh"
+      ],
+      package: "mcp",
+      ecosystem: "PyPI",
+      affected: [
+        "<1.10.0"
+      ],
+      fixed: [
+        "1.10.0"
+      ],
+      severity: "HIGH",
+      summary: "A client can make a streamable-HTTP session raise an uncaught ClosedResourceError and crash the server.",
+      url: "https://github.com/advisories/GHSA-j975-95f5-7wqh",
+      verified_from: 'OSV CVE-2025-53365 ("Prior to version 1.10.0"; CVSS 4.0 8.7 High); Tenable plugin 428297 (GHSA-j975-95f5-7wqh; update to 1.10.0).'
+    },
+    {
+      id: "CVE-2025-66416",
+      aliases: [
+        "GHSA-9h52-p55h-vw2f"
+      ],
+      package: "mcp",
+      ecosystem: "PyPI",
+      affected: [
+        "<1.23.0"
+      ],
+      fixed: [
+        "1.23.0"
+      ],
+      severity: "HIGH",
+      summary: "DNS rebinding protection off by default for FastMCP HTTP servers on localhost: a web page can call the server's tools.",
+      url: "https://github.com/advisories/GHSA-9h52-p55h-vw2f",
+      verified_from: "OSV GHSA-9h52-p55h-vw2f (CVSS 4.0 7.6 High); GitLab advisory for pypi/mcp (upgrade to 1.23.0); FastMCP advisory (mcp <1.23 vulnerable)."
+    },
+    {
+      id: "GHSA-gppg-gqw8-wh9g",
+      aliases: [],
+      package: "litellm",
+      ecosystem: "PyPI",
+      affected: [
+        "<1.40.16"
+      ],
+      fixed: [
+        "1.40.16"
+      ],
+      severity: "CRITICAL",
+      summary: "Remote code execution: add_deployment decodes environment values from /config/update that get_secret later evaluates.",
+      url: "https://github.com/advisories/GHSA-gppg-gqw8-wh9g",
+      verified_from: "OSV GHSA-gppg-gqw8-wh9g (GitHub-reviewed; PyPI litellm fixed 1.40.16; CRITICAL, CVSS 3.0 9.8); PyPA PYSEC-2026-389 (same range)."
+    },
+    {
+      id: "CVE-2025-32444",
+      aliases: [
+        "GHSA-hj4w-hm2g-p6w5"
+      ],
+      package: "vllm",
+      ecosystem: "PyPI",
+      affected: [
+        ">=0.6.5,<0.8.5"
+      ],
+      fixed: [
+        "0.8.5"
+      ],
+      severity: "CRITICAL",
+      summary: "Mooncake integration unpickles data from ZeroMQ sockets listening on all interfaces: unauthenticated code execution.",
+      url: "https://github.com/advisories/GHSA-hj4w-hm2g-p6w5",
+      verified_from: "PyPA PYSEC-2025-42 (aliases CVE-2025-32444 and GHSA-hj4w-hm2g-p6w5; introduced 0.6.5, fixed 0.8.5); CVE record (CVSS 3.1 10.0 Critical)."
+    },
+    {
+      id: "CVE-2026-27893",
+      aliases: [
+        "GHSA-7972-pg2x-xr59"
+      ],
+      package: "vllm",
+      ecosystem: "PyPI",
+      affected: [
+        ">=0.10.1,<0.18.0"
+      ],
+      fixed: [
+        "0.18.0"
+      ],
+      severity: "HIGH",
+      summary: "Two model implementations hardcode trust_remote_code=True, overriding --trust-remote-code=False: remote code from a model repository runs anyway.",
+      url: "https://github.com/advisories/GHSA-7972-pg2x-xr59",
+      verified_from: "PyPA PYSEC-2026-2297 (aliases CVE-2026-27893 and GHSA-7972-pg2x-xr59; introduced 0.10.1, fixed 0.18.0); CVE record (CVSS 3.1 8.8 High)."
+    },
+    {
+      id: "CVE-2025-68665",
+      aliases: [
+        "GHSA-r399-636x-v7f6"
+      ],
+      package: "@langchain/core",
+      ecosystem: "npm",
+      affected: [
+        "<0.3.80",
+        ">=1.0.0 <1.1.8"
+      ],
+      fixed: [
+        "0.3.80",
+        "1.1.8"
+      ],
+      severity: "HIGH",
+      summary: 'toJSON() does not escape objects with an "lc" key in kwargs, so deserialisation revives injected objects and can extract secrets.',
+      url: "https://github.com/advisories/GHSA-r399-636x-v7f6",
+      verified_from: 'CVE record (GitHub CNA; CVSS 3.1 8.6 High; references GHSA-r399-636x-v7f6); Tenable plugin 436485 and Wiz quoting NVD ("Prior to @langchain/core versions 0.3.80 and 1.1.8, and prior to langchain versions 0.3.37 and 1.2.3").'
+    },
+    {
+      id: "CVE-2025-68665",
+      aliases: [
+        "GHSA-r399-636x-v7f6"
+      ],
+      package: "langchain",
+      ecosystem: "npm",
+      affected: [
+        "<0.3.37",
+        ">=1.0.0 <1.2.3"
+      ],
+      fixed: [
+        "0.3.37",
+        "1.2.3"
+      ],
+      severity: "HIGH",
+      summary: 'LangChain JS serialization injection (see @langchain/core): "lc" objects in user data are revived on load.',
+      url: "https://github.com/advisories/GHSA-r399-636x-v7f6",
+      verified_from: "Same sources as the @langchain/core entry: patched in langchain 0.3.37 and 1.2.3."
+    },
+    {
+      id: "CVE-2024-7774",
+      aliases: [
+        "GHSA-hc5w-c9f8-9cc4"
+      ],
+      package: "langchain",
+      ecosystem: "npm",
+      affected: [
+        "<0.2.19"
+      ],
+      fixed: [
+        "0.2.19"
+      ],
+      severity: "CRITICAL",
+      summary: "getFullPath path traversal in LangChain JS file stores: files saved, read or deleted anywhere on disk.",
+      url: "https://github.com/advisories/GHSA-hc5w-c9f8-9cc4",
+      verified_from: "CVE record (huntr CNA; langchain-ai/langchainjs lessThan 0.2.19); github/advisory-database#4966 (LangChain maintainer: GHSA-hc5w-c9f8-9cc4 applies to LangChain JS); CVSS 3.1 9.1 Critical as carried by the withdrawn PyPI mirror PYSEC-2024-111."
+    },
+    {
+      id: "CVE-2025-6514",
+      aliases: [
+        "GHSA-6xpm-ggf7-wc3p"
+      ],
+      package: "mcp-remote",
+      ecosystem: "npm",
+      affected: [
+        ">=0.0.5 <0.1.16"
+      ],
+      fixed: [
+        "0.1.16"
+      ],
+      severity: "CRITICAL",
+      summary: "mcp-remote passes the authorization_endpoint URL from an untrusted MCP server to the OS: command injection on connect.",
+      url: "https://github.com/advisories/GHSA-6xpm-ggf7-wc3p",
+      verified_from: "OSV GHSA-6xpm-ggf7-wc3p (GitHub-reviewed; npm mcp-remote introduced 0.0.5, fixed 0.1.16; CRITICAL 9.6); CVE record (JFrog CNA; 0.0.5 to 0.1.15 affected)."
+    },
+    {
+      id: "CVE-2025-49596",
+      aliases: [
+        "GHSA-7f8r-222p-6f5g"
+      ],
+      package: "@modelcontextprotocol/inspector",
+      ecosystem: "npm",
+      affected: [
+        "<0.14.1"
+      ],
+      fixed: [
+        "0.14.1"
+      ],
+      severity: "CRITICAL",
+      summary: "No authentication between the Inspector client and its proxy: any web page can launch MCP commands over stdio.",
+      url: "https://github.com/advisories/GHSA-7f8r-222p-6f5g",
+      verified_from: 'Mend entry for CVE-2025-49596 (npm @modelcontextprotocol/inspector >=0.1.1 <0.14.1; fix 0.14.1; CVSS 3.1 9.6); nuclei template (references GHSA-7f8r-222p-6f5g; "below 0.14.1"; critical).'
+    },
+    {
+      id: "CVE-2025-66414",
+      aliases: [
+        "GHSA-w48q-cv73-mx4w"
+      ],
+      package: "@modelcontextprotocol/sdk",
+      ecosystem: "npm",
+      affected: [
+        "<1.24.0"
+      ],
+      fixed: [
+        "1.24.0"
+      ],
+      severity: "HIGH",
+      summary: "DNS rebinding protection off by default for HTTP MCP servers on localhost: a web page can invoke tools on the user's server.",
+      url: "https://github.com/advisories/GHSA-w48q-cv73-mx4w",
+      verified_from: "Security advisory GHSA-w48q-cv73-mx4w in modelcontextprotocol/typescript-sdk (High; affected <1.24.0; patched 1.24.0); OSV CVE-2025-66414 (CVSS 4.0 7.6)."
+    }
+  ]
+};
+
+// engine/manifests/advisories.ts
+var ADVISORIES = advisories_default.advisories;
+var byPackage = /* @__PURE__ */ new Map();
+for (const a of ADVISORIES) {
+  const key2 = `${a.ecosystem}:${packageKey(a.ecosystem, a.package)}`;
+  const list = byPackage.get(key2) ?? [];
+  list.push(a);
+  byPackage.set(key2, list);
+}
+function advisoriesFor(ecosystem, name2) {
+  return byPackage.get(`${ecosystem}:${packageKey(ecosystem, name2)}`) ?? [];
+}
+
+// engine/rules/llm03/vulnerable-agent-dependency.ts
+var MAX_LISTED = 4;
+function worst(advisories) {
+  return SEVERITIES[Math.min(...advisories.map((a) => SEVERITIES.indexOf(a.severity)))];
+}
+function oneStepLower(s) {
+  return s === "CRITICAL" ? "HIGH" : s === "HIGH" ? "MEDIUM" : "LOW";
+}
+function firstSafeVersion(ecosystem, from, advisories) {
+  let candidate = from;
+  for (let guard = 0; guard < 64; guard++) {
+    const hit = advisories.find((a) => versionAffected(ecosystem, candidate, a.affected));
+    if (!hit) return candidate === from ? void 0 : candidate;
+    const next = hit.fixed.filter((f) => compareVersions(ecosystem, f, candidate) > 0).sort((x, y) => compareVersions(ecosystem, x, y))[0];
+    if (!next) return void 0;
+    candidate = next;
+  }
+  return void 0;
+}
+function listed(advisories) {
+  const shown = [...advisories].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)).slice(0, MAX_LISTED).map((a) => `${a.id} (${a.severity}, fixed in ${a.fixed.join(" / ")})`);
+  const more = advisories.length - shown.length;
+  return shown.join(", ") + (more > 0 ? ` and ${more} more` : "");
+}
+function checkDependency(ctx, dep, deferred) {
+  const known = advisoriesFor(dep.ecosystem, dep.name);
+  if (!known.length) return;
+  const c = readConstraint(dep);
+  if (c.kind === "exact") {
+    const hits4 = known.filter((a) => versionAffected(dep.ecosystem, c.version, a.affected));
+    if (!hits4.length) return;
+    const target2 = firstSafeVersion(dep.ecosystem, c.version, known);
+    ctx.report({
+      line: dep.line,
+      column: dep.column,
+      severity: worst(hits4),
+      message: `${dep.name} ${c.version} has ${hits4.length === 1 ? "a known vulnerability" : `${hits4.length} known vulnerabilities`}: ${listed(hits4)}.` + (target2 ? ` Upgrade to ${target2} or later.` : " Upgrade to a fixed release.")
+    });
+    return;
+  }
+  if (c.kind !== "range" || !c.bounded || deferred || dep.section === "peerDependencies") return;
+  const hits3 = known.filter((a) => rangeAffected(dep.ecosystem, c, a.affected));
+  if (!hits3.length) return;
+  const floor = rangeFloor(dep.ecosystem, c);
+  const target = floor ? firstSafeVersion(dep.ecosystem, floor, known) : void 0;
+  ctx.report({
+    line: dep.line,
+    column: dep.column,
+    severity: oneStepLower(worst(hits3)),
+    message: `${dep.name} "${dep.spec}" allows vulnerable versions: ${listed(hits3)}.` + (target ? ` Require at least ${target}, or pin a fixed release.` : " Narrow the range to fixed releases, or pin one.")
+  });
+}
+var rule22 = {
+  meta: {
+    id: "supply-chain/vulnerable-agent-dependency",
+    owasp: "LLM03",
+    asi: "ASI04",
+    cwe: "CWE-1395",
+    severity: "HIGH",
+    title: "Agent framework dependency with known vulnerabilities",
+    description: "A manifest pins, or allows, a release of an agent or LLM framework with a published vulnerability (CVE or GitHub advisory), such as code execution through chains, unsafe deserialisation or MCP transport flaws.",
+    fix: "Upgrade to the fixed release named in the finding (or later), pin it exactly, and regenerate the lockfile; read the advisory for workarounds if you cannot upgrade yet.",
+    languages: ["requirements", "pyproject", "package-json"]
+  },
+  check(ctx) {
+    if (!isManifestLanguage(ctx.language)) return;
+    const { deps, deferred } = manifestDependencies(ctx.language, ctx.source, ctx.json);
+    for (const dep of deps) checkDependency(ctx, dep, deferred);
+  }
+};
+
+// engine/rules/llm03/unpinned-mcp-server.ts
+var rule23 = {
+  meta: {
+    id: "supply-chain/unpinned-mcp-server",
+    owasp: "LLM03",
+    asi: "ASI04",
+    cwe: "CWE-1357",
+    severity: "MEDIUM",
+    title: "MCP server package or image not pinned",
+    description: "An MCP server is launched from a package registry or container registry without an exact version or digest, so each launch runs whatever was published last.",
+    fix: "Pin the server: `npx -y pkg@1.2.3`, `uvx pkg==1.2.3` (or `uvx --from pkg==1.2.3 cmd`), `image:1.2.3@sha256:…`; update it deliberately after review.",
+    languages: ["mcp-config"]
+  },
+  check(ctx) {
+    for (const server of mcpServers(ctx.json)) {
+      for (const cmd of simpleCommands(server.argv)) {
+        const run4 = packageRun(cmd);
+        if (!run4 || run4.pinned) continue;
+        const what = run4.runner === "docker" || run4.runner === "podman" || run4.runner === "nerdctl" ? "image" : "package";
+        ctx.report({
+          line: run4.line,
+          message: `MCP server "${server.name}" runs the ${run4.runner} ${what} ${run4.spec}, which ${run4.problem}: every launch can run a different release.`
+        });
+      }
+    }
+  }
+};
+
+// engine/rules/remote-code.ts
+var FETCHER = String.raw`(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|fetch)`;
+var INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+)?(?:(?:ba|z|k|da|fi)?sh|(?:python[\d.]*|node|perl|ruby|php)(?!\s+(?:-c|-e|-m|-p|-n|--eval|--print|-E)\b)|iex|Invoke-Expression|pwsh|powershell)(?![\w.-])`;
+var PATTERNS2 = [
+  [new RegExp(String.raw`\b${FETCHER}\b[^\n;&]{0,300}?\|\s*${INTERPRETER}`, "gi"), "pipes a download into an interpreter"],
+  [new RegExp(String.raw`(?:\b(?:ba|z|k)?sh|\bsource|(?:^|\s)\.|\beval)\s+(?:-c\s+)?["']?\s*(?:<\(|\$\()\s*${FETCHER}\b`, "gi"), "runs a download through process or command substitution"],
+  [/\b(?:iex|Invoke-Expression)\b[\s(]*(?:\(?\s*New-Object\s+(?:System\.)?Net\.WebClient\s*\)?\.DownloadString|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b/gi, "evaluates a download with Invoke-Expression"],
+  [/\bDownloadString\s*\([^)]{0,300}\)\s*\|\s*(?:iex|Invoke-Expression)\b/gi, "evaluates a download with Invoke-Expression"],
+  [/\bpython[\d.]*\s+-c\s+["'][^"'\n]{0,300}?(?:urlopen|requests\.get|urllib|httpx\.get)[^"'\n]{0,300}?\bexec\s*\(/gi, "executes downloaded Python with exec()"],
+  [/\bpip[\d.]*\s+install\b(?![^\n|;&]{0,300}--hash)[^\n|;&]{0,300}?(?<!--(?:extra-)?index-url|--find-links|\s-[if])\s(?:https?:\/\/|git\+)\S+/gi, "installs a Python package straight from a URL"],
+  [/\b(?:npm|pnpm|yarn)\s+(?:install|i|add)\b[^\n|;&]{0,300}?\s(?:https?:\/\/|git\+|github:)\S+/gi, "installs a Node package straight from a URL"],
+  [/\bbase64\s+(?:-d|--decode|-D)\b[^\n;&]{0,300}?\|\s*(?:sudo\s+)?(?:ba|z)?sh\b/gi, "decodes a blob and pipes it into a shell"]
+];
+var DOWNLOAD_TO_FILE = /\b(curl|wget)\b[^\n;&|]{0,300}?(https?:\/\/[^\s'"`)]+)[^\n;&|]{0,300}/gi;
+function savedFile(cmd, tool, url2) {
+  const o = /(?:\s-o\s*|\s-O\s+|\s--output(?:-document)?[=\s]|\s>\s*)([^\s'"`;&|]+)/.exec(cmd);
+  if (o && !(tool.toLowerCase() === "curl" && /\s-O\s/.test(cmd) && !/\s-o/.test(cmd))) return o[1];
+  if (tool.toLowerCase() === "wget" || /\s-O\b|\s--remote-name\b/.test(cmd)) return url2.replace(/[?#].*$/, "").split("/").pop() || null;
+  return null;
+}
+function escape(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function remoteRuns(text2, following = "") {
+  const out2 = [];
+  for (const [re, how] of PATTERNS2) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text2); m; m = re.exec(text2)) {
+      out2.push({ index: m.index, url: /https?:\/\/[^\s'"`|)]+/.exec(m[0])?.[0] ?? /https?:\/\/[^\s'"`|)]+/.exec(text2.slice(m.index))?.[0], how });
+    }
+  }
+  DOWNLOAD_TO_FILE.lastIndex = 0;
+  for (let m = DOWNLOAD_TO_FILE.exec(text2); m; m = DOWNLOAD_TO_FILE.exec(text2)) {
+    if (out2.some((r) => r.index === m.index)) continue;
+    const file2 = savedFile(m[0], m[1], m[2]);
+    if (!file2) continue;
+    const base = escape(file2.split("/").pop());
+    const later = (text2.slice(m.index + m[0].length, m.index + m[0].length + 2e3) + "\n" + following).slice(0, 4e3);
+    const run4 = new RegExp(String.raw`(?:chmod\s+(?:[+ugoa]*x|[0-7]*[1357][0-7]*)\s+(?:\S*/)?${base}\b|(?:^|[\s;&|])(?:\./|(?:ba|z)?sh\s+(?:\S*/)?|python[\d.]*\s+(?:\S*/)?|node\s+(?:\S*/)?|source\s+(?:\S*/)?)${base}\b)`, "m");
+    if (/\.(?:sh|py|js|bin|exe|run|AppImage|pl|rb)$|^[^.]+$/i.test(file2) && run4.test(later)) {
+      out2.push({ index: m.index, url: m[2], how: `downloads ${file2} and runs it` });
+    }
+  }
+  return out2.sort((a, b) => a.index - b.index);
+}
+var KNOWN_INSTALLERS = /^(?:sh\.rustup\.rs|(?:www\.)?astral\.sh|bun\.sh|deno\.land|get\.docker\.com|install\.python-poetry\.org|get\.pnpm\.io|(?:www\.)?ollama\.com|claude\.ai|cli\.github\.com|get\.helm\.sh|starship\.rs|sdk\.cloud\.google\.com|foundry\.paradigm\.xyz|install\.determinate\.systems|nixos\.org|get\.volta\.sh|fnm\.vercel\.app|mise\.run|pyenv\.run|tailscale\.com|(?:www\.)?opencode\.ai)$/i;
+var KNOWN_INSTALLER_PATHS = /^https:\/\/raw\.githubusercontent\.com\/(?:nvm-sh|Homebrew|rust-lang|pyenv|ohmyzsh|helm|golangci|tj|creationix)\//i;
+function isKnownInstaller(url2) {
+  if (!url2 || !url2.startsWith("https://")) return false;
+  const host = hostOf(url2);
+  return host !== null && KNOWN_INSTALLERS.test(host) || KNOWN_INSTALLER_PATHS.test(url2);
+}
+
+// engine/rules/llm03/download-and-execute.ts
+var rule24 = {
+  meta: {
+    id: "supply-chain/download-and-execute",
+    owasp: "LLM03",
+    asi: "ASI05",
+    cwe: "CWE-494",
+    severity: "HIGH",
+    title: "Downloaded code executed without verification",
+    description: "A command in an agent config, hook or instruction file downloads code and runs it straight away (`curl … | sh`, `bash <(curl …)`, `iex (iwr …)`, `pip install <url>`), with no pinned version, checksum or signature.",
+    fix: "Install the tool from a package manager at a pinned version, or download to a file, verify its checksum or signature, review it, and run the reviewed copy. Agents should not be told to run remote scripts.",
+    languages: ["mcp-config", "claude-settings", "instructions"]
+  },
+  check(ctx) {
+    if (ctx.language === "instructions") return instructions(ctx);
+    for (const argv of commandLines(ctx.json)) {
+      const { text: text2, at } = joined(argv);
+      const seen = /* @__PURE__ */ new Set();
+      for (const r of remoteRuns(text2)) {
+        const line = at(r.index);
+        if (seen.has(line)) continue;
+        seen.add(line);
+        ctx.report({ line, message: `This command ${r.how}${r.url ? ` (${r.url})` : ""}; it runs on every launch, unreviewed.` });
+      }
+    }
+  }
+};
+function joined(argv) {
+  const starts = [];
+  let text2 = "";
+  for (const w of argv) {
+    if (text2) text2 += " ";
+    starts.push(text2.length);
+    text2 += w.text;
+  }
+  return {
+    text: text2,
+    at: (index) => {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (starts[mid] <= index) lo = mid;
+        else hi = mid - 1;
+      }
+      return argv[lo]?.line ?? 1;
+    }
+  };
+}
+var KNOWN_NPX = /^(?:@(?:modelcontextprotocol|anthropic-ai|openai|playwright|vercel|cloudflare|google|googleapis|microsoft|azure|aws|aws-sdk|github|angular|nestjs|biomejs|sveltejs|vitejs|astrojs|remix-run|nuxt|tailwindcss|storybook|shadcn|prisma|supabase|netlify|redocly|changesets|commitlint|nx|turbo|expo|react-native-community|upstash|stripe|sentry|neondatabase)\/[\w.-]+|create-[\w.-]+|prettier|eslint|typescript|tsx|ts-node|vitest|jest|playwright|serve|http-server|npm-check-updates|wrangler|vercel|netlify-cli|turbo|nx|husky|lint-staged|shadcn|prisma|degit|rimraf|concurrently|nodemon|pm2|markdownlint-cli2?|cspell|knip|depcheck|license-checker|sort-package-json|tsc|vite|next|astro|expo|skills)$/;
+function instructions(ctx) {
+  const lines = textLines(ctx.source);
+  const reported = /* @__PURE__ */ new Set();
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const l = lines[i2];
+    if (!l.text.trim()) continue;
+    let text2 = l.text;
+    let j = i2;
+    while (j - i2 < 20 && j + 1 < lines.length && /\\\s*$/.test(lines[j].text)) text2 = text2.replace(/\\\s*$/, " ") + lines[++j].text;
+    if (l.inCode) text2 = text2.replace(/(?:^|\s)#\s.*$/, "");
+    const following = l.inCode ? lines.slice(j + 1, j + 6).filter((x) => x.inCode).map((x) => x.text).join("\n") : "";
+    for (const r of remoteRuns(text2, following)) {
+      if (isKnownInstaller(r.url) || !l.inCode && cautionedAt(l, text2, r.index)) continue;
+      report(ctx, reported, l, `The instructions tell the agent to run a command that ${r.how}${r.url ? ` (${r.url})` : ""}: whoever controls that URL runs code with the user's shell.`);
+      break;
+    }
+    for (const m of reported.has(l.line) ? [] : text2.matchAll(/\b(?:npx|bunx|pnpm\s+dlx|yarn\s+dlx)\s+(?:(?:-y|--yes|-q|--quiet)\s+)*(?:-y|--yes)\s+((?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*${}-]+)?)(?=[\s`'"]|$)/g)) {
+      if (/@(?:<|\$|\{)/.test(m[0]) || /^[<{$]/.test(text2.slice(m.index + m[0].length)) || m[1].startsWith("-") || m[1].startsWith("@")) continue;
+      const spec = npmSpec(m[1]);
+      if (!spec || spec.pinned || KNOWN_NPX.test(spec.name) || !l.inCode && cautionedAt(l, text2, m.index)) continue;
+      report(ctx, reported, l, `The instructions tell the agent to run \`npx -y ${m[1]}\`, an unpinned package that ${spec.problem}: it is fetched and executed without review.`, "MEDIUM");
+      break;
+    }
+    i2 = j;
+  }
+}
+function report(ctx, reported, l, message2, severity2) {
+  if (reported.has(l.line)) return;
+  reported.add(l.line);
+  ctx.report({ line: l.line, message: message2, ...severity2 ? { severity: severity2 } : {} });
+}
+
+// engine/rules/llm03/insecure-mcp-transport.ts
+var rule25 = {
+  meta: {
+    id: "supply-chain/insecure-mcp-transport",
+    owasp: "LLM03",
+    asi: "ASI07",
+    cwe: "CWE-319",
+    severity: "MEDIUM",
+    title: "Remote MCP server over plain HTTP",
+    description: "A remote MCP server is configured with an http:// URL on a public host, so its tool definitions, results and any credentials travel unencrypted and can be tampered with in transit.",
+    fix: "Use the server's https:// endpoint (and keep tokens in headers sourced from ${env:…} or ${input:…}); only loopback addresses should use plain http.",
+    languages: ["mcp-config"]
+  },
+  check(ctx) {
+    for (const server of mcpServers(ctx.json)) {
+      const candidates = [
+        ...server.url ? [{ text: server.url.value, line: server.url.line }] : [],
+        // Bridges such as `npx mcp-remote http://…` take the remote address as an argument.
+        ...server.argv.filter((w) => /^http:\/\//i.test(w.text))
+      ];
+      for (const c of candidates) {
+        if (!/^http:\/\//i.test(c.text)) continue;
+        const host = hostOf(c.text);
+        if (!host || isLoopback(host) || isPrivateHost(host)) continue;
+        const auth2 = server.headers.some((h) => /^(authorization|x-api-key|api-key|x-auth-token)$/i.test(h.key));
+        ctx.report({
+          line: c.line,
+          severity: auth2 ? "HIGH" : void 0,
+          message: `MCP server "${server.name}" is reached over plain HTTP at ${host}${auth2 ? ", with credentials in its headers" : ""}: tool definitions and results can be read and rewritten in transit.`
+        });
+      }
+    }
+  }
+};
+
+// engine/rules/llm03/unverified-skill-install.ts
+var SKILL = /skills?(?:\b|_)|SKILL\.md|clawhub|clawdhub|\.openclaw|\.moltbot|\.clawdbot|plugins?\/|heartbeat\.md|messaging\.md|rules\.md|skill\.json/i;
+var VERIFIED = /hashlib|\bsha(?:256|384|512)\b|hmac\.compare_digest|\bverify\w*|signature|checksum|digest|gpg|gnupg|sigstore|cosign|minisign|ed25519|nacl|pinned_hash|expected_hash/i;
+var EXEC_CALL = /^(exec|eval|compile|builtins\.(exec|eval)|runpy\.run_path|runpy\.run_module|os\.system|subprocess\.\w+|importlib\.import_module|importlib\.util\.spec_from_file_location|__import__)$/;
+var WRITE_METHOD = /^(write|write_text|write_bytes|writelines|extractall|extract)$/;
+var rule26 = {
+  meta: {
+    id: "supply-chain/unverified-skill-install",
+    owasp: "LLM03",
+    asi: "ASI04",
+    cwe: "CWE-494",
+    severity: "HIGH",
+    title: "Agent skill downloaded and installed without verification",
+    description: "Code downloads an agent skill (SKILL.md, skill scripts or plugins) and writes it into the skills folder, imports or executes it, without verifying a pinned hash or signature.",
+    fix: "Pin skills to a reviewed version and verify a SHA-256 (or signature) before installing; install from a vetted registry or vendor the skill into the repository; never execute downloaded skill code directly.",
+    languages: ["python"]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    const moltbook = ctx.frameworks.has("moltbook");
+    for (const c of model.calls) {
+      if (!isFetch(c)) continue;
+      const url2 = urlText(model, c);
+      const use = installUse(model, c, SKILL.test(url2), moltbook);
+      if (!use) continue;
+      if (VERIFIED.test(model.text(c.fn.node)) || c.fn.isModule && VERIFIED.test(model.file.source)) continue;
+      ctx.report({ node: c.node, message: `This download is ${use} without a hash or signature check: whoever controls the URL decides what the agent runs next.` });
+    }
+  }
+};
+function installUse(model, fetch3, skillUrl, moltbook) {
+  const carries = (k) => k.args.some((a) => a.taint.some((l) => l.kind === "web" && l.line === fetch3.line)) || k.receiverTaint.some((l) => l.kind === "web" && l.line === fetch3.line);
+  const dest = (k) => withAssignedValues(model, k.args.map((a) => model.text(a.node)).join(" ") + (k.receiver ? " " + model.text(k.receiver) : ""), k.fn);
+  if (/urlretrieve$/.test(plain(fetch3.callee)) && (skillUrl || SKILL.test(dest(fetch3)))) return "saved as a skill";
+  const later = fetch3.fn.calls.filter((k) => k !== fetch3 && k.line >= fetch3.line);
+  for (const k of later) {
+    const name2 = plain(k.callee);
+    if (WRITE_METHOD.test(k.name) && (carries(k) || k.name.startsWith("extract")) && (skillUrl || SKILL.test(dest(k)) || SKILL.test(writeTarget(model, k)))) {
+      return k.name.startsWith("extract") ? "unpacked into the skills folder" : "written into the agent's skills";
+    }
+    if (EXEC_CALL.test(name2) && (skillUrl || moltbook && carries(k)) && (carries(k) || /import|spec_from_file/.test(name2))) return "loaded and executed as a skill";
+  }
+  return null;
+}
+function writeTarget(model, write) {
+  if (!write.receiver) return "";
+  const name2 = model.text(write.receiver);
+  const opener = write.fn.calls.find((k) => /^(open|io\.open|pathlib\.Path|Path)$/.test(plain(k.callee)) && (k.assignedTo === name2 || withTarget(model, k) === name2));
+  return opener ? withAssignedValues(model, opener.args.map((a) => model.text(a.node)).join(" "), write.fn) : "";
+}
+function withTarget(model, call) {
+  const p = call.node.parent;
+  if (p?.type !== "as_pattern") return void 0;
+  const alias = p.children.find((c) => c.type === "as_pattern_target");
+  return alias ? model.text(alias).trim() : void 0;
+}
+
 // engine/rules/llm03/index.ts
-var rules3 = [rule8, rule9, rule10, rule11, rule12];
+var rules3 = [rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26];
 
 // engine/rules/llm04/common.ts
 var VETTING_CALL = /(moderat|detect_(prompt_)?injection|scan_(for_)?injection|injection_score|is_safe|is_trusted|trusted_source|verify_source|check_provenance|content_filter|guardrail|quarantine|enqueue_for_review|queue_for_review|submit_for_review|pending_review|human_review|manual_review|flag_for_review)/i;
@@ -63029,7 +68432,7 @@ function vectorWriteArgs(model, call) {
   if (!isWrite) return null;
   return call.args.filter((a) => a.name === null && !a.splat || a.name !== null && CONTENT_KEYWORDS.has(a.name) || a.splat);
 }
-var rule13 = {
+var rule27 = {
   meta: {
     id: "data-poisoning/untrusted-vector-write",
     owasp: "LLM04",
@@ -63110,7 +68513,7 @@ function memoryWrite(model, call) {
   }
   return null;
 }
-var rule14 = {
+var rule28 = {
   meta: {
     id: "data-poisoning/untrusted-memory-write",
     owasp: "LLM04",
@@ -63203,7 +68606,7 @@ function firstOf(model, args2) {
   }
   return void 0;
 }
-var rule15 = {
+var rule29 = {
   meta: {
     id: "data-poisoning/untrusted-training-data",
     owasp: "LLM04",
@@ -63267,7 +68670,7 @@ var rule15 = {
 };
 
 // engine/rules/llm04/index.ts
-var rules4 = [rule13, rule14, rule15];
+var rules4 = [rule27, rule28, rule29];
 
 // engine/rules/llm05/sink-check.ts
 var SINK_WORDS = {
@@ -63303,7 +68706,7 @@ function checkSink(ctx, cls, accept) {
 }
 
 // engine/rules/llm05/code-execution.ts
-var rule16 = {
+var rule30 = {
   meta: {
     id: "output-handling/code-execution",
     owasp: "LLM05",
@@ -63321,7 +68724,7 @@ var rule16 = {
 };
 
 // engine/rules/llm05/shell-injection.ts
-var rule17 = {
+var rule31 = {
   meta: {
     id: "output-handling/shell-injection",
     owasp: "LLM05",
@@ -63339,7 +68742,7 @@ var rule17 = {
 };
 
 // engine/rules/llm05/sql-injection.ts
-var rule18 = {
+var rule32 = {
   meta: {
     id: "output-handling/sql-injection",
     owasp: "LLM05",
@@ -63357,7 +68760,7 @@ var rule18 = {
 };
 
 // engine/rules/llm05/xss.ts
-var rule19 = {
+var rule33 = {
   meta: {
     id: "output-handling/unescaped-html",
     owasp: "LLM05",
@@ -63383,7 +68786,7 @@ var rule19 = {
 };
 
 // engine/rules/llm05/path-traversal.ts
-var rule20 = {
+var rule34 = {
   meta: {
     id: "output-handling/path-traversal",
     owasp: "LLM05",
@@ -63448,7 +68851,7 @@ function assignedValue(model, call, name2) {
 }
 
 // engine/rules/llm05/ssrf.ts
-var rule21 = {
+var rule35 = {
   meta: {
     id: "output-handling/ssrf",
     owasp: "LLM05",
@@ -63466,7 +68869,7 @@ var rule21 = {
 };
 
 // engine/rules/llm05/unsafe-deserialization.ts
-var rule22 = {
+var rule36 = {
   meta: {
     id: "output-handling/unsafe-deserialization",
     owasp: "LLM05",
@@ -63484,7 +68887,7 @@ var rule22 = {
 };
 
 // engine/rules/llm05/index.ts
-var rules5 = [rule16, rule17, rule18, rule19, rule20, rule21, rule22];
+var rules5 = [rule30, rule31, rule32, rule33, rule34, rule35, rule36];
 
 // engine/rules/llm06/common.ts
 var DESTRUCTIVE_RECEIVER = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$)/i;
@@ -63625,7 +69028,7 @@ function builtinDanger(model, call) {
   }
   return null;
 }
-var rule23 = {
+var rule37 = {
   meta: {
     id: "excessive-agency/dangerous-tool-without-approval",
     owasp: "LLM06",
@@ -63729,7 +69132,7 @@ function hits(model) {
   }
   return out2;
 }
-var rule24 = {
+var rule38 = {
   meta: {
     id: "excessive-agency/dangerous-capability-enabled",
     owasp: "LLM06",
@@ -63756,7 +69159,7 @@ function filtered(n, text2) {
   }
   return false;
 }
-var rule25 = {
+var rule39 = {
   meta: {
     id: "excessive-agency/overbroad-tool-access",
     owasp: "LLM06",
@@ -63784,8 +69187,252 @@ var rule25 = {
   }
 };
 
+// engine/rules/llm06/mcp-auto-approve.ts
+var DESTRUCTIVE_TOOL = /(^|[_.-])(delete|remove|rm|write|edit|move|rename|create|update|upsert|insert|drop|truncate|exec|execute|run|shell|bash|command|terminal|eval|push|merge|deploy|publish|release|send|post|transfer|pay|charge|refund|kill|terminate|destroy|reset|revoke|grant|invite|commit|apply|install|uninstall)(?=$|[_.-])/i;
+var APPROVE_KEYS = ["autoApprove", "alwaysAllow", "auto_approve", "autoApproveTools", "approvedTools", "trust", "trusted", "alwaysApprove"];
+var rule40 = {
+  meta: {
+    id: "excessive-agency/mcp-auto-approve",
+    owasp: "LLM06",
+    asi: "ASI02",
+    cwe: "CWE-862",
+    severity: "HIGH",
+    title: "MCP tools run without confirmation",
+    description: "An MCP server is configured so that all of its tools, or tools that write, delete, send or execute, run without asking the user first.",
+    fix: 'Auto-approve only read-only tools by name; keep confirmation for tools that modify files, run commands, send messages or spend money, and never use a wildcard or `"trust": true` for a server you do not control.',
+    languages: ["mcp-config"]
+  },
+  check(ctx) {
+    for (const server of mcpServers(ctx.json)) {
+      for (const key2 of APPROVE_KEYS) {
+        const entry = propEntry(server.node, key2);
+        if (!entry) continue;
+        const v = entry.value;
+        if (v.type === "boolean" && v.value) {
+          ctx.report({ line: v.line, message: `MCP server "${server.name}" sets "${key2}": true, so every one of its tools runs without asking the user.` });
+          continue;
+        }
+        if (v.type === "string" && /^(\*|all|always)$/i.test(v.value)) {
+          ctx.report({ line: v.line, message: `MCP server "${server.name}" auto-approves all of its tools ("${key2}": "${v.value}").` });
+          continue;
+        }
+        const items = stringItems(v.type === "array" ? v : void 0);
+        const all = items.find((i2) => /^(\*|all|\.\*)$/i.test(i2.value.trim()));
+        if (all) {
+          ctx.report({ line: all.line, message: `MCP server "${server.name}" auto-approves every tool with a wildcard in "${key2}".` });
+          continue;
+        }
+        const risky = items.filter((i2) => DESTRUCTIVE_TOOL.test(i2.value));
+        if (risky.length) {
+          ctx.report({
+            line: risky[0].line,
+            severity: "MEDIUM",
+            message: `MCP server "${server.name}" runs ${risky.map((r) => r.value).slice(0, 4).join(", ")} without confirmation; these tools change state outside the conversation.`
+          });
+        }
+      }
+    }
+  }
+};
+
+// engine/rules/llm06/mcp-privileged-container.ts
+var SENSITIVE_SOURCE = /^(?:\/|\/etc|\/root|\/home|\/Users|\/var\/run|\/run|\/proc|\/sys|\/dev|\/boot|\/private|[A-Za-z]:[\\/]?|~|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|\/home\/[^/]+|\/Users\/[^/]+|[A-Za-z]:[\\/]Users[\\/][^\\/]+)\/?$/i;
+var SENSITIVE_PART = /(?:^|[\\/])(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.config\/gcloud|\.azure|\.netrc|\.git-credentials|docker\.sock|containerd\.sock|podman\.sock)(?:$|[\\/])/i;
+var rule41 = {
+  meta: {
+    id: "excessive-agency/mcp-privileged-container",
+    owasp: "LLM06",
+    asi: "ASI03",
+    cwe: "CWE-250",
+    severity: "HIGH",
+    title: "MCP server container with host-level privileges",
+    description: "An MCP server runs in a container started with --privileged, host namespaces, extra capabilities, or bind mounts of the host root, home folder, credentials or the Docker socket.",
+    fix: 'Drop --privileged, --cap-add and --network/--pid host; mount only the project folder the server needs, read-only where possible (`-v "$PWD":/workspace:ro`), and never the Docker socket or home directory.',
+    languages: ["mcp-config"]
+  },
+  check(ctx) {
+    for (const server of mcpServers(ctx.json)) {
+      for (const cmd of simpleCommands(server.argv)) {
+        const run4 = packageRun(cmd);
+        if (!run4 || !["docker", "podman", "nerdctl"].includes(run4.runner)) continue;
+        const byLine = /* @__PURE__ */ new Map();
+        for (const p of problems(run4.options)) byLine.set(p.line, [...byLine.get(p.line) ?? [], p.what]);
+        for (const [line, whats] of byLine) {
+          ctx.report({ line, message: `MCP server "${server.name}" container ${whats.join(" and ")}: it can reach the host outside the container.` });
+        }
+      }
+    }
+  }
+};
+function problems(options) {
+  const out2 = [];
+  for (let i2 = 0; i2 < options.length; i2++) {
+    const w = options[i2];
+    const [opt, inline] = w.text.split(/=(.*)/s, 2);
+    const valueWord = inline !== void 0 ? w : options[i2 + 1];
+    const value = inline ?? options[i2 + 1]?.text ?? "";
+    switch (opt) {
+      case "--privileged":
+        if (inline === void 0 || /^true$/i.test(inline)) out2.push({ line: w.line, what: "runs with --privileged" });
+        break;
+      case "--cap-add":
+        if (/^(all|sys_admin|sys_ptrace|sys_module|dac_read_search|net_admin|sys_rawio)$/i.test(value.replace(/^CAP_/i, ""))) out2.push({ line: valueWord?.line ?? w.line, what: `adds the ${value} capability` });
+        break;
+      case "--pid":
+      case "--ipc":
+      case "--uts":
+      case "--userns":
+      case "--network":
+      case "--net":
+        if (value === "host") out2.push({ line: valueWord?.line ?? w.line, what: `shares the host's ${opt.slice(2)} namespace` });
+        break;
+      case "--security-opt":
+        if (/(?:seccomp|apparmor|label)[=:](?:unconfined|disable)|no-new-privileges[=:]false/i.test(value)) out2.push({ line: valueWord?.line ?? w.line, what: `disables confinement (${value})` });
+        break;
+      case "-v":
+      case "--volume": {
+        const source = volumeSource(value);
+        if (source !== null && sensitive(source)) out2.push({ line: valueWord?.line ?? w.line, what: `mounts the host path ${source}` });
+        break;
+      }
+      case "--mount": {
+        const m = /(?:^|,)(?:source|src)=([^,]+)/.exec(value);
+        if (/(?:^|,)type=bind/.test(value) && m && sensitive(m[1])) out2.push({ line: valueWord?.line ?? w.line, what: `bind-mounts the host path ${m[1]}` });
+        break;
+      }
+    }
+  }
+  return out2;
+}
+function volumeSource(spec) {
+  const m = /^((?:[A-Za-z]:)?[^:]*):/.exec(spec);
+  return m ? m[1] : null;
+}
+function sensitive(source) {
+  return SENSITIVE_SOURCE.test(source) || SENSITIVE_PART.test(source);
+}
+
+// engine/rules/llm06/mcp-broad-filesystem-scope.ts
+var FILESYSTEM_SERVER = /(?:^|[/@-])(?:server-filesystem|filesystem|fs|file-system|files|desktop-commander)(?:-mcp|-server|-mcp-server)?$|^mcp-(?:server-)?(?:filesystem|fs|files)$/i;
+var BROAD = /^(?:\/|~\/?|\$HOME\/?|\$\{HOME\}\/?|\$\{env:HOME\}\/?|\$\{userHome\}\/?|%USERPROFILE%\\?|\/home\/?|\/Users\/?|\/root\/?|\/home\/[^/]+\/?|\/Users\/[^/]+\/?|[A-Za-z]:[\\/]?|[A-Za-z]:[\\/]Users[\\/]?|[A-Za-z]:[\\/]Users[\\/][^\\/]+[\\/]?)$/i;
+var rule42 = {
+  meta: {
+    id: "excessive-agency/mcp-broad-filesystem-scope",
+    owasp: "LLM06",
+    asi: "ASI02",
+    cwe: "CWE-732",
+    severity: "MEDIUM",
+    title: "Filesystem MCP server scoped to a whole disk or home folder",
+    description: "A filesystem MCP server is allowed the filesystem root or an entire home directory, so the model can read and modify credentials and unrelated files.",
+    fix: "Give the server only the project folders it needs (e.g. `/Users/me/projects/app`), and prefer a read-only server where writing is not required.",
+    languages: ["mcp-config"]
+  },
+  check(ctx) {
+    for (const server of mcpServers(ctx.json)) {
+      for (const cmd of simpleCommands(server.argv)) {
+        const run4 = packageRun(cmd);
+        const isFs = run4 ? FILESYSTEM_SERVER.test(run4.name) : cmd.some((w) => FILESYSTEM_SERVER.test(w.text.replace(/\.(js|py|ts)$/, "")));
+        if (!isFs) continue;
+        const args2 = run4 ? run4.rest : cmd.slice(1);
+        for (let i2 = 0; i2 < args2.length; i2++) {
+          const w = args2[i2];
+          const opt = /^--?(?:allowed?[-_]?(?:dir|directory|directories|path|paths|root)s?|root|dir|directory|base[-_]?dir|workspace)(?:=(.*))?$/i.exec(w.text);
+          const value = opt ? opt[1] ?? args2[i2 + 1]?.text : w.text.startsWith("-") ? void 0 : w.text;
+          const line = opt && opt[1] === void 0 ? args2[i2 + 1]?.line : w.line;
+          if (value === void 0 || line === void 0 || !BROAD.test(value.trim())) continue;
+          ctx.report({ line, message: `Filesystem MCP server "${server.name}" is allowed ${value}: the model can read and change everything under it, credentials included.` });
+        }
+      }
+    }
+  }
+};
+
+// engine/rules/llm06/agent-permission-bypass.ts
+var OPEN_ALLOW = /^(?:\*|Bash|Bash\(\s*\*?\s*\)|Bash\(\s*:?\*\s*\)|Bash\(\s*(?:sudo|su|doas|bash|sh|zsh|fish|pwsh|powershell|cmd|eval|exec|env|xargs|python[\d.]*|node|deno|bun|perl|ruby|php|curl|wget|nc|ncat|netcat|ssh|scp|rsync|rm|dd|chmod|chown|docker|kubectl|npx|uvx)(?:\s*:\s*\*|\s+\*)\s*\)|mcp__\*|WebFetch\(\s*\*?\s*\))$/;
+var rule43 = {
+  meta: {
+    id: "excessive-agency/agent-permission-bypass",
+    owasp: "LLM06",
+    asi: "ASI02",
+    cwe: "CWE-276",
+    severity: "HIGH",
+    title: "Coding-agent permission checks switched off",
+    description: "Coding-agent settings bypass the permission prompt (bypassPermissions, --dangerously-skip-permissions), allow any shell command (Bash, Bash(*), interpreters, curl), open the whole filesystem, or auto-enable every project MCP server.",
+    fix: 'Use "defaultMode": "default" or "acceptEdits", allow specific commands (`Bash(npm run test:*)`, `Bash(git status)`), deny reads of secrets (`Read(./.env)`), and approve project MCP servers by name with enabledMcpjsonServers.',
+    languages: ["claude-settings"]
+  },
+  check(ctx) {
+    const root = ctx.json;
+    if (root?.type !== "object") return;
+    const perms = prop(root, "permissions");
+    const mode = prop(perms, "defaultMode") ?? prop(root, "defaultMode");
+    if (mode?.type === "string" && /^(bypassPermissions|dontAsk|yolo)$/i.test(mode.value)) {
+      ctx.report({ line: mode.line, message: `"defaultMode": "${mode.value}" runs every tool call, shell commands included, without asking.` });
+    }
+    for (const key2 of ["skipDangerousModePermissionPrompt", "dangerouslySkipPermissions", "dangerously_skip_permissions"]) {
+      const e = propEntry(root, key2) ?? propEntry(perms, key2);
+      if (e?.value.type === "boolean" && e.value.value) ctx.report({ line: e.value.line, message: `"${key2}": true turns off the warning that guards bypass mode.` });
+    }
+    for (const item of stringItems(prop(perms, "allow"))) {
+      if (OPEN_ALLOW.test(item.value.trim())) ctx.report({ line: item.line, message: `The allow rule "${item.value}" lets the agent run any command of that kind without asking.` });
+    }
+    for (const item of stringItems(prop(perms, "additionalDirectories"))) {
+      if (/^(?:\/|~\/?|\$HOME\/?|\/Users\/?|\/home\/?|\/Users\/[^/]+\/?|\/home\/[^/]+\/?|[A-Za-z]:[\\/]?)$/.test(item.value.trim())) {
+        ctx.report({ line: item.line, message: `additionalDirectories gives the agent ${item.value}: credentials and every other project are in reach.` });
+      }
+    }
+    const all = propEntry(root, "enableAllProjectMcpServers");
+    if (all?.value.type === "boolean" && all.value.value) {
+      ctx.report({ line: all.value.line, message: `"enableAllProjectMcpServers": true starts every server in the repository's .mcp.json without review, including ones added later by anyone who can commit.` });
+    }
+    flagSkipFlag(ctx, root);
+  }
+};
+function flagSkipFlag(ctx, root) {
+  for (const { node: node2 } of strings(root)) {
+    if (/--dangerously-skip-permissions\b|--permission-mode[ =]bypassPermissions\b|--yolo\b/.test(node2.value)) {
+      ctx.report({ line: node2.line, message: "A command in these settings starts an agent with its permission checks skipped." });
+    }
+  }
+}
+
+// engine/rules/llm06/instruction-grants-autonomy.ts
+var RISKY = String.raw`(?:delet\w*|remov\w*|push\w*|force[- ]push\w*|deploy\w*|releas\w*|publish\w*|merg\w*|install\w*|execut\w*|run(?:ning)?\s+(?:shell|terminal|any)|migrat\w*|drop\w*|sending|send\w*|pay\w*|transfer\w*|sudo|rm\b)`;
+var PATTERNS3 = [
+  [/\b(?:run|execute|use)\s+(?:any|all|every|arbitrary)\s+(?:shell\s+|terminal\s+|bash\s+|system\s+)?commands?\b[^.\n]{0,40}?\bwithout\s+(?:asking|confirmation|confirming|approval|permission|review|checking)/gi, "runs any command without confirmation"],
+  [new RegExp(String.raw`\b(?:do not|don't|never|no need to)\s+(?:ask|wait|check)\s+(?:the\s+user\s+)?(?:for\s+)?(?:confirmation|permission|approval|consent)?\s*(?:before|when|to)\s+${RISKY}`, "gi"), "skips confirmation before destructive or outward actions"],
+  [/\b(?:commit|push)\w*\b[^.\n]{0,40}?--no-verify\b|--no-verify\b[^.\n]{0,40}?\b(?:commit|push)/gi, "bypasses commit hooks"],
+  [/\bforce[- ]push\w*\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:origin\/)?(?:main|master|production|prod|release)\b|\bpush\s+(?:--force|-f)\b[^.\n]{0,20}?\b(?:main|master)\b/gi, "force-pushes to a protected branch"],
+  [/\b(?:you may|you can|feel free to|allowed to|are permitted to|go ahead and)\s+(?:use\s+|run\s+)?sudo\b|\bincluding\s+`?sudo`?/gi, "runs commands as root"],
+  [/\b(?:auto-?approve|automatically approve|approve)\s+(?:all|every|any)\s+(?:tool\s+calls?|tools?|commands?|actions?|requests?)\b|--dangerously-skip-permissions\b|\byolo mode\b/gi, "approves every tool call"]
+];
+var rule44 = {
+  meta: {
+    id: "excessive-agency/instruction-grants-autonomy",
+    owasp: "LLM06",
+    asi: "ASI02",
+    cwe: "CWE-250",
+    severity: "MEDIUM",
+    title: "Agent instructions waive confirmation for risky actions",
+    description: "An agent instruction file grants blanket autonomy: running any command without confirmation, sudo, skipping approval before deleting, deploying or pushing, bypassing commit hooks or force-pushing to protected branches.",
+    fix: "Keep a human confirmation step for destructive, privileged and outward-facing actions; state allowed commands explicitly and enforce them in the agent's permission settings rather than in prose.",
+    languages: ["instructions"]
+  },
+  check(ctx) {
+    const lines = textLines(ctx.source);
+    const reported = /* @__PURE__ */ new Set();
+    for (const [re, what] of PATTERNS3) {
+      for (const { line, sentence, index, match } of matchesIn(lines, re)) {
+        if (reported.has(line.line) || cautioned(sentence, index, line)) continue;
+        reported.add(line.line);
+        ctx.report({ line: line.line, message: `The instructions let the agent act without a person in the loop (it ${what}): "${clip(match[0])}".` });
+      }
+    }
+  }
+};
+
 // engine/rules/llm06/index.ts
-var rules6 = [rule23, rule24, rule25];
+var rules6 = [rule37, rule38, rule39, rule40, rule41, rule42, rule43, rule44];
 
 // engine/rules/llm07/secret-in-system-prompt.ts
 var CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
@@ -63838,7 +69485,7 @@ function interpolatedSecret(model, s) {
   }
   return void 0;
 }
-var rule26 = {
+var rule45 = {
   meta: {
     id: "system-prompt-leakage/secret-in-system-prompt",
     owasp: "LLM07",
@@ -63867,7 +69514,7 @@ var rule26 = {
 };
 
 // engine/rules/llm07/index.ts
-var rules7 = [rule26, rule5];
+var rules7 = [rule45, rule11];
 
 // engine/rules/llm08/vector.ts
 var STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
@@ -63946,7 +69593,7 @@ function nameAssignedFrom(model, fn, name2, l) {
   if (param && (l.line === param.node.line || l.line < fn.node.line || l.line > fn.node.endLine)) return true;
   return model.assigns.some((a) => a.fn === fn && a.target === name2 && l.line >= a.node.line && l.line <= a.node.endLine);
 }
-var rule27 = {
+var rule46 = {
   meta: {
     id: "vector-weakness/user-controlled-filter",
     owasp: "LLM08",
@@ -63961,14 +69608,14 @@ var rule27 = {
   check(ctx) {
     const model = ctx.model;
     for (const call of model.calls) {
-      let inspect2 = function(arg2, node2, key2, depth) {
+      let inspect3 = function(arg2, node2, key2, depth) {
         if (depth > 3) return void 0;
         const value = resolveDict(model, node2, call.fn);
         const pairs = dictPairs(model, value);
         if (value.type === "dictionary") {
           for (const p of pairs) {
             if (/^(filter|where|filters|namespace|pre_filter|expr|\$and|\$or)$/.test(p.key)) {
-              const inner = inspect2(arg2, p.value, p.key, depth + 1);
+              const inner = inspect3(arg2, p.value, p.key, depth + 1);
               if (inner) return inner;
               continue;
             }
@@ -63980,7 +69627,7 @@ var rule27 = {
         }
         if (value.type === "list") {
           for (const item of value.children.filter((c) => c.named)) {
-            const inner = inspect2(arg2, item, key2, depth + 1);
+            const inner = inspect3(arg2, item, key2, depth + 1);
             if (inner) return inner;
           }
           return void 0;
@@ -63992,11 +69639,11 @@ var rule27 = {
         const l = steering(node2 === arg2.node ? arg2.taint : taintOf(model, call, arg2, node2, call.fn));
         return l ? { node: node2, label: l, what: key2 === "namespace" || key2 === "tenant" ? key2 : key2 === "search_kwargs" ? "search settings (filter included)" : "filter" } : void 0;
       };
-      var inspect = inspect2;
+      var inspect2 = inspect3;
       const q = vectorQuery(model, call);
       if (!q) continue;
       for (const f of q.filters) {
-        const hit = inspect2(f, f.node, f.name ?? "", 0);
+        const hit = inspect3(f, f.node, f.name ?? "", 0);
         if (!hit) continue;
         ctx.report({
           node: hit.node,
@@ -64100,7 +69747,7 @@ function scoped2(model, fn, call, tenants) {
   if (call.receiver && mentions(model, fn, call.receiver, tenants)) return true;
   return call.receiverTaint.some((l) => l.kind === "param" && bare.includes(l.what));
 }
-var rule28 = {
+var rule47 = {
   meta: {
     id: "vector-weakness/missing-tenant-filter",
     owasp: "LLM08",
@@ -64189,7 +69836,7 @@ function inMetadata(model, pair, arg2) {
 }
 
 // engine/rules/llm08/index.ts
-var rules8 = [rule27, rule28];
+var rules8 = [rule46, rule47];
 
 // engine/rules/llm09/model-derived.ts
 function isModelOutput(l) {
@@ -64203,7 +69850,7 @@ function callYieldsModel(c) {
   if (c.model) return true;
   return !!c.target && c.target.returns.some(isModelOutput);
 }
-function identifiers(n, model, out2 = []) {
+function identifiers2(n, model, out2 = []) {
   if (n.type === "identifier") {
     out2.push(model.text(n));
     return out2;
@@ -64212,15 +69859,15 @@ function identifiers(n, model, out2 = []) {
     const t = model.text(n);
     if (/^[\w.]+$/.test(t)) out2.push(t);
     const obj = n.children.find((c) => c.field === "object");
-    if (obj) identifiers(obj, model, out2);
+    if (obj) identifiers2(obj, model, out2);
     return out2;
   }
   if (n.type === "keyword_argument") {
     const v = n.children.find((c) => c.field === "value");
-    if (v) identifiers(v, model, out2);
+    if (v) identifiers2(v, model, out2);
     return out2;
   }
-  for (const c of n.children) if (c.named && c.type !== "lambda") identifiers(c, model, out2);
+  for (const c of n.children) if (c.named && c.type !== "lambda") identifiers2(c, model, out2);
   return out2;
 }
 function modelDerivedNames(model, fn) {
@@ -64231,13 +69878,13 @@ function modelDerivedNames(model, fn) {
   const assigns = model.assigns.filter((a) => a.fn === fn).sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(fn);
   const human = humanDecidedNames(model, fn);
-  const derived2 = (v) => (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n))) && !humanCall(fn, v);
+  const derived2 = (v) => (calls.some((c) => within(c.node, v)) || identifiers2(v, model).some((n) => names.has(n))) && !humanCall(fn, v);
   for (let round = 0; round < 2; round++) {
     for (const a of assigns) if (!human.has(a.target) && derived2(a.value)) names.add(a.target);
     for (const f of loops) {
       const right = f.children.find((c) => c.field === "right");
       const left = f.children.find((c) => c.field === "left");
-      if (right && left && derived2(right)) for (const n of identifiers(left, model)) names.add(n);
+      if (right && left && derived2(right)) for (const n of identifiers2(left, model)) names.add(n);
     }
   }
   cache3.set(fn, names);
@@ -64269,11 +69916,11 @@ function humanDecidedNames(model, fn) {
 }
 function readsHuman(model, fn, n) {
   const names = humanDecidedNames(model, fn);
-  return identifiers(n, model).some((x) => names.has(x)) || humanCall(fn, n);
+  return identifiers2(n, model).some((x) => names.has(x)) || humanCall(fn, n);
 }
 function readsModel(model, fn, n) {
   const names = modelDerivedNames(model, fn);
-  if (identifiers(n, model).some((x) => names.has(x))) return true;
+  if (identifiers2(n, model).some((x) => names.has(x))) return true;
   return fn.calls.some((c) => callYieldsModel(c) && within(c.node, n));
 }
 
@@ -64347,7 +69994,7 @@ function grantAssignments(model, body3) {
   }
   return out2;
 }
-var rule29 = {
+var rule48 = {
   meta: {
     id: "misinformation/unverified-output-decision",
     owasp: "LLM09",
@@ -64383,7 +70030,7 @@ var rule29 = {
 // engine/rules/llm09/unvalidated-output-as-fact.ts
 var RUNNERS2 = /^(subprocess\.(run|call|check_call|check_output|Popen)|os\.system|os\.popen|asyncio\.create_subprocess_(exec|shell)|pip\.main|pip\._internal\.main)$/;
 var INSTALL = /\b(pip3?|uv|poetry|conda|npm|pnpm|yarn|gem|cargo|go)\b[\s\S]*\b(install|add|get)\b|["']install["']/;
-var VERIFIED = /(allow|approved|known|vetted|trusted|whitelist|verify|exists_on_pypi|check_package|pypi\.org|registry)/i;
+var VERIFIED2 = /(allow|approved|known|vetted|trusted|whitelist|verify|exists_on_pypi|check_package|pypi\.org|registry)/i;
 function installsModelPackage(model, call) {
   if (!RUNNERS2.test(plain(call.callee))) return false;
   const cmd = call.args.find((a) => a.index === 0 || a.name === "args" || a.name === "cmd" || a.name === "command");
@@ -64424,7 +70071,7 @@ function promptUsesAdvisoryConstant(model, fnNode) {
   const body3 = model.text(fnNode);
   return model.assigns.some((a) => a.fn.isModule && a.value.type === "string" && highStakes(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
 }
-var rule30 = {
+var rule49 = {
   meta: {
     id: "misinformation/unvalidated-output-as-fact",
     owasp: "LLM09",
@@ -64440,8 +70087,8 @@ var rule30 = {
     const model = ctx.model;
     for (const call of model.calls) {
       if (!installsModelPackage(model, call)) continue;
-      if (model.ifs.some((i2) => i2.fn === call.fn && i2.node.startIndex < call.node.startIndex && VERIFIED.test(model.text(i2.condition)))) continue;
-      if (call.fn.calls.some((c) => c.node.startIndex < call.node.startIndex && VERIFIED.test(c.name))) continue;
+      if (model.ifs.some((i2) => i2.fn === call.fn && i2.node.startIndex < call.node.startIndex && VERIFIED2.test(model.text(i2.condition)))) continue;
+      if (call.fn.calls.some((c) => c.node.startIndex < call.node.startIndex && VERIFIED2.test(c.name))) continue;
       ctx.report({ node: call.node, message: `A package name produced by the model is installed by ${call.name}() without checking that it exists and is the intended package.` });
     }
     for (const r of adviceReturns(model)) {
@@ -64468,10 +70115,10 @@ var OVERCONFIDENT = [
   /\b(even if|when)\s+(you are|you're)\s+(not sure|unsure|uncertain)\b[^.\n]{0,40}\b(answer|respond|state|give)\b/i,
   /\bpresent\b[^.\n]{0,30}\b(guesses|estimates|assumptions|speculation)\b[^.\n]{0,20}\bas\s+(facts?|certain)/i
 ];
-function negated(text2, at) {
+function negated2(text2, at) {
   return /\b(never|not|no|don't|without|avoid)\s+(\w+\s+)?$/i.test(text2.slice(Math.max(0, at - 24), at));
 }
-var rule31 = {
+var rule50 = {
   meta: {
     id: "misinformation/overconfident-instructions",
     owasp: "LLM09",
@@ -64487,7 +70134,7 @@ var rule31 = {
     const model = ctx.model;
     for (const s of systemTexts(model)) {
       const text2 = model.text(s.node);
-      const first2 = OVERCONFIDENT.map((re) => re.exec(text2)).filter((m) => m !== null && !negated(text2, m.index)).sort((a, b) => a.index - b.index)[0];
+      const first2 = OVERCONFIDENT.map((re) => re.exec(text2)).filter((m) => m !== null && !negated2(text2, m.index)).sort((a, b) => a.index - b.index)[0];
       if (!first2) continue;
       ctx.report({ node: s.node, line: lineAt(model, s.node, first2.index), message: `The system prompt (${s.via}) says "${first2[0].trim()}": the model is told to present guesses as facts.` });
     }
@@ -64495,12 +70142,12 @@ var rule31 = {
 };
 
 // engine/rules/llm09/index.ts
-var rules9 = [rule29, rule30, rule31];
+var rules9 = [rule48, rule49, rule50];
 
 // engine/rules/llm10/bounds.ts
 var CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]/;
 function paths(model, n) {
-  const out2 = identifiers(n, model);
+  const out2 = identifiers2(n, model);
   const stack = [n];
   while (stack.length) {
     const x = stack.pop();
@@ -64607,7 +70254,7 @@ function checksParam(model, fn) {
   }
   return false;
 }
-var rule32 = {
+var rule51 = {
   meta: {
     id: "unbounded-consumption/unbounded-model-loop",
     owasp: "LLM10",
@@ -64725,7 +70372,7 @@ function hits2(model) {
   }
   return out2;
 }
-var rule33 = {
+var rule52 = {
   meta: {
     id: "unbounded-consumption/limits-disabled",
     owasp: "LLM10",
@@ -64774,7 +70421,7 @@ function budgetSites(model, call) {
   }
   return out2;
 }
-var rule34 = {
+var rule53 = {
   meta: {
     id: "unbounded-consumption/user-controlled-budget",
     owasp: "LLM10",
@@ -64808,7 +70455,7 @@ var rule34 = {
 };
 
 // engine/rules/llm10/index.ts
-var rules10 = [rule32, rule33, rule34];
+var rules10 = [rule51, rule52, rule53];
 
 // engine/rules/index.ts
 var ALL = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
@@ -65550,13 +71197,13 @@ function regexEnd(line, i2) {
 function directiveIn(comment) {
   const m = DIRECTIVE.exec(comment);
   if (!m) return null;
-  const reason = m.groups.reason.replace(/(?:-->|\*\/)\s*$/, "").trim().replace(/^[-:—–,;]+\s*/, "").trim().slice(0, 500);
+  const reason2 = m.groups.reason.replace(/(?:-->|\*\/)\s*$/, "").trim().replace(/^[-:—–,;]+\s*/, "").trim().slice(0, 500);
   const raw = m.groups.targets;
-  if (raw === void 0) return { targets: "all", reason };
+  if (raw === void 0) return { targets: "all", reason: reason2 };
   const targets = raw.split(/[\s,]+/).filter(Boolean);
   if (targets.length === 0) return null;
-  if (targets.some((t) => t === "*" || t.toLowerCase() === "all")) return { targets: "all", reason };
-  return { targets, reason };
+  if (targets.some((t) => t === "*" || t.toLowerCase() === "all")) return { targets: "all", reason: reason2 };
+  return { targets, reason: reason2 };
 }
 function isNotebook(source) {
   if (!/^\s*\{/.test(source) || !source.includes('"cells"')) return false;
@@ -65606,15 +71253,15 @@ function parseSuppressions(source, options = {}) {
 }
 function targetMatches(target, issue3) {
   const t = target.toLowerCase();
-  const rule35 = issue3.rule.toLowerCase();
-  if (t === rule35) return true;
+  const rule54 = issue3.rule.toLowerCase();
+  if (t === rule54) return true;
   const owasp = /^llm(\d{1,2})$/.exec(t);
   if (owasp) return issue3.owasp.toUpperCase() === `LLM${owasp[1].padStart(2, "0")}`;
   const asi = /^asi(\d{1,2})$/.exec(t);
   if (asi) return issue3.asi?.toUpperCase() === `ASI${asi[1].padStart(2, "0")}`;
   if (issue3.type && t === issue3.type.toLowerCase()) return true;
   const category = t.endsWith("/*") ? t.slice(0, -2) : t;
-  return !category.includes("/") && rule35.startsWith(`${category}/`);
+  return !category.includes("/") && rule54.startsWith(`${category}/`);
 }
 function isSuppressed(issue3, map2) {
   const candidates = [
@@ -65640,10 +71287,15 @@ async function prepareEngine() {
 function activeRules(config2) {
   const overrides = config2.rules ?? {};
   const out2 = [];
-  for (const rule35 of allRules()) {
-    const o = overrides[rule35.meta.id] ?? overrides[rule35.meta.owasp];
+  for (const rule54 of allRules()) {
+    const o = overrides[rule54.meta.id] ?? overrides[rule54.meta.owasp];
     if (o === "off") continue;
-    out2.push(o ? { ...rule35, meta: { ...rule35.meta, severity: o } } : rule35);
+    if (!o) {
+      out2.push(rule54);
+      continue;
+    }
+    const severity2 = o;
+    out2.push({ ...rule54, meta: { ...rule54.meta, severity: severity2 }, check: (ctx) => rule54.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
   }
   return out2;
 }
@@ -65653,7 +71305,7 @@ function scanFile(file2, options) {
   const language = languageOf(file2.path);
   if (!language) return result;
   const maxBytes = options.maxFileBytes ?? options.config.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
-  const decoded = decode3(file2, maxBytes, result.notices);
+  const decoded = decode4(file2, maxBytes, result.notices);
   if (decoded === null) return result;
   let rules11 = rulesCache.get(options.config);
   if (!rules11) {
@@ -65664,18 +71316,18 @@ function scanFile(file2, options) {
   result.suppressions = [...parseSuppressions(decoded)];
   const lines = decoded.split("\n");
   const frameworks = new Set(options.frameworks);
-  const reporterFor = (rule35, mapLine, srcLines) => (f) => {
+  const reporterFor = (rule54, mapLine, srcLines) => (f) => {
     const line = f.line ?? f.node?.line ?? 1;
     const mapped = mapLine(line);
     const onNodeLine = f.node !== void 0 && f.node.line === line;
     result.findings.push({
-      rule: rule35.meta.id,
+      rule: rule54.meta.id,
       line: mapped,
       column: f.column ?? (onNodeLine ? f.node.column : 1),
       endLine: Math.max(mapped, mapLine(f.endLine ?? (onNodeLine ? f.node.endLine : line))),
       snippet: (srcLines[line - 1] ?? "").trim(),
-      message: f.message ?? rule35.meta.description,
-      severity: f.severity ?? rule35.meta.severity,
+      message: f.message ?? rule54.meta.description,
+      severity: f.severity ?? rule54.meta.severity,
       ...f.source ? { source: { kind: f.source.kind, line: mapLine(f.source.line), what: f.source.what } } : {}
     });
   };
@@ -65699,15 +71351,43 @@ function scanFile(file2, options) {
     const model = analysePython(parsed);
     for (const fw of model.frameworks) frameworks.add(fw);
     result.frameworks = [...model.frameworks];
+    if (!model.frameworks.has("moltbook") && mentionsMoltbook(code)) {
+      frameworks.add("moltbook");
+      result.frameworks.push("moltbook");
+    }
     result.permissions = permissionsOf([model]);
     const codeLines = language === "notebook" ? code.split("\n") : lines;
-    runRules(rules11, "python", file2.path, code, model, frameworks, (rule35) => reporterFor(rule35, mapLine, codeLines), result.notices);
-  } else if (language === "requirements" || language === "pyproject") {
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule35) => reporterFor(rule35, (n) => n, lines), result.notices);
+    runRules(rules11, "python", file2.path, code, model, frameworks, (rule54) => reporterFor(rule54, mapLine, codeLines), result.notices);
+  } else if (language === "requirements" || language === "pyproject" || language === "package-json") {
+    let json2;
+    if (language === "package-json") {
+      try {
+        json2 = parseJsonc(decoded);
+      } catch (err2) {
+        if (!(err2 instanceof JsonParseError)) throw err2;
+        result.notices.push({ file: file2.path, kind: "parse_error", message: `not valid JSON (${err2.message}): dependencies were not checked` });
+      }
+    }
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule54) => reporterFor(rule54, (n) => n, lines), result.notices, json2);
+  } else if (language === "mcp-config" || language === "claude-settings" || language === "instructions") {
+    let json2;
+    if (language !== "instructions") {
+      try {
+        json2 = parseJsonc(decoded);
+      } catch (err2) {
+        if (!(err2 instanceof JsonParseError)) throw err2;
+        result.notices.push({ file: file2.path, kind: "parse_error", message: `not valid JSON (${err2.message}): only text checks ran` });
+      }
+    }
+    if (mentionsMoltbook(decoded)) {
+      frameworks.add("moltbook");
+      result.frameworks = ["moltbook"];
+    }
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule54) => reporterFor(rule54, (n) => n, lines), result.notices, json2);
   }
   return result;
 }
-function decode3(file2, maxBytes, notices) {
+function decode4(file2, maxBytes, notices) {
   const size = typeof file2.content === "string" ? Buffer.byteLength(file2.content) : file2.content.length;
   if (size > maxBytes) {
     notices.push({ file: file2.path, kind: "skipped", message: `larger than ${maxBytes} bytes (${size}); raise max_file_size to scan it` });
@@ -65725,13 +71405,13 @@ function decode3(file2, maxBytes, notices) {
     return utf8Lenient.decode(file2.content);
   }
 }
-function runRules(rules11, language, file2, source, model, frameworks, reporterFor, notices) {
-  for (const rule35 of rules11) {
-    if (!rule35.meta.languages.includes(language)) continue;
+function runRules(rules11, language, file2, source, model, frameworks, reporterFor, notices, json2) {
+  for (const rule54 of rules11) {
+    if (!rule54.meta.languages.includes(language)) continue;
     try {
-      rule35.check({ file: file2, language, source, model, frameworks, report: reporterFor(rule35) });
+      rule54.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule54) });
     } catch (err2) {
-      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule35.meta.id} failed: ${err2.message}` });
+      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule54.meta.id} failed: ${err2.message}` });
     }
   }
 }
@@ -66184,8 +71864,8 @@ async function runAction() {
   } else {
     info2("GITHUB_STEP_SUMMARY is not set: no job summary written");
   }
-  const problems = [...failures, ...uploadError ? [uploadError] : []];
-  if (problems.length) setFailed(`AgentCop: ${problems.join("; ")}`);
+  const problems2 = [...failures, ...uploadError ? [uploadError] : []];
+  if (problems2.length) setFailed(`AgentCop: ${problems2.join("; ")}`);
   else info2(`AgentCop passed (min-score ${gate.minScore}, fail-on ${gate.failOn})`);
 }
 function gateOf(outcome, gate) {

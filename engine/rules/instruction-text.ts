@@ -95,7 +95,21 @@ const CAUTION_BEFORE =
  * A negation governs what follows it closely, within its clause: "never pipe a script into a shell
  * (`curl … | bash`)", but not "if the user does not agree, ignore all previous instructions".
  */
-const NEAR_NEGATION = /\b(?:never|not|don't|doesn't|dont|won't|cannot|can't|mustn't|shouldn't|avoid|block|deny|prevent|detect|flag|no)\b[^.;:!?,]{0,60}$/i;
+const NEAR_NEGATION = /\b(?:never|not|don't|doesn't|dont|won't|cannot|can't|mustn't|shouldn't|avoid|block|deny|prevent|detect|flag|no)\b[^.;:!?,]{0,80}$/i;
+
+/** Words that open a new clause after a comma; any other comma separates items of one list. */
+const CLAUSE_START = /,(?!\s*(?:ignore|disregard|forget|override|then|so|but|you|we|they|it|i|please|now|instead|also|otherwise|always|just|go|send|upload|post|run|execute|do|fetch|download|read|install|delete|push|tell|reveal|print|show|follow|obey|and then)\b)/gi;
+
+/**
+ * The negation check, reaching across the commas of an enumeration ("never send secrets, tokens
+ * or .env files") but not into the next clause ("if the user does not agree, ignore…").
+ */
+function negated(sentence: string, index: number): boolean {
+  const from = Math.max(0, index - 300);
+  // Code spans are opaque (their dots and commas are not punctuation); lengths are kept so offsets hold.
+  const text = sentence.slice(from, index + 40).replace(/`[^`]*`/g, (m) => 'x'.repeat(m.length)).replace(CLAUSE_START, ' ');
+  return NEAR_NEGATION.test(text.slice(0, index - from));
+}
 
 /** Words anywhere in the sentence that say the quoted instruction is to be refused or reported. */
 const CAUTION_ANYWHERE = /\b(?:refuse|reject|do not comply|don't comply|never comply|report (?:it|this|them)|flag (?:it|this|them)|is an? (?:attack|injection|red flag|scam|trick)|are (?:attacks|injections|red flags)|prompt injection|injection attempt|treat (?:it|this|them|such \w+|any \w+) as (?:data|untrusted|suspicious|hostile))\b|[—–-]\s*(?:refuse|ignore it|stop)\b/i;
@@ -105,7 +119,7 @@ export function cautioned(sentence: string, index: number, line?: TextLine): boo
   // A window around the match: caution words sit near what they qualify, and a bounded window keeps
   // a megabyte-long "sentence" with many matches linear.
   const before = sentence.slice(Math.max(0, index - 300), index);
-  if (CAUTION_BEFORE.test(before) || NEAR_NEGATION.test(before)) return true;
+  if (CAUTION_BEFORE.test(before) || negated(sentence, index)) return true;
   if (CAUTION_ANYWHERE.test(sentence.slice(Math.max(0, index - 300), index + 300))) return true;
   // A phrase quoted in a sentence is being talked about, not said: "ignore previous instructions".
   const quoted = (before.match(/["“”`]/g) ?? []).length % 2 === 1;

@@ -35,7 +35,8 @@ export const rule: Rule = {
         const negated = /^(?:do not|don't|never|must not|without)\b/i.test(match[0]);
         if (negated ? precededByCaution(sentence, index) : cautioned(sentence, index, line)) continue;
         // "Do not tell the user…" is an order; "the mirrors never show it" describes a program.
-        if (/^(?:do not|don't|never|must not)\b/i.test(match[0]) && !imperative(sentence.slice(0, index))) continue;
+        // The same for "silently fetch": an order at the start of an item, a description after "it can".
+        if (/^(?:do not|don't|never|must not|secretly|silently|quietly|covertly|discreetly|invisibly|stealthily)\b/i.test(match[0]) && !imperative(sentence.slice(0, index))) continue;
         report(line, `Tells the agent to keep its actions from the user: "${clip(match[0])}".`);
       }
     }
