@@ -408,3 +408,10 @@ export function wordsOf(s: JsonString): Word[] {
 export function commandLines(root: JsonNode | undefined): Word[][] {
   return [...mcpServers(root).map((s) => s.argv), ...settingsCommands(root).map(wordsOf)].filter((a) => a.length > 0);
 }
+
+/** Every simple command each MCP server runs, with the package or image it launches, if any. */
+export function* serverCommands(root: JsonNode | undefined): Generator<{ server: McpServer; cmd: Word[]; run: PackageRun | null }> {
+  for (const server of mcpServers(root)) {
+    for (const cmd of simpleCommands(server.argv)) yield { server, cmd, run: packageRun(cmd) };
+  }
+}

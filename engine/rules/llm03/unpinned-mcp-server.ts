@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { mcpServers, packageRun, simpleCommands } from '../agent-config.js';
+import { serverCommands } from '../agent-config.js';
 
 /**
  * `npx -y pkg`, `uvx pkg` and `docker run image` fetch the server's code at every launch. Without
@@ -21,16 +21,13 @@ export const rule: Rule = {
     languages: ['mcp-config'],
   },
   check(ctx) {
-    for (const server of mcpServers(ctx.json)) {
-      for (const cmd of simpleCommands(server.argv)) {
-        const run = packageRun(cmd);
-        if (!run || run.pinned) continue;
-        const what = run.runner === 'docker' || run.runner === 'podman' || run.runner === 'nerdctl' ? 'image' : 'package';
-        ctx.report({
-          line: run.line,
-          message: `MCP server "${server.name}" runs the ${run.runner} ${what} ${run.spec}, which ${run.problem}: every launch can run a different release.`,
-        });
-      }
+    for (const { server, cmd, run } of serverCommands(ctx.json)) {
+      if (!run || run.pinned) continue;
+      const what = run.runner === 'docker' || run.runner === 'podman' || run.runner === 'nerdctl' ? 'image' : 'package';
+      ctx.report({
+        line: run.line,
+        message: `MCP server "${server.name}" runs the ${run.runner} ${what} ${run.spec}, which ${run.problem}: every launch can run a different release.`,
+      });
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { mcpServers, packageRun, simpleCommands } from '../agent-config.js';
+import { serverCommands } from '../agent-config.js';
 
 /** Servers whose positional arguments (or `--root`-style options) are the folders they may touch. */
 const FILESYSTEM_SERVER = /(?:^|[/@-])(?:server-filesystem|filesystem|fs|file-system|files|desktop-commander)(?:-mcp|-server|-mcp-server)?$|^mcp-(?:server-)?(?:filesystem|fs|files)$/i;
@@ -24,20 +24,17 @@ export const rule: Rule = {
     languages: ['mcp-config'],
   },
   check(ctx) {
-    for (const server of mcpServers(ctx.json)) {
-      for (const cmd of simpleCommands(server.argv)) {
-        const run = packageRun(cmd);
-        const isFs = run ? FILESYSTEM_SERVER.test(run.name) : cmd.some((w) => FILESYSTEM_SERVER.test(w.text.replace(/\.(js|py|ts)$/, '')));
-        if (!isFs) continue;
-        const args = run ? run.rest : cmd.slice(1);
-        for (let i = 0; i < args.length; i++) {
-          const w = args[i];
-          const opt = /^--?(?:allowed?[-_]?(?:dir|directory|directories|path|paths|root)s?|root|dir|directory|base[-_]?dir|workspace)(?:=(.*))?$/i.exec(w.text);
-          const value = opt ? (opt[1] ?? args[i + 1]?.text) : w.text.startsWith('-') ? undefined : w.text;
-          const line = opt && opt[1] === undefined ? args[i + 1]?.line : w.line;
-          if (value === undefined || line === undefined || !BROAD.test(value.trim())) continue;
-          ctx.report({ line, message: `Filesystem MCP server "${server.name}" is allowed ${value}: the model can read and change everything under it, credentials included.` });
-        }
+    for (const { server, cmd, run } of serverCommands(ctx.json)) {
+      const isFs = run ? FILESYSTEM_SERVER.test(run.name) : cmd.some((w) => FILESYSTEM_SERVER.test(w.text.replace(/\.(js|py|ts)$/, '')));
+      if (!isFs) continue;
+      const args = run ? run.rest : cmd.slice(1);
+      for (let i = 0; i < args.length; i++) {
+        const w = args[i];
+        const opt = /^--?(?:allowed?[-_]?(?:dir|directory|directories|path|paths|root)s?|root|dir|directory|base[-_]?dir|workspace)(?:=(.*))?$/i.exec(w.text);
+        const value = opt ? (opt[1] ?? args[i + 1]?.text) : w.text.startsWith('-') ? undefined : w.text;
+        const line = opt && opt[1] === undefined ? args[i + 1]?.line : w.line;
+        if (value === undefined || line === undefined || !BROAD.test(value.trim())) continue;
+        ctx.report({ line, message: `Filesystem MCP server "${server.name}" is allowed ${value}: the model can read and change everything under it, credentials included.` });
       }
     }
   },

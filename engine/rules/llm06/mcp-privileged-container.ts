@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { packageRun, mcpServers, simpleCommands, type Word } from '../agent-config.js';
+import { serverCommands, type Word } from '../agent-config.js';
 
 /** Host paths whose contents are credentials or control of the machine. */
 const SENSITIVE_SOURCE = /^(?:\/|\/etc|\/root|\/home|\/Users|\/var\/run|\/run|\/proc|\/sys|\/dev|\/boot|\/private|[A-Za-z]:[\\/]?|~|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|\/home\/[^/]+|\/Users\/[^/]+|[A-Za-z]:[\\/]Users[\\/][^\\/]+)\/?$/i;
@@ -24,16 +24,13 @@ export const rule: Rule = {
     languages: ['mcp-config'],
   },
   check(ctx) {
-    for (const server of mcpServers(ctx.json)) {
-      for (const cmd of simpleCommands(server.argv)) {
-        const run = packageRun(cmd);
-        if (!run || !['docker', 'podman', 'nerdctl'].includes(run.runner)) continue;
-        // One finding per line, naming everything wrong on it (`--privileged --network host` in one string).
-        const byLine = new Map<number, string[]>();
-        for (const p of problems(run.options)) byLine.set(p.line, [...(byLine.get(p.line) ?? []), p.what]);
-        for (const [line, whats] of byLine) {
-          ctx.report({ line, message: `MCP server "${server.name}" container ${whats.join(' and ')}: it can reach the host outside the container.` });
-        }
+    for (const { server, cmd, run } of serverCommands(ctx.json)) {
+      if (!run || !['docker', 'podman', 'nerdctl'].includes(run.runner)) continue;
+      // One finding per line, naming everything wrong on it (`--privileged --network host` in one string).
+      const byLine = new Map<number, string[]>();
+      for (const p of problems(run.options)) byLine.set(p.line, [...(byLine.get(p.line) ?? []), p.what]);
+      for (const [line, whats] of byLine) {
+        ctx.report({ line, message: `MCP server "${server.name}" container ${whats.join(' and ')}: it can reach the host outside the container.` });
       }
     }
   },
