@@ -66656,6 +66656,11 @@ function wordsOf(s) {
 function commandLines(root) {
   return [...mcpServers(root).map((s) => s.argv), ...settingsCommands(root).map(wordsOf)].filter((a) => a.length > 0);
 }
+function* serverCommands(root) {
+  for (const server of mcpServers(root)) {
+    for (const cmd of simpleCommands(server.argv)) yield { server, cmd, run: packageRun(cmd) };
+  }
+}
 
 // engine/rules/llm02/secret-in-agent-config.ts
 var rule14 = {
@@ -68124,16 +68129,13 @@ var rule23 = {
     languages: ["mcp-config"]
   },
   check(ctx) {
-    for (const server of mcpServers(ctx.json)) {
-      for (const cmd of simpleCommands(server.argv)) {
-        const run4 = packageRun(cmd);
-        if (!run4 || run4.pinned) continue;
-        const what = run4.runner === "docker" || run4.runner === "podman" || run4.runner === "nerdctl" ? "image" : "package";
-        ctx.report({
-          line: run4.line,
-          message: `MCP server "${server.name}" runs the ${run4.runner} ${what} ${run4.spec}, which ${run4.problem}: every launch can run a different release.`
-        });
-      }
+    for (const { server, cmd, run: run4 } of serverCommands(ctx.json)) {
+      if (!run4 || run4.pinned) continue;
+      const what = run4.runner === "docker" || run4.runner === "podman" || run4.runner === "nerdctl" ? "image" : "package";
+      ctx.report({
+        line: run4.line,
+        message: `MCP server "${server.name}" runs the ${run4.runner} ${what} ${run4.spec}, which ${run4.problem}: every launch can run a different release.`
+      });
     }
   }
 };
@@ -69251,15 +69253,12 @@ var rule41 = {
     languages: ["mcp-config"]
   },
   check(ctx) {
-    for (const server of mcpServers(ctx.json)) {
-      for (const cmd of simpleCommands(server.argv)) {
-        const run4 = packageRun(cmd);
-        if (!run4 || !["docker", "podman", "nerdctl"].includes(run4.runner)) continue;
-        const byLine = /* @__PURE__ */ new Map();
-        for (const p of problems(run4.options)) byLine.set(p.line, [...byLine.get(p.line) ?? [], p.what]);
-        for (const [line, whats] of byLine) {
-          ctx.report({ line, message: `MCP server "${server.name}" container ${whats.join(" and ")}: it can reach the host outside the container.` });
-        }
+    for (const { server, cmd, run: run4 } of serverCommands(ctx.json)) {
+      if (!run4 || !["docker", "podman", "nerdctl"].includes(run4.runner)) continue;
+      const byLine = /* @__PURE__ */ new Map();
+      for (const p of problems(run4.options)) byLine.set(p.line, [...byLine.get(p.line) ?? [], p.what]);
+      for (const [line, whats] of byLine) {
+        ctx.report({ line, message: `MCP server "${server.name}" container ${whats.join(" and ")}: it can reach the host outside the container.` });
       }
     }
   }
@@ -69328,20 +69327,17 @@ var rule42 = {
     languages: ["mcp-config"]
   },
   check(ctx) {
-    for (const server of mcpServers(ctx.json)) {
-      for (const cmd of simpleCommands(server.argv)) {
-        const run4 = packageRun(cmd);
-        const isFs = run4 ? FILESYSTEM_SERVER.test(run4.name) : cmd.some((w) => FILESYSTEM_SERVER.test(w.text.replace(/\.(js|py|ts)$/, "")));
-        if (!isFs) continue;
-        const args2 = run4 ? run4.rest : cmd.slice(1);
-        for (let i2 = 0; i2 < args2.length; i2++) {
-          const w = args2[i2];
-          const opt = /^--?(?:allowed?[-_]?(?:dir|directory|directories|path|paths|root)s?|root|dir|directory|base[-_]?dir|workspace)(?:=(.*))?$/i.exec(w.text);
-          const value = opt ? opt[1] ?? args2[i2 + 1]?.text : w.text.startsWith("-") ? void 0 : w.text;
-          const line = opt && opt[1] === void 0 ? args2[i2 + 1]?.line : w.line;
-          if (value === void 0 || line === void 0 || !BROAD.test(value.trim())) continue;
-          ctx.report({ line, message: `Filesystem MCP server "${server.name}" is allowed ${value}: the model can read and change everything under it, credentials included.` });
-        }
+    for (const { server, cmd, run: run4 } of serverCommands(ctx.json)) {
+      const isFs = run4 ? FILESYSTEM_SERVER.test(run4.name) : cmd.some((w) => FILESYSTEM_SERVER.test(w.text.replace(/\.(js|py|ts)$/, "")));
+      if (!isFs) continue;
+      const args2 = run4 ? run4.rest : cmd.slice(1);
+      for (let i2 = 0; i2 < args2.length; i2++) {
+        const w = args2[i2];
+        const opt = /^--?(?:allowed?[-_]?(?:dir|directory|directories|path|paths|root)s?|root|dir|directory|base[-_]?dir|workspace)(?:=(.*))?$/i.exec(w.text);
+        const value = opt ? opt[1] ?? args2[i2 + 1]?.text : w.text.startsWith("-") ? void 0 : w.text;
+        const line = opt && opt[1] === void 0 ? args2[i2 + 1]?.line : w.line;
+        if (value === void 0 || line === void 0 || !BROAD.test(value.trim())) continue;
+        ctx.report({ line, message: `Filesystem MCP server "${server.name}" is allowed ${value}: the model can read and change everything under it, credentials included.` });
       }
     }
   }
