@@ -68370,6 +68370,36 @@ function withTarget(model, call) {
 // engine/rules/llm03/index.ts
 var rules3 = [rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26];
 
+// engine/rules/llm04/unvetted-training-dataset.ts
+var LOAD_DATASET = /^(datasets\.load_dataset|load_dataset)$/;
+var TRAINS = /(^|\.)(Trainer|SFTTrainer|DPOTrainer|ORPOTrainer|RewardTrainer|KTOTrainer|GRPOTrainer|Seq2SeqTrainer|fine_tuning\.jobs\.create|FineTuningJob\.create)$|\.train$/;
+var rule27 = {
+  meta: {
+    id: "data-poisoning/unvetted-training-dataset",
+    owasp: "LLM04",
+    asi: "ASI06",
+    cwe: "CWE-345",
+    severity: "MEDIUM",
+    title: "Training on an unpinned community dataset",
+    description: "A third-party dataset is loaded from a hub at its latest revision and used to train or fine-tune a model, so whoever controls that dataset controls what the model learns.",
+    fix: 'Pin the dataset to a reviewed commit (load_dataset(name, revision="<sha>")), mirror it into storage you control, and validate or filter records before training.',
+    languages: ["python"]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    const calls = namedCalls(model);
+    if (!calls.some((c) => TRAINS.test(plain(c.callee)))) return;
+    for (const call of calls) {
+      if (!LOAD_DATASET.test(plain(call.callee))) continue;
+      const name2 = literal2(model, call.args.find((a) => a.index === 0) ?? kw(call, "path"));
+      if (!name2 || !/^[\w.-]+\/[\w.-]+$/.test(name2) || /^(json|csv|parquet|text|arrow|imagefolder|audiofolder)$/.test(name2)) continue;
+      const revision = literal2(model, kw(call, "revision"));
+      if (revision && /^[0-9a-f]{7,40}$/i.test(revision)) continue;
+      ctx.report({ node: call.node, message: `The training data comes from the hub dataset "${name2}" ${revision ? `at the moving revision "${revision}"` : "at its latest revision"}; its owner decides what this model learns.` });
+    }
+  }
+};
+
 // engine/rules/llm04/common.ts
 var VETTING_CALL = /(moderat|detect_(prompt_)?injection|scan_(for_)?injection|injection_score|is_safe|is_trusted|trusted_source|verify_source|check_provenance|content_filter|guardrail|quarantine|enqueue_for_review|queue_for_review|submit_for_review|pending_review|human_review|manual_review|flag_for_review)/i;
 var TRUST_CONDITION = /(allow|trust|whitelist|approved|verified|moderat|flagged)/i;
@@ -68434,7 +68464,7 @@ function vectorWriteArgs(model, call) {
   if (!isWrite) return null;
   return call.args.filter((a) => a.name === null && !a.splat || a.name !== null && CONTENT_KEYWORDS.has(a.name) || a.splat);
 }
-var rule27 = {
+var rule28 = {
   meta: {
     id: "data-poisoning/untrusted-vector-write",
     owasp: "LLM04",
@@ -68515,7 +68545,7 @@ function memoryWrite(model, call) {
   }
   return null;
 }
-var rule28 = {
+var rule29 = {
   meta: {
     id: "data-poisoning/untrusted-memory-write",
     owasp: "LLM04",
@@ -68608,7 +68638,7 @@ function firstOf(model, args2) {
   }
   return void 0;
 }
-var rule29 = {
+var rule30 = {
   meta: {
     id: "data-poisoning/untrusted-training-data",
     owasp: "LLM04",
@@ -68672,7 +68702,7 @@ var rule29 = {
 };
 
 // engine/rules/llm04/index.ts
-var rules4 = [rule27, rule28, rule29];
+var rules4 = [rule28, rule29, rule30, rule27];
 
 // engine/rules/llm05/sink-check.ts
 var SINK_WORDS = {
@@ -68708,7 +68738,7 @@ function checkSink(ctx, cls, accept) {
 }
 
 // engine/rules/llm05/code-execution.ts
-var rule30 = {
+var rule31 = {
   meta: {
     id: "output-handling/code-execution",
     owasp: "LLM05",
@@ -68726,7 +68756,7 @@ var rule30 = {
 };
 
 // engine/rules/llm05/shell-injection.ts
-var rule31 = {
+var rule32 = {
   meta: {
     id: "output-handling/shell-injection",
     owasp: "LLM05",
@@ -68744,7 +68774,7 @@ var rule31 = {
 };
 
 // engine/rules/llm05/sql-injection.ts
-var rule32 = {
+var rule33 = {
   meta: {
     id: "output-handling/sql-injection",
     owasp: "LLM05",
@@ -68762,7 +68792,7 @@ var rule32 = {
 };
 
 // engine/rules/llm05/xss.ts
-var rule33 = {
+var rule34 = {
   meta: {
     id: "output-handling/unescaped-html",
     owasp: "LLM05",
@@ -68788,7 +68818,7 @@ var rule33 = {
 };
 
 // engine/rules/llm05/path-traversal.ts
-var rule34 = {
+var rule35 = {
   meta: {
     id: "output-handling/path-traversal",
     owasp: "LLM05",
@@ -68853,7 +68883,7 @@ function assignedValue(model, call, name2) {
 }
 
 // engine/rules/llm05/ssrf.ts
-var rule35 = {
+var rule36 = {
   meta: {
     id: "output-handling/ssrf",
     owasp: "LLM05",
@@ -68871,7 +68901,7 @@ var rule35 = {
 };
 
 // engine/rules/llm05/unsafe-deserialization.ts
-var rule36 = {
+var rule37 = {
   meta: {
     id: "output-handling/unsafe-deserialization",
     owasp: "LLM05",
@@ -68889,7 +68919,7 @@ var rule36 = {
 };
 
 // engine/rules/llm05/index.ts
-var rules5 = [rule30, rule31, rule32, rule33, rule34, rule35, rule36];
+var rules5 = [rule31, rule32, rule33, rule34, rule35, rule36, rule37];
 
 // engine/rules/llm06/common.ts
 var DESTRUCTIVE_RECEIVER = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$)/i;
@@ -69030,7 +69060,7 @@ function builtinDanger(model, call) {
   }
   return null;
 }
-var rule37 = {
+var rule38 = {
   meta: {
     id: "excessive-agency/dangerous-tool-without-approval",
     owasp: "LLM06",
@@ -69134,7 +69164,7 @@ function hits(model) {
   }
   return out2;
 }
-var rule38 = {
+var rule39 = {
   meta: {
     id: "excessive-agency/dangerous-capability-enabled",
     owasp: "LLM06",
@@ -69161,7 +69191,7 @@ function filtered(n, text2) {
   }
   return false;
 }
-var rule39 = {
+var rule40 = {
   meta: {
     id: "excessive-agency/overbroad-tool-access",
     owasp: "LLM06",
@@ -69192,7 +69222,7 @@ var rule39 = {
 // engine/rules/llm06/mcp-auto-approve.ts
 var DESTRUCTIVE_TOOL = /(^|[_.-])(delete|remove|rm|write|edit|move|rename|create|update|upsert|insert|drop|truncate|exec|execute|run|shell|bash|command|terminal|eval|push|merge|deploy|publish|release|send|post|transfer|pay|charge|refund|kill|terminate|destroy|reset|revoke|grant|invite|commit|apply|install|uninstall)(?=$|[_.-])/i;
 var APPROVE_KEYS = ["autoApprove", "alwaysAllow", "auto_approve", "autoApproveTools", "approvedTools", "trust", "trusted", "alwaysApprove"];
-var rule40 = {
+var rule41 = {
   meta: {
     id: "excessive-agency/mcp-auto-approve",
     owasp: "LLM06",
@@ -69240,7 +69270,7 @@ var rule40 = {
 // engine/rules/llm06/mcp-privileged-container.ts
 var SENSITIVE_SOURCE = /^(?:\/|\/etc|\/root|\/home|\/Users|\/var\/run|\/run|\/proc|\/sys|\/dev|\/boot|\/private|[A-Za-z]:[\\/]?|~|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|\/home\/[^/]+|\/Users\/[^/]+|[A-Za-z]:[\\/]Users[\\/][^\\/]+)\/?$/i;
 var SENSITIVE_PART = /(?:^|[\\/])(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.config\/gcloud|\.azure|\.netrc|\.git-credentials|docker\.sock|containerd\.sock|podman\.sock)(?:$|[\\/])/i;
-var rule41 = {
+var rule42 = {
   meta: {
     id: "excessive-agency/mcp-privileged-container",
     owasp: "LLM06",
@@ -69314,7 +69344,7 @@ function sensitive(source) {
 // engine/rules/llm06/mcp-broad-filesystem-scope.ts
 var FILESYSTEM_SERVER = /(?:^|[/@-])(?:server-filesystem|filesystem|fs|file-system|files|desktop-commander)(?:-mcp|-server|-mcp-server)?$|^mcp-(?:server-)?(?:filesystem|fs|files)$/i;
 var BROAD = /^(?:\/|~\/?|\$HOME\/?|\$\{HOME\}\/?|\$\{env:HOME\}\/?|\$\{userHome\}\/?|%USERPROFILE%\\?|\/home\/?|\/Users\/?|\/root\/?|\/home\/[^/]+\/?|\/Users\/[^/]+\/?|[A-Za-z]:[\\/]?|[A-Za-z]:[\\/]Users[\\/]?|[A-Za-z]:[\\/]Users[\\/][^\\/]+[\\/]?)$/i;
-var rule42 = {
+var rule43 = {
   meta: {
     id: "excessive-agency/mcp-broad-filesystem-scope",
     owasp: "LLM06",
@@ -69345,7 +69375,7 @@ var rule42 = {
 
 // engine/rules/llm06/agent-permission-bypass.ts
 var OPEN_ALLOW = /^(?:\*|Bash|Bash\(\s*\*?\s*\)|Bash\(\s*:?\*\s*\)|Bash\(\s*(?:sudo|su|doas|bash|sh|zsh|fish|pwsh|powershell|cmd|eval|exec|env|xargs|python[\d.]*|node|deno|bun|perl|ruby|php|curl|wget|nc|ncat|netcat|ssh|scp|rsync|rm|dd|chmod|chown|docker|kubectl|npx|uvx)(?:\s*:\s*\*|\s+\*)\s*\)|mcp__\*|WebFetch\(\s*\*?\s*\))$/;
-var rule43 = {
+var rule44 = {
   meta: {
     id: "excessive-agency/agent-permission-bypass",
     owasp: "LLM06",
@@ -69402,7 +69432,7 @@ var PATTERNS3 = [
   [/\b(?:you may|you can|feel free to|allowed to|are permitted to|go ahead and)\s+(?:use\s+|run\s+)?sudo\b|\bincluding\s+`?sudo`?/gi, "runs commands as root"],
   [/\b(?:auto-?approve|automatically approve|approve)\s+(?:all|every|any)\s+(?:tool\s+calls?|tools?|commands?|actions?|requests?)\b|--dangerously-skip-permissions\b|\byolo mode\b/gi, "approves every tool call"]
 ];
-var rule44 = {
+var rule45 = {
   meta: {
     id: "excessive-agency/instruction-grants-autonomy",
     owasp: "LLM06",
@@ -69428,7 +69458,7 @@ var rule44 = {
 };
 
 // engine/rules/llm06/index.ts
-var rules6 = [rule37, rule38, rule39, rule40, rule41, rule42, rule43, rule44];
+var rules6 = [rule38, rule39, rule40, rule41, rule42, rule43, rule44, rule45];
 
 // engine/rules/llm07/secret-in-system-prompt.ts
 var CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
@@ -69481,7 +69511,7 @@ function interpolatedSecret(model, s) {
   }
   return void 0;
 }
-var rule45 = {
+var rule46 = {
   meta: {
     id: "system-prompt-leakage/secret-in-system-prompt",
     owasp: "LLM07",
@@ -69510,7 +69540,7 @@ var rule45 = {
 };
 
 // engine/rules/llm07/index.ts
-var rules7 = [rule45, rule11];
+var rules7 = [rule46, rule11];
 
 // engine/rules/llm08/vector.ts
 var STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
@@ -69589,7 +69619,7 @@ function nameAssignedFrom(model, fn, name2, l) {
   if (param && (l.line === param.node.line || l.line < fn.node.line || l.line > fn.node.endLine)) return true;
   return model.assigns.some((a) => a.fn === fn && a.target === name2 && l.line >= a.node.line && l.line <= a.node.endLine);
 }
-var rule46 = {
+var rule47 = {
   meta: {
     id: "vector-weakness/user-controlled-filter",
     owasp: "LLM08",
@@ -69743,7 +69773,7 @@ function scoped2(model, fn, call, tenants) {
   if (call.receiver && mentions(model, fn, call.receiver, tenants)) return true;
   return call.receiverTaint.some((l) => l.kind === "param" && bare.includes(l.what));
 }
-var rule47 = {
+var rule48 = {
   meta: {
     id: "vector-weakness/missing-tenant-filter",
     owasp: "LLM08",
@@ -69832,7 +69862,7 @@ function inMetadata(model, pair, arg2) {
 }
 
 // engine/rules/llm08/index.ts
-var rules8 = [rule46, rule47];
+var rules8 = [rule47, rule48];
 
 // engine/rules/llm09/model-derived.ts
 function isModelOutput(l) {
@@ -69990,7 +70020,7 @@ function grantAssignments(model, body3) {
   }
   return out2;
 }
-var rule48 = {
+var rule49 = {
   meta: {
     id: "misinformation/unverified-output-decision",
     owasp: "LLM09",
@@ -70067,7 +70097,7 @@ function promptUsesAdvisoryConstant(model, fnNode) {
   const body3 = model.text(fnNode);
   return model.assigns.some((a) => a.fn.isModule && a.value.type === "string" && highStakes(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
 }
-var rule49 = {
+var rule50 = {
   meta: {
     id: "misinformation/unvalidated-output-as-fact",
     owasp: "LLM09",
@@ -70114,7 +70144,7 @@ var OVERCONFIDENT = [
 function negated2(text2, at) {
   return /\b(never|not|no|don't|without|avoid)\s+(\w+\s+)?$/i.test(text2.slice(Math.max(0, at - 24), at));
 }
-var rule50 = {
+var rule51 = {
   meta: {
     id: "misinformation/overconfident-instructions",
     owasp: "LLM09",
@@ -70138,7 +70168,7 @@ var rule50 = {
 };
 
 // engine/rules/llm09/index.ts
-var rules9 = [rule48, rule49, rule50];
+var rules9 = [rule49, rule50, rule51];
 
 // engine/rules/llm10/bounds.ts
 var CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]/;
@@ -70250,7 +70280,7 @@ function checksParam(model, fn) {
   }
   return false;
 }
-var rule51 = {
+var rule52 = {
   meta: {
     id: "unbounded-consumption/unbounded-model-loop",
     owasp: "LLM10",
@@ -70368,7 +70398,7 @@ function hits2(model) {
   }
   return out2;
 }
-var rule52 = {
+var rule53 = {
   meta: {
     id: "unbounded-consumption/limits-disabled",
     owasp: "LLM10",
@@ -70417,7 +70447,7 @@ function budgetSites(model, call) {
   }
   return out2;
 }
-var rule53 = {
+var rule54 = {
   meta: {
     id: "unbounded-consumption/user-controlled-budget",
     owasp: "LLM10",
@@ -70451,7 +70481,7 @@ var rule53 = {
 };
 
 // engine/rules/llm10/index.ts
-var rules10 = [rule51, rule52, rule53];
+var rules10 = [rule52, rule53, rule54];
 
 // engine/rules/index.ts
 var ALL = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
@@ -71249,15 +71279,15 @@ function parseSuppressions(source, options = {}) {
 }
 function targetMatches(target, issue3) {
   const t = target.toLowerCase();
-  const rule54 = issue3.rule.toLowerCase();
-  if (t === rule54) return true;
+  const rule55 = issue3.rule.toLowerCase();
+  if (t === rule55) return true;
   const owasp = /^llm(\d{1,2})$/.exec(t);
   if (owasp) return issue3.owasp.toUpperCase() === `LLM${owasp[1].padStart(2, "0")}`;
   const asi = /^asi(\d{1,2})$/.exec(t);
   if (asi) return issue3.asi?.toUpperCase() === `ASI${asi[1].padStart(2, "0")}`;
   if (issue3.type && t === issue3.type.toLowerCase()) return true;
   const category = t.endsWith("/*") ? t.slice(0, -2) : t;
-  return !category.includes("/") && rule54.startsWith(`${category}/`);
+  return !category.includes("/") && rule55.startsWith(`${category}/`);
 }
 function isSuppressed(issue3, map2) {
   const candidates = [
@@ -71283,15 +71313,15 @@ async function prepareEngine() {
 function activeRules(config2) {
   const overrides = config2.rules ?? {};
   const out2 = [];
-  for (const rule54 of allRules()) {
-    const o = overrides[rule54.meta.id] ?? overrides[rule54.meta.owasp];
+  for (const rule55 of allRules()) {
+    const o = overrides[rule55.meta.id] ?? overrides[rule55.meta.owasp];
     if (o === "off") continue;
     if (!o) {
-      out2.push(rule54);
+      out2.push(rule55);
       continue;
     }
     const severity2 = o;
-    out2.push({ ...rule54, meta: { ...rule54.meta, severity: severity2 }, check: (ctx) => rule54.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
+    out2.push({ ...rule55, meta: { ...rule55.meta, severity: severity2 }, check: (ctx) => rule55.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
   }
   return out2;
 }
@@ -71312,18 +71342,18 @@ function scanFile(file2, options) {
   result.suppressions = [...parseSuppressions(decoded)];
   const lines = decoded.split("\n");
   const frameworks = new Set(options.frameworks);
-  const reporterFor = (rule54, mapLine, srcLines) => (f) => {
+  const reporterFor = (rule55, mapLine, srcLines) => (f) => {
     const line = f.line ?? f.node?.line ?? 1;
     const mapped = mapLine(line);
     const onNodeLine = f.node !== void 0 && f.node.line === line;
     result.findings.push({
-      rule: rule54.meta.id,
+      rule: rule55.meta.id,
       line: mapped,
       column: f.column ?? (onNodeLine ? f.node.column : 1),
       endLine: Math.max(mapped, mapLine(f.endLine ?? (onNodeLine ? f.node.endLine : line))),
       snippet: (srcLines[line - 1] ?? "").trim(),
-      message: f.message ?? rule54.meta.description,
-      severity: f.severity ?? rule54.meta.severity,
+      message: f.message ?? rule55.meta.description,
+      severity: f.severity ?? rule55.meta.severity,
       ...f.source ? { source: { kind: f.source.kind, line: mapLine(f.source.line), what: f.source.what } } : {}
     });
   };
@@ -71353,7 +71383,7 @@ function scanFile(file2, options) {
     }
     result.permissions = permissionsOf([model]);
     const codeLines = language === "notebook" ? code.split("\n") : lines;
-    runRules(rules11, "python", file2.path, code, model, frameworks, (rule54) => reporterFor(rule54, mapLine, codeLines), result.notices);
+    runRules(rules11, "python", file2.path, code, model, frameworks, (rule55) => reporterFor(rule55, mapLine, codeLines), result.notices);
   } else if (language === "requirements" || language === "pyproject" || language === "package-json") {
     let json2;
     if (language === "package-json") {
@@ -71364,7 +71394,7 @@ function scanFile(file2, options) {
         result.notices.push({ file: file2.path, kind: "parse_error", message: `not valid JSON (${err2.message}): dependencies were not checked` });
       }
     }
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule54) => reporterFor(rule54, (n) => n, lines), result.notices, json2);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule55) => reporterFor(rule55, (n) => n, lines), result.notices, json2);
   } else if (language === "mcp-config" || language === "claude-settings" || language === "instructions") {
     let json2;
     if (language !== "instructions") {
@@ -71379,7 +71409,7 @@ function scanFile(file2, options) {
       frameworks.add("moltbook");
       result.frameworks = ["moltbook"];
     }
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule54) => reporterFor(rule54, (n) => n, lines), result.notices, json2);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule55) => reporterFor(rule55, (n) => n, lines), result.notices, json2);
   }
   return result;
 }
@@ -71402,12 +71432,12 @@ function decode4(file2, maxBytes, notices) {
   }
 }
 function runRules(rules11, language, file2, source, model, frameworks, reporterFor, notices, json2) {
-  for (const rule54 of rules11) {
-    if (!rule54.meta.languages.includes(language)) continue;
+  for (const rule55 of rules11) {
+    if (!rule55.meta.languages.includes(language)) continue;
     try {
-      rule54.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule54) });
+      rule55.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule55) });
     } catch (err2) {
-      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule54.meta.id} failed: ${err2.message}` });
+      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule55.meta.id} failed: ${err2.message}` });
     }
   }
 }
