@@ -9,6 +9,7 @@ import type { ApiKeyRow, Database } from '../../db/schema.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
 import { newId } from '../../ids.js';
+import { pageForAccount } from '../../db/page.js';
 
 export const KEY_PATTERN = /^ac_[A-Za-z0-9_-]{32,128}$/;
 export const EXPIRIES = ['30d', '60d', '90d', '1y', 'never'] as const;
@@ -131,19 +132,8 @@ export class KeyService {
   }
 
   async list(accountId: string, page: number, limit: number): Promise<{ data: KeyView[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .offset((page - 1) * limit)
-        .execute(),
-      this.db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow(),
-    ]);
-    return { data: rows.map(toKeyView), total: Number(count.n) };
+    const { rows, total } = await pageForAccount(this.db, 'api_keys', accountId, page, limit);
+    return { data: rows.map(toKeyView), total };
   }
 
   /** Another account's key is indistinguishable from no key: 404. */

@@ -11,6 +11,7 @@ import type { EventBus, EventName } from '../../events.js';
 import { newId } from '../../ids.js';
 import { BlockedAddressError, hostOf, resolveAllowed, type AllowList } from '../../ssrf.js';
 import { generateSecret } from './signature.js';
+import { pageForAccount } from '../../db/page.js';
 
 /** What a webhook can subscribe to. */
 export const WEBHOOK_EVENTS = ['scan.completed', 'approval.created', 'approval.decided', 'approval.expired'] as const satisfies readonly EventName[];
@@ -240,19 +241,8 @@ export class WebhookService {
   }
 
   async list(accountId: string, page: number, limit: number): Promise<{ data: WebhookView[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.db
-        .selectFrom('webhooks')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .offset((page - 1) * limit)
-        .execute(),
-      this.db.selectFrom('webhooks').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow(),
-    ]);
-    return { data: rows.map(toWebhookView), total: Number(count.n) };
+    const { rows, total } = await pageForAccount(this.db, 'webhooks', accountId, page, limit);
+    return { data: rows.map(toWebhookView), total };
   }
 
   async get(accountId: string, id: string): Promise<WebhookView> {
