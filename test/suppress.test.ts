@@ -91,9 +91,11 @@ describe('parseSuppressions', () => {
 
   it('stays linear on hostile lines', () => {
     const lines = ['=/['.repeat(300_000), '"'.repeat(1 << 20), '/*'.repeat(1 << 19), "'''".repeat(300_000), '<!--'.repeat(250_000)];
-    const started = performance.now();
+    // CPU time, not wall time: a loaded machine must not fail this, catastrophic backtracking would.
+    const started = process.cpuUsage();
     for (const l of lines) parseSuppressions(l + ' # agentcop: ignore');
-    expect(performance.now() - started).toBeLessThan(5000);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000).toBeLessThan(5000);
   });
 });
 
