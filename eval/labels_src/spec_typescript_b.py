@@ -76,3 +76,5 @@ V("packages/agent-core/src/research-agent.ts",
   ("LLM01", "Project brief (follow it):\\n${brief}", "fetched web page text placed in the system message as instructions (indirect injection)"))
 S("packages/agent-core/src/tools/http.ts")
 S("scripts/nightly-digest.mjs")
+SPEC["services/mcp-github-helper/index.js"].append(
+  ("LLM06", "='add_collaborator',", "tool grants any user up to admin on any repository the token reaches, no confirmation"))

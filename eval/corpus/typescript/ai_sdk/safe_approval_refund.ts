@@ -1,5 +1,5 @@
 // Refund assistant for the support console: the agent proposes, a human approves (AI SDK 6).
-import { streamText, stepCountIs, tool } from 'ai';
+import { convertToModelMessages, streamText, stepCountIs, tool, type UIMessage } from 'ai';
 import { openai } from '@ai-sdk/openai';
 import { z } from 'zod';
 import Stripe from 'stripe';
@@ -31,12 +31,13 @@ const issueRefund = tool({
 });
 
 export async function POST(req: Request) {
-  const { messages } = await req.json();
+  const { messages } = (await req.json()) as { messages: UIMessage[] };
   const result = streamText({
     model: openai('gpt-4o'),
     system:
       'You assist support agents with refunds. Explain your reasoning. Refunds are executed only after the agent approves them.',
-    messages,
+    // Only user/assistant turns from the browser; the system turn is ours.
+    messages: convertToModelMessages(messages.filter((m) => m.role !== 'system')),
     tools: { lookupCharge, issueRefund },
     stopWhen: stepCountIs(6),
     maxOutputTokens: 700,

@@ -51,7 +51,7 @@ export async function POST(req: Request) {
   const result = streamText({
     model: openai('gpt-4o-mini'),
     system: systemFor(profile, tone),
-    messages: convertToCoreMessages(body.messages.slice(-12)),
+    messages: convertToCoreMessages(body.messages.filter((m) => m.role !== 'system').slice(-12)),
     maxTokens: 600,
     temperature: 0.3,
     abortSignal: req.signal,

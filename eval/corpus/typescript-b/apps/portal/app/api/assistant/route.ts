@@ -40,7 +40,7 @@ export async function POST(request: Request) {
   const result = streamText({
     model: provider('gpt-4.1-mini'),
     system: instructions,
-    messages: convertToModelMessages(messages.slice(-20)),
+    messages: convertToModelMessages(messages.filter((m) => m.role !== 'system').slice(-20)),
     maxOutputTokens: 700,
   });
   return result.toUIMessageStreamResponse();
