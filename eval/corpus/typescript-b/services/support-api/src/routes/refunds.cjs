@@ -1,11 +1,11 @@
 'use strict';
 
 const express = require('express');
-const Anthropic = require('@anthropic-ai/sdk');
+const { Anthropic } = require('@anthropic-ai/sdk');
 const { issueRefund, getPayment } = require('../lib/payments.cjs');
 
 const router = express.Router();
-const claude = new Anthropic.Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY });
+const claude = new Anthropic({ apiKey: process.env.ANTHROPIC_API_KEY });
 
 function describePayment(p) {
   return [
