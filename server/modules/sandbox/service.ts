@@ -325,7 +325,7 @@ export class SandboxService {
       this.workers.set(row.id, worker);
       this.scheduleExpiry(row.id, row.expires_at);
     }
-    return worker.run(code, timeoutMs);
+    return worker.run(code, timeoutMs, row.expires_at.getTime());
   }
 
   private async finish(runId: string, o: RunOutcome): Promise<RunView> {

@@ -74,8 +74,8 @@ export class WasmSandbox {
   ) {}
 
   /** Runs Python; resolves with the outcome whatever the code did (never rejects for the code's sake). */
-  run(code: string, timeoutMs: number): Promise<RunOutcome> {
-    const next = this.queue.then(() => this.runNow(code, timeoutMs));
+  run(code: string, timeoutMs: number, deadline = Infinity): Promise<RunOutcome> {
+    const next = this.queue.then(() => this.runNow(code, timeoutMs, deadline));
     this.queue = next.catch(() => {});
     return next;
   }
@@ -178,8 +178,18 @@ export class WasmSandbox {
     if (w) await w.terminate();
   }
 
-  private async runNow(code: string, timeoutMs: number): Promise<RunOutcome> {
-    const worker = await this.ensure();
+  private async runNow(code: string, requestedMs: number, deadline: number): Promise<RunOutcome> {
+    const loading = performance.now();
+    let worker: Worker;
+    try {
+      worker = await this.ensure();
+    } catch (err) {
+      // Destroyed (or expired) while the interpreter was still loading: the run never started.
+      if (this.destroyed) return { ...empty, exit_code: EXIT_TIMEOUT, duration_ms: Math.round(performance.now() - loading), violation: { kind: 'timeout', message: 'the sandbox was destroyed or expired before the run could start' } };
+      throw err;
+    }
+    // Loading (or waiting behind another run) does not extend the sandbox's life.
+    const timeoutMs = Math.max(1, Math.min(requestedMs, deadline - Date.now()));
     const id = ++this.seq;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -212,8 +222,8 @@ export class WasmSandbox {
     } catch (err) {
       clearTimeout(timer);
       const duration_ms = elapsed();
-      if (timedOut) {
-        return { ...empty, exit_code: EXIT_TIMEOUT, duration_ms, violation: { kind: 'timeout', message: `the run exceeded its ${timeoutMs / 1000} s timeout and was killed` } };
+      if (timedOut || this.destroyed) {
+        return { ...empty, exit_code: EXIT_TIMEOUT, duration_ms, violation: { kind: 'timeout', message: timedOut ? `the run exceeded its ${timeoutMs / 1000} s timeout and was killed` : 'the sandbox was destroyed or expired during the run, which was killed' } };
       }
       await this.kill();
       const oom = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';

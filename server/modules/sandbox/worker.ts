@@ -104,6 +104,7 @@ class Capture {
 const RUNNER = `
 def __agentcop_run(src):
     import sys, traceback
+    __agentcop_guard()
     status = 0
     try:
         exec(compile(src, "<sandbox>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
@@ -130,7 +131,7 @@ def __agentcop_run(src):
 
 // Python-level guards: clear errors for the things the JavaScript lockdown makes fail anyway.
 const PY_GUARDS = `
-import sys, socket as _socket_mod
+import sys, os as _os_mod, socket as _socket_mod
 
 class _AgentCopBlockedImports:
     BLOCKED = ("js", "pyodide_js", "pyodide.http", "pyodide.code", "micropip")
@@ -140,25 +141,27 @@ class _AgentCopBlockedImports:
                 raise ImportError(f"{name} is not available in the AgentCop sandbox")
         return None
 
-sys.meta_path.insert(0, _AgentCopBlockedImports())
-for _name in list(sys.modules):
-    if any(_name == b or _name.startswith(b + ".") for b in _AgentCopBlockedImports.BLOCKED):
-        del sys.modules[_name]
-
 def _agentcop_no_network(*args, **kwargs):
     raise PermissionError(13, "network access is disabled in the AgentCop sandbox")
 
-for _attr in ("connect", "connect_ex", "bind", "sendto", "sendmsg"):
-    setattr(_socket_mod.socket, _attr, _agentcop_no_network)
-_socket_mod.create_connection = _agentcop_no_network
-_socket_mod.getaddrinfo = _agentcop_no_network
-_socket_mod.gethostbyname = _agentcop_no_network
-
-import os as _os_mod
 def _agentcop_exit(code=0):
     raise SystemExit(code)
-_os_mod._exit = _agentcop_exit
-del _attr, _name
+
+_agentcop_hook = _AgentCopBlockedImports()
+
+def __agentcop_guard():
+    # Before every run: a previous run on this sandbox may have undone them.
+    if _agentcop_hook not in sys.meta_path:
+        sys.meta_path.insert(0, _agentcop_hook)
+    for name in list(sys.modules):
+        if any(name == b or name.startswith(b + ".") for b in _AgentCopBlockedImports.BLOCKED):
+            del sys.modules[name]
+    for attr in ("connect", "connect_ex", "bind", "sendto", "sendmsg"):
+        setattr(_socket_mod.socket, attr, _agentcop_no_network)
+    _socket_mod.create_connection = _agentcop_no_network
+    _socket_mod.getaddrinfo = _agentcop_no_network
+    _socket_mod.gethostbyname = _agentcop_no_network
+    _os_mod._exit = _agentcop_exit
 `;
 
 function lockDownPyodide(py: Pyodide): void {
@@ -297,8 +300,7 @@ async function main(): Promise<void> {
     py.setStdout({ write: out.write });
     py.setStderr({ write: err.write });
     writeFiles(py, init.files);
-    py.runPython(PY_GUARDS);
-    py.runPython(RUNNER);
+    py.runPython(PY_GUARDS + RUNNER);
     lockDownPyodide(py);
     neuterNodeModules();
     lockDownGlobals();
