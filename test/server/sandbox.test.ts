@@ -5,13 +5,14 @@
 // Container mode: 501 without an engine, and the Docker API requests against a recording fake.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, createKey, envelopeOf, startServer, TARGETS, tempDir, warnSkip, withKey, type TestServer } from './helpers.js';
+import { build, type BuildOptions } from '../../server/index.js';
+import { BOOTSTRAP_KEY, createAccount, createKey, envelopeOf, freshPostgresDatabase, pgliteSnapshot, startServer, TARGETS, tempDir, warnSkip, withKey, type TestServer } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -375,6 +376,47 @@ for k, v in results.items():
       expect(stored.status).toBe('expired');
     });
 
+    it('restart: sandboxes, runs and scratch files survive; the sandbox gets a new interpreter with its files', async () => {
+      const dir = await tempDir('agentcop-sbx-restart-');
+      let dbOptions: BuildOptions;
+      let cleanup: () => Promise<void>;
+      if (target.name === 'postgres') {
+        const pgdb = await freshPostgresDatabase();
+        dbOptions = { databaseUrl: pgdb.url };
+        cleanup = pgdb.drop;
+      } else {
+        dbOptions = { dataDir: path.join(dir, 'db'), pgliteSnapshot: await pgliteSnapshot() };
+        cleanup = async () => {};
+      }
+      const opts: BuildOptions = { ...dbOptions, logger: false, onBootstrap: () => {}, bootstrapKey: BOOTSTRAP_KEY, sandbox: { sweepMs: 0, scratchDir: path.join(dir, 'scratch') } };
+      try {
+        const first = await build(opts);
+        let id: string;
+        let runId: string;
+        try {
+          const created = await first.inject({ method: 'POST', url: '/api/v1/sandbox/create', headers: withKey(BOOTSTRAP_KEY), payload: { agent_id: 'a', mode: 'wasm', config: { filesystem: { paths: ['/work/state'] } } } });
+          id = created.json().sandbox_id;
+          const ran = await first.inject({ method: 'POST', url: `/api/v1/sandbox/${id}/run`, headers: withKey(BOOTSTRAP_KEY), payload: { code: "open('/work/state/n.txt', 'w').write('41')" } });
+          expect(ran.json(), ran.body).toMatchObject({ exit_code: 0, violation: null });
+          runId = ran.json().run_id;
+        } finally {
+          await first.close(); // terminates the worker
+        }
+        const second = await build(opts);
+        try {
+          expect((await second.inject({ url: `/api/v1/sandbox/${id}`, headers: withKey(BOOTSTRAP_KEY) })).json()).toMatchObject({ status: 'ready', config: { filesystem: { paths: ['/work/state'] } } });
+          expect((await second.inject({ url: `/api/v1/sandbox/${id}/runs/${runId}`, headers: withKey(BOOTSTRAP_KEY) })).json()).toMatchObject({ status: 'completed', exit_code: 0 });
+          const ran = await second.inject({ method: 'POST', url: `/api/v1/sandbox/${id}/run`, headers: withKey(BOOTSTRAP_KEY), payload: { code: "print(int(open('/work/state/n.txt').read()) + 1)" } });
+          expect(ran.json()).toMatchObject({ stdout: '42\n', exit_code: 0 });
+        } finally {
+          await second.close();
+        }
+      } finally {
+        await cleanup();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('container mode: the Docker Engine API gets a locked-down container, and its output comes back', async () => {
       const dir = await tempDir('agentcop-docker-');
       const socket = path.join(dir, 'docker.sock');
@@ -421,6 +463,9 @@ for k, v in results.items():
         const created = await withDocker.app.inject({ method: 'POST', url: '/api/v1/sandbox/create', headers: withKey(acct.key), payload: { agent_id: 'a', mode: 'container', config: { filesystem: { paths: ['/work'] }, resources: { cpu: 0.5, memory: 128, timeout: 600 } } } });
         expect(created.statusCode, created.body).toBe(201);
         const id = created.json().sandbox_id as string;
+        // Bind-mounted for a container running as nobody: writable to all, behind a 0700 parent.
+        expect((await stat(path.join(dir, id, 'fs', 'work'))).mode & 0o777).toBe(0o777);
+        expect((await stat(path.join(dir, id))).mode & 0o777).toBe(0o700);
         const ran = await withDocker.app.inject({ method: 'POST', url: `/api/v1/sandbox/${id}/run`, headers: withKey(acct.key), payload: { code: 'print("hello from docker")', timeout: 5 } });
         expect(ran.statusCode, ran.body).toBe(200);
         expect(ran.json()).toMatchObject({ stdout: 'hello from docker\n', stderr: 'a warning\n', exit_code: 0, violation: null, status: 'completed' });

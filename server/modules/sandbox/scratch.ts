@@ -2,7 +2,7 @@
 // sandbox's in-memory filesystem when its worker starts and mirrored back after each run. Only this
 // module, on the server's side of the boundary, touches host files; it never follows symlinks and
 // never writes outside the directory of the declared path a file belongs to.
-import { lstat, mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SandboxFile } from './protocol.js';
 
@@ -35,8 +35,15 @@ export class Scratch {
     return path.join(this.root, 'fs', ...declared.split('/').filter(Boolean));
   }
 
-  async create(): Promise<void> {
-    for (const p of this.paths) await mkdir(this.hostDir(p), { recursive: true, mode: 0o700 });
+  /**
+   * `forContainer`: the declared directories are bind-mounted into a container running as
+   * nobody, so they are made writable to all; their 0700 parent keeps other host users out.
+   */
+  async create(forContainer = false): Promise<void> {
+    for (const p of this.paths) {
+      await mkdir(this.hostDir(p), { recursive: true, mode: 0o700 });
+      if (forContainer) await chmod(this.hostDir(p), 0o777);
+    }
   }
 
   /** Every regular file under the declared paths (symlinks and anything else skipped), up to the byte cap. */

@@ -183,7 +183,7 @@ export class SandboxService {
         .returningAll()
         .executeTakeFirstOrThrow();
     });
-    await this.scratchOf(row).create();
+    await this.scratchOf(row).create(row.mode === 'container');
     this.scheduleExpiry(row.id, row.expires_at);
     return toView(row);
   }
