@@ -9,6 +9,8 @@ export const SCOPES = [
   'approvals:write',
   'approvals:decide',
   'webhooks:manage',
+  'sandbox:read',
+  'sandbox:write',
   'keys:manage',
   'admin',
 ] as const;

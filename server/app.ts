@@ -22,6 +22,8 @@ import scanRoutes from './modules/scans/routes.js';
 import { ScanService } from './modules/scans/service.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './modules/scans/zip.js';
 import { oversightRoutes, setUpOversight, type OversightOptions, type OversightServices } from './modules/oversight.js';
+import sandboxRoutes from './modules/sandbox/routes.js';
+import { SandboxService, type SandboxOptions } from './modules/sandbox/service.js';
 import shareRoutes from './modules/share/routes.js';
 import { ScanResultSchema } from './schemas.js';
 import { installValidators } from './validation.js';
@@ -31,6 +33,7 @@ export interface Services extends OversightServices {
   keys: KeyService;
   scans: ScanService;
   quotas: QuotaService;
+  sandboxes: SandboxService;
 }
 
 declare module 'fastify' {
@@ -75,6 +78,8 @@ export interface BuildOptions extends OversightOptions {
   /** Clock for rate limits and quotas (tests). */
   now?: () => number;
   trustProxy?: boolean;
+  /** Sandboxes: Docker engine for container mode, scratch directory, expiry sweep (see sandbox/service.ts). */
+  sandbox?: SandboxOptions;
 }
 
 export const DEFAULT_LIMITS = { codeBytes: 100 * 1024, zipBytes: 10 * 1024 * 1024, importBytes: 10 * 1024 * 1024 };
@@ -154,11 +159,15 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
   const oversight = setUpOversight(handle.db, events, quotas, options, app.log);
   // Added after the database's onClose hook, so it runs before it (onClose hooks run last-first).
   app.addHook('onClose', () => oversight.stop());
+  const sandboxes = new SandboxService(handle.db, planLimits, options.sandbox);
+  // Workers stop (and runs in flight are recorded) before the database closes.
+  app.addHook('onClose', () => sandboxes.stop());
   const services: Services = {
     accounts: new AccountService(handle.db, events),
     keys: new KeyService(handle.db, events),
     scans: new ScanService(handle.db, events, quotas, { codeBytes: limits.codeBytes, zip: zipLimits }),
     quotas,
+    sandboxes,
     ...oversight.services,
   };
   app.decorate('db', handle.db);
@@ -205,6 +214,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     await scope.register(badgeRoutes);
     await scope.register(docsRoutes);
     await oversightRoutes(scope);
+    await scope.register(sandboxRoutes);
   };
   // Every API route under both prefixes; /api/v1 is what OpenAPI documents.
   await app.register(api, { prefix: '/api/v1' });
@@ -223,6 +233,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
       app.log.info('AGENTCOP_BOOTSTRAP_KEY ignored: the database already has accounts');
     }
     oversight.start();
+    sandboxes.start();
   });
   await app.ready();
 }

@@ -20,6 +20,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServeOptio
     trustProxy: env.AGENTCOP_TRUST_PROXY === '1' || env.AGENTCOP_TRUST_PROXY === 'true',
     // Comma-separated IPs/CIDRs webhooks may target although private (e.g. 10.0.0.0/8,127.0.0.1).
     webhookAllowPrivate: env.AGENTCOP_WEBHOOK_ALLOW_PRIVATE?.split(',').map((v) => v.trim()).filter(Boolean),
+    sandbox: { dockerHost: env.DOCKER_HOST || undefined, containerImage: env.AGENTCOP_SANDBOX_IMAGE || undefined, scratchDir: env.AGENTCOP_SANDBOX_DIR || undefined },
     logger: { level: env.LOG_LEVEL || 'info' },
   };
 }

@@ -181,6 +181,57 @@ export interface AuditLogTable {
   hash: string;
 }
 
+// Sandboxes (migration 018).
+
+export type SandboxMode = 'wasm' | 'container';
+/** As stored; a `ready` sandbox past `expires_at` reads as `expired` before the sweep persists it. */
+export type SandboxStatus = 'ready' | 'destroyed' | 'expired';
+
+export interface SandboxConfig {
+  filesystem: { paths: string[] };
+  network: { allow: string[] };
+  resources: { cpu: number; memory: number; timeout: number };
+}
+
+export interface SandboxViolation {
+  kind: 'timeout' | 'memory_limit' | 'file_limit' | 'interpreter_crash';
+  message: string;
+}
+
+export interface SandboxesTable {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  mode: SandboxMode;
+  config: Json<SandboxConfig>;
+  status: ColumnType<SandboxStatus, SandboxStatus | undefined, SandboxStatus>;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  destroyed_at: NullableTimestamp;
+}
+
+export interface SandboxRunsTable {
+  id: string;
+  sandbox_id: string;
+  account_id: string;
+  code: string;
+  timeout_seconds: number;
+  async: boolean;
+  /** As stored; a run still `running` well past its timeout reads as `interrupted` (its server died). */
+  status: ColumnType<'running' | 'completed', 'running' | 'completed' | undefined, 'running' | 'completed'>;
+  stdout: string | null;
+  stderr: string | null;
+  stdout_truncated: boolean | null;
+  stderr_truncated: boolean | null;
+  exit_code: number | null;
+  duration_ms: number | null;
+  violation: ColumnType<SandboxViolation | null, string | null | undefined, string | null>;
+  created_by: string;
+  created_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -192,6 +243,8 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   audit_log: AuditLogTable;
+  sandboxes: SandboxesTable;
+  sandbox_runs: SandboxRunsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
