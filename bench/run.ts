@@ -313,6 +313,9 @@ async function measure(bytes: number, body: () => Promise<void> | void): Promise
 }
 
 async function bareParser(): Promise<Parser> {
+  // The engine initialises web-tree-sitter first: it keeps the raw module handle it gets from
+  // doing so (engine/parse), and the bare parser then shares that one WASM instance.
+  await loadGrammar('python');
   await Parser.init();
   const wasm = path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
   const parser = new Parser();

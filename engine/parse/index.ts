@@ -47,11 +47,41 @@ function grammarPath(grammar: Grammar): string {
 }
 
 let initialised: Promise<void> | null = null;
+
+/**
+ * The Emscripten module behind web-tree-sitter. `Parser.init(options)` turns the options object
+ * into the module, so passing our own object gives us its raw exports. The public TreeCursor
+ * copies the cursor into and out of WASM memory around every call (a third of the copy's cost);
+ * with the raw exports the cursor stays in the transfer buffer for the whole walk. When someone
+ * else initialised web-tree-sitter first, their module is cached and ours stays empty: then the
+ * public API is used (same result, slower). Shared through a global so a second copy of this
+ * module (the bench loads the engine twice) finds it.
+ */
+interface RawModule {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+}
+const RAW_KEY = Symbol.for('agentcop.web-tree-sitter.module');
+const moduleOptions: Partial<RawModule> = {};
+function rawModule(): RawModule | null {
+  const m = ((globalThis as Record<symbol, unknown>)[RAW_KEY] ?? moduleOptions) as Partial<RawModule>;
+  return typeof m._ts_tree_cursor_current_field_id_wasm === 'function' && typeof m._ts_init === 'function' && m.HEAP32 ? (m as RawModule) : null;
+}
+
 const languages = new Map<Grammar, Promise<Language>>();
 const parsers = new Map<Grammar, Parser>();
 
 export async function loadGrammar(grammar: Grammar): Promise<void> {
-  initialised ??= Parser.init();
+  initialised ??= Parser.init(moduleOptions).then(() => {
+    if (rawModule() === moduleOptions) (globalThis as Record<symbol, unknown>)[RAW_KEY] = moduleOptions;
+  });
   await initialised;
   let lang = languages.get(grammar);
   if (!lang) {
@@ -153,10 +183,10 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
     }
     return lo;
   };
-  const cursor = tree.walk();
+  const w = walkerFor(tree);
   let count = 0;
   const make = (parent: AstNode | null, typeId: number, fieldId: number): AstNode => {
-    const startIndex = cursor.startIndex;
+    const startIndex = w.start();
     const row = startLine(startIndex);
     count++;
     return {
@@ -178,17 +208,17 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
     node.endLine = lineOf(Math.max(node.startIndex, end - 1)) + 1;
   };
   try {
-    const root = make(null, cursor.nodeTypeId, 0);
+    const root = make(null, w.typeId(), 0);
     let current = root;
     // The end offset of the last node visited under `current`, kept or not.
     let lastEnd = root.startIndex;
-    if (!cursor.gotoFirstChild()) {
-      finish(root, cursor.endIndex);
+    if (!w.first()) {
+      finish(root, w.end());
       return { root, count };
     }
     for (;;) {
-      const typeId = cursor.nodeTypeId;
-      const fieldId = cursor.currentFieldId;
+      const typeId = w.typeId();
+      const fieldId = w.fieldId();
       // Anonymous tokens matter only where a field names them (operators); punctuation is dropped.
       let node: AstNode | null = null;
       // Comments carry no flow; suppression comments are read from the source text.
@@ -197,23 +227,82 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
         if (current.children === NO_CHILDREN) current.children = [node];
         else current.children.push(node);
       }
-      if (cursor.gotoFirstChild()) {
+      if (w.first()) {
         // Anonymous nodes with children do not occur in these grammars; keep the walk exact anyway.
         current = node ?? make(current, typeId, fieldId);
         continue;
       }
-      lastEnd = cursor.endIndex;
+      lastEnd = w.end();
       if (node) finish(node, lastEnd);
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return { root, count };
+      while (!w.next()) {
+        if (!w.parent()) return { root, count };
         finish(current, lastEnd);
         if (current.parent) current = current.parent;
         else return { root, count };
       }
     }
   } finally {
-    cursor.delete();
+    w.dispose();
   }
+}
+
+/** The seven cursor operations the copy needs. */
+interface Walker {
+  typeId(): number;
+  fieldId(): number;
+  start(): number;
+  end(): number;
+  first(): boolean;
+  next(): boolean;
+  parent(): boolean;
+  dispose(): void;
+}
+
+function walkerFor(tree: Tree): Walker {
+  const cursor = tree.walk();
+  const m = rawModule();
+  if (!m) {
+    return {
+      typeId: () => cursor.nodeTypeId,
+      fieldId: () => cursor.currentFieldId,
+      start: () => cursor.startIndex,
+      end: () => cursor.endIndex,
+      first: () => cursor.gotoFirstChild(),
+      next: () => cursor.gotoNextSibling(),
+      parent: () => cursor.gotoParent(),
+      dispose: () => cursor.delete(),
+    };
+  }
+  // The raw calls read the cursor from the transfer buffer and the moves write it back, so it
+  // is placed there once; nothing else touches the buffer while the walk runs synchronously.
+  // (The cursor's state is four 32-bit words; its stack lives in WASM memory, freed by delete.)
+  const state = cursor as unknown as Record<number, number>;
+  const heap = m.HEAP32;
+  const buffer = m._ts_init() >> 2;
+  for (let i = 0; i < 4; i++) heap[buffer + i] = state[i];
+  const t = (tree as unknown as Record<number, number>)[0];
+  const goFirst = m._ts_tree_cursor_goto_first_child_wasm;
+  const goNext = m._ts_tree_cursor_goto_next_sibling_wasm;
+  const goParent = m._ts_tree_cursor_goto_parent_wasm;
+  const typeId = m._ts_tree_cursor_current_node_type_id_wasm;
+  const fieldId = m._ts_tree_cursor_current_field_id_wasm;
+  const start = m._ts_tree_cursor_start_index_wasm;
+  const end = m._ts_tree_cursor_end_index_wasm;
+  return {
+    typeId: () => typeId(t),
+    fieldId: () => fieldId(t),
+    start: () => start(t),
+    end: () => end(t),
+    first: () => goFirst(t) === 1,
+    next: () => goNext(t) === 1,
+    parent: () => goParent(t) === 1,
+    dispose: () => {
+      // Hand the moved state back so delete() frees the right stack.
+      const h = m.HEAP32;
+      for (let i = 0; i < 4; i++) state[i] = h[buffer + i];
+      cursor.delete();
+    },
+  };
 }
 
 export function text(file: { source: string }, node: AstNode): string {
