@@ -140,6 +140,10 @@ interface LanguageTables {
 }
 const tables = new WeakMap<Language, LanguageTables>();
 
+function intern(s: string): string {
+  return Object.keys({ [s]: 0 })[0];
+}
+
 function tablesFor(language: Language): LanguageTables {
   let t = tables.get(language);
   if (!t) {
@@ -151,7 +155,9 @@ function tablesFor(language: Language): LanguageTables {
     }
     const fields: (string | null)[] = [null];
     for (let id = 1; id <= language.fieldCount; id++) fields.push(language.fieldNameForId(id));
-    t = { types, named, fields };
+    // Names come out of WASM memory as fresh strings. Interned (as property keys are), every
+    // `node.type === 'call'` in the engine is a pointer compare instead of a character compare.
+    t = { types: types.map(intern), named, fields: fields.map((f) => (f === null ? null : intern(f))) };
     tables.set(language, t);
   }
   return t;

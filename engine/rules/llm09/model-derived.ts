@@ -6,6 +6,7 @@
 import type { AstNode } from '../../parse/index.js';
 import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import { APPROVAL_NAME, lastSegment, plain, type Label } from '../helpers.js';
+import { assignsIn } from '../facts.js';
 
 /** Model output proper, not the arguments a model picks when it calls a tool. */
 export function isModelOutput(l: Label): boolean {
@@ -52,7 +53,7 @@ export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string>
   if (hit) return hit;
   const names = new Set<string>();
   const calls = fn.calls.filter(callYieldsModel);
-  const assigns = model.assigns.filter((a) => a.fn === fn).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const assigns = [...assignsIn(model, fn)].sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(fn);
   const human = humanDecidedNames(model, fn);
   const derived = (v: AstNode) => (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n))) && !humanCall(fn, v);
@@ -94,7 +95,7 @@ export function humanDecidedNames(model: PyModel, fn: FunctionFact): Set<string>
   const hit = humanCache.get(fn);
   if (hit) return hit;
   const out = new Set<string>();
-  for (const a of model.assigns) if (a.fn === fn && humanCall(fn, a.value)) out.add(a.target);
+  for (const a of assignsIn(model, fn)) if (humanCall(fn, a.value)) out.add(a.target);
   humanCache.set(fn, out);
   return out;
 }
