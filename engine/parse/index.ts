@@ -32,6 +32,12 @@ export interface ParsedFile {
   /** Set when parsing was cut off by the time budget: `root` then covers what was parsed. */
   timedOut: boolean;
   nodeCount: number;
+  /**
+   * Every named node in postorder with its type id, recorded during the copy. Lets analyses that
+   * look for a few node types scan a compact array instead of walking a million objects; see
+   * `walkOrder`. Absent when the tree was not built by `parse`.
+   */
+  postorder?: { nodes: AstNode[]; typeIds: Uint16Array; typeNames: readonly string[] };
 }
 
 const require = createRequire(import.meta.url);
@@ -118,8 +124,8 @@ export function parse(grammar: Grammar, source: string, budgetMs?: number): Pars
     return { root, source, hasError: true, timedOut, nodeCount: 1 };
   }
   try {
-    const { root, count } = copyTree(tree, source);
-    return { root, source, hasError: tree.rootNode.hasError, timedOut, nodeCount: count };
+    const { root, count, postorder } = copyTree(tree, source);
+    return { root, source, hasError: tree.rootNode.hasError, timedOut, nodeCount: count, postorder };
   } finally {
     tree.delete();
   }
@@ -168,7 +174,7 @@ function tablesFor(language: Language): LanguageTables {
  * call, so each node costs four of them (type id, field id, start, end); names, "named" flags and
  * line numbers come from JS-side tables instead.
  */
-function copyTree(tree: Tree, source: string): { root: AstNode; count: number } {
+function copyTree(tree: Tree, source: string): { root: AstNode; count: number; postorder: NonNullable<ParsedFile['postorder']> } {
   const { types, named, fields } = tablesFor(tree.language);
   const commentId = types.indexOf('comment');
   const lineStarts = [0];
@@ -191,6 +197,8 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
   };
   const w = walkerFor(tree);
   let count = 0;
+  const post: AstNode[] = [];
+  const postIds: number[] = [];
   const make = (parent: AstNode | null, typeId: number, fieldId: number): AstNode => {
     const startIndex = w.start();
     const row = startLine(startIndex);
@@ -208,19 +216,28 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
       endLine: 0,
     };
   };
-  // A parent ends where its last child ends, so only leaves ask the cursor for their end.
-  const finish = (node: AstNode, end: number) => {
+  // A parent ends where its last child ends, so only leaves ask the cursor for their end. Nodes
+  // finish in postorder, which is when the named ones join the postorder index.
+  const finish = (node: AstNode, typeId: number, end: number) => {
     node.endIndex = end;
     node.endLine = lineOf(Math.max(node.startIndex, end - 1)) + 1;
+    if (node.named) {
+      post.push(node);
+      postIds.push(typeId);
+    }
   };
+  const rootTypeId = w.typeId();
+  const root = make(null, rootTypeId, 0);
+  const done = () => ({ root, count, postorder: { nodes: post, typeIds: Uint16Array.from(postIds), typeNames: types } });
   try {
-    const root = make(null, w.typeId(), 0);
     let current = root;
+    // Type ids of `current` and its ancestors, for `finish`.
+    const idStack: number[] = [rootTypeId];
     // The end offset of the last node visited under `current`, kept or not.
     let lastEnd = root.startIndex;
     if (!w.first()) {
-      finish(root, w.end());
-      return { root, count };
+      finish(root, rootTypeId, w.end());
+      return done();
     }
     for (;;) {
       const typeId = w.typeId();
@@ -236,15 +253,16 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number } 
       if (w.first()) {
         // Anonymous nodes with children do not occur in these grammars; keep the walk exact anyway.
         current = node ?? make(current, typeId, fieldId);
+        idStack.push(typeId);
         continue;
       }
       lastEnd = w.end();
-      if (node) finish(node, lastEnd);
+      if (node) finish(node, typeId, lastEnd);
       while (!w.next()) {
-        if (!w.parent()) return { root, count };
-        finish(current, lastEnd);
+        if (!w.parent()) return done();
+        finish(current, idStack.pop()!, lastEnd);
         if (current.parent) current = current.parent;
-        else return { root, count };
+        else return done();
       }
     }
   } finally {
@@ -326,4 +344,67 @@ export function fields(node: AstNode, name: string): AstNode[] {
 
 export function namedChildren(node: AstNode): AstNode[] {
   return node.children.filter((c) => c.named);
+}
+
+const walkOrderCache = new WeakMap<ParsedFile, Map<string, AstNode[]>>();
+
+/**
+ * The named nodes of the given types, in the order the engine's usual stack walk from the root
+ * visits them (push the named children in order, pop the last first): that order is the reverse
+ * of postorder. `limit` caps the nodes visited, as such a walk's guard does. Built from the
+ * postorder index when `parse` made the tree, by that very walk otherwise.
+ */
+export function walkOrder(file: ParsedFile, types: readonly string[], limit = Infinity): readonly AstNode[] {
+  const key = `${limit}:${types.join(',')}`;
+  let cached = walkOrderCache.get(file);
+  const hit = cached?.get(key);
+  if (hit) return hit;
+  const out: AstNode[] = [];
+  const wanted = new Set(types);
+  const index = file.postorder;
+  if (index) {
+    const mask = index.typeNames.map((t) => wanted.has(t));
+    // Ids past the table (the error symbol, 65535) are named 'ERROR' by the copy.
+    const other = wanted.has('ERROR');
+    const { nodes, typeIds } = index;
+    const stop = Math.max(0, nodes.length - limit);
+    for (let i = nodes.length - 1; i >= stop; i--) if (mask[typeIds[i]] ?? other) out.push(nodes[i]);
+  } else {
+    const stack: AstNode[] = [file.root];
+    let guard = 0;
+    while (stack.length && guard++ < limit) {
+      const n = stack.pop()!;
+      if (wanted.has(n.type)) out.push(n);
+      for (const c of n.children) if (c.named) stack.push(c);
+    }
+  }
+  if (!cached) walkOrderCache.set(file, (cached = new Map()));
+  cached.set(key, out);
+  return out;
+}
+
+const ownerCache = new WeakMap<ParsedFile, Map<string, Map<AstNode, AstNode[]>>>();
+
+/**
+ * `walkOrder(file, types)` grouped by each node's nearest ancestor of an owner type (the root
+ * when none): what a walk over one owner's body that skips nested owners finds, in its order.
+ */
+export function walkOrderByOwner(file: ParsedFile, types: readonly string[], ownerTypes: readonly string[]): Map<AstNode, AstNode[]> {
+  const key = `${types.join(',')}/${ownerTypes.join(',')}`;
+  let cached = ownerCache.get(file);
+  const hit = cached?.get(key);
+  if (hit) return hit;
+  const owners = new Set(ownerTypes);
+  const out = new Map<AstNode, AstNode[]>();
+  for (const n of walkOrder(file, types)) {
+    let owner = n.parent;
+    while (owner && owner.parent && !owners.has(owner.type)) owner = owner.parent;
+    if (!owner) continue;
+    const list = out.get(owner);
+    if (list) list.push(n);
+    else out.set(owner, [n]);
+  }
+  if (!cached) ownerCache.set(file, (cached = new Map()));
+  cached.set(key, out);
+  return out;
 }
