@@ -244,11 +244,19 @@ export function analysePython(file: ParsedFile): PyModel {
   // ---- Pre-pass: imports, classes, function definitions, string literals -----------------------
   const fnNodes = new Map<AstNode, FunctionFact>();
   {
-    const stack: { node: AstNode; owner: FunctionFact; className: string | null; bases: string[] }[] = [
-      { node: file.root, owner: moduleFn, className: null, bases: [] },
-    ];
+    // Nodes and their frames on parallel stacks: children share their parent's frame object, so
+    // the walk allocates one per class or function body instead of one per node.
+    type Frame = { owner: FunctionFact; className: string | null; bases: string[] };
+    const stack: AstNode[] = [file.root];
+    const frames: Frame[] = [{ owner: moduleFn, className: null, bases: [] }];
+    const push = (node: AstNode, frame: Frame) => {
+      stack.push(node);
+      frames.push(frame);
+    };
     while (stack.length) {
-      const { node, owner, className, bases } = stack.pop()!;
+      const node = stack.pop()!;
+      const frame = frames.pop()!;
+      const { owner, className, bases } = frame;
       switch (node.type) {
         case 'import_statement':
           for (const c of node.children) {
@@ -281,7 +289,7 @@ export function analysePython(file: ParsedFile): PyModel {
           const baseNames = supers ? supers.children.filter((c) => c.named && c.type !== 'keyword_argument').map(text) : [];
           classes.set(name, { node, bases: baseNames });
           const body = field(node, 'body');
-          if (body) stack.push({ node: body, owner, className: name, bases: baseNames });
+          if (body) push(body, { owner, className: name, bases: baseNames });
           continue;
         }
         case 'function_definition': {
@@ -293,16 +301,16 @@ export function analysePython(file: ParsedFile): PyModel {
           fnNodes.set(node, fn);
           functions.push(fn);
           const body = field(node, 'body');
-          if (body) stack.push({ node: body, owner: fn, className: null, bases: [] });
+          if (body) push(body, { owner: fn, className: null, bases: [] });
           const params = field(node, 'parameters');
-          if (params) stack.push({ node: params, owner: fn, className: null, bases: [] });
+          if (params) push(params, { owner: fn, className: null, bases: [] });
           continue;
         }
         case 'string':
           strings.push({ node, value: node.children.filter((c) => c.type === 'string_content').map(text).join('') });
           break;
       }
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], owner, className, bases });
+      for (let i = node.children.length - 1; i >= 0; i--) push(node.children[i], frame);
     }
   }
   for (const mod of modules) {

@@ -185,15 +185,12 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number; p
     while (lineCursor + 1 < lineStarts.length && lineStarts[lineCursor + 1] <= index) lineCursor++;
     return lineCursor;
   };
+  // End offsets arrive in postorder, which is nearly ascending: step from the last answer.
+  let endCursor = 0;
   const lineOf = (index: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    while (endCursor > 0 && lineStarts[endCursor] > index) endCursor--;
+    while (endCursor + 1 < lineStarts.length && lineStarts[endCursor + 1] <= index) endCursor++;
+    return endCursor;
   };
   const w = walkerFor(tree);
   let count = 0;
