@@ -102,13 +102,19 @@ export async function loadGrammar(grammar: Grammar): Promise<void> {
   }
 }
 
+/** UTF-16 code units per read; web-tree-sitter copies at most 5,120 per call into WASM memory anyway. */
+export const PARSE_CHUNK = 4096;
+
 /** Parses with a wall-clock budget; `loadGrammar` must have resolved first. */
 export function parseTree(grammar: Grammar, source: string, budgetMs = 5000): { tree: Tree | null; timedOut: boolean } {
   const parser = parsers.get(grammar);
   if (!parser) throw new Error(`grammar ${grammar} is not loaded`);
   const deadline = performance.now() + budgetMs;
   let timedOut = false;
-  const tree = parser.parse(source, null, {
+  // Handing the parser bounded slices instead of the whole string (web-tree-sitter then passes
+  // `source.slice(index)` every time) parses the same tree about a quarter faster here; the
+  // bench measures the bare parse both ways.
+  const tree = parser.parse((index) => source.slice(index, index + PARSE_CHUNK), null, {
     progressCallback: () => {
       if (performance.now() > deadline) timedOut = true;
       return timedOut as unknown as void;
