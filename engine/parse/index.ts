@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 
 export type Grammar = 'python';
 
@@ -288,18 +288,24 @@ interface Walker {
 function walkerFor(tree: Tree): Walker {
   const cursor = tree.walk();
   const m = rawModule();
-  if (!m) {
-    return {
-      typeId: () => cursor.nodeTypeId,
-      fieldId: () => cursor.currentFieldId,
-      start: () => cursor.startIndex,
-      end: () => cursor.endIndex,
-      first: () => cursor.gotoFirstChild(),
-      next: () => cursor.gotoNextSibling(),
-      parent: () => cursor.gotoParent(),
-      dispose: () => cursor.delete(),
-    };
-  }
+  const raw = m ? rawWalker(m, tree, cursor) : null;
+  if (raw) return raw;
+  return {
+    typeId: () => cursor.nodeTypeId,
+    fieldId: () => cursor.currentFieldId,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    first: () => cursor.gotoFirstChild(),
+    next: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+    dispose: () => cursor.delete(),
+  };
+}
+
+function rawWalker(m: RawModule, tree: Tree, cursor: TreeCursor): Walker | null {
+  // The raw handle must belong to the web-tree-sitter instance that made this tree (a second
+  // copy of the library in one process has its own memory): the root must read the same both ways.
+  const expected = [cursor.nodeTypeId, cursor.startIndex, cursor.endIndex];
   // The raw calls read the cursor from the transfer buffer and the moves write it back, so it
   // is placed there once; nothing else touches the buffer while the walk runs synchronously.
   // (The cursor's state is four 32-bit words; its stack lives in WASM memory, freed by delete.)
@@ -315,6 +321,11 @@ function walkerFor(tree: Tree): Walker {
   const fieldId = m._ts_tree_cursor_current_field_id_wasm;
   const start = m._ts_tree_cursor_start_index_wasm;
   const end = m._ts_tree_cursor_end_index_wasm;
+  try {
+    if (typeId(t) !== expected[0] || start(t) !== expected[1] || end(t) !== expected[2]) return null;
+  } catch {
+    return null;
+  }
   return {
     typeId: () => typeId(t),
     fieldId: () => fieldId(t),
