@@ -147,7 +147,15 @@ interface RawHit extends SecretHit {
   replacement: string;
 }
 
+/**
+ * A literal every SPECS regex needs (its prefix, or `://` for connection strings). Most strings
+ * hold none, and one alternation of plain literals rejects them far faster than sixteen
+ * lookbehind-led scans. Keep in step with SPECS when adding a pattern.
+ */
+const ANY_NEEDLE = /sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abpr]-|AIza|hf_|k_live_|gsk_|r8_|-----BEGIN |hooks\.slack\.com|discord|eyJ|:\/\//;
+
 function scanTokens(text: string): RawHit[] {
+  if (!ANY_NEEDLE.test(text)) return [];
   const hits: RawHit[] = [];
   for (const { spec, re } of GLOBAL) {
     re.lastIndex = 0;

@@ -5,7 +5,7 @@
  * and path-insensitive (both branches of an `if` are merged); across functions of one file,
  * parameters are symbolic labels resolved from the call sites after analysis.
  */
-import { field, fields, type AstNode, type ParsedFile } from '../parse/index.js';
+import { field, fields, walkOrder, walkOrderByOwner, type AstNode, type ParsedFile } from '../parse/index.js';
 import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
 import {
   callSanitizer,
@@ -244,11 +244,19 @@ export function analysePython(file: ParsedFile): PyModel {
   // ---- Pre-pass: imports, classes, function definitions, string literals -----------------------
   const fnNodes = new Map<AstNode, FunctionFact>();
   {
-    const stack: { node: AstNode; owner: FunctionFact; className: string | null; bases: string[] }[] = [
-      { node: file.root, owner: moduleFn, className: null, bases: [] },
-    ];
+    // Nodes and their frames on parallel stacks: children share their parent's frame object, so
+    // the walk allocates one per class or function body instead of one per node.
+    type Frame = { owner: FunctionFact; className: string | null; bases: string[] };
+    const stack: AstNode[] = [file.root];
+    const frames: Frame[] = [{ owner: moduleFn, className: null, bases: [] }];
+    const push = (node: AstNode, frame: Frame) => {
+      stack.push(node);
+      frames.push(frame);
+    };
     while (stack.length) {
-      const { node, owner, className, bases } = stack.pop()!;
+      const node = stack.pop()!;
+      const frame = frames.pop()!;
+      const { owner, className, bases } = frame;
       switch (node.type) {
         case 'import_statement':
           for (const c of node.children) {
@@ -281,7 +289,7 @@ export function analysePython(file: ParsedFile): PyModel {
           const baseNames = supers ? supers.children.filter((c) => c.named && c.type !== 'keyword_argument').map(text) : [];
           classes.set(name, { node, bases: baseNames });
           const body = field(node, 'body');
-          if (body) stack.push({ node: body, owner, className: name, bases: baseNames });
+          if (body) push(body, { owner, className: name, bases: baseNames });
           continue;
         }
         case 'function_definition': {
@@ -293,16 +301,16 @@ export function analysePython(file: ParsedFile): PyModel {
           fnNodes.set(node, fn);
           functions.push(fn);
           const body = field(node, 'body');
-          if (body) stack.push({ node: body, owner: fn, className: null, bases: [] });
+          if (body) push(body, { owner: fn, className: null, bases: [] });
           const params = field(node, 'parameters');
-          if (params) stack.push({ node: params, owner: fn, className: null, bases: [] });
+          if (params) push(params, { owner: fn, className: null, bases: [] });
           continue;
         }
         case 'string':
           strings.push({ node, value: node.children.filter((c) => c.type === 'string_content').map(text).join('') });
           break;
       }
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], owner, className, bases });
+      for (let i = node.children.length - 1; i >= 0; i--) push(node.children[i], frame);
     }
   }
   for (const mod of modules) {
@@ -1236,10 +1244,7 @@ export function analysePython(file: ParsedFile): PyModel {
 
   // Functions handed to tool wrappers or agents' `tools=[...]` lists are tools too.
   {
-    const stack = [file.root];
-    let guard = 0;
-    while (stack.length && guard++ < 500000) {
-      const n = stack.pop()!;
+    for (const n of walkOrder(file, ['dictionary', 'call'], 500000)) {
       if (n.type === 'dictionary') {
         // `{"get_weather": get_weather, ...}`: a dispatch table the model's tool calls are routed through.
         const values = n.children.filter((p) => p.type === 'pair').map((p) => ({ k: field(p, 'key')!, v: field(p, 'value')! }));
@@ -1275,7 +1280,6 @@ export function analysePython(file: ParsedFile): PyModel {
           }
         }
       }
-      for (const c of n.children) if (c.named) stack.push(c);
     }
     const callsModels = [...modules].some((m) => frameworkOfModule(m) !== null);
     for (const fn of functions) {
@@ -1351,19 +1355,26 @@ export function analysePython(file: ParsedFile): PyModel {
   /** Constructors first (they set `self.x`), then a post-order walk of the local call graph. */
   function calleeFirst(): FunctionFact[] {
     const callees = new Map<FunctionFact, FunctionFact[]>();
+    // Below the walk's guard (100,000 nodes per function) the index finds the same calls in the same order.
+    const byOwner = file.postorder && file.nodeCount < 100000 ? walkOrderByOwner(file, ['call'], ['function_definition', 'class_definition']) : null;
+    const callOf = (fn: FunctionFact, out: FunctionFact[], n: AstNode) => {
+      const f = field(n, 'function');
+      const name = f?.type === 'identifier' ? text(f) : f?.type === 'attribute' ? text(field(f, 'attribute')!) : '';
+      for (const cand of localFunctions.get(name) ?? []) if (cand !== fn && (f?.type === 'attribute' || cand.className === null)) out.push(cand);
+    };
     for (const fn of functions) {
       const out: FunctionFact[] = [];
-      const stack = [...fn.node.children];
-      let guard = 0;
-      while (stack.length && guard++ < 100000) {
-        const n = stack.pop()!;
-        if (n.type === 'function_definition' || n.type === 'class_definition') continue;
-        if (n.type === 'call') {
-          const f = field(n, 'function');
-          const name = f?.type === 'identifier' ? text(f) : f?.type === 'attribute' ? text(field(f, 'attribute')!) : '';
-          for (const cand of localFunctions.get(name) ?? []) if (cand !== fn && (f?.type === 'attribute' || cand.className === null)) out.push(cand);
+      if (byOwner) {
+        for (const n of byOwner.get(fn.node) ?? []) callOf(fn, out, n);
+      } else {
+        const stack = [...fn.node.children];
+        let guard = 0;
+        while (stack.length && guard++ < 100000) {
+          const n = stack.pop()!;
+          if (n.type === 'function_definition' || n.type === 'class_definition') continue;
+          if (n.type === 'call') callOf(fn, out, n);
+          for (const c of n.children) if (c.named) stack.push(c);
         }
-        for (const c of n.children) if (c.named) stack.push(c);
       }
       callees.set(fn, out);
     }

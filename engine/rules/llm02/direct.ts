@@ -9,6 +9,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
+import { assignsTo, callsOnReceiver } from '../facts.js';
 
 /** Calls that pass their input through as (part of) their output text. */
 const TRANSPARENT = /^(str|repr|dict|list|tuple|set|sorted|reversed|json\.dumps|format|textwrap\.dedent|dedent|textwrap\.indent|pprint\.pformat|os\.getenv|os\.environ\.get|getenv)$|\.(format|format_map|join|strip|lstrip|rstrip|upper|lower|title|replace|get|items|values|copy|dict|model_dump|to_dict|encode|decode|splitlines|pop|setdefault)$/;
@@ -39,7 +40,7 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
   function assignsOf(name: string): AssignFact[] {
     const inClass = name.startsWith('self.');
     for (const f of scopes) {
-      const hits = model.assigns.filter((a) => a.target === name && (a.fn === f || (inClass && a.fn.className !== null && a.fn.className === fn.className)));
+      const hits = assignsTo(model, name).filter((a) => (a.fn === f || (inClass && a.fn.className !== null && a.fn.className === fn.className)));
       if (hits.length) return hits;
     }
     return [];
@@ -57,8 +58,8 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
     }
     // `msgs.append({...})`: what a list or dict is filled with after it was created.
     for (const f of scopes) {
-      for (const c of f.calls) {
-        if (!c.receiver || model.text(c.receiver) !== name || !MUTATORS.test(c.name)) continue;
+      for (const c of callsOnReceiver(model, f, name)) {
+        if (!MUTATORS.test(c.name)) continue;
         out.lines.add(c.line);
         for (const a of c.args) walk(a.node);
       }

@@ -4,7 +4,7 @@
  * literal is claimed by one category only.
  */
 import type { AstNode } from '../../parse/index.js';
-import { field } from '../../parse/index.js';
+import { field, walkOrder } from '../../parse/index.js';
 import { SYSTEM_PROMPT_NAME, type PyModel } from '../../flow/python.js';
 
 export interface SystemText {
@@ -42,10 +42,7 @@ export function systemTexts(model: PyModel): SystemText[] {
   };
 
   // Every assignment, by the name it binds, so identifiers used as system content resolve.
-  const stack: AstNode[] = [model.file.root];
-  let guard = 0;
-  while (stack.length && guard++ < 1_000_000) {
-    const n = stack.pop()!;
+  for (const n of walkOrder(model.file, ['assignment', 'pair', 'keyword_argument'], 1_000_000)) {
     if (n.type === 'assignment') {
       const left = field(n, 'left');
       const right = field(n, 'right');
@@ -66,7 +63,6 @@ export function systemTexts(model: PyModel): SystemText[] {
       const v = field(n, 'value');
       if (k && v && SYSTEM_KEYWORD.test(text(k))) keywords.push({ name: text(k), value: v });
     }
-    for (const c of n.children) if (c.named) stack.push(c);
   }
 
   function add(value: AstNode, via: string, depth: number): void {

@@ -3,9 +3,10 @@
  * taint at comparisons (a boolean cannot inject anything), but for decisions that boolean is the
  * point: `ok = "approve" in reply` still makes the model the one deciding.
  */
-import type { AstNode } from '../../parse/index.js';
+import { walkOrderByOwner, type AstNode } from '../../parse/index.js';
 import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import { APPROVAL_NAME, lastSegment, plain, type Label } from '../helpers.js';
+import { assignsIn } from '../facts.js';
 
 /** Model output proper, not the arguments a model picks when it calls a tool. */
 export function isModelOutput(l: Label): boolean {
@@ -52,8 +53,8 @@ export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string>
   if (hit) return hit;
   const names = new Set<string>();
   const calls = fn.calls.filter(callYieldsModel);
-  const assigns = model.assigns.filter((a) => a.fn === fn).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  const loops = forLoops(fn);
+  const assigns = [...assignsIn(model, fn)].sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const loops = forLoops(model, fn);
   const human = humanDecidedNames(model, fn);
   const derived = (v: AstNode) => (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n))) && !humanCall(fn, v);
   // Twice, so a value used before the loop-carried assignment that taints it is caught too.
@@ -69,16 +70,11 @@ export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string>
   return names;
 }
 
-function forLoops(fn: FunctionFact): AstNode[] {
-  const out: AstNode[] = [];
-  const stack = [...fn.node.children];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'function_definition' || n.type === 'class_definition') continue;
-    if (n.type === 'for_statement') out.push(n);
-    for (const c of n.children) if (c.named) stack.push(c);
-  }
-  return out;
+const OWNERS = ['function_definition', 'class_definition'];
+
+/** The `for` loops of a function's own body (nested functions and classes are theirs). */
+function forLoops(model: PyModel, fn: FunctionFact): readonly AstNode[] {
+  return walkOrderByOwner(model.file, ['for_statement'], OWNERS).get(fn.node) ?? [];
 }
 
 const HUMAN_CALL = /((^|_)(input|prompt|ask|yes_no|yes_or_no)(_|$)|input$|confirm)/i;
@@ -94,7 +90,7 @@ export function humanDecidedNames(model: PyModel, fn: FunctionFact): Set<string>
   const hit = humanCache.get(fn);
   if (hit) return hit;
   const out = new Set<string>();
-  for (const a of model.assigns) if (a.fn === fn && humanCall(fn, a.value)) out.add(a.target);
+  for (const a of assignsIn(model, fn)) if (humanCall(fn, a.value)) out.add(a.target);
   humanCache.set(fn, out);
   return out;
 }

@@ -5,6 +5,7 @@ import type { Rule } from '../types.js';
 import { lastSegment, plain } from '../helpers.js';
 import { dangerousAction } from '../sinks.js';
 import { isModelOutput, readsHuman, readsModel } from './model-derived.js';
+import { callsIn, ifAt } from '../facts.js';
 
 /** Actions with consequences for a person or an account that are hard to take back. */
 const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment)|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
@@ -55,7 +56,7 @@ function decidedCloser(model: PyModel, outer: IfFact, n: AstNode): boolean {
   for (let cur = n.parent; cur && cur !== outer.node; cur = cur.parent) {
     if (cur.type !== 'if_statement' && cur.type !== 'elif_clause') continue;
     if (!inBody(cur, outer)) continue;
-    const inner = model.ifs.find((x) => x.node === cur);
+    const inner = ifAt(model, cur);
     if (!inner) continue;
     if (modelDecides(model, inner)) return true;
     if (operandsOfAnd(inner.condition, model.text).some((op) => isIndependentCheck(model, inner.fn, op))) return true;
@@ -114,7 +115,7 @@ export const rule: Rule = {
     const model = ctx.model!;
     for (const i of model.ifs) {
       if (!modelDecides(model, i)) continue;
-      const body = model.calls.filter((c) => c.fn === i.fn && inBody(c.node, i));
+      const body = callsIn(model, i.fn).filter((c) => inBody(c.node, i));
       if (body.some((c) => REVIEW.test(lastSegment(plain(c.callee))) || REVIEW.test(c.receiver ? model.text(c.receiver) : ''))) continue;
       const consequence = i.node.children.find((c) => c.field === 'consequence');
       const actions: AstNode[] = body.filter((c) => privilegedCall(model, c)).map((c) => c.node);
