@@ -10,6 +10,10 @@ export const SCOPES = [
   'approvals:decide',
   'webhooks:manage',
   'keys:manage',
+  'gate:evaluate',
+  'gate:read',
+  'gate:manage',
+  'policies:manage',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

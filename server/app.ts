@@ -22,11 +22,12 @@ import scanRoutes from './modules/scans/routes.js';
 import { ScanService } from './modules/scans/service.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './modules/scans/zip.js';
 import { oversightRoutes, setUpOversight, type OversightOptions, type OversightServices } from './modules/oversight.js';
+import { runtimeRoutes, setUpRuntime, type RuntimeServices } from './modules/runtime.js';
 import shareRoutes from './modules/share/routes.js';
 import { ScanResultSchema } from './schemas.js';
 import { installValidators } from './validation.js';
 
-export interface Services extends OversightServices {
+export interface Services extends OversightServices, RuntimeServices {
   accounts: AccountService;
   keys: KeyService;
   scans: ScanService;
@@ -154,12 +155,16 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
   const oversight = setUpOversight(handle.db, events, quotas, options, app.log);
   // Added after the database's onClose hook, so it runs before it (onClose hooks run last-first).
   app.addHook('onClose', () => oversight.stop());
+  const runtime = setUpRuntime(handle.db, events, quotas, planLimits, { now, log: app.log });
+  // Also before the database closes: buffered gate log rows and quota counts are written first.
+  app.addHook('onClose', () => runtime.stop());
   const services: Services = {
     accounts: new AccountService(handle.db, events),
     keys: new KeyService(handle.db, events),
     scans: new ScanService(handle.db, events, quotas, { codeBytes: limits.codeBytes, zip: zipLimits }),
     quotas,
     ...oversight.services,
+    ...runtime.services,
   };
   app.decorate('db', handle.db);
   app.decorate('dbKind', handle.kind);
@@ -205,6 +210,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     await scope.register(badgeRoutes);
     await scope.register(docsRoutes);
     await oversightRoutes(scope);
+    await runtimeRoutes(scope);
   };
   // Every API route under both prefixes; /api/v1 is what OpenAPI documents.
   await app.register(api, { prefix: '/api/v1' });
@@ -223,6 +229,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
       app.log.info('AGENTCOP_BOOTSTRAP_KEY ignored: the database already has accounts');
     }
     oversight.start();
+    runtime.start();
   });
   await app.ready();
 }
