@@ -226,7 +226,14 @@ export class GateService {
   // ---- evaluation -------------------------------------------------------------------------------
 
   async evaluate(actor: KeyActor, input: EvaluateInput): Promise<GateResult> {
-    const q = await this.meter.take(actor.account_id, actor.plan);
+    let q: Awaited<ReturnType<GateMeter['take']>>;
+    try {
+      q = await this.meter.take(actor.account_id, actor.plan);
+    } catch (err) {
+      // The quota could not be read: not a reason to let the call through.
+      this.opts.log?.error({ err }, 'gate quota check failed; answering block');
+      return this.failed(actor, input, newId('gte'), { permissions: null, base: null, gate_policy: null }, new Date(this.now()));
+    }
     if (!q.allowed) {
       throw new ApiError(
         429,
@@ -245,11 +252,15 @@ export class GateService {
       return await this.evaluateOn(snap, actor, input, id, evaluatedAt);
     } catch (err) {
       this.opts.log?.error({ err, agent_id: input.agent_id, tool_name: input.tool_name }, 'gate evaluation failed; answering block');
-      const result = this.result(id, verdictOf([reason('internal_error', 'critical', 'the gate could not evaluate this call, so it is blocked', 'see the server log for this evaluation id', 'block')], null), null, version, evaluatedAt);
-      // Best effort: the database may be what failed. The answer does not wait for it.
-      void this.recordBlock(actor, input, result).catch(() => {});
-      return result;
+      return this.failed(actor, input, id, version, evaluatedAt);
     }
+  }
+
+  private failed(actor: KeyActor, input: EvaluateInput, id: string, version: PolicyVersion, at: Date): GateResult {
+    const result = this.result(id, verdictOf([reason('internal_error', 'critical', 'the gate could not evaluate this call, so it is blocked', 'see the server log for this evaluation id', 'block')], null), null, version, at);
+    // Best effort: the database may be what failed. The answer does not wait for it.
+    void this.recordBlock(actor, input, result).catch(() => {});
+    return result;
   }
 
   private result(id: string, v: Verdict, approvalId: string | null, version: PolicyVersion, at: Date): GateResult {
