@@ -12,6 +12,10 @@ export const SCOPES = [
   'sandbox:read',
   'sandbox:write',
   'keys:manage',
+  'gate:evaluate',
+  'gate:read',
+  'gate:manage',
+  'policies:manage',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -24,11 +24,12 @@ import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './modules/scans/zip.js';
 import { oversightRoutes, setUpOversight, type OversightOptions, type OversightServices } from './modules/oversight.js';
 import sandboxRoutes from './modules/sandbox/routes.js';
 import { SandboxService, type SandboxOptions } from './modules/sandbox/service.js';
+import { runtimeRoutes, setUpRuntime, type RuntimeServices } from './modules/runtime.js';
 import shareRoutes from './modules/share/routes.js';
 import { ScanResultSchema } from './schemas.js';
 import { installValidators } from './validation.js';
 
-export interface Services extends OversightServices {
+export interface Services extends OversightServices, RuntimeServices {
   accounts: AccountService;
   keys: KeyService;
   scans: ScanService;
@@ -162,6 +163,9 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
   const sandboxes = new SandboxService(handle.db, planLimits, options.sandbox);
   // Workers stop (and runs in flight are recorded) before the database closes.
   app.addHook('onClose', () => sandboxes.stop());
+  const runtime = setUpRuntime(handle.db, events, quotas, planLimits, { now, log: app.log });
+  // Also before the database closes: buffered gate log rows and quota counts are written first.
+  app.addHook('onClose', () => runtime.stop());
   const services: Services = {
     accounts: new AccountService(handle.db, events),
     keys: new KeyService(handle.db, events),
@@ -169,6 +173,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     quotas,
     sandboxes,
     ...oversight.services,
+    ...runtime.services,
   };
   app.decorate('db', handle.db);
   app.decorate('dbKind', handle.kind);
@@ -215,6 +220,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     await scope.register(docsRoutes);
     await oversightRoutes(scope);
     await scope.register(sandboxRoutes);
+    await runtimeRoutes(scope);
   };
   // Every API route under both prefixes; /api/v1 is what OpenAPI documents.
   await app.register(api, { prefix: '/api/v1' });
@@ -234,6 +240,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     }
     oversight.start();
     sandboxes.start();
+    runtime.start();
   });
   await app.ready();
 }

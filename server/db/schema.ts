@@ -115,6 +115,10 @@ export interface ApprovalsTable {
   result: ColumnType<unknown, string | null | undefined, string | null>;
   confirmed_by: string | null;
   confirmed_at: NullableTimestamp;
+  /** Gate approvals (migration 016): the hash of the one call (agent, tool, parameters) approved. */
+  gate_call_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the gate let the approved call through; an approval is spent once. */
+  consumed_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -232,6 +236,77 @@ export interface SandboxRunsTable {
   finished_at: NullableTimestamp;
 }
 
+// Permissions, the gate and approval policies (migrations 015–017).
+
+export type PermissionChange = 'create' | 'replace' | 'patch' | 'delete';
+
+export interface PermissionLayersTable {
+  account_id: string;
+  /** An agent id, or `_base` for the account-wide layer every agent inherits. */
+  agent_id: string;
+  version: number;
+  /** The layer as written; null for a deletion (a tombstone version). */
+  layer: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  deleted: ColumnType<boolean, boolean | undefined, boolean>;
+  change: PermissionChange;
+  changed_by: string;
+  created_at: Timestamp;
+}
+
+export interface GatePoliciesTable {
+  account_id: string;
+  agent_id: string;
+  version: number;
+  format: 'yaml' | 'json';
+  /** The document exactly as sent. */
+  source: string;
+  policy: Json<Record<string, unknown>>;
+  changed_by: string;
+  created_at: Timestamp;
+}
+
+export type GateDecision = 'allow' | 'block' | 'require_approval';
+
+export interface GateLogTable {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  tool_name: string;
+  decision: GateDecision;
+  reason: string;
+  reasons: Json<unknown[]>;
+  risk_score: number;
+  run_id: string | null;
+  approval_request_id: string | null;
+  policy_version: Json<Record<string, number | null>>;
+  evaluated_at: Timestamp;
+}
+
+export interface GateRunsTable {
+  account_id: string;
+  agent_id: string;
+  run_id: string;
+  tool_calls: ColumnType<number, number | undefined, number>;
+  tokens: ColumnType<number, number | undefined, number>;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type PolicyDecision = 'auto_approve' | 'auto_deny' | 'route_to_human';
+
+export interface ApprovalPoliciesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  priority: number;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  match: Json<Record<string, unknown>>;
+  decision: PolicyDecision;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -245,6 +320,11 @@ export interface Database {
   audit_log: AuditLogTable;
   sandboxes: SandboxesTable;
   sandbox_runs: SandboxRunsTable;
+  permission_layers: PermissionLayersTable;
+  gate_policies: GatePoliciesTable;
+  gate_log: GateLogTable;
+  gate_runs: GateRunsTable;
+  approval_policies: ApprovalPoliciesTable;
 }
 
 export type Account = Selectable<AccountsTable>;

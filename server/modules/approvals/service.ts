@@ -16,6 +16,7 @@ import type { EventBus } from '../../events.js';
 import { newId } from '../../ids.js';
 import type { QuotaService } from '../../limits/service.js';
 import type { AuditEntryView, AuditService } from '../audit/service.js';
+import { matchPolicy } from '../policies/service.js';
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const satisfies readonly ApprovalStatus[];
 export const APPROVAL_SOURCES = ['api', 'gate', 'github'] as const satisfies readonly ApprovalSource[];
@@ -215,7 +216,7 @@ export async function createApproval(
   events: EventBus,
   accountId: string,
   input: CreateApprovalInput,
-  opts: { source: ApprovalSource; actor: Actor },
+  opts: { source: ApprovalSource; actor: Actor; callHash?: string },
 ): Promise<ApprovalView> {
   if (!db.isTransaction) return db.transaction().execute((trx) => createApproval(trx, events, accountId, input, opts));
   const parameters = input.parameters ?? {};
@@ -242,11 +243,22 @@ export async function createApproval(
       source: opts.source,
       requested_by: actorLabel(opts.actor),
       expires_at,
+      gate_call_hash: opts.callHash ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
   const view = toApprovalView(row);
   await events.emit('approval.created', eventOf(view, accountId), { db, actor: opts.actor });
+  // Approval policies decide before a person sees it; created and decided are both on record.
+  const policy = await matchPolicy(db, accountId, { agent_id: view.agent_id, action: view.action, source: view.source, parameters: view.parameters });
+  if (policy && policy.decision !== 'route_to_human') {
+    const approve = policy.decision === 'auto_approve';
+    return decideApproval(db, events, accountId, view.id, {
+      decision: approve ? 'approved' : 'denied',
+      approver: `policy:${policy.name}`,
+      ...(approve ? { note: `auto-approved by policy ${policy.name} (${policy.id})` } : { reason: `auto-denied by policy ${policy.name} (${policy.id})` }),
+    }, { actor: { kind: 'system', reason: `policy:${policy.id}` } });
+  }
   return view;
 }
 

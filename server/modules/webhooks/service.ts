@@ -14,7 +14,7 @@ import { generateSecret } from './signature.js';
 import { pageForAccount } from '../../db/page.js';
 
 /** What a webhook can subscribe to. */
-export const WEBHOOK_EVENTS = ['scan.completed', 'approval.created', 'approval.decided', 'approval.expired'] as const satisfies readonly EventName[];
+export const WEBHOOK_EVENTS = ['scan.completed', 'approval.created', 'approval.decided', 'approval.expired', 'gate.blocked'] as const satisfies readonly EventName[];
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** Sent by `POST /webhooks/{id}/ping` only, to the one webhook. */
 export const PING_EVENT = 'webhook.ping';
