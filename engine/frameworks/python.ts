@@ -127,6 +127,10 @@ export function modelCallShape(callee: string, receiverType: string | undefined,
   if (method === 'generate_content' || method === 'send_message') {
     return { kind: 'model', promptKeywords: ['contents', 'content'], promptPositional: [0] };
   }
+  // CrewAI's `kickoff` names one thing only: running a crew, however the crew was built.
+  if (/^kickoff(_async|_for_each|_for_each_async)?$/.test(method) && !FUNCTION_CALLS.has(flat)) {
+    return { kind: 'runner', promptKeywords: ['inputs'], promptPositional: [] };
+  }
   if (receiverType && isModelType(receiverType) && MODEL_METHODS.has(method)) {
     return { kind: 'model', promptKeywords: ['input', 'prompt', 'messages'], promptPositional: [0] };
   }

@@ -20,9 +20,24 @@ function within(n: AstNode, outer: AstNode): boolean {
 }
 
 /** True when a call's result is model output: a model call, or a local function returning it. */
-export function callYieldsModel(c: CallFact): boolean {
+export function callYieldsModel(c: CallFact, model?: PyModel): boolean {
   if (c.model) return true;
-  return !!c.target && c.target.returns.some(isModelOutput);
+  if (!c.target) return false;
+  if (c.target.returns.some(isModelOutput)) return true;
+  // `return "YES" in reply`: a verdict computed from the reply carries no taint (comparisons drop
+  // it) but is still the model's answer.
+  return !!model && verdictReturn(model, c.target);
+}
+
+const verdictCache = new WeakMap<FunctionFact, boolean>();
+
+function verdictReturn(model: PyModel, fn: FunctionFact): boolean {
+  const hit = verdictCache.get(fn);
+  if (hit !== undefined) return hit;
+  verdictCache.set(fn, false); // recursion guard
+  const out = model.returns.some((r) => r.fn === fn && !!r.value && (r.value.type === 'comparison_operator' || r.value.type === 'not_operator' || r.value.type === 'boolean_operator') && readsModel(model, fn, r.value));
+  verdictCache.set(fn, out);
+  return out;
 }
 
 /** Names and dotted paths an expression reads; keyword names and attribute names are not reads. */
@@ -51,7 +66,7 @@ export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string>
   const hit = cache.get(fn);
   if (hit) return hit;
   const names = new Set<string>();
-  const calls = fn.calls.filter(callYieldsModel);
+  const calls = fn.calls.filter((c) => callYieldsModel(c, model));
   const assigns = model.assigns.filter((a) => a.fn === fn).sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(fn);
   const human = humanDecidedNames(model, fn);
@@ -109,5 +124,5 @@ export function readsHuman(model: PyModel, fn: FunctionFact, n: AstNode): boolea
 export function readsModel(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   const names = modelDerivedNames(model, fn);
   if (identifiers(n, model).some((x) => names.has(x))) return true;
-  return fn.calls.some((c) => callYieldsModel(c) && within(c.node, n));
+  return fn.calls.some((c) => callYieldsModel(c, model) && within(c.node, n));
 }

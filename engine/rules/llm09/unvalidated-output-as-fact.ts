@@ -19,7 +19,7 @@ function installsModelPackage(model: PyModel, call: CallFact): boolean {
 }
 
 /** Putting text in front of the public under the operator's name. */
-const PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site))$/i;
+export const PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site)|publish_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site|cms|ghost|substack|webflow|shopify))$/i;
 const REVIEW = /(review|approv|confirm|human|moderat|fact_?check|verify|validate|editor|draft)/i;
 
 /** Model output published as written: the model's claims go out as the operator's own. */

@@ -7,14 +7,16 @@ import { dangerousAction } from '../sinks.js';
 import { isModelOutput, readsHuman, readsModel } from './model-derived.js';
 
 /** Actions with consequences for a person or an account that are hard to take back. */
-const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment)|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
+export const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment|payout|hold|escrow)|merge(_pull_request|_pr|_branch|_request)?|apply_(credit|discount|refund|waiver)|waive|write_off|cancel_(order|subscription|account|policy|booking)|freeze_account|unfreeze|verify_(user|account|identity|kyc)|accept_(application|claim|offer)|settle|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
 /** Calls that put a person in the loop, or record the case for one. */
-const REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
+export const REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
 /** Conditions that test the shape of a tool call rather than a decision. */
-const DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
+export const DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
 /** Record fields whose assignment grants something. */
-const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
+export const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 const GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
+/** `LoanApplication.Status.APPROVED`: an enum member naming the decision. */
+const GRANT_CONSTANT = /^[A-Za-z_][\w.]*\.(APPROVED|APPROVE|GRANTED|VERIFIED|ACTIVE|ADMIN|ACCEPTED|ELIGIBLE|PREQUALIFIED|QUALIFIED|DENIED|DECLINED|REJECTED|BANNED|SUSPENDED|BLOCKED|FRAUD|FROZEN|CLOSED|REFUNDED|PAID|RELEASED|MERGED|PUBLISHED)$/;
 const DECISION_LITERAL = /^["'](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["']$/i;
 const INDEPENDENT_NAME = /(approv|human|review|confirm|signed_off|manager|supervisor|policy|rule|eligib|limit|threshold|quota|verified_by|kyc|credit_score|risk_score)/i;
 
@@ -38,7 +40,7 @@ function isIndependentCheck(model: PyModel, fn: FunctionFact, n: AstNode): boole
 }
 
 /** The condition decides on model output alone. */
-function modelDecides(model: PyModel, i: IfFact): boolean {
+export function modelDecides(model: PyModel, i: IfFact): boolean {
   const fromTaint = i.taint.some(isModelOutput);
   if (!fromTaint && !readsModel(model, i.fn, i.condition)) return false;
   if (DISPATCH.test(model.text(i.condition))) return false;
@@ -63,7 +65,7 @@ function decidedCloser(model: PyModel, outer: IfFact, n: AstNode): boolean {
   return false;
 }
 
-function privilegedCall(model: PyModel, c: CallFact): boolean {
+export function privilegedCall(model: PyModel, c: CallFact): boolean {
   const name = lastSegment(plain(c.callee));
   const recv = c.receiver ? model.text(c.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
@@ -85,7 +87,7 @@ function grantAssignments(model: PyModel, body: AstNode): AstNode[] {
     if (n.type === 'assignment') {
       const left = field(n, 'left');
       const right = field(n, 'right');
-      if (left && right && GRANT_FIELD.test(model.text(left)) && GRANT_VALUE.test(model.text(right).trim()) && (left.type === 'attribute' || left.type === 'subscript')) out.push(n);
+      if (left && right && GRANT_FIELD.test(model.text(left)) && (GRANT_VALUE.test(model.text(right).trim()) || GRANT_CONSTANT.test(model.text(right).trim())) && (left.type === 'attribute' || left.type === 'subscript')) out.push(n);
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
