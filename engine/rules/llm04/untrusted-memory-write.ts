@@ -89,11 +89,13 @@ export const rule: Rule = {
       let label;
       for (const a of w.content) {
         label = untrusted(a.taint, kinds).filter((l) => chosenByOutsider(model, l))[0];
+        // A graph node's state carries the user's own turns: in a shared memory they reach everyone.
+        if (!label && w.shared) label = untrusted(a.taint, ['model']).find((l) => l.what.startsWith('graph state'));
         if (label) break;
       }
       if (!label) continue;
       if (isVetted(model, call.fn, call.node.startIndex)) continue;
-      const why = label.kind === 'user' ? ' shared by all users' : '';
+      const why = label.kind === 'user' || label.what.startsWith('graph state') ? ' shared by all users' : '';
       ctx.report({
         node: call.node,
         source: label,
