@@ -2,7 +2,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { resolveDict, vectorQuery } from './vector.js';
+import { resolveDict, vectorQuery, type VectorQuery } from './vector.js';
 
 /** Annotations and names of an authenticated principal. */
 const IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|current_user|principal|tenant|workspace|account)/;
@@ -178,7 +178,7 @@ export const rule: Rule = {
       const tenants = tenantsIn(model, fn, tenantAssigns);
       if (!tenants.length) continue;
       for (const call of fn.calls) {
-        const q = vectorQuery(model, call);
+        const q = vectorQuery(model, call) ?? sharedRetrieverUse(model, call);
         if (!q || q.fetch) continue;
         if (reported.has(call) || scoped(model, fn, call, tenants)) continue;
         // A filter the caller supplies is the user-controlled-filter finding, not a missing one.
@@ -238,4 +238,46 @@ function inMetadata(model: PyModel, pair: AstNode, arg: { name: string | null; n
     if (p.type === 'keyword_argument' && /^(metadata|metadatas|payload|payloads)$/.test(model.text(field(p, 'name')!))) return true;
   }
   return false;
+}
+
+const RETRIEVER_USE = /^a?(invoke|get_relevant_documents|query|chat|retrieve|run|stream|batch)$/;
+const sharedCache = new WeakMap<PyModel, Set<string>>();
+
+/**
+ * Retrievers, query engines and the chains around them built once at module level with no
+ * filter: every request that uses them searches the whole store.
+ */
+function sharedRetrievers(model: PyModel): Set<string> {
+  const hit = sharedCache.get(model);
+  if (hit) return hit;
+  const names = new Set<string>();
+  const moduleAssigns = model.assigns.filter((a) => a.fn === model.module);
+  for (const a of moduleAssigns) {
+    const factory = model.calls.find((c) => c.fn === model.module && c.node.startIndex >= a.value.startIndex && c.node.endIndex <= a.value.endIndex && vectorQuery(model, c)?.factory);
+    if (!factory) continue;
+    const q = vectorQuery(model, factory)!;
+    const filtered = q.filters.some((f) => f.name !== 'search_kwargs' || /filter|namespace|where|tenant/.test(model.text(f.node)));
+    if (!filtered) names.add(a.target);
+  }
+  for (let round = 0; round < 2; round++) {
+    for (const a of moduleAssigns) {
+      if (names.has(a.target)) continue;
+      const stack = [a.value];
+      let uses = false;
+      while (stack.length && !uses) {
+        const n = stack.pop()!;
+        if (n.type === 'identifier' && names.has(model.text(n))) uses = true;
+        for (const c of n.children) if (c.named) stack.push(c);
+      }
+      if (uses) names.add(a.target);
+    }
+  }
+  sharedCache.set(model, names);
+  return names;
+}
+
+function sharedRetrieverUse(model: PyModel, call: CallFact): VectorQuery | null {
+  if (!call.receiver || call.receiver.type !== 'identifier' || !RETRIEVER_USE.test(call.name)) return null;
+  if (!sharedRetrievers(model).has(model.text(call.receiver))) return null;
+  return { call, factory: false, fetch: false, filters: [] };
 }
