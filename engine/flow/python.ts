@@ -180,7 +180,7 @@ interface Ctx {
 
 const MAX_DEPTH = 180;
 /** Fields that by their nature hold text an end user typed. */
-const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
+const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|self_description|describe_yourself|status_message|headline|tagline|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
 export const SYSTEM_PROMPT_NAME = /((^|_)(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt)|^(instructions|agent_instructions|base_prompt|persona|preamble))$/i;
 const PROMPT_TEMPLATE_TYPE = /(PromptTemplate|ChatPromptTemplate|Template|from_template|from_messages)/;
 const CHAIN_PRESERVING = new Set(['bind_tools', 'with_structured_output', 'with_config', 'with_retry', 'bind', 'with_fallbacks', 'configurable_fields', 'pipe', 'partial']);
@@ -751,13 +751,14 @@ export function analysePython(file: ParsedFile): PyModel {
     const flat = plain(callee);
 
     // Messages built by constructors.
-    const ctor = lastSegment(flat);
+    // `Agent[Ctx](...)`: a generic alias is still the class.
+    const ctor = lastSegment(flat).replace(/\[\]$/, '');
     if (MESSAGE_CLASSES[ctor]) {
       const content = args.find((a) => a.name === 'content' || a.name === 'template' || a.name === 'prompt') ?? args.find((a) => a.index === 0);
       recordMessage(n, MESSAGE_CLASSES[ctor], content?.node, content?.taint ?? [], ctx, ctor);
     } else if (INSTRUCTION_KEYWORDS[ctor]) {
       for (const a of args) {
-        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === 'Task' ? 'user' : 'system', a.node, a.taint, ctx, `${ctor}(${a.name}=)`);
+        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === 'Task' ? 'user' : 'system', a.node, union(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
       }
     }
     if (fact.model?.kind === 'client') {
@@ -819,6 +820,13 @@ export function analysePython(file: ParsedFile): PyModel {
       return receiverTaint;
     }
     return argTaint;
+  }
+
+  /** `Agent(instructions=build_instructions)`: a local function the SDK calls for the instructions text. */
+  function dynamicInstructions(n: AstNode, ctx: Ctx): Label[] {
+    if (n.type !== 'identifier' || ctx.scope.get(text(n))) return [];
+    const fn = localFunctions.get(text(n))?.find((f) => f.className === null);
+    return fn ? (summaries.get(fn) ?? []).filter((l) => l.kind !== 'param') : [];
   }
 
   function applySummary(target: FunctionFact, call: CallFact): Label[] {

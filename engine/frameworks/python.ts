@@ -161,7 +161,7 @@ export const INSTRUCTION_KEYWORDS: Record<string, string[]> = {
 // ---- Sources -----------------------------------------------------------------------------------
 
 const USER_CALLS = new Set(['input', 'builtins.input', 'raw_input', 'sys.stdin.read', 'sys.stdin.readline', 'click.prompt', 'typer.prompt', 'getpass.getpass', 'streamlit.text_input', 'streamlit.text_area', 'streamlit.chat_input', 'streamlit.file_uploader', 'rich.prompt.Prompt.ask']);
-const WEB_CALLS = /^(requests|httpx|aiohttp|urllib3)\.(get|post|put|patch|request|head)$|^urllib\.request\.urlopen$|^urllib\.request\.urlretrieve$|^httpx\.(Async)?Client\(\)\.(get|post|request)$|^requests\.Session\(\)\.(get|post|request)$/;
+const WEB_CALLS = /^(requests|httpx|aiohttp|urllib3)\.(get|post|put|patch|request|head)$|^urllib\.request\.urlopen$|^urllib\.request\.urlretrieve$|^(httpx\.(Async)?Client|requests\.Session|requests\.sessions\.Session|aiohttp\.ClientSession)(\(\))?\.(get|post|request|stream)$|^trafilatura\.fetch_url$/;
 const RETRIEVE_METHODS = new Set(['similarity_search', 'asimilarity_search', 'similarity_search_with_score', 'similarity_search_with_relevance_scores', 'max_marginal_relevance_search', 'similarity_search_by_vector', 'get_relevant_documents', 'aget_relevant_documents', 'retrieve', 'aretrieve']);
 const LOADER_CLASS = /(Loader|Reader)$/;
 const WEB_LOADER_CLASS = /(WebBase|AsyncHtml|AsyncChromium|RecursiveUrl|SeleniumURL|PlaywrightURL|UnstructuredURL|Sitemap|SimpleWeb|BeautifulSoupWeb|Firecrawl|Spider|Apify|Url)\w*(Loader|Reader)$/;
@@ -209,7 +209,20 @@ export function callSource(callee: string, receiverType: string | undefined): So
     if (SEARCH_TOOL_CLASS.test(rtype)) return { kind: 'web', what: `web search results from ${lastSegment(rtype)}` };
   }
   if (/^(read_text|read_bytes)$/.test(method) && /(Path|pathlib)/.test(rtype + flat)) return { kind: 'file', what: 'file contents' };
+  // Mail and chat messages are written by whoever sends them: outside content like a web page.
+  const email = thirdPartyMessages(flat, method, rtype);
+  if (email) return { kind: 'web', what: email };
   if (/^(pandas\.read_csv|pandas\.read_json|pandas\.read_excel)$/.test(flat)) return { kind: 'file', what: `data from ${flat}()` };
+  return null;
+}
+
+function thirdPartyMessages(flat: string, method: string, rtype: string): string | null {
+  if (/^imaplib\.IMAP4(_SSL)?\.(fetch|uid)$/.test(flat) || (/^(fetch|uid)$/.test(method) && /imaplib/.test(rtype))) return 'emails fetched over IMAP';
+  if (/^poplib\.POP3(_SSL)?\.retr$/.test(flat)) return 'emails fetched over POP3';
+  if (/^email\.(message_from_bytes|message_from_string|message_from_file|message_from_binary_file)$/.test(flat)) return 'an email message';
+  if (/\.users\.(messages|threads|drafts)\.(get|list)\.execute$/.test(flat)) return 'Gmail messages';
+  if (/^(conversations_history|conversations_replies|search_messages)$/.test(method) && /(slack|WebClient)/i.test(rtype + flat)) return 'Slack messages';
+  if (/^(get_issue|get_issues|get_pull|get_pulls|get_comments|get_issue_comments|get_review_comments)$/.test(method) && /github/i.test(rtype)) return 'GitHub issues and comments';
   return null;
 }
 
