@@ -181,6 +181,8 @@ interface Ctx {
 const MAX_DEPTH = 180;
 /** Fields that by their nature hold text an end user typed. */
 const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|self_description|describe_yourself|status_message|headline|tagline|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
+/** Record fields holding credentials or regulated personal data, by key or attribute name. */
+const SENSITIVE_FIELD = /^(password|password_hash|passwd|ssn|social_security(_number)?|credit_card(_number)?|card_number|cvv|date_of_birth|dob|medical_record(_number)?|medical_history|diagnosis|bank_account(_number)?|iban|tax_id|national_id|passport(_number)?|drivers_license(_number)?|api_key|secret|secret_key|access_token)$/i;
 export const SYSTEM_PROMPT_NAME = /((^|_)(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt)|^(instructions|agent_instructions|base_prompt|persona|preamble))$/i;
 const PROMPT_TEMPLATE_TYPE = /(PromptTemplate|ChatPromptTemplate|Template|from_template|from_messages)/;
 const CHAIN_PRESERVING = new Set(['bind_tools', 'with_structured_output', 'with_config', 'with_retry', 'bind', 'with_fallbacks', 'configurable_fields', 'pipe', 'partial']);
@@ -501,7 +503,7 @@ export function analysePython(file: ParsedFile): PyModel {
         }
         // A record that went through a redaction helper stays clean field by field.
         const redacted = base.length > 0 && base.every((l) => l.sanitized?.includes('all'));
-        if (!redacted && key?.type === 'string' && /^(password|passwd|ssn|social_security(_number)?|credit_card(_number)?|card_number|cvv|date_of_birth|dob|medical_record|diagnosis|bank_account|iban|api_key|secret)$/i.test(stringValue(key))) {
+        if (!redacted && key?.type === 'string' && SENSITIVE_FIELD.test(stringValue(key))) {
           return union(base, [{ kind: isSecretKey(stringValue(key)) ? 'secret' : 'pii', line: n.line, what: `the ${stringValue(key)} field` }]);
         }
         return base;
@@ -681,7 +683,7 @@ export function analysePython(file: ParsedFile): PyModel {
       // handed in from outside: whatever the caller, its author is the user.
       return union(own, base, [{ kind: 'user', line: n.line, what: `the user-written field '${attr}'` }]);
     }
-    if (/^(password|password_hash|ssn|social_security_number|credit_card|card_number|api_key|secret_key|access_token)$/i.test(attr)) {
+    if (SENSITIVE_FIELD.test(attr) && attr !== 'secret') {
       return union(own, base, [{ kind: isSecretKey(attr) ? 'secret' : 'pii', line: n.line, what: `the ${attr} attribute` }]);
     }
     return union(own, base);
