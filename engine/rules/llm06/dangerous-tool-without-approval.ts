@@ -1,4 +1,5 @@
 import type { CallFact, PyModel } from '../../flow/python.js';
+import { field } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { defLine, fileHasHumanGate, kw, lastSegment, plain } from '../helpers.js';
 import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
@@ -71,8 +72,10 @@ export const rule: Rule = {
   check(ctx) {
     const model = ctx.model!;
     if (fileHasHumanGate(model) || HITL_TEXT.test(ctx.source)) return;
+    const specs = toolSpecNames(model);
     for (const fn of model.functions) {
-      if (!fn.isTool || toolIsGated(model, fn)) continue;
+      const bySpec = !fn.isTool && !fn.className && [...specs].some((n) => new RegExp(`(^|_)${n}($|_)`).test(fn.name));
+      if ((!fn.isTool && !bySpec) || toolIsGated(model, fn)) continue;
       const acts = toolActions(model, fn);
       if (!acts.length) continue;
       const what = [...new Set(acts.map((a) => ACTION_WORDS[a.cls]))].join(' and ');
@@ -87,3 +90,32 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * Names declared in hand-written tool schemas (`{"name": "bash", "input_schema": {...}}`, OpenAI
+ * `{"type": "function", "function": {"name": ..., "parameters": ...}}`). A function named for one
+ * (`bash`, `run_bash`) is what runs when the model calls it, even without a registry.
+ */
+function toolSpecNames(model: PyModel): Set<string> {
+  const out = new Set<string>();
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 200_000) {
+    const n = stack.pop()!;
+    if (n.type === 'dictionary') {
+      let name: string | undefined;
+      let schema = false;
+      for (const p of n.children) {
+        if (p.type !== 'pair') continue;
+        const k = field(p, 'key');
+        const v = field(p, 'value');
+        const key = k && k.type === 'string' ? model.text(k).replace(/^["']|["']$/g, '') : '';
+        if (key === 'name' && v?.type === 'string') name = model.text(v).replace(/^["']|["']$/g, '');
+        if (key === 'input_schema' || key === 'parameters') schema = true;
+      }
+      if (name && schema && /^[A-Za-z_]\w*$/.test(name)) out.add(name);
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out;
+}
