@@ -1078,6 +1078,19 @@ export function analysePython(file: ParsedFile): PyModel {
         }
         return;
       }
+      case 'match_statement': {
+        // Each `case` is a branch on the subject, like an `if`/`elif` chain.
+        const subject = field(s, 'subject');
+        if (subject) ev(subject, ctx, 0);
+        const body = field(s, 'body');
+        for (const clause of body?.children ?? []) {
+          if (clause.type !== 'case_clause') continue;
+          const cons = field(clause, 'consequence');
+          if (subject && ctx.record) ifs.push({ node: clause, condition: subject, taint: condTaint(subject, ctx), fn: ctx.fn, bodyStart: cons?.startIndex ?? clause.startIndex, bodyEnd: cons?.endIndex ?? clause.endIndex });
+          execBlock(cons, ctx, depth);
+        }
+        return;
+      }
       case 'for_statement': {
         const right = field(s, 'right')!;
         const t = ev(right, ctx, 0);

@@ -5,6 +5,7 @@ import type { Rule } from '../types.js';
 import { APPROVAL_NAME, lastSegment, plain } from '../helpers.js';
 import { DISPATCH, GRANT_FIELD, modelDecides, PRIVILEGED, REVIEW } from './unverified-output-decision.js';
 import { PUBLISH } from './unvalidated-output-as-fact.js';
+import { dangerousAction } from '../sinks.js';
 import { identifiers, isModelOutput, modelDerivedNames, readsModel } from './model-derived.js';
 
 /** Setters whose argument is the decision itself: `update_status(id, label)`, `set_role(user, r)`. */
@@ -63,11 +64,44 @@ function decisionArg(model: PyModel, call: CallFact): ArgFact | undefined {
   const recv = call.receiver ? model.text(call.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set|memory|state)$/i.test(recv)) return undefined;
   const fn = call.fn;
-  if (GENERIC_WRITE.test(name)) return call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+  // `UPDATE claims SET status = ?` with the model's label as a parameter.
+  if (dangerousAction(model, call) === 'sql') {
+    const sql = call.args.find((a) => a.node.type === 'string' || a.node.type === 'concatenated_string');
+    if (!sql || !DECISION_SQL.test(model.text(sql.node))) return undefined;
+    if (sql.node.children.some((c) => c.type === 'interpolation') && carriesModel(model, fn, sql)) return sql;
+    return call.args.find((a) => a !== sql && carriesModel(model, fn, a));
+  }
+  if (GENERIC_WRITE.test(name) || /^(update_one|update_many|find_one_and_update|update)$/.test(name)) {
+    const byKw = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+    if (byKw) return byKw;
+    // `.update({"status": label})`, `{"$set": {"decision": verdict}}`.
+    for (const a of call.args) {
+      const v = decisionInDict(model, fn, a.node, 0);
+      if (v) return { ...a, node: v };
+    }
+    return undefined;
+  }
   // Publishing is unvalidated-output-as-fact's finding.
   if (OTHER_CATEGORY.test(name) || PUBLISH.test(name)) return undefined;
   if (!DECISION_SETTER.test(name) && !PRIVILEGED.test(name)) return undefined;
   return call.args.find((a) => !a.splat && !(a.name && DESCRIPTIVE_ARG.test(a.name)) && carriesModel(model, fn, a));
+}
+
+const DECISION_SQL = /\b(update|insert)\b[\s\S]*\b(status|state|decision|verdict|approved|is_approved|role|is_admin|eligible|is_fraud|fraud|credit_limit|resolution|outcome)\b/i;
+
+function decisionInDict(model: PyModel, fn: FunctionFact, n: AstNode, depth: number): AstNode | undefined {
+  if (n.type !== 'dictionary' || depth > 2) return undefined;
+  for (const p of n.children) {
+    if (p.type !== 'pair') continue;
+    const k = field(p, 'key');
+    const v = field(p, 'value');
+    if (!k || !v) continue;
+    const key = k.type === 'string' ? model.text(k).replace(/^["']|["']$/g, '') : '';
+    if (DECISION_KW.test(key) && v.type !== 'string' && readsModel(model, fn, v)) return v;
+    const inner = decisionInDict(model, fn, v, depth + 1);
+    if (inner) return inner;
+  }
+  return undefined;
 }
 
 /** `handlers[choice](ticket)` over a table of consequential functions. */
