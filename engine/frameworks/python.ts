@@ -37,6 +37,9 @@ const FRAMEWORK_PREFIXES: [string, string][] = [
   ['dspy', 'dspy'],
   ['transformers', 'transformers'],
   ['ollama', 'ollama'],
+  ['agno', 'agno'],
+  ['phi', 'agno'],
+  ['google.adk', 'google-adk'],
 ];
 
 export function frameworkOfModule(module: string): string | null {
@@ -76,7 +79,7 @@ const MODEL_CLASS = /(^|\.)(Chat[A-Z]\w*|AzureChatOpenAI|OpenAI|Anthropic|Ollama
 const CLIENT_CLASS = /^(openai\.(Async)?(Azure)?OpenAI|anthropic\.(Async)?Anthropic(Bedrock|Vertex)?|groq\.(Async)?Groq|mistralai\.Mistral|together\.Together|cohere\.Client(V2)?)$/;
 
 /** Agents, chains and graphs: calling them runs a model on the input. */
-const RUNNER_CLASS = /(^|\.)(LLMChain|ConversationChain|RetrievalQA|RetrievalQAWithSourcesChain|ConversationalRetrievalChain|AgentExecutor|initialize_agent|create_react_agent|create_tool_calling_agent|create_openai_functions_agent|create_openai_tools_agent|create_structured_chat_agent|create_sql_agent|create_pandas_dataframe_agent|create_csv_agent|create_supervisor|create_swarm|StateGraph\(\)\.compile|compile|Crew|ReActAgent|OpenAIAgent|FunctionAgent|AgentWorkflow|as_query_engine|as_chat_engine|CodeAgent|ToolCallingAgent|AssistantAgent|ConversableAgent|UserProxyAgent|GroupChatManager|runnable)$/;
+const RUNNER_CLASS = /(^|\.)(LLMChain|ConversationChain|RetrievalQA|RetrievalQAWithSourcesChain|ConversationalRetrievalChain|AgentExecutor|initialize_agent|create_react_agent|create_tool_calling_agent|create_openai_functions_agent|create_openai_tools_agent|create_structured_chat_agent|create_sql_agent|create_pandas_dataframe_agent|create_csv_agent|create_supervisor|create_swarm|StateGraph\(\)\.compile|compile|Crew|ReActAgent|OpenAIAgent|FunctionAgent|AgentWorkflow|as_query_engine|as_chat_engine|CodeAgent|ToolCallingAgent|pydantic_ai\.Agent|agno\.agent\.Agent|phi\.agent\.Agent|haystack\.Pipeline|AssistantAgent|ConversableAgent|UserProxyAgent|GroupChatManager|runnable)$/;
 
 export function isClientType(type: string | undefined): boolean {
   return !!type && CLIENT_CLASS.test(plain(type));
@@ -94,7 +97,7 @@ export function isRunnerType(type: string | undefined): boolean {
 }
 
 const MODEL_METHODS = new Set(['invoke', 'ainvoke', 'predict', 'apredict', 'generate', 'agenerate', 'stream', 'astream', 'batch', 'abatch', 'call', '__call__', 'predict_messages', 'complete', 'acomplete', 'chat', 'achat', 'stream_chat', 'stream_complete', 'generate_content', 'generate_content_async']);
-const RUNNER_METHODS = new Set(['invoke', 'ainvoke', 'run', 'arun', 'stream', 'astream', 'batch', 'abatch', 'predict', '__call__', 'call', 'kickoff', 'kickoff_async', 'query', 'aquery', 'chat', 'achat', 'stream_chat', 'initiate_chat', 'a_initiate_chat', 'generate_reply', 'a_generate_reply', 'run_stream', 'execute']);
+const RUNNER_METHODS = new Set(['run_sync', 'invoke', 'ainvoke', 'run', 'arun', 'stream', 'astream', 'batch', 'abatch', 'predict', '__call__', 'call', 'kickoff', 'kickoff_async', 'query', 'aquery', 'chat', 'achat', 'stream_chat', 'initiate_chat', 'a_initiate_chat', 'generate_reply', 'a_generate_reply', 'run_stream', 'execute']);
 /** Names people give model, chain and agent objects, used only when no type is known. */
 const MODEL_NAME = /^(llm|llm_\w+|\w+_llm|chat_model|model|chat|agent|\w+_agent|agent_\w+|chain|\w+_chain|executor|agent_executor|crew|graph|workflow|query_engine|chat_engine)$/;
 
@@ -120,6 +123,28 @@ export function modelCallShape(callee: string, receiverType: string | undefined,
   if (CLIENT_SUFFIXES.some((s) => flat.endsWith(s)) && (receiverType === undefined || !isModelType(receiverType) || isClientType(receiverType) || flat.includes('.chat.'))) {
     return { kind: 'client', promptKeywords: ['messages', 'prompt', 'input', 'instructions', 'system'], promptPositional: [] };
   }
+  // Provider SDKs whose model calls have their own method names.
+  if (/^(converse|converse_stream|invoke_model|invoke_model_with_response_stream)$/.test(method) && /(boto3|bedrock|Bedrock)/.test((receiverType ?? '') + flat)) {
+    return { kind: 'client', promptKeywords: ['messages', 'body', 'system'], promptPositional: [] };
+  }
+  if (/^(chat_completion|text_generation)$/.test(method) && /InferenceClient/.test(receiverType ?? flat)) {
+    return { kind: 'client', promptKeywords: ['messages', 'prompt'], promptPositional: [0] };
+  }
+  if (/^(chat|chat_stream|generate)$/.test(method) && /^cohere\.(Async)?Client(V2)?$/.test(plain(receiverType ?? ''))) {
+    return { kind: 'client', promptKeywords: ['message', 'messages', 'prompt', 'preamble'], promptPositional: [] };
+  }
+  if (/^ollama\.(Async)?Client\.(chat|generate)$/.test(flat) || /(^|\.)Router\.a?completion$/.test(flat) || /^litellm\.Router\.a?completion$/.test(flat)) {
+    return { kind: 'function', promptKeywords: ['messages', 'prompt'], promptPositional: [] };
+  }
+  // Semantic Kernel chat services and kernels.
+  if (/^(get_chat_message_contents?|get_streaming_chat_message_contents?|get_text_contents?|invoke_prompt)$/.test(method)) {
+    return { kind: 'model', promptKeywords: ['chat_history', 'prompt'], promptPositional: [0] };
+  }
+  // Haystack generators, and DSPy modules called like functions.
+  if (method === 'run' && /(Generator|ChatGenerator)$/.test(plain(receiverType ?? ''))) return { kind: 'model', promptKeywords: ['prompt', 'messages'], promptPositional: [0] };
+  if (/^dspy\.(Predict|ChainOfThought|ReAct|ProgramOfThought|MultiChainComparison)\(\)$/.test(callee)) return { kind: 'model', promptKeywords: [], promptPositional: [] };
+  // `generator = pipeline("text-generation", ...)`, then `generator(prompt)`.
+  if (/^transformers\.pipeline\(\)$/.test(callee)) return { kind: 'model', promptKeywords: ['text_inputs', 'inputs'], promptPositional: [0] };
   if (FUNCTION_CALLS.has(flat)) {
     const runner = flat.startsWith('agents.Runner');
     return { kind: 'function', promptKeywords: ['messages', 'prompt', 'input'], promptPositional: runner ? [1] : [] };
