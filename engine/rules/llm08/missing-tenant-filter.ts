@@ -5,7 +5,7 @@ import type { Rule } from '../types.js';
 import { resolveDict, vectorQuery, type VectorQuery } from './vector.js';
 
 /** Annotations and names of an authenticated principal. */
-const IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|current_user|principal|tenant|workspace|account)/;
+const IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|Company|Client|current_user|principal|tenant|workspace|account|customer|company|member|user|org)/;
 
 const LOGIN_DECORATOR = /(^|\.)(login_required|jwt_required|auth_required|requires_auth|authenticated|permission_required|user_passes_test)$/;
 
@@ -25,7 +25,6 @@ const PRIVATE_COLLECTION = /(user|tenant|customer|client|account|private|persona
 const MULTI_TENANT_TEXT = /\b(multi-?tenant|tenants\b|each (customer|client|company|user|tenant|organi[sz]ation|workspace|team)'?s?\b|per-(user|tenant|customer|company|client)\b|every (customer|client|company|tenant)'?s?\b|all (our )?(customers|clients|companies|tenants|client companies)'?\b|one (store|index|collection) (for|shared by) (everything|everyone|all)|shared by all (customers|clients|tenants|companies))/i;
 
 function saysMultiTenant(model: PyModel, n: AstNode): boolean {
-  if (n.type === 'comment') return MULTI_TENANT_TEXT.test(model.text(n));
   // A docstring: a string standing alone as the first statement of a module, class or function.
   if (n.type === 'expression_statement' && n.children.length === 1 && n.children[0].type === 'string') {
     const parent = n.parent;
@@ -36,6 +35,8 @@ function saysMultiTenant(model: PyModel, n: AstNode): boolean {
 }
 
 function multiTenantStore(model: PyModel): boolean {
+  // The tree drops comments; whole-line comments are prose, read as text.
+  for (const m of model.file.source.matchAll(/^[ \t]*#(.*)$/gm)) if (MULTI_TENANT_TEXT.test(m[1])) return true;
   const stack: AstNode[] = [model.file.root];
   let guard = 0;
   while (stack.length && guard++ < 500_000) {

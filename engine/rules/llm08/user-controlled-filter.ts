@@ -135,6 +135,14 @@ const STORE_SCOPE_KW = /^(namespace|tenant|collection_name|index_name|partition_
  */
 function storeScope(model: PyModel, call: CallFact): { label: Label; what: string } | undefined {
   if (!call.receiver) return undefined;
+  // Weaviate multi-tenancy: `collection.with_tenant(t).query.near_text(...)`.
+  for (let n: AstNode | undefined = call.receiver; n && (n.type === 'attribute' || n.type === 'call'); n = n.type === 'attribute' ? field(n, 'object') : field(n, 'function')) {
+    const c = n.type === 'call' ? model.calls.find((x) => x.node === n) : undefined;
+    if (c && /^(with_tenant|with_namespace|namespace|tenant|Namespace)$/.test(c.name)) {
+      const l = c.args.map((a) => steering(a.taint)).find(Boolean);
+      if (l) return { label: l, what: 'tenant' };
+    }
+  }
   let recv = model.calls.find((c) => c.node === call.receiver);
   if (!recv && call.receiver.type === 'identifier') {
     const name = model.text(call.receiver);
