@@ -130,5 +130,56 @@ export const rule: Rule = {
         message: `The model's output alone decides \`${model.text(first).split('\n')[0].slice(0, 80)}\` (line ${first.line}); nothing routes the decision to a human or checks it against independent rules.`,
       });
     }
+    for (const hit of graphRoutes(model)) {
+      ctx.report({ node: hit.ret, message: `The graph router ${hit.router.name}() sends the run to the '${hit.node}' node on the model's output alone, and that node calls \`${hit.action}\` with no interrupt or review before it.` });
+    }
   },
 };
+
+/**
+ * LangGraph routing: `add_conditional_edges(src, router)` where the router reads a model verdict
+ * from state and one of the nodes it can pick takes a consequential action, with no interrupt
+ * before that node.
+ */
+function graphRoutes(model: PyModel): { router: FunctionFact; ret: AstNode; node: string; action: string }[] {
+  const out: { router: FunctionFact; ret: AstNode; node: string; action: string }[] = [];
+  const nodes = new Map<string, FunctionFact>();
+  for (const c of model.calls) {
+    if (c.name !== 'add_node') continue;
+    const name = c.args.find((a) => a.index === 0);
+    const fnArg = c.args.find((a) => a.index === 1);
+    const fn = fnArg ? model.functions.find((f) => f.name === model.text(fnArg.node) && !f.className) : undefined;
+    if (name?.node.type === 'string' && fn) nodes.set(model.text(name.node).replace(/^["']|["']$/g, ''), fn);
+  }
+  const interrupted = model.calls.some((c) => c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after')) || model.calls.some((c) => /(^|\.)interrupt$/.test(plain(c.callee)));
+  if (interrupted) return out;
+  for (const c of model.calls) {
+    if (c.name !== 'add_conditional_edges') continue;
+    const routerArg = c.args.find((a) => a.index === 1) ?? c.args.find((a) => a.name === 'path');
+    const router = routerArg ? model.functions.find((f) => f.name === model.text(routerArg.node) && !f.className) : undefined;
+    if (!router) continue;
+    const mapping = c.args.find((a) => a.index === 2) ?? c.args.find((a) => a.name === 'path_map');
+    for (const r of model.returns) {
+      if (r.fn !== router || !r.value || !readsModel(model, router, r.value)) continue;
+      // Candidate node names: string literals in the returned expression, through the mapping if any.
+      const names = [...model.text(r.value).matchAll(/["']([\w-]+)["']/g)].map((m) => m[1]);
+      for (const n of names) {
+        let target = n;
+        if (mapping?.node.type === 'dictionary') {
+          const pair = mapping.node.children.find((p) => p.type === 'pair' && model.text(field(p, 'key')!).replace(/^["']|["']$/g, '') === n);
+          const v = pair ? field(pair, 'value') : undefined;
+          if (v?.type === 'string') target = model.text(v).replace(/^["']|["']$/g, '');
+        }
+        const fn = nodes.get(target);
+        if (!fn) continue;
+        if (fn.calls.some((x) => REVIEW.test(lastSegment(plain(x.callee))))) continue;
+        const act = fn.calls.find((x) => privilegedCall(model, x));
+        if (act) {
+          out.push({ router, ret: r.node, node: target, action: model.text(act.node).split('\n')[0].slice(0, 60) });
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
