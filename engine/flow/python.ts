@@ -17,6 +17,7 @@ import {
   isToolDecorator,
   lastSegment,
   modelCallShape,
+  modelHelperShape,
   plain,
   REQUEST_DATA_ATTRS,
   TOOL_BASE_CLASS,
@@ -741,7 +742,8 @@ export function analysePython(file: ParsedFile): PyModel {
       fn: ctx.fn,
       loops: ctx.loops,
       line: n.line,
-      model: modelCallShape(callee, receiverType, receiverName),
+      // Imported helpers named for asking a model; local ones are followed through their summaries.
+      model: modelCallShape(callee, receiverType, receiverName) ?? (target ? null : modelHelperShape(callee)),
       target,
       guarded: false,
     };

@@ -168,6 +168,18 @@ export function modelCallShape(callee: string, receiverType: string | undefined,
   return null;
 }
 
+/**
+ * A helper imported from elsewhere whose name says it asks a model (`ask_llm`, `call_gpt`,
+ * `query_model`): its result is model output even though its body is out of sight.
+ */
+const MODEL_HELPER = /^_?((ask|call|query|prompt|invoke|run|chat_with|complete_with|get)_(llm|model|gpt\w*|claude|gemini|openai|anthropic|ai|the_model|agent)|llm_(complete|completion|call|query|ask|chat|generate|invoke|classify|judge|decide)|(classify|judge|decide|grade|review|assess|evaluate|screen)_with_(llm|gpt\w*|claude|gemini|ai|model))$/i;
+
+export function modelHelperShape(callee: string): ModelCallShape | null {
+  const flat = plain(callee);
+  if (flat.includes('.') && !/^[\w.]+$/.test(flat)) return null;
+  return MODEL_HELPER.test(lastSegment(flat)) ? { kind: 'function', promptKeywords: ['prompt', 'messages', 'question', 'text'], promptPositional: [0] } : null;
+}
+
 /** Constructors whose keyword arguments become system-level instructions. */
 export const INSTRUCTION_KEYWORDS: Record<string, string[]> = {
   Agent: ['instructions', 'role', 'goal', 'backstory', 'system_prompt', 'system_message'],

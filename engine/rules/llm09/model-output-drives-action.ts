@@ -9,7 +9,7 @@ import { dangerousAction } from '../sinks.js';
 import { identifiers, isModelOutput, modelDerivedNames, readsModel } from './model-derived.js';
 
 /** Setters whose argument is the decision itself: `update_status(id, label)`, `set_role(user, r)`. */
-const DECISION_SETTER = /^_?(update|set|change|mark|record|save|apply)_?(ticket_|claim_|account_|user_|order_|case_|application_)?(status|state|role|decision|verdict|resolution|outcome|eligibility|approval|access_level|permissions?|credit_limit|risk_level)$/i;
+const DECISION_SETTER = /^_?(update|set|change|mark|record|save|apply)_?(ticket_|claim_|account_|user_|order_|case_|application_)?(status|state|role|decision|verdict|resolution|outcome|eligibility|approval|access_level|permissions?|credit_limit|risk_level|grade|score|credit_score|risk_score|price|salary|dosage|dose|triage_level)$/i;
 /** Generic writes (`.update(status=...)`, `save(decision=...)`) with a keyword naming the decision. */
 const GENERIC_WRITE = /^(update|save|create|set|patch|update_one|update_many|update_item|put_item|upsert)$/;
 const DECISION_KW = /^(status|state|decision|verdict|approved|is_approved|role|roles|is_admin|access_level|permissions?|eligible|is_eligible|is_fraud|credit_limit|resolution|outcome|risk_level)$/;
