@@ -70,6 +70,8 @@ export function privilegedCall(model: PyModel, c: CallFact): boolean {
   const recv = c.receiver ? model.text(c.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name)) return true;
+  // Making a directory or copying a file is housekeeping, not a decision.
+  if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(plain(c.callee)) || c.name === 'mkdir') return false;
   // `set_status(app_id, "approved")`, `update_role(user, "admin")`: a decision written down.
   if (/^(set|update|change|mark)_?\w*$/.test(name) && c.args.some((a) => a.node.type === 'string' && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
