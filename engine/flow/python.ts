@@ -802,7 +802,8 @@ export function analysePython(file: ParsedFile): PyModel {
     if (fnNode.type === 'attribute') {
       const path = pathOf(receiver!);
       // `st.write(x)`, `sys.stdout.write(x)`: a module function, not a container taking x in.
-      if (MUTATORS.has(name) && path && !moduleNames.has(path.split('.')[0])) {
+      // `st.session_state.messages.append(m)` is a container on a module, and it survives reruns.
+      if (MUTATORS.has(name) && path && (!moduleNames.has(path.split('.')[0]) || /\.session_state\./.test(path))) {
         const cur = ctx.scope.get(path);
         ctx.scope.set(path, { ...(cur ?? {}), taint: union(cur?.taint, argTaint) });
         return [];
@@ -869,7 +870,10 @@ export function analysePython(file: ParsedFile): PyModel {
           return;
         }
         const type = value ? typeOf(value, ctx.scope) : undefined;
-        ctx.scope.set(p, { taint, type: type ?? (value?.type === 'string' ? 'str' : undefined), value });
+        // Streamlit session state outlives the rerun: a (re)initialisation does not erase what
+        // later runs stored there.
+        const kept = /(^|\.)session_state\./.test(p) ? ctx.scope.get(p)?.taint : undefined;
+        ctx.scope.set(p, { taint: kept ? union(kept, taint) : taint, type: type ?? (value?.type === 'string' ? 'str' : undefined), value });
         if (target.type === 'attribute') {
           // Writing `obj.attr = tainted` taints what later reads of `obj` see as a whole.
           const root = pathOf(field(target, 'object')!);
