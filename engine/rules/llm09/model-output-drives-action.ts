@@ -71,9 +71,17 @@ function decisionArg(model: PyModel, call: CallFact): ArgFact | undefined {
     if (sql.node.children.some((c) => c.type === 'interpolation') && carriesModel(model, fn, sql)) return sql;
     return call.args.find((a) => a !== sql && carriesModel(model, fn, a));
   }
+  // A record of the decision built for storage: `LoanDecision(approved=approved)` then `session.add(...)`.
+  if (/^[A-Z]\w*$/.test(name) && persists(model, fn)) {
+    const field = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+    if (field) return field;
+  }
   if (GENERIC_WRITE.test(name) || /^(update_one|update_many|find_one_and_update|update)$/.test(name)) {
     const byKw = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
     if (byKw) return byKw;
+    // `db.save(app_id, approved)`: a positional value named for the decision.
+    const byName = call.args.find((a) => a.name === null && a.node.type === 'identifier' && DECISION_KW.test(model.text(a.node)) && carriesModel(model, fn, a));
+    if (byName) return byName;
     // `.update({"status": label})`, `{"$set": {"decision": verdict}}`.
     for (const a of call.args) {
       const v = decisionInDict(model, fn, a.node, 0);
@@ -102,6 +110,11 @@ function decisionInDict(model: PyModel, fn: FunctionFact, n: AstNode, depth: num
     if (inner) return inner;
   }
   return undefined;
+}
+
+/** The function writes to a database: `session.add`, `commit`, `save`, an ORM `create`. */
+function persists(model: PyModel, fn: FunctionFact): boolean {
+  return fn.calls.some((c) => /^(add|add_all|commit|save|insert_one|insert|create|put_item|merge|flush)$/.test(c.name) && !!c.receiver && /(session|db|repo|table|collection|objects|store|conn|cursor)/i.test(model.text(c.receiver)));
 }
 
 /** `handlers[choice](ticket)` over a table of consequential functions. */
