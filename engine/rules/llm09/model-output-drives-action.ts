@@ -11,7 +11,7 @@ import { identifiers, isModelOutput, modelDerivedNames, readsModel } from './mod
 /** Setters whose argument is the decision itself: `update_status(id, label)`, `set_role(user, r)`. */
 const DECISION_SETTER = /^_?(update|set|change|mark|record|save|apply)_?(ticket_|claim_|account_|user_|order_|case_|application_)?(status|state|role|decision|verdict|resolution|outcome|eligibility|approval|access_level|permissions?|credit_limit|risk_level|grade|score|credit_score|risk_score|price|salary|dosage|dose|triage_level)$/i;
 /** Generic writes (`.update(status=...)`, `save(decision=...)`) with a keyword naming the decision. */
-const GENERIC_WRITE = /^(update|save|create|set|patch|update_one|update_many|update_item|put_item|upsert)$/;
+const GENERIC_WRITE = /^(update|save|create|set|patch|update_one|update_many|upsert)$/;
 const DECISION_KW = /^(status|state|decision|verdict|approved|is_approved|role|roles|is_admin|access_level|permissions?|eligible|is_eligible|is_fraud|credit_limit|resolution|outcome|risk_level)$/;
 /** Arguments that only describe the action: the model may write them. */
 const DESCRIPTIVE_ARG = /^(note|notes|reason|memo|comment|comments|rationale|explanation|summary|message|msg|description|context|suggestion|metadata|details|log|title|body_text)$/;
@@ -62,7 +62,7 @@ function actionName(call: CallFact): string {
 function decisionArg(model: PyModel, call: CallFact): ArgFact | undefined {
   const name = actionName(call);
   const recv = call.receiver ? model.text(call.receiver) : '';
-  if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set|memory|state)$/i.test(recv)) return undefined;
+  if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set|memory|state|printer|console|progress|display|spinner|bar|logger|ui)$/i.test(recv)) return undefined;
   const fn = call.fn;
   // `UPDATE claims SET status = ?` with the model's label as a parameter.
   if (dangerousAction(model, call) === 'sql') {
@@ -80,7 +80,8 @@ function decisionArg(model: PyModel, call: CallFact): ArgFact | undefined {
     const byKw = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
     if (byKw) return byKw;
     // `db.save(app_id, approved)`: a positional value named for the decision.
-    const byName = call.args.find((a) => a.name === null && a.node.type === 'identifier' && DECISION_KW.test(model.text(a.node)) && carriesModel(model, fn, a));
+    const store = call.receiver ? /(db|database|session|repo|repository|store|table|collection|objects|dao|crud)/i.test(model.text(call.receiver)) : false;
+    const byName = store ? call.args.find((a) => a.name === null && a.node.type === 'identifier' && DECISION_KW.test(model.text(a.node)) && carriesModel(model, fn, a)) : undefined;
     if (byName) return byName;
     // `.update({"status": label})`, `{"$set": {"decision": verdict}}`.
     for (const a of call.args) {
