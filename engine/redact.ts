@@ -95,6 +95,45 @@ const SPECS: PatternSpec[] = [
     validate: (m) => hasDigitOrMixedCase(body(m)),
   },
   {
+    id: 'pinecone',
+    name: 'Pinecone API key',
+    regex: /(?<![A-Za-z0-9_])(?<prefix>pcsk_)[A-Za-z0-9_]{40,}/,
+    validate: (m) => hasDigitOrMixedCase(body(m)),
+  },
+  {
+    id: 'tavily',
+    name: 'Tavily API key',
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>tvly-(?:dev-|prod-)?)[A-Za-z0-9]{20,}/,
+    validate: (m) => hasDigitOrMixedCase(body(m)),
+  },
+  {
+    id: 'langsmith',
+    name: 'LangSmith API key',
+    regex: /(?<![A-Za-z0-9_])(?<prefix>lsv2_(?:pt|sk)_)[a-f0-9]{32}_[a-f0-9]{10}/,
+  },
+  {
+    id: 'perplexity',
+    name: 'Perplexity API key',
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>pplx-)[A-Za-z0-9]{40,}/,
+    validate: (m) => /\d/.test(body(m)),
+  },
+  {
+    id: 'xai',
+    name: 'xAI API key',
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>xai-)[A-Za-z0-9]{60,}/,
+    validate: (m) => hasDigitOrMixedCase(body(m)),
+  },
+  {
+    id: 'firecrawl',
+    name: 'Firecrawl API key',
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>fc-)[a-f0-9]{32}(?![A-Za-z0-9])/,
+  },
+  {
+    id: 'sendgrid',
+    name: 'SendGrid API key',
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>SG\.)[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/,
+  },
+  {
     id: 'private-key',
     name: 'private key',
     // The body may hold `\n` escapes and PEM headers (`DEK-Info: AES-128-CBC,…`); a dash run

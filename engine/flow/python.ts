@@ -17,6 +17,7 @@ import {
   isToolDecorator,
   lastSegment,
   modelCallShape,
+  modelHelperShape,
   plain,
   REQUEST_DATA_ATTRS,
   TOOL_BASE_CLASS,
@@ -180,7 +181,9 @@ interface Ctx {
 
 const MAX_DEPTH = 180;
 /** Fields that by their nature hold text an end user typed. */
-const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
+const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|self_description|describe_yourself|status_message|headline|tagline|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
+/** Record fields holding credentials or regulated personal data, by key or attribute name. */
+const SENSITIVE_FIELD = /^(password|password_hash|passwd|ssn|social_security(_number)?|credit_card(_number)?|card_number|cvv|date_of_birth|dob|medical_record(_number)?|medical_history|diagnosis|bank_account(_number)?|iban|tax_id|national_id|passport(_number)?|drivers_license(_number)?|api_key|secret|secret_key|access_token)$/i;
 export const SYSTEM_PROMPT_NAME = /((^|_)(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt)|^(instructions|agent_instructions|base_prompt|persona|preamble))$/i;
 const PROMPT_TEMPLATE_TYPE = /(PromptTemplate|ChatPromptTemplate|Template|from_template|from_messages)/;
 const CHAIN_PRESERVING = new Set(['bind_tools', 'with_structured_output', 'with_config', 'with_retry', 'bind', 'with_fallbacks', 'configurable_fields', 'pipe', 'partial']);
@@ -509,7 +512,7 @@ export function analysePython(file: ParsedFile): PyModel {
         }
         // A record that went through a redaction helper stays clean field by field.
         const redacted = base.length > 0 && base.every((l) => l.sanitized?.includes('all'));
-        if (!redacted && key?.type === 'string' && /^(password|passwd|ssn|social_security(_number)?|credit_card(_number)?|card_number|cvv|date_of_birth|dob|medical_record|diagnosis|bank_account|iban|api_key|secret)$/i.test(stringValue(key))) {
+        if (!redacted && key?.type === 'string' && SENSITIVE_FIELD.test(stringValue(key))) {
           return union(base, [{ kind: isSecretKey(stringValue(key)) ? 'secret' : 'pii', line: n.line, what: `the ${stringValue(key)} field` }]);
         }
         return base;
@@ -689,7 +692,7 @@ export function analysePython(file: ParsedFile): PyModel {
       // handed in from outside: whatever the caller, its author is the user.
       return union(own, base, [{ kind: 'user', line: n.line, what: `the user-written field '${attr}'` }]);
     }
-    if (/^(password|password_hash|ssn|social_security_number|credit_card|card_number|api_key|secret_key|access_token)$/i.test(attr)) {
+    if (SENSITIVE_FIELD.test(attr) && attr !== 'secret') {
       return union(own, base, [{ kind: isSecretKey(attr) ? 'secret' : 'pii', line: n.line, what: `the ${attr} attribute` }]);
     }
     return union(own, base);
@@ -747,7 +750,8 @@ export function analysePython(file: ParsedFile): PyModel {
       fn: ctx.fn,
       loops: ctx.loops,
       line: n.line,
-      model: modelCallShape(callee, receiverType, receiverName),
+      // Imported helpers named for asking a model; local ones are followed through their summaries.
+      model: modelCallShape(callee, receiverType, receiverName) ?? (target ? null : modelHelperShape(callee)),
       target,
       guarded: false,
     };
@@ -759,13 +763,14 @@ export function analysePython(file: ParsedFile): PyModel {
     const flat = plain(callee);
 
     // Messages built by constructors.
-    const ctor = lastSegment(flat);
+    // `Agent[Ctx](...)`: a generic alias is still the class.
+    const ctor = lastSegment(flat).replace(/\[\]$/, '');
     if (MESSAGE_CLASSES[ctor]) {
       const content = args.find((a) => a.name === 'content' || a.name === 'template' || a.name === 'prompt') ?? args.find((a) => a.index === 0);
       recordMessage(n, MESSAGE_CLASSES[ctor], content?.node, content?.taint ?? [], ctx, ctor);
     } else if (INSTRUCTION_KEYWORDS[ctor]) {
       for (const a of args) {
-        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === 'Task' ? 'user' : 'system', a.node, a.taint, ctx, `${ctor}(${a.name}=)`);
+        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === 'Task' ? 'user' : 'system', a.node, union(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
       }
     }
     if (fact.model?.kind === 'client') {
@@ -805,7 +810,8 @@ export function analysePython(file: ParsedFile): PyModel {
     if (fnNode.type === 'attribute') {
       const path = pathOf(receiver!);
       // `st.write(x)`, `sys.stdout.write(x)`: a module function, not a container taking x in.
-      if (MUTATORS.has(name) && path && !moduleNames.has(path.split('.')[0])) {
+      // `st.session_state.messages.append(m)` is a container on a module, and it survives reruns.
+      if (MUTATORS.has(name) && path && (!moduleNames.has(path.split('.')[0]) || /\.session_state\./.test(path))) {
         const cur = ctx.scope.get(path);
         ctx.scope.set(path, { ...(cur ?? {}), taint: union(cur?.taint, argTaint) });
         return [];
@@ -827,6 +833,13 @@ export function analysePython(file: ParsedFile): PyModel {
       return receiverTaint;
     }
     return argTaint;
+  }
+
+  /** `Agent(instructions=build_instructions)`: a local function the SDK calls for the instructions text. */
+  function dynamicInstructions(n: AstNode, ctx: Ctx): Label[] {
+    if (n.type !== 'identifier' || ctx.scope.get(text(n))) return [];
+    const fn = localFunctions.get(text(n))?.find((f) => f.className === null);
+    return fn ? (summaries.get(fn) ?? []).filter((l) => l.kind !== 'param') : [];
   }
 
   function applySummary(target: FunctionFact, call: CallFact): Label[] {
@@ -865,7 +878,10 @@ export function analysePython(file: ParsedFile): PyModel {
           return;
         }
         const type = value ? typeOf(value, ctx.scope) : undefined;
-        ctx.scope.set(p, { taint, type: type ?? (value?.type === 'string' ? 'str' : undefined), value });
+        // Streamlit session state outlives the rerun: a (re)initialisation does not erase what
+        // later runs stored there.
+        const kept = /(^|\.)session_state\./.test(p) ? ctx.scope.get(p)?.taint : undefined;
+        ctx.scope.set(p, { taint: kept ? union(kept, taint) : taint, type: type ?? (value?.type === 'string' ? 'str' : undefined), value });
         if (target.type === 'attribute') {
           // Writing `obj.attr = tainted` taints what later reads of `obj` see as a whole.
           const root = pathOf(field(target, 'object')!);
@@ -1073,6 +1089,19 @@ export function analysePython(file: ParsedFile): PyModel {
             sanitizeSubjects(c2, ctx, 'all');
             execBlock(body, ctx, depth);
           } else execBlock(field(alt, 'body'), ctx, depth);
+        }
+        return;
+      }
+      case 'match_statement': {
+        // Each `case` is a branch on the subject, like an `if`/`elif` chain.
+        const subject = field(s, 'subject');
+        if (subject) ev(subject, ctx, 0);
+        const body = field(s, 'body');
+        for (const clause of body?.children ?? []) {
+          if (clause.type !== 'case_clause') continue;
+          const cons = field(clause, 'consequence');
+          if (subject && ctx.record) ifs.push({ node: clause, condition: subject, taint: condTaint(subject, ctx), fn: ctx.fn, bodyStart: cons?.startIndex ?? clause.startIndex, bodyEnd: cons?.endIndex ?? clause.endIndex });
+          execBlock(cons, ctx, depth);
         }
         return;
       }

@@ -37,6 +37,9 @@ const FRAMEWORK_PREFIXES: [string, string][] = [
   ['dspy', 'dspy'],
   ['transformers', 'transformers'],
   ['ollama', 'ollama'],
+  ['agno', 'agno'],
+  ['phi', 'agno'],
+  ['google.adk', 'google-adk'],
 ];
 
 export function frameworkOfModule(module: string): string | null {
@@ -76,7 +79,7 @@ const MODEL_CLASS = /(^|\.)(Chat[A-Z]\w*|AzureChatOpenAI|OpenAI|Anthropic|Ollama
 const CLIENT_CLASS = /^(openai\.(Async)?(Azure)?OpenAI|anthropic\.(Async)?Anthropic(Bedrock|Vertex)?|groq\.(Async)?Groq|mistralai\.Mistral|together\.Together|cohere\.Client(V2)?)$/;
 
 /** Agents, chains and graphs: calling them runs a model on the input. */
-const RUNNER_CLASS = /(^|\.)(LLMChain|ConversationChain|RetrievalQA|RetrievalQAWithSourcesChain|ConversationalRetrievalChain|AgentExecutor|initialize_agent|create_react_agent|create_tool_calling_agent|create_openai_functions_agent|create_openai_tools_agent|create_structured_chat_agent|create_sql_agent|create_pandas_dataframe_agent|create_csv_agent|create_supervisor|create_swarm|StateGraph\(\)\.compile|compile|Crew|ReActAgent|OpenAIAgent|FunctionAgent|AgentWorkflow|as_query_engine|as_chat_engine|CodeAgent|ToolCallingAgent|AssistantAgent|ConversableAgent|UserProxyAgent|GroupChatManager|runnable)$/;
+const RUNNER_CLASS = /(^|\.)(LLMChain|ConversationChain|RetrievalQA|RetrievalQAWithSourcesChain|ConversationalRetrievalChain|AgentExecutor|initialize_agent|create_react_agent|create_tool_calling_agent|create_openai_functions_agent|create_openai_tools_agent|create_structured_chat_agent|create_sql_agent|create_pandas_dataframe_agent|create_csv_agent|create_supervisor|create_swarm|StateGraph\(\)\.compile|compile|Crew|ReActAgent|OpenAIAgent|FunctionAgent|AgentWorkflow|as_query_engine|as_chat_engine|CodeAgent|ToolCallingAgent|pydantic_ai\.Agent|agno\.agent\.Agent|phi\.agent\.Agent|haystack\.Pipeline|AssistantAgent|ConversableAgent|UserProxyAgent|GroupChatManager|runnable)$/;
 
 export function isClientType(type: string | undefined): boolean {
   return !!type && CLIENT_CLASS.test(plain(type));
@@ -94,7 +97,7 @@ export function isRunnerType(type: string | undefined): boolean {
 }
 
 const MODEL_METHODS = new Set(['invoke', 'ainvoke', 'predict', 'apredict', 'generate', 'agenerate', 'stream', 'astream', 'batch', 'abatch', 'call', '__call__', 'predict_messages', 'complete', 'acomplete', 'chat', 'achat', 'stream_chat', 'stream_complete', 'generate_content', 'generate_content_async']);
-const RUNNER_METHODS = new Set(['invoke', 'ainvoke', 'run', 'arun', 'stream', 'astream', 'batch', 'abatch', 'predict', '__call__', 'call', 'kickoff', 'kickoff_async', 'query', 'aquery', 'chat', 'achat', 'stream_chat', 'initiate_chat', 'a_initiate_chat', 'generate_reply', 'a_generate_reply', 'run_stream', 'execute']);
+const RUNNER_METHODS = new Set(['run_sync', 'invoke', 'ainvoke', 'run', 'arun', 'stream', 'astream', 'batch', 'abatch', 'predict', '__call__', 'call', 'kickoff', 'kickoff_async', 'query', 'aquery', 'chat', 'achat', 'stream_chat', 'initiate_chat', 'a_initiate_chat', 'generate_reply', 'a_generate_reply', 'run_stream', 'execute']);
 /** Names people give model, chain and agent objects, used only when no type is known. */
 const MODEL_NAME = /^(llm|llm_\w+|\w+_llm|chat_model|model|chat|agent|\w+_agent|agent_\w+|chain|\w+_chain|executor|agent_executor|crew|graph|workflow|query_engine|chat_engine)$/;
 
@@ -120,12 +123,38 @@ export function modelCallShape(callee: string, receiverType: string | undefined,
   if (CLIENT_SUFFIXES.some((s) => flat.endsWith(s)) && (receiverType === undefined || !isModelType(receiverType) || isClientType(receiverType) || flat.includes('.chat.'))) {
     return { kind: 'client', promptKeywords: ['messages', 'prompt', 'input', 'instructions', 'system'], promptPositional: [] };
   }
+  // Provider SDKs whose model calls have their own method names.
+  if (/^(converse|converse_stream|invoke_model|invoke_model_with_response_stream)$/.test(method) && /(boto3|bedrock|Bedrock)/.test((receiverType ?? '') + flat)) {
+    return { kind: 'client', promptKeywords: ['messages', 'body', 'system'], promptPositional: [] };
+  }
+  if (/^(chat_completion|text_generation)$/.test(method) && /InferenceClient/.test(receiverType ?? flat)) {
+    return { kind: 'client', promptKeywords: ['messages', 'prompt'], promptPositional: [0] };
+  }
+  if (/^(chat|chat_stream|generate)$/.test(method) && /^cohere\.(Async)?Client(V2)?$/.test(plain(receiverType ?? ''))) {
+    return { kind: 'client', promptKeywords: ['message', 'messages', 'prompt', 'preamble'], promptPositional: [] };
+  }
+  if (/^ollama\.(Async)?Client\.(chat|generate)$/.test(flat) || /(^|\.)Router\.a?completion$/.test(flat) || /^litellm\.Router\.a?completion$/.test(flat)) {
+    return { kind: 'function', promptKeywords: ['messages', 'prompt'], promptPositional: [] };
+  }
+  // Semantic Kernel chat services and kernels.
+  if (/^(get_chat_message_contents?|get_streaming_chat_message_contents?|get_text_contents?|invoke_prompt)$/.test(method)) {
+    return { kind: 'model', promptKeywords: ['chat_history', 'prompt'], promptPositional: [0] };
+  }
+  // Haystack generators, and DSPy modules called like functions.
+  if (method === 'run' && /(Generator|ChatGenerator)$/.test(plain(receiverType ?? ''))) return { kind: 'model', promptKeywords: ['prompt', 'messages'], promptPositional: [0] };
+  if (/^dspy\.(Predict|ChainOfThought|ReAct|ProgramOfThought|MultiChainComparison)\(\)$/.test(callee)) return { kind: 'model', promptKeywords: [], promptPositional: [] };
+  // `generator = pipeline("text-generation", ...)`, then `generator(prompt)`.
+  if (/^transformers\.pipeline\(\)$/.test(callee)) return { kind: 'model', promptKeywords: ['text_inputs', 'inputs'], promptPositional: [0] };
   if (FUNCTION_CALLS.has(flat)) {
     const runner = flat.startsWith('agents.Runner');
     return { kind: 'function', promptKeywords: ['messages', 'prompt', 'input'], promptPositional: runner ? [1] : [] };
   }
   if (method === 'generate_content' || method === 'send_message') {
     return { kind: 'model', promptKeywords: ['contents', 'content'], promptPositional: [0] };
+  }
+  // CrewAI's `kickoff` names one thing only: running a crew, however the crew was built.
+  if (/^kickoff(_async|_for_each|_for_each_async)?$/.test(method) && !FUNCTION_CALLS.has(flat)) {
+    return { kind: 'runner', promptKeywords: ['inputs'], promptPositional: [] };
   }
   if (receiverType && isModelType(receiverType) && MODEL_METHODS.has(method)) {
     return { kind: 'model', promptKeywords: ['input', 'prompt', 'messages'], promptPositional: [0] };
@@ -137,6 +166,18 @@ export function modelCallShape(callee: string, receiverType: string | undefined,
     return { kind: 'runner', promptKeywords: ['input', 'inputs', 'message', 'task', 'query', 'question', 'messages'], promptPositional: [0] };
   }
   return null;
+}
+
+/**
+ * A helper imported from elsewhere whose name says it asks a model (`ask_llm`, `call_gpt`,
+ * `query_model`): its result is model output even though its body is out of sight.
+ */
+const MODEL_HELPER = /^_?((ask|call|query|prompt|invoke|run|chat_with|complete_with|get)_(llm|model|gpt\w*|claude|gemini|openai|anthropic|ai|the_model|agent)|llm_(complete|completion|call|query|ask|chat|generate|invoke|classify|judge|decide)|(classify|judge|decide|grade|review|assess|evaluate|screen)_with_(llm|gpt\w*|claude|gemini|ai|model))$/i;
+
+export function modelHelperShape(callee: string): ModelCallShape | null {
+  const flat = plain(callee);
+  if (flat.includes('.') && !/^[\w.]+$/.test(flat)) return null;
+  return MODEL_HELPER.test(lastSegment(flat)) ? { kind: 'function', promptKeywords: ['prompt', 'messages', 'question', 'text'], promptPositional: [0] } : null;
 }
 
 /** Constructors whose keyword arguments become system-level instructions. */
@@ -157,7 +198,7 @@ export const INSTRUCTION_KEYWORDS: Record<string, string[]> = {
 // ---- Sources -----------------------------------------------------------------------------------
 
 const USER_CALLS = new Set(['input', 'builtins.input', 'raw_input', 'sys.stdin.read', 'sys.stdin.readline', 'click.prompt', 'typer.prompt', 'getpass.getpass', 'streamlit.text_input', 'streamlit.text_area', 'streamlit.chat_input', 'streamlit.file_uploader', 'rich.prompt.Prompt.ask']);
-const WEB_CALLS = /^(requests|httpx|aiohttp|urllib3)\.(get|post|put|patch|request|head)$|^urllib\.request\.urlopen$|^urllib\.request\.urlretrieve$|^httpx\.(Async)?Client\(\)\.(get|post|request)$|^requests\.Session\(\)\.(get|post|request)$/;
+const WEB_CALLS = /^(requests|httpx|aiohttp|urllib3)\.(get|post|put|patch|request|head)$|^urllib\.request\.urlopen$|^urllib\.request\.urlretrieve$|^(httpx\.(Async)?Client|requests\.Session|requests\.sessions\.Session|aiohttp\.ClientSession)(\(\))?\.(get|post|request|stream)$|^trafilatura\.fetch_url$/;
 const RETRIEVE_METHODS = new Set(['similarity_search', 'asimilarity_search', 'similarity_search_with_score', 'similarity_search_with_relevance_scores', 'max_marginal_relevance_search', 'similarity_search_by_vector', 'get_relevant_documents', 'aget_relevant_documents', 'retrieve', 'aretrieve']);
 const LOADER_CLASS = /(Loader|Reader)$/;
 const WEB_LOADER_CLASS = /(WebBase|AsyncHtml|AsyncChromium|RecursiveUrl|SeleniumURL|PlaywrightURL|UnstructuredURL|Sitemap|SimpleWeb|BeautifulSoupWeb|Firecrawl|Spider|Apify|Url)\w*(Loader|Reader)$/;
@@ -205,7 +246,20 @@ export function callSource(callee: string, receiverType: string | undefined): So
     if (SEARCH_TOOL_CLASS.test(rtype)) return { kind: 'web', what: `web search results from ${lastSegment(rtype)}` };
   }
   if (/^(read_text|read_bytes)$/.test(method) && /(Path|pathlib)/.test(rtype + flat)) return { kind: 'file', what: 'file contents' };
+  // Mail and chat messages are written by whoever sends them: outside content like a web page.
+  const email = thirdPartyMessages(flat, method, rtype);
+  if (email) return { kind: 'web', what: email };
   if (/^(pandas\.read_csv|pandas\.read_json|pandas\.read_excel)$/.test(flat)) return { kind: 'file', what: `data from ${flat}()` };
+  return null;
+}
+
+function thirdPartyMessages(flat: string, method: string, rtype: string): string | null {
+  if (/^imaplib\.IMAP4(_SSL)?\.(fetch|uid)$/.test(flat) || (/^(fetch|uid)$/.test(method) && /imaplib/.test(rtype))) return 'emails fetched over IMAP';
+  if (/^poplib\.POP3(_SSL)?\.retr$/.test(flat)) return 'emails fetched over POP3';
+  if (/^email\.(message_from_bytes|message_from_string|message_from_file|message_from_binary_file)$/.test(flat)) return 'an email message';
+  if (/\.users\.(messages|threads|drafts)\.(get|list)\.execute$/.test(flat)) return 'Gmail messages';
+  if (/^(conversations_history|conversations_replies|search_messages)$/.test(method) && /(slack|WebClient)/i.test(rtype + flat)) return 'Slack messages';
+  if (/^(get_issue|get_issues|get_pull|get_pulls|get_comments|get_issue_comments|get_review_comments)$/.test(method) && /github/i.test(rtype)) return 'GitHub issues and comments';
   return null;
 }
 

@@ -43,6 +43,15 @@ export function requirementsDependencies(source: string): { deps: Dependency[]; 
       deferred = true;
       continue;
     }
+    // A bare VCS requirement (`git+https://host/org/repo.git@main#egg=name`, optionally editable):
+    // what it installs is whatever that ref points at.
+    const vcs = /^(?:(?:-e|--editable)\s+)?(git\+\S+)$/.exec(text);
+    if (vcs) {
+      const url = vcs[1];
+      const name = /#egg=([\w.-]+)/.exec(url)?.[1] ?? /\/([\w.-]+?)(?:\.git)?(?:@[^/#]*)?(?:#.*)?$/.exec(url)?.[1];
+      if (name) out.push({ name, spec: `@ ${url}`, line: start + 1, ecosystem: 'PyPI', flavour: 'pep440', ...directSource({ spec: `@ ${url.replace(/#.*$/, '')}`, url: true }) });
+      continue;
+    }
     // Options (-r, -e, --index-url, …) and bare URLs or paths name no registry version.
     if (text.startsWith('-') || /^(git\+|https?:|file:|\.{0,2}\/)/.test(text)) continue;
     const hashed = /--hash[=\s]/.test(text);

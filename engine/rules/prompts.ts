@@ -42,12 +42,23 @@ export function flowLine(site: PromptSite, label: Label): number {
   return label.interpolated ?? site.node.line;
 }
 
+const AGENT_INSTRUCTIONS = /^(instructions|system_message|system_prompt|role|goal|backstory|description|prompt|state_modifier|system)$/;
+
 /**
  * Whether the request this prompt text belongs to also carries a fixed system message: sibling
  * messages in the same list, or a `system=`/`instructions=` argument of the same call.
  */
 export function hasSeparateSystemMessage(model: PyModel, site: PromptSite): boolean {
-  if (site.call) return site.call.args.some((a) => a.name === 'system' || a.name === 'instructions');
+  if (site.call) {
+    if (site.call.args.some((a) => a.name === 'system' || a.name === 'instructions')) return true;
+    // `agent.run(text)` on an agent built with its own instructions (Agno, CrewAI, AutoGen, smolagents).
+    const recv = site.call.receiver && site.call.receiver.type === 'identifier' ? model.text(site.call.receiver) : undefined;
+    const ctor = recv ? model.calls.find((c) => c.assignedTo === recv && (c.fn === site.call!.fn || c.fn.isModule)) : undefined;
+    if (ctor && ctor.args.some((a) => a.name !== null && AGENT_INSTRUCTIONS.test(a.name))) return true;
+    // An agent handed in as a parameter: the file's own constructors of that class give it instructions.
+    const type = site.call.receiverType;
+    return !!type && !ctor && model.calls.some((c) => c.callee.replace(/\(\)/g, '') === type.replace(/\(\)/g, '') && c.args.some((a) => a.name !== null && AGENT_INSTRUCTIONS.test(a.name)));
+  }
   let list = site.node.parent;
   for (let i = 0; list && i < 4 && list.type !== 'list'; i++) list = list.parent;
   if (!list || list.type !== 'list') return false;

@@ -16,12 +16,12 @@ const SQL_METHODS = /^(execute|executemany|executescript|exec_driver_sql|raw|rea
 const SQL_RECEIVER = /(cursor|conn|connection|db|session|engine|cur|database|sqlite3|psycopg|pymysql|mysql|SQLDatabase|pandas|pd)/i;
 const HTML = /^(flask\.render_template_string|render_template_string|markupsafe\.Markup|flask\.Markup|Markup|django\.utils\.safestring\.mark_safe|mark_safe|fastapi\.responses\.HTMLResponse|starlette\.responses\.HTMLResponse|HTMLResponse|IPython\.display\.HTML|streamlit\.components\.v1\.html|gradio\.HTML|jinja2\.Template)$/;
 const PATH = /^(open|io\.open|codecs\.open|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|os\.rename|os\.replace|os\.makedirs|os\.chmod|shutil\.rmtree|shutil\.move|shutil\.copy|shutil\.copyfile|shutil\.copytree|flask\.send_file|send_file|fastapi\.responses\.FileResponse|FileResponse|pathlib\.Path|Path)$/;
-const URL = /^(requests|httpx|urllib3)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|urlretrieve|Request)$|^(httpx\.(Async)?Client|requests\.Session|aiohttp\.ClientSession)\(\)\.(get|post|put|patch|delete|request)$/;
+const URL = /^(requests|httpx|urllib3)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|urlretrieve|Request)$|^(httpx\.(Async)?Client|requests\.Session|requests\.sessions\.Session|aiohttp\.ClientSession)(\(\))?\.(get|post|put|patch|delete|request|stream)$/;
 const DESERIALIZE = /^(pickle|cPickle|dill|cloudpickle|_pickle)\.(loads|load|Unpickler)$|^marshal\.loads?$|^jsonpickle\.decode$|^shelve\.open$|^pandas\.read_pickle$|^joblib\.load$/;
 const YAML_LOAD = /^yaml\.(load|load_all|unsafe_load|full_load|unsafe_load_all)$/;
 const EMAIL = /^(smtplib\.SMTP(_SSL)?\(\)\.(send_message|sendmail)|\w+\.send_email|send_email|sendgrid\.\w+|yagmail\.\w+|resend\.Emails\.send|boto3\.client\(\)\.send_email)$|\.(sendmail|send_message|send_email)$/;
-const PAYMENT = /^stripe\.\w+\.(create|modify)$|\.(create_payment|transfer_funds|refund|charge|payout|send_payment|wire)$|^(paypalrestsdk|braintree|square)\./;
-const DELETE = /\.(delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
+const PAYMENT = /^stripe\.\w+\.(create|modify)$|\.(create_payment|transfer_funds|refund|charge|payout|send_payment|wire|credit|debit|issue_refund|create_refund|issue_credit|apply_credit|add_credit|create_payout)$|^(paypalrestsdk|braintree|square)\./;
+const DELETE = /\.(delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances|delete_permanently|delete_messages?|delete_all|delete_user|delete_account|delete_file|delete_files|delete_records?|delete_rows|purge_\w+|wipe|erase)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
 const DEPLOY = /(kubectl|terraform|helm|deploy|ansible|docker\.from_env\(\)\.containers\.run|\.scale|\.rollout|apply_manifest)/i;
 const FILE_WRITE = /\.(write_text|write_bytes|write|writelines)$|^(shutil\.(copy|move|copyfile))$/;
 

@@ -31,7 +31,7 @@ export const rule: Rule = {
     for (const site of promptSites(model)) {
       const inSystem = site.role === 'system';
       const labels = reaching(site.taint, ['web', 'retrieved', 'file', 'user'], 'prompt');
-      let l = labels.find((x) => (x.kind === 'web' ? inSystem || !!x.interpolated : x.kind !== 'user' && inSystem && !!x.instructs));
+      let l = labels.find((x) => (x.kind === 'web' ? inSystem || (!!x.interpolated && (!isMessage(x) || !!x.directive)) : x.kind !== 'user' && inSystem && !!x.instructs));
       if (!l && isAgentRun(site)) {
         armed ??= hasSideEffectTools(model);
         if (armed) l = labels.find((x) => x.kind === 'web' || x.kind === 'file' || thirdPartyText(x));
@@ -46,6 +46,11 @@ export const rule: Rule = {
     }
   },
 };
+
+/** Mail and chat messages: summarising one is ordinary; formatting one into orders is not. */
+function isMessage(l: Label): boolean {
+  return /^(emails?|an email|Gmail|Slack)/.test(l.what);
+}
 
 /** Text someone other than the operator wrote: fields such as an email body or a ticket comment. */
 function thirdPartyText(l: Label): boolean {

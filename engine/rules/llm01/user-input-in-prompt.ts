@@ -1,5 +1,8 @@
 import type { Rule } from '../types.js';
-import { reaching } from '../helpers.js';
+import { reaching, literal, type Label } from '../helpers.js';
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { PyModel } from '../../flow/python.js';
 import { flowLine, hasSeparateSystemMessage, promptSites } from '../prompts.js';
 
 /**
@@ -36,6 +39,11 @@ export const rule: Rule = {
         break;
       }
     }
+    // Template variables that sit in the system message: filling them with user text at invoke time
+    // puts the user's words in the system prompt, however fixed the template looks.
+    for (const hit of systemVariableFills(model)) {
+      ctx.report({ node: hit.node, source: hit.label, message: `User input (${hit.label.what}, line ${hit.label.line}) fills the system-message variable {${hit.variable}} of a prompt template; a user can rewrite the model's instructions.` });
+    }
     // A template whose text the user supplies is an instruction channel handed to the user.
     for (const c of model.calls) {
       if (!/(^|\.)(PromptTemplate|ChatPromptTemplate|PromptTemplate\.from_template|ChatPromptTemplate\.from_template|SystemMessagePromptTemplate\.from_template)$/.test(c.callee.replace(/\(\)/g, ''))) continue;
@@ -45,3 +53,68 @@ export const rule: Rule = {
     }
   },
 };
+
+const TEMPLATE_FACTORY = /(^|\.)(ChatPromptTemplate\.from_messages|ChatPromptTemplate)$/;
+const FILL_METHODS = /^a?(invoke|stream|batch|format|format_messages|format_prompt|run|predict|partial)$/;
+
+/** `{name}` slots of the system messages of prompt templates, by the variable the template is held in. */
+function systemSlots(model: PyModel): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const c of model.calls) {
+    if (!TEMPLATE_FACTORY.test(c.callee.replace(/\(\)/g, '')) || !c.assignedTo) continue;
+    const list = c.args.find((a) => a.index === 0 || a.name === 'messages');
+    if (!list || list.node.type !== 'list') continue;
+    const slots = new Set<string>();
+    for (const item of list.node.children) {
+      let text: string | undefined;
+      if (item.type === 'tuple') {
+        const parts = item.children.filter((x) => x.named);
+        if (parts.length === 2 && /^(system|developer)$/.test(literal(model, parts[0]) ?? '')) text = literal(model, parts[1]);
+      } else if (item.type === 'call' && /SystemMessagePromptTemplate\.from_template$/.test(model.text(field(item, 'function')!))) {
+        const first = field(item, 'arguments')?.children.find((x) => x.named);
+        text = first ? literal(model, first) : undefined;
+      }
+      for (const m of (text ?? '').matchAll(/(?<!\{)\{(\w+)\}(?!\})/g)) slots.add(m[1]);
+    }
+    if (slots.size) out.set(c.assignedTo, slots);
+  }
+  return out;
+}
+
+function systemVariableFills(model: PyModel): { node: AstNode; label: Label; variable: string }[] {
+  const out: { node: AstNode; label: Label; variable: string }[] = [];
+  const templates = systemSlots(model);
+  if (!templates.size) return out;
+  // Chains built from a template carry its slots: `chain = prompt | llm | parser`.
+  const holders = new Map(templates);
+  for (const a of model.assigns) {
+    for (const [name, slots] of templates) {
+      if (a.target !== name && new RegExp(`(^|[^\\w.])${name}([^\\w]|$)`).test(model.text(a.value)) && (a.value.type === 'binary_operator' || a.value.type === 'call')) holders.set(a.target, slots);
+    }
+  }
+  for (const call of model.calls) {
+    if (!call.receiver || !FILL_METHODS.test(call.name)) continue;
+    const slots = holders.get(model.text(call.receiver));
+    if (!slots) continue;
+    for (const a of call.args) {
+      if (a.name && slots.has(a.name)) {
+        const l = reaching(a.taint, ['user'], 'prompt')[0];
+        if (l) out.push({ node: a.node, label: l, variable: a.name });
+        continue;
+      }
+      if (a.node.type !== 'dictionary') continue;
+      for (const p of a.node.children) {
+        if (p.type !== 'pair') continue;
+        const k = field(p, 'key');
+        const v = field(p, 'value');
+        const key = k ? literal(model, k) : undefined;
+        if (!key || !v || !slots.has(key) || v.type === 'string' || v.type === 'integer' || v.type === 'float') continue;
+        // The pair's own labels: the dict's taint is one set, so keep those naming what this value reads.
+        const names = [...model.text(v).matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0]);
+        const l = reaching(a.taint, ['user'], 'prompt').find((x) => names.some((n) => x.what.includes(`'${n}'`) || x.what === n || x.what.startsWith(`${n}.`) || x.what.startsWith(`request.`) && n === 'request'));
+        if (l) out.push({ node: v, label: l, variable: key });
+      }
+    }
+  }
+  return out;
+}

@@ -2,7 +2,10 @@ import type { Rule } from '../types.js';
 import { reaching, type Label } from '../helpers.js';
 import { isMasked } from './masking.js';
 import { directLabels, partLine } from './direct.js';
-import { outputSites, outputWhat } from './outputs.js';
+import { isServerFile, outputSites, outputWhat } from './outputs.js';
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { FunctionFact, PyModel } from '../../flow/python.js';
 import { exposesSystemPrompt } from '../llm07/system-prompt-exposed.js';
 
 /**
@@ -43,5 +46,44 @@ export const rule: Rule = {
         message: `${l.kind === 'secret' ? 'A secret' : 'Personal data'} (${l.what}, line ${l.line}) is written to ${outputWhat(site)}.`,
       });
     }
+    // The whole process environment (every key and token in it) handed to the model or a client.
+    const dumps: { node: AstNode; fn: FunctionFact; what: string }[] = [];
+    for (const r of model.returns) {
+      if (r.value && (r.fn.isTool || r.fn.isHandler)) dumps.push({ node: r.value, fn: r.fn, what: r.fn.isTool ? `the result of the tool ${r.fn.name}(), which the model reads` : `the HTTP response of ${r.fn.name}()` });
+    }
+    for (const site of outputSites(model)) {
+      if (site.call && (site.kind !== 'print' || isServerFile(model))) dumps.push({ node: site.node, fn: site.fn, what: outputWhat(site) });
+    }
+    for (const d of dumps) {
+      const at = wholeEnvironment(model, d.node, d.fn);
+      if (!at) continue;
+      ctx.report({ node: d.node, line: d.node.line, message: `The whole process environment (${model.text(at).slice(0, 40)}, line ${at.line}), API keys and tokens included, is written to ${d.what}.` });
+    }
   },
 };
+
+const ENV_WHOLE_METHOD = /^(copy|items|keys|values)$/;
+
+/** An `os.environ` read as a whole (`dict(os.environ)`, `os.environ.copy()`, `{**os.environ}`), directly or through a local. */
+function wholeEnvironment(model: PyModel, n: AstNode, fn: FunctionFact, depth = 0): AstNode | undefined {
+  const stack = [n];
+  let guard = 0;
+  while (stack.length && guard++ < 2000) {
+    const c = stack.pop()!;
+    if (c.type === 'attribute' && /^(os\.)?environ$/.test(model.text(c)) && (model.text(c) === 'os.environ' || model.imports.get('environ') === 'os.environ')) {
+      const p = c.parent;
+      const subscripted = p?.type === 'subscript' && field(p, 'value') === c;
+      const method = p?.type === 'attribute' && field(p, 'object') === c ? model.text(field(p, 'attribute')!) : undefined;
+      if (!subscripted && (method === undefined || ENV_WHOLE_METHOD.test(method))) return c;
+    }
+    if (c.type === 'identifier' && depth < 2) {
+      const def = model.assigns.filter((a) => a.fn === fn && a.target === model.text(c) && a.node.startIndex < c.startIndex).pop();
+      if (def) {
+        const hit = wholeEnvironment(model, def.value, fn, depth + 1);
+        if (hit) return hit;
+      }
+    }
+    for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return undefined;
+}

@@ -50,15 +50,18 @@ export const rule: Rule = {
     const { deps, deferred } = manifestDependencies(ctx.language, ctx.source, ctx.json);
     // Versions pinned in a constraints file are pinned, just elsewhere.
     if (deferred) return;
+    // In an agent's manifest, code pulled from a moving git ref runs with the agent's permissions
+    // whatever the package is called.
+    const agentManifest = deps.some((d) => isAgentPackage(d.ecosystem, d.name));
     for (const dep of deps) {
-      if (!isAgentPackage(dep.ecosystem, dep.name)) continue;
+      if (!isAgentPackage(dep.ecosystem, dep.name) && !(agentManifest && dep.source === 'git' && !dep.commitPinned)) continue;
       // Hashes fix the artifact whatever the version text says.
       if (dep.hashed) continue;
       // Peer dependencies state which host versions a library works with; npm's own guidance is
       // to keep them broad, and pinning one exactly breaks every consumer on another patch.
       if (dep.section === 'peerDependencies') continue;
       const what = problem(dep);
-      if (what) ctx.report({ line: dep.line, column: dep.column, message: `Agent framework dependency ${dep.name} ${what}.` });
+      if (what) ctx.report({ line: dep.line, column: dep.column, message: `${isAgentPackage(dep.ecosystem, dep.name) ? 'Agent framework dependency' : 'Dependency'} ${dep.name} ${what}.` });
     }
   },
 };

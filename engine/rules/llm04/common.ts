@@ -1,5 +1,6 @@
 /** What the poisoning rules share: which writes persist content, and what counts as vetting it. */
 import type { ArgFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { AstNode } from '../../parse/index.js';
 import { hasApprovalStep, literal, reaching, type Label, type TaintKind } from '../helpers.js';
 import { callSource } from '../../frameworks/python.js';
 
@@ -62,10 +63,22 @@ export function isScopedValue(model: PyModel, a: ArgFact | undefined): boolean {
   const n = a.node;
   if (n.type === 'none') return false;
   if (literal(model, a) !== undefined) return false;
+  // A module-level constant (`SHARED_NS = ("team", "facts")`) is the same for every caller.
+  if (n.type === 'identifier') {
+    const def = model.assigns.filter((x) => x.fn.isModule && x.target === model.text(n)).pop();
+    if (def && isConstant(def.value)) return false;
+  }
   if (n.type === 'tuple' || n.type === 'list') return n.children.some((c) => c.named && c.type !== 'string' && c.type !== 'integer');
   return true;
 }
 
 export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function isConstant(n: AstNode): boolean {
+  if (n.type === 'string') return !n.children.some((c) => c.type === 'interpolation');
+  if (n.type === 'integer' || n.type === 'none') return true;
+  if (n.type === 'tuple' || n.type === 'list') return n.children.filter((c) => c.named).every(isConstant);
+  return false;
 }

@@ -1,6 +1,7 @@
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { arg, describeKind, kw, plain, type TaintKind } from '../helpers.js';
+import { arg, describeKind, kw, literal, plain, type Label, type TaintKind } from '../helpers.js';
+import { promptSites } from '../prompts.js';
 import { capitalise, chosenByOutsider, isScopedValue, isVetted, untrusted } from './common.js';
 
 interface MemoryWrite {
@@ -89,16 +90,84 @@ export const rule: Rule = {
       let label;
       for (const a of w.content) {
         label = untrusted(a.taint, kinds).filter((l) => chosenByOutsider(model, l))[0];
+        // A graph node's state carries the user's own turns: in a shared memory they reach everyone.
+        if (!label && w.shared) label = untrusted(a.taint, ['model']).find((l) => l.what.startsWith('graph state'));
         if (label) break;
       }
       if (!label) continue;
       if (isVetted(model, call.fn, call.node.startIndex)) continue;
-      const why = label.kind === 'user' ? ' shared by all users' : '';
+      const why = label.kind === 'user' || label.what.startsWith('graph state') ? ' shared by all users' : '';
       ctx.report({
         node: call.node,
         source: label,
         message: `${capitalise(describeKind(label.kind))} (${label.what}, line ${label.line}) is saved to ${w.what}${why} without vetting; it will steer later sessions.`,
       });
     }
+    for (const hit of promptFileWrites(model)) {
+      if (isVetted(model, hit.write.fn, hit.write.node.startIndex)) continue;
+      ctx.report({
+        node: hit.write.node,
+        source: hit.label,
+        message: `${capitalise(describeKind(hit.label.kind))} (${hit.label.what}, line ${hit.label.line}) is appended to ${hit.path}, which is read back into the prompt on line ${hit.readLine}; planted instructions persist into every later run.`,
+      });
+    }
   },
 };
+
+/** The path expression a write goes to: `open(P, "a")`, `P.open("a")`, `P.write_text(...)`. */
+function writtenPath(model: PyModel, call: CallFact): string | undefined {
+  const c = plain(call.callee);
+  const mode = (i: number) => literal(model, kw(call, 'mode') ?? call.args.find((a) => a.index === i)) ?? '';
+  if (/^(open|io\.open|codecs\.open)$/.test(c)) return /[wa]/.test(mode(1)) ? textOf(model, arg(call, 0, 'file')) : undefined;
+  if (call.name === 'open' && call.receiver && /[wa]/.test(mode(0))) return model.text(call.receiver);
+  return undefined;
+}
+
+function textOf(model: PyModel, a: ArgFact | undefined): string | undefined {
+  return a ? model.text(a.node) : undefined;
+}
+
+/** Outside content, or a model reply computed from outside content (a summary of a fetched page). */
+function outsideContent(model: PyModel, labels: Label[]): Label | undefined {
+  const direct = untrusted(labels, ['web', 'retrieved']).find((l) => chosenByOutsider(model, l));
+  if (direct) return direct;
+  for (const l of labels) {
+    if (l.kind !== 'model' || l.toolArg) continue;
+    const gen = model.calls.find((c) => c.model && c.line === l.line);
+    const inner = gen ? untrusted(gen.args.flatMap((a) => a.taint), ['web', 'retrieved']).find((x) => chosenByOutsider(model, x)) : undefined;
+    if (inner) return { ...l, what: `${l.what}, made from ${inner.what}` };
+  }
+  return undefined;
+}
+
+/**
+ * Notes files an agent keeps for itself ("lessons learned", scratchpads) and reads back into its
+ * prompt: outside content written there becomes standing instructions for every later run.
+ */
+function promptFileWrites(model: PyModel): { write: CallFact; label: Label; path: string; readLine: number }[] {
+  const out: { write: CallFact; label: Label; path: string; readLine: number }[] = [];
+  const sites = promptSites(model);
+  for (const call of model.calls) {
+    const path = writtenPath(model, call);
+    if (!path || !/^[\w.]+$/.test(path)) continue;
+    // The same path read back and placed in a prompt.
+    const reads = model.calls.filter((r) => (r.receiver && model.text(r.receiver) === path && /^(read_text|read)$/.test(r.name)) || (/^(open|io\.open)$/.test(plain(r.callee)) && textOf(model, arg(r, 0, 'file')) === path && !/[wa]/.test(literal(model, kw(r, 'mode') ?? r.args.find((a) => a.index === 1)) ?? '')));
+    const read = reads.find((r) => sites.some((s) => s.taint.some((l) => l.kind === 'file' && l.line === r.line)));
+    if (!read) continue;
+    const handle = call.assignedTo ?? asName(model, call);
+    const writes = handle ? call.fn.calls.filter((w) => w.node.startIndex > call.node.startIndex && w.receiver && model.text(w.receiver) === handle && /^(write|writelines)$/.test(w.name)) : [];
+    for (const w of writes) {
+      const label = outsideContent(model, w.args.flatMap((a) => a.taint));
+      if (label) out.push({ write: w, label, path, readLine: read.line });
+    }
+  }
+  return out;
+}
+
+function asName(model: PyModel, call: CallFact): string | undefined {
+  const p = call.node.parent;
+  if (p?.type !== 'as_pattern') return undefined;
+  const alias = p.children.find((c) => c.type === 'as_pattern_target') ?? p.children[p.children.length - 1];
+  const target = alias?.children.find((c) => c.named) ?? alias;
+  return target ? model.text(target) : undefined;
+}

@@ -32,8 +32,8 @@ function pathText(model: PyModel, n: AstNode | undefined, fn: FunctionFact): str
   return out;
 }
 
-function writeMode(model: PyModel, call: CallFact): boolean {
-  const mode = kw(call, 'mode') ?? call.args.find((a) => a.index === 1);
+function writeMode(model: PyModel, call: CallFact, modeIndex = 1): boolean {
+  const mode = kw(call, 'mode') ?? call.args.find((a) => a.index === modeIndex);
   const m = mode ? literal(model, mode) : undefined;
   return m !== undefined && /[wax]/.test(m);
 }
@@ -61,9 +61,10 @@ function uploadedPaths(model: PyModel): Set<string> {
     if (!isFineTuneUpload(model, c)) continue;
     const f = arg(c, -1, 'file');
     if (!f) continue;
-    const inner = model.calls.find((o) => o.node === f.node && /^(open|io\.open)$/.test(plain(o.callee)));
-    const p = inner ? arg(inner, 0, 'file') : f;
-    if (p) out.add(model.text(p.node));
+    const inner = model.calls.find((o) => o.node === f.node && (/^(open|io\.open)$/.test(plain(o.callee)) || (o.name === 'open' && !!o.receiver)));
+    // `open(P, "rb")` or `P.open("rb")` on a pathlib path.
+    const p = inner ? (inner.receiver && inner.name === 'open' && !/^(open|io\.open)$/.test(plain(inner.callee)) ? inner.receiver : arg(inner, 0, 'file')?.node) : f.node;
+    if (p) out.add(model.text(p));
   }
   return out;
 }
@@ -104,10 +105,13 @@ export const rule: Rule = {
     for (const call of model.calls) {
       const c = plain(call.callee);
       // Files opened for writing whose path says they hold training data.
-      if (/^(open|io\.open|codecs\.open|jsonlines\.open)$/.test(c) && writeMode(model, call)) {
-        const p = arg(call, 0, 'file');
-        const ptext = pathText(model, p?.node, call.fn);
-        if (!TRAINING_PATH.test(ptext) && !(p && uploads.has(model.text(p.node)))) continue;
+      const fileOpen = /^(open|io\.open|codecs\.open|jsonlines\.open)$/.test(c);
+      // `path.open("a")` on a pathlib path: the receiver is the path, the mode comes first.
+      const pathOpen = !fileOpen && call.name === 'open' && !!call.receiver && call.receiver.type !== 'call' || (call.name === 'open' && call.receiver?.type === 'call' && /Path$/.test(plain(call.receiverType ?? '')));
+      if ((fileOpen && writeMode(model, call)) || (pathOpen && writeMode(model, call, 0))) {
+        const pNode = fileOpen ? arg(call, 0, 'file')?.node : call.receiver;
+        const ptext = pathText(model, pNode, call.fn);
+        if (!TRAINING_PATH.test(ptext) && !(pNode && uploads.has(model.text(pNode)))) continue;
         const handle = handleName(model, call);
         if (!handle) continue;
         for (const w of call.fn.calls) {
@@ -119,6 +123,14 @@ export const rule: Rule = {
           const l = firstOf(model, [arg(w, 0, 'obj')]);
           if (l) report(w, l, 'a fine-tuning data file');
         }
+        continue;
+      }
+      // `Path(...).write_text(content)` straight into a training file.
+      if (/^(write_text|write_bytes)$/.test(call.name) && call.receiver) {
+        const ptext = pathText(model, call.receiver, call.fn);
+        if (!TRAINING_PATH.test(ptext) && !uploads.has(model.text(call.receiver))) continue;
+        const l = firstOf(model, [arg(call, 0, 'data')]);
+        if (l) report(call, l, 'a fine-tuning data file');
         continue;
       }
       if (isFineTuneUpload(model, call)) {

@@ -7,10 +7,21 @@ import { capitalise, chosenByOutsider, isScopedValue, isVetted, untrusted, uploa
 const STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes)$/;
 /** Generic write verbs, counted only on receivers that are vector stores or collections. */
 const GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many)$/;
-const VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace)/;
-const VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus)$/i;
+const VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace|load_index_from_storage|from_vector_store|GPTVectorStoreIndex)/;
+const VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus|\w+_index)$/i;
 const CONTENT_KEYWORDS = new Set(['documents', 'texts', 'text', 'metadatas', 'metadata', 'nodes', 'points', 'vectors', 'data', 'records', 'objects', 'properties', 'document', 'payload', 'payloads', 'entities']);
-const SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|customer_id|session_id)["']\s*:\s*[^"'\s]/;
+const SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|organization_id|customer_id|session_id|company_id|client_id|workspace_id|team_id|project_id|member_id|patient_id)["']\s*:\s*[^"'\s]/;
+
+/** An argument's text, with a local it names spelled out (`doc = Document(..., metadata={...})`). */
+function argText(model: PyModel, call: CallFact, a: ArgFact): string {
+  let out = model.text(a.node);
+  const names = a.node.type === 'identifier' ? [out] : a.node.type === 'list' ? a.node.children.filter((c) => c.type === 'identifier').map(model.text) : [];
+  for (const name of names) {
+    const def = model.assigns.filter((x) => x.fn === call.fn && x.target === name && x.node.startIndex < call.node.startIndex).pop();
+    if (def) out += ' ' + model.text(def.value);
+  }
+  return out;
+}
 
 /** Content arguments of a vector-store write, or null when the call is not one. */
 export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | null {
@@ -53,7 +64,7 @@ export const rule: Rule = {
     for (const call of model.calls) {
       const args = vectorWriteArgs(model, call);
       if (!args) continue;
-      const perUser = isScopedValue(model, kw(call, 'namespace')) || isScopedValue(model, kw(call, 'partition')) || isScopedValue(model, kw(call, 'tenant')) || args.some((a) => SCOPE_KEY.test(model.text(a.node)));
+      const perUser = isScopedValue(model, kw(call, 'namespace')) || isScopedValue(model, kw(call, 'partition')) || isScopedValue(model, kw(call, 'tenant')) || args.some((a) => SCOPE_KEY.test(argText(model, call, a)));
       const kinds = perUser ? (['web', 'model'] as const) : (['user', 'web', 'model'] as const);
       let label;
       for (const a of args) {

@@ -5,7 +5,7 @@ import { hasApprovalStep, lastSegment, plain, reaching } from '../helpers.js';
 import { dangerousAction, sinkArgs, type SinkClass } from '../sinks.js';
 
 /** Receivers whose delete/remove verbs destroy real data, not an entry of a local container. */
-const DESTRUCTIVE_RECEIVER = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$)/i;
+const DESTRUCTIVE_RECEIVER = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$|mail|inbox|calendar|crm|ledger)/i;
 
 const STEERING = ['model', 'user', 'web', 'retrieved'] as const;
 const DESTRUCTIVE_VERB = /^["'](rm|rmdir|delete|del|drop|kill|pkill|killall|restart|stop|scale|apply|destroy|push|reset|shutdown|reboot|terminate|uninstall|rollout|mv|dd|mkfs|chmod|chown|truncate|revoke|merge)["']$/;

@@ -1,4 +1,5 @@
 import type { CallFact, PyModel } from '../../flow/python.js';
+import { field, type AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { defLine, fileHasHumanGate, kw, lastSegment, plain } from '../helpers.js';
 import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
@@ -71,8 +72,10 @@ export const rule: Rule = {
   check(ctx) {
     const model = ctx.model!;
     if (fileHasHumanGate(model) || HITL_TEXT.test(ctx.source)) return;
+    const specs = toolSpecNames(model);
     for (const fn of model.functions) {
-      if (!fn.isTool || toolIsGated(model, fn)) continue;
+      const bySpec = !fn.isTool && !fn.className && [...specs].some((n) => new RegExp(`(^|_)${n}($|_)`).test(fn.name));
+      if ((!fn.isTool && !bySpec) || toolIsGated(model, fn)) continue;
       const acts = toolActions(model, fn);
       if (!acts.length) continue;
       const what = [...new Set(acts.map((a) => ACTION_WORDS[a.cls]))].join(' and ');
@@ -85,5 +88,65 @@ export const rule: Rule = {
       const why = builtinDanger(model, call);
       if (why) ctx.report({ node: call.node, message: `${why}, with no human approval step in this file.` });
     }
+    for (const d of hostedToolDecls(model)) {
+      // The executor runs on the local machine unless the file hands it to a container or VM.
+      if (/docker|container|sandbox|firecracker|e2b|modal|vm_/i.test(ctx.source)) break;
+      ctx.report({ node: d.node, message: `The model is given the ${d.what} tool, executed here with no human approval step.` });
+    }
   },
 };
+
+/**
+ * Provider-defined tools the application executes itself: Anthropic's `bash_*`, `computer_*` and
+ * `text_editor_*` tool types, OpenAI's `local_shell` and `computer_use_preview`.
+ */
+function hostedToolDecls(model: PyModel): { node: AstNode; what: string }[] {
+  const out: { node: AstNode; what: string }[] = [];
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 200_000) {
+    const n = stack.pop()!;
+    if (n.type === 'dictionary') {
+      for (const p of n.children) {
+        if (p.type !== 'pair') continue;
+        const k = field(p, 'key');
+        const v = field(p, 'value');
+        if (!k || !v || k.type !== 'string' || v.type !== 'string' || model.text(k).replace(/^["']|["']$/g, '') !== 'type') continue;
+        const t = model.text(v).replace(/^["']|["']$/g, '');
+        const m = /^(bash|computer|text_editor|str_replace_editor|str_replace_based_edit_tool)_\d{8}$|^(local_shell|computer_use_preview)$/.exec(t);
+        if (m) out.push({ node: n, what: t });
+      }
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out;
+}
+
+/**
+ * Names declared in hand-written tool schemas (`{"name": "bash", "input_schema": {...}}`, OpenAI
+ * `{"type": "function", "function": {"name": ..., "parameters": ...}}`). A function named for one
+ * (`bash`, `run_bash`) is what runs when the model calls it, even without a registry.
+ */
+function toolSpecNames(model: PyModel): Set<string> {
+  const out = new Set<string>();
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 200_000) {
+    const n = stack.pop()!;
+    if (n.type === 'dictionary') {
+      let name: string | undefined;
+      let schema = false;
+      for (const p of n.children) {
+        if (p.type !== 'pair') continue;
+        const k = field(p, 'key');
+        const v = field(p, 'value');
+        const key = k && k.type === 'string' ? model.text(k).replace(/^["']|["']$/g, '') : '';
+        if (key === 'name' && v?.type === 'string') name = model.text(v).replace(/^["']|["']$/g, '');
+        if (key === 'input_schema' || key === 'parameters') schema = true;
+      }
+      if (name && schema && /^[A-Za-z_]\w*$/.test(name)) out.add(name);
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out;
+}

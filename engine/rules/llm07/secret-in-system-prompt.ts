@@ -12,6 +12,8 @@ import { NOT_A_VALUE_NAME, realSecret, SECRET_NAME, templateConnection } from '.
 const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
 /** `password is X`, `API key: X`, `admin override code = X`. */
 const CREDENTIAL_PHRASE = /\b(passwords?|passwd|passcodes?|pass ?phrase|pwd|pins?|api[ _-]?keys?|secret keys?|secrets?|access (?:keys?|tokens?|codes?)|auth(?:entication|orization)? (?:tokens?|codes?|keys?)|bearer tokens?|tokens?|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount|coupon|promo|voucher|referral|gift) (?:codes?|passwords?|pins?|keys?|tokens?)|credentials?|login)(?:\s+(?:for|to|of)\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?)?\s*(?:\bis\b|\bare\b|:|=)\s*(?:set to\s+)?(["'`]?)([^\s"'`,;)]{4,})\2/gi;
+/** `the discount override code STAFF-OVR-7731 gives…`: a named code written out with no `is`/`:`. */
+const NAMED_CODE = /\b(admin|override|master|root|unlock|bypass|emergency|staff|manager|employee|discount|coupon|promo|voucher|referral|gift|access|secret|internal)(?:\s+(?:override|discount|access|unlock|admin))?\s+(codes?|passwords?|pins?|passphrases?)\s+(?:is\s+)?(["'`]?)([A-Za-z0-9][A-Za-z0-9_-]{3,})\3/gi;
 /** Internal-only hosts: naming them tells an attacker where to go next. */
 const INTERNAL_URL = /\b(?:https?:\/\/(?:[\w-]+\.)*[\w-]+\.local\b|(?:[\w-]+\.)*[\w-]+\.(?:internal|corp|intranet|lan)\b|(?:10\.\d{1,3}|192\.168|172\.(?:1[6-9]|2\d|3[01])\.\d{1,3})\.\d{1,3}\.\d{1,3}\b)/gi;
 const GUARDED_SECRET = /\b(never|do not|don't|must not|under no circumstances)\s+(reveal|disclose|share|give out|leak)\b|\b(confidential|internal only|top secret)\b/i;
@@ -45,6 +47,11 @@ export function secretsInText(text: string): Hit[] {
   }
   for (const m of text.matchAll(CREDENTIAL_PHRASE)) {
     if (credentialValueOk(m[1], m[3], m[2] !== '')) hits.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()}` });
+  }
+  for (const m of text.matchAll(NAMED_CODE)) {
+    const v = m[4];
+    const ok = (/\d/.test(v) && /[A-Za-z]/.test(v)) || (/^\d{4,}$/.test(v) && /code|pin|pass/i.test(m[2]));
+    if (ok && !SLOT.test(v) && !looksLikePlaceholder(v) && !hits.some((h) => Math.abs(h.index - m.index) < 40)) hits.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()} ${m[2].toLowerCase()}` });
   }
   for (const m of text.matchAll(INTERNAL_URL)) hits.push({ index: m.index, what: 'an internal host address' });
   // A value the prompt itself is told to keep secret: the prompt is the only guard, and prompts leak.

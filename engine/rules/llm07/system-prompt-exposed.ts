@@ -1,6 +1,7 @@
 import { SYSTEM_PROMPT_NAME, type PyModel } from '../../flow/python.js';
 import { deepPath, partLine, type DirectPath } from '../llm02/direct.js';
 import { isServerFile, outputSites, outputWhat, type OutputSite } from '../llm02/outputs.js';
+import { plain } from '../../frameworks/python.js';
 import type { Rule } from '../types.js';
 import { literalStrings, systemTextStarts } from './system-text.js';
 
@@ -53,5 +54,38 @@ export const rule: Rule = {
         message: `The system prompt is written to ${outputWhat(site)}.`,
       });
     }
+    for (const { site, what } of extraSites(model)) {
+      if (!systemPromptCarrier(model, site)(deepPath(model, site.node, site.fn))) continue;
+      ctx.report({
+        node: site.call?.node ?? site.ret?.node ?? site.node,
+        line: partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
+        message: `The system prompt is written to ${what}.`,
+      });
+    }
   },
 };
+
+/** Error responses that carry their message to the client. */
+const CLIENT_ERROR = /^(fastapi\.HTTPException|starlette\.exceptions\.HTTPException|HTTPException|flask\.abort|abort|werkzeug\.exceptions\.\w+|gradio\.Error|gr\.Error|chainlit\.Message|cl\.Message)$/;
+
+/**
+ * Where else a prompt reaches the user: a tool's return value (the model relays whatever its
+ * tools return, and a "describe yourself" tool hands over the instructions verbatim), and error
+ * responses (`HTTPException(detail=...)`, `abort(400, ...)`) that go back to the client.
+ */
+function extraSites(model: PyModel): { site: OutputSite; what: string }[] {
+  const out: { site: OutputSite; what: string }[] = [];
+  for (const r of model.returns) {
+    if (!r.fn.isTool || r.fn.isHandler || !r.value) continue;
+    out.push({ site: { kind: 'response', node: r.value, taint: r.taint, ret: r, fn: r.fn }, what: `the result of the tool ${r.fn.name}(), which the model relays to the user` });
+  }
+  for (const c of model.calls) {
+    if (!CLIENT_ERROR.test(plain(c.callee))) continue;
+    for (const a of c.args) {
+      if (a.name && /^(status_code|code|headers|author)$/.test(a.name)) continue;
+      if (a.node.type === 'integer') continue;
+      out.push({ site: { kind: 'response', node: a.node, taint: a.taint, call: c, fn: c.fn }, what: `an error response (${c.name})` });
+    }
+  }
+  return out;
+}

@@ -2,14 +2,16 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { resolveDict, vectorQuery } from './vector.js';
+import { resolveDict, vectorQuery, type VectorQuery } from './vector.js';
 
 /** Annotations and names of an authenticated principal. */
-const IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|current_user|principal|tenant|workspace|account)/;
+const IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|Company|Client|current_user|principal|tenant|workspace|account|customer|company|member|user|org)/;
+
+const LOGIN_DECORATOR = /(^|\.)(login_required|jwt_required|auth_required|requires_auth|authenticated|permission_required|user_passes_test)$/;
 
 /** Values that identify whose data a request is about. */
-const TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)$/i;
-const TENANT_KEY = /^(user_?id|userid|owner|owner_?id|tenant|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id)$/i;
+const TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user|company_?id|client_?id|firm_?id|clinic_?id|school_?id|household_?id|project_?id)$/i;
+const TENANT_KEY = /^(user_?id|userid|owner|owner_?id|tenant|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|company_?id|client_?id|firm_?id|clinic_?id|school_?id|household_?id|project_?id)$/i;
 const METADATA_KW = /^(metadata|metadatas|filter|filters|where|payload|payloads|search_kwargs|query_filter|pre_filter|must|namespace)$/;
 const WRITE_METHODS = /^(add_texts|add_documents|aadd_texts|aadd_documents|from_texts|from_documents|upsert|add|insert|upsert_documents)$/;
 const PRIVATE_COLLECTION = /(user|tenant|customer|client|account|private|personal|upload|employee|patient|member)/i;
@@ -19,11 +21,27 @@ const PRIVATE_COLLECTION = /(user|tenant|customer|client|account|private|persona
  * per-caller namespace, owner ids written with the documents, or a collection named for users'
  * own files. Without one, an unfiltered search of a shared knowledge base is how RAG works.
  */
+/** Docstrings and comments that say the data belongs to many customers. */
+const MULTI_TENANT_TEXT = /\b(multi-?tenant|tenants\b|each (customer|client|company|user|tenant|organi[sz]ation|workspace|team)'?s?\b|per-(user|tenant|customer|company|client)\b|every (customer|client|company|tenant)'?s?\b|all (our )?(customers|clients|companies|tenants|client companies)'?\b|one (store|index|collection) (for|shared by) (everything|everyone|all)|shared by all (customers|clients|tenants|companies))/i;
+
+function saysMultiTenant(model: PyModel, n: AstNode): boolean {
+  // A docstring: a string standing alone as the first statement of a module, class or function.
+  if (n.type === 'expression_statement' && n.children.length === 1 && n.children[0].type === 'string') {
+    const parent = n.parent;
+    const first = parent?.children.find((c) => c.named && c.type !== 'comment');
+    if (first === n) return MULTI_TENANT_TEXT.test(model.text(n));
+  }
+  return false;
+}
+
 function multiTenantStore(model: PyModel): boolean {
+  // The tree drops comments; whole-line comments are prose, read as text.
+  for (const m of model.file.source.matchAll(/^[ \t]*#(.*)$/gm)) if (MULTI_TENANT_TEXT.test(m[1])) return true;
   const stack: AstNode[] = [model.file.root];
   let guard = 0;
   while (stack.length && guard++ < 500_000) {
     const n = stack.pop()!;
+    if (saysMultiTenant(model, n)) return true;
     if (n.type === 'keyword_argument') {
       const k = model.text(field(n, 'name')!);
       const v = field(n, 'value')!;
@@ -62,7 +80,7 @@ function tenantKeyIn(model: PyModel, n: AstNode): boolean {
 }
 
 function tenantMention(text: string): boolean {
-  return /\b(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)\b/i.test(text);
+  return /\b(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user|company_?id|client_?id|firm_?id|clinic_?id|school_?id|household_?id|project_?id)\b/i.test(text);
 }
 
 /** Tenant-identifying names visible in `fn`: parameters, locals, and `self.` attributes of its class. */
@@ -72,6 +90,11 @@ function tenantsIn(model: PyModel, fn: FunctionFact, tenantAssigns: AssignFact[]
     if (TENANT_NAME.test(p.name)) out.add(p.name);
     // The authenticated caller, injected by the framework: `user: User = Depends(get_current_user)`.
     else if (p.default && /^(Depends|Security)\(/.test(model.text(p.default)) && IDENTITY_TYPE.test(`${p.annotation ?? ''} ${p.name}`)) out.add(p.name);
+  }
+  // Session-based logins (`@login_required`, Flask-Login, JWT): the caller's identity lives in
+  // `request.user` / `current_user` / `g.user`, whatever the parameters are.
+  if (fn.decorators.some((d) => LOGIN_DECORATOR.test(d.qname)) || fn.params.some((p) => p.name === 'request') && /\brequest\.user\b/.test(model.text(fn.node))) {
+    for (const t of ['request.user', 'current_user', 'g.user', 'get_jwt_identity']) out.add(t);
   }
   for (const a of tenantAssigns) {
     const last = a.target.split('.').pop() ?? a.target;
@@ -156,7 +179,7 @@ export const rule: Rule = {
       const tenants = tenantsIn(model, fn, tenantAssigns);
       if (!tenants.length) continue;
       for (const call of fn.calls) {
-        const q = vectorQuery(model, call);
+        const q = vectorQuery(model, call) ?? sharedRetrieverUse(model, call);
         if (!q || q.fetch) continue;
         if (reported.has(call) || scoped(model, fn, call, tenants)) continue;
         // A filter the caller supplies is the user-controlled-filter finding, not a missing one.
@@ -165,7 +188,7 @@ export const rule: Rule = {
         if (!multi) return;
         ctx.report({
           node: call.node,
-          message: `${call.name}() runs in ${fn.name}() for a specific ${tenants[0].replace(/^self\./, '')} but ${q.filters.length ? 'its filter does not restrict results to that tenant' : 'has no tenant filter or namespace'}; other tenants' documents can be returned.`,
+          message: `${call.name}() runs in ${fn.name}() for ${/^(request\.user|current_user|g\.user|get_jwt_identity)$/.test(tenants[0]) ? 'the signed-in user' : `a specific ${tenants[0].replace(/^self\./, '')}`} but ${q.filters.length ? 'its filter does not restrict results to that tenant' : 'has no tenant filter or namespace'}; other tenants' documents can be returned.`,
         });
       }
     }
@@ -216,4 +239,46 @@ function inMetadata(model: PyModel, pair: AstNode, arg: { name: string | null; n
     if (p.type === 'keyword_argument' && /^(metadata|metadatas|payload|payloads)$/.test(model.text(field(p, 'name')!))) return true;
   }
   return false;
+}
+
+const RETRIEVER_USE = /^a?(invoke|get_relevant_documents|query|chat|retrieve|run|stream|batch)$/;
+const sharedCache = new WeakMap<PyModel, Set<string>>();
+
+/**
+ * Retrievers, query engines and the chains around them built once at module level with no
+ * filter: every request that uses them searches the whole store.
+ */
+function sharedRetrievers(model: PyModel): Set<string> {
+  const hit = sharedCache.get(model);
+  if (hit) return hit;
+  const names = new Set<string>();
+  const moduleAssigns = model.assigns.filter((a) => a.fn === model.module);
+  for (const a of moduleAssigns) {
+    const factory = model.calls.find((c) => c.fn === model.module && c.node.startIndex >= a.value.startIndex && c.node.endIndex <= a.value.endIndex && vectorQuery(model, c)?.factory);
+    if (!factory) continue;
+    const q = vectorQuery(model, factory)!;
+    const filtered = q.filters.some((f) => f.name !== 'search_kwargs' || /filter|namespace|where|tenant/.test(model.text(f.node)));
+    if (!filtered) names.add(a.target);
+  }
+  for (let round = 0; round < 2; round++) {
+    for (const a of moduleAssigns) {
+      if (names.has(a.target)) continue;
+      const stack = [a.value];
+      let uses = false;
+      while (stack.length && !uses) {
+        const n = stack.pop()!;
+        if (n.type === 'identifier' && names.has(model.text(n))) uses = true;
+        for (const c of n.children) if (c.named) stack.push(c);
+      }
+      if (uses) names.add(a.target);
+    }
+  }
+  sharedCache.set(model, names);
+  return names;
+}
+
+function sharedRetrieverUse(model: PyModel, call: CallFact): VectorQuery | null {
+  if (!call.receiver || call.receiver.type !== 'identifier' || !RETRIEVER_USE.test(call.name)) return null;
+  if (!sharedRetrievers(model).has(model.text(call.receiver))) return null;
+  return { call, factory: false, fetch: false, filters: [] };
 }

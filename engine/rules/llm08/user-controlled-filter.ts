@@ -68,6 +68,15 @@ export const rule: Rule = {
     for (const call of model.calls) {
       const q = vectorQuery(model, call);
       if (!q) continue;
+      const viaStore = q.filters.length ? undefined : storeScope(model, call);
+      if (viaStore) {
+        ctx.report({
+          node: call.node,
+          source: viaStore.label,
+          message: `The ${viaStore.what} of the store ${call.name}() searches comes from ${viaStore.label.kind === 'model' ? 'the model' : 'user input'} (${viaStore.label.what}, line ${viaStore.label.line}); a caller can pick another tenant's documents.`,
+        });
+        continue;
+      }
       for (const f of q.filters) {
         const hit = inspect(f, f.node, f.name ?? '', 0);
         if (!hit) continue;
@@ -116,3 +125,49 @@ export const rule: Rule = {
     }
   },
 };
+
+const STORE_SCOPE_KW = /^(namespace|tenant|collection_name|index_name|partition_name|table_name|collection)$/;
+
+/**
+ * A store opened for the query's caller: `PineconeVectorStore(..., namespace=ns).similarity_search(q)`,
+ * directly, through a local variable, or through a local factory (`store_for(ns)`). When the
+ * namespace or collection comes from the request, the caller chooses whose documents it searches.
+ */
+function storeScope(model: PyModel, call: CallFact): { label: Label; what: string } | undefined {
+  if (!call.receiver) return undefined;
+  // Weaviate multi-tenancy: `collection.with_tenant(t).query.near_text(...)`.
+  for (let n: AstNode | undefined = call.receiver; n && (n.type === 'attribute' || n.type === 'call'); n = n.type === 'attribute' ? field(n, 'object') : field(n, 'function')) {
+    const c = n.type === 'call' ? model.calls.find((x) => x.node === n) : undefined;
+    if (c && /^(with_tenant|with_namespace|namespace|tenant|Namespace)$/.test(c.name)) {
+      const l = c.args.map((a) => steering(a.taint)).find(Boolean);
+      if (l) return { label: l, what: 'tenant' };
+    }
+  }
+  let recv = model.calls.find((c) => c.node === call.receiver);
+  if (!recv && call.receiver.type === 'identifier') {
+    const name = model.text(call.receiver);
+    const def = model.assigns.filter((a) => a.fn === call.fn && a.target === name && a.node.startIndex < call.node.startIndex).pop();
+    if (def?.value.type === 'call') recv = model.calls.find((c) => c.node === def.value);
+  }
+  if (!recv) return undefined;
+  for (const a of recv.args) {
+    if (!a.name || !STORE_SCOPE_KW.test(a.name)) continue;
+    const l = steering(a.taint);
+    if (l) return { label: l, what: a.name };
+  }
+  const target = recv.target;
+  if (!target || target.className) return undefined;
+  for (const inner of target.calls) {
+    for (const a of inner.args) {
+      if (!a.name || !STORE_SCOPE_KW.test(a.name)) continue;
+      for (const pl of a.taint) {
+        if (pl.kind !== 'param' || pl.param === undefined) continue;
+        const pname = target.params[pl.param]?.name;
+        const actual = recv.args.find((x) => x.name === pname) ?? recv.args.find((x) => x.index === pl.param);
+        const l = actual ? steering(actual.taint) : undefined;
+        if (l) return { label: l, what: a.name };
+      }
+    }
+  }
+  return undefined;
+}

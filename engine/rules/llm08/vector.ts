@@ -8,9 +8,9 @@ import { calleeOf } from '../helpers.js';
 const STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
 const RETRIEVER_FACTORY = /^(as_retriever|as_query_engine|as_chat_engine)$/;
 const RAW_QUERY = /^(query|search|query_points|get|get_all|hybrid|near_text|near_vector|bm25)$/;
-const RAW_CLIENT_TYPE = /(chromadb|get_or_create_collection|get_collection|create_collection|Collection|pinecone|Pinecone|(^|\.)Index$|qdrant|Qdrant|weaviate|pymilvus|MilvusClient|lancedb)/;
+const RAW_CLIENT_TYPE = /(chromadb|get_or_create_collection|get_collection|create_collection|Collection|pinecone|Pinecone|(^|\.)Index$|qdrant|Qdrant|weaviate|pymilvus|MilvusClient|lancedb|Elasticsearch|OpenSearch)/;
 /** Keywords that only a vector query takes: they tell a Chroma `query` from an ORM's. */
-const RAW_QUERY_KW = /^(query_texts|query_embeddings|n_results|query_vector|top_k|vector|include_metadata|collection_name|anns_field|limit|near_text|include)$/;
+const RAW_QUERY_KW = /^(query_texts|query_embeddings|n_results|query_vector|top_k|vector|include_metadata|collection_name|anns_field|limit|near_text|include|knn)$/;
 
 export const FILTER_KW = /^(filter|filters|where|where_document|namespace|search_kwargs|query_filter|pre_filter|post_filter|expr|metadata_filter|metadata_filters|partition_name|partition_names|tenant|doc_ids|node_ids)$/;
 
@@ -23,10 +23,20 @@ export interface VectorQuery {
   filters: ArgFact[];
 }
 
+/** pgvector distance operators and functions in SQL text, and Supabase-style match functions. */
+const VECTOR_SQL = /(<->|<=>|<#>|<\+>|\bcosine_distance\b|\bl2_distance\b|\binner_product\b|\bvector_distance\b|\bmatch_documents\b|\bVEC_DISTANCE|\bvec_distance_cosine\b)/i;
+
 export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null {
   const name = call.name;
   const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(a.name));
   if (STORE_SEARCH.test(name)) return { call, factory: false, fetch: false, filters };
+  // OpenAI vector stores: a direct search, or file_search over fixed store ids in a run.
+  if (/\.vector_stores\.search$/.test(calleeOf(call))) return { call, factory: false, fetch: false, filters };
+  if (call.args.some((a) => /["']file_search["']/.test(model.text(a.node)) && /vector_store_ids/.test(model.text(a.node)))) return { call, factory: false, fetch: false, filters: [] };
+  // Raw SQL over pgvector (`ORDER BY embedding <=> %s`) or a Supabase match function.
+  if (/^(execute|fetch|fetchrow|fetchall|query|rpc|exec_driver_sql)$/.test(name) && call.args.some((a) => (a.node.type === 'string' || a.node.type === 'concatenated_string') && VECTOR_SQL.test(model.text(a.node)))) {
+    return { call, factory: false, fetch: false, filters };
+  }
   if (RETRIEVER_FACTORY.test(name) && call.receiver) return { call, factory: true, fetch: false, filters };
   if (!RAW_QUERY.test(name) || !call.receiver) return null;
   const c = calleeOf(call);

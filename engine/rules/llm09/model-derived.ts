@@ -21,9 +21,24 @@ function within(n: AstNode, outer: AstNode): boolean {
 }
 
 /** True when a call's result is model output: a model call, or a local function returning it. */
-export function callYieldsModel(c: CallFact): boolean {
+export function callYieldsModel(c: CallFact, model?: PyModel): boolean {
   if (c.model) return true;
-  return !!c.target && c.target.returns.some(isModelOutput);
+  if (!c.target) return false;
+  if (c.target.returns.some(isModelOutput)) return true;
+  // `return "YES" in reply`: a verdict computed from the reply carries no taint (comparisons drop
+  // it) but is still the model's answer.
+  return !!model && verdictReturn(model, c.target);
+}
+
+const verdictCache = new WeakMap<FunctionFact, boolean>();
+
+function verdictReturn(model: PyModel, fn: FunctionFact): boolean {
+  const hit = verdictCache.get(fn);
+  if (hit !== undefined) return hit;
+  verdictCache.set(fn, false); // recursion guard
+  const out = model.returns.some((r) => r.fn === fn && !!r.value && (r.value.type === 'comparison_operator' || r.value.type === 'not_operator' || r.value.type === 'boolean_operator') && readsModel(model, fn, r.value));
+  verdictCache.set(fn, out);
+  return out;
 }
 
 /** Names and dotted paths an expression reads; keyword names and attribute names are not reads. */
@@ -52,11 +67,11 @@ export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string>
   const hit = cache.get(fn);
   if (hit) return hit;
   const names = new Set<string>();
-  const calls = fn.calls.filter(callYieldsModel);
+  const calls = fn.calls.filter((c) => callYieldsModel(c, model));
   const assigns = [...assignsIn(model, fn)].sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(model, fn);
   const human = humanDecidedNames(model, fn);
-  const derived = (v: AstNode) => (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n))) && !humanCall(fn, v);
+  const derived = (v: AstNode) => (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n)) || readsModelState(model, fn, v)) && !humanCall(fn, v);
   // Twice, so a value used before the loop-carried assignment that taints it is caught too.
   for (let round = 0; round < 2; round++) {
     for (const a of assigns) if (!human.has(a.target) && derived(a.value)) names.add(a.target);
@@ -101,9 +116,74 @@ export function readsHuman(model: PyModel, fn: FunctionFact, n: AstNode): boolea
   return identifiers(n, model).some((x) => names.has(x)) || humanCall(fn, n);
 }
 
+const stateKeyCache = new WeakMap<PyModel, Set<string>>();
+
+/**
+ * LangGraph state keys that hold model output: a node returns `{"verdict": reply.content}`, and
+ * every later node reading `state["verdict"]` reads the model's answer.
+ */
+export function modelStateKeys(model: PyModel): Set<string> {
+  const hit = stateKeyCache.get(model);
+  if (hit) return hit;
+  const keys = new Set<string>();
+  stateKeyCache.set(model, keys);
+  for (const r of model.returns) {
+    if (!r.value || r.value.type !== 'dictionary' || (!r.fn.isGraphNode && !graphStateParam(r.fn))) continue;
+    for (const p of r.value.children) {
+      if (p.type !== 'pair') continue;
+      const k = p.children.find((c) => c.field === 'key');
+      const v = p.children.find((c) => c.field === 'value');
+      if (!k || !v || k.type !== 'string' || /^["']messages["']$/.test(model.text(k))) continue;
+      const calls = r.fn.calls.filter((c) => callYieldsModel(c, model));
+      const names = modelDerivedNames(model, r.fn);
+      if (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((x) => names.has(x))) keys.add(model.text(k).replace(/^["']|["']$/g, ''));
+    }
+  }
+  return keys;
+}
+
+function graphStateParam(fn: FunctionFact): string | undefined {
+  const p = fn.params.find((x) => x.name === 'state' || (!!x.annotation && /State$/.test(x.annotation)));
+  return p?.name;
+}
+
+/** `state["verdict"]` / `state.verdict` in a graph node, for a key a model-calling node wrote. */
+function readsModelState(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
+  const param = fn.isGraphNode || graphStateParam(fn) ? graphStateParam(fn) : undefined;
+  if (!param) return false;
+  const keys = modelStateKeys(model);
+  if (!keys.size) return false;
+  const stack = [n];
+  let guard = 0;
+  while (stack.length && guard++ < 500) {
+    const c = stack.pop()!;
+    const obj = c.children.find((x) => x.field === 'object' || x.field === 'value');
+    if (obj && obj.type === 'identifier' && model.text(obj) === param) {
+      if (c.type === 'subscript') {
+        const key = c.children.find((x) => x.field === 'subscript');
+        if (key?.type === 'string' && keys.has(model.text(key).replace(/^["']|["']$/g, ''))) return true;
+      } else if (c.type === 'attribute') {
+        const attr = c.children.find((x) => x.field === 'attribute');
+        if (attr && keys.has(model.text(attr))) return true;
+      } else if (c.type === 'call') {
+        // `state.get("verdict")`
+      }
+    }
+    if (c.type === 'call') {
+      const f = c.children.find((x) => x.field === 'function');
+      const args = c.children.find((x) => x.field === 'arguments');
+      const first = args?.children.find((x) => x.named);
+      if (f?.type === 'attribute' && model.text(f) === `${param}.get` && first?.type === 'string' && keys.has(model.text(first).replace(/^["']|["']$/g, ''))) return true;
+    }
+    for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return false;
+}
+
 /** Whether an expression reads model output in this function. */
 export function readsModel(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   const names = modelDerivedNames(model, fn);
   if (identifiers(n, model).some((x) => names.has(x))) return true;
-  return fn.calls.some((c) => callYieldsModel(c) && within(c.node, n));
+  if (readsModelState(model, fn, n)) return true;
+  return fn.calls.some((c) => callYieldsModel(c, model) && within(c.node, n));
 }

@@ -3,6 +3,7 @@ import type { AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { fileHasHumanGate, hasApprovalStep, lastSegment, plain } from '../helpers.js';
 import { isModelOutput, readsModel } from './model-derived.js';
+import { outputKind } from '../llm02/outputs.js';
 
 const RUNNERS = /^(subprocess\.(run|call|check_call|check_output|Popen)|os\.system|os\.popen|asyncio\.create_subprocess_(exec|shell)|pip\.main|pip\._internal\.main)$/;
 const INSTALL = /\b(pip3?|uv|poetry|conda|npm|pnpm|yarn|gem|cargo|go)\b[\s\S]*\b(install|add|get)\b|["']install["']/;
@@ -19,7 +20,7 @@ function installsModelPackage(model: PyModel, call: CallFact): boolean {
 }
 
 /** Putting text in front of the public under the operator's name. */
-const PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site))$/i;
+export const PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site)|publish_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site|cms|ghost|substack|webflow|shopify))$/i;
 const REVIEW = /(review|approv|confirm|human|moderat|fact_?check|verify|validate|editor|draft)/i;
 
 /** Model output published as written: the model's claims go out as the operator's own. */
@@ -55,6 +56,16 @@ function adviceReturns(model: PyModel): { node: AstNode; fn: string }[] {
     seen.add(r.fn);
     out.push({ node: r.node, fn: r.fn.name });
   }
+  // Shown rather than returned: a Streamlit page, a chat UI message, a CLI print, a response call.
+  for (const call of model.calls) {
+    if (seen.has(call.fn) || call.fn.isTool) continue;
+    const kind = outputKind(call) ?? (/^(chainlit|cl)\.Message$/.test(plain(call.callee)) ? 'ui' : null);
+    if (!kind || kind === 'log') continue;
+    if (!call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node))) continue;
+    if (!call.fn.isModule && !highStakes(model.text(call.fn.node)) && !promptUsesAdvisoryConstant(model, call.fn.node)) continue;
+    seen.add(call.fn);
+    out.push({ node: call.node, fn: call.fn.isModule ? 'The app' : call.fn.name });
+  }
   return out;
 }
 
@@ -88,7 +99,7 @@ export const rule: Rule = {
       ctx.report({ node: call.node, message: `A package name produced by the model is installed by ${call.name}() without checking that it exists and is the intended package.` });
     }
     for (const r of adviceReturns(model)) {
-      ctx.report({ node: r.node, message: `${r.fn}() returns model-generated medical, legal or financial advice as the answer, with no disclaimer, grounding in sources or professional review.` });
+      ctx.report({ node: r.node, message: `${r.fn === 'The app' ? r.fn : `${r.fn}()`} gives model-generated medical, legal or financial advice as the answer, with no disclaimer, grounding in sources or professional review.` });
     }
     if (fileHasHumanGate(model)) return;
     for (const call of model.calls) {

@@ -8,14 +8,16 @@ import { isModelOutput, readsHuman, readsModel } from './model-derived.js';
 import { callsIn, ifAt } from '../facts.js';
 
 /** Actions with consequences for a person or an account that are hard to take back. */
-const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment)|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
+export const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment|payout|hold|escrow)|merge(_pull_request|_pr|_branch|_request)?|apply_(credit|discount|refund|waiver)|waive|write_off|cancel_(order|subscription|account|policy|booking)|freeze_account|unfreeze|verify_(user|account|identity|kyc)|accept_(application|claim|offer|candidate)|settle|block_(card|account|payment|transaction|ip|user|customer|merchant)|freeze|lock_(account|card|user)|cancel|disable_(user|account|card)|enable_(user|account)|activate_(user|account|card)|void_|reverse_(payment|charge|transaction)|chargeback|rollback|revert_|demote|kick|mute_user|remove_(post|comment|user|member|listing|review|content)|hide_(post|comment|review|listing)|takedown|take_down|unpublish|shortlist|advance_candidate|reject_candidate|make_offer|extend_offer|pay_claim|approve_claim|deny_claim|close_(claim|case|ticket)|resolve_(claim|dispute)|place_order|submit_order|execute_order|buy|sell|trade|place_trade|rebalance|liquidate|(adjust|increase|raise|lower|decrease|set|update)_(credit_limit|limit|price|salary|premium|dosage|dose)|dispatch_(ambulance|unit|crew|technician)|schedule_(surgery|procedure)|sign_(contract|off)|submit_(filing|claim|payment)|file_(claim|report|return)|purchase|order_(parts|stock|supplies)|award|enroll|expel|evict|flag_(fraud|account|user|transaction)|mark_(fraud|fraudulent|paid|resolved|spam|verified)|quarantine|isolate_host|shutdown|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
 /** Calls that put a person in the loop, or record the case for one. */
-const REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
+export const REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
 /** Conditions that test the shape of a tool call rather than a decision. */
-const DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
+export const DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
 /** Record fields whose assignment grants something. */
-const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
+export const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 const GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
+/** `LoanApplication.Status.APPROVED`: an enum member naming the decision. */
+const GRANT_CONSTANT = /^[A-Za-z_][\w.]*\.(APPROVED|APPROVE|GRANTED|VERIFIED|ACTIVE|ADMIN|ACCEPTED|ELIGIBLE|PREQUALIFIED|QUALIFIED|DENIED|DECLINED|REJECTED|BANNED|SUSPENDED|BLOCKED|FRAUD|FROZEN|CLOSED|REFUNDED|PAID|RELEASED|MERGED|PUBLISHED)$/;
 const DECISION_LITERAL = /^["'](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["']$/i;
 const INDEPENDENT_NAME = /(approv|human|review|confirm|signed_off|manager|supervisor|policy|rule|eligib|limit|threshold|quota|verified_by|kyc|credit_score|risk_score)/i;
 
@@ -39,7 +41,7 @@ function isIndependentCheck(model: PyModel, fn: FunctionFact, n: AstNode): boole
 }
 
 /** The condition decides on model output alone. */
-function modelDecides(model: PyModel, i: IfFact): boolean {
+export function modelDecides(model: PyModel, i: IfFact): boolean {
   const fromTaint = i.taint.some(isModelOutput);
   if (!fromTaint && !readsModel(model, i.fn, i.condition)) return false;
   if (DISPATCH.test(model.text(i.condition))) return false;
@@ -64,11 +66,13 @@ function decidedCloser(model: PyModel, outer: IfFact, n: AstNode): boolean {
   return false;
 }
 
-function privilegedCall(model: PyModel, c: CallFact): boolean {
+export function privilegedCall(model: PyModel, c: CallFact): boolean {
   const name = lastSegment(plain(c.callee));
   const recv = c.receiver ? model.text(c.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name)) return true;
+  // Making a directory or copying a file is housekeeping, not a decision.
+  if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(plain(c.callee)) || c.name === 'mkdir') return false;
   // `set_status(app_id, "approved")`, `update_role(user, "admin")`: a decision written down.
   if (/^(set|update|change|mark)_?\w*$/.test(name) && c.args.some((a) => a.node.type === 'string' && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
@@ -86,7 +90,7 @@ function grantAssignments(model: PyModel, body: AstNode): AstNode[] {
     if (n.type === 'assignment') {
       const left = field(n, 'left');
       const right = field(n, 'right');
-      if (left && right && GRANT_FIELD.test(model.text(left)) && GRANT_VALUE.test(model.text(right).trim()) && (left.type === 'attribute' || left.type === 'subscript')) out.push(n);
+      if (left && right && GRANT_FIELD.test(model.text(left)) && (GRANT_VALUE.test(model.text(right).trim()) || GRANT_CONSTANT.test(model.text(right).trim())) && (left.type === 'attribute' || left.type === 'subscript')) out.push(n);
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
@@ -129,5 +133,56 @@ export const rule: Rule = {
         message: `The model's output alone decides \`${model.text(first).split('\n')[0].slice(0, 80)}\` (line ${first.line}); nothing routes the decision to a human or checks it against independent rules.`,
       });
     }
+    for (const hit of graphRoutes(model)) {
+      ctx.report({ node: hit.ret, message: `The graph router ${hit.router.name}() sends the run to the '${hit.node}' node on the model's output alone, and that node calls \`${hit.action}\` with no interrupt or review before it.` });
+    }
   },
 };
+
+/**
+ * LangGraph routing: `add_conditional_edges(src, router)` where the router reads a model verdict
+ * from state and one of the nodes it can pick takes a consequential action, with no interrupt
+ * before that node.
+ */
+function graphRoutes(model: PyModel): { router: FunctionFact; ret: AstNode; node: string; action: string }[] {
+  const out: { router: FunctionFact; ret: AstNode; node: string; action: string }[] = [];
+  const nodes = new Map<string, FunctionFact>();
+  for (const c of model.calls) {
+    if (c.name !== 'add_node') continue;
+    const name = c.args.find((a) => a.index === 0);
+    const fnArg = c.args.find((a) => a.index === 1);
+    const fn = fnArg ? model.functions.find((f) => f.name === model.text(fnArg.node) && !f.className) : undefined;
+    if (name?.node.type === 'string' && fn) nodes.set(model.text(name.node).replace(/^["']|["']$/g, ''), fn);
+  }
+  const interrupted = model.calls.some((c) => c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after')) || model.calls.some((c) => /(^|\.)interrupt$/.test(plain(c.callee)));
+  if (interrupted) return out;
+  for (const c of model.calls) {
+    if (c.name !== 'add_conditional_edges') continue;
+    const routerArg = c.args.find((a) => a.index === 1) ?? c.args.find((a) => a.name === 'path');
+    const router = routerArg ? model.functions.find((f) => f.name === model.text(routerArg.node) && !f.className) : undefined;
+    if (!router) continue;
+    const mapping = c.args.find((a) => a.index === 2) ?? c.args.find((a) => a.name === 'path_map');
+    for (const r of model.returns) {
+      if (r.fn !== router || !r.value || !readsModel(model, router, r.value)) continue;
+      // Candidate node names: string literals in the returned expression, through the mapping if any.
+      const names = [...model.text(r.value).matchAll(/["']([\w-]+)["']/g)].map((m) => m[1]);
+      for (const n of names) {
+        let target = n;
+        if (mapping?.node.type === 'dictionary') {
+          const pair = mapping.node.children.find((p) => p.type === 'pair' && model.text(field(p, 'key')!).replace(/^["']|["']$/g, '') === n);
+          const v = pair ? field(pair, 'value') : undefined;
+          if (v?.type === 'string') target = model.text(v).replace(/^["']|["']$/g, '');
+        }
+        const fn = nodes.get(target);
+        if (!fn) continue;
+        if (fn.calls.some((x) => REVIEW.test(lastSegment(plain(x.callee))))) continue;
+        const act = fn.calls.find((x) => privilegedCall(model, x));
+        if (act) {
+          out.push({ router, ret: r.node, node: target, action: model.text(act.node).split('\n')[0].slice(0, 60) });
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -118,6 +118,19 @@ export const rule: Rule = {
         ctx.report({ node: loop.node, line: loop.node.line, message: `The request decides how many times this loop calls the model (${call.name}() on line ${call.line}); cap the number of items or iterations.` });
       }
     }
+    // The same fan-out written as a comprehension: `gather(*(ask(p) for p in parts))`.
+    const fanned = new Set<AstNode>();
+    for (const call of model.calls) {
+      if (!callsModel(call) || !isWebHandler(call.fn) || call.loops.length) continue;
+      let comp: AstNode | null = call.node.parent;
+      while (comp && !/^(list_comprehension|generator_expression|set_comprehension|dictionary_comprehension)$/.test(comp.type) && comp !== call.fn.node) comp = comp.parent;
+      if (!comp || comp === call.fn.node || fanned.has(comp)) continue;
+      const clause = comp.children.find((c) => c.type === 'for_in_clause');
+      const right = clause ? field(clause, 'right') : undefined;
+      if (!right || !userDerived(model, call.fn, right) || clamped(model, call.fn, right, comp.startIndex)) continue;
+      fanned.add(comp);
+      ctx.report({ node: comp, line: comp.line, message: `The request decides how many model calls this comprehension makes (${call.name}() on line ${call.line}); cap the number of items or chunks.` });
+    }
     // Recursion the model drives: a function that calls itself after asking the model.
     for (const fn of model.functions) {
       // Only recursion the model steers: the next call works on what the model returned. Walking a

@@ -1,0 +1,183 @@
+import type { AstNode } from '../../parse/index.js';
+import { field } from '../../parse/index.js';
+import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { Rule } from '../types.js';
+import { APPROVAL_NAME, lastSegment, plain } from '../helpers.js';
+import { DISPATCH, GRANT_FIELD, modelDecides, PRIVILEGED, REVIEW } from './unverified-output-decision.js';
+import { PUBLISH } from './unvalidated-output-as-fact.js';
+import { dangerousAction } from '../sinks.js';
+import { identifiers, isModelOutput, modelDerivedNames, readsModel } from './model-derived.js';
+
+/** Setters whose argument is the decision itself: `update_status(id, label)`, `set_role(user, r)`. */
+const DECISION_SETTER = /^_?(update|set|change|mark|record|save|apply)_?(ticket_|claim_|account_|user_|order_|case_|application_)?(status|state|role|decision|verdict|resolution|outcome|eligibility|approval|access_level|permissions?|credit_limit|risk_level|grade|score|credit_score|risk_score|price|salary|dosage|dose|triage_level)$/i;
+/** Generic writes (`.update(status=...)`, `save(decision=...)`) with a keyword naming the decision. */
+const GENERIC_WRITE = /^(update|save|create|set|patch|update_one|update_many|upsert)$/;
+const DECISION_KW = /^(status|state|decision|verdict|approved|is_approved|role|roles|is_admin|access_level|permissions?|eligible|is_eligible|is_fraud|credit_limit|resolution|outcome|risk_level)$/;
+/** Arguments that only describe the action: the model may write them. */
+const DESCRIPTIVE_ARG = /^(note|notes|reason|memo|comment|comments|rationale|explanation|summary|message|msg|description|context|suggestion|metadata|details|log|title|body_text)$/;
+/** Actions already covered as excessive agency or unsafe output handling. */
+const OTHER_CATEGORY = /^_?(send|delete|remove|deploy|execute|run|exec|write|post_message|notify)/i;
+
+const TOOL_ROUTE = /\b(name|tool|tool_name|function|function_name|fn|fn_name|tool_call|call_name)\b|\[["']name["']\]/;
+
+function within(n: AstNode, outer: AstNode): boolean {
+  return n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
+}
+
+/** Whether an argument carries the model's answer: by taint, or by names computed from it. */
+function carriesModel(model: PyModel, fn: FunctionFact, a: ArgFact): boolean {
+  if (a.node.type === 'string' && !a.node.children.some((c) => c.type === 'interpolation')) return false;
+  if (a.taint.some(isModelOutput)) return true;
+  return readsModel(model, fn, a.node);
+}
+
+/** Inside an `if` that already decides on the model (reported by unverified-output-decision). */
+function underModelIf(model: PyModel, n: AstNode, fn: FunctionFact): boolean {
+  return model.ifs.some((i) => i.fn === fn && n.startIndex >= i.bodyStart && n.endIndex <= i.bodyEnd && modelDecides(model, i));
+}
+
+/**
+ * A human step or an independent bound in the function: a review queue, an approval call, or a
+ * comparison of the model's value against a limit before the action.
+ */
+function checkedBefore(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
+  // The action's own name (`approve_refund`) is not an approval step.
+  if (fn.calls.some((c) => !PRIVILEGED.test(c.name) && !DECISION_SETTER.test(c.name) && (APPROVAL_NAME.test(c.name) || c.callee === 'input' || REVIEW.test(lastSegment(plain(c.callee)))))) return true;
+  if (fn.decorators.some((d) => APPROVAL_NAME.test(d.qname))) return true;
+  const names = modelDerivedNames(model, fn);
+  const vals = new Set(identifiers(n, model).filter((x) => names.has(x)));
+  return model.ifs.some((i) => {
+    if (i.fn !== fn || i.node.startIndex > n.startIndex || within(n, i.node)) return false;
+    const t = model.text(i.condition);
+    if (!/[<>]|\bnot in\b|\bin\b/.test(t)) return false;
+    return identifiers(i.condition, model).some((x) => vals.has(x));
+  });
+}
+
+function actionName(call: CallFact): string {
+  return lastSegment(plain(call.callee));
+}
+
+/** The argument that makes the decision, if the call is a decision the model's answer fills in. */
+function decisionArg(model: PyModel, call: CallFact): ArgFact | undefined {
+  const name = actionName(call);
+  const recv = call.receiver ? model.text(call.receiver) : '';
+  if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set|memory|state|printer|console|progress|display|spinner|bar|logger|ui)$/i.test(recv)) return undefined;
+  const fn = call.fn;
+  // `UPDATE claims SET status = ?` with the model's label as a parameter.
+  if (dangerousAction(model, call) === 'sql') {
+    const sql = call.args.find((a) => a.node.type === 'string' || a.node.type === 'concatenated_string');
+    if (!sql || !DECISION_SQL.test(model.text(sql.node))) return undefined;
+    if (sql.node.children.some((c) => c.type === 'interpolation') && carriesModel(model, fn, sql)) return sql;
+    return call.args.find((a) => a !== sql && carriesModel(model, fn, a));
+  }
+  // A record of the decision built for storage: `LoanDecision(approved=approved)` then `session.add(...)`.
+  if (/^[A-Z]\w*$/.test(name) && persists(model, fn)) {
+    const field = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+    if (field) return field;
+  }
+  if (GENERIC_WRITE.test(name) || /^(update_one|update_many|find_one_and_update|update)$/.test(name)) {
+    const byKw = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+    if (byKw) return byKw;
+    // `db.save(app_id, approved)`: a positional value named for the decision.
+    const store = call.receiver ? /(db|database|session|repo|repository|store|table|collection|objects|dao|crud)/i.test(model.text(call.receiver)) : false;
+    const byName = store ? call.args.find((a) => a.name === null && a.node.type === 'identifier' && DECISION_KW.test(model.text(a.node)) && carriesModel(model, fn, a)) : undefined;
+    if (byName) return byName;
+    // `.update({"status": label})`, `{"$set": {"decision": verdict}}`.
+    for (const a of call.args) {
+      const v = decisionInDict(model, fn, a.node, 0);
+      if (v) return { ...a, node: v };
+    }
+    return undefined;
+  }
+  // Publishing is unvalidated-output-as-fact's finding.
+  if (OTHER_CATEGORY.test(name) || PUBLISH.test(name)) return undefined;
+  if (!DECISION_SETTER.test(name) && !PRIVILEGED.test(name)) return undefined;
+  return call.args.find((a) => !a.splat && !(a.name && DESCRIPTIVE_ARG.test(a.name)) && carriesModel(model, fn, a));
+}
+
+const DECISION_SQL = /\b(update|insert)\b[\s\S]*\b(status|state|decision|verdict|approved|is_approved|role|is_admin|eligible|is_fraud|fraud|credit_limit|resolution|outcome)\b/i;
+
+function decisionInDict(model: PyModel, fn: FunctionFact, n: AstNode, depth: number): AstNode | undefined {
+  if (n.type !== 'dictionary' || depth > 2) return undefined;
+  for (const p of n.children) {
+    if (p.type !== 'pair') continue;
+    const k = field(p, 'key');
+    const v = field(p, 'value');
+    if (!k || !v) continue;
+    const key = k.type === 'string' ? model.text(k).replace(/^["']|["']$/g, '') : '';
+    if (DECISION_KW.test(key) && v.type !== 'string' && readsModel(model, fn, v)) return v;
+    const inner = decisionInDict(model, fn, v, depth + 1);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+/** The function writes to a database: `session.add`, `commit`, `save`, an ORM `create`. */
+function persists(model: PyModel, fn: FunctionFact): boolean {
+  return fn.calls.some((c) => /^(add|add_all|commit|save|insert_one|insert|create|put_item|merge|flush)$/.test(c.name) && !!c.receiver && /(session|db|repo|table|collection|objects|store|conn|cursor)/i.test(model.text(c.receiver)));
+}
+
+/** `handlers[choice](ticket)` over a table of consequential functions. */
+function dispatchIndex(model: PyModel, call: CallFact): AstNode | undefined {
+  const f = field(call.node, 'function');
+  if (!f || f.type !== 'subscript') return undefined;
+  const index = field(f, 'subscript');
+  const table = field(f, 'value');
+  // Tool-call routing (`TOOLS[block.name](**block.input)`) is how function calling works.
+  if (!index || !table || DISPATCH.test(model.text(f)) || TOOL_ROUTE.test(model.text(index)) || call.args.some((a) => a.splat)) return undefined;
+  if (!readsModel(model, call.fn, index)) return undefined;
+  const tname = model.text(table);
+  const def = model.assigns.filter((a) => a.target === tname && (a.fn === call.fn || a.fn.isModule)).pop();
+  if (!def || def.value.type !== 'dictionary') return undefined;
+  const values = def.value.children.filter((p) => p.type === 'pair').map((p) => field(p, 'value')!);
+  if (!values.some((v) => (v.type === 'identifier' || v.type === 'attribute') && PRIVILEGED.test(lastSegment(model.text(v))))) return undefined;
+  return index;
+}
+
+/**
+ * The model's answer used as the decision itself, without any `if`: a label written into a
+ * record's status, an amount passed to a refund, a verdict used to pick the handler. A wrong or
+ * manipulated answer acts on a real account with nothing in between. Values bounded against a
+ * limit first, or handed to a review queue, stay silent; tool functions (whose arguments the
+ * model picks by design) are the excessive-agency rules' concern.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'misinformation/model-output-drives-action',
+    owasp: 'LLM09',
+    asi: 'ASI09',
+    cwe: 'CWE-1426',
+    severity: 'MEDIUM',
+    title: 'Model output used directly as a decision',
+    description: 'A status, role, amount or handler is taken straight from the model\u2019s output and applied to a record or account, with no human review or independent check, so a hallucinated or manipulated answer becomes the decision.',
+    fix: 'Treat the model\u2019s answer as a suggestion: validate it against business rules computed from authoritative data (limits, allowed transitions), and route consequential changes to human review before applying them.',
+    languages: ['python'],
+  },
+  check(ctx) {
+    const model = ctx.model!;
+    for (const call of model.calls) {
+      if (call.fn.isTool || call.model) continue;
+      const a = decisionArg(model, call);
+      const index = a ? undefined : dispatchIndex(model, call);
+      if (!a && !index) continue;
+      if (underModelIf(model, call.node, call.fn) || checkedBefore(model, call.fn, a?.node ?? index!)) continue;
+      ctx.report({
+        node: call.node,
+        message: a
+          ? `The model's output decides \`${model.text(a.node).slice(0, 60)}\` in ${actionName(call)}() (line ${call.line}); nothing reviews it or checks it against independent rules.`
+          : `The model's answer picks which action runs (\`${model.text(call.node).split('\n')[0].slice(0, 60)}\`); nothing reviews it first.`,
+      });
+    }
+    for (const asg of model.assigns) {
+      const left = field(asg.node, 'left');
+      if (!left || left.type !== 'attribute' || /^self\./.test(asg.target) || asg.fn.isTool) continue;
+      if (!GRANT_FIELD.test(asg.target)) continue;
+      const v = asg.value;
+      if (v.type === 'string' || v.type === 'true' || v.type === 'false' || v.type === 'none' || v.type === 'integer') continue;
+      if (!readsModel(model, asg.fn, v)) continue;
+      if (underModelIf(model, asg.node, asg.fn) || checkedBefore(model, asg.fn, v)) continue;
+      ctx.report({ node: asg.node, message: `The model's output is written to \`${asg.target}\` (line ${asg.node.line}) as the decision; nothing reviews it or checks it against independent rules.` });
+    }
+  },
+};
