@@ -6,6 +6,7 @@ import * as m010 from './010_approvals.js';
 import * as m011 from './011_webhooks.js';
 import * as m012 from './012_audit_log.js';
 import * as m013 from './013_webhook_retention.js';
+import * as m014 from './014_github.js';
 
 /**
  * Every migration, in order. A static list rather than a folder scan: it survives bundling and
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '011_webhooks': m011,
   '012_audit_log': m012,
   '013_webhook_retention': m013,
+  '014_github': m014,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
