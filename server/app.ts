@@ -23,6 +23,8 @@ import { ScanService } from './modules/scans/service.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './modules/scans/zip.js';
 import { oversightRoutes, setUpOversight, type OversightOptions, type OversightServices } from './modules/oversight.js';
 import shareRoutes from './modules/share/routes.js';
+import githubRoutes from './modules/github/routes.js';
+import { setUpGithubApp, type GithubApp, type GithubAppOptions } from '../app/index.js';
 import { ScanResultSchema } from './schemas.js';
 import { installValidators } from './validation.js';
 
@@ -42,6 +44,8 @@ declare module 'fastify' {
     services: Services;
     planLimits: Record<Plan, PlanLimits>;
     scannerReady: () => boolean;
+    /** The GitHub App: `enabled`, its Probot instance and job worker. */
+    github: GithubApp;
   }
 }
 
@@ -75,6 +79,8 @@ export interface BuildOptions extends OversightOptions {
   /** Clock for rate limits and quotas (tests). */
   now?: () => number;
   trustProxy?: boolean;
+  /** The GitHub App (APP_ID, PRIVATE_KEY/PRIVATE_KEY_PATH, WEBHOOK_SECRET, GHE_HOST); off without credentials. */
+  github?: GithubAppOptions;
 }
 
 export const DEFAULT_LIMITS = { codeBytes: 100 * 1024, zipBytes: 10 * 1024 * 1024, importBytes: 10 * 1024 * 1024 };
@@ -167,6 +173,14 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
   app.decorate('services', services);
   app.decorate('planLimits', planLimits);
 
+  const github = await setUpGithubApp(
+    { db: handle.db, events, scans: services.scans, log: app.log, quiet: !options.logger, publicUrl: options.publicUrl },
+    options.github,
+  );
+  app.decorate('github', github);
+  // Runs before the database closes (onClose hooks run last-first); jobs in flight finish first.
+  app.addHook('onClose', () => github.stop());
+
   // Warm the parser now (the first scan would otherwise pay for it) and learn whether it works.
   let scannerReady = false;
   app.decorate('scannerReady', () => scannerReady);
@@ -205,6 +219,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     await scope.register(badgeRoutes);
     await scope.register(docsRoutes);
     await oversightRoutes(scope);
+    await scope.register(githubRoutes, { github, publicUrl: options.publicUrl });
   };
   // Every API route under both prefixes; /api/v1 is what OpenAPI documents.
   await app.register(api, { prefix: '/api/v1' });
@@ -223,6 +238,8 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
       app.log.info('AGENTCOP_BOOTSTRAP_KEY ignored: the database already has accounts');
     }
     oversight.start();
+    // After the bootstrap: new installations are given to the operator account.
+    github.start();
   });
   await app.ready();
 }

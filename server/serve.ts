@@ -1,6 +1,7 @@
 // Starting the server for real: options from flags and environment, listen, stop cleanly.
 import type { FastifyInstance } from 'fastify';
 import { build, type BuildOptions } from './app.js';
+import { githubSettingsFromEnv } from '../app/settings.js';
 
 export interface ServeOptions extends BuildOptions {
   port?: number;
@@ -21,6 +22,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServeOptio
     // Comma-separated IPs/CIDRs webhooks may target although private (e.g. 10.0.0.0/8,127.0.0.1).
     webhookAllowPrivate: env.AGENTCOP_WEBHOOK_ALLOW_PRIVATE?.split(',').map((v) => v.trim()).filter(Boolean),
     logger: { level: env.LOG_LEVEL || 'info' },
+    github: githubOptionsFromEnv(env),
   };
 }
 
@@ -64,4 +66,11 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   return app;
+}
+
+/** The GitHub App's part of the environment: Probot's variables plus AGENTCOP_GITHUB_ACCOUNT_ID. */
+export function githubOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): BuildOptions['github'] {
+  const found = githubSettingsFromEnv(env);
+  const accountId = env.AGENTCOP_GITHUB_ACCOUNT_ID?.trim() || undefined;
+  return found.enabled ? { settings: found.settings, accountId } : { disabledReason: found.reason, accountId };
 }
