@@ -114,7 +114,7 @@ export class JobWorker {
     if (this.stopped) return;
     const again = this.again || claimed > 0;
     this.again = false;
-    if (!again) for (const resolve of [...this.idle]) resolve();
+    if (!again && this.idle.size && !(await this.hasPending())) for (const resolve of [...this.idle]) resolve();
     this.schedule(again ? 0 : this.opts.pollMs);
   }
 
@@ -125,7 +125,7 @@ export class JobWorker {
     return jobs.length;
   }
 
-  /** Resolves when a round finds nothing to do (tests and benchmarks wait on this). */
+  /** Resolves when no job is pending, due or waiting for a retry (tests and benchmarks wait on this). */
   whenIdle(): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -135,6 +135,11 @@ export class JobWorker {
       this.idle.add(done);
       this.nudge();
     });
+  }
+
+  private async hasPending(): Promise<boolean> {
+    const row = await this.db.selectFrom('github_jobs').select('id').where('status', '=', 'pending').limit(1).executeTakeFirst().catch(() => undefined);
+    return row !== undefined;
   }
 
   private async claim(): Promise<Job[]> {
