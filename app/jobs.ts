@@ -1,5 +1,6 @@
 // The work behind each job: pull request scans -> check runs and the summary comment, comment
 // commands -> approvals, approval decisions -> check runs, default-branch pushes -> badges.
+import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Context, type Probot } from 'probot';
@@ -7,6 +8,8 @@ import { changeGateFailures, newIssuesOf } from '../engine/compare.js';
 import { DEFAULT_MAX_FILE_BYTES, selectPaths } from '../engine/files.js';
 import { scan } from '../engine/index.js';
 import { sortIssues } from '../engine/report/common.js';
+import { packageInfo } from '../engine/report/version.js';
+import { Lru } from '../server/lru.js';
 import type { Notice, ScanResult, SourceFile } from '../engine/types.js';
 import type { Database, PrScanOutcome } from '../server/db/schema.js';
 import type { EventBus } from '../server/events.js';
@@ -47,8 +50,32 @@ export interface JobDeps {
 }
 
 const APP_ACTOR: Actor = { kind: 'system', reason: 'github-app' };
-/** How many files are read from GitHub at once. */
-const READ_CONCURRENCY = 8;
+/** How many files are read from GitHub at once (Octokit's throttling allows 10 requests at a time). */
+const READ_CONCURRENCY = 10;
+
+/** Worker threads only repay their start-up on a large amount of code. */
+function threadsFor(files: SourceFile[]): true | undefined {
+  const bytes = files.reduce((n, f) => n + f.content.length, 0);
+  return files.length >= 20 && bytes >= 1024 * 1024 ? true : undefined;
+}
+
+/**
+ * A base file's fingerprints, by content. The base branch's files are the same for every pull
+ * request against it and every push to one, so they are scanned once per process. Only derived
+ * data lives here: losing it costs a rescan, never a result.
+ */
+const baseCache = new Lru<string, string[]>(20_000);
+
+async function baseFingerprints(file: SourceFile, config: AppConfig): Promise<string[]> {
+  const key = createHash('sha256').update(JSON.stringify([packageInfo().version, config, file.path, file.content])).digest('hex');
+  let fps = baseCache.get(key);
+  if (!fps) {
+    // One file at a time: an issue's fingerprint depends only on its own file, as in a whole scan.
+    fps = (await scan([file], { config })).issues.map((i) => i.fingerprint);
+    baseCache.set(key, fps);
+  }
+  return fps;
+}
 /** A default-branch scan reads at most this many files (a monorepo's badge is still meaningful). */
 const MAX_REPO_FILES = 5_000;
 
@@ -125,114 +152,130 @@ export function createJobRunner(d: JobDeps) {
     if (!row) throw new PermanentJobError(`pull request scan ${job.pr_scan_id} not found`);
     const { octokit, context } = await contextOf(job);
     const ref = splitRepo(row.repository);
-    let checkRunId = row.check_run_id;
-    if (!checkRunId) {
-      const { data } = await octokit.rest.checks.create({
-        ...ref,
-        name: CHECK_NAME,
-        head_sha: row.head_sha,
-        status: 'in_progress',
-        started_at: new Date().toISOString(),
-        external_id: row.id,
-        output: { title: 'Scanning the changed agent code…', summary: `AgentCop is scanning pull request #${row.pull_number} at \`${row.head_sha.slice(0, 7)}\`.` },
-      });
-      checkRunId = data.id;
-      await updatePrScan(d.db, row.id, { check_run_id: checkRunId, status: 'in_progress' });
-    }
+    // The check run is created first thing; reading and scanning go on while GitHub answers (and
+    // while Octokit's throttling spaces this write from the last one).
+    const creating: Promise<number> = row.check_run_id
+      ? Promise.resolve(row.check_run_id)
+      : (async () => {
+          const { data } = await octokit.rest.checks.create({
+            ...ref,
+            name: CHECK_NAME,
+            head_sha: row.head_sha,
+            status: 'in_progress',
+            started_at: new Date().toISOString(),
+            external_id: row.id,
+            output: { title: 'Scanning the changed agent code…', summary: `AgentCop is scanning pull request #${row.pull_number} at \`${row.head_sha.slice(0, 7)}\`.` },
+          });
+          await updatePrScan(d.db, row.id, { check_run_id: data.id, status: 'in_progress' });
+          return data.id;
+        })();
+    // Awaited below on every path; this only keeps an early failure from being reported unhandled.
+    creating.catch(() => {});
 
-    // A retry after the scan was stored only redoes the GitHub side.
-    let outcome = await outcomeOf(row);
-    let approvalId = row.approval_id;
-    let comment = row.outcome?.comment ?? true;
-    if (!outcome) {
-      let config: AppConfig;
-      try {
-        config = await loadRepoConfig(context);
-      } catch (err) {
-        if (!(err instanceof RepoConfigError)) throw err;
-        const output = { title: 'Invalid .github/agentcop.yml', summary: `${err.message}\n\nFix the file on the default branch, then comment \`/agentcop rescan\`.` };
-        await completeCheck(octokit, ref, checkRunId, 'failure', output);
-        await updatePrScan(d.db, row.id, { status: 'completed', conclusion: 'failure', title: output.title, message: err.message });
-        return;
-      }
-      comment = config.comment !== false;
-      const changes = await listChangedFiles(octokit, ref, row.pull_number);
-      const selected = new Set(selectPaths(changes.map((c) => c.path), config));
-      const wanted = changes.filter((c) => selected.has(c.path));
-      if (!wanted.length) {
-        const output = neutralOutput(changes.length);
-        await completeCheck(octokit, ref, checkRunId, 'neutral', output);
-        await updatePrScan(d.db, row.id, { status: 'completed', conclusion: 'neutral', title: output.title, new_issues: 0 });
-        return;
-      }
-      const baseSha = row.base_sha ? await mergeBaseOf(octokit, ref, row.base_sha, row.head_sha) : undefined;
-      const maxBytes = config.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
-      const notices: Notice[] = [];
-      const headFiles: SourceFile[] = [];
-      const baseFiles: SourceFile[] = [];
-      const reads = await mapLimit(wanted, READ_CONCURRENCY, async (c) => ({
-        head: await readFileAt(octokit, ref, c.path, row.head_sha, maxBytes),
-        // Read under the head's name: fingerprints include the path, and a rename is not new code.
-        base: c.basePath && baseSha ? await readFileAt(octokit, ref, c.basePath, baseSha, maxBytes, c.path) : {},
-      }));
-      for (const r of reads) {
-        if (r.head.notice) notices.push(r.head.notice);
-        if (r.head.file) headFiles.push(r.head.file);
-        if (r.head.file && r.base.file) baseFiles.push(r.base.file);
-      }
-      const options = { config, threads: headFiles.length >= 40 ? (true as const) : undefined };
-      const result = await scan(headFiles, options);
-      result.notices = [...notices, ...result.notices];
-      const before = baseFiles.length ? await scan(baseFiles, options) : null;
-      const newIssues = newIssuesOf(result, before);
-      const gate = gateOf(config);
-      const failures = changeGateFailures(newIssues, gate);
-      const stored = await d.scans.storeAppResult(row.account_id, result, {
-        agent_name: `${row.repository}#${row.pull_number}`,
-        description: `GitHub pull request ${row.repository}#${row.pull_number} at ${row.head_sha}`,
-      });
-      outcome = { result: stored.result, newIssues, gate, failures, changedFiles: changes.length, shareUrl: shareUrlOf(stored.id) };
-      const saved: PrScanOutcome = { new_fingerprints: newIssues.map((i) => i.fingerprint), gate, failures, changed_files: changes.length, comment };
-      const conclusion = conclusionOf(outcome);
-      // The result and, for a failing change, the approval request someone may answer, in one step.
-      approvalId = await d.db.transaction().execute(async (trx) => {
-        let id: string | null = null;
-        if (failures.length) {
-          const worst = sortIssues(newIssues)[0]?.severity;
-          const approval = await createApproval(
-            trx,
-            d.events,
-            row.account_id,
-            {
-              agent_id: `github:${row.repository}`,
-              action: 'merge_pull_request',
-              parameters: { repository: row.repository, pull_request: row.pull_number, head_sha: row.head_sha, check_run_id: checkRunId, new_issues: newIssues.length, trust_score: result.trust_score },
-              context: { scan_id: stored.id, failures, ...(outcome!.shareUrl ? { share_url: outcome!.shareUrl } : {}) },
-              urgency: worst === 'CRITICAL' ? 'critical' : worst === 'HIGH' ? 'high' : 'medium',
-              // A new push gets a new scan and a new request; an old one should not linger.
-              expires_in_seconds: 30 * 86_400,
-            },
-            { source: 'github', actor: APP_ACTOR },
-          );
-          id = approval.id;
+    try {
+      // A retry after the scan was stored only redoes the GitHub side.
+      let outcome = await outcomeOf(row);
+      let approvalId = row.approval_id;
+      let comment = row.outcome?.comment ?? true;
+      if (!outcome) {
+        let config: AppConfig;
+        try {
+          config = await loadRepoConfig(context);
+        } catch (err) {
+          if (!(err instanceof RepoConfigError)) throw err;
+          const output = { title: 'Invalid .github/agentcop.yml', summary: `${err.message}\n\nFix the file on the default branch, then comment \`/agentcop rescan\`.` };
+          await completeCheck(octokit, ref, await creating, 'failure', output);
+          await updatePrScan(d.db, row.id, { status: 'completed', conclusion: 'failure', title: output.title, message: err.message });
+          return;
         }
-        await updatePrScan(trx, row.id, {
-          scan_id: stored.id,
-          trust_score: result.trust_score,
-          new_issues: newIssues.length,
-          outcome: JSON.stringify(saved),
-          conclusion,
-          title: checkOutput(outcome!).title,
-          ...(id ? { approval_id: id } : {}),
+        comment = config.comment !== false;
+        const changes = await listChangedFiles(octokit, ref, row.pull_number);
+        const selected = new Set(selectPaths(changes.map((c) => c.path), config));
+        const wanted = changes.filter((c) => selected.has(c.path));
+        if (!wanted.length) {
+          const output = neutralOutput(changes.length);
+          await completeCheck(octokit, ref, await creating, 'neutral', output);
+          await updatePrScan(d.db, row.id, { status: 'completed', conclusion: 'neutral', title: output.title, new_issues: 0 });
+          return;
+        }
+        const maxBytes = config.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
+        const notices: Notice[] = [];
+        const headFiles: SourceFile[] = [];
+        const reads = await mapLimit(wanted, READ_CONCURRENCY, (c) => readFileAt(octokit, ref, c.path, row.head_sha, maxBytes));
+        for (const r of reads) {
+          if (r.notice) notices.push(r.notice);
+          if (r.file) headFiles.push(r.file);
+        }
+        const result = await scan(headFiles, { config, threads: threadsFor(headFiles) });
+        result.notices = [...notices, ...result.notices];
+        // Only a file with issues at the head can have old ones: read and scan just those at the base.
+        const withIssues = new Set(result.issues.map((i) => i.file));
+        const compare = wanted.filter((c) => c.basePath && withIssues.has(c.path));
+        const baseSha = compare.length && row.base_sha ? await mergeBaseOf(octokit, ref, row.base_sha, row.head_sha) : undefined;
+        const known: { fingerprint: string }[] = [];
+        if (baseSha) {
+          const baseReads = await mapLimit(compare, READ_CONCURRENCY, async (c) =>
+            // Read under the head's name: fingerprints include the path, and a rename is not new code.
+            (await readFileAt(octokit, ref, c.basePath!, baseSha, maxBytes, c.path)).file,
+          );
+          for (const file of baseReads) if (file) for (const fp of await baseFingerprints(file, config)) known.push({ fingerprint: fp });
+        }
+        const before = { issues: known };
+        const newIssues = newIssuesOf(result, before);
+        const gate = gateOf(config);
+        const failures = changeGateFailures(newIssues, gate);
+        const stored = await d.scans.storeAppResult(row.account_id, result, {
+          agent_name: `${row.repository}#${row.pull_number}`,
+          description: `GitHub pull request ${row.repository}#${row.pull_number} at ${row.head_sha}`,
         });
-        return id;
-      });
-    }
+        outcome = { result: stored.result, newIssues, gate, failures, changedFiles: changes.length, shareUrl: shareUrlOf(stored.id) };
+        const checkRunId = await creating;
+        const saved: PrScanOutcome = { new_fingerprints: newIssues.map((i) => i.fingerprint), gate, failures, changed_files: changes.length, comment };
+        const conclusion = conclusionOf(outcome);
+        // The result and, for a failing change, the approval request someone may answer, in one step.
+        approvalId = await d.db.transaction().execute(async (trx) => {
+          let id: string | null = null;
+          if (failures.length) {
+            const worst = sortIssues(newIssues)[0]?.severity;
+            const approval = await createApproval(
+              trx,
+              d.events,
+              row.account_id,
+              {
+                agent_id: `github:${row.repository}`,
+                action: 'merge_pull_request',
+                parameters: { repository: row.repository, pull_request: row.pull_number, head_sha: row.head_sha, check_run_id: checkRunId, new_issues: newIssues.length, trust_score: result.trust_score },
+                context: { scan_id: stored.id, failures, ...(outcome!.shareUrl ? { share_url: outcome!.shareUrl } : {}) },
+                urgency: worst === 'CRITICAL' ? 'critical' : worst === 'HIGH' ? 'high' : 'medium',
+                // A new push gets a new scan and a new request; an old one should not linger.
+                expires_in_seconds: 30 * 86_400,
+              },
+              { source: 'github', actor: APP_ACTOR },
+            );
+            id = approval.id;
+          }
+          await updatePrScan(trx, row.id, {
+            scan_id: stored.id,
+            trust_score: result.trust_score,
+            new_issues: newIssues.length,
+            outcome: JSON.stringify(saved),
+            conclusion,
+            title: checkOutput(outcome!).title,
+            ...(id ? { approval_id: id } : {}),
+          });
+          return id;
+        });
+      }
 
-    const decision = approvalId ? await decisionOf(row.account_id, approvalId) : undefined;
-    await completeCheck(octokit, ref, checkRunId, conclusionOf(outcome, decision), checkOutput(outcome, decision), annotationsOf(outcome.result, outcome.newIssues));
-    await updatePrScan(d.db, row.id, { status: 'completed', message: null });
-    if (comment) await upsertComment(octokit, ref, row.pull_number, commentBody(outcome, checkUrl(row.repository, checkRunId), row.head_sha, decision));
+      const checkRunId = await creating;
+      const decision = approvalId ? await decisionOf(row.account_id, approvalId) : undefined;
+      await completeCheck(octokit, ref, checkRunId, conclusionOf(outcome, decision), checkOutput(outcome, decision), annotationsOf(outcome.result, outcome.newIssues));
+      await updatePrScan(d.db, row.id, { status: 'completed', message: null });
+      if (comment) await upsertComment(octokit, ref, row.pull_number, commentBody(outcome, checkUrl(row.repository, checkRunId), row.head_sha, decision));
+    } finally {
+      // A failed attempt must not leave its check run half-made: the retry reuses it.
+      await creating.catch(() => {});
+    }
   }
 
   function checkUrl(repository: string, checkRunId: number): string {
@@ -385,7 +428,7 @@ export function createJobRunner(d: JobDeps) {
       if (r.notice) notices.push(r.notice);
       if (r.file) files.push(r.file);
     }
-    const result: ScanResult = await scan(files, { config, threads: files.length >= 40 ? true : undefined });
+    const result: ScanResult = await scan(files, { config, threads: threadsFor(files) });
     result.notices = [...notices, ...result.notices];
     const row = await d.db.selectFrom('github_installations').select('account_id').where('installation_id', '=', job.installation_id).executeTakeFirstOrThrow();
     const stored = await d.scans.storeAppResult(row.account_id, result, { agent_name: repository, description: `GitHub ${repository} ${job.payload.ref as string} at ${sha}` });

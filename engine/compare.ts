@@ -9,7 +9,7 @@ import type { Issue, ScanResult } from './types.js';
  * App over GitHub's API), so "new" means the same thing in both. Both scans must name files the
  * same way (the head's paths, also for renamed files), since fingerprints include the path.
  */
-export function newIssuesOf(head: Pick<ScanResult, 'issues'>, base: Pick<ScanResult, 'issues'> | null | undefined): Issue[] {
+export function newIssuesOf(head: Pick<ScanResult, 'issues'>, base: { issues: readonly Pick<Issue, 'fingerprint'>[] } | null | undefined): Issue[] {
   const known = new Set(base?.issues.map((i) => i.fingerprint));
   return head.issues.filter((i) => !known.has(i.fingerprint));
 }
