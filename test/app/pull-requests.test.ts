@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
 import { envelopeOf, itOn, TARGETS, warnSkip, withKey, type TestServer } from '../server/helpers.js';
 import { FakeGitHub } from './fake-github.js';
-import { commentEvent, deliver, prEvent, SAFE_AGENT, settle, SHA, shellAgent, startAppServer } from './helpers.js';
+import { commentEvent, deliver, example, prEvent, SAFE_AGENT, settle, SHA, shellAgent, startAppServer } from './helpers.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -254,6 +254,41 @@ describe.each(TARGETS)('GitHub App pull request scans on $name', (target) => {
     expect(run.output.summary).toMatch(/after 5 attempts/);
     const row = await server.app.db.selectFrom('github_pr_scans').selectAll().where('pull_number', '=', 15).executeTakeFirstOrThrow();
     expect(row.status).toBe('failed');
+  });
+
+  it('check_suite requested scans once; check_suite and check_run rerequested scan again (#17)', async () => {
+    const head = 'ab'.repeat(20);
+    gh.commit(SHA.base, {});
+    gh.commit(head, { 'agents/bot.py': shellAgent(1) });
+    gh.pr(17, SHA.base, head);
+    const suite = (action: string) => {
+      const p = example('check_suite', action);
+      p.check_suite.head_sha = head;
+      p.check_suite.pull_requests = [{ number: 17, head: { ref: 'feature', sha: head }, base: { ref: 'master', sha: SHA.base } }];
+      return p;
+    };
+    await deliver(server.app, 'check_suite', suite('requested'));
+    await deliver(server.app, 'pull_request', prEvent('opened', { number: 17, head, base: SHA.base }));
+    await settle(server.app);
+    expect(gh.checkRunsFor(head)).toHaveLength(1);
+    await deliver(server.app, 'check_suite', suite('rerequested'));
+    await settle(server.app);
+    expect(gh.checkRunsFor(head)).toHaveLength(2);
+    const run = example('check_run', 'rerequested');
+    run.check_run.name = 'AgentCop';
+    run.check_run.head_sha = head;
+    run.check_run.pull_requests = [{ number: 17, head: { sha: head, ref: 'f' }, base: { sha: SHA.base, ref: 'master' } }];
+    run.repository = suite('requested').repository;
+    await deliver(server.app, 'check_run', run);
+    await settle(server.app);
+    expect(gh.checkRunsFor(head).map((r) => r.conclusion)).toEqual(['failure', 'failure', 'failure']);
+  });
+
+  it('a secondary rate limit is waited out and retried (#18)', async () => {
+    gh.fail('POST', /\/check-runs$/, 403, 1, { message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '1', 'content-type': 'application/json' } });
+    const run = await openPr(18, {}, { 'agents/bot.py': shellAgent(1) }, { base: SHA.base, head: 'cd'.repeat(20) });
+    expect(gh.requestsTo('POST', /\/check-runs$/).filter((r) => r.body.head_sha === 'cd'.repeat(20))).toHaveLength(2);
+    expect(run.conclusion).toBe('failure');
   });
 
   it('rejects a bad signature (401 envelope) and queues nothing', async () => {
