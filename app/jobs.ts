@@ -21,19 +21,17 @@ import { gateOf, loadRepoConfig, RepoConfigError, type AppConfig } from './confi
 import { listChangedFiles, listTree, mapLimit, mergeBaseOf, readFileAt, type Octokit, type RepoRef } from './github-files.js';
 import { enqueueJob, PermanentJobError, type Job } from './queue.js';
 import {
-  ANNOTATIONS_PER_REQUEST,
   annotationsOf,
   CHECK_NAME,
   checkOutput,
-  chunks,
-  COMMENT_MARKER,
   commentBody,
   conclusionOf,
   neutralOutput,
-  type CheckOutput,
   type Decision,
   type PrOutcome,
 } from './report.js';
+import { canWrite, parseCommand } from './commands.js';
+import { completeCheck, upsertComment } from './github-writes.js';
 import { accountForInstallation, getPrScan, insertPrScan, latestPrScan, updatePrScan, upsertRepoScan, type PrScanRow } from './store.js';
 
 export interface JobDeps {
@@ -102,33 +100,6 @@ export function createJobRunner(d: JobDeps) {
   function shareUrlOf(scanId: string): string | undefined {
     const base = d.publicUrl();
     return base ? `${base.replace(/\/+$/, '')}/scan/${encodeURIComponent(scanId)}` : undefined;
-  }
-
-  async function completeCheck(octokit: Octokit, ref: RepoRef, checkRunId: number, conclusion: string, output: CheckOutput, annotations: ReturnType<typeof annotationsOf> = []) {
-    const batches = chunks(annotations, ANNOTATIONS_PER_REQUEST);
-    await octokit.rest.checks.update({
-      ...ref,
-      check_run_id: checkRunId,
-      status: 'completed',
-      conclusion: conclusion as 'success',
-      completed_at: new Date().toISOString(),
-      output: { ...output, annotations: batches[0] ?? [] },
-    });
-    // GitHub appends the annotations of each update to the ones already there.
-    for (const batch of batches.slice(1)) {
-      await octokit.rest.checks.update({ ...ref, check_run_id: checkRunId, output: { ...output, annotations: batch } });
-    }
-  }
-
-  async function upsertComment(octokit: Octokit, ref: RepoRef, pullNumber: number, body: string): Promise<void> {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, issue_number: pullNumber, per_page: 100 });
-    const mine = comments.find((c) => c.body?.startsWith(COMMENT_MARKER) && c.performed_via_github_app != null);
-    const ours = mine ?? comments.find((c) => c.body?.startsWith(COMMENT_MARKER) && c.user?.type === 'Bot');
-    if (ours) {
-      if (ours.body !== body) await octokit.rest.issues.updateComment({ ...ref, comment_id: ours.id, body });
-    } else {
-      await octokit.rest.issues.createComment({ ...ref, issue_number: pullNumber, body });
-    }
   }
 
   /** The stored scan and outcome of a finished pull request scan, as the check run shows them. */
@@ -477,31 +448,4 @@ export function createJobRunner(d: JobDeps) {
       });
     },
   };
-}
-
-async function canWrite(octokit: Octokit, ref: RepoRef, username: string): Promise<boolean> {
-  try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...ref, username });
-    // `permission` folds maintain into write and triage into read; `role_name` names them.
-    const role = (data as { role_name?: string }).role_name;
-    return ['admin', 'write'].includes(data.permission) || ['admin', 'maintain', 'write'].includes(role ?? '');
-  } catch (err) {
-    if ((err as { status?: number }).status === 404) return false;
-    throw err;
-  }
-}
-
-export type Command = { verb: 'approve' | 'deny' | 'rescan'; reason: string } | { verb: 'unknown'; word: string };
-
-/** The first `/agentcop <verb> [reason]` line of a comment. */
-export function parseCommand(body: string): Command | null {
-  for (const line of body.split(/\r?\n/)) {
-    const m = /^\s*\/agentcop(?:\s+(\S+))?(?:\s+(.*))?$/i.exec(line);
-    if (!m) continue;
-    const word = (m[1] ?? '').toLowerCase();
-    const reason = (m[2] ?? '').trim().slice(0, 1000);
-    if (word === 'approve' || word === 'deny' || word === 'rescan') return { verb: word, reason };
-    return { verb: 'unknown', word: word || '(nothing)' };
-  }
-  return null;
 }
