@@ -4,6 +4,8 @@
  * The server runs for real on a port, with PGlite, Probot's default Octokit (retry and throttling
  * as in production: GitHub asks for a second between writes) and a local GitHub Enterprise Server
  * model on another port (test/app/fake-github.ts). Reports the median; writes bench/last-run.app.json.
+ * Runs share one base commit, whose files' fingerprints the App caches by content, as it would for
+ * every pull request against one branch; `--fresh-base=1` gives each run a base never seen before.
  */
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -19,6 +21,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 const runs = arg('runs', 7);
 const fileCount = arg('files', 100);
+// 1: every run against a new base commit, so no base file was scanned before (the worst case).
+const freshBase = arg('fresh-base', 0) === 1;
 
 function agentFile(i: number, extra: boolean): string {
   return [
@@ -48,13 +52,17 @@ const app = await serve({ port: 0, host: '127.0.0.1', dataDir: 'memory://', logg
 const address = app.server.address() as import('node:net').AddressInfo;
 const url = `http://127.0.0.1:${address.port}/api/github/webhooks`;
 
-const base = 'a'.repeat(40);
-const baseFiles: Record<string, string> = {};
-for (let i = 0; i < fileCount; i++) baseFiles[`agents/agent_${i}.py`] = agentFile(i, false);
-gh.commit(base, baseFiles);
+function baseCommit(r: number): string {
+  const sha = (freshBase ? r + 1 : 0).toString(16).padStart(40, 'a');
+  const files: Record<string, string> = {};
+  for (let i = 0; i < fileCount; i++) files[`agents/agent_${i}.py`] = agentFile(i, false) + (freshBase ? `# base ${r}\n` : '');
+  gh.commit(sha, files);
+  return sha;
+}
 
 const times: number[] = [];
 for (let r = 0; r < runs + 1; r++) {
+  const base = baseCommit(r);
   const head = (r + 1).toString(16).padStart(40, 'b');
   const files: Record<string, string> = {};
   for (let i = 0; i < fileCount; i++) files[`agents/agent_${i}.py`] = agentFile(i, true) + `# run ${r}\n`;
@@ -95,7 +103,7 @@ for (let r = 0; r < runs + 1; r++) {
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
 const result = {
-  what: `pull_request webhook -> check run completed, ${fileCount} changed agent files (head and base read from a local GitHub)`,
+  what: `pull_request webhook -> check run completed, ${fileCount} changed agent files (head and base read from a local GitHub)${freshBase ? ', a new base commit every run' : ''}`,
   runs: times.length,
   median_ms: Math.round(median),
   min_ms: Math.round(times[0]),
@@ -104,6 +112,6 @@ const result = {
   machine: { cpus: os.cpus().length, node: process.version },
 };
 console.log(JSON.stringify(result, null, 2));
-writeFileSync(path.join(here, 'last-run.app.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(path.join(here, freshBase ? 'last-run.app-fresh-base.json' : 'last-run.app.json'), `${JSON.stringify(result, null, 2)}\n`);
 await app.close();
 ghServer.close();
