@@ -285,16 +285,14 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /**
- * The files among `rels` (relative to `root`) that a walk of `root` would have collected: the same
- * supported types, default-ignored folders, `ignore` and `paths` globs, size and binary checks.
- * For callers that already know which files matter (a pull request's changed files), so they
- * need not read the whole tree, and a changed file in an ignored folder stays ignored.
+ * Which of these repository-relative paths a scan covers: supported types, outside the
+ * default-ignored folders, not matched by `ignore`, matched by `paths` when given. Sorted and
+ * deduplicated. Pure, for callers that know the paths but have no checkout (the GitHub App).
  */
-export async function collectSelected(root: string, rels: string[], opts: CollectOptions = {}): Promise<CollectResult> {
-  const maxBytes = opts.maxFileBytes ?? opts.config?.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
-  const ignored = globMatcher(opts.config?.ignore);
-  const wanted = opts.config?.paths?.length ? globMatcher(opts.config.paths) : null;
-  const selected = [...new Set(rels.map((r) => r.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '')))]
+export function selectPaths(rels: readonly string[], config: AgentcopConfig | undefined): string[] {
+  const ignored = globMatcher(config?.ignore);
+  const wanted = config?.paths?.length ? globMatcher(config.paths) : null;
+  return [...new Set(rels.map((r) => r.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '')))]
     .filter((rel) => {
       if (!rel || rel.startsWith('../') || path.isAbsolute(rel)) return false;
       const parts = rel.split('/');
@@ -304,6 +302,17 @@ export async function collectSelected(root: string, rels: string[], opts: Collec
       return isSupportedFile(rel) && !ignored(rel) && (!wanted || wanted(rel));
     })
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The files among `rels` (relative to `root`) that a walk of `root` would have collected: the same
+ * supported types, default-ignored folders, `ignore` and `paths` globs, size and binary checks.
+ * For callers that already know which files matter (a pull request's changed files), so they
+ * need not read the whole tree, and a changed file in an ignored folder stays ignored.
+ */
+export async function collectSelected(root: string, rels: string[], opts: CollectOptions = {}): Promise<CollectResult> {
+  const maxBytes = opts.maxFileBytes ?? opts.config?.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
+  const selected = selectPaths(rels, opts.config);
   const files: SourceFile[] = [];
   const notices: Notice[] = [];
   const loaded = await mapLimit(selected, 16, (rel) => load(rel, path.join(root, ...rel.split('/')), maxBytes));

@@ -1,6 +1,10 @@
 import type { FailOn } from './config.js';
 import { SEVERITIES, type ScanResult, type Severity } from './types.js';
 
+/** The documented defaults when neither inputs nor a config file set the gate. */
+export const DEFAULT_MIN_SCORE = 70;
+export const DEFAULT_FAIL_ON: FailOn = 'critical';
+
 export interface Gate {
   minScore: number;
   failOn: FailOn;

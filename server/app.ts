@@ -26,6 +26,8 @@ import sandboxRoutes from './modules/sandbox/routes.js';
 import { SandboxService, type SandboxOptions } from './modules/sandbox/service.js';
 import { runtimeRoutes, setUpRuntime, type RuntimeServices } from './modules/runtime.js';
 import shareRoutes from './modules/share/routes.js';
+import githubRoutes from './modules/github/routes.js';
+import { setUpGithubApp, type GithubApp, type GithubAppOptions } from '../app/index.js';
 import { ScanResultSchema } from './schemas.js';
 import { installValidators } from './validation.js';
 
@@ -46,6 +48,8 @@ declare module 'fastify' {
     services: Services;
     planLimits: Record<Plan, PlanLimits>;
     scannerReady: () => boolean;
+    /** The GitHub App: `enabled`, its Probot instance and job worker. */
+    github: GithubApp;
   }
 }
 
@@ -81,6 +85,8 @@ export interface BuildOptions extends OversightOptions {
   trustProxy?: boolean;
   /** Sandboxes: Docker engine for container mode, scratch directory, expiry sweep (see sandbox/service.ts). */
   sandbox?: SandboxOptions;
+  /** The GitHub App (APP_ID, PRIVATE_KEY/PRIVATE_KEY_PATH, WEBHOOK_SECRET, GHE_HOST); off without credentials. */
+  github?: GithubAppOptions;
 }
 
 export const DEFAULT_LIMITS = { codeBytes: 100 * 1024, zipBytes: 10 * 1024 * 1024, importBytes: 10 * 1024 * 1024 };
@@ -181,6 +187,14 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
   app.decorate('services', services);
   app.decorate('planLimits', planLimits);
 
+  const github = await setUpGithubApp(
+    { db: handle.db, events, scans: services.scans, log: app.log, quiet: !options.logger, publicUrl: options.publicUrl },
+    options.github,
+  );
+  app.decorate('github', github);
+  // Runs before the database closes (onClose hooks run last-first); jobs in flight finish first.
+  app.addHook('onClose', () => github.stop());
+
   // Warm the parser now (the first scan would otherwise pay for it) and learn whether it works.
   let scannerReady = false;
   app.decorate('scannerReady', () => scannerReady);
@@ -221,6 +235,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     await oversightRoutes(scope);
     await scope.register(sandboxRoutes);
     await runtimeRoutes(scope);
+    await scope.register(githubRoutes, { github, publicUrl: options.publicUrl });
   };
   // Every API route under both prefixes; /api/v1 is what OpenAPI documents.
   await app.register(api, { prefix: '/api/v1' });
@@ -241,6 +256,8 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     oversight.start();
     sandboxes.start();
     runtime.start();
+    // After the bootstrap: new installations are given to the operator account.
+    github.start();
   });
   await app.ready();
 }

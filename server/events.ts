@@ -12,7 +12,7 @@ import type { Database } from './db/schema.js';
 export interface ScanCompletedEvent {
   account_id: string;
   scan_id: string;
-  source: 'api' | 'zip' | 'import';
+  source: 'api' | 'zip' | 'import' | 'github';
   trust_score: number;
   risk_level: string;
   total_issues: number;

@@ -92,7 +92,7 @@ export const ScanResultSchema = Type.Object(
     share_url: Type.String(),
     badge_url: Type.String(),
     cached: Type.Boolean({ description: 'true when this content was scanned before and the stored result is returned' }),
-    source: enumOf(['api', 'zip', 'import'] as const),
+    source: enumOf(['api', 'zip', 'import', 'github'] as const),
     agent_name: Type.Union([Type.String(), Type.Null()]),
     description: Type.Union([Type.String(), Type.Null()]),
   },

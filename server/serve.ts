@@ -1,6 +1,7 @@
 // Starting the server for real: options from flags and environment, listen, stop cleanly.
 import type { FastifyInstance } from 'fastify';
 import { build, type BuildOptions } from './app.js';
+import { githubSettingsFromEnv } from '../app/settings.js';
 
 export interface ServeOptions extends BuildOptions {
   port?: number;
@@ -22,6 +23,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServeOptio
     webhookAllowPrivate: env.AGENTCOP_WEBHOOK_ALLOW_PRIVATE?.split(',').map((v) => v.trim()).filter(Boolean),
     sandbox: { dockerHost: env.DOCKER_HOST || undefined, containerImage: env.AGENTCOP_SANDBOX_IMAGE || undefined, scratchDir: env.AGENTCOP_SANDBOX_DIR || undefined },
     logger: { level: env.LOG_LEVEL || 'info' },
+    github: githubOptionsFromEnv(env),
   };
 }
 
@@ -65,4 +67,11 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   return app;
+}
+
+/** The GitHub App's part of the environment: Probot's variables plus AGENTCOP_GITHUB_ACCOUNT_ID. */
+export function githubOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): BuildOptions['github'] {
+  const found = githubSettingsFromEnv(env);
+  const accountId = env.AGENTCOP_GITHUB_ACCOUNT_ID?.trim() || undefined;
+  return found.enabled ? { settings: found.settings, accountId } : { disabledReason: found.reason, accountId };
 }

@@ -22,8 +22,7 @@ export interface ActionInputs {
 /** A mistake in the workflow file: reported as such, never as a scan result. */
 export class InputError extends Error {}
 
-export const DEFAULT_MIN_SCORE = 70;
-export const DEFAULT_FAIL_ON: FailOn = 'critical';
+export { DEFAULT_FAIL_ON, DEFAULT_MIN_SCORE } from '../../engine/gate.js';
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());

@@ -6,10 +6,10 @@ import type { Log } from 'sarif';
 import { BaselineError } from '../../engine/baseline.js';
 import { ConfigError } from '../../engine/config.js';
 import { PathError } from '../../engine/files.js';
+import { changeGateFailures } from '../../engine/compare.js';
 import { gateFailures, type Gate } from '../../engine/gate.js';
 import { formatResult, summaryLine, toSarif } from '../../engine/report/index.js';
 import { plural } from '../../engine/report/common.js';
-import { trustScore } from '../../engine/score.js';
 import { annotate } from './annotate.js';
 import { GitError } from './git.js';
 import { DEFAULT_FAIL_ON, DEFAULT_MIN_SCORE, InputError, readInputs } from './inputs.js';
@@ -95,9 +95,7 @@ async function runAction(): Promise<void> {
  * would leave of 100, so code that was already there never blocks a change that did not add to it.
  */
 function gateOf(outcome: Outcome, gate: Gate): string[] {
-  if (outcome.mode === 'full') return gateFailures(outcome.result, gate);
-  const failures = gateFailures({ trust_score: trustScore(outcome.newIssues), issues: outcome.newIssues }, gate);
-  return failures.length ? [`counting only the ${plural(outcome.newIssues.length, 'new issue')} in this pull request, ${failures.join('; ')}`] : [];
+  return outcome.mode === 'full' ? gateFailures(outcome.result, gate) : changeGateFailures(outcome.newIssues, gate);
 }
 
 function pullRequestOf(eventName: string, payload: typeof github.context.payload): PullRequestRef | undefined {

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type AgentcopConfig } from '../../engine/config.js';
 import { loadConfiguredBaseline } from '../../engine/baseline.js';
+import { newIssuesOf } from '../../engine/compare.js';
 import { collectFiles, collectSelected, DEFAULT_MAX_FILE_BYTES, resolveRoot } from '../../engine/files.js';
 import { scan, type Issue, type Notice, type ScanResult, type SourceFile } from '../../engine/index.js';
 import { changedFiles, ensureCommit, mergeBase, readAt, topLevel, type ChangedFile } from './git.js';
@@ -82,11 +83,11 @@ export async function runScan(plan: ScanPlan): Promise<Outcome> {
   const result = await scan(head.files, options);
   result.notices = [...head.notices, ...baselineNotices, ...result.notices];
   const before = baseFiles.length ? await scan(baseFiles, options) : null;
-  const known = new Set(before?.issues.map((i) => i.fingerprint));
   const located = relocate(result, prefix);
+  const fresh = new Set(newIssuesOf(result, before).map((i) => i.fingerprint));
   return {
     result: located,
-    newIssues: located.issues.filter((i) => !known.has(i.fingerprint)),
+    newIssues: located.issues.filter((i) => fresh.has(i.fingerprint)),
     mode: 'changed',
     config,
     comparison: { base: from, changedFiles: changes.length, scannedFiles: head.files.length },

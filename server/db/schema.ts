@@ -48,7 +48,7 @@ export interface MetaTable {
   created_at: Timestamp;
 }
 
-export type ScanSource = 'api' | 'zip' | 'import';
+export type ScanSource = 'api' | 'zip' | 'import' | 'github';
 
 export interface ScansTable {
   id: string;
@@ -307,6 +307,89 @@ export interface ApprovalPoliciesTable {
   updated_at: Timestamp;
 }
 
+// The GitHub App (migration 014).
+
+/** bigint ids from GitHub: pg hands int8 back as a number through our parser (see db/index.ts). */
+export type GithubId = ColumnType<number, number, number>;
+
+export interface GithubInstallationsTable {
+  installation_id: GithubId;
+  account_id: string;
+  account_login: string | null;
+  created_at: Timestamp;
+}
+
+/** What a check run shows besides the stored scan, so it can be drawn again (after a decision). */
+export interface PrScanOutcome {
+  new_fingerprints: string[];
+  gate: { minScore: number; failOn: string };
+  failures: string[];
+  changed_files: number;
+  comment: boolean;
+}
+
+export type PrScanStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
+
+export interface GithubPrScansTable {
+  id: string;
+  account_id: string;
+  installation_id: GithubId;
+  repository: string;
+  pull_number: number;
+  head_sha: string;
+  base_sha: string | null;
+  /** What asked for it: `pull_request.opened`, `check_suite.rerequested`, `command.rescan`, … */
+  trigger: string;
+  status: ColumnType<PrScanStatus, PrScanStatus | undefined, PrScanStatus>;
+  check_run_id: ColumnType<number | null, number | null | undefined, number | null>;
+  conclusion: string | null;
+  title: string | null;
+  scan_id: string | null;
+  trust_score: number | null;
+  new_issues: number | null;
+  /** The approval request a failing scan opened (source `github`). */
+  approval_id: string | null;
+  outcome: ColumnType<PrScanOutcome | null, string | null | undefined, string | null>;
+  /** Why it failed, when it did. */
+  message: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GithubRepoScansTable {
+  /** lower(owner/name): GitHub names are case-insensitive. */
+  repository_key: string;
+  repository: string;
+  account_id: string;
+  installation_id: GithubId;
+  ref: string;
+  head_sha: string;
+  scan_id: string;
+  trust_score: number;
+  risk_level: string;
+  updated_at: Timestamp;
+}
+
+export type GithubJobKind = 'pr_scan' | 'repo_scan' | 'command' | 'decision';
+export type GithubJobStatus = 'pending' | 'done' | 'failed';
+
+export interface GithubJobsTable {
+  id: string;
+  kind: GithubJobKind;
+  installation_id: GithubId;
+  payload: Json<Record<string, unknown>>;
+  pr_scan_id: string | null;
+  status: ColumnType<GithubJobStatus, GithubJobStatus | undefined, GithubJobStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: number;
+  next_attempt_at: Timestamp;
+  lease_id: string | null;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -325,6 +408,10 @@ export interface Database {
   gate_log: GateLogTable;
   gate_runs: GateRunsTable;
   approval_policies: ApprovalPoliciesTable;
+  github_installations: GithubInstallationsTable;
+  github_pr_scans: GithubPrScansTable;
+  github_repo_scans: GithubRepoScansTable;
+  github_jobs: GithubJobsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

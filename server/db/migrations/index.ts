@@ -6,6 +6,7 @@ import * as m010 from './010_approvals.js';
 import * as m011 from './011_webhooks.js';
 import * as m012 from './012_audit_log.js';
 import * as m013 from './013_webhook_retention.js';
+import * as m014 from './014_github.js';
 import * as m015 from './015_permissions.js';
 import * as m016 from './016_gate.js';
 import * as m017 from './017_policies.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '011_webhooks': m011,
   '012_audit_log': m012,
   '013_webhook_retention': m013,
+  '014_github': m014,
   '015_permissions': m015,
   '016_gate': m016,
   '017_policies': m017,

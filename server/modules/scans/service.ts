@@ -7,7 +7,7 @@ import { redactSecrets } from '../../../engine/redact.js';
 import { packageInfo } from '../../../engine/report/version.js';
 import { riskLevel, trustScore } from '../../../engine/score.js';
 import type { Issue, Notice, ScanResult, SourceFile } from '../../../engine/types.js';
-import type { KeyActor } from '../../actor.js';
+import type { Actor, KeyActor } from '../../actor.js';
 import type { Database, ScanRow, ScanSource } from '../../db/schema.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
@@ -145,11 +145,22 @@ export class ScanService {
     }
   }
 
+  /**
+   * A result the GitHub App produced for an installation's account. No quota: App scans are
+   * driven by pushes to repositories the operator installed the App on, not by a key holder.
+   */
+  async storeAppResult(accountId: string, result: ScanResult, meta: ScanMeta): Promise<StoredScan> {
+    const actor: Actor = { kind: 'system', reason: 'github-app' };
+    const { scan } = await this.store({ account_id: accountId, actor }, result, { source: 'github', hash: null, meta, filename: null });
+    return scan;
+  }
+
   private async store(
-    actor: KeyActor,
+    who: KeyActor | { account_id: string; actor: Actor },
     result: ScanResult,
     opts: { source: ScanSource; hash: string | null; meta: ScanMeta; filename: string | null },
   ): Promise<{ scan: StoredScan; cached: boolean }> {
+    const actor: Actor = 'actor' in who ? who.actor : who;
     const { share_url: _s, badge_url: _b, ...clean } = result;
     const id = newScanId();
     const stored: ScanResult = { ...clean, scan_id: id };
@@ -158,7 +169,7 @@ export class ScanService {
         .insertInto('scans')
         .values({
           id,
-          account_id: actor.account_id,
+          account_id: who.account_id,
           content_hash: opts.hash,
           source: opts.source,
           agent_name: opts.meta.agent_name ?? null,
@@ -179,7 +190,7 @@ export class ScanService {
         await this.events.emit(
           'scan.completed',
           {
-            account_id: actor.account_id,
+            account_id: who.account_id,
             scan_id: id,
             source: opts.source,
             trust_score: stored.trust_score,
@@ -195,7 +206,7 @@ export class ScanService {
       return inserted;
     });
     if (!row) {
-      const winner = await this.findByHash(actor.account_id, opts.hash!);
+      const winner = await this.findByHash(who.account_id, opts.hash!);
       if (!winner) throw new Error('scan insert conflicted but no row was found');
       return { scan: winner, cached: true };
     }
