@@ -151,6 +151,8 @@ export interface PyModel {
   line(n: number): string;
   /** Reads of `os.environ` / `os.getenv`, for the permissions summary. */
   envReads: number;
+  /** Set for models of JavaScript/TypeScript files (engine/flow/javascript.ts); absent for Python. */
+  language?: 'javascript' | 'typescript';
 }
 
 interface VarInfo {

@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { PyModel } from '../../flow/python.js';
@@ -100,7 +101,7 @@ export const rule: Rule = {
     title: 'Hard-coded secret in agent code',
     description: 'An API key, token or password is written into the source, where anyone with the code (or a model that reads it) can use it.',
     fix: 'Load credentials from the environment or a secret manager (os.environ, vault, cloud secret store), rotate the exposed key, and keep .env files out of version control.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

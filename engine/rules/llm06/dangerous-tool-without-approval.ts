@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { defLine, fileHasHumanGate, kw, lastSegment, plain } from '../helpers.js';
@@ -66,7 +67,7 @@ export const rule: Rule = {
     title: 'Agent tool takes a dangerous action without human approval',
     description: 'A tool the model can call runs shell commands or code, deletes or overwrites data, sends email or moves money with arguments the model chooses, and nothing asks a human first; a prompt injection turns into that action.',
     fix: 'Require human confirmation before the action (an approval call, interrupt_before on the tool node, a HumanApprovalCallbackHandler), narrow the tool to fixed or allow-listed operations, and run it with the least privilege it needs.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

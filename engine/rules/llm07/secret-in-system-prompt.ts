@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import { findSecrets, looksLikePlaceholder } from '../../redact.js';
 import { reaching } from '../helpers.js';
 import { flowLine, promptSites } from '../prompts.js';
@@ -88,7 +89,7 @@ export const rule: Rule = {
     title: 'Secret embedded in a system prompt',
     description: 'The system prompt contains a credential, connection string or internal address. Users can make the model reveal its system prompt, so whatever it holds must be treated as public.',
     fix: 'Remove secrets and internal details from prompts; give the agent tools that use credentials server-side, and enforce rules in code rather than in prompt text.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
@@ -70,7 +71,7 @@ export const rule: Rule = {
     title: 'Request controls the model or agent budget',
     description: 'A token limit, completion count, step or recursion limit, timeout or retrieval count comes from the request without an upper bound, so a caller can make each request arbitrarily expensive (denial of wallet).',
     fix: 'Clamp client-supplied budgets to server-side maximums (min(value, LIMIT)), declare bounds in the request schema (Field(le=...)), or ignore the client value and use configured limits.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
