@@ -428,11 +428,25 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     return undefined;
   }
 
-  function markTool(fn: FunctionFact | undefined, options?: AstNode) {
+  function markTool(fn: FunctionFact | undefined, options?: AstNode, at?: AstNode) {
     if (!fn) return;
     fn.isTool = true;
+    // Findings name the tool as the model knows it, not `execute` or `<anonymous>`.
+    const label = at ? toolLabel(at) : undefined;
+    if (label && (fn.name === '<anonymous>' || /^(execute|func|handler|invoke)$/.test(fn.name))) fn.name = label;
     const approval = options ? objectProp(options, 'needsApproval') ?? objectProp(options, 'requiresApproval') ?? objectProp(options, 'needsConfirmation') : undefined;
     if (approval && approval.type !== 'false') fn.decorators.push({ qname: 'needsApproval', node: approval.parent ?? approval });
+  }
+
+  function toolLabel(call: AstNode): string | undefined {
+    const argList = field(call, 'arguments');
+    const first = argList?.children.find((c) => c.named);
+    if (first && (first.type === 'string')) return stringValue(first);
+    for (let p: AstNode | null = call.parent, i = 0; p && i < 4; p = p.parent, i++) {
+      if (p.type === 'pair') return text(field(p, 'key')!).replace(/^["'`]|["'`]$/g, '');
+      if (p.type === 'variable_declarator') return text(field(p, 'name')!);
+    }
+    return undefined;
   }
 
   {
@@ -450,7 +464,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       if (n.type === 'new_expression') {
         const ctor = resolveImport(text(field(n, 'constructor')!));
         const args = field(n, 'arguments')?.children.filter((c) => c.named) ?? [];
-        if (TOOL_CLASSES.test(ctor) && args[0]?.type === 'object') markTool(fnOf(objectProp(args[0], 'func') ?? objectProp(args[0], 'execute')), args[0]);
+        if (TOOL_CLASSES.test(ctor) && args[0]?.type === 'object') markTool(fnOf(objectProp(args[0], 'func') ?? objectProp(args[0], 'execute')), args[0], n);
         continue;
       }
       if (n.type !== 'call_expression') continue;
@@ -459,11 +473,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       const args = argList?.type === 'arguments' ? argList.children.filter((c) => c.named) : [];
       const callee = f.type === 'identifier' ? resolveImport(text(f)) : text(f);
       if ((TOOL_OPTION_WRAPPERS.test(callee) || (f.type === 'identifier' && /^(tool|createTool|dynamicTool)$/.test(text(f)))) && args[0]?.type === 'object') {
-        markTool(fnOf(objectProp(args[0], 'execute') ?? objectProp(args[0], 'invoke')), args[0]);
+        markTool(fnOf(objectProp(args[0], 'execute') ?? objectProp(args[0], 'invoke')), args[0], n);
         continue;
       }
       if ((LANGCHAIN_TOOL_FN.test(callee) || (f.type === 'identifier' && text(f) === 'tool')) && args[0] && fnOf(args[0])) {
-        markTool(fnOf(args[0]), args[1]);
+        markTool(fnOf(args[0]), args[1], n);
         continue;
       }
       if (f.type !== 'member_expression') continue;
@@ -473,11 +487,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       const recvType = moduleCtors.get(recvName) ?? '';
       const mcpServer = MCP_SERVER_TYPE.test(recvType) || (!recvType && MCP_SERVER_NAME.test(recvName)) || /modelcontextprotocol|fastmcp/.test(recvType);
       if (mcpServer && (method === 'tool' || method === 'registerTool') && args.length >= 2) {
-        markTool(fnOf(args[args.length - 1]), method === 'registerTool' ? args[1] : undefined);
+        markTool(fnOf(args[args.length - 1]), method === 'registerTool' ? args[1] : undefined, n);
         continue;
       }
       if (mcpServer && method === 'addTool' && args[0]?.type === 'object') {
-        markTool(fnOf(objectProp(args[0], 'execute')), args[0]);
+        markTool(fnOf(objectProp(args[0], 'execute')), args[0], n);
         continue;
       }
       // Low-level MCP server: the CallTool handler receives the model's arguments.
