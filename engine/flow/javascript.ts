@@ -59,14 +59,22 @@ interface VarInfo {
 
 class Scope {
   vars = new Map<string, VarInfo>();
+  /** Writes a nested function made to this scope's variables, kept for the next pass's declarations. */
+  closureWrites: Map<string, Label[]> | null = null;
   constructor(readonly parent: Scope | null) {}
   get(name: string): VarInfo | undefined {
     return this.vars.get(name) ?? this.parent?.get(name);
   }
-  set(name: string, info: VarInfo): void {
+  set(name: string, info: VarInfo, fromInner = false): void {
     // Assigning a variable declared further out updates it there: closures share variables.
-    if (!this.vars.has(name) && this.parent?.has(name)) this.parent.set(name, info);
-    else this.vars.set(name, info);
+    if (!this.vars.has(name) && this.parent?.has(name)) this.parent.set(name, info, true);
+    else {
+      this.vars.set(name, info);
+      if (fromInner && info.taint.length) {
+        this.closureWrites ??= new Map();
+        this.closureWrites.set(name, union(this.closureWrites.get(name), info.taint));
+      }
+    }
   }
   declare(name: string, info: VarInfo): void {
     this.vars.set(name, info);
@@ -115,6 +123,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const returns: ReturnFact[] = [];
   const assigns: AssignFact[] = [];
   const synthetic: CallFact[] = [];
+  /** React `const [x, setX] = useState()`: calling `setX(v)` writes `x`. */
+  const stateSetters = new Map<string, string>();
   /** Labels the parameters of an inline callback receive from the call that takes it. */
   const callbackTaint = new Map<AstNode, Label[]>();
   /** Functions every parameter of which is client data (server actions, tRPC inputs). */
@@ -922,6 +932,12 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       return receiverTaint;
     }
     if (flat === 'require' || flat === 'import') return [];
+    const state = fnNode.type === 'identifier' ? stateSetters.get(text(fnNode)) : undefined;
+    if (state) {
+      const cur = ctx.scope.get(state);
+      ctx.scope.set(state, { ...(cur ?? {}), taint: union(cur?.taint, argTaint) });
+      return [];
+    }
     return argTaint;
   }
 
@@ -962,8 +978,10 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         if (!p) return;
         const type = value ? typeOf(value, ctx.scope) : undefined;
         const info: VarInfo = { taint, type: type ?? (value && (value.type === 'string' || value.type === 'template_string') ? 'str' : undefined), value };
-        if (declare) ctx.scope.declare(p, info);
-        else ctx.scope.set(p, info);
+        if (declare) {
+          const late = ctx.scope.closureWrites?.get(p);
+          ctx.scope.declare(p, late ? { ...info, taint: union(info.taint, late) } : info);
+        } else ctx.scope.set(p, info);
         if (t.type === 'member_expression' && taint.length) {
           const root = pathOf(field(t, 'object')!);
           if (root && root !== 'this') {
@@ -997,6 +1015,12 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         }
         return;
       case 'array_pattern':
+        if (value && /(^|\.)(useState|useReducer|createSignal)$/.test(plain(qname(unwrap(value).type === 'call_expression' ? field(unwrap(value), 'function')! : value, ctx.scope)))) {
+          const [state, setter] = t.children.filter((c) => c.named);
+          if (state?.type === 'identifier' && setter?.type === 'identifier') stateSetters.set(text(setter), text(state));
+        }
+        for (const c of t.children) if (c.named) bind(c, taint, ctx, undefined, declare);
+        return;
       case 'rest_pattern':
         for (const c of t.children) if (c.named) bind(c, taint, ctx, undefined, declare);
         return;
@@ -1269,10 +1293,18 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       }
       for (const ch of c.children) if (ch.named && !FUNCTION_TYPES.has(ch.type)) stack.push(ch);
     }
-    for (const p of out) {
+    const clean = (p: string, depth: number) => {
       const cur = ctx.scope.get(p);
-      if (cur) ctx.scope.set(p, { ...cur, taint: sanitize(cur.taint, 'all') });
-    }
+      if (!cur) return;
+      ctx.scope.set(p, { ...cur, taint: sanitize(cur.taint, 'all') });
+      // `const host = new URL(url).hostname; if (ALLOWED.has(host))` vouches for `url` too.
+      let v = cur.value ? unwrap(cur.value) : undefined;
+      for (let i = 0; v && i < 6 && v.type === 'member_expression'; i++) v = unwrap(field(v, 'object')!);
+      if (depth < 2 && v && (v.type === 'new_expression' || v.type === 'call_expression')) {
+        for (const a of field(v, 'arguments')?.children ?? []) if (a.type === 'identifier') clean(text(a), depth + 1);
+      }
+    };
+    for (const p of out) clean(p, 0);
   }
 
   function loopBounded(body: AstNode | undefined): boolean {
@@ -1329,6 +1361,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   function runFunction(fn: FunctionFact, record: boolean) {
     const parentScope = (fn.parent && fnScopes.get(fn.parent)) || (fn.className ? classScope(fn.className) : moduleScope);
     const scope = new Scope(parentScope);
+    // Callbacks ran after this function last pass; what they wrote into its variables holds now.
+    scope.closureWrites = fnScopes.get(fn)?.closureWrites ?? null;
     fnScopes.set(fn, scope);
     fn.calls = [];
     fn.returns = [];
