@@ -161,6 +161,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     return cur;
   };
 
+  const promisified = new Map<string, string>();
   const useServerFile = file.root.children.some((c) => c.type === 'expression_statement' && c.children[0]?.type === 'string' && /^use server$/.test(stringValue(c.children[0])));
 
   // ---- Pre-pass: imports, classes, functions, string literals ----------------------------------
@@ -201,6 +202,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       if (node.type === 'variable_declarator') {
         const value = field(node, 'value');
         const name = field(node, 'name');
+        // `const run = promisify(exec)`: calling `run` is calling `exec`.
+        if (value && name?.type === 'identifier' && value.type === 'call_expression' && /^(util\.)?promisify$/.test(text(field(value, 'function')!))) {
+          const arg = field(value, 'arguments')?.children.find((c) => c.named);
+          if (arg && (arg.type === 'identifier' || arg.type === 'member_expression')) promisified.set(text(name), text(arg));
+        }
         if (value && name && value.type === 'call_expression' && text(field(value, 'function')!) === 'require') {
           const arg = field(value, 'arguments')?.children.find((c) => c.named);
           if (arg?.type === 'string') {
@@ -258,6 +264,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const fw = frameworkOfPackage(mod);
     if (fw) frameworks.add(fw);
   }
+  for (const [alias, original] of promisified) imports.set(alias, imports.get(original.split('.')[0]) ? `${imports.get(original.split('.')[0])}${original.slice(original.split('.')[0].length)}` : original);
 
   function functionName(node: AstNode): string {
     const own = field(node, 'name');
@@ -286,6 +293,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     switch (n.type) {
       case 'identifier': {
         const name = text(n);
+        if (promisified.has(name)) return resolveImport(name);
         const v = scope.get(name);
         if (v?.type) return `${v.type}()`;
         return resolveImport(name);
@@ -444,6 +452,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     // Findings name the tool as the model knows it, not `execute` or `<anonymous>`.
     const label = at ? toolLabel(at) : undefined;
     if (label && (fn.name === '<anonymous>' || /^(execute|func|handler|invoke)$/.test(fn.name))) fn.name = label;
+    if (at && !field(fn.node, 'name')) fn.declNode = at;
     const approval = options ? objectProp(options, 'needsApproval') ?? objectProp(options, 'requiresApproval') ?? objectProp(options, 'needsConfirmation') : undefined;
     if (approval && approval.type !== 'false') fn.decorators.push({ qname: 'needsApproval', node: approval.parent ?? approval });
   }

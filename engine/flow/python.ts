@@ -92,6 +92,8 @@ export interface FunctionFact {
   parent: FunctionFact | null;
   /** Calls made from this function's own body, by name, for recursion checks. */
   calledNames: Set<string>;
+  /** JS/TS: the call that registers an anonymous function as a tool (`tool({...})`, `server.tool(...)`). */
+  declNode?: AstNode;
 }
 
 export interface MessageFact {

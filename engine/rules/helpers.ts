@@ -118,7 +118,8 @@ export function enclosingFunctionNode(node: AstNode): AstNode | null {
 
 /** The line of the `def` (after decorators), where a reader looks for a tool. */
 export function defLine(fn: FunctionFact): AstNode {
-  return field(fn.node, 'name') ?? fn.node;
+  // JS tools are anonymous functions handed to `tool(...)`/`server.tool(...)`: the registration names them.
+  return fn.declNode ?? field(fn.node, 'name') ?? fn.node;
 }
 
 /** For fixtures and messages: a short name for where a value went. */
