@@ -123,6 +123,10 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const returns: ReturnFact[] = [];
   const assigns: AssignFact[] = [];
   const synthetic: CallFact[] = [];
+  /** Taint of each property value of the object literal evaluated last: options objects are read again as keyword arguments. */
+  const propTaint = new Map<AstNode, Label[]>();
+  const messageNodes = new Set<AstNode>();
+  const callByNode = new Map<AstNode, CallFact>();
   /** React `const [x, setX] = useState()`: calling `setX(v)` writes `x`. */
   const stateSetters = new Map<string, string>();
   /** Labels the parameters of an inline callback receive from the call that takes it. */
@@ -658,6 +662,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
             const k = field(p, 'key')!;
             const v = field(p, 'value')!;
             const t = ev(v, ctx, d);
+            propTaint.set(v, t);
             out = union(out, t);
             const kName = k.type === 'string' ? stringValue(k) : k.type === 'property_identifier' ? text(k) : '';
             if (kName === 'role' && v.type === 'string') role = stringValue(v).toLowerCase();
@@ -673,7 +678,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
               contentTaint = t;
             }
           } else if (p.type === 'spread_element') {
-            out = union(out, ev(p, ctx, d));
+            const t = ev(p, ctx, d);
+            propTaint.set(p, t);
+            out = union(out, t);
           }
         }
         if (role && ROLE_NAMES.has(role)) recordMessage(n, normaliseRole(role), content, contentTaint, ctx);
@@ -830,11 +837,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
             const k = field(p, 'key')!;
             const v = field(p, 'value')!;
             const name = k.type === 'string' ? stringValue(k) : k.type === 'property_identifier' ? text(k) : null;
-            if (name) out.push({ node: v, name, index: -1, taint: ev(v, { ...ctx, record: false }, d), splat: false });
+            if (name) out.push({ node: v, name, index: -1, taint: propTaint.get(v) ?? ev(v, { ...ctx, record: false }, d), splat: false });
           } else if (p.type === 'shorthand_property_identifier') {
             out.push({ node: p, name: text(p), index: -1, taint: ev(p, ctx, d), splat: false });
           } else if (p.type === 'spread_element') {
-            out.push({ node: p, name: null, index: -1, taint: ev(p, { ...ctx, record: false }, d), splat: true });
+            out.push({ node: p, name: null, index: -1, taint: propTaint.get(p) ?? ev(p, { ...ctx, record: false }, d), splat: true });
           }
         }
       }
@@ -886,6 +893,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     if (ctx.record) {
       ctx.fn.calls.push(fact);
       ctx.fn.calledNames.add(name);
+      callByNode.set(n, fact);
     }
     const argTaint = union(...args.filter((a) => a.name === null).map((a) => a.taint));
 
@@ -971,8 +979,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   }
 
   function recordMessage(node: AstNode, role: string, content: AstNode | undefined, taint: Label[], ctx: Ctx, via?: string) {
-    if (!ctx.record) return;
-    if (messages.some((m) => m.node === node && m.role === role)) return;
+    if (!ctx.record || messageNodes.has(node)) return;
+    messageNodes.add(node);
     messages.push({ node, role, content, taint, fn: ctx.fn, via });
   }
 
@@ -1085,7 +1093,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const ru = unwrap(right);
     if (ru.type === 'call_expression' || ru.type === 'new_expression' || right.type === 'await_expression') {
       const call = ru.type === 'await_expression' ? unwrap(ru.children.find((c) => c.named) ?? ru) : ru;
-      const last = ctx.fn.calls.find((c) => c.node === call);
+      const last = callByNode.get(call);
       if (last) last.assignedTo = pathOf(left) ?? undefined;
     }
   }
@@ -1425,6 +1433,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     // Nothing to converge: one recorded pass.
   }
   messages.length = 0;
+  messageNodes.clear();
+  callByNode.clear();
   ifs.length = 0;
   returns.length = 0;
   assigns.length = 0;

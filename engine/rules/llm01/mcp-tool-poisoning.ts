@@ -79,6 +79,8 @@ function toolTexts(model: PyModel): ToolText[] {
     return out;
   }
   const isMcpFile = [...model.modules].some((m) => MCP_SDK.test(m));
+  // Only files that define tools have tool metadata to read.
+  if (!isMcpFile && !model.functions.some((f) => f.isTool)) return out;
   for (const call of model.calls) {
     const args = call.args.filter((a) => a.name === null && a.index >= 0);
     if (/^(tool|registerTool)$/.test(call.name) && call.receiver && isMcpFile && args[0]) {

@@ -1,3 +1,5 @@
+import { snakeCase } from '../../flow/javascript.js';
+import { JS_LANGUAGES } from '../types.js';
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { describeKind, kw, plain } from '../helpers.js';
@@ -14,9 +16,10 @@ const SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|cust
 
 /** Content arguments of a vector-store write, or null when the call is not one. */
 export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | null {
-  const method = call.name;
+  // JS spells the same methods and names in camelCase: `vectorStore.addDocuments(docs)`.
+  const method = model.language ? snakeCase(call.name) : call.name;
   const rtype = plain(call.receiverType ?? '');
-  const rtext = call.receiver ? model.text(call.receiver) : '';
+  const rtext = call.receiver ? (model.language ? snakeCase(model.text(call.receiver)) : model.text(call.receiver)) : '';
   let isWrite = STORE_METHODS.test(method);
   if (!isWrite && GENERIC_METHODS.test(method) && call.receiver) {
     // `collection.data.insert(...)` (Weaviate v4) and typed or well-named store receivers.
@@ -27,7 +30,7 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
     if (method === 'add' && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
   if (!isWrite) return null;
-  return call.args.filter((a) => (a.name === null && !a.splat) || (a.name !== null && CONTENT_KEYWORDS.has(a.name)) || a.splat);
+  return call.args.filter((a) => (a.name === null && !a.splat) || (a.name !== null && CONTENT_KEYWORDS.has(model.language ? snakeCase(a.name) : a.name)) || a.splat);
 }
 
 /**
@@ -46,7 +49,7 @@ export const rule: Rule = {
     title: 'Untrusted content written to a vector store',
     description: 'Text from users, fetched web pages or model output is embedded into a shared vector store or index without vetting, so anyone who can supply it can plant instructions or false facts that later retrievals feed to the model (RAG poisoning).',
     fix: 'Vet content before indexing it: moderate or scan it for injected instructions, restrict sources to an allow-list, queue user contributions for review, record provenance in metadata, and keep user-supplied content in a per-user namespace that other users never retrieve.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
