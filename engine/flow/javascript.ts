@@ -934,6 +934,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       return /sql|query|raw/i.test(flat) ? sanitize(argTaint, 'sql') : argTaint;
     }
 
+    // `new OpenAI({ apiKey })`, `new Pool({ password })`: an object built with a secret is not the secret.
+    // Values (URLs, messages, documents, strings) still carry what they were built from.
+    if (isNew && !/(Message|Template|Document|URL|URLSearchParams|String|Array|Set|Map|Buffer|Request|Response|Blob|Headers|FormData|Prompt\w*|Error)$/.test(name)) {
+      return argTaint.filter((l) => l.kind !== 'secret' && l.kind !== 'env');
+    }
     if (fnNode.type === 'member_expression' && receiver) {
       const path = pathOf(receiver);
       const root = rootName(receiver);
@@ -949,6 +954,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       return receiverTaint;
     }
     if (flat === 'require' || flat === 'import') return [];
+    // Clients built with a key (`createClient(url, key)`) are not the key: what they return is data.
+    if (/^(create|init|connect)\w*$/.test(name)) return argTaint.filter((l) => l.kind !== 'secret' && l.kind !== 'env');
     const state = fnNode.type === 'identifier' ? stateSetters.get(text(fnNode)) : undefined;
     if (state) {
       const cur = ctx.scope.get(state);

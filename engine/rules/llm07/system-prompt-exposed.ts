@@ -1,3 +1,5 @@
+import { JS_LANGUAGES } from '../types.js';
+import { reaching } from '../helpers.js';
 import { SYSTEM_PROMPT_NAME, type PyModel } from '../../flow/python.js';
 import { deepPath, partLine, type DirectPath } from '../llm02/direct.js';
 import { isServerFile, outputSites, outputWhat, type OutputSite } from '../llm02/outputs.js';
@@ -24,6 +26,7 @@ export function exposesSystemPrompt(model: PyModel, site: OutputSite): boolean {
   if ((site.kind === 'print' || site.kind === 'log') && !isServerFile(model)) return false;
   // Debug records are off in production; tracing prompts there is ordinary practice.
   if (site.kind === 'log' && site.call && /^(debug|trace)$/.test(site.call.name)) return false;
+  if (model.language) return reaching(site.taint, ['sysprompt']).length > 0 || systemPromptCarrier(model, site)({ lines: new Set(), params: new Set(), names: new Map(), strings: new Set(literalStrings(model, site.node).map((n) => n.startIndex)), templates: [] });
   return systemPromptCarrier(model, site)(deepPath(model, site.node, site.fn));
 }
 
@@ -41,7 +44,7 @@ export const rule: Rule = {
     title: 'System prompt exposed to users or logs',
     description: 'The system prompt is returned in an HTTP response, shown in the UI or written to logs, exposing the instructions, guardrails and any embedded details of the agent.',
     fix: 'Never return or log the system prompt; strip system messages from any history sent to the client, and keep debug endpoints out of production.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
@@ -49,7 +52,7 @@ export const rule: Rule = {
       if (!exposesSystemPrompt(model, site)) continue;
       ctx.report({
         node: site.call?.node ?? site.ret?.node ?? site.node,
-        line: partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
+        line: model.language ? site.node.line : partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
         message: `The system prompt is written to ${outputWhat(site)}.`,
       });
     }
