@@ -1058,6 +1058,20 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     }
   }
 
+  function patternNames(p: AstNode): string[] {
+    const out: string[] = [];
+    const stack = [p];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'identifier' || n.type === 'shorthand_property_identifier_pattern') {
+        if (n.field !== 'key') out.push(text(n));
+        continue;
+      }
+      for (const c of n.children) if (c.named && c.field !== 'key' && c.field !== 'right' && c.type !== 'property_identifier') stack.push(c);
+    }
+    return out;
+  }
+
   /** A destructured field: personal and secret fields are sensitive whatever the record was. */
   function fieldTaint(taint: Label[], key: string, node: AstNode): Label[] {
     if (PII_PROP.test(key) && !(taint.length > 0 && taint.every((l) => l.sanitized?.includes('all')))) return union(taint, [{ kind: SECRET_PROP.test(key) ? 'secret' : 'pii', line: node.line, what: `the ${key} field` }]);
@@ -1097,6 +1111,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     if (!ctx.record) return;
     const lu = unwrap(left);
     if (lu.type === 'identifier' || lu.type === 'member_expression') assigns.push({ node, target: text(lu), value: right, fn: ctx.fn });
+    // `const { a, b: c } = req.body`: each bound name was assigned from the right-hand side.
+    else if (lu.type === 'object_pattern' || lu.type === 'array_pattern') for (const id of patternNames(lu)) assigns.push({ node, target: id, value: right, fn: ctx.fn });
     const ru = unwrap(right);
     if (ru.type === 'call_expression' || ru.type === 'new_expression' || right.type === 'await_expression') {
       const call = ru.type === 'await_expression' ? unwrap(ru.children.find((c) => c.named) ?? ru) : ru;
