@@ -388,14 +388,20 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     return undefined;
   }
 
+  /** Dotted spelling of `a.b.c` / `this.x`; longer chains than any real variable path are not paths. */
   function pathOf(n: AstNode): string | null {
-    const u = unwrap(n);
-    if (u.type === 'identifier') return text(u);
-    if (u.type === 'this') return 'this';
-    if (u.type === 'member_expression') {
-      const base = pathOf(field(u, 'object')!);
+    const parts: string[] = [];
+    let u = unwrap(n);
+    for (let i = 0; i < 12; i++) {
+      if (u.type === 'identifier' || u.type === 'this') {
+        parts.push(u.type === 'this' ? 'this' : text(u));
+        return parts.reverse().join('.');
+      }
+      if (u.type !== 'member_expression') return null;
       const prop = field(u, 'property');
-      return base && prop ? `${base}.${text(prop)}` : null;
+      if (!prop) return null;
+      parts.push(text(prop));
+      u = unwrap(field(u, 'object')!);
     }
     return null;
   }
@@ -775,13 +781,14 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     return '';
   }
 
-  function isStringy(n: AstNode, ctx: Ctx): boolean {
+  function isStringy(n: AstNode, ctx: Ctx, depth = 0): boolean {
+    if (depth > 20) return false;
     if (n.type === 'string' || n.type === 'template_string') return true;
     if (n.type === 'identifier') {
       const v = ctx.scope.get(text(n));
       return v?.type === 'str' || v?.value?.type === 'string' || v?.value?.type === 'template_string';
     }
-    if (n.type === 'binary_expression') return isStringy(field(n, 'left')!, ctx) || isStringy(field(n, 'right')!, ctx);
+    if (n.type === 'binary_expression') return isStringy(field(n, 'left')!, ctx, depth + 1) || isStringy(field(n, 'right')!, ctx, depth + 1);
     return false;
   }
 
