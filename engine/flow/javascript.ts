@@ -525,7 +525,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       }
       // Low-level MCP server: the CallTool handler receives the model's arguments.
       if (method === 'setRequestHandler' && args[0] && /CallToolRequestSchema/.test(text(args[0]))) {
-        markTool(fnOf(args[1]));
+        const handler = fnOf(args[1]);
+        markTool(handler, undefined, n);
+        if (handler && handler.name === '<anonymous>') handler.name = 'CallTool handler';
         continue;
       }
       // Express, Koa-router, Fastify, Hono: `app.post('/chat', handler)`.

@@ -51,7 +51,9 @@ export function jsModelCallShape(callee: string, receiverType: string | undefine
   }
   // Camel-cased spellings of the Python shapes: `model.invoke`, `chain.invoke`, `client.messages.create`.
   const snake = method.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  const shape = modelCallShape(flat.slice(0, flat.length - method.length) + snake, receiverType, receiverName ? receiverName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : undefined);
+  // Factory functions read as their Python names (`createReactAgent` -> `create_react_agent`); classes keep theirs.
+  const rtype = receiverType?.replace(/(^|\.)([a-z]\w*)$/, (_m, dot: string, fn: string) => dot + fn.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+  const shape = modelCallShape(flat.slice(0, flat.length - method.length) + snake, rtype, receiverName ? receiverName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : undefined);
   if (!shape) return null;
   // `.stream()` on a client call is `client.messages.stream`; LangChain methods keep their names.
   return { ...shape, promptKeywords: [...shape.promptKeywords, 'system', 'input'] };
