@@ -59,6 +59,8 @@ interface VarInfo {
 
 class Scope {
   vars = new Map<string, VarInfo>();
+  /** Called when a nested function writes one of this scope's variables. */
+  onInnerWrite: (() => void) | null = null;
   /** Writes a nested function made to this scope's variables, kept for the next pass's declarations. */
   closureWrites: Map<string, Label[]> | null = null;
   constructor(readonly parent: Scope | null) {}
@@ -72,7 +74,12 @@ class Scope {
       this.vars.set(name, info);
       if (fromInner && info.taint.length) {
         this.closureWrites ??= new Map();
-        this.closureWrites.set(name, union(this.closureWrites.get(name), info.taint));
+        const before = this.closureWrites.get(name);
+        const after = union(before, info.taint);
+        if (after.length !== (before?.length ?? 0)) {
+          this.closureWrites.set(name, after);
+          this.onInnerWrite?.();
+        }
       }
     }
   }
@@ -882,7 +889,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     // it on the caller's behalf: the callback is what the call does, for rules that follow targets.
     const inlineArg = argList?.type === 'arguments' ? argList.children.find((c) => c.named && FUNCTION_TYPES.has(unwrap(c).type)) : undefined;
     const inlineFn = inlineArg ? fnByNode.get(unwrap(inlineArg)) : undefined;
-    const target = findTarget(fnNode, ctx) ?? (inlineFn && !inlineFn.isTool && !inlineFn.isHandler ? inlineFn : undefined);
+    const localTarget = findTarget(fnNode, ctx);
+    const target = localTarget ?? (inlineFn && !inlineFn.isTool && !inlineFn.isHandler ? inlineFn : undefined);
     const fact: CallFact = {
       node: n,
       callee,
@@ -913,7 +921,13 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       if (!FUNCTION_TYPES.has(inline.type)) continue;
       const fromUser = name === 'question' || name === 'on' && /line/.test(text(argList!));
       const t = fromUser ? [{ kind: 'user' as const, line: n.line, what: 'readline input' }] : receiverTaint.length ? receiverTaint : args.filter((x) => x !== a && x.name === null).flatMap((x) => x.taint);
-      callbackTaint.set(inline, union(callbackTaint.get(inline), t));
+      const before = callbackTaint.get(inline);
+      const after = union(before, t);
+      if (after.length !== (before?.length ?? 0)) {
+        callbackTaint.set(inline, after);
+        const cb = fnByNode.get(inline);
+        if (cb && ran.has(cb)) stale.add(cb);
+      }
     }
 
     // Chat messages built by constructors, and instructions given to agents.
@@ -936,7 +950,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     if (sanitizer) return sanitize(argTaint, sanitizer);
     const source = jsCallSource(flat, receiverType, receiverName);
     if (source) return union(source.kind === 'web' ? receiverTaint : [], [{ kind: source.kind, line: n.line, what: source.what }]);
-    if (target) return applySummary(target, fact);
+    if (localTarget) return applySummary(localTarget, fact);
     if (/^(path|node:path)\.(join|resolve)$/.test(flat) && args.length > 1) return markInterpolated(argTaint, n, ctx);
     if (argList?.type === 'template_string') {
       // Tagged templates (`sql\`...${x}\``, Prisma `$queryRaw`) bind substitutions as parameters.
@@ -1412,6 +1426,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const scope = new Scope(parentScope);
     // Callbacks ran after this function last pass; what they wrote into its variables holds now.
     scope.closureWrites = fnScopes.get(fn)?.closureWrites ?? null;
+    scope.onInnerWrite = () => {
+      if (ran.has(fn)) stale.add(fn);
+    };
     fnScopes.set(fn, scope);
     fn.calls = [];
     fn.returns = [];
@@ -1451,27 +1468,106 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     return s;
   }
 
-  function runAll(record: boolean) {
-    moduleFn.calls = [];
-    moduleFn.calledNames = new Set();
-    execBlock(file.root, { fn: moduleFn, loops: [], scope: moduleScope, record }, 0);
-    // Constructors first: they set `this.x` for the other methods.
-    const ordered = [...functions.filter((f) => f.name === 'constructor'), ...functions.filter((f) => f.name !== 'constructor')];
-    for (const fn of ordered) runFunction(fn, record);
+  /** Functions that ran before something they read changed: a callback's argument taint, a closure's write. */
+  const ran = new Set<FunctionFact>();
+  const stale = new Set<FunctionFact>();
+
+  /** Local functions a function's own body calls by name (nested functions excluded). */
+  function localCallees(fn: FunctionFact): FunctionFact[] {
+    const out: FunctionFact[] = [];
+    const stack = [...fn.node.children];
+    let guard = 0;
+    while (stack.length && guard++ < 200_000) {
+      const n = stack.pop()!;
+      if (FUNCTION_TYPES.has(n.type) || n.type === 'class_declaration') continue;
+      if (n.type === 'call_expression' || n.type === 'new_expression') {
+        const f = unwrap(field(n, n.type === 'call_expression' ? 'function' : 'constructor') ?? n);
+        const name = f.type === 'identifier' ? text(f) : f.type === 'member_expression' ? text(field(f, 'property')!) : '';
+        for (const c of localFunctions.get(name) ?? []) if (c !== fn && (f.type === 'member_expression' || c.className === null)) out.push(c);
+      }
+      for (const c of n.children) if (c.named) stack.push(c);
+    }
+    return out;
   }
 
-  runAll(false);
-  if (!fnScopes.size && !functions.length) {
-    // Nothing to converge: one recorded pass.
+  /**
+   * One recorded pass, ordered so that what a function reads exists when it runs: module-level
+   * declarations first (clients, constants), then functions callee-first (return summaries), each
+   * before the functions nested in it (closures read their scope), then the module body. Functions
+   * whose inputs changed after they ran (callback arguments, closure writes) run once more.
+   */
+  function runAll() {
+    const pre: Ctx = { fn: moduleFn, loops: [], scope: moduleScope, record: false };
+    for (const st of file.root.children) {
+      const decl = st.type === 'export_statement' ? field(st, 'declaration') : st;
+      if (decl && /^(lexical_declaration|variable_declaration|class_declaration|abstract_class_declaration)$/.test(decl.type)) execStmt(decl, pre, 0);
+    }
+    const children = new Map<FunctionFact | null, FunctionFact[]>();
+    for (const fn of functions) {
+      const list = children.get(fn.parent) ?? [];
+      list.push(fn);
+      children.set(fn.parent, list);
+    }
+    const order: FunctionFact[] = [];
+    const seen = new Set<FunctionFact>();
+    const visit = (root: FunctionFact) => {
+      const stack: [FunctionFact, FunctionFact[], number][] = [[root, localCallees(root).filter((c) => c.parent === null), 0]];
+      seen.add(root);
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        const next = top[1][top[2]++];
+        if (next === undefined) {
+          order.push(top[0]);
+          stack.pop();
+        } else if (!seen.has(next)) {
+          seen.add(next);
+          stack.push([next, localCallees(next).filter((c) => c.parent === null), 0]);
+        }
+      }
+    };
+    const tops = children.get(null) ?? [];
+    // Constructors first: they set `this.x` for the other methods.
+    for (const fn of tops) if (fn.name === 'constructor' && !seen.has(fn)) visit(fn);
+    for (const fn of tops) if (!seen.has(fn)) visit(fn);
+    const runTree = (fn: FunctionFact) => {
+      const stack = [fn];
+      while (stack.length) {
+        const f = stack.pop()!;
+        runFunction(f, true);
+        ran.add(f);
+        stale.delete(f);
+        const kids = children.get(f) ?? [];
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+      }
+    };
+    for (const fn of order) runTree(fn);
+    moduleFn.calls = [];
+    moduleFn.calledNames = new Set();
+    execBlock(file.root, { fn: moduleFn, loops: [], scope: moduleScope, record: true }, 0);
+    if (stale.size) {
+      const again = new Set<FunctionFact>();
+      for (const fn of stale) for (let f: FunctionFact | null = fn; f; f = f.parent) again.add(f);
+      const keep = <T extends { fn: FunctionFact }>(xs: T[]) => {
+        const kept = xs.filter((x) => !again.has(x.fn));
+        xs.length = 0;
+        xs.push(...kept);
+      };
+      keep(messages);
+      keep(ifs);
+      keep(returns);
+      keep(assigns);
+      keep(synthetic);
+      messageNodes.clear();
+      for (const m of messages) messageNodes.add(m.node);
+      stale.clear();
+      // Parents before children, in definition order.
+      for (const fn of functions) if (again.has(fn)) {
+        runFunction(fn, true);
+      }
+    }
   }
-  messages.length = 0;
-  messageNodes.clear();
-  callByNode.clear();
-  ifs.length = 0;
-  returns.length = 0;
-  assigns.length = 0;
-  synthetic.length = 0;
-  runAll(true);
+
+  runAll();
 
   // ---- Parameter resolution --------------------------------------------------------------------
   function argForParam(fn: FunctionFact, call: CallFact, index: number): ArgFact | undefined {
