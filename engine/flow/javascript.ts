@@ -98,8 +98,17 @@ interface Ctx {
   record: boolean;
 }
 
+const snakeCache = new Map<string, string>();
+
+/** `maxOutputTokens` -> `max_output_tokens`: JS names read with the Python tables. Names repeat, so results are cached. */
 export function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  let hit = snakeCache.get(name);
+  if (hit === undefined) {
+    hit = /[A-Z]/.test(name) ? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase() : name;
+    if (snakeCache.size > 50_000) snakeCache.clear();
+    snakeCache.set(name, hit);
+  }
+  return hit;
 }
 
 export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyModel {
