@@ -1034,6 +1034,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         if (!p) return;
         const type = value ? typeOf(value, ctx.scope) : undefined;
         const info: VarInfo = { taint, type: type ?? (value && (value.type === 'string' || value.type === 'template_string') ? 'str' : undefined), value };
+        // `this.client = new OpenAI()` in a constructor is state every method of the class reads.
+        if (p.startsWith('this.') && ctx.fn.className) classScope(ctx.fn.className).declare(p, info);
         if (declare) {
           const late = ctx.scope.closureWrites?.get(p);
           ctx.scope.declare(p, late ? { ...info, taint: union(info.taint, late) } : info);
