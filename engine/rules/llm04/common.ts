@@ -60,9 +60,9 @@ export function uploadedContent(model: PyModel, labels: Label[]): Label | undefi
 export function isScopedValue(model: PyModel, a: ArgFact | undefined): boolean {
   if (!a) return false;
   const n = a.node;
-  if (n.type === 'none') return false;
+  if (n.type === 'none' || n.type === 'null' || n.type === 'undefined') return false;
   if (literal(model, a) !== undefined) return false;
-  if (n.type === 'tuple' || n.type === 'list') return n.children.some((c) => c.named && c.type !== 'string' && c.type !== 'integer');
+  if (n.type === 'tuple' || n.type === 'list' || n.type === 'array') return n.children.some((c) => c.named && c.type !== 'string' && c.type !== 'integer' && c.type !== 'number');
   return true;
 }
 
