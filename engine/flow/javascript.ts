@@ -35,6 +35,7 @@ import {
   REQUEST_PROPS,
   TOOL_CLASSES,
   TOOL_OPTION_WRAPPERS,
+  USER_AUTHORED_FIELD,
 } from '../frameworks/javascript.js';
 
 export type JsLanguage = 'javascript' | 'typescript';
@@ -625,13 +626,14 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       case 'class':
         return [];
       case 'template_string': {
+        // Each value is placed where its `${...}` sits: multi-line prompt templates report that line.
         let out: Label[] = [];
         for (const c of n.children) {
           if (c.type !== 'template_substitution') continue;
           const e = c.children.find((x) => x.named);
-          if (e) out = union(out, ev(e, ctx, d));
+          if (e) out = union(out, markInterpolated(ev(e, ctx, d), n, ctx, c.line));
         }
-        return markInterpolated(out, n, ctx);
+        return out;
       }
       case 'binary_expression': {
         const left = field(n, 'left')!;
@@ -711,8 +713,14 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         return out;
       }
       case 'ternary_expression': {
-        ev(field(n, 'condition')!, ctx, d);
-        return union(ev(field(n, 'consequence')!, ctx, d), ev(field(n, 'alternative')!, ctx, d));
+        const cond = field(n, 'condition')!;
+        ev(cond, ctx, d);
+        const cons = field(n, 'consequence')!;
+        let t = ev(cons, ctx, d);
+        // `ALLOWED.includes(x) ? x : 'default'`: the branch taken after an allow-list check is clean.
+        const p = pathOf(cons);
+        if (p && t.length && checkedPaths(cond).includes(p)) t = sanitize(t, 'all');
+        return union(t, ev(field(n, 'alternative')!, ctx, d));
       }
       case 'assignment_expression':
         return execAssign(n, ctx);
@@ -722,6 +730,26 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         let last: Label[] = [];
         for (const c of n.children) if (c.named) last = ev(c, ctx, d);
         return last;
+      }
+      case 'jsx_self_closing_element':
+      case 'jsx_opening_element': {
+        // `<AnswerBubble markdown={m.content} />` calls the local component with its props.
+        let all: Label[] = [];
+        const props: ArgFact[] = [];
+        for (const c of n.children) {
+          if (!c.named || c.field === 'name') continue;
+          const t = ev(c, ctx, d);
+          all = union(all, t);
+          if (c.type === 'jsx_attribute' && c.children[0]) props.push({ node: c, name: text(c.children[0]), index: -1, taint: t, splat: false });
+        }
+        const nameNode = field(n, 'name');
+        const comp = nameNode?.type === 'identifier' && /^[A-Z]/.test(text(nameNode)) ? localFunctions.get(text(nameNode))?.find((f) => f.className === null) : undefined;
+        if (comp && ctx.record) {
+          const fact: CallFact = { node: n, callee: text(nameNode!), name: text(nameNode!), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
+          ctx.fn.calls.push(fact);
+          ctx.fn.calledNames.add(fact.name);
+        }
+        return all;
       }
       case 'jsx_attribute': {
         const name = n.children[0];
@@ -766,10 +794,10 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     ctx.fn.calls.push(fact);
   }
 
-  function markInterpolated(labels: Label[], template: AstNode, ctx: Ctx): Label[] {
+  function markInterpolated(labels: Label[], template: AstNode, ctx: Ctx, at = template.line): Label[] {
     if (!labels.length) return labels;
     const literal = templateText(template, ctx);
-    let out = interpolate(labels, template.line, DIRECTIVE_TEXT.test(literal), INSTRUCTS_TEXT.test(literal));
+    let out = interpolate(labels, at, DIRECTIVE_TEXT.test(literal), INSTRUCTS_TEXT.test(literal));
     if (FENCE_WORDS.test(literal)) out = out.map((l) => (l.kind === 'retrieved' || l.kind === 'web' || l.kind === 'file' ? { ...l, sanitized: [...(l.sanitized ?? []), 'prompt' as SanitizedFor] } : l));
     return out;
   }
@@ -824,7 +852,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     if (qn === 'process.argv') return [{ kind: 'user', line: n.line, what: 'command-line arguments' }];
     if (qn === 'process.env') {
       envReads++;
-      return [{ kind: 'env', line: n.line, what: 'the environment' }];
+      // The whole environment, not one value read from it: it holds every credential of the process.
+      return [{ kind: 'secret', line: n.line, what: 'the whole environment (process.env)' }];
     }
     if (plain(qname(obj, ctx.scope)) === 'process.env') {
       envReads++;
@@ -835,6 +864,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     if (REQUEST_PROPS.has(prop) && isRequestRoot(obj)) return union(own, base, [{ kind: 'user', line: n.line, what: `${text(obj).replace(/\s+/g, '')}.${prop}` }]);
     if (PII_PROP.test(prop) && !(base.length > 0 && base.every((l) => l.sanitized?.includes('all')))) {
       return union(own, base, [{ kind: SECRET_PROP.test(prop) ? 'secret' : 'pii', line: n.line, what: `the ${prop} property` }]);
+    }
+    // Free text an end user wrote (a profile's "about me", an e-mail body) read off a record handed
+    // in from outside: whoever the caller, its author is a user.
+    if (USER_AUTHORED_FIELD.test(snakeCase(prop)) && base.some((l) => l.kind === 'param')) {
+      return union(own, base, [{ kind: 'user', line: n.line, what: `the user-written field '${prop}'` }]);
     }
     return union(own, base);
   }
@@ -1108,6 +1142,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
 
   /** A destructured field: personal and secret fields are sensitive whatever the record was. */
   function fieldTaint(taint: Label[], key: string, node: AstNode): Label[] {
+    if (USER_AUTHORED_FIELD.test(snakeCase(key)) && taint.some((l) => l.kind === 'param')) taint = union(taint, [{ kind: 'user', line: node.line, what: `the user-written field '${key}'` }]);
     if (PII_PROP.test(key) && !(taint.length > 0 && taint.every((l) => l.sanitized?.includes('all')))) return union(taint, [{ kind: SECRET_PROP.test(key) ? 'secret' : 'pii', line: node.line, what: `the ${key} field` }]);
     return taint;
   }
@@ -1333,8 +1368,36 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     return out;
   }
 
+  /** `x`, `x ?? ''`, `x || ''`: the value a check is about. */
+  function subjectPath(n: AstNode): string | null {
+    const u = unwrap(n);
+    if (u.type === 'binary_expression' && /^(\?\?|\|\|)$/.test(text(field(u, 'operator') ?? u))) return pathOf(field(u, 'left')!);
+    return pathOf(u);
+  }
+
+  function checkedPaths(cond: AstNode): string[] {
+    return collectChecked(cond);
+  }
+
   /** Variables a condition checks against a fixed set or pattern: `ALLOWED.includes(x)`, `/^\w+$/.test(x)`, `x.startsWith(ROOT)`. */
   function sanitizeSubjects(cond: AstNode, ctx: Ctx) {
+    const clean = (p: string, depth: number) => {
+      const cur = ctx.scope.get(p);
+      // `ALLOWED.has(parsed.hostname)`: a checked field of a parsed URL vouches for the URL object.
+      if (p.includes('.') && depth < 2 && /\.(hostname|host|origin|protocol|href|pathname)$/.test(p)) clean(p.slice(0, p.lastIndexOf('.')), depth + 1);
+      if (!cur) return;
+      ctx.scope.set(p, { ...cur, taint: sanitize(cur.taint, 'all') });
+      // `const host = new URL(url).hostname; if (ALLOWED.has(host))` vouches for `url` too.
+      let v = cur.value ? unwrap(cur.value) : undefined;
+      for (let i = 0; v && i < 6 && v.type === 'member_expression'; i++) v = unwrap(field(v, 'object')!);
+      if (depth < 2 && v && (v.type === 'new_expression' || v.type === 'call_expression')) {
+        for (const a of field(v, 'arguments')?.children ?? []) if (a.type === 'identifier') clean(text(a), depth + 1);
+      }
+    };
+    for (const p of collectChecked(cond)) clean(p, 0);
+  }
+
+  function collectChecked(cond: AstNode): string[] {
     const out: string[] = [];
     const stack = [cond];
     let guard = 0;
@@ -1347,38 +1410,27 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
           const method = text(field(f, 'property')!);
           const obj = field(f, 'object')!;
           if (/^(includes|has|test|indexOf|some)$/.test(method) && args[0] && obj.type !== 'string') {
-            const p = pathOf(args[0]);
+            const p = subjectPath(args[0]);
             if (p) out.push(p);
           } else if (method === 'startsWith' && args[0] && (/^['"`](https?:\/\/|\/)/.test(text(args[0])) || /^[A-Z][A-Z0-9_]*$/.test(text(args[0])) || /root|base|allowed|dir/i.test(text(args[0])))) {
             const p = pathOf(obj);
             if (p) out.push(p);
           } else if (/^(parse|safeParse|validate|check|isValid\w*)$/.test(method) || jsSanitizer(method, text(obj), undefined) === 'all') {
             for (const a of args) {
-              const p = pathOf(a);
+              const p = subjectPath(a);
               if (p) out.push(p);
             }
           }
         } else if (f.type === 'identifier' && jsSanitizer(text(f), undefined, undefined) === 'all') {
           for (const a of args) {
-            const p = pathOf(a);
+            const p = subjectPath(a);
             if (p) out.push(p);
           }
         }
       }
       for (const ch of c.children) if (ch.named && !FUNCTION_TYPES.has(ch.type)) stack.push(ch);
     }
-    const clean = (p: string, depth: number) => {
-      const cur = ctx.scope.get(p);
-      if (!cur) return;
-      ctx.scope.set(p, { ...cur, taint: sanitize(cur.taint, 'all') });
-      // `const host = new URL(url).hostname; if (ALLOWED.has(host))` vouches for `url` too.
-      let v = cur.value ? unwrap(cur.value) : undefined;
-      for (let i = 0; v && i < 6 && v.type === 'member_expression'; i++) v = unwrap(field(v, 'object')!);
-      if (depth < 2 && v && (v.type === 'new_expression' || v.type === 'call_expression')) {
-        for (const a of field(v, 'arguments')?.children ?? []) if (a.type === 'identifier') clean(text(a), depth + 1);
-      }
-    };
-    for (const p of out) clean(p, 0);
+    return out;
   }
 
   function loopBounded(body: AstNode | undefined): boolean {
@@ -1606,20 +1658,31 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         }
         incoming.set(fn, per);
       }
-      const subst = (labels: Label[], fn: FunctionFact): Label[] => {
+      // A closure reads its enclosing functions' parameters: a parameter label belongs to the
+      // function (this one or an enclosing one) that declares a parameter of that name and line.
+      const ownerOf = (l: Label, fn: FunctionFact): FunctionFact | undefined => {
+        for (let f: FunctionFact | null = fn; f; f = f.parent) {
+          const p = f.params[l.param!];
+          if (p && p.name === l.what && p.node.line === l.line) return f;
+        }
+        return undefined;
+      };
+      const ownerSubst = (labels: Label[], fn: FunctionFact): Label[] => {
         if (!labels.some((l) => l.kind === 'param')) return labels;
-        const per = incoming.get(fn);
         const out: Label[] = [];
         for (const l of labels) {
-          if (l.kind !== 'param') out.push(l);
-          else if (per) {
+          if (l.kind !== 'param') {
             out.push(l);
-            for (const a of per[l.param!] ?? []) if (a.kind !== 'param') out.push(substitute(l, a));
+            continue;
           }
+          const owner = ownerOf(l, fn);
+          const per = owner ? incoming.get(owner) : undefined;
+          if (!per) continue;
+          out.push(l);
+          for (const a of per[l.param!] ?? []) if (a.kind !== 'param') out.push(substitute(l, a));
         }
         return union(out);
       };
-      const ownerSubst = subst;
       for (const fn of [moduleFn, ...functions]) {
         for (const c of fn.calls) {
           c.receiverTaint = ownerSubst(c.receiverTaint, fn);

@@ -77,6 +77,8 @@ export const JS_MESSAGE_CLASSES: Record<string, string> = { SystemMessage: 'syst
 export const REQUEST_PROPS = new Set(['body', 'query', 'params', 'headers', 'cookies', 'files', 'file', 'searchParams', 'nextUrl', 'url', 'raw', 'rawBody']);
 /** Request-object methods returning client data: Fetch `request.json()`, Hono `c.req.json()`, `formData.get()`. */
 export const REQUEST_METHODS = new Set(['json', 'text', 'formData', 'blob', 'arrayBuffer', 'param', 'query', 'queries', 'header', 'parseBody', 'valid', 'get', 'getAll', 'cookie']);
+/** Fields that by their nature hold text an end user typed (read in snake case; as in the Python engine). */
+export const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
 export const REQUEST_NAME = /^(req|request|ctx|c|context|event|evt)$/;
 
 const WEB_CALLS = /^(fetch|globalThis\.fetch|node-fetch|undici\.(fetch|request)|axios|axios\.(get|post|put|patch|request|head)|got|got\.(get|post)|ky|ky\.(get|post)|superagent\.(get|post)|cross-fetch|isomorphic-fetch)$/;
@@ -90,6 +92,8 @@ export function jsCallSource(flat: string, receiverType: string | undefined, rec
   if (flat === 'process.argv' || /^(readline|node:readline|readline\/promises|node:readline\/promises)\.\w+\(\)\.question$/.test(flat) || /^(prompts|inquirer\.prompt|@inquirer\/prompts\.(input|editor|password))$/.test(flat)) {
     return { kind: 'user', what: `${flat}()` };
   }
+  // React chat hooks hold the conversation, the model's streamed answers included.
+  if (/^(@ai-sdk\/react|ai\/react|@ai-sdk\/vue|@ai-sdk\/svelte)\.(useChat|useCompletion|useObject)$/.test(flat)) return { kind: 'model', what: `model answers from ${method}()` };
   if (method === 'question' && receiverName && /^(rl|readline|cli|prompt|input)$/i.test(receiverName)) return { kind: 'user', what: 'readline input' };
   if (WEB_CALLS.test(flat)) return { kind: 'web', what: `the response of ${flat}()` };
   if (FILE_READS.test(flat)) return { kind: 'file', what: 'file contents' };

@@ -72,7 +72,9 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
     }
   }
   const recv = call.receiver ? model.text(call.receiver) : '';
-  if (SQL_METHODS.test(call.name) && call.receiver && (ALWAYS_SQL.test(call.name) ? true : SQL_RECEIVER.test(recv) || SQL_RECEIVER.test(call.receiverType ?? '')) && !NOT_SQL_RECEIVER.test(recv)) {
+  // `db.prepare(sql).run(a, b)`, `stmt.all(x)`: a prepared statement's methods take bound values, not SQL.
+  const boundValues = /^(run|all|get|each|iterate|pluck)$/.test(call.name) && !!call.receiver && (call.receiver.type === 'call_expression' || /stmt|statement|prepared/i.test(recv));
+  if (SQL_METHODS.test(call.name) && !boundValues && call.receiver && (ALWAYS_SQL.test(call.name) ? true : SQL_RECEIVER.test(recv) || SQL_RECEIVER.test(call.receiverType ?? '')) && !NOT_SQL_RECEIVER.test(recv)) {
     const q = call.args.find((a) => a.index === 0);
     // `db.query({ text, values })`: the text is the statement.
     const text = q?.node.type === 'object' ? call.args.find((a) => a.name === 'text' || a.name === 'sql') : q;
@@ -81,7 +83,7 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
   if (/^(sequelize|knex)\.(query|raw)$/.test(c)) add('sql', call.args.find((a) => a.index === 0), 'sql');
   if (HTML_CALLS.test(c)) add('html', call.name === 'insertAdjacentHTML' ? call.args.find((a) => a.index === 1) : first(call, 'html'), 'html');
   // Express `res.send(html)` of a markup template.
-  if (/^(send|end|write)$/.test(call.name) && /^(res|response|reply|ctx)$/.test(recv)) {
+  if (/^(send|end|write)$/.test(call.name) && /^(res|response|reply|ctx)(\.|$)/.test(recv)) {
     const a = call.args.find((x) => x.index === 0);
     if (a && (a.node.type === 'template_string' || a.node.type === 'binary_expression') && /<[a-zA-Z][^>]*>/.test(model.text(a.node))) add('html', a, 'html');
   }
@@ -102,11 +104,14 @@ export function jsDangerousAction(model: PyModel, call: CallFact): SinkClass | n
   const c = plain(call.callee);
   for (const s of jsSinkArgs(model, call)) {
     if (s.cls === 'code' || s.cls === 'shell' || s.cls === 'deserialize') return s.cls;
-    if (s.cls === 'sql' && (!isFixedString(s.arg.node) || /\b(insert|update|delete|drop|alter|truncate|create|grant)\b/i.test(model.text(s.arg.node)))) return 'sql';
+    // SQL text spelled out in the code says what it does; a statement held in a variable may do anything.
+    if (s.cls === 'sql' && (s.arg.node.type === 'identifier' || /\b(insert|update|delete|drop|alter|truncate|create|grant|replace|merge)\b/i.test(model.text(s.arg.node)))) return 'sql';
     if (s.cls === 'path' && FS_DELETE.test(c)) return 'delete';
     if (s.cls === 'path' && FS_WRITE.test(c)) return 'file-write';
   }
   if (EMAIL.test(c)) return 'email';
+  // Money moved through the application's own billing services: `billing.applyCredit(...)`, `wallet.transfer(...)`.
+  if (/^(apply_?credit|issue_?credit|add_?credit|grant_?credit|credit_?account|issue_?refund|refund|charge|payout|create_?payout|transfer|transfer_?funds|send_?money|pay|make_?payment|disburse|withdraw)$/i.test(call.name) && /(bank|payment|wallet|stripe|paypal|billing|ledger|finance|account|treasury|payout|credit)/i.test(`${c} ${call.receiver ? model.text(call.receiver) : ''}`)) return 'payment';
   if (PAYMENT.test(c) && /\.(create|update|refund|charge|payout|transfer)\w*$/i.test(c)) return 'payment';
   if (DELETE.test(c) && call.receiver && DESTRUCTIVE_RECEIVER.test(model.text(call.receiver)) && !/^(map|set|cache|seen|headers|searchParams|params|url|this\.(cache|map))$/i.test(model.text(call.receiver))) return 'delete';
   if (DEPLOY.test(c)) return 'deploy';

@@ -7,24 +7,26 @@ import { rule as hiddenUnicode } from './hidden-unicode.js';
 import { rule as instructionOverride } from './instruction-override.js';
 import { rule as encodedInstructions } from './encoded-instructions.js';
 import { rule as remoteInstructions } from './remote-instructions.js';
-import { rule as exfiltrationInstruction } from '../llm02/exfiltration-instruction.js';
 
 /**
  * The instruction-file detectors, run over tool metadata: a tool's name and description are read
  * by the model verbatim as instructions, exactly like a SKILL.md, so the same readings apply.
  */
-const DETECTORS: Rule[] = [concealedDirective, hiddenUnicode, instructionOverride, encodedInstructions, remoteInstructions, exfiltrationInstruction];
+const DETECTORS: Rule[] = [concealedDirective, hiddenUnicode, instructionOverride, encodedInstructions, remoteInstructions];
 
 /** A description that tells the model how to use *other* tools: the tool-shadowing idiom. */
 const SHADOWING = /\b(?:when(?:ever)?|before|after)\b[^.\n]{0,60}\b(?:the\s+)?[`'"]?[\w.-]+[`'"]?\s+tool\b[^.\n]{0,80}\b(?:must|always|also|first|instead)\b/i;
 const MCP_SDK = /^(@modelcontextprotocol\/sdk|fastmcp|mcp|@mastra\/mcp)/;
 
-interface ToolText {
-  /** A string literal of the tool's metadata. */
+export interface ToolText {
+  /** The (first) string literal of the tool's metadata. */
   node: AstNode;
+  /** The literal pieces' contents, one after another on separate lines. */
   text: string;
   /** What the text is, for messages. */
   what: string;
+  /** File line of each line of `text`. */
+  lines: number[];
 }
 
 /** String nodes whose content is the value (quotes and, in Python, prefixes excluded). */
@@ -44,22 +46,42 @@ function content(model: PyModel, n: AstNode): { text: string; offset: number } |
   return null;
 }
 
-function pieces(n: AstNode): AstNode[] {
+function pieces(n: AstNode, model?: PyModel, depth = 0): AstNode[] {
+  if (depth > 4) return [];
+  // A description kept in a constant, or built as `[...lines].join('\n')`.
+  if (model && n.type === 'identifier') {
+    const name = model.text(n);
+    return model.assigns.filter((a) => a.fn.isModule && a.target === name).flatMap((a) => pieces(a.value, model, depth + 1));
+  }
+  if (model && (n.type === 'call_expression' || n.type === 'call')) {
+    const f = n.children.find((c) => c.field === 'function');
+    const obj = f?.children.find((c) => c.field === 'object');
+    if (f && obj && /\.(join|trim|concat)$/.test(model.text(f)) && (obj.type === 'array' || obj.type === 'list')) return obj.children.filter((c) => c.named).flatMap((c) => pieces(c, model, depth + 1));
+    if (f && obj && /\.(trim|strip|dedent)$/.test(model.text(f))) return pieces(obj, model, depth + 1);
+    return [];
+  }
   if (n.type === 'concatenated_string') return n.children.filter((c) => c.type === 'string');
-  if (n.type === 'binary_expression' || n.type === 'binary_operator') return n.children.filter((c) => c.named).flatMap(pieces);
-  if (n.type === 'parenthesized_expression') return n.children.filter((c) => c.named).flatMap(pieces);
+  if (n.type === 'binary_expression' || n.type === 'binary_operator' || n.type === 'parenthesized_expression') return n.children.filter((c) => c.named).flatMap((c) => pieces(c, model, depth + 1));
   if (n.type === 'string' || n.type === 'template_string') return [n];
   return [];
 }
 
-function toolTexts(model: PyModel): ToolText[] {
+export function toolTexts(model: PyModel): ToolText[] {
   const out: ToolText[] = [];
   const add = (n: AstNode | undefined, what: string) => {
     if (!n) return;
-    for (const p of pieces(n)) {
+    // Pieces joined into one text (`[...].join('\n')`, `'a' + 'b'`) are read as one description.
+    const texts: string[] = [];
+    const lines: number[] = [];
+    let first: AstNode | undefined;
+    for (const p of pieces(n, model)) {
       const c = content(model, p);
-      if (c) out.push({ node: p, text: c.text, what });
+      if (!c) continue;
+      first ??= p;
+      texts.push(c.text);
+      c.text.split('\n').forEach((_, k) => lines.push(p.line + k));
     }
+    if (first) out.push({ node: first, text: texts.join('\n'), what, lines });
   };
   if (!model.language) {
     // FastMCP / MCP Python SDK: `@mcp.tool()` functions; the docstring is the description.
@@ -87,7 +109,7 @@ function toolTexts(model: PyModel): ToolText[] {
       const name = args[0];
       const label = name.node.type === 'string' ? model.text(name.node).slice(1, -1) : 'tool';
       add(name.node, `the name of tool ${label}`);
-      if (call.name === 'tool' && args.length >= 3 && (args[1].node.type === 'string' || args[1].node.type === 'template_string' || args[1].node.type === 'binary_expression')) add(args[1].node, `the description of tool ${label}`);
+      if (call.name === 'tool' && args.length >= 3 && /^(string|template_string|binary_expression|identifier|call_expression)$/.test(args[1].node.type)) add(args[1].node, `the description of tool ${label}`);
       continue;
     }
     // zod `.describe("...")` on tool parameters: argument descriptions reach the model too.
@@ -128,6 +150,29 @@ function toolLabel(model: PyModel, obj: AstNode): string {
   return 'tool';
 }
 
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Runs instruction-file detectors over one piece of tool metadata and maps their line numbers back
+ * into the source file. `text` may be a normalised form of `t.text` with the same line breaks.
+ */
+export function detectorHits(ctx: RuleContext, t: ToolText, detectors: Rule[], text: string): { line: number; message: string }[] {
+  const out: { line: number; message: string }[] = [];
+  for (const d of detectors) {
+    const hits: Finding[] = [];
+    const sub: RuleContext = { file: ctx.file, language: 'instructions', source: text, frameworks: ctx.frameworks, report: (f) => hits.push(f) };
+    try {
+      d.check(sub);
+    } catch {
+      continue;
+    }
+    for (const h of hits) out.push({ line: t.lines[(h.line ?? 1) - 1] ?? t.node.line, message: h.message ?? d.meta.title });
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
 /** Line of character `offset` in `n`'s source text. */
 function lineIn(model: PyModel, n: AstNode, offset: number): number {
   const t = model.text(n).slice(0, offset);
@@ -158,30 +203,19 @@ export const rule: Rule = {
   check(ctx) {
     const model = ctx.model!;
     const texts = toolTexts(model);
+    const reported = new Set<number>();
     for (const t of texts) {
-      let best: { line: number; node: AstNode; message: string } | undefined;
-      const report = (line: number, node: AstNode, message: string) => {
-        if (!best || line < best.line) best = { line, node, message };
-      };
-      const start = content(model, t.node)?.offset ?? 0;
-      for (const d of DETECTORS) {
-        const hits: Finding[] = [];
-        const sub: RuleContext = { file: ctx.file, language: 'instructions', source: t.text, frameworks: ctx.frameworks, report: (f) => hits.push(f) };
-        try {
-          d.check(sub);
-        } catch {
-          continue;
-        }
-        for (const h of hits) {
-          const rel = (h.line ?? 1) - 1;
-          // The detector's line is within the text; the text starts after the opening quote.
-          const offset = start + t.text.split('\n').slice(0, rel).join('\n').length + (rel ? 1 : 0);
-          report(lineIn(model, t.node, offset), t.node, `${t.what.charAt(0).toUpperCase() + t.what.slice(1)} carries instructions for the model: ${h.message ?? d.meta.title}`);
-        }
+      for (const hit of detectorHits(ctx, t, DETECTORS, t.text)) {
+        if (reported.has(hit.line)) continue;
+        reported.add(hit.line);
+        ctx.report({ node: t.node, line: hit.line, message: `${capital(t.what)} carries instructions for the model: ${hit.message}` });
       }
       const shadow = SHADOWING.exec(t.text);
-      if (shadow) report(lineIn(model, t.node, start + shadow.index), t.node, `${t.what.charAt(0).toUpperCase() + t.what.slice(1)} tells the model how to use another tool ("${shadow[0].slice(0, 80)}"), a tool-shadowing pattern.`);
-      if (best) ctx.report(best);
+      const line = shadow ? t.lines[t.text.slice(0, shadow.index).split('\n').length - 1] ?? t.node.line : 0;
+      if (shadow && !reported.has(line)) {
+        reported.add(line);
+        ctx.report({ node: t.node, line, message: `${capital(t.what)} tells the model how to use another tool ("${shadow[0].slice(0, 80)}"), a tool-shadowing pattern.` });
+      }
     }
   },
 };

@@ -8,6 +8,7 @@ import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
 const BUILTIN_DANGEROUS = /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|BashProcess|CodeInterpreterToolSpec|PythonCodeExecutionTool|LocalShellTool)$/;
 const INTERPRETER_UTILITY = /(PythonREPL|BashProcess|PythonAstREPLTool|PythonREPLTool)/;
 const DANGEROUS_TOOL_NAMES = new Set(['terminal', 'shell', 'python_repl', 'python-repl', 'bash', 'requests_all', 'requests_post', 'requests_put', 'requests_patch', 'requests_delete', 'sleep_and_shell']);
+const HOSTED_SHELL = /["'`]((?:bash|computer|text_editor)_\d{8}|local_shell|computer_use_preview|computer-use-preview)["'`]/;
 /** Approval flows of SDKs the shared gate check does not model: OpenAI Agents interruptions, approval flags. */
 const HITL_TEXT = /(\.interruptions\b|on_approval_request\s*=)/;
 const READ_ONLY_FILE_TOOLS = new Set(['read_file', 'list_directory', 'file_search']);
@@ -85,6 +86,10 @@ export const rule: Rule = {
     for (const call of model.calls) {
       const why = builtinDanger(model, call);
       if (why) ctx.report({ node: call.node, message: `${why}, with no human approval step in this file.` });
+      // Provider-hosted shells and computer control (Anthropic `bash_*`/`computer_*`, OpenAI `local_shell`).
+      const tools = call.model ? call.args.find((a) => a.name === 'tools') : undefined;
+      const hosted = tools ? HOSTED_SHELL.exec(model.text(tools.node)) : null;
+      if (hosted) ctx.report({ node: tools!.node, message: `The model is given the provider's ${hosted[1]} tool, which runs commands or drives the machine, with no human approval step in this file.` });
     }
   },
 };

@@ -32,6 +32,12 @@ export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null 
   if (STORE_SEARCH.test(name)) return { call, factory: false, fetch: false, filters };
   if (RETRIEVER_FACTORY.test(name) && call.receiver) return { call, factory: true, fetch: false, filters };
   if (!RAW_QUERY.test(name) || !call.receiver) return null;
+  // Pinecone JS: `index.namespace(ns).query({ vector, topK })`: the namespace is the tenant boundary.
+  if (model.language && call.receiver.type === 'call_expression') {
+    const ns = model.calls.find((c) => c.node === call.receiver && c.name === 'namespace');
+    const nsArg = ns?.args.find((a) => a.index === 0);
+    if (ns && nsArg) return { call, factory: false, fetch: false, filters: [...filters, { ...nsArg, name: 'namespace' }] };
+  }
   const c = calleeOf(call);
   // Weaviate v4: `collection.query.near_text(...)`.
   if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters };

@@ -74,6 +74,9 @@ function privilegedCall(model: PyModel, c: CallFact): boolean {
   const recv = c.receiver ? model.text(c.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name)) return true;
+  // `payouts.release(id)`, `prisma.payout.create(...)`: a generic verb on a record of money or entitlement.
+  if (/^(release|create|approve|execute|process|submit|schedule|send|issue|grant)(_|$)/.test(name) && /(payout|payment|refund|transfer|wire|disbursement|loan|credit|escrow|reimbursement|claim_?payment|withdrawal)/i.test(recv)) return true;
+  if (model.language && /^(set|update|change|mark)_?\w*$/.test(name) && c.args.some((a) => /["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`]/i.test(model.text(a.node)))) return true;
   // `set_status(app_id, "approved")`, `update_role(user, "admin")`: a decision written down.
   if (/^(set|update|change|mark)_?\w*$/.test(name) && c.args.some((a) => a.node.type === 'string' && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
