@@ -101,7 +101,7 @@ export function hasApprovalStep(model: PyModel, fn: FunctionFact): boolean {
 export function fileHasHumanGate(model: PyModel): boolean {
   return model.calls.some(
     (c) =>
-      c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after') ||
+      c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after' || a.name === 'interruptBefore' || a.name === 'interruptAfter') ||
       /HumanApprovalCallbackHandler|HumanInTheLoop|interrupt$/.test(plain(c.callee)) ||
       c.args.some((a) => a.name === 'human_input_mode' && /ALWAYS/.test(model.text(a.node))) ||
       c.args.some((a) => a.name === 'callbacks' && /Approval|Human/i.test(model.text(a.node))),

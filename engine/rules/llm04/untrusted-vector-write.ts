@@ -13,6 +13,8 @@ const VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_
 const VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus)$/i;
 const CONTENT_KEYWORDS = new Set(['documents', 'texts', 'text', 'metadatas', 'metadata', 'nodes', 'points', 'vectors', 'data', 'records', 'objects', 'properties', 'document', 'payload', 'payloads', 'entities']);
 const SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|customer_id|session_id)["']\s*:\s*[^"'\s]/;
+/** JS object keys are bare and camelCase: `metadata: { workspaceId }`, `{ userId: id }`. */
+const JS_SCOPE_KEY = /[{,]\s*(userId|user_id|tenantId|tenant_id|tenant|ownerId|owner_id|owner|accountId|orgId|customerId|sessionId|workspaceId|workspace_id|teamId)\s*(:\s*[^"'`\s,}]|[,}])/;
 
 /** Content arguments of a vector-store write, or null when the call is not one. */
 export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | null {
@@ -56,7 +58,7 @@ export const rule: Rule = {
     for (const call of model.calls) {
       const args = vectorWriteArgs(model, call);
       if (!args) continue;
-      const perUser = isScopedValue(model, kw(call, 'namespace')) || isScopedValue(model, kw(call, 'partition')) || isScopedValue(model, kw(call, 'tenant')) || args.some((a) => SCOPE_KEY.test(model.text(a.node)));
+      const perUser = isScopedValue(model, kw(call, 'namespace')) || isScopedValue(model, kw(call, 'partition')) || isScopedValue(model, kw(call, 'tenant')) || args.some((a) => SCOPE_KEY.test(model.text(a.node)) || (!!model.language && JS_SCOPE_KEY.test(model.text(a.node))));
       const kinds = perUser ? (['web', 'model'] as const) : (['user', 'web', 'model'] as const);
       let label;
       for (const a of args) {

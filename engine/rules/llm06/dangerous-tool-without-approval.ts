@@ -1,8 +1,17 @@
 import { JS_LANGUAGES } from '../types.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { defLine, fileHasHumanGate, kw, lastSegment, plain } from '../helpers.js';
+import { defLine, fileHasHumanGate, kw, lastSegment, plain, reaching } from '../helpers.js';
+import { sinkArgs } from '../sinks.js';
 import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
+
+/** The command is a fixed template and the model only fills its slots: `rg "${pattern}"`. */
+function injectionOnly(model: PyModel, call: CallFact): boolean {
+  const sink = sinkArgs(model, call).find((x) => x.cls === 'shell');
+  if (!sink) return false;
+  const labels = reaching(sink.arg.taint, ['model', 'user', 'web', 'retrieved'], 'shell');
+  return labels.length > 0 && labels.every((l) => !!l.interpolated) && (sink.arg.node.type === 'template_string' || sink.arg.node.type === 'binary_expression');
+}
 
 /** Ready-made tools that hand the model a shell or an interpreter. */
 const BUILTIN_DANGEROUS = /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|BashProcess|CodeInterpreterToolSpec|PythonCodeExecutionTool|LocalShellTool)$/;
@@ -73,16 +82,25 @@ export const rule: Rule = {
   check(ctx) {
     const model = ctx.model!;
     if (fileHasHumanGate(model) || HITL_TEXT.test(ctx.source)) return;
+    // LangGraph.js: the place to add the approval is the graph (`compile({ interruptBefore })`).
+    const graph = model.language ? model.calls.find((c) => (c.name === 'compile' && !!c.receiver && /StateGraph|addNode|ToolNode/.test(model.text(c.receiver))) || /(^|\.)createReactAgent$/.test(c.callee.replace(/\(\)/g, ''))) : undefined;
+    const graphTools: string[] = [];
     for (const fn of model.functions) {
       if (!fn.isTool || toolIsGated(model, fn)) continue;
-      const acts = toolActions(model, fn);
+      // JS: a model value spliced into a fixed command template is injection (LLM05), not a shell tool.
+      const acts = toolActions(model, fn).filter((a) => !(model.language && a.cls === 'shell' && injectionOnly(model, a.call)));
       if (!acts.length) continue;
       const what = [...new Set(acts.map((a) => ACTION_WORDS[a.cls]))].join(' and ');
+      if (graph) {
+        graphTools.push(`${fn.name}() ${what}`);
+        continue;
+      }
       ctx.report({
         node: defLine(fn),
         message: `Tool ${fn.name}() ${what} (${acts[0].call.name}() on line ${acts[0].call.line}) with model-chosen arguments and no human approval step.`,
       });
     }
+    if (graph && graphTools.length) ctx.report({ node: graph.node, message: `The agent graph runs tools that take dangerous actions (${graphTools.join('; ')}) with no interruptBefore or approval step.` });
     for (const call of model.calls) {
       const why = builtinDanger(model, call);
       if (why) ctx.report({ node: call.node, message: `${why}, with no human approval step in this file.` });

@@ -104,7 +104,9 @@ export const rule: Rule = {
       const fn = site.call?.fn ?? functionOf(model, site.node);
       const l = directLabels(model, site.node, fn, reaching(site.taint, ['secret']))[0];
       if (!l) continue;
-      ctx.report({ node: site.node, line: formatLine(model, site.node, fn, l.line) ?? flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
+      // JS: a secret spliced into a prompt constant is reported where the constant writes it in.
+      const inText = model.language ? systemTexts(model).find((t) => l.line >= t.node.line && l.line <= t.node.endLine) : undefined;
+      ctx.report({ node: site.node, line: inText ? l.line : formatLine(model, site.node, fn, l.line) ?? flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
     }
   },
 };
