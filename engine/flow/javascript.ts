@@ -369,7 +369,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         }
         if (f.type === 'member_expression') {
           const method = text(field(f, 'property')!);
-          if (/^(bindTools|withStructuredOutput|withConfig|withRetry|bind|withFallbacks|pipe)$/.test(method)) return typeOf(field(f, 'object')!, scope, depth + 1) ?? plain(qname(f, scope));
+          // `prompt.pipe(model).pipe(parser)` is a LangChain runnable sequence: invoking it runs the model.
+          if (method === 'pipe') return 'runnable';
+          if (/^(bindTools|withStructuredOutput|withConfig|withRetry|bind|withFallbacks)$/.test(method)) return typeOf(field(f, 'object')!, scope, depth + 1) ?? plain(qname(f, scope));
         }
         return plain(qname(f, scope));
       }
@@ -658,6 +660,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         const key = index?.type === 'string' ? stringValue(index) : undefined;
         if (plain(qname(obj, ctx.scope)) === 'process.env') {
           envReads++;
+          // `process.env[name]` with a name chosen at run time can be any credential of the process.
+          if (key === undefined && index && index.type !== 'string') return [{ kind: 'secret', line: n.line, what: 'an environment variable chosen at run time' }];
           const s = envSource(key);
           return [{ kind: s.kind, line: n.line, what: s.what }];
         }

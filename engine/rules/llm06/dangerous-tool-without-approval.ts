@@ -100,7 +100,8 @@ export const rule: Rule = {
         message: `Tool ${fn.name}() ${what} (${acts[0].call.name}() on line ${acts[0].call.line}) with model-chosen arguments and no human approval step.`,
       });
     }
-    if (graph && graphTools.length) ctx.report({ node: graph.node, message: `The agent graph runs tools that take dangerous actions (${graphTools.join('; ')}) with no interruptBefore or approval step.` });
+    const compileAt = graph && graph.name === 'compile' ? graph.node.children.find((c) => c.field === 'function')?.children.find((c) => c.field === 'property') : undefined;
+    if (graph && graphTools.length) ctx.report({ node: compileAt ?? graph.node, message: `The agent graph runs tools that take dangerous actions (${graphTools.join('; ')}) with no interruptBefore or approval step.` });
     for (const call of model.calls) {
       const why = builtinDanger(model, call);
       if (why) ctx.report({ node: call.node, message: `${why}, with no human approval step in this file.` });

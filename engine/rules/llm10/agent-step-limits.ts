@@ -2,6 +2,16 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
 import { JS_LANGUAGES, type Rule } from '../types.js';
+import type { FunctionFact } from '../../flow/python.js';
+import { reaching } from '../helpers.js';
+import { clamped, isWebHandler } from './bounds.js';
+
+/** A function that runs a model, directly or through local helpers (two levels). */
+function runsModel(fn: FunctionFact, depth = 0, seen = new Set<FunctionFact>()): boolean {
+  if (seen.has(fn) || depth > 2) return false;
+  seen.add(fn);
+  return fn.calls.some((c) => c.model !== null || (c.target ? runsModel(c.target, depth + 1, seen) : false));
+}
 
 const MAX_SANE_STEPS = 100;
 /** Step and turn limits of JS agent loops: AI SDK `maxSteps`, OpenAI Agents `maxTurns`, LangGraph `recursionLimit`, LangChain `maxIterations`. */
@@ -57,6 +67,13 @@ export const rule: Rule = {
           if (n !== undefined && n >= limit) ctx.report({ node: a.node, message: `${a.name}: ${model.text(a.node)} lets ${call.name}() run far beyond any real task before stopping.` });
         } else if (a.name === 'stopWhen' && neverStops(model, a.node)) {
           ctx.report({ node: a.node, message: `stopWhen never holds, so ${call.name}() keeps looping over model and tool calls.` });
+        }
+      }
+      // `Promise.all(req.body.documents.map((d) => summarise(d)))`: the request decides how many model calls run.
+      if (/^(map|forEach|flatMap)$/.test(call.name) && call.receiver && call.target && isWebHandler(call.fn) && runsModel(call.target)) {
+        const l = reaching(call.receiverTaint, ['user'])[0];
+        if (l && !clamped(model, call.fn, call.receiver, call.node.startIndex) && !/\.slice\(|\.splice\(/.test(model.text(call.receiver))) {
+          ctx.report({ node: call.node, source: l, message: `The request decides how many model calls ${call.name}() starts (${l.what}, line ${l.line}); cap the number of items and the concurrency.` });
         }
       }
     }
