@@ -31,6 +31,10 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
     if (/^(set|list|dict|deque|sqlalchemy|Session|session)\b/.test(rtype) || /^(self\.)?(seen|visited|items|results|cache|queue|tasks|session|db)$/.test(rtext)) isWrite = false;
     if (method === 'add' && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
+  // JS: `index.namespace(ns).upsert(records)` (Pinecone) and rows written with their `embedding` (pgvector, Supabase).
+  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
+    isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
+  }
   if (!isWrite) return null;
   return call.args.filter((a) => (a.name === null && !a.splat) || (a.name !== null && CONTENT_KEYWORDS.has(model.language ? snakeCase(a.name) : a.name)) || a.splat);
 }
