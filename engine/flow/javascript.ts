@@ -503,6 +503,14 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     while (stack.length && guard++ < 2_000_000) {
       const n = stack.pop()!;
       for (const c of n.children) if (c.named) stack.push(c);
+      if (n.type === 'object' && frameworks.size) {
+        // `{ get_weather: getWeather, delete_user }`: a dispatch table the model's tool calls are routed through.
+        const entries = n.children.filter((c) => c.type === 'pair' || c.type === 'shorthand_property_identifier');
+        const targets = entries.map((c) => (c.type === 'pair' ? field(c, 'value') : c)).map((v) => (v && (v.type === 'identifier' || v.type === 'shorthand_property_identifier') ? localFunctions.get(text(v))?.find((f) => f.className === null) : undefined));
+        // Named as one (`tools`, `availableFunctions`, `handlers`); `module.exports = { a, b }` is not.
+        const holder = n.parent?.type === 'variable_declarator' ? text(field(n.parent, 'name') ?? n.parent) : '';
+        if (entries.length >= 2 && targets.every((f) => f) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f of targets) f!.isTool = true;
+      }
       if (n.type === 'object') {
         // `{ description, parameters | inputSchema, execute }`: a tool definition, wrapped or not.
         const exec = objectProp(n, 'execute') ?? objectProp(n, 'func') ?? objectProp(n, 'handler');
@@ -1345,7 +1353,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         const value = field(s, 'value');
         if (value) ev(value, ctx, 0);
         const body = field(s, 'body');
-        for (const c of body?.children ?? []) for (const x of c.children) if (x.named && x.field !== 'value') execStmt(x, ctx, depth + 1);
+        for (const c of body?.children ?? []) {
+          // Each `case` is a branch decided by the switched value, like an `if`.
+          if (value && ctx.record && c.type === 'switch_case') ifs.push({ node: c, condition: value, taint: condTaint(value, ctx), fn: ctx.fn, bodyStart: c.startIndex, bodyEnd: c.endIndex });
+          for (const x of c.children) if (x.named && x.field !== 'value') execStmt(x, ctx, depth + 1);
+        }
         return;
       }
       default:
@@ -1416,7 +1428,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
           if (/^(includes|has|test|indexOf|some)$/.test(method) && args[0] && obj.type !== 'string') {
             const p = subjectPath(args[0]);
             if (p) out.push(p);
-          } else if (method === 'startsWith' && args[0] && (/^['"`](https?:\/\/|\/)/.test(text(args[0])) || /^[A-Z][A-Z0-9_]*$/.test(text(args[0])) || /root|base|allowed|dir/i.test(text(args[0])))) {
+          } else if (method === 'startsWith' && args[0] && (/^['"`](https?:\/\/|\/|\.\.)/.test(text(args[0])) || /^[A-Z][A-Z0-9_]*$/.test(text(args[0])) || /root|base|allowed|dir|workspace|sandbox|upload|public/i.test(text(args[0])))) {
             const p = pathOf(obj);
             if (p) out.push(p);
           } else if (/^(parse|safeParse|validate|check|isValid\w*)$/.test(method) || jsSanitizer(method, text(obj), undefined) === 'all') {

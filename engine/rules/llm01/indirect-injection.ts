@@ -55,7 +55,8 @@ function thirdPartyText(l: Label): boolean {
 
 function isAgentRun(site: PromptSite): boolean {
   const kind = site.call?.model?.kind;
-  return kind === 'runner' || (kind === 'function' && /Runner\.run/.test(site.call!.callee));
+  // JS: `run(agent, input)` (OpenAI Agents) and `generateText({ tools, ... })` run a tool loop.
+  return kind === 'runner' || (kind === 'function' && (/Runner\.run|(^|\.)run$/.test(site.call!.callee) || site.call!.args.some((a) => a.name === 'tools')));
 }
 
 /** The file gives its agent tools that change the world (shell, files, money, messages). */
