@@ -565,6 +565,16 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         }
         continue;
       }
+      // Chat and bot event handlers: `socket.on('message', (msg) => ...)`, `bot.on('text', (ctx) => ...)`,
+      // Slack Bolt `app.message(async ({ message }) => ...)`: what arrives was typed by a user.
+      if ((/^(on|once|message|command|hears|action|event)$/.test(method)) && args[0] && (args[0].type === 'string' || method === 'message') && /^(socket|ws|io|wss|client|bot|channel|slack|app|conn|connection)$/i.test(recvName) && !(method === 'on' && /^['"`](error|close|listening|ready|connection|connect|open|exit|end|drain)['"`]$/.test(text(args[0])))) {
+        const h = fnOf(args[args.length - 1]);
+        if (h && h !== fnOf(args[0])) {
+          h.isHandler = true;
+          allParamsUser.add(h);
+        }
+        continue;
+      }
       // tRPC procedures: `.mutation(({ input }) => ...)`.
       if (/^(query|mutation|subscription)$/.test(method) && /procedure|\.input\(/i.test(text(recv))) {
         const h = fnOf(args[0]);

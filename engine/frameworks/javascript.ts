@@ -94,6 +94,8 @@ export function jsCallSource(flat: string, receiverType: string | undefined, rec
   }
   // React chat hooks hold the conversation, the model's streamed answers included.
   if (/^(@ai-sdk\/react|ai\/react|@ai-sdk\/vue|@ai-sdk\/svelte)\.(useChat|useCompletion|useObject)$/.test(flat)) return { kind: 'model', what: `model answers from ${method}()` };
+  // `readline.createInterface({ input: process.stdin })`: every line read from it is typed by the user.
+  if (/^(node:)?readline(\/promises)?\.createInterface$/.test(flat)) return { kind: 'user', what: 'console input (readline)' };
   if (method === 'question' && receiverName && /^(rl|readline|cli|prompt|input)$/i.test(receiverName)) return { kind: 'user', what: 'readline input' };
   if (WEB_CALLS.test(flat)) return { kind: 'web', what: `the response of ${flat}()` };
   if (FILE_READS.test(flat)) return { kind: 'file', what: 'file contents' };
