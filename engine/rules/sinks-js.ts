@@ -15,7 +15,7 @@ const CODE = /^(eval|Function|globalThis\.eval|window\.eval|(vm|node:vm)\.(runIn
 const SHELL_ALWAYS = /^((child_process|node:child_process)\.(exec|execSync)|shelljs\.exec|execa\.(execaCommand|execaCommandSync|\$)|zx\.\$|Bun\.\$)$/;
 const SPAWN = /^((child_process|node:child_process)\.(spawn|spawnSync|execFile|execFileSync|fork)|execa|execa\.(execa|execaSync)|cross-spawn|Bun\.spawn|Bun\.spawnSync|Deno\.Command)$/;
 const SQL_METHODS = /^(query|execute|raw|unsafe|\$queryRawUnsafe|\$executeRawUnsafe|exec|prepare|run|all|get|each|whereRaw|havingRaw|orderByRaw|selectRaw|joinRaw|fromRaw)$/;
-const SQL_RECEIVER = /(db|pool|client|conn|connection|knex|sequelize|prisma|sql|pg|mysql|database|cursor|sqlite|trx|tx|query(builder)?|postgres|neon|turso|libsql|d1|supabase\.rpc|sqlClient|dbClient)/i;
+const SQL_RECEIVER = /(db|pool|client|conn|connection|knex|sequelize|prisma|sql|pg|mysql|database|cursor|sqlite|trx|tx|query(builder)?|postgres|neon|turso|libsql|d1|supabase\.rpc|sqlClient|dbClient|dataSource|entityManager|manager|typeorm|drizzle|kysely)/i;
 const ALWAYS_SQL = /^\$(queryRawUnsafe|executeRawUnsafe)$|^(raw|whereRaw|havingRaw|orderByRaw|selectRaw|joinRaw|fromRaw|unsafe)$/;
 const NOT_SQL_RECEIVER = /(index|collection|vector|store|retriever|engine|queryEngine|agent|chain|graph|model|llm|router|app|cache|redis|tool|queryClient|searchParams|params|url|document|\$)$/i;
 const FS_MODULE = /^(fs|node:fs|fs\/promises|node:fs\/promises|fs-extra|fsp)(\.promises)?\./;
@@ -25,7 +25,7 @@ const FS_DELETE = /\.(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|remove|removeS
 const URL_CALLS = /^(fetch|globalThis\.fetch|node-fetch|cross-fetch|undici\.(fetch|request)|axios|axios\.(get|post|put|patch|delete|head|request)|got|got\.(get|post|put|patch|delete|stream)|ky|ky\.(get|post|put|delete)|superagent\.(get|post|put|delete)|(http|https|node:http|node:https)\.(get|request)|needle|needle\.(get|post)|request)$/;
 const HTML_CALLS = /^(document\.write|document\.writeln|dangerouslySetInnerHTML|innerHTML|outerHTML)$|\.(insertAdjacentHTML|setHTMLUnsafe|createContextualFragment)$/;
 const DESERIALIZE = /^(node-serialize\.unserialize|serialize\.unserialize|funcster\.\w+|js-yaml\.load|yaml\.load)$/;
-const EMAIL = /\.(sendMail|sendEmail|send_email)$|^(resend\.emails\.send|@sendgrid\/mail\.send|sgMail\.send|nodemailer\.\w+\(\)\.sendMail)$|\.emails\.send$|\.messages\.create$(?=.*twilio)/i;
+const EMAIL = /\.(sendMail|sendEmail|send_email)$|\.chat\.postMessage$|\.(sendMessage|sendSms|sendSMS)$|^(resend\.emails\.send|@sendgrid\/mail\.send|sgMail\.send|nodemailer\.\w+\(\)\.sendMail)$|\.emails\.send$|\.messages\.create$(?=.*twilio)/i;
 const PAYMENT = /^stripe\.|\.(charges|paymentIntents|refunds|transfers|payouts)\.create$|\.(createPayment|transferFunds|refund|charge|payout|sendPayment|wire)$/;
 const DELETE = /\.(delete|deleteMany|deleteOne|destroy|drop|dropTable|truncate|remove|purge|deleteObject|deleteObjects|terminateInstances|deleteUser|deleteRepo)$/;
 const DEPLOY = /(kubectl|terraform|helm|deploy|ansible|\.scale|\.rollout|applyManifest)/i;
@@ -115,6 +115,12 @@ export function jsDangerousAction(model: PyModel, call: CallFact): SinkClass | n
   if (PAYMENT.test(c) && /\.(create|update|refund|charge|payout|transfer)\w*$/i.test(c)) return 'payment';
   if (DELETE.test(c) && call.receiver && DESTRUCTIVE_RECEIVER.test(model.text(call.receiver)) && !/^(map|set|cache|seen|headers|searchParams|params|url|this\.(cache|map))$/i.test(model.text(call.receiver))) return 'delete';
   if (DEPLOY.test(c)) return 'deploy';
+  // `execFile('git', ['push', '--force', branch])`: a fixed program, but a destructive verb on a steerable target.
+  if (SPAWN.test(c)) {
+    const argv = call.args.find((a) => a.index === 1);
+    const items = argv?.node.type === 'array' ? argv.node.children.filter((n) => n.named) : [];
+    if (items.some((n) => /^['"`](rm|rmdir|delete|del|drop|kill|pkill|restart|stop|scale|apply|destroy|push|reset|shutdown|reboot|terminate|uninstall|rollout|mv|truncate|revoke|merge)['"`]$/.test(model.text(n))) && argv!.taint.some((l) => (l.kind === 'model' || l.kind === 'user' || l.kind === 'web') && !l.sanitized?.length)) return 'shell';
+  }
   // `child_process.exec` with a fixed command is still a shell the tool runs, but not a steerable one.
   if (CHILD_PROCESS.test(c) && field(call.node, 'arguments')) return null;
   return null;
