@@ -6,6 +6,7 @@ import type { Notice, Permissions, Severity, SourceFile } from './types.js';
 import type { AgentcopConfig } from './config.js';
 import { loadGrammar, parse } from './parse/index.js';
 import { analysePython, type PyModel } from './flow/python.js';
+import { analyseJavaScript } from './flow/javascript.js';
 import { allRules } from './rules/index.js';
 import type { Finding, Rule, RuleLanguage } from './rules/types.js';
 import { DEFAULT_MAX_FILE_BYTES, languageOf } from './files.js';
@@ -48,7 +49,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
 
 export async function prepareEngine(): Promise<void> {
-  await loadGrammar('python');
+  await Promise.all([loadGrammar('python'), loadGrammar('javascript'), loadGrammar('typescript'), loadGrammar('tsx')]);
 }
 
 export function activeRules(config: AgentcopConfig): Rule[] {
@@ -134,6 +135,21 @@ export function scanFile(file: SourceFile, options: FileScanOptions): FileScan {
     // Snippets come from the analysed code, so notebooks show the cell line, not its JSON string.
     const codeLines = language === 'notebook' ? code.split('\n') : lines;
     runRules(rules, 'python', file.path, code, model, frameworks, (rule) => reporterFor(rule, mapLine, codeLines), result.notices);
+  } else if (language === 'javascript' || language === 'typescript' || language === 'tsx') {
+    // JSX is part of the JavaScript grammar; TSX needs its own TypeScript grammar.
+    const parsed = parse(language, decoded, options.fileBudgetMs ?? 5000);
+    if (parsed.timedOut) result.notices.push({ file: file.path, kind: 'timeout', message: 'parsing stopped at the time budget; findings cover what was parsed' });
+    else if (parsed.hasError) result.notices.push({ file: file.path, kind: 'parse_error', message: 'syntax errors: the parser recovered and the rest of the file was analysed' });
+    const ruleLanguage = language === 'javascript' ? 'javascript' : 'typescript';
+    const model = analyseJavaScript(parsed, ruleLanguage);
+    for (const fw of model.frameworks) frameworks.add(fw);
+    result.frameworks = [...model.frameworks];
+    if (!model.frameworks.has('moltbook') && mentionsMoltbook(decoded)) {
+      frameworks.add('moltbook');
+      result.frameworks.push('moltbook');
+    }
+    result.permissions = permissionsOf([model]);
+    runRules(rules, ruleLanguage, file.path, decoded, model, frameworks, (rule) => reporterFor(rule, (n) => n, lines), result.notices);
   } else if (language === 'requirements' || language === 'pyproject' || language === 'package-json') {
     let json: JsonNode | undefined;
     if (language === 'package-json') {

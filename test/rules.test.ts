@@ -8,6 +8,7 @@
  * Both kinds may be used for one fixture. Every finding in a fixture must be expected, so a fixture
  * also guards every other rule's precision.
  *
+ * JS/TS fixtures use `// ruleid:` lines, and JSX comment blocks (`{/* ruleid: …`) inside markup.
  * JSONC configs (`.vscode/mcp.json`, `.mcp.json`, `.claude/settings.json`; the scanner's JSON parser
  * accepts comments, as those clients do) use `// ruleid:` lines; Markdown instruction files use
  * `<!-- ruleid: <rule-id> -->`. A fixture is scanned under its file name, keeping a dot-folder
@@ -41,10 +42,10 @@ function expectations(text: string): Expectation[] {
   const lines = text.split('\n');
   const out: Expectation[] = [];
   lines.forEach((l, i) => {
-    const m = /(?:#|\/\/|<!--)\s*(ruleid|ok):\s*([\w./-]+(?:\s*,\s*[\w./-]+)*)/.exec(l);
+    const m = /(?:#|\/\/|\/\*|<!--)\s*(ruleid|ok):\s*([\w./-]+(?:\s*,\s*[\w./-]+)*)/.exec(l);
     if (!m) return;
     let target = i + 1;
-    while (target < lines.length && (/^\s*(#|\/\/|<!--)\s*(ruleid|ok):/.test(lines[target]) || !lines[target].trim())) target++;
+    while (target < lines.length && (/^\s*(#|\/\/|\{?\/\*|<!--)\s*(ruleid|ok):/.test(lines[target]) || !lines[target].trim())) target++;
     for (const rule of m[2].split(',').map((s) => s.trim())) out.push({ rule, line: target + 1, kind: m[1] as 'ruleid' | 'ok' });
   });
   return out;

@@ -93,6 +93,8 @@ export interface FunctionFact {
   parent: FunctionFact | null;
   /** Calls made from this function's own body, by name, for recursion checks. */
   calledNames: Set<string>;
+  /** JS/TS: the call that registers an anonymous function as a tool (`tool({...})`, `server.tool(...)`). */
+  declNode?: AstNode;
 }
 
 export interface MessageFact {
@@ -152,6 +154,8 @@ export interface PyModel {
   line(n: number): string;
   /** Reads of `os.environ` / `os.getenv`, for the permissions summary. */
   envReads: number;
+  /** Set for models of JavaScript/TypeScript files (engine/flow/javascript.ts); absent for Python. */
+  language?: 'javascript' | 'typescript';
 }
 
 interface VarInfo {

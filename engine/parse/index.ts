@@ -4,7 +4,10 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
 
-export type Grammar = 'python';
+export type Grammar = 'python' | 'javascript' | 'typescript' | 'tsx';
+
+/** The npm package that ships each grammar's .wasm (TSX comes with the TypeScript grammar). */
+const GRAMMAR_PACKAGE: Record<Grammar, string> = { python: 'tree-sitter-python', javascript: 'tree-sitter-javascript', typescript: 'tree-sitter-typescript', tsx: 'tree-sitter-typescript' };
 
 /**
  * A plain-JS copy of the syntax tree. Walking web-tree-sitter's Node objects crosses the WASM
@@ -49,7 +52,7 @@ function grammarPath(grammar: Grammar): string {
   for (const candidate of [path.join(here, file), path.join(here, 'grammars', file)]) {
     if (existsSync(candidate)) return candidate;
   }
-  return path.join(path.dirname(require.resolve(`tree-sitter-${grammar}/package.json`)), file);
+  return path.join(path.dirname(require.resolve(`${GRAMMAR_PACKAGE[grammar]}/package.json`)), file);
 }
 
 let initialised: Promise<void> | null = null;

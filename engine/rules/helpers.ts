@@ -32,18 +32,19 @@ export function isTrue(model: PyModel, a: ArgFact | undefined): boolean {
 }
 
 export function isFalse(model: PyModel, a: ArgFact | undefined): boolean {
-  return !!a && (a.node.type === 'false' || a.node.type === 'none');
+  return !!a && (a.node.type === 'false' || a.node.type === 'none' || a.node.type === 'null' || a.node.type === 'undefined');
 }
 
 export function literal(model: PyModel, a: ArgFact | AstNode | undefined): string | undefined {
   const n = a && 'taint' in a ? a.node : (a as AstNode | undefined);
-  if (!n || n.type !== 'string') return undefined;
-  if (n.children.some((c) => c.type === 'interpolation')) return undefined;
-  return n.children.filter((c) => c.type === 'string_content').map(model.text).join('');
+  if (!n || (n.type !== 'string' && !(model.language && n.type === 'template_string'))) return undefined;
+  if (n.children.some((c) => c.type === 'interpolation' || c.type === 'template_substitution')) return undefined;
+  // Python strings hold `string_content`; JS strings and template literals hold `string_fragment`.
+  return n.children.filter((c) => c.type === 'string_content' || c.type === 'string_fragment' || c.type === 'escape_sequence' && !!model.language).map(model.text).join('');
 }
 
 export function numberValue(model: PyModel, a: ArgFact | undefined): number | undefined {
-  if (!a || (a.node.type !== 'integer' && a.node.type !== 'float')) return undefined;
+  if (!a || (a.node.type !== 'integer' && a.node.type !== 'float' && a.node.type !== 'number')) return undefined;
   const v = Number(model.text(a.node).replace(/_/g, ''));
   return Number.isFinite(v) ? v : undefined;
 }
@@ -100,7 +101,7 @@ export function hasApprovalStep(model: PyModel, fn: FunctionFact): boolean {
 export function fileHasHumanGate(model: PyModel): boolean {
   return model.calls.some(
     (c) =>
-      c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after') ||
+      c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after' || a.name === 'interruptBefore' || a.name === 'interruptAfter') ||
       /HumanApprovalCallbackHandler|HumanInTheLoop|interrupt$/.test(plain(c.callee)) ||
       c.args.some((a) => a.name === 'human_input_mode' && /ALWAYS/.test(model.text(a.node))) ||
       c.args.some((a) => a.name === 'callbacks' && /Approval|Human/i.test(model.text(a.node))),
@@ -118,7 +119,8 @@ export function enclosingFunctionNode(node: AstNode): AstNode | null {
 
 /** The line of the `def` (after decorators), where a reader looks for a tool. */
 export function defLine(fn: FunctionFact): AstNode {
-  return field(fn.node, 'name') ?? fn.node;
+  // JS tools are anonymous functions handed to `tool(...)`/`server.tool(...)`: the registration names them.
+  return fn.declNode ?? field(fn.node, 'name') ?? fn.node;
 }
 
 /** For fixtures and messages: a short name for where a value went. */

@@ -28,7 +28,7 @@ export function promptSites(model: PyModel): PromptSite[] {
       const byPosition = a.name === null && c.model.promptPositional.includes(a.index);
       if (!byKeyword && !byPosition) continue;
       // Message lists written inline are already covered, role by role, by their message facts.
-      if (a.node.type === 'list' && model.messages.some((m) => m.node.parent === a.node)) continue;
+      if ((a.node.type === 'list' || a.node.type === 'array') && model.messages.some((m) => m.node.parent === a.node)) continue;
       const role = a.name === 'system' || a.name === 'instructions' ? 'system' : 'user';
       out.push({ node: a.node, role, taint: a.taint, call: c, what: `the prompt of ${c.name}()` });
     }
@@ -60,8 +60,8 @@ export function hasSeparateSystemMessage(model: PyModel, site: PromptSite): bool
     return !!type && !ctor && model.calls.some((c) => c.callee.replace(/\(\)/g, '') === type.replace(/\(\)/g, '') && c.args.some((a) => a.name !== null && AGENT_INSTRUCTIONS.test(a.name)));
   }
   let list = site.node.parent;
-  for (let i = 0; list && i < 4 && list.type !== 'list'; i++) list = list.parent;
-  if (!list || list.type !== 'list') return false;
+  for (let i = 0; list && i < 4 && list.type !== 'list' && list.type !== 'array'; i++) list = list.parent;
+  if (!list || (list.type !== 'list' && list.type !== 'array')) return false;
   const start = list.startIndex;
   const end = list.endIndex;
   return model.messages.some((m) => m.role === 'system' && m.node.startIndex >= start && m.node.endIndex <= end);

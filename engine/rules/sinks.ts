@@ -5,6 +5,7 @@
 import type { ArgFact, CallFact, PyModel } from '../flow/python.js';
 import { plain } from '../frameworks/python.js';
 import type { SanitizedFor } from '../flow/labels.js';
+import { jsDangerousAction, jsSinkArgs } from './sinks-js.js';
 
 export type SinkClass = 'code' | 'shell' | 'sql' | 'html' | 'path' | 'url' | 'deserialize' | 'email' | 'payment' | 'delete' | 'deploy' | 'file-write';
 
@@ -48,6 +49,7 @@ export function sinkArgs(model: PyModel, call: CallFact): SinkArg[] {
 }
 
 function computeSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
+  if (model.language) return jsSinkArgs(model, call);
   const c = plain(call.callee);
   const out: SinkArg[] = [];
   const add = (cls: SinkClass, a: ArgFact | undefined, sanitizer: SanitizedFor) => {
@@ -92,6 +94,7 @@ function taintOfListHead(a: ArgFact) {
 
 /** Side effects a tool should not take without a human: the class, or null. */
 export function dangerousAction(model: PyModel, call: CallFact): SinkClass | null {
+  if (model.language) return jsDangerousAction(model, call);
   const c = plain(call.callee);
   for (const s of sinkArgs(model, call)) {
     if (s.cls === 'code' || s.cls === 'shell' || s.cls === 'deserialize') return s.cls;

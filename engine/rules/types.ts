@@ -8,7 +8,10 @@ import type { JsonNode } from '../parse/jsonc.js';
  * client configs (`mcp.json`, `claude_desktop_config.json`, …), agent instruction files
  * (`SKILL.md`, `AGENTS.md`, `.cursorrules`, …) and coding-agent settings (`.claude/settings.json`).
  */
-export type RuleLanguage = 'python' | 'requirements' | 'pyproject' | 'package-json' | 'mcp-config' | 'instructions' | 'claude-settings';
+export type RuleLanguage = 'python' | 'javascript' | 'typescript' | 'requirements' | 'pyproject' | 'package-json' | 'mcp-config' | 'instructions' | 'claude-settings';
+
+/** JavaScript and TypeScript (TSX included) share one engine and one set of rule branches. */
+export const JS_LANGUAGES: RuleLanguage[] = ['javascript', 'typescript'];
 
 export interface RuleMeta {
   /** `category/short-name`, stable: suppressions, baselines and config refer to it. */
@@ -39,7 +42,7 @@ export interface RuleContext {
   file: string;
   language: RuleLanguage;
   source: string;
-  /** Present for python files. */
+  /** Present for Python, JavaScript and TypeScript files (`model.language` tells JS/TS apart). */
   model?: PyModel;
   /** The parsed document of JSON files (`mcp-config`, `claude-settings`, `package-json`); absent when it did not parse. */
   json?: JsonNode;

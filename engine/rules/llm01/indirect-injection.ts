@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { Rule } from '../types.js';
 import type { PyModel } from '../../flow/python.js';
 import { reaching, type Label } from '../helpers.js';
@@ -23,7 +24,7 @@ export const rule: Rule = {
     title: 'External content injected into LLM instructions',
     description: 'Content from web pages, search results, documents, files or third-party messages is inserted into the prompt as instructions, or handed to an agent that can act, without being marked as untrusted data, so text hidden in it can hijack the agent (indirect prompt injection).',
     fix: 'Wrap external content in clear delimiters and tell the model to treat it as data only, keep it out of the system role, strip instruction-like text, and require approval for side-effecting tools in runs that read outside content.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
@@ -59,7 +60,8 @@ function thirdPartyText(l: Label): boolean {
 
 function isAgentRun(site: PromptSite): boolean {
   const kind = site.call?.model?.kind;
-  return kind === 'runner' || (kind === 'function' && /Runner\.run/.test(site.call!.callee));
+  // JS: `run(agent, input)` (OpenAI Agents) and `generateText({ tools, ... })` run a tool loop.
+  return kind === 'runner' || (kind === 'function' && (/Runner\.run|(^|\.)run$/.test(site.call!.callee) || site.call!.args.some((a) => a.name === 'tools')));
 }
 
 /** The file gives its agent tools that change the world (shell, files, money, messages). */

@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { Rule } from '../types.js';
 import { reaching, literal, type Label } from '../helpers.js';
 import type { AstNode } from '../../parse/index.js';
@@ -22,7 +23,7 @@ export const rule: Rule = {
     title: 'User input formatted into LLM instructions',
     description: 'Untrusted user input is concatenated or formatted into the prompt instructions, so a user can override them ("ignore previous instructions…").',
     fix: 'Keep instructions in a fixed system message and pass user text as a separate user message or as a PromptTemplate variable; validate or bound the input and never place it in the system role.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

@@ -1,8 +1,10 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { PyModel } from '../../flow/python.js';
 import { findSecrets, looksLikePlaceholder, shannonEntropy, type SecretHit } from '../../redact.js';
 import type { Rule } from '../types.js';
+import { snakeCase } from '../../flow/javascript.js';
 import { lineAt, stringContent, systemTextStarts } from '../llm07/system-text.js';
 
 /** Names that hold a credential: the last word is the credential itself, not a count or a URL. */
@@ -66,6 +68,7 @@ export function templateConnection(url: string): boolean {
 function boundName(model: PyModel, s: AstNode): string | undefined {
   const p = s.parent;
   if (!p) return undefined;
+  if (model.language) return jsBoundName(model, s, p);
   if (p.type === 'assignment' && field(p, 'right') === s) {
     const left = field(p, 'left')!;
     if (left.type === 'identifier') return model.text(left);
@@ -84,6 +87,21 @@ function boundName(model: PyModel, s: AstNode): string | undefined {
   return undefined;
 }
 
+/** JS/TS: `const apiKey = '...'`, `this.token = '...'`, `{ password: '...' }`, camelCase read as words. */
+function jsBoundName(model: PyModel, s: AstNode, p: AstNode): string | undefined {
+  let name: string | undefined;
+  if (p.type === 'variable_declarator' && field(p, 'value') === s) name = model.text(field(p, 'name')!);
+  else if (p.type === 'assignment_expression' && field(p, 'right') === s) name = model.text(field(p, 'left')!).split('.').pop();
+  else if ((p.type === 'pair' || p.type === 'public_field_definition') && (field(p, 'value') === s)) {
+    const k = field(p, 'key') ?? field(p, 'name');
+    name = k ? model.text(k).replace(/^["'`]|["'`]$/g, '') : undefined;
+  } else if (p.type === 'assignment_pattern' || p.type === 'required_parameter' || p.type === 'optional_parameter') {
+    const k = field(p, 'left') ?? field(p, 'pattern');
+    name = k ? model.text(k) : undefined;
+  }
+  return name && /^[\w$]+$/.test(name) ? snakeCase(name) : undefined;
+}
+
 /**
  * Credentials written into source end up in version control, images and logs; for agents they
  * also tend to be copied into prompts. Key-shaped literals are found anywhere; opaque high-entropy
@@ -100,7 +118,7 @@ export const rule: Rule = {
     title: 'Hard-coded secret in agent code',
     description: 'An API key, token or password is written into the source, where anyone with the code (or a model that reads it) can use it.',
     fix: 'Load credentials from the environment or a secret manager (os.environ, vault, cloud secret store), rotate the exposed key, and keep .env files out of version control.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
@@ -109,6 +127,8 @@ export const rule: Rule = {
       if (system.has(s.node.startIndex)) continue;
       // Docstrings document; an example key there is not a credential in use.
       if (s.node.parent?.type === 'expression_statement' && s.node.parent.children.length === 1) continue;
+      // Import specifiers and `require('...')` name modules.
+      if (s.node.parent?.type === 'import_statement' || s.node.parent?.type === 'arguments' && /^require|import$/.test(model.text(s.node.parent.parent?.children[0] ?? s.node))) continue;
       // Every credential shape is longer than this; most strings in code are short.
       if (s.node.endIndex - s.node.startIndex < 10) continue;
       if (isHint(model, s.node)) continue;
@@ -120,7 +140,7 @@ export const rule: Rule = {
       }
       const name = boundName(model, s.node);
       if (!name || !SECRET_NAME.test(name) || NOT_A_VALUE_NAME.test(name)) continue;
-      if (s.node.children.some((c) => c.type === 'interpolation')) continue;
+      if (s.node.children.some((c) => c.type === 'interpolation' || c.type === 'template_substitution')) continue;
       if (isOpaqueCredential(s.value) || (PASSWORD_NAME.test(name) && isLiteralPassword(s.value))) ctx.report({ node: s.node, message: `A credential-like literal is assigned to '${name}' in the source code.` });
     }
   },

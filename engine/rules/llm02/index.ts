@@ -6,5 +6,6 @@ import { rule as sharedConversationMemory } from './shared-conversation-memory.j
 import { rule as secretInAgentConfig } from './secret-in-agent-config.js';
 import { rule as modelBaseUrlOverride } from './model-base-url-override.js';
 import { rule as exfiltrationInstruction } from './exfiltration-instruction.js';
+import { rule as mcpToolSecretRequest } from './mcp-tool-secret-request.js';
 
-export const rules: Rule[] = [hardcodedSecret, secretInPrompt, secretInOutput, sharedConversationMemory, secretInAgentConfig, modelBaseUrlOverride, exfiltrationInstruction];
+export const rules: Rule[] = [hardcodedSecret, secretInPrompt, secretInOutput, sharedConversationMemory, secretInAgentConfig, modelBaseUrlOverride, exfiltrationInstruction, mcpToolSecretRequest];

@@ -18,6 +18,8 @@ const STREAMLIT = /^streamlit\.(\w+\.)?(write|markdown|text|code|json|info|succe
 /** The output class of a call, or null when the call does not emit its arguments. */
 export function outputKind(call: CallFact): OutputKind | null {
   const c = plain(call.callee);
+  const js = jsOutputKind(call, c);
+  if (js) return js;
   if (c === 'print' || c === 'builtins.print') return 'print';
   if (/^(logging|loguru\.logger|structlog)\.(debug|info|warning|warn|error|exception|critical|fatal|log)$/.test(c)) return 'log';
   if (LOG_METHODS.test(call.name) && call.receiver) {
@@ -25,6 +27,16 @@ export function outputKind(call: CallFact): OutputKind | null {
   }
   if (RESPONSE.test(c)) return 'response';
   if (STREAMLIT.test(c)) return 'ui';
+  return null;
+}
+
+/** JS/TS: `console.*`, loggers (pino, winston), and HTTP responses of Express, Fastify, Hono, Koa and Fetch. */
+const JS_RESPONSE = /^(Response\.json|NextResponse\.json|next\/server\.NextResponse\.json|Response|NextResponse)$/;
+function jsOutputKind(call: CallFact, c: string): OutputKind | null {
+  if (/^console\.(log|info|warn|error|debug|trace|dir)$/.test(c)) return 'print';
+  if (JS_RESPONSE.test(c)) return 'response';
+  if (/^(json|send|jsonp|end|write|text|html|body)$/.test(call.name) && /^(res|response|reply|c|ctx|context)$/.test(call.receiverName ?? '')) return 'response';
+  if (/^(pino|winston\.\w+|logger)$/.test(c)) return null;
   return null;
 }
 
@@ -53,7 +65,7 @@ export function outputSites(model: PyModel): OutputSite[] {
   for (const r of model.returns) {
     if (!r.fn.isHandler || !r.value) continue;
     // A returned output call is already an output site of its own.
-    if (r.value.type === 'call' && model.calls.some((c) => c.node === r.value && outputKind(c))) continue;
+    if ((r.value.type === 'call' || r.value.type === 'call_expression' || r.value.type === 'new_expression') && model.calls.some((c) => c.node === r.value && outputKind(c))) continue;
     out.push({ kind: 'response', node: r.value, taint: r.taint, ret: r, fn: r.fn });
   }
   return out;
@@ -75,5 +87,5 @@ export function outputWhat(site: OutputSite): string {
 /** A file that serves users: a web or UI framework, so its stdout and logs are not the developer's own console. */
 export function isServerFile(model: PyModel): boolean {
   if (model.functions.some((f) => f.isHandler)) return true;
-  return [...model.modules].some((m) => /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|streamlit|gradio|chainlit|slack_bolt|discord|telegram)(\.|$)/.test(m));
+  return [...model.modules].some((m) => /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|streamlit|gradio|chainlit|slack_bolt|discord|telegram)(\.|$)/.test(m) || (!!model.language && /^(express|fastify|hono|koa|next(\/|$)|@hono\/|@fastify\/|@koa\/|@slack\/bolt|discord\.js|telegraf|@modelcontextprotocol\/sdk\/server)/.test(m)));
 }

@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { Rule } from '../types.js';
 import { reaching, type Label } from '../helpers.js';
 import { isMasked } from './masking.js';
@@ -28,12 +29,13 @@ export const rule: Rule = {
     title: 'Secret or personal data written to logs or responses',
     description: 'A credential or personal data value is printed, logged, shown in the UI or returned in an HTTP response, where it is exposed to people and systems that should not see it.',
     fix: 'Do not log or return secrets; log a masked form (last four characters) or a boolean "is set", and filter personal data out of responses and log records.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
     for (const site of outputSites(model)) {
-      let labels = directLabels(model, site.node, site.fn, reaching(site.taint, ['secret', 'pii']));
+      // JS models drop secrets at client constructors already; the Python walk reads Python syntax.
+      let labels = model.language ? reaching(site.taint, ['secret', 'pii']) : directLabels(model, site.node, site.fn, reaching(site.taint, ['secret', 'pii']));
       if (site.kind === 'response') labels = labels.filter(leaksInResponse);
       const l = labels[0];
       if (!l || isMasked(model, site.node, l.interpolated)) continue;
@@ -41,7 +43,7 @@ export const rule: Rule = {
       if (exposesSystemPrompt(model, site)) continue;
       ctx.report({
         node: site.call?.node ?? site.node,
-        line: partLine(model, site.node, site.fn, (p) => p.lines.has(l.line)),
+        line: model.language ? (l.interpolated ?? site.node.line) : partLine(model, site.node, site.fn, (p) => p.lines.has(l.line)),
         source: l,
         message: `${l.kind === 'secret' ? 'A secret' : 'Personal data'} (${l.what}, line ${l.line}) is written to ${outputWhat(site)}.`,
       });

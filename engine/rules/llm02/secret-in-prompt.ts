@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import type { PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
@@ -12,7 +13,7 @@ const PEOPLE_TABLE = /\bfrom\s+["`]?(users?|customers?|patients?|employees?|acco
 
 /** The SQL text of a literal or f-string argument (interpolations left out). */
 function sqlText(model: PyModel, n: AstNode): string {
-  if (n.type === 'string') return n.children.filter((c) => c.type === 'string_content').map(model.text).join(' ');
+  if (n.type === 'string' || n.type === 'template_string') return n.children.filter((c) => c.type === 'string_content' || c.type === 'string_fragment').map(model.text).join(' ');
   if (n.type === 'concatenated_string') return n.children.filter((c) => c.named).map((c) => sqlText(model, c)).join(' ');
   return '';
 }
@@ -42,12 +43,19 @@ export const rule: Rule = {
     title: 'Secret or personal data sent in an LLM prompt',
     description: 'A credential or personal data field is included in a prompt, so it is disclosed to the model provider and can be echoed back to users.',
     fix: 'Keep credentials out of prompts (let tools use them server-side), and redact or pseudonymise personal data before it reaches the model.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
     for (const site of promptSites(model)) {
       if (site.role === 'system') continue;
+      if (model.language) {
+        // JS models drop secrets at client constructors, so a label here is the value itself.
+        const l = reaching(site.taint, ['secret', 'pii'])[0];
+        if (!l || isMasked(model, site.node, flowLine(site, l))) continue;
+        ctx.report({ node: site.node, line: flowLine(site, l), source: l, message: `${l.kind === 'secret' ? 'A secret' : 'Personal data'} (${l.what}, line ${l.line}) is sent to the model in ${site.what}.` });
+        continue;
+      }
       const fn = site.call?.fn ?? functionOf(model, site.node);
       const l = directLabels(model, site.node, fn, reaching(site.taint, ['secret', 'pii']))[0];
       if (!l || isMasked(model, site.node, flowLine(site, l))) continue;
@@ -72,11 +80,11 @@ export const rule: Rule = {
     // What a tool returns goes into the conversation: the model reads it and may repeat it.
     for (const r of model.returns) {
       if (!r.fn.isTool || !r.value) continue;
-      const l = directLabels(model, r.value, r.fn, reaching(r.taint, ['secret', 'pii']))[0];
+      const l = model.language ? reaching(r.taint, ['secret', 'pii'])[0] : directLabels(model, r.value, r.fn, reaching(r.taint, ['secret', 'pii']))[0];
       if (!l || isMasked(model, r.value)) continue;
       ctx.report({
         node: r.node,
-        line: partLine(model, r.value, r.fn, (p) => p.lines.has(l.line)),
+        line: model.language ? r.node.line : partLine(model, r.value, r.fn, (p) => p.lines.has(l.line)),
         source: l,
         message: `Tool ${r.fn.name}() returns ${l.kind === 'secret' ? 'a secret' : 'personal data'} (${l.what}, line ${l.line}) to the model, which can repeat it to the user.`,
       });

@@ -1,17 +1,19 @@
+import { snakeCase } from '../../flow/javascript.js';
+import { JS_LANGUAGES } from '../types.js';
 import type { AssignFact, PyModel } from '../../flow/python.js';
 import { plain } from '../helpers.js';
 import type { Rule } from '../types.js';
 
-const MEMORY_CLASS = /(^|\.)(ConversationBufferMemory|ConversationBufferWindowMemory|ConversationSummaryMemory|ConversationSummaryBufferMemory|ConversationTokenBufferMemory|ConversationEntityMemory|ChatMessageHistory|InMemoryChatMessageHistory|ChatMemoryBuffer|SimpleChatStore)$/;
+const MEMORY_CLASS = /(^|\.)(BufferMemory|BufferWindowMemory|ConversationSummaryMemory|ChatMessageHistory|ConversationBufferMemory|ConversationBufferWindowMemory|ConversationSummaryMemory|ConversationSummaryBufferMemory|ConversationTokenBufferMemory|ConversationEntityMemory|ChatMessageHistory|InMemoryChatMessageHistory|ChatMemoryBuffer|SimpleChatStore)$/;
 const HISTORY_NAME = /^(chat_?history|history|conversation(_history)?|messages|message_history|chat_log|chat_messages|dialog(ue)?_history|memory)$/i;
-const WRITE_METHODS = /^(append|extend|insert|save_context|add_message|add_messages|add_user_message|add_ai_message|put|put_messages|set)$/;
-const WEB_SERVER = /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|slack_bolt|discord|telegram)(\.|$)/;
+const WRITE_METHODS = /^(append|extend|insert|save_context|add_message|add_messages|add_user_message|add_ai_message|put|put_messages|set|push|unshift|saveContext|addMessage|addMessages|addUserMessage|addAIMessage|addAIChatMessage)$/;
+const WEB_SERVER = /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|slack_bolt|discord|telegram)(\.|$)|^(express|fastify|hono|koa|@koa\/router|@slack\/bolt|discord\.js|telegraf|next\/server)$/;
 
 function sharedStores(model: PyModel): AssignFact[] {
   return model.assigns.filter((a) => {
     if (!a.fn.isModule || a.target.includes('.')) return false;
-    if (a.value.type === 'call') return MEMORY_CLASS.test(plain(model.calls.find((c) => c.node === a.value)?.callee ?? ''));
-    return a.value.type === 'list' && HISTORY_NAME.test(a.target);
+    if (a.value.type === 'call' || a.value.type === 'new_expression') return MEMORY_CLASS.test(plain(model.calls.find((c) => c.node === a.value)?.callee ?? ''));
+    return (a.value.type === 'list' || a.value.type === 'array') && HISTORY_NAME.test(model.language ? snakeCase(a.target) : a.target);
   });
 }
 
@@ -30,7 +32,7 @@ export const rule: Rule = {
     title: 'Conversation memory shared between users',
     description: 'A single module-level conversation memory is used by every request of a web server, so one user\u2019s messages and personal data appear in other users\u2019 prompts and answers.',
     fix: 'Keep one memory per user or session (a dict keyed by the authenticated session id, or RunnableWithMessageHistory with a session store) and clear it when the session ends.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

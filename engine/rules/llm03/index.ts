@@ -1,3 +1,4 @@
+import { rule as dynamicCodeLoad } from './dynamic-code-load.js';
 import type { Rule } from '../types.js';
 import { rule as trustRemoteCode } from './trust-remote-code.js';
 import { rule as unsafeModelLoad } from './unsafe-model-load.js';
@@ -10,4 +11,4 @@ import { rule as downloadAndExecute } from './download-and-execute.js';
 import { rule as insecureMcpTransport } from './insecure-mcp-transport.js';
 import { rule as unverifiedSkillInstall } from './unverified-skill-install.js';
 
-export const rules: Rule[] = [trustRemoteCode, unsafeModelLoad, untrustedModelSource, runtimePackageInstall, unpinnedAgentDependency, vulnerableAgentDependency, unpinnedMcpServer, downloadAndExecute, insecureMcpTransport, unverifiedSkillInstall];
+export const rules: Rule[] = [trustRemoteCode, unsafeModelLoad, untrustedModelSource, runtimePackageInstall, unpinnedAgentDependency, vulnerableAgentDependency, unpinnedMcpServer, downloadAndExecute, insecureMcpTransport, unverifiedSkillInstall, dynamicCodeLoad];

@@ -61,14 +61,14 @@ export function uploadedContent(model: PyModel, labels: Label[]): Label | undefi
 export function isScopedValue(model: PyModel, a: ArgFact | undefined): boolean {
   if (!a) return false;
   const n = a.node;
-  if (n.type === 'none') return false;
+  if (n.type === 'none' || n.type === 'null' || n.type === 'undefined') return false;
   if (literal(model, a) !== undefined) return false;
   // A module-level constant (`SHARED_NS = ("team", "facts")`) is the same for every caller.
   if (n.type === 'identifier') {
     const def = model.assigns.filter((x) => x.fn.isModule && x.target === model.text(n)).pop();
     if (def && isConstant(def.value)) return false;
   }
-  if (n.type === 'tuple' || n.type === 'list') return n.children.some((c) => c.named && c.type !== 'string' && c.type !== 'integer');
+  if (n.type === 'tuple' || n.type === 'list' || n.type === 'array') return n.children.some((c) => c.named && c.type !== 'string' && c.type !== 'integer' && c.type !== 'number');
   return true;
 }
 

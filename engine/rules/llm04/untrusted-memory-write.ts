@@ -1,3 +1,5 @@
+import { snakeCase } from '../../flow/javascript.js';
+import { JS_LANGUAGES } from '../types.js';
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { arg, describeKind, kw, literal, plain, type Label, type TaintKind } from '../helpers.js';
@@ -18,19 +20,29 @@ const LANGGRAPH_STORE = /(langgraph\.store|(^|\.)(Base|InMemory|Postgres|AsyncPo
 const LONG_TERM_LC_MEMORY = /(VectorStoreRetrieverMemory|ConversationEntityMemory|ConversationKGMemory|ZepMemory|MotorheadMemory)$/;
 const SCOPE_KEYWORDS = ['user_id', 'run_id', 'session_id', 'thread_id', 'namespace', 'tenant_id', 'customer_id', 'filters'];
 
+/** Keyword names as the Python tables spell them: JS options are camelCase (`userId`). */
+function kwName(a: ArgFact): string | null {
+  return a.name ? snakeCase(a.name) : null;
+}
+
 function contentArgs(call: CallFact, skip: Set<string>): ArgFact[] {
-  return call.args.filter((a) => !(a.name && (skip.has(a.name) || SCOPE_KEYWORDS.includes(a.name))));
+  return call.args.filter((a) => {
+    const name = kwName(a);
+    // A JS options object `{ userId }` is scoping, not content: its properties are read one by one.
+    if (a.name === null && a.node.type === 'object' && a.index > 0) return false;
+    return !(name && (skip.has(name) || SCOPE_KEYWORDS.includes(name)));
+  });
 }
 
 function scoped(model: PyModel, call: CallFact): boolean {
-  return SCOPE_KEYWORDS.some((k) => isScopedValue(model, kw(call, k)));
+  return SCOPE_KEYWORDS.some((k) => isScopedValue(model, kw(call, k) ?? call.args.find((a) => kwName(a) === k)));
 }
 
 export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null {
-  const method = call.name;
+  const method = model.language ? snakeCase(call.name) : call.name;
   const rtype = plain(call.receiverType ?? '');
   const rtext = call.receiver ? model.text(call.receiver) : '';
-  const rname = rtext.split('.').pop() ?? '';
+  const rname = model.language ? snakeCase(rtext.split('.').pop() ?? '') : rtext.split('.').pop() ?? '';
   const callee = plain(call.callee);
   const skip = new Set(['agent_id', 'metadata', 'infer', 'prompt', 'memory_type', 'version', 'output_format']);
 
@@ -45,7 +57,7 @@ export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null 
   }
   if ((method === 'put' || method === 'aput') && call.receiver) {
     const ns = arg(call, 0, 'namespace');
-    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || (!rtype && /store/i.test(rname) && ns?.node.type === 'tuple');
+    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || (!rtype && /store/i.test(rname) && (ns?.node.type === 'tuple' || ns?.node.type === 'array'));
     if (looksLikeStore && ns) {
       const value = arg(call, 2, 'value');
       return { what: 'the LangGraph long-term store', content: value ? [value] : [], shared: !isScopedValue(model, ns) };
@@ -79,7 +91,7 @@ export const rule: Rule = {
     title: 'Untrusted content written to long-term agent memory',
     description: 'Web or retrieved content, or user text in a memory shared across users, is stored in long-term agent memory without vetting, so planted instructions persist and steer later sessions (memory poisoning).',
     fix: 'Scope memories to the user who wrote them (user_id or a per-user namespace), store extracted facts rather than raw external text, moderate or scan content for instructions before saving, and let a human review writes to shared memory.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

@@ -1,3 +1,5 @@
+import { snakeCase } from '../../flow/javascript.js';
+import { JS_LANGUAGES } from '../types.js';
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { describeKind, kw, plain } from '../helpers.js';
@@ -22,12 +24,15 @@ function argText(model: PyModel, call: CallFact, a: ArgFact): string {
   }
   return out;
 }
+/** JS object keys are bare and camelCase: `metadata: { workspaceId }`, `{ userId: id }`. */
+const JS_SCOPE_KEY = /[{,]\s*(userId|user_id|tenantId|tenant_id|tenant|ownerId|owner_id|owner|accountId|orgId|customerId|sessionId|workspaceId|workspace_id|teamId)\s*(:\s*[^"'`\s,}]|[,}])/;
 
 /** Content arguments of a vector-store write, or null when the call is not one. */
 export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | null {
-  const method = call.name;
+  // JS spells the same methods and names in camelCase: `vectorStore.addDocuments(docs)`.
+  const method = model.language ? snakeCase(call.name) : call.name;
   const rtype = plain(call.receiverType ?? '');
-  const rtext = call.receiver ? model.text(call.receiver) : '';
+  const rtext = call.receiver ? (model.language ? snakeCase(model.text(call.receiver)) : model.text(call.receiver)) : '';
   let isWrite = STORE_METHODS.test(method);
   if (!isWrite && GENERIC_METHODS.test(method) && call.receiver) {
     // `collection.data.insert(...)` (Weaviate v4) and typed or well-named store receivers.
@@ -37,8 +42,12 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
     if (/^(set|list|dict|deque|sqlalchemy|Session|session)\b/.test(rtype) || /^(self\.)?(seen|visited|items|results|cache|queue|tasks|session|db)$/.test(rtext)) isWrite = false;
     if (method === 'add' && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
+  // JS: `index.namespace(ns).upsert(records)` (Pinecone) and rows written with their `embedding` (pgvector, Supabase).
+  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
+    isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
+  }
   if (!isWrite) return null;
-  return call.args.filter((a) => (a.name === null && !a.splat) || (a.name !== null && CONTENT_KEYWORDS.has(a.name)) || a.splat);
+  return call.args.filter((a) => (a.name === null && !a.splat) || (a.name !== null && CONTENT_KEYWORDS.has(model.language ? snakeCase(a.name) : a.name)) || a.splat);
 }
 
 /**
@@ -57,14 +66,14 @@ export const rule: Rule = {
     title: 'Untrusted content written to a vector store',
     description: 'Text from users, fetched web pages or model output is embedded into a shared vector store or index without vetting, so anyone who can supply it can plant instructions or false facts that later retrievals feed to the model (RAG poisoning).',
     fix: 'Vet content before indexing it: moderate or scan it for injected instructions, restrict sources to an allow-list, queue user contributions for review, record provenance in metadata, and keep user-supplied content in a per-user namespace that other users never retrieve.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
     for (const call of model.calls) {
       const args = vectorWriteArgs(model, call);
       if (!args) continue;
-      const perUser = isScopedValue(model, kw(call, 'namespace')) || isScopedValue(model, kw(call, 'partition')) || isScopedValue(model, kw(call, 'tenant')) || args.some((a) => SCOPE_KEY.test(argText(model, call, a)));
+      const perUser = isScopedValue(model, kw(call, 'namespace')) || isScopedValue(model, kw(call, 'partition')) || isScopedValue(model, kw(call, 'tenant')) || args.some((a) => SCOPE_KEY.test(argText(model, call, a)) || (!!model.language && JS_SCOPE_KEY.test(model.text(a.node))));
       const kinds = perUser ? (['web', 'model'] as const) : (['user', 'web', 'model'] as const);
       let label;
       for (const a of args) {

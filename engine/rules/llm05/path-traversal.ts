@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { Rule } from '../types.js';
 import { checkSink } from './sink-check.js';
 
@@ -11,7 +12,7 @@ export const rule: Rule = {
     title: 'Model output used as a file path',
     description: 'A file path chosen by the model is opened, written or deleted without confinement, so the agent can be steered to read secrets or overwrite files outside its workspace.',
     fix: 'Resolve the path against a fixed base directory and reject anything outside it (Path.resolve().is_relative_to(base)), use os.path.basename for names, and allow-list extensions.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     // A tool whose argument is the whole path is a file tool: what it may touch is an agency

@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { Rule } from '../types.js';
 import { checkSink } from './sink-check.js';
 import { reaching, STEERABLE } from '../helpers.js';
@@ -12,7 +13,7 @@ export const rule: Rule = {
     title: 'Model output rendered as HTML',
     description: 'Model output is rendered as HTML without escaping, so injected markup or script runs in the user\'s browser (XSS) or exfiltrates data through image URLs.',
     fix: 'Escape model output (html.escape, markupsafe.escape) or render it as text; if Markdown is needed, sanitise the HTML with an allow-list (bleach/nh3) and block remote images.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     checkSink(ctx, 'html');

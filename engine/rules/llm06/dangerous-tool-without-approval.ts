@@ -1,13 +1,24 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
 import { field, type AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
-import { defLine, fileHasHumanGate, kw, lastSegment, plain } from '../helpers.js';
+import { defLine, fileHasHumanGate, kw, lastSegment, plain, reaching } from '../helpers.js';
+import { sinkArgs } from '../sinks.js';
 import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
+
+/** The command is a fixed template and the model only fills its slots: `rg "${pattern}"`. */
+function injectionOnly(model: PyModel, call: CallFact): boolean {
+  const sink = sinkArgs(model, call).find((x) => x.cls === 'shell');
+  if (!sink) return false;
+  const labels = reaching(sink.arg.taint, ['model', 'user', 'web', 'retrieved'], 'shell');
+  return labels.length > 0 && labels.every((l) => !!l.interpolated) && (sink.arg.node.type === 'template_string' || sink.arg.node.type === 'binary_expression');
+}
 
 /** Ready-made tools that hand the model a shell or an interpreter. */
 const BUILTIN_DANGEROUS = /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|BashProcess|CodeInterpreterToolSpec|PythonCodeExecutionTool|LocalShellTool)$/;
 const INTERPRETER_UTILITY = /(PythonREPL|BashProcess|PythonAstREPLTool|PythonREPLTool)/;
 const DANGEROUS_TOOL_NAMES = new Set(['terminal', 'shell', 'python_repl', 'python-repl', 'bash', 'requests_all', 'requests_post', 'requests_put', 'requests_patch', 'requests_delete', 'sleep_and_shell']);
+const HOSTED_SHELL = /["'`]((?:bash|computer|text_editor)_\d{8}|local_shell|computer_use_preview|computer-use-preview)["'`]/;
 /** Approval flows of SDKs the shared gate check does not model: OpenAI Agents interruptions, approval flags. */
 const HITL_TEXT = /(\.interruptions\b|on_approval_request\s*=)/;
 const READ_ONLY_FILE_TOOLS = new Set(['read_file', 'list_directory', 'file_search']);
@@ -67,26 +78,40 @@ export const rule: Rule = {
     title: 'Agent tool takes a dangerous action without human approval',
     description: 'A tool the model can call runs shell commands or code, deletes or overwrites data, sends email or moves money with arguments the model chooses, and nothing asks a human first; a prompt injection turns into that action.',
     fix: 'Require human confirmation before the action (an approval call, interrupt_before on the tool node, a HumanApprovalCallbackHandler), narrow the tool to fixed or allow-listed operations, and run it with the least privilege it needs.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
     if (fileHasHumanGate(model) || HITL_TEXT.test(ctx.source)) return;
+    // LangGraph.js: the place to add the approval is the graph (`compile({ interruptBefore })`).
+    const graph = model.language ? model.calls.find((c) => (c.name === 'compile' && !!c.receiver && /StateGraph|addNode|ToolNode/.test(model.text(c.receiver))) || /(^|\.)createReactAgent$/.test(c.callee.replace(/\(\)/g, ''))) : undefined;
+    const graphTools: string[] = [];
     const specs = toolSpecNames(model);
     for (const fn of model.functions) {
       const bySpec = !fn.isTool && !fn.className && [...specs].some((n) => new RegExp(`(^|_)${n}($|_)`).test(fn.name));
       if ((!fn.isTool && !bySpec) || toolIsGated(model, fn)) continue;
-      const acts = toolActions(model, fn);
+      // JS: a model value spliced into a fixed command template is injection (LLM05), not a shell tool.
+      const acts = toolActions(model, fn).filter((a) => !(model.language && a.cls === 'shell' && injectionOnly(model, a.call)));
       if (!acts.length) continue;
       const what = [...new Set(acts.map((a) => ACTION_WORDS[a.cls]))].join(' and ');
+      if (graph) {
+        graphTools.push(`${fn.name}() ${what}`);
+        continue;
+      }
       ctx.report({
         node: defLine(fn),
         message: `Tool ${fn.name}() ${what} (${acts[0].call.name}() on line ${acts[0].call.line}) with model-chosen arguments and no human approval step.`,
       });
     }
+    const compileAt = graph && graph.name === 'compile' ? graph.node.children.find((c) => c.field === 'function')?.children.find((c) => c.field === 'property') : undefined;
+    if (graph && graphTools.length) ctx.report({ node: compileAt ?? graph.node, message: `The agent graph runs tools that take dangerous actions (${graphTools.join('; ')}) with no interruptBefore or approval step.` });
     for (const call of model.calls) {
       const why = builtinDanger(model, call);
       if (why) ctx.report({ node: call.node, message: `${why}, with no human approval step in this file.` });
+      // Provider-hosted shells and computer control (Anthropic `bash_*`/`computer_*`, OpenAI `local_shell`).
+      const tools = call.model ? call.args.find((a) => a.name === 'tools') : undefined;
+      const hosted = tools ? HOSTED_SHELL.exec(model.text(tools.node)) : null;
+      if (hosted) ctx.report({ node: tools!.node, message: `The model is given the provider's ${hosted[1]} tool, which runs commands or drives the machine, with no human approval step in this file.` });
     }
     for (const d of hostedToolDecls(model)) {
       // The executor runs on the local machine unless the file hands it to a container or VM.

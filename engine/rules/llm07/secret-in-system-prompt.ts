@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import { findSecrets, looksLikePlaceholder } from '../../redact.js';
 import { reaching } from '../helpers.js';
 import { flowLine, promptSites } from '../prompts.js';
@@ -95,7 +96,7 @@ export const rule: Rule = {
     title: 'Secret embedded in a system prompt',
     description: 'The system prompt contains a credential, connection string or internal address. Users can make the model reveal its system prompt, so whatever it holds must be treated as public.',
     fix: 'Remove secrets and internal details from prompts; give the agent tools that use credentials server-side, and enforce rules in code rather than in prompt text.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
@@ -110,7 +111,9 @@ export const rule: Rule = {
       const fn = site.call?.fn ?? functionOf(model, site.node);
       const l = directLabels(model, site.node, fn, reaching(site.taint, ['secret']))[0];
       if (!l) continue;
-      ctx.report({ node: site.node, line: formatLine(model, site.node, fn, l.line) ?? flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
+      // JS: a secret spliced into a prompt constant is reported where the constant writes it in.
+      const inText = model.language ? systemTexts(model).find((t) => l.line >= t.node.line && l.line <= t.node.endLine) : undefined;
+      ctx.report({ node: site.node, line: inText ? l.line : formatLine(model, site.node, fn, l.line) ?? flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
     }
   },
 };

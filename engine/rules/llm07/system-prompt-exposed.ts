@@ -1,3 +1,6 @@
+import type { AstNode } from '../../parse/index.js';
+import { JS_LANGUAGES } from '../types.js';
+import { reaching } from '../helpers.js';
 import { SYSTEM_PROMPT_NAME, type PyModel } from '../../flow/python.js';
 import { deepPath, partLine, type DirectPath } from '../llm02/direct.js';
 import { isServerFile, outputSites, outputWhat, type OutputSite } from '../llm02/outputs.js';
@@ -25,7 +28,16 @@ export function exposesSystemPrompt(model: PyModel, site: OutputSite): boolean {
   if ((site.kind === 'print' || site.kind === 'log') && !isServerFile(model)) return false;
   // Debug records are off in production; tracing prompts there is ordinary practice.
   if (site.kind === 'log' && site.call && /^(debug|trace)$/.test(site.call.name)) return false;
+  if (model.language) return reaching(site.taint, ['sysprompt']).length > 0 || systemPromptCarrier(model, site)({ lines: new Set(), params: new Set(), names: new Map(), strings: new Set(jsLiterals(model, site.node).map((n) => n.startIndex)), templates: [] });
   return systemPromptCarrier(model, site)(deepPath(model, site.node, site.fn));
+}
+
+/** JS: the literal strings a value is, following a module constant (`return INSTRUCTIONS`). */
+function jsLiterals(model: PyModel, n: AstNode): AstNode[] {
+  const own = literalStrings(model, n);
+  if (own.length || n.type !== 'identifier') return own;
+  const name = model.text(n);
+  return model.assigns.filter((a) => a.fn.isModule && a.target === name).flatMap((a) => literalStrings(model, a.value));
 }
 
 /**
@@ -42,15 +54,25 @@ export const rule: Rule = {
     title: 'System prompt exposed to users or logs',
     description: 'The system prompt is returned in an HTTP response, shown in the UI or written to logs, exposing the instructions, guardrails and any embedded details of the agent.',
     fix: 'Never return or log the system prompt; strip system messages from any history sent to the client, and keep debug endpoints out of production.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
+    // A tool that returns the system prompt hands it to the model, which repeats it to whoever asks.
+    if (model.language) {
+      for (const r of model.returns) {
+        if (!r.fn.isTool || !r.value) continue;
+        const site: OutputSite = { kind: 'response', node: r.value, taint: r.taint, ret: r, fn: r.fn };
+        if (reaching(r.taint, ['sysprompt']).length || systemPromptCarrier(model, site)({ lines: new Set(), params: new Set(), names: new Map(), strings: new Set(jsLiterals(model, r.value).map((x) => x.startIndex)), templates: [] })) {
+          ctx.report({ node: r.node, message: `Tool ${r.fn.name}() returns the system prompt to the model, which will repeat it to the user.` });
+        }
+      }
+    }
     for (const site of outputSites(model)) {
       if (!exposesSystemPrompt(model, site)) continue;
       ctx.report({
         node: site.call?.node ?? site.ret?.node ?? site.node,
-        line: partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
+        line: model.language ? site.node.line : partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
         message: `The system prompt is written to ${outputWhat(site)}.`,
       });
     }

@@ -3,6 +3,7 @@
  * leak (LLM07) rather than a plain hard-coded secret (LLM02): both rules ask this module so a
  * literal is claimed by one category only.
  */
+import { snakeCase } from '../../flow/javascript.js';
 import type { AstNode } from '../../parse/index.js';
 import { field, walkOrder } from '../../parse/index.js';
 import { SYSTEM_PROMPT_NAME, type PyModel } from '../../flow/python.js';
@@ -42,8 +43,25 @@ export function systemTexts(model: PyModel): SystemText[] {
   };
 
   // Every assignment, by the name it binds, so identifiers used as system content resolve.
-  for (const n of walkOrder(model.file, ['assignment', 'pair', 'keyword_argument'], 1_000_000)) {
-    if (n.type === 'assignment') {
+  const types = model.language ? ['assignment', 'pair', 'keyword_argument', 'variable_declarator', 'assignment_expression', 'public_field_definition'] : ['assignment', 'pair', 'keyword_argument'];
+  for (const n of walkOrder(model.file, types, 1_000_000)) {
+    if (model.language && (n.type === 'variable_declarator' || n.type === 'assignment_expression' || n.type === 'public_field_definition')) {
+      // JS/TS: `const SYSTEM_PROMPT = ...`, `this.systemPrompt = ...`, class fields; names read as snake case.
+      const left = field(n, 'name') ?? field(n, 'left');
+      const right = field(n, 'value') ?? field(n, 'right');
+      const name = left ? snakeCase(text(left).split('.').pop() ?? '') : undefined;
+      if (left && right && name) {
+        const list = valuesByName.get(text(left)) ?? [];
+        list.push(right);
+        valuesByName.set(text(left), list);
+        if (SYSTEM_PROMPT_NAME.test(name)) systemByName.push({ name: text(left), value: right });
+      }
+    } else if (model.language && n.type === 'pair') {
+      const k = field(n, 'key');
+      const v = field(n, 'value');
+      const key = k ? snakeCase(text(k).replace(/^["'`]|["'`]$/g, '')) : '';
+      if (v && (SYSTEM_PROMPT_NAME.test(key) || SYSTEM_KEYWORD.test(key))) keywords.push({ name: text(k!), value: v });
+    } else if (n.type === 'assignment') {
       const left = field(n, 'left');
       const right = field(n, 'right');
       const name = left ? lastName(left) : undefined;
@@ -73,7 +91,8 @@ export function systemTexts(model: PyModel): SystemText[] {
       out.push({ node: s, via });
     }
     // A name used as system content: resolve it to what was assigned.
-    if (value.type === 'identifier' || value.type === 'attribute') {
+    if (value.type === 'ternary_expression') for (const c of [field(value, 'consequence'), field(value, 'alternative')]) if (c) add(c, via, depth + 1);
+    if (value.type === 'identifier' || value.type === 'attribute' || value.type === 'member_expression') {
       for (const v of valuesByName.get(text(value)) ?? []) add(v, via, depth + 1);
     }
   }
@@ -111,6 +130,12 @@ export function literalStrings(model: PyModel, n: AstNode): AstNode[] {
   switch (n.type) {
     case 'string':
       return [n];
+    case 'template_string':
+      return model.language ? [n] : [];
+    case 'binary_expression':
+      return [field(n, 'left'), field(n, 'right')].filter((c): c is AstNode => !!c).flatMap((c) => literalStrings(model, c));
+    case 'ternary_expression':
+      return [field(n, 'consequence'), field(n, 'alternative')].filter((c): c is AstNode => !!c).flatMap((c) => literalStrings(model, c));
     case 'concatenated_string':
     case 'parenthesized_expression':
       return n.children.filter((c) => c.named).flatMap((c) => literalStrings(model, c));

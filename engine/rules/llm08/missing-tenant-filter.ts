@@ -1,3 +1,5 @@
+import { snakeCase } from '../../flow/javascript.js';
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
@@ -52,12 +54,21 @@ function multiTenantStore(model: PyModel): boolean {
     } else if (n.type === 'pair') {
       const k = field(n, 'key')!;
       if (k.type === 'string' && /^(metadata|filter|where|payload)$/.test(unquote(model.text(k))) && tenantKeyIn(model, field(n, 'value')!)) return true;
+      // JS options objects are keyword arguments: `{ namespace: tenantId }`, `{ metadata: { userId } }`.
+      if (model.language && k.type === 'property_identifier') {
+        const key = snakeCase(model.text(k));
+        const v = field(n, 'value')!;
+        if (METADATA_KW.test(key) && tenantKeyIn(model, v)) return true;
+        if (key === 'namespace' && v.type !== 'string' && v.type !== 'null' && v.type !== 'undefined') return true;
+        if (/^(collection_name|index_name|table_name)$/.test(key) && v.type === 'string' && PRIVATE_COLLECTION.test(model.text(v))) return true;
+      }
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
   for (const c of model.calls) {
-    if (WRITE_METHODS.test(c.name) && c.args.some((a) => tenantMention(model.text(a.node)))) return true;
-    if (/^(get_or_create_collection|get_collection|create_collection|Index)$/.test(c.name)) {
+    const cname = model.language ? snakeCase(c.name) : c.name;
+    if (WRITE_METHODS.test(cname) && c.args.some((a) => tenantMention(model.language ? snakeCase(model.text(a.node)) : model.text(a.node)))) return true;
+    if (/^(get_or_create_collection|get_collection|create_collection|Index|index)$/.test(cname)) {
       const first = c.args.find((a) => a.index === 0 || a.name === 'name');
       if (first?.node.type === 'string' && PRIVATE_COLLECTION.test(model.text(first.node))) return true;
     }
@@ -74,6 +85,7 @@ function tenantKeyIn(model: PyModel, n: AstNode): boolean {
   while (stack.length) {
     const c = stack.pop()!;
     if (c.type === 'string' && TENANT_KEY.test(unquote(model.text(c)))) return true;
+    if ((c.type === 'property_identifier' || c.type === 'shorthand_property_identifier') && c.parent?.type !== 'member_expression' && TENANT_KEY.test(model.text(c))) return true;
     for (const ch of c.children) if (ch.named) stack.push(ch);
   }
   return false;
@@ -99,7 +111,7 @@ function tenantsIn(model: PyModel, fn: FunctionFact, tenantAssigns: AssignFact[]
   for (const a of tenantAssigns) {
     const last = a.target.split('.').pop() ?? a.target;
     if (a.fn === fn && !a.target.includes('.')) out.add(a.target);
-    if (fn.className && a.target === `self.${last}` && a.fn.className === fn.className) out.add(a.target);
+    if (fn.className && (a.target === `self.${last}` || a.target === `this.${last}`) && a.fn.className === fn.className) out.add(a.target);
   }
   return [...out];
 }
@@ -114,7 +126,8 @@ function mentions(model: PyModel, fn: FunctionFact, n: AstNode, tenants: string[
   while (stack.length) {
     const c = stack.pop()!;
     if (c.type === 'identifier') names.add(model.text(c));
-    else if (c.type === 'attribute' && /^self\.\w+$/.test(model.text(c))) names.add(model.text(c));
+    else if ((c.type === 'attribute' && /^self\.\w+$/.test(model.text(c))) || (c.type === 'member_expression' && /^this\.\w+$/.test(model.text(c)))) names.add(model.text(c));
+    else if (c.type === 'shorthand_property_identifier') names.add(model.text(c));
     for (const ch of c.children) if (ch.named) stack.push(ch);
   }
   for (const name of names) {
@@ -151,7 +164,7 @@ export const rule: Rule = {
     title: 'Vector search not scoped to the current tenant',
     description: 'A vector store holding several users\u2019 or tenants\u2019 documents is searched on behalf of one of them without a filter or namespace for that tenant, so results can include other tenants\u2019 data.',
     fix: 'Pass a server-side metadata filter or namespace built from the authenticated tenant on every query (filter={"tenant_id": tenant_id}), or keep one collection per tenant.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
@@ -165,7 +178,7 @@ export const rule: Rule = {
         if (!q || q.fetch || !call.receiver || !stores.has(storeName(model, call.receiver))) continue;
         const filterText = q.filters.map((f) => model.text(resolveDict(model, f.node, call.fn))).join(' ');
         if ([...ownerKeys].some((k) => filterText.includes(k))) continue;
-        if (q.filters.length && q.filters.every((f) => f.node.type !== 'dictionary' && f.node.type !== 'identifier')) continue;
+        if (q.filters.length && q.filters.every((f) => f.node.type !== 'dictionary' && f.node.type !== 'object' && f.node.type !== 'identifier')) continue;
         reported.add(call);
         ctx.report({
           node: call.node,
@@ -198,8 +211,8 @@ export const rule: Rule = {
 /** The variable a store is held in: `vectorstore`, `self.store`, `index`. */
 function storeName(model: PyModel, receiver: AstNode): string {
   let n = receiver;
-  while (n.type === 'call' || n.type === 'attribute' && !/^(self|cls)$/.test(model.text(field(n, 'object')!))) {
-    if (n.type === 'call') n = field(n, 'function')!;
+  while (n.type === 'call' || n.type === 'call_expression' || (n.type === 'attribute' || n.type === 'member_expression') && !/^(self|cls|this)$/.test(model.text(field(n, 'object')!))) {
+    if (n.type === 'call' || n.type === 'call_expression') n = field(n, 'function')!;
     else n = field(n, 'object')!;
   }
   return model.text(n);
@@ -213,7 +226,7 @@ function ownerKeysWritten(model: PyModel): { keys: Set<string>; stores: Set<stri
   const keys = new Set<string>();
   const stores = new Set<string>();
   for (const c of model.calls) {
-    if (!WRITE_METHODS.test(c.name) || !c.receiver) continue;
+    if (!WRITE_METHODS.test(model.language ? snakeCase(c.name) : c.name) || !c.receiver) continue;
     const before = keys.size;
     for (const a of c.args) {
       const stack = [resolveDict(model, a.node, c.fn)];
@@ -223,7 +236,9 @@ function ownerKeysWritten(model: PyModel): { keys: Set<string>; stores: Set<stri
         if (n.type === 'pair') {
           const k = field(n, 'key')!;
           if (k.type === 'string' && TENANT_KEY.test(unquote(model.text(k))) && inMetadata(model, n, a)) keys.add(unquote(model.text(k)));
+          if (k.type === 'property_identifier' && TENANT_KEY.test(model.text(k)) && inMetadata(model, n, a)) keys.add(model.text(k));
         }
+        if (n.type === 'shorthand_property_identifier' && TENANT_KEY.test(model.text(n)) && inMetadata(model, n, a)) keys.add(model.text(n));
         for (const ch of n.children) if (ch.named) stack.push(ch);
       }
     }
@@ -237,6 +252,7 @@ function inMetadata(model: PyModel, pair: AstNode, arg: { name: string | null; n
   if (arg.name && /^(metadata|metadatas|payload|payloads)$/.test(arg.name)) return true;
   for (let p = pair.parent; p && p !== arg.node.parent; p = p.parent) {
     if (p.type === 'keyword_argument' && /^(metadata|metadatas|payload|payloads)$/.test(model.text(field(p, 'name')!))) return true;
+    if (p.type === 'pair' && /^(metadata|metadatas|payload|payloads)$/.test(model.text(field(p, 'key')!).replace(/^["'`]|["'`]$/g, ''))) return true;
   }
   return false;
 }

@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
@@ -27,8 +28,8 @@ function taintOf(model: PyModel, call: CallFact, arg: ArgFact, n: AstNode, fn: F
 function rootName(model: PyModel, n: AstNode): string | undefined {
   let cur: AstNode | undefined = n;
   for (let i = 0; cur && i < 20; i++) {
-    if (cur.type === 'identifier') return model.text(cur);
-    if (cur.type === 'attribute') cur = field(cur, 'object');
+    if (cur.type === 'identifier' || cur.type === 'shorthand_property_identifier') return model.text(cur);
+    if (cur.type === 'attribute' || cur.type === 'member_expression') cur = field(cur, 'object');
     else if (cur.type === 'subscript') cur = field(cur, 'value');
     else if (cur.type === 'call') {
       const f: AstNode | undefined = field(cur, 'function');
@@ -61,7 +62,7 @@ export const rule: Rule = {
     title: 'Vector search filter controlled by the user or the model',
     description: 'The metadata filter, namespace or tenant of a vector store query comes from user input or model output, so a caller can read other users\u2019 or tenants\u2019 documents.',
     fix: 'Build retrieval filters on the server from the authenticated identity (session, token claims); accept only allow-listed facet values from the user and never let the model choose the tenant or namespace.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
@@ -92,7 +93,7 @@ export const rule: Rule = {
         if (depth > 3) return undefined;
         const value = resolveDict(model, node, call.fn);
         const pairs = dictPairs(model, value);
-        if (value.type === 'dictionary') {
+        if (value.type === 'dictionary' || value.type === 'object') {
           for (const p of pairs) {
             // `search_kwargs={"filter": {...}}` nests the filter one level down.
             if (/^(filter|where|filters|namespace|pre_filter|expr|\$and|\$or)$/.test(p.key)) {
@@ -106,7 +107,7 @@ export const rule: Rule = {
           }
           return undefined;
         }
-        if (value.type === 'list') {
+        if (value.type === 'list' || value.type === 'array') {
           for (const item of value.children.filter((c) => c.named)) {
             const inner = inspect(arg, item, key, depth + 1);
             if (inner) return inner;

@@ -1,3 +1,4 @@
+import { snakeCase } from '../../flow/javascript.js';
 /** Vector store queries across LangChain, LlamaIndex, Chroma, Pinecone, Qdrant, Weaviate and Milvus, and their filter arguments. */
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
@@ -27,8 +28,10 @@ export interface VectorQuery {
 const VECTOR_SQL = /(<->|<=>|<#>|<\+>|\bcosine_distance\b|\bl2_distance\b|\binner_product\b|\bvector_distance\b|\bmatch_documents\b|\bVEC_DISTANCE|\bvec_distance_cosine\b)/i;
 
 export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null {
-  const name = call.name;
-  const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(a.name));
+  // JS spells the same APIs in camelCase and passes LangChain.js filters positionally: `similaritySearch(q, k, filter)`.
+  const name = model.language ? snakeCase(call.name) : call.name;
+  const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(model.language ? snakeCase(a.name) : a.name));
+  if (model.language && STORE_SEARCH.test(name)) filters.push(...call.args.filter((a) => a.index === 2));
   if (STORE_SEARCH.test(name)) return { call, factory: false, fetch: false, filters };
   // OpenAI vector stores: a direct search, or file_search over fixed store ids in a run.
   if (/\.vector_stores\.search$/.test(calleeOf(call))) return { call, factory: false, fetch: false, filters };
@@ -39,6 +42,12 @@ export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null 
   }
   if (RETRIEVER_FACTORY.test(name) && call.receiver) return { call, factory: true, fetch: false, filters };
   if (!RAW_QUERY.test(name) || !call.receiver) return null;
+  // Pinecone JS: `index.namespace(ns).query({ vector, topK })`: the namespace is the tenant boundary.
+  if (model.language && call.receiver.type === 'call_expression') {
+    const ns = model.calls.find((c) => c.node === call.receiver && c.name === 'namespace');
+    const nsArg = ns?.args.find((a) => a.index === 0);
+    if (ns && nsArg) return { call, factory: false, fetch: false, filters: [...filters, { ...nsArg, name: 'namespace' }] };
+  }
   const c = calleeOf(call);
   // Weaviate v4: `collection.query.near_text(...)`.
   if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters };
@@ -57,14 +66,17 @@ export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null 
 
 /** A filter value's own entries, when written as a dict literal: `{"user_id": uid, "k": 4}`. */
 export function dictPairs(model: PyModel, n: AstNode): { key: string; value: AstNode }[] {
-  if (n.type !== 'dictionary') return [];
+  if (n.type !== 'dictionary' && n.type !== 'object') return [];
   const out: { key: string; value: AstNode }[] = [];
   for (const p of n.children) {
     if (p.type !== 'pair') continue;
     const k = field(p, 'key')!;
     const v = field(p, 'value')!;
     if (k.type === 'string') out.push({ key: model.text(k).replace(/^[a-zA-Z]*["']+|["']+$/g, ''), value: v });
+    else if (k.type === 'property_identifier') out.push({ key: model.text(k), value: v });
   }
+  // JS shorthand `{ tenantId }` is `{ tenantId: tenantId }`.
+  for (const p of n.children) if (p.type === 'shorthand_property_identifier') out.push({ key: model.text(p), value: p });
   return out;
 }
 
@@ -74,7 +86,7 @@ export function resolveDict(model: PyModel, n: AstNode, fn: FunctionFact): AstNo
   const name = model.text(n);
   for (const f of [fn, model.module]) {
     const hit = model.assigns.filter((a) => a.fn === f && a.target === name && a.node.startIndex < n.startIndex).pop();
-    if (hit) return hit.value.type === 'dictionary' || hit.value.type === 'call' ? hit.value : n;
+    if (hit) return /^(dictionary|call|object|call_expression)$/.test(hit.value.type) ? hit.value : n;
   }
   return n;
 }

@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { Rule } from '../types.js';
 import { lineAt, systemTexts } from '../llm07/system-text.js';
 
@@ -33,7 +34,7 @@ export const rule: Rule = {
     title: 'Prompt forbids the model to hedge or defer',
     description: 'The system prompt tells the model never to admit uncertainty, never to refer users to a professional, to omit disclaimers or to always give definitive answers or citations, so hallucinated answers reach users as confident facts.',
     fix: 'Let the model say it does not know, require grounding in retrieved sources with real citations, keep referrals and disclaimers for medical, legal and financial topics, and route high-stakes answers to human review.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

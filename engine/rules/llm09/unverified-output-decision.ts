@@ -1,3 +1,5 @@
+import { snakeCase } from '../../flow/javascript.js';
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { CallFact, FunctionFact, IfFact, PyModel } from '../../flow/python.js';
@@ -12,7 +14,7 @@ export const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse
 /** Calls that put a person in the loop, or record the case for one. */
 export const REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
 /** Conditions that test the shape of a tool call rather than a decision. */
-export const DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
+export const DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
 /** Record fields whose assignment grants something. */
 export const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 const GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
@@ -27,6 +29,7 @@ function operandsOfAnd(cond: AstNode, text: (n: AstNode) => string): AstNode[] {
     const op = inner.children.find((c) => !c.named);
     if (op && text(op) === 'and') return [...operandsOfAnd(field(inner, 'left')!, text), ...operandsOfAnd(field(inner, 'right')!, text)];
   }
+  if (inner.type === 'binary_expression' && text(field(inner, 'operator') ?? inner) === '&&') return [...operandsOfAnd(field(inner, 'left')!, text), ...operandsOfAnd(field(inner, 'right')!, text)];
   return [inner];
 }
 
@@ -37,6 +40,9 @@ function isIndependentCheck(model: PyModel, fn: FunctionFact, n: AstNode): boole
   if (INDEPENDENT_NAME.test(t)) return true;
   if (n.type === 'comparison_operator' && n.children.some((c) => c.field === 'operators' && /^(<|<=|>|>=)$/.test(model.text(c)))) return true;
   if (n.type === 'call' || (n.type === 'not_operator' && n.children.some((c) => c.type === 'call'))) return true;
+  // JS: `amount <= LIMIT`, `await policy.allows(x)`, `!isBlocked(user)`.
+  if (n.type === 'binary_expression' && /^(<|<=|>|>=)$/.test(model.text(field(n, 'operator') ?? n))) return true;
+  if (n.type === 'call_expression' || n.type === 'await_expression' || (n.type === 'unary_expression' && n.children.some((c) => c.type === 'call_expression'))) return true;
   return false;
 }
 
@@ -67,10 +73,13 @@ function decidedCloser(model: PyModel, outer: IfFact, n: AstNode): boolean {
 }
 
 export function privilegedCall(model: PyModel, c: CallFact): boolean {
-  const name = lastSegment(plain(c.callee));
+  const name = model.language ? snakeCase(lastSegment(plain(c.callee))) : lastSegment(plain(c.callee));
   const recv = c.receiver ? model.text(c.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name)) return true;
+  // `payouts.release(id)`, `prisma.payout.create(...)`: a generic verb on a record of money or entitlement.
+  if (/^(release|create|approve|execute|process|submit|schedule|send|issue|grant)(_|$)/.test(name) && /(payout|payment|refund|transfer|wire|disbursement|loan|credit|escrow|reimbursement|claim_?payment|withdrawal)/i.test(recv)) return true;
+  if (model.language && /^(set|update|change|mark)_?\w*$/.test(name) && c.args.some((a) => /["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`]/i.test(model.text(a.node)))) return true;
   // Making a directory or copying a file is housekeeping, not a decision.
   if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(plain(c.callee)) || c.name === 'mkdir') return false;
   // `set_status(app_id, "approved")`, `update_role(user, "admin")`: a decision written down.
@@ -86,11 +95,11 @@ function grantAssignments(model: PyModel, body: AstNode): AstNode[] {
   const stack = [body];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === 'function_definition' || n.type === 'class_definition') continue;
-    if (n.type === 'assignment') {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'arrow_function' || n.type === 'function_expression') continue;
+    if (n.type === 'assignment' || n.type === 'assignment_expression') {
       const left = field(n, 'left');
       const right = field(n, 'right');
-      if (left && right && GRANT_FIELD.test(model.text(left)) && (GRANT_VALUE.test(model.text(right).trim()) || GRANT_CONSTANT.test(model.text(right).trim())) && (left.type === 'attribute' || left.type === 'subscript')) out.push(n);
+      if (left && right && GRANT_FIELD.test(model.text(left)) && (GRANT_VALUE.test(model.text(right).trim()) || GRANT_CONSTANT.test(model.text(right).trim())) && (left.type === 'attribute' || left.type === 'subscript' || left.type === 'member_expression' || left.type === 'subscript_expression')) out.push(n);
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
@@ -113,7 +122,7 @@ export const rule: Rule = {
     title: 'Consequential action taken on model output alone',
     description: 'An approval, payment, account change, deletion or similar irreversible action is taken because the model said so, with no human review or independent check, so a hallucinated or manipulated answer acts on real people and accounts.',
     fix: 'Treat model output as a recommendation: route consequential decisions to human review, or confirm them against business rules computed from authoritative data (limits, records, policy checks), and log the rationale for audit.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

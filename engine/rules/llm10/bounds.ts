@@ -3,7 +3,7 @@ import type { AstNode } from '../../parse/index.js';
 import type { FunctionFact, PyModel } from '../../flow/python.js';
 import { identifiers } from '../llm09/model-derived.js';
 
-const CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]/;
+const CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]|\.slice\(\s*0\s*,\s*[\w.]+\s*\)/;
 
 export function paths(model: PyModel, n: AstNode): string[] {
   const out = identifiers(n, model);

@@ -1,3 +1,4 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { CallFact, FunctionFact, LoopFact, PyModel } from '../../flow/python.js';
@@ -8,7 +9,7 @@ import { clamped, isWebHandler, userDerived } from './bounds.js';
 
 /** Waiting for a person or an event: each turn of such a loop is paid for by someone outside. */
 const WAITS_CALLEE = /^(input|builtins\.input|raw_input|click\.prompt|typer\.prompt|rich\.prompt\.Prompt\.ask|sys\.stdin\.readline|streamlit\.chat_input|time\.sleep|asyncio\.sleep|select\.select)$/;
-const WAITS_METHOD = /^(receive|receive_text|receive_json|receive_bytes|recv|recv_json|get_message|next_message|read_message|poll|consume|listen|accept|wait|wait_for|sleep|brpop|blpop|xread|xreadgroup|fetch_messages|get_updates|receive_messages)$/;
+const WAITS_METHOD = /^(question|receive|receive_text|receive_json|receive_bytes|recv|recv_json|get_message|next_message|read_message|poll|consume|listen|accept|wait|wait_for|sleep|brpop|blpop|xread|xreadgroup|fetch_messages|get_updates|receive_messages)$/;
 
 /** Helpers named for asking a person: `input_with_fallback`, `confirm`, `ask_user`, `record_audio`. */
 const WAITS_NAME = /(input|prompt_user|ask_user|ask_human|confirm|approv|record_audio|capture_audio|listen|transcribe|wait_for)/i;
@@ -44,7 +45,7 @@ function endless(model: PyModel, fn: FunctionFact, loop: LoopFact): boolean {
   if (loop.kind === 'for') return true;
   const cond = field(loop.node, 'condition');
   if (!cond) return false;
-  if (/^(True|1|not\s+False)$/.test(model.text(cond).trim())) return true;
+  if (/^\(?\s*(True|1|not\s+False|true|!0|!false)\s*\)?$/.test(model.text(cond).trim())) return true;
   // Resuming after approval interruptions: each turn waits on an approval decision.
   if (/\.interruptions\b/.test(model.text(cond))) return false;
   return loop.modelControlled || readsModel(model, fn, cond);
@@ -91,7 +92,7 @@ export const rule: Rule = {
     title: 'Model called in a loop with no iteration limit',
     description: 'A loop or recursion calls the model until the model signals completion, with no maximum number of steps, deadline or budget, so a confused or manipulated model can run up unbounded cost and latency.',
     fix: 'Bound agent loops with a maximum step count and a wall-clock deadline (and a token or cost budget), stop with a clear error when the limit is hit, and bound recursion depth with a parameter checked on entry.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;

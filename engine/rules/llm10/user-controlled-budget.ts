@@ -1,6 +1,8 @@
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
+import { snakeCase } from '../../flow/javascript.js';
 import type { Rule } from '../types.js';
 import type { Label } from '../helpers.js';
 import { lastSegment, plain } from '../helpers.js';
@@ -36,11 +38,14 @@ function modelish(call: CallFact): boolean {
 function budgetSites(model: PyModel, call: CallFact): Site[] {
   const out: Site[] = [];
   const retrieval = RETRIEVAL_METHOD.test(call.name) && !call.model;
-  for (const a of call.args) {
-    if (!a.name) continue;
-    if (BUDGET.has(a.name) || (GENERIC.has(a.name) && modelish(call)) || (RETRIEVAL_COUNT.has(a.name) && retrieval)) {
-      out.push({ name: a.name, value: a.node, labels: a.taint });
-    } else if (BUDGET_DICTS.has(a.name) && a.node.type === 'dictionary') {
+  for (const arg of call.args) {
+    if (!arg.name) continue;
+    // JS options are camelCase: `maxTokens`, `maxOutputTokens`, `topK`.
+    const name: string = model.language ? snakeCase(arg.name) : arg.name;
+    const a = arg;
+    if (BUDGET.has(name) || (GENERIC.has(name) && modelish(call)) || (RETRIEVAL_COUNT.has(name) && retrieval)) {
+      out.push({ name: arg.name, value: a.node, labels: a.taint });
+    } else if (BUDGET_DICTS.has(name) && a.node.type === 'dictionary') {
       for (const pair of a.node.children) {
         if (pair.type !== 'pair') continue;
         const k = field(pair, 'key');
@@ -70,7 +75,7 @@ export const rule: Rule = {
     title: 'Request controls the model or agent budget',
     description: 'A token limit, completion count, step or recursion limit, timeout or retrieval count comes from the request without an upper bound, so a caller can make each request arbitrarily expensive (denial of wallet).',
     fix: 'Clamp client-supplied budgets to server-side maximums (min(value, LIMIT)), declare bounds in the request schema (Field(le=...)), or ignore the client value and use configured limits.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
@@ -80,7 +85,7 @@ export const rule: Rule = {
       for (const site of budgetSites(model, call)) {
         const l = site.labels.find((x) => x.kind === 'user' && !LOCAL_USER.test(x.what));
         if (!l) continue;
-        if (site.value.type === 'integer' || site.value.type === 'float' || site.value.type === 'none') continue;
+        if (site.value.type === 'integer' || site.value.type === 'float' || site.value.type === 'none' || site.value.type === 'number') continue;
         if (site.inDict && !userDerived(model, call.fn, site.value)) continue;
         // The dict as a whole is tainted; only a non-literal budget value can carry it.
         if (clamped(model, call.fn, site.value, call.node.startIndex)) continue;
