@@ -18682,24 +18682,24 @@ ${value}`;
         this.dropConsumedChunks();
       }
       handleBOM() {
-        const first2 = this.peekBufferedByte(0);
+        const first3 = this.peekBufferedByte(0);
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first2 === BOM[0]) {
+          if (first3 === BOM[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first2 === BOM[0] && second === BOM[1]) {
+          if (first3 === BOM[0] && second === BOM[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first2 === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first3 === BOM[0] && second === BOM[1] && third === BOM[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -24345,8 +24345,8 @@ var require_resolve_block_scalar = __commonJS({
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
-        const content = lines[i2][1];
-        if (content === "" || content === "\r")
+        const content2 = lines[i2][1];
+        if (content2 === "" || content2 === "\r")
           chompStart = i2;
         else
           break;
@@ -24362,8 +24362,8 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
-        const [indent, content] = lines[i2];
-        if (content === "" || content === "\r") {
+        const [indent, content2] = lines[i2];
+        if (content2 === "" || content2 === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
@@ -24380,7 +24380,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent.length + content2.length + 1;
       }
       for (let i2 = lines.length - 1; i2 >= chompStart; --i2) {
         if (lines[i2][0].length > trimIndent)
@@ -24392,35 +24392,35 @@ var require_resolve_block_scalar = __commonJS({
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
       for (let i2 = contentStart; i2 < chompStart; ++i2) {
-        let [indent, content] = lines[i2];
-        offset += indent.length + content.length + 1;
-        const crlf = content[content.length - 1] === "\r";
+        let [indent, content2] = lines[i2];
+        offset += indent.length + content2.length + 1;
+        const crlf = content2[content2.length - 1] === "\r";
         if (crlf)
-          content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+          content2 = content2.slice(0, -1);
+        if (content2 && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message2 = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
+          onError(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
+          value += sep4 + indent.slice(trimIndent) + content2;
           sep4 = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
+        } else if (indent.length > trimIndent || content2[0] === "	") {
           if (sep4 === " ")
             sep4 = "\n";
           else if (!prevMoreIndented && sep4 === "\n")
             sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
+          value += sep4 + indent.slice(trimIndent) + content2;
           sep4 = "\n";
           prevMoreIndented = true;
-        } else if (content === "") {
+        } else if (content2 === "") {
           if (sep4 === "\n")
             value += "\n";
           else
             sep4 = "\n";
         } else {
-          value += sep4 + content;
+          value += sep4 + content2;
           sep4 = " ";
           prevMoreIndented = false;
         }
@@ -24502,9 +24502,9 @@ var require_resolve_block_scalar = __commonJS({
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
-      const first2 = split[0];
-      const m = first2.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
+      const first3 = split[0];
+      const m = first3.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first3.slice(m[1].length)] : ["", first3];
       const lines = [line0];
       for (let i2 = 1; i2 < split.length; i2 += 2)
         lines.push([split[i2], split[i2 + 1]]);
@@ -28295,26 +28295,26 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
         let backslashes = false;
-        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first2, rest, index) => {
-          if (first2 === "\\") {
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first3, rest, index) => {
+          if (first3 === "\\") {
             backslashes = true;
             return m;
           }
-          if (first2 === "?") {
+          if (first3 === "?") {
             if (esc2) {
-              return esc2 + first2 + (rest ? QMARK.repeat(rest.length) : "");
+              return esc2 + first3 + (rest ? QMARK.repeat(rest.length) : "");
             }
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
-          if (first2 === ".") {
+          if (first3 === ".") {
             return DOT_LITERAL.repeat(chars.length);
           }
-          if (first2 === "*") {
+          if (first3 === "*") {
             if (esc2) {
-              return esc2 + first2 + (rest ? star : "");
+              return esc2 + first3 + (rest ? star : "");
             }
             return star;
           }
@@ -30853,10 +30853,10 @@ var require_range = __commonJS({
           throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
         }
         if (this.set.length > 1) {
-          const first2 = this.set[0];
+          const first3 = this.set[0];
           this.set = this.set.filter((c) => !isNullSet(c[0]));
           if (this.set.length === 0) {
-            this.set = [first2];
+            this.set = [first3];
           } else if (this.set.length > 1) {
             for (const c of this.set) {
               if (c.length === 1 && isAny(c[0])) {
@@ -31592,26 +31592,26 @@ var require_simplify = __commonJS({
     var compare3 = require_compare();
     module2.exports = (versions, range, options) => {
       const set2 = [];
-      let first2 = null;
+      let first3 = null;
       let prev = null;
       const v = versions.sort((a, b) => compare3(a, b, options));
       for (const version2 of v) {
         const included = satisfies(version2, range, options);
         if (included) {
           prev = version2;
-          if (!first2) {
-            first2 = version2;
+          if (!first3) {
+            first3 = version2;
           }
         } else {
           if (prev) {
-            set2.push([first2, prev]);
+            set2.push([first3, prev]);
           }
           prev = null;
-          first2 = null;
+          first3 = null;
         }
       }
-      if (first2) {
-        set2.push([first2, null]);
+      if (first3) {
+        set2.push([first3, null]);
       }
       const ranges = [];
       for (const [min, max] of set2) {
@@ -32050,13 +32050,13 @@ var Command = class {
     let cmdStr = CMD_STRING + this.command;
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
-      let first2 = true;
+      let first3 = true;
       for (const key2 in this.properties) {
         if (this.properties.hasOwnProperty(key2)) {
           const val = this.properties[key2];
           if (val) {
-            if (first2) {
-              first2 = false;
+            if (first3) {
+              first3 = false;
             } else {
               cmdStr += ",";
             }
@@ -33023,12 +33023,12 @@ var Summary = class {
    *
    * @returns {string} content wrapped in HTML element
    */
-  wrap(tag, content, attrs = {}) {
+  wrap(tag, content2, attrs = {}) {
     const htmlAttrs = Object.entries(attrs).map(([key2, value]) => ` ${key2}="${value}"`).join("");
-    if (!content) {
+    if (!content2) {
       return `<${tag}${htmlAttrs}>`;
     }
-    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    return `<${tag}${htmlAttrs}>${content2}</${tag}>`;
   }
   /**
    * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
@@ -33159,8 +33159,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label, content2) {
+    const element = this.wrap("details", this.wrap("summary", label) + content2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -41043,8 +41043,8 @@ var Doc = class {
       arg2(this, { execution: "async" });
       return;
     }
-    const content = arg2;
-    const lines = content.split("\n").filter((x) => x);
+    const content2 = arg2;
+    const lines = content2.split("\n").filter((x) => x);
     const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
     const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
     for (const line of dedented) {
@@ -41053,9 +41053,9 @@ var Doc = class {
   }
   compile() {
     const F = Function;
-    const content = this?.content ?? [``];
+    const content2 = this?.content ?? [``];
     const factory = new F(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {
-${content.join("\n")}
+${content2.join("\n")}
 };`);
     return factory(...Object.values(this.closed));
   }
@@ -41854,8 +41854,8 @@ function handleArrayResult(result, final, index) {
 }
 var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
     if (!Array.isArray(input2)) {
@@ -41867,7 +41867,7 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, Array(input2.length), ctx) : Array(input2.length);
+    payload.value = memo3 ? memo3.alloc(inst, payload, Array(input2.length), ctx) : Array(input2.length);
     const proms = [];
     const abortEarly = ctx?.abortEarly;
     for (let i2 = 0; i2 < input2.length; i2++) {
@@ -42027,8 +42027,8 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const isObject2 = isObject;
   const catchall = def.catchall;
   let value;
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
@@ -42041,7 +42041,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+    payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
     const proms = [];
     const shape = value.shape;
     const abortEarly = ctx?.abortEarly;
@@ -42074,11 +42074,11 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   $ZodObject.init(inst, def);
   const superParse = inst._zod.parse;
   const _normalized = cached(() => normalizeDef(def));
-  const memo2 = globalConfig.memoizer;
+  const memo3 = globalConfig.memoizer;
   const generateFastpass = (shape) => {
     const normalized = _normalized.value;
     const syms = normalized.symbolKeys;
-    const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
+    const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo3, syms });
     const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
     const prefixStr = (id, k) => `
           let ${id}_ab = false;
@@ -42098,7 +42098,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     for (const key2 of normalized.allKeys) {
       ids[key2] = `key_${counter++}`;
     }
-    doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
+    doc.write(memo3 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
     for (const key2 of normalized.allKeys) {
       if (key2 === "__proto__")
         continue;
@@ -42234,10 +42234,10 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
     }
     return void 0;
   });
-  const first2 = def.options.length === 1 ? def.options[0]._zod.run : null;
+  const first3 = def.options.length === 1 ? def.options[0]._zod.run : null;
   inst._zod.parse = (payload, ctx) => {
-    if (first2) {
-      return first2(payload, ctx);
+    if (first3) {
+      return first3(payload, ctx);
     }
     let async = false;
     const results = [];
@@ -42294,10 +42294,10 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
 var $ZodXor = /* @__PURE__ */ $constructor("$ZodXor", (inst, def) => {
   $ZodUnion.init(inst, def);
   def.inclusive = false;
-  const first2 = def.options.length === 1 ? def.options[0]._zod.run : null;
+  const first3 = def.options.length === 1 ? def.options[0]._zod.run : null;
   inst._zod.parse = (payload, ctx) => {
-    if (first2) {
-      return first2(payload, ctx);
+    if (first3) {
+      return first3(payload, ctx);
     }
     let async = false;
     const results = [];
@@ -42532,8 +42532,8 @@ function handleIntersectionResults(result, left, right) {
 var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
   $ZodType.init(inst, def);
   const items = def.items;
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
     if (!Array.isArray(input2)) {
@@ -42545,7 +42545,7 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
       });
       return payload;
     }
-    payload.value = memo2 ? memo2.alloc(inst, payload, [], ctx) : [];
+    payload.value = memo3 ? memo3.alloc(inst, payload, [], ctx) : [];
     const proms = [];
     const optinStart = getTupleOptStart(items, "optin");
     const optoutStart = getTupleOptStart(items, "optout");
@@ -42654,8 +42654,8 @@ function handleTupleResults(itemResults, final, items, input2, optoutStart) {
 }
 var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
     if (!isPlainObject3(input2)) {
@@ -42670,7 +42670,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     const proms = [];
     const values = def.keyType._zod.values;
     if (values && !def.partial) {
-      payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+      payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
       const recordKeys = /* @__PURE__ */ new Set();
       for (const key2 of values) {
         if (typeof key2 === "string" || typeof key2 === "number" || typeof key2 === "symbol") {
@@ -42734,7 +42734,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         });
       }
     } else {
-      payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
+      payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
       let unrecognized;
       for (const key2 of Reflect.ownKeys(input2)) {
         if (key2 === "__proto__")
@@ -42809,8 +42809,8 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
 });
 var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
     if (!(input2 instanceof Map)) {
@@ -42823,7 +42823,7 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
       return payload;
     }
     const proms = [];
-    payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
+    payload.value = memo3 ? memo3.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
     for (const [key2, value] of input2) {
@@ -42880,8 +42880,8 @@ function handleMapResult(keyResult, valueResult, final, key2, input2, inst, ctx)
 }
 var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
   $ZodType.init(inst, def);
-  const memo2 = globalConfig.memoizer;
-  memo2?.attach(inst);
+  const memo3 = globalConfig.memoizer;
+  memo3?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
     if (!(input2 instanceof Set)) {
@@ -42894,7 +42894,7 @@ var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
       return payload;
     }
     const proms = [];
-    payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
+    payload.value = memo3 ? memo3.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
     for (const item of input2) {
@@ -54772,9 +54772,9 @@ var numberProcessor = (schema, ctx, _json, params) => {
       else
         handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
     }
-    const [first2, ...rest] = divisors;
-    if (first2 !== void 0)
-      json2.multipleOf = first2;
+    const [first3, ...rest] = divisors;
+    if (first3 !== void 0)
+      json2.multipleOf = first3;
     if (rest.length)
       json2.allOf = [...json2.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
   }
@@ -57478,14 +57478,14 @@ function checkArrayGuards(arraySchema, guards) {
         const key2 = canonicalKey(items[i2], /* @__PURE__ */ new Set());
         if (key2 === null)
           continue;
-        const first2 = firstSeen.get(key2);
-        if (first2 === void 0) {
+        const first3 = firstSeen.get(key2);
+        if (first3 === void 0) {
           firstSeen.set(key2, i2);
           continue;
         }
         payload.issues.push({
           code: "custom",
-          message: `Array items must be unique: element at index ${i2} duplicates the one at index ${first2}`,
+          message: `Array items must be unique: element at index ${i2} duplicates the one at index ${first3}`,
           input: items,
           path: [i2],
           continue: true
@@ -58428,11 +58428,10 @@ async function mapLimit(items, limit, fn) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out2;
 }
-async function collectSelected(root, rels, opts = {}) {
-  const maxBytes = opts.maxFileBytes ?? opts.config?.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
-  const ignored = globMatcher(opts.config?.ignore);
-  const wanted = opts.config?.paths?.length ? globMatcher(opts.config.paths) : null;
-  const selected = [...new Set(rels.map((r) => r.replace(/\\/g, "/").replace(/^(?:\.\/)+/, "")))].filter((rel) => {
+function selectPaths(rels, config2) {
+  const ignored = globMatcher(config2?.ignore);
+  const wanted = config2?.paths?.length ? globMatcher(config2.paths) : null;
+  return [...new Set(rels.map((r) => r.replace(/\\/g, "/").replace(/^(?:\.\/)+/, "")))].filter((rel) => {
     if (!rel || rel.startsWith("../") || path8.isAbsolute(rel)) return false;
     const parts2 = rel.split("/");
     for (let i2 = 1; i2 < parts2.length; i2++) {
@@ -58440,6 +58439,10 @@ async function collectSelected(root, rels, opts = {}) {
     }
     return isSupportedFile(rel) && !ignored(rel) && (!wanted || wanted(rel));
   }).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+}
+async function collectSelected(root, rels, opts = {}) {
+  const maxBytes = opts.maxFileBytes ?? opts.config?.max_file_size ?? DEFAULT_MAX_FILE_BYTES;
+  const selected = selectPaths(rels, opts.config);
   const files = [];
   const notices = [];
   const loaded = await mapLimit(selected, 16, (rel) => load(rel, path8.join(root, ...rel.split("/")), maxBytes));
@@ -58481,6 +58484,8 @@ function owaspType(id) {
 }
 
 // engine/gate.ts
+var DEFAULT_MIN_SCORE = 70;
+var DEFAULT_FAIL_ON = "critical";
 function gateFailures(result, gate) {
   const reasons = [];
   if (result.trust_score < gate.minScore) reasons.push(`trust score ${result.trust_score} is below the minimum ${gate.minScore}`);
@@ -58490,12 +58495,6 @@ function gateFailures(result, gate) {
     if (hits3.length) reasons.push(`${hits3.length} issue${hits3.length === 1 ? "" : "s"} at or above ${gate.failOn.toUpperCase()} (fail-on ${gate.failOn})`);
   }
   return reasons;
-}
-
-// engine/report/json.ts
-function toJson(result) {
-  return `${JSON.stringify(result, null, 2)}
-`;
 }
 
 // engine/report/common.ts
@@ -58546,6 +58545,47 @@ function summaryLine(result) {
 }
 function formatMs(ms) {
   return ms < 1e3 ? `${ms} ms` : `${(ms / 1e3).toFixed(1)} s`;
+}
+
+// engine/score.ts
+var SEVERITY_WEIGHT = Object.freeze({ CRITICAL: 25, HIGH: 15, MEDIUM: 8, LOW: 3, INFO: 0 });
+var RANK = Object.freeze({ CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, INFO: 0 });
+function trustScore(issues) {
+  const ordered = issues.filter((i2) => !i2.suppressed).sort((a, b) => RANK[b.severity] - RANK[a.severity] || compare2(a.file, b.file) || a.line - b.line || compare2(a.rule, b.rule));
+  const hits3 = /* @__PURE__ */ new Map();
+  let penalty = 0;
+  for (const issue3 of ordered) {
+    const k = hits3.get(issue3.rule) ?? 0;
+    hits3.set(issue3.rule, k + 1);
+    penalty += SEVERITY_WEIGHT[issue3.severity] / 2 ** k;
+  }
+  return Math.round(Math.min(100, Math.max(0, 100 - penalty)));
+}
+function riskLevel(score, issues) {
+  if (!issues.some((i2) => !i2.suppressed && i2.severity !== "INFO")) return "SAFE";
+  if (score >= 80) return "LOW";
+  if (score >= 60) return "MODERATE";
+  if (score >= 40) return "HIGH";
+  return "CRITICAL";
+}
+function compare2(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// engine/compare.ts
+function newIssuesOf(head, base) {
+  const known = new Set(base?.issues.map((i2) => i2.fingerprint));
+  return head.issues.filter((i2) => !known.has(i2.fingerprint));
+}
+function changeGateFailures(newIssues, gate) {
+  const failures = gateFailures({ trust_score: trustScore(newIssues), issues: [...newIssues] }, gate);
+  return failures.length ? [`counting only the ${plural2(newIssues.length, "new issue")} in this pull request, ${failures.join("; ")}`] : [];
+}
+
+// engine/report/json.ts
+function toJson(result) {
+  return `${JSON.stringify(result, null, 2)}
+`;
 }
 
 // engine/report/markdown.ts
@@ -58645,6 +58685,9 @@ function suppressHint(issue3) {
   const config2 = `or turn the rule off with \`${issue3.rule}: off\` under \`rules:\` in \`.agentcop.yml\``;
   return comment ? `Add \`${comment}\` on the line or the line above; or ${baseline}; ${config2}.` : `Comments cannot go in this file: ${baseline}; ${config2}.`;
 }
+
+// engine/rules/types.ts
+var JS_LANGUAGES = ["javascript", "typescript"];
 
 // engine/parse/index.ts
 import { createRequire } from "node:module";
@@ -61828,8 +61871,8 @@ async function Module2(moduleArg = {}) {
 __name(Module2, "Module");
 var web_tree_sitter_default = Module2;
 var Module3 = null;
-async function initializeBinding(moduleOptions) {
-  return Module3 ??= await web_tree_sitter_default(moduleOptions);
+async function initializeBinding(moduleOptions2) {
+  return Module3 ??= await web_tree_sitter_default(moduleOptions2);
 }
 __name(initializeBinding, "initializeBinding");
 function checkModule() {
@@ -61863,8 +61906,8 @@ var Parser = class {
    * You can optionally pass in options to configure the Wasm module, the most common
    * one being `locateFile` to help the module find the `.wasm` file.
    */
-  static async init(moduleOptions) {
-    setModule(await initializeBinding(moduleOptions));
+  static async init(moduleOptions2) {
+    setModule(await initializeBinding(moduleOptions2));
     TRANSFER_BUFFER = C._ts_init();
     LANGUAGE_VERSION = C.getValue(TRANSFER_BUFFER, "i32");
     MIN_COMPATIBLE_VERSION = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
@@ -62696,6 +62739,7 @@ var Query = class {
 };
 
 // engine/parse/index.ts
+var GRAMMAR_PACKAGE = { python: "tree-sitter-python", javascript: "tree-sitter-javascript", typescript: "tree-sitter-typescript", tsx: "tree-sitter-typescript" };
 var require2 = createRequire(import.meta.url);
 function grammarPath(grammar) {
   const file2 = `tree-sitter-${grammar}.wasm`;
@@ -62703,13 +62747,21 @@ function grammarPath(grammar) {
   for (const candidate of [path9.join(here, file2), path9.join(here, "grammars", file2)]) {
     if (existsSync4(candidate)) return candidate;
   }
-  return path9.join(path9.dirname(require2.resolve(`tree-sitter-${grammar}/package.json`)), file2);
+  return path9.join(path9.dirname(require2.resolve(`${GRAMMAR_PACKAGE[grammar]}/package.json`)), file2);
 }
 var initialised = null;
+var RAW_KEY = /* @__PURE__ */ Symbol.for("agentcop.web-tree-sitter.module");
+var moduleOptions = {};
+function rawModule() {
+  const m = globalThis[RAW_KEY] ?? moduleOptions;
+  return typeof m._ts_tree_cursor_current_field_id_wasm === "function" && typeof m._ts_init === "function" && m.HEAP32 ? m : null;
+}
 var languages = /* @__PURE__ */ new Map();
 var parsers = /* @__PURE__ */ new Map();
 async function loadGrammar(grammar) {
-  initialised ??= Parser.init();
+  initialised ??= Parser.init(moduleOptions).then(() => {
+    if (rawModule() === moduleOptions) globalThis[RAW_KEY] = moduleOptions;
+  });
   await initialised;
   let lang = languages.get(grammar);
   if (!lang) {
@@ -62723,12 +62775,13 @@ async function loadGrammar(grammar) {
     parsers.set(grammar, parser);
   }
 }
+var PARSE_CHUNK = 4096;
 function parseTree(grammar, source, budgetMs = 5e3) {
   const parser = parsers.get(grammar);
   if (!parser) throw new Error(`grammar ${grammar} is not loaded`);
   const deadline = performance.now() + budgetMs;
   let timedOut = false;
-  const tree = parser.parse(source, null, {
+  const tree = parser.parse((index) => source.slice(index, index + PARSE_CHUNK), null, {
     progressCallback: () => {
       if (performance.now() > deadline) timedOut = true;
       return timedOut;
@@ -62743,8 +62796,8 @@ function parse5(grammar, source, budgetMs) {
     return { root, source, hasError: true, timedOut, nodeCount: 1 };
   }
   try {
-    const { root, count } = copyTree(tree, source);
-    return { root, source, hasError: tree.rootNode.hasError, timedOut, nodeCount: count };
+    const { root, count, postorder } = copyTree(tree, source);
+    return { root, source, hasError: tree.rootNode.hasError, timedOut, nodeCount: count, postorder };
   } finally {
     tree.delete();
   }
@@ -62755,6 +62808,9 @@ function emptyRoot(source) {
 }
 var NO_CHILDREN = Object.freeze([]);
 var tables = /* @__PURE__ */ new WeakMap();
+function intern(s) {
+  return Object.keys({ [s]: 0 })[0];
+}
 function tablesFor(language) {
   let t = tables.get(language);
   if (!t) {
@@ -62766,7 +62822,7 @@ function tablesFor(language) {
     }
     const fields2 = [null];
     for (let id = 1; id <= language.fieldCount; id++) fields2.push(language.fieldNameForId(id));
-    t = { types, named, fields: fields2 };
+    t = { types: types.map(intern), named, fields: fields2.map((f) => f === null ? null : intern(f)) };
     tables.set(language, t);
   }
   return t;
@@ -62781,20 +62837,18 @@ function copyTree(tree, source) {
     while (lineCursor + 1 < lineStarts.length && lineStarts[lineCursor + 1] <= index) lineCursor++;
     return lineCursor;
   };
+  let endCursor = 0;
   const lineOf = (index) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (lineStarts[mid] <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    while (endCursor > 0 && lineStarts[endCursor] > index) endCursor--;
+    while (endCursor + 1 < lineStarts.length && lineStarts[endCursor + 1] <= index) endCursor++;
+    return endCursor;
   };
-  const cursor = tree.walk();
+  const w = walkerFor(tree);
   let count = 0;
+  const post = [];
+  const postIds = [];
   const make = (parent, typeId, fieldId) => {
-    const startIndex = cursor.startIndex;
+    const startIndex = w.start();
     const row = startLine(startIndex);
     count++;
     return {
@@ -62810,43 +62864,101 @@ function copyTree(tree, source) {
       endLine: 0
     };
   };
-  const finish = (node2, end) => {
+  const finish = (node2, typeId, end) => {
     node2.endIndex = end;
     node2.endLine = lineOf(Math.max(node2.startIndex, end - 1)) + 1;
+    if (node2.named) {
+      post.push(node2);
+      postIds.push(typeId);
+    }
   };
+  const rootTypeId = w.typeId();
+  const root = make(null, rootTypeId, 0);
+  const done = () => ({ root, count, postorder: { nodes: post, typeIds: Uint16Array.from(postIds), typeNames: types } });
   try {
-    const root = make(null, cursor.nodeTypeId, 0);
     let current = root;
+    const idStack = [rootTypeId];
     let lastEnd = root.startIndex;
-    if (!cursor.gotoFirstChild()) {
-      finish(root, cursor.endIndex);
-      return { root, count };
+    if (!w.first()) {
+      finish(root, rootTypeId, w.end());
+      return done();
     }
     for (; ; ) {
-      const typeId = cursor.nodeTypeId;
-      const fieldId = cursor.currentFieldId;
+      const typeId = w.typeId();
+      const fieldId = w.fieldId();
       let node2 = null;
       if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId) {
         node2 = make(current, typeId, fieldId);
         if (current.children === NO_CHILDREN) current.children = [node2];
         else current.children.push(node2);
       }
-      if (cursor.gotoFirstChild()) {
+      if (w.first()) {
         current = node2 ?? make(current, typeId, fieldId);
+        idStack.push(typeId);
         continue;
       }
-      lastEnd = cursor.endIndex;
-      if (node2) finish(node2, lastEnd);
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return { root, count };
-        finish(current, lastEnd);
+      lastEnd = w.end();
+      if (node2) finish(node2, typeId, lastEnd);
+      while (!w.next()) {
+        if (!w.parent()) return done();
+        finish(current, idStack.pop(), lastEnd);
         if (current.parent) current = current.parent;
-        else return { root, count };
+        else return done();
       }
     }
   } finally {
-    cursor.delete();
+    w.dispose();
   }
+}
+function walkerFor(tree) {
+  const cursor = tree.walk();
+  const m = rawModule();
+  const raw = m ? rawWalker(m, tree, cursor) : null;
+  if (raw) return raw;
+  return {
+    typeId: () => cursor.nodeTypeId,
+    fieldId: () => cursor.currentFieldId,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    first: () => cursor.gotoFirstChild(),
+    next: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+    dispose: () => cursor.delete()
+  };
+}
+function rawWalker(m, tree, cursor) {
+  const expected = [cursor.nodeTypeId, cursor.startIndex, cursor.endIndex];
+  const state = cursor;
+  const heap = m.HEAP32;
+  const buffer = m._ts_init() >> 2;
+  for (let i2 = 0; i2 < 4; i2++) heap[buffer + i2] = state[i2];
+  const t = tree[0];
+  const goFirst = m._ts_tree_cursor_goto_first_child_wasm;
+  const goNext = m._ts_tree_cursor_goto_next_sibling_wasm;
+  const goParent = m._ts_tree_cursor_goto_parent_wasm;
+  const typeId = m._ts_tree_cursor_current_node_type_id_wasm;
+  const fieldId = m._ts_tree_cursor_current_field_id_wasm;
+  const start2 = m._ts_tree_cursor_start_index_wasm;
+  const end = m._ts_tree_cursor_end_index_wasm;
+  try {
+    if (typeId(t) !== expected[0] || start2(t) !== expected[1] || end(t) !== expected[2]) return null;
+  } catch {
+    return null;
+  }
+  return {
+    typeId: () => typeId(t),
+    fieldId: () => fieldId(t),
+    start: () => start2(t),
+    end: () => end(t),
+    first: () => goFirst(t) === 1,
+    next: () => goNext(t) === 1,
+    parent: () => goParent(t) === 1,
+    dispose: () => {
+      const h = m.HEAP32;
+      for (let i2 = 0; i2 < 4; i2++) state[i2] = h[buffer + i2];
+      cursor.delete();
+    }
+  };
 }
 function field(node2, name2) {
   for (const c of node2.children) if (c.field === name2) return c;
@@ -62854,6 +62966,54 @@ function field(node2, name2) {
 }
 function fields(node2, name2) {
   return node2.children.filter((c) => c.field === name2);
+}
+var walkOrderCache = /* @__PURE__ */ new WeakMap();
+function walkOrder(file2, types, limit = Infinity) {
+  const key2 = `${limit}:${types.join(",")}`;
+  let cached3 = walkOrderCache.get(file2);
+  const hit = cached3?.get(key2);
+  if (hit) return hit;
+  const out2 = [];
+  const wanted = new Set(types);
+  const index = file2.postorder;
+  if (index) {
+    const mask = index.typeNames.map((t) => wanted.has(t));
+    const other = wanted.has("ERROR");
+    const { nodes, typeIds } = index;
+    const stop2 = Math.max(0, nodes.length - limit);
+    for (let i2 = nodes.length - 1; i2 >= stop2; i2--) if (mask[typeIds[i2]] ?? other) out2.push(nodes[i2]);
+  } else {
+    const stack = [file2.root];
+    let guard = 0;
+    while (stack.length && guard++ < limit) {
+      const n = stack.pop();
+      if (wanted.has(n.type)) out2.push(n);
+      for (const c of n.children) if (c.named) stack.push(c);
+    }
+  }
+  if (!cached3) walkOrderCache.set(file2, cached3 = /* @__PURE__ */ new Map());
+  cached3.set(key2, out2);
+  return out2;
+}
+var ownerCache = /* @__PURE__ */ new WeakMap();
+function walkOrderByOwner(file2, types, ownerTypes) {
+  const key2 = `${types.join(",")}/${ownerTypes.join(",")}`;
+  let cached3 = ownerCache.get(file2);
+  const hit = cached3?.get(key2);
+  if (hit) return hit;
+  const owners = new Set(ownerTypes);
+  const out2 = /* @__PURE__ */ new Map();
+  for (const n of walkOrder(file2, types)) {
+    let owner = n.parent;
+    while (owner && owner.parent && !owners.has(owner.type)) owner = owner.parent;
+    if (!owner) continue;
+    const list = out2.get(owner);
+    if (list) list.push(n);
+    else out2.set(owner, [n]);
+  }
+  if (!cached3) ownerCache.set(file2, cached3 = /* @__PURE__ */ new Map());
+  cached3.set(key2, out2);
+  return out2;
 }
 
 // engine/flow/labels.ts
@@ -62969,7 +63129,10 @@ var FRAMEWORK_PREFIXES = [
   ["pydantic_ai", "pydantic-ai"],
   ["dspy", "dspy"],
   ["transformers", "transformers"],
-  ["ollama", "ollama"]
+  ["ollama", "ollama"],
+  ["agno", "agno"],
+  ["phi", "agno"],
+  ["google.adk", "google-adk"]
 ];
 function frameworkOfModule(module2) {
   for (const [prefix, name2] of FRAMEWORK_PREFIXES) {
@@ -62994,7 +63157,7 @@ function plain(qname) {
 }
 var MODEL_CLASS = /(^|\.)(Chat[A-Z]\w*|AzureChatOpenAI|OpenAI|Anthropic|Ollama|HuggingFaceHub|HuggingFaceEndpoint|HuggingFacePipeline|VertexAI|Bedrock|BedrockChat|Cohere|LlamaCpp|GPT4All|Groq|MistralAI|GenerativeModel|LLM|init_chat_model)$/;
 var CLIENT_CLASS = /^(openai\.(Async)?(Azure)?OpenAI|anthropic\.(Async)?Anthropic(Bedrock|Vertex)?|groq\.(Async)?Groq|mistralai\.Mistral|together\.Together|cohere\.Client(V2)?)$/;
-var RUNNER_CLASS = /(^|\.)(LLMChain|ConversationChain|RetrievalQA|RetrievalQAWithSourcesChain|ConversationalRetrievalChain|AgentExecutor|initialize_agent|create_react_agent|create_tool_calling_agent|create_openai_functions_agent|create_openai_tools_agent|create_structured_chat_agent|create_sql_agent|create_pandas_dataframe_agent|create_csv_agent|create_supervisor|create_swarm|StateGraph\(\)\.compile|compile|Crew|ReActAgent|OpenAIAgent|FunctionAgent|AgentWorkflow|as_query_engine|as_chat_engine|CodeAgent|ToolCallingAgent|AssistantAgent|ConversableAgent|UserProxyAgent|GroupChatManager|runnable)$/;
+var RUNNER_CLASS = /(^|\.)(LLMChain|ConversationChain|RetrievalQA|RetrievalQAWithSourcesChain|ConversationalRetrievalChain|AgentExecutor|initialize_agent|create_react_agent|create_tool_calling_agent|create_openai_functions_agent|create_openai_tools_agent|create_structured_chat_agent|create_sql_agent|create_pandas_dataframe_agent|create_csv_agent|create_supervisor|create_swarm|StateGraph\(\)\.compile|compile|Crew|ReActAgent|OpenAIAgent|FunctionAgent|AgentWorkflow|as_query_engine|as_chat_engine|CodeAgent|ToolCallingAgent|pydantic_ai\.Agent|agno\.agent\.Agent|phi\.agent\.Agent|haystack\.Pipeline|AssistantAgent|ConversableAgent|UserProxyAgent|GroupChatManager|runnable)$/;
 function isClientType(type) {
   return !!type && CLIENT_CLASS.test(plain(type));
 }
@@ -63008,7 +63171,7 @@ function isRunnerType(type) {
   return !!type && RUNNER_CLASS.test(plain(type));
 }
 var MODEL_METHODS = /* @__PURE__ */ new Set(["invoke", "ainvoke", "predict", "apredict", "generate", "agenerate", "stream", "astream", "batch", "abatch", "call", "__call__", "predict_messages", "complete", "acomplete", "chat", "achat", "stream_chat", "stream_complete", "generate_content", "generate_content_async"]);
-var RUNNER_METHODS = /* @__PURE__ */ new Set(["invoke", "ainvoke", "run", "arun", "stream", "astream", "batch", "abatch", "predict", "__call__", "call", "kickoff", "kickoff_async", "query", "aquery", "chat", "achat", "stream_chat", "initiate_chat", "a_initiate_chat", "generate_reply", "a_generate_reply", "run_stream", "execute"]);
+var RUNNER_METHODS = /* @__PURE__ */ new Set(["run_sync", "invoke", "ainvoke", "run", "arun", "stream", "astream", "batch", "abatch", "predict", "__call__", "call", "kickoff", "kickoff_async", "query", "aquery", "chat", "achat", "stream_chat", "initiate_chat", "a_initiate_chat", "generate_reply", "a_generate_reply", "run_stream", "execute"]);
 var MODEL_NAME = /^(llm|llm_\w+|\w+_llm|chat_model|model|chat|agent|\w+_agent|agent_\w+|chain|\w+_chain|executor|agent_executor|crew|graph|workflow|query_engine|chat_engine)$/;
 var CLIENT_SUFFIXES = [".chat.completions.create", ".chat.completions.parse", ".completions.create", ".responses.create", ".responses.parse", ".messages.create", ".messages.stream", ".beta.chat.completions.parse", ".chat.complete", ".chat.stream"];
 var FUNCTION_CALLS = /* @__PURE__ */ new Set(["litellm.completion", "litellm.acompletion", "ollama.chat", "ollama.generate", "openai.ChatCompletion.create", "openai.Completion.create", "agents.Runner.run", "agents.Runner.run_sync", "agents.Runner.run_streamed"]);
@@ -63018,12 +63181,33 @@ function modelCallShape(callee, receiverType, receiverName) {
   if (CLIENT_SUFFIXES.some((s) => flat.endsWith(s)) && (receiverType === void 0 || !isModelType(receiverType) || isClientType(receiverType) || flat.includes(".chat."))) {
     return { kind: "client", promptKeywords: ["messages", "prompt", "input", "instructions", "system"], promptPositional: [] };
   }
+  if (/^(converse|converse_stream|invoke_model|invoke_model_with_response_stream)$/.test(method) && /(boto3|bedrock|Bedrock)/.test((receiverType ?? "") + flat)) {
+    return { kind: "client", promptKeywords: ["messages", "body", "system"], promptPositional: [] };
+  }
+  if (/^(chat_completion|text_generation)$/.test(method) && /InferenceClient/.test(receiverType ?? flat)) {
+    return { kind: "client", promptKeywords: ["messages", "prompt"], promptPositional: [0] };
+  }
+  if (/^(chat|chat_stream|generate)$/.test(method) && /^cohere\.(Async)?Client(V2)?$/.test(plain(receiverType ?? ""))) {
+    return { kind: "client", promptKeywords: ["message", "messages", "prompt", "preamble"], promptPositional: [] };
+  }
+  if (/^ollama\.(Async)?Client\.(chat|generate)$/.test(flat) || /(^|\.)Router\.a?completion$/.test(flat) || /^litellm\.Router\.a?completion$/.test(flat)) {
+    return { kind: "function", promptKeywords: ["messages", "prompt"], promptPositional: [] };
+  }
+  if (/^(get_chat_message_contents?|get_streaming_chat_message_contents?|get_text_contents?|invoke_prompt)$/.test(method)) {
+    return { kind: "model", promptKeywords: ["chat_history", "prompt"], promptPositional: [0] };
+  }
+  if (method === "run" && /(Generator|ChatGenerator)$/.test(plain(receiverType ?? ""))) return { kind: "model", promptKeywords: ["prompt", "messages"], promptPositional: [0] };
+  if (/^dspy\.(Predict|ChainOfThought|ReAct|ProgramOfThought|MultiChainComparison)\(\)$/.test(callee)) return { kind: "model", promptKeywords: [], promptPositional: [] };
+  if (/^transformers\.pipeline\(\)$/.test(callee)) return { kind: "model", promptKeywords: ["text_inputs", "inputs"], promptPositional: [0] };
   if (FUNCTION_CALLS.has(flat)) {
     const runner = flat.startsWith("agents.Runner");
     return { kind: "function", promptKeywords: ["messages", "prompt", "input"], promptPositional: runner ? [1] : [] };
   }
   if (method === "generate_content" || method === "send_message") {
     return { kind: "model", promptKeywords: ["contents", "content"], promptPositional: [0] };
+  }
+  if (/^kickoff(_async|_for_each|_for_each_async)?$/.test(method) && !FUNCTION_CALLS.has(flat)) {
+    return { kind: "runner", promptKeywords: ["inputs"], promptPositional: [] };
   }
   if (receiverType && isModelType(receiverType) && MODEL_METHODS.has(method)) {
     return { kind: "model", promptKeywords: ["input", "prompt", "messages"], promptPositional: [0] };
@@ -63035,6 +63219,12 @@ function modelCallShape(callee, receiverType, receiverName) {
     return { kind: "runner", promptKeywords: ["input", "inputs", "message", "task", "query", "question", "messages"], promptPositional: [0] };
   }
   return null;
+}
+var MODEL_HELPER = /^_?((ask|call|query|prompt|invoke|run|chat_with|complete_with|get)_(llm|model|gpt\w*|claude|gemini|openai|anthropic|ai|the_model|agent)|llm_(complete|completion|call|query|ask|chat|generate|invoke|classify|judge|decide)|(classify|judge|decide|grade|review|assess|evaluate|screen)_with_(llm|gpt\w*|claude|gemini|ai|model))$/i;
+function modelHelperShape(callee) {
+  const flat = plain(callee);
+  if (flat.includes(".") && !/^[\w.]+$/.test(flat)) return null;
+  return MODEL_HELPER.test(lastSegment(flat)) ? { kind: "function", promptKeywords: ["prompt", "messages", "question", "text"], promptPositional: [0] } : null;
 }
 var INSTRUCTION_KEYWORDS = {
   Agent: ["instructions", "role", "goal", "backstory", "system_prompt", "system_message"],
@@ -63050,7 +63240,7 @@ var INSTRUCTION_KEYWORDS = {
   SystemMessagePromptTemplate: ["template", "prompt"]
 };
 var USER_CALLS = /* @__PURE__ */ new Set(["input", "builtins.input", "raw_input", "sys.stdin.read", "sys.stdin.readline", "click.prompt", "typer.prompt", "getpass.getpass", "streamlit.text_input", "streamlit.text_area", "streamlit.chat_input", "streamlit.file_uploader", "rich.prompt.Prompt.ask"]);
-var WEB_CALLS = /^(requests|httpx|aiohttp|urllib3)\.(get|post|put|patch|request|head)$|^urllib\.request\.urlopen$|^urllib\.request\.urlretrieve$|^httpx\.(Async)?Client\(\)\.(get|post|request)$|^requests\.Session\(\)\.(get|post|request)$/;
+var WEB_CALLS = /^(requests|httpx|aiohttp|urllib3)\.(get|post|put|patch|request|head)$|^urllib\.request\.urlopen$|^urllib\.request\.urlretrieve$|^(httpx\.(Async)?Client|requests\.Session|requests\.sessions\.Session|aiohttp\.ClientSession)(\(\))?\.(get|post|request|stream)$|^trafilatura\.fetch_url$/;
 var RETRIEVE_METHODS = /* @__PURE__ */ new Set(["similarity_search", "asimilarity_search", "similarity_search_with_score", "similarity_search_with_relevance_scores", "max_marginal_relevance_search", "similarity_search_by_vector", "get_relevant_documents", "aget_relevant_documents", "retrieve", "aretrieve"]);
 var LOADER_CLASS = /(Loader|Reader)$/;
 var WEB_LOADER_CLASS = /(WebBase|AsyncHtml|AsyncChromium|RecursiveUrl|SeleniumURL|PlaywrightURL|UnstructuredURL|Sitemap|SimpleWeb|BeautifulSoupWeb|Firecrawl|Spider|Apify|Url)\w*(Loader|Reader)$/;
@@ -63083,7 +63273,18 @@ function callSource(callee, receiverType) {
     if (SEARCH_TOOL_CLASS.test(rtype)) return { kind: "web", what: `web search results from ${lastSegment(rtype)}` };
   }
   if (/^(read_text|read_bytes)$/.test(method) && /(Path|pathlib)/.test(rtype + flat)) return { kind: "file", what: "file contents" };
+  const email3 = thirdPartyMessages(flat, method, rtype);
+  if (email3) return { kind: "web", what: email3 };
   if (/^(pandas\.read_csv|pandas\.read_json|pandas\.read_excel)$/.test(flat)) return { kind: "file", what: `data from ${flat}()` };
+  return null;
+}
+function thirdPartyMessages(flat, method, rtype) {
+  if (/^imaplib\.IMAP4(_SSL)?\.(fetch|uid)$/.test(flat) || /^(fetch|uid)$/.test(method) && /imaplib/.test(rtype)) return "emails fetched over IMAP";
+  if (/^poplib\.POP3(_SSL)?\.retr$/.test(flat)) return "emails fetched over POP3";
+  if (/^email\.(message_from_bytes|message_from_string|message_from_file|message_from_binary_file)$/.test(flat)) return "an email message";
+  if (/\.users\.(messages|threads|drafts)\.(get|list)\.execute$/.test(flat)) return "Gmail messages";
+  if (/^(conversations_history|conversations_replies|search_messages)$/.test(method) && /(slack|WebClient)/i.test(rtype + flat)) return "Slack messages";
+  if (/^(get_issue|get_issues|get_pull|get_pulls|get_comments|get_issue_comments|get_review_comments)$/.test(method) && /github/i.test(rtype)) return "GitHub issues and comments";
   return null;
 }
 var REQUEST_DATA_ATTRS = /* @__PURE__ */ new Set(["args", "form", "json", "values", "data", "files", "cookies", "headers", "GET", "POST", "body", "query_params", "path_params", "get_json", "get_data", "query", "params", "content", "text", "stream", "FILES", "COOKIES", "META"]);
@@ -63131,13 +63332,13 @@ function isTrue(model, a) {
   return !!a && a.node.type === "true";
 }
 function isFalse(model, a) {
-  return !!a && (a.node.type === "false" || a.node.type === "none");
+  return !!a && (a.node.type === "false" || a.node.type === "none" || a.node.type === "null" || a.node.type === "undefined");
 }
 function literal2(model, a) {
   const n = a && "taint" in a ? a.node : a;
-  if (!n || n.type !== "string") return void 0;
-  if (n.children.some((c) => c.type === "interpolation")) return void 0;
-  return n.children.filter((c) => c.type === "string_content").map(model.text).join("");
+  if (!n || n.type !== "string" && !(model.language && n.type === "template_string")) return void 0;
+  if (n.children.some((c) => c.type === "interpolation" || c.type === "template_substitution")) return void 0;
+  return n.children.filter((c) => c.type === "string_content" || c.type === "string_fragment" || c.type === "escape_sequence" && !!model.language).map(model.text).join("");
 }
 function calleeOf(call) {
   return plain(call.callee);
@@ -63149,11 +63350,11 @@ function hasApprovalStep(model, fn) {
 }
 function fileHasHumanGate(model) {
   return model.calls.some(
-    (c) => c.args.some((a) => a.name === "interrupt_before" || a.name === "interrupt_after") || /HumanApprovalCallbackHandler|HumanInTheLoop|interrupt$/.test(plain(c.callee)) || c.args.some((a) => a.name === "human_input_mode" && /ALWAYS/.test(model.text(a.node))) || c.args.some((a) => a.name === "callbacks" && /Approval|Human/i.test(model.text(a.node)))
+    (c) => c.args.some((a) => a.name === "interrupt_before" || a.name === "interrupt_after" || a.name === "interruptBefore" || a.name === "interruptAfter") || /HumanApprovalCallbackHandler|HumanInTheLoop|interrupt$/.test(plain(c.callee)) || c.args.some((a) => a.name === "human_input_mode" && /ALWAYS/.test(model.text(a.node))) || c.args.some((a) => a.name === "callbacks" && /Approval|Human/i.test(model.text(a.node)))
   );
 }
 function defLine(fn) {
-  return field(fn.node, "name") ?? fn.node;
+  return fn.declNode ?? field(fn.node, "name") ?? fn.node;
 }
 function dictValue(model, dict, key2) {
   if (dict.type !== "dictionary") return void 0;
@@ -63183,7 +63384,7 @@ function promptSites(model) {
       const byKeyword = a.name !== null && c.model.promptKeywords.includes(a.name);
       const byPosition = a.name === null && c.model.promptPositional.includes(a.index);
       if (!byKeyword && !byPosition) continue;
-      if (a.node.type === "list" && model.messages.some((m) => m.node.parent === a.node)) continue;
+      if ((a.node.type === "list" || a.node.type === "array") && model.messages.some((m) => m.node.parent === a.node)) continue;
       const role = a.name === "system" || a.name === "instructions" ? "system" : "user";
       out2.push({ node: a.node, role, taint: a.taint, call: c, what: `the prompt of ${c.name}()` });
     }
@@ -63194,11 +63395,19 @@ function promptSites(model) {
 function flowLine(site, label) {
   return label.interpolated ?? site.node.line;
 }
+var AGENT_INSTRUCTIONS = /^(instructions|system_message|system_prompt|role|goal|backstory|description|prompt|state_modifier|system)$/;
 function hasSeparateSystemMessage(model, site) {
-  if (site.call) return site.call.args.some((a) => a.name === "system" || a.name === "instructions");
+  if (site.call) {
+    if (site.call.args.some((a) => a.name === "system" || a.name === "instructions")) return true;
+    const recv = site.call.receiver && site.call.receiver.type === "identifier" ? model.text(site.call.receiver) : void 0;
+    const ctor = recv ? model.calls.find((c) => c.assignedTo === recv && (c.fn === site.call.fn || c.fn.isModule)) : void 0;
+    if (ctor && ctor.args.some((a) => a.name !== null && AGENT_INSTRUCTIONS.test(a.name))) return true;
+    const type = site.call.receiverType;
+    return !!type && !ctor && model.calls.some((c) => c.callee.replace(/\(\)/g, "") === type.replace(/\(\)/g, "") && c.args.some((a) => a.name !== null && AGENT_INSTRUCTIONS.test(a.name)));
+  }
   let list = site.node.parent;
-  for (let i2 = 0; list && i2 < 4 && list.type !== "list"; i2++) list = list.parent;
-  if (!list || list.type !== "list") return false;
+  for (let i2 = 0; list && i2 < 4 && list.type !== "list" && list.type !== "array"; i2++) list = list.parent;
+  if (!list || list.type !== "list" && list.type !== "array") return false;
   const start2 = list.startIndex;
   const end = list.endIndex;
   return model.messages.some((m) => m.role === "system" && m.node.startIndex >= start2 && m.node.endIndex <= end);
@@ -63215,7 +63424,7 @@ var rule = {
     title: "User input formatted into LLM instructions",
     description: 'Untrusted user input is concatenated or formatted into the prompt instructions, so a user can override them ("ignore previous instructions…").',
     fix: "Keep instructions in a fixed system message and pass user text as a separate user message or as a PromptTemplate variable; validate or bound the input and never place it in the system role.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -63232,6 +63441,9 @@ var rule = {
         break;
       }
     }
+    for (const hit of systemVariableFills(model)) {
+      ctx.report({ node: hit.node, source: hit.label, message: `User input (${hit.label.what}, line ${hit.label.line}) fills the system-message variable {${hit.variable}} of a prompt template; a user can rewrite the model's instructions.` });
+    }
     for (const c of model.calls) {
       if (!/(^|\.)(PromptTemplate|ChatPromptTemplate|PromptTemplate\.from_template|ChatPromptTemplate\.from_template|SystemMessagePromptTemplate\.from_template)$/.test(c.callee.replace(/\(\)/g, ""))) continue;
       const template = c.args.find((a) => a.name === "template") ?? c.args.find((a) => a.index === 0 && /from_template$/.test(c.callee));
@@ -63240,25 +63452,185 @@ var rule = {
     }
   }
 };
+var TEMPLATE_FACTORY = /(^|\.)(ChatPromptTemplate\.from_messages|ChatPromptTemplate)$/;
+var FILL_METHODS = /^a?(invoke|stream|batch|format|format_messages|format_prompt|run|predict|partial)$/;
+function systemSlots(model) {
+  const out2 = /* @__PURE__ */ new Map();
+  for (const c of model.calls) {
+    if (!TEMPLATE_FACTORY.test(c.callee.replace(/\(\)/g, "")) || !c.assignedTo) continue;
+    const list = c.args.find((a) => a.index === 0 || a.name === "messages");
+    if (!list || list.node.type !== "list") continue;
+    const slots = /* @__PURE__ */ new Set();
+    for (const item of list.node.children) {
+      let text2;
+      if (item.type === "tuple") {
+        const parts2 = item.children.filter((x) => x.named);
+        if (parts2.length === 2 && /^(system|developer)$/.test(literal2(model, parts2[0]) ?? "")) text2 = literal2(model, parts2[1]);
+      } else if (item.type === "call" && /SystemMessagePromptTemplate\.from_template$/.test(model.text(field(item, "function")))) {
+        const first3 = field(item, "arguments")?.children.find((x) => x.named);
+        text2 = first3 ? literal2(model, first3) : void 0;
+      }
+      for (const m of (text2 ?? "").matchAll(/(?<!\{)\{(\w+)\}(?!\})/g)) slots.add(m[1]);
+    }
+    if (slots.size) out2.set(c.assignedTo, slots);
+  }
+  return out2;
+}
+function systemVariableFills(model) {
+  const out2 = [];
+  const templates = systemSlots(model);
+  if (!templates.size) return out2;
+  const holders = new Map(templates);
+  for (const a of model.assigns) {
+    for (const [name2, slots] of templates) {
+      if (a.target !== name2 && new RegExp(`(^|[^\\w.])${name2}([^\\w]|$)`).test(model.text(a.value)) && (a.value.type === "binary_operator" || a.value.type === "call")) holders.set(a.target, slots);
+    }
+  }
+  for (const call of model.calls) {
+    if (!call.receiver || !FILL_METHODS.test(call.name)) continue;
+    const slots = holders.get(model.text(call.receiver));
+    if (!slots) continue;
+    for (const a of call.args) {
+      if (a.name && slots.has(a.name)) {
+        const l = reaching(a.taint, ["user"], "prompt")[0];
+        if (l) out2.push({ node: a.node, label: l, variable: a.name });
+        continue;
+      }
+      if (a.node.type !== "dictionary") continue;
+      for (const p of a.node.children) {
+        if (p.type !== "pair") continue;
+        const k = field(p, "key");
+        const v = field(p, "value");
+        const key2 = k ? literal2(model, k) : void 0;
+        if (!key2 || !v || !slots.has(key2) || v.type === "string" || v.type === "integer" || v.type === "float") continue;
+        const names = [...model.text(v).matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0]);
+        const l = reaching(a.taint, ["user"], "prompt").find((x) => names.some((n) => x.what.includes(`'${n}'`) || x.what === n || x.what.startsWith(`${n}.`) || x.what.startsWith(`request.`) && n === "request"));
+        if (l) out2.push({ node: v, label: l, variable: key2 });
+      }
+    }
+  }
+  return out2;
+}
+
+// engine/rules/sinks-js.ts
+var CHILD_PROCESS = /^(child_process|node:child_process)\./;
+var CODE = /^(eval|Function|globalThis\.eval|window\.eval|(vm|node:vm)\.(runInNewContext|runInThisContext|runInContext|compileFunction|Script)|(vm|node:vm)\.Script\(\)\.run\w*|vm2\.VM\(\)\.run|(vm2\.)?NodeVM\(\)\.run|setTimeout|setInterval)$/;
+var SHELL_ALWAYS = /^((child_process|node:child_process)\.(exec|execSync)|shelljs\.exec|execa\.(execaCommand|execaCommandSync|\$)|zx\.\$|Bun\.\$)$/;
+var SPAWN = /^((child_process|node:child_process)\.(spawn|spawnSync|execFile|execFileSync|fork)|execa|execa\.(execa|execaSync)|cross-spawn|Bun\.spawn|Bun\.spawnSync|Deno\.Command)$/;
+var SQL_METHODS = /^(query|execute|raw|unsafe|\$queryRawUnsafe|\$executeRawUnsafe|exec|prepare|run|all|get|each|whereRaw|havingRaw|orderByRaw|selectRaw|joinRaw|fromRaw)$/;
+var SQL_RECEIVER = /(db|pool|client|conn|connection|knex|sequelize|prisma|sql|pg|mysql|database|cursor|sqlite|trx|tx|query(builder)?|postgres|neon|turso|libsql|d1|supabase\.rpc|sqlClient|dbClient|dataSource|entityManager|manager|typeorm|drizzle|kysely)/i;
+var ALWAYS_SQL = /^\$(queryRawUnsafe|executeRawUnsafe)$|^(raw|whereRaw|havingRaw|orderByRaw|selectRaw|joinRaw|fromRaw|unsafe)$/;
+var NOT_SQL_RECEIVER = /(index|collection|vector|store|retriever|engine|queryEngine|agent|chain|graph|model|llm|router|app|cache|redis|tool|queryClient|searchParams|params|url|document|\$)$/i;
+var FS_MODULE = /^(fs|node:fs|fs\/promises|node:fs\/promises|fs-extra|fsp)(\.promises)?\./;
+var FS_READ = /\.(readFile|readFileSync|createReadStream|readdir|readdirSync|stat|statSync|access|existsSync|opendir|readJson|readJSON)$/;
+var FS_WRITE = /\.(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|outputFile|writeJson|copyFile|copyFileSync|cp|cpSync|rename|renameSync|mkdir|mkdirSync|symlink|chmod|chmodSync)$/;
+var FS_DELETE = /\.(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|remove|removeSync|emptyDir)$/;
+var URL_CALLS = /^(fetch|globalThis\.fetch|node-fetch|cross-fetch|undici\.(fetch|request)|axios|axios\.(get|post|put|patch|delete|head|request)|got|got\.(get|post|put|patch|delete|stream)|ky|ky\.(get|post|put|delete)|superagent\.(get|post|put|delete)|(http|https|node:http|node:https)\.(get|request)|needle|needle\.(get|post)|request)$/;
+var HTML_CALLS = /^(document\.write|document\.writeln|dangerouslySetInnerHTML|innerHTML|outerHTML)$|\.(insertAdjacentHTML|setHTMLUnsafe|createContextualFragment)$/;
+var DESERIALIZE = /^(node-serialize\.unserialize|serialize\.unserialize|funcster\.\w+|js-yaml\.load|yaml\.load)$/;
+var EMAIL = /\.(sendMail|sendEmail|send_email)$|\.chat\.postMessage$|\.(sendMessage|sendSms|sendSMS)$|^(resend\.emails\.send|@sendgrid\/mail\.send|sgMail\.send|nodemailer\.\w+\(\)\.sendMail)$|\.emails\.send$|\.messages\.create$(?=.*twilio)/i;
+var PAYMENT = /^stripe\.|\.(charges|paymentIntents|refunds|transfers|payouts)\.create$|\.(createPayment|transferFunds|refund|charge|payout|sendPayment|wire)$/;
+var DELETE = /\.(delete|deleteMany|deleteOne|destroy|drop|dropTable|truncate|remove|purge|deleteObject|deleteObjects|terminateInstances|deleteUser|deleteRepo)$/;
+var DEPLOY = /(kubectl|terraform|helm|deploy|ansible|\.scale|\.rollout|applyManifest)/i;
+var DESTRUCTIVE_RECEIVER = /(db|database|prisma|session|client|s3|bucket|storage|table|collection|repo|github|octokit|api|service|ec2|k8s|cluster|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|iam|users?$|records?$|customers?$|orders?$|files?$|knex|sequelize|model)/i;
+function first(call, ...names) {
+  return call.args.find((a) => a.index === 0) ?? call.args.find((a) => a.name !== null && names.includes(a.name));
+}
+function optionTrue(call, name2) {
+  const a = call.args.find((x) => x.name === name2);
+  return !!a && a.node.type !== "false" && a.node.type !== "null" && a.node.type !== "undefined";
+}
+function isFixedString(n) {
+  return n.type === "string" || n.type === "template_string" && !n.children.some((c) => c.type === "template_substitution");
+}
+function jsSinkArgs(model, call) {
+  const c = plain(call.callee);
+  const out2 = [];
+  const add = (cls, a, sanitizer) => {
+    if (a) out2.push({ cls, arg: a, sanitizer });
+  };
+  const isTimer = /^(setTimeout|setInterval)$/.test(c);
+  if (CODE.test(c) && (!isTimer || call.args[0] && (call.args[0].node.type === "string" || call.args[0].node.type === "template_string" || call.args[0].node.type === "binary_expression"))) {
+    if (c === "Function") for (const a of call.args.filter((x) => x.name === null)) add("code", a, "code");
+    else add("code", first(call, "code"), "code");
+  }
+  if (SHELL_ALWAYS.test(c)) add("shell", first(call, "command"), "shell");
+  if (SPAWN.test(c)) {
+    const cmd = call.args.find((a) => a.index === 0);
+    const argv = call.args.find((a) => a.index === 1);
+    if (optionTrue(call, "shell")) {
+      add("shell", cmd, "shell");
+      if (argv && argv.node.type === "array") add("shell", argv, "shell");
+    } else if (cmd && !isFixedString(cmd.node)) add("shell", cmd, "shell");
+    else if (cmd && /^['"`](ba|z|)sh|cmd(\.exe)?|powershell|node|python3?['"`]$/.test(model.text(cmd.node)) && argv?.node.type === "array") {
+      const items = argv.node.children.filter((n) => n.named);
+      if (items.some((n) => /^['"`]-(c|e|Command)['"`]$/.test(model.text(n)))) add("shell", argv, "shell");
+    }
+  }
+  const recv = call.receiver ? model.text(call.receiver) : "";
+  const boundValues = /^(run|all|get|each|iterate|pluck)$/.test(call.name) && !!call.receiver && (call.receiver.type === "call_expression" || /stmt|statement|prepared/i.test(recv));
+  if (SQL_METHODS.test(call.name) && !boundValues && call.receiver && (ALWAYS_SQL.test(call.name) ? true : SQL_RECEIVER.test(recv) || SQL_RECEIVER.test(call.receiverType ?? "")) && !NOT_SQL_RECEIVER.test(recv)) {
+    const q = call.args.find((a) => a.index === 0);
+    const text2 = q?.node.type === "object" ? call.args.find((a) => a.name === "text" || a.name === "sql") : q;
+    if (text2 && !(text2.node.type === "arrow_function") && (looksLikeSql(model, text2.node) || ALWAYS_SQL.test(call.name) || text2.node.type === "identifier" || text2.node.type === "binary_expression" || text2.node.type === "template_string")) add("sql", text2, "sql");
+  }
+  if (/^(sequelize|knex)\.(query|raw)$/.test(c)) add("sql", call.args.find((a) => a.index === 0), "sql");
+  if (HTML_CALLS.test(c)) add("html", call.name === "insertAdjacentHTML" ? call.args.find((a) => a.index === 1) : first(call, "html"), "html");
+  if (/^(send|end|write)$/.test(call.name) && /^(res|response|reply|ctx)(\.|$)/.test(recv)) {
+    const a = call.args.find((x) => x.index === 0);
+    if (a && (a.node.type === "template_string" || a.node.type === "binary_expression") && /<[a-zA-Z][^>]*>/.test(model.text(a.node))) add("html", a, "html");
+  }
+  if (FS_MODULE.test(c) || /^(fsp|fs|fse)\./.test(c)) {
+    if (FS_READ.test(c) || FS_WRITE.test(c) || FS_DELETE.test(c)) add("path", first(call, "path"), "path");
+  }
+  if (/^(sendFile|download|sendfile)$/.test(call.name) && /^(res|response|reply)$/.test(recv)) add("path", first(call, "path"), "path");
+  if (URL_CALLS.test(c)) add("url", first(call, "url"), "url");
+  if (DESERIALIZE.test(c) && !/^(js-yaml|yaml)\.load$/.test(c)) add("deserialize", first(call, "data"), "code");
+  return out2;
+}
+function looksLikeSql(model, n) {
+  return /\b(select|insert|update|delete|drop|create|alter|with|from|where)\b/i.test(model.text(n));
+}
+function jsDangerousAction(model, call) {
+  const c = plain(call.callee);
+  for (const s of jsSinkArgs(model, call)) {
+    if (s.cls === "code" || s.cls === "shell" || s.cls === "deserialize") return s.cls;
+    if (s.cls === "sql" && (s.arg.node.type === "identifier" || /\b(insert|update|delete|drop|alter|truncate|create|grant|replace|merge)\b/i.test(model.text(s.arg.node)))) return "sql";
+    if (s.cls === "path" && FS_DELETE.test(c)) return "delete";
+    if (s.cls === "path" && FS_WRITE.test(c)) return "file-write";
+  }
+  if (EMAIL.test(c)) return "email";
+  if (/^(apply_?credit|issue_?credit|add_?credit|grant_?credit|credit_?account|issue_?refund|refund|charge|payout|create_?payout|transfer|transfer_?funds|send_?money|pay|make_?payment|disburse|withdraw)$/i.test(call.name) && /(bank|payment|wallet|stripe|paypal|billing|ledger|finance|account|treasury|payout|credit)/i.test(`${c} ${call.receiver ? model.text(call.receiver) : ""}`)) return "payment";
+  if (PAYMENT.test(c) && /\.(create|update|refund|charge|payout|transfer)\w*$/i.test(c)) return "payment";
+  if (DELETE.test(c) && call.receiver && DESTRUCTIVE_RECEIVER.test(model.text(call.receiver)) && !/^(map|set|cache|seen|headers|searchParams|params|url|this\.(cache|map))$/i.test(model.text(call.receiver))) return "delete";
+  if (DEPLOY.test(c)) return "deploy";
+  if (SPAWN.test(c)) {
+    const argv = call.args.find((a) => a.index === 1);
+    const items = argv?.node.type === "array" ? argv.node.children.filter((n) => n.named) : [];
+    if (items.some((n) => /^['"`](rm|rmdir|delete|del|drop|kill|pkill|restart|stop|scale|apply|destroy|push|reset|shutdown|reboot|terminate|uninstall|rollout|mv|truncate|revoke|merge)['"`]$/.test(model.text(n))) && argv.taint.some((l) => (l.kind === "model" || l.kind === "user" || l.kind === "web") && !l.sanitized?.length)) return "shell";
+  }
+  if (CHILD_PROCESS.test(c) && field(call.node, "arguments")) return null;
+  return null;
+}
 
 // engine/rules/sinks.ts
-var CODE = /^(eval|exec|compile|builtins\.(eval|exec|compile)|execfile|__import__|importlib\.import_module|runpy\.run_path|runpy\.run_module)$/;
+var CODE2 = /^(eval|exec|compile|builtins\.(eval|exec|compile)|execfile|__import__|importlib\.import_module|runpy\.run_path|runpy\.run_module)$/;
 var CODE_METHODS = /(PythonREPL|PythonAstREPLTool|PythonREPLTool)(\(\))?\.(run|invoke|_run)$/;
-var SHELL_ALWAYS = /^(os\.system|os\.popen|os\.popen[234]|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|asyncio\.create_subprocess_shell|pexpect\.spawn|pexpect\.run|os\.exec\w+|os\.spawn\w+)$/;
+var SHELL_ALWAYS2 = /^(os\.system|os\.popen|os\.popen[234]|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|asyncio\.create_subprocess_shell|pexpect\.spawn|pexpect\.run|os\.exec\w+|os\.spawn\w+)$/;
 var SUBPROCESS = /^subprocess\.(run|call|check_call|check_output|Popen)$|^asyncio\.create_subprocess_exec$/;
-var SQL_METHODS = /^(execute|executemany|executescript|exec_driver_sql|raw|read_sql|read_sql_query|mogrify)$/;
-var SQL_RECEIVER = /(cursor|conn|connection|db|session|engine|cur|database|sqlite3|psycopg|pymysql|mysql|SQLDatabase|pandas|pd)/i;
+var SQL_METHODS2 = /^(execute|executemany|executescript|exec_driver_sql|raw|read_sql|read_sql_query|mogrify)$/;
+var SQL_RECEIVER2 = /(cursor|conn|connection|db|session|engine|cur|database|sqlite3|psycopg|pymysql|mysql|SQLDatabase|pandas|pd)/i;
 var HTML = /^(flask\.render_template_string|render_template_string|markupsafe\.Markup|flask\.Markup|Markup|django\.utils\.safestring\.mark_safe|mark_safe|fastapi\.responses\.HTMLResponse|starlette\.responses\.HTMLResponse|HTMLResponse|IPython\.display\.HTML|streamlit\.components\.v1\.html|gradio\.HTML|jinja2\.Template)$/;
 var PATH = /^(open|io\.open|codecs\.open|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|os\.rename|os\.replace|os\.makedirs|os\.chmod|shutil\.rmtree|shutil\.move|shutil\.copy|shutil\.copyfile|shutil\.copytree|flask\.send_file|send_file|fastapi\.responses\.FileResponse|FileResponse|pathlib\.Path|Path)$/;
-var URL2 = /^(requests|httpx|urllib3)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|urlretrieve|Request)$|^(httpx\.(Async)?Client|requests\.Session|aiohttp\.ClientSession)\(\)\.(get|post|put|patch|delete|request)$/;
-var DESERIALIZE = /^(pickle|cPickle|dill|cloudpickle|_pickle)\.(loads|load|Unpickler)$|^marshal\.loads?$|^jsonpickle\.decode$|^shelve\.open$|^pandas\.read_pickle$|^joblib\.load$/;
+var URL2 = /^(requests|httpx|urllib3)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|urlretrieve|Request)$|^(httpx\.(Async)?Client|requests\.Session|requests\.sessions\.Session|aiohttp\.ClientSession)(\(\))?\.(get|post|put|patch|delete|request|stream)$/;
+var DESERIALIZE2 = /^(pickle|cPickle|dill|cloudpickle|_pickle)\.(loads|load|Unpickler)$|^marshal\.loads?$|^jsonpickle\.decode$|^shelve\.open$|^pandas\.read_pickle$|^joblib\.load$/;
 var YAML_LOAD = /^yaml\.(load|load_all|unsafe_load|full_load|unsafe_load_all)$/;
-var EMAIL = /^(smtplib\.SMTP(_SSL)?\(\)\.(send_message|sendmail)|\w+\.send_email|send_email|sendgrid\.\w+|yagmail\.\w+|resend\.Emails\.send|boto3\.client\(\)\.send_email)$|\.(sendmail|send_message|send_email)$/;
-var PAYMENT = /^stripe\.\w+\.(create|modify)$|\.(create_payment|transfer_funds|refund|charge|payout|send_payment|wire)$|^(paypalrestsdk|braintree|square)\./;
-var DELETE = /\.(delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
-var DEPLOY = /(kubectl|terraform|helm|deploy|ansible|docker\.from_env\(\)\.containers\.run|\.scale|\.rollout|apply_manifest)/i;
+var EMAIL2 = /^(smtplib\.SMTP(_SSL)?\(\)\.(send_message|sendmail)|\w+\.send_email|send_email|sendgrid\.\w+|yagmail\.\w+|resend\.Emails\.send|boto3\.client\(\)\.send_email)$|\.(sendmail|send_message|send_email)$/;
+var PAYMENT2 = /^stripe\.\w+\.(create|modify)$|\.(create_payment|transfer_funds|refund|charge|payout|send_payment|wire|credit|debit|issue_refund|create_refund|issue_credit|apply_credit|add_credit|create_payout)$|^(paypalrestsdk|braintree|square)\./;
+var DELETE2 = /\.(delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances|delete_permanently|delete_messages?|delete_all|delete_user|delete_account|delete_file|delete_files|delete_records?|delete_rows|purge_\w+|wipe|erase)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
+var DEPLOY2 = /(kubectl|terraform|helm|deploy|ansible|docker\.from_env\(\)\.containers\.run|\.scale|\.rollout|apply_manifest)/i;
 var FILE_WRITE = /\.(write_text|write_bytes|write|writelines)$|^(shutil\.(copy|move|copyfile))$/;
-function first(call, ...names) {
+function first2(call, ...names) {
   return call.args.find((a) => a.name !== null && names.includes(a.name)) ?? call.args.find((a) => a.index === 0);
 }
 var sinkCache = /* @__PURE__ */ new WeakMap();
@@ -63271,15 +63643,16 @@ function sinkArgs(model, call) {
   return hit;
 }
 function computeSinkArgs(model, call) {
+  if (model.language) return jsSinkArgs(model, call);
   const c = plain(call.callee);
   const out2 = [];
   const add = (cls, a, sanitizer) => {
     if (a) out2.push({ cls, arg: a, sanitizer });
   };
-  if (CODE.test(c) || CODE_METHODS.test(c)) add("code", first(call, "source", "code", "command", "query"), "code");
-  if (SHELL_ALWAYS.test(c)) add("shell", first(call, "command", "cmd", "args"), "shell");
+  if (CODE2.test(c) || CODE_METHODS.test(c)) add("code", first2(call, "source", "code", "command", "query"), "code");
+  if (SHELL_ALWAYS2.test(c)) add("shell", first2(call, "command", "cmd", "args"), "shell");
   if (SUBPROCESS.test(c)) {
-    const cmd = first(call, "args");
+    const cmd = first2(call, "args");
     const shell = call.args.find((a) => a.name === "shell");
     const shellOn = shell && shell.node.type !== "false" && shell.node.type !== "none";
     if (cmd && (shellOn || cmd.node.type !== "list")) add("shell", cmd, "shell");
@@ -63290,19 +63663,19 @@ function computeSinkArgs(model, call) {
       else if (items[0] && items[0].type !== "string") add("shell", { ...cmd, taint: taintOfListHead(cmd) }, "shell");
     }
   }
-  if (SQL_METHODS.test(call.name) && (call.receiver ? SQL_RECEIVER.test(model.text(call.receiver)) || SQL_RECEIVER.test(call.receiverType ?? "") : /read_sql/.test(c))) {
-    add("sql", first(call, "sql", "query", "statement", "operation"), "sql");
+  if (SQL_METHODS2.test(call.name) && (call.receiver ? SQL_RECEIVER2.test(model.text(call.receiver)) || SQL_RECEIVER2.test(call.receiverType ?? "") : /read_sql/.test(c))) {
+    add("sql", first2(call, "sql", "query", "statement", "operation"), "sql");
   }
-  if (call.name === "run" && /SQLDatabase/.test(call.receiverType ?? "")) add("sql", first(call, "command", "query"), "sql");
-  if (HTML.test(c)) add("html", first(call, "content", "source", "html"), "html");
-  if (/^(streamlit\.(markdown|write|html))$/.test(c) && call.args.some((a) => a.name === "unsafe_allow_html" && a.node.type === "true")) add("html", first(call, "body"), "html");
-  if (PATH.test(c)) add("path", first(call, "file", "path", "src", "filename", "name"), "path");
-  if (URL2.test(c)) add("url", first(call, "url"), "url");
-  if (DESERIALIZE.test(c)) add("deserialize", first(call, "data", "file", "fp"), "code");
+  if (call.name === "run" && /SQLDatabase/.test(call.receiverType ?? "")) add("sql", first2(call, "command", "query"), "sql");
+  if (HTML.test(c)) add("html", first2(call, "content", "source", "html"), "html");
+  if (/^(streamlit\.(markdown|write|html))$/.test(c) && call.args.some((a) => a.name === "unsafe_allow_html" && a.node.type === "true")) add("html", first2(call, "body"), "html");
+  if (PATH.test(c)) add("path", first2(call, "file", "path", "src", "filename", "name"), "path");
+  if (URL2.test(c)) add("url", first2(call, "url"), "url");
+  if (DESERIALIZE2.test(c)) add("deserialize", first2(call, "data", "file", "fp"), "code");
   if (YAML_LOAD.test(c)) {
     const loader = call.args.find((a) => a.name === "Loader") ?? call.args.find((a) => a.index === 1);
     const safe = loader && /Safe|Base/.test(model.text(loader.node));
-    if (!safe && c !== "yaml.full_load") add("deserialize", first(call, "stream"), "code");
+    if (!safe && c !== "yaml.full_load") add("deserialize", first2(call, "stream"), "code");
   }
   return out2;
 }
@@ -63310,6 +63683,7 @@ function taintOfListHead(a) {
   return a.taint;
 }
 function dangerousAction(model, call) {
+  if (model.language) return jsDangerousAction(model, call);
   const c = plain(call.callee);
   for (const s of sinkArgs(model, call)) {
     if (s.cls === "code" || s.cls === "shell" || s.cls === "deserialize") return s.cls;
@@ -63317,10 +63691,10 @@ function dangerousAction(model, call) {
     if (s.cls === "path" && c !== "open" && c !== "io.open" && c !== "codecs.open" && c !== "pathlib.Path" && c !== "Path" && !/send_file|FileResponse/.test(c)) return "delete";
     if (s.cls === "path" && /^(open|io\.open|codecs\.open)$/.test(c) && isWriteMode(model, call)) return "file-write";
   }
-  if (EMAIL.test(c)) return "email";
-  if (PAYMENT.test(c)) return "payment";
-  if (DELETE.test(c) && !/^(dict|list|set)\b/.test(c) && call.receiver && !/^(self\.)?(cache|seen|items|queue|pending|_?\w*list|\w*_set|\w*_dict)$/.test(model.text(call.receiver))) return "delete";
-  if (DEPLOY.test(c)) return "deploy";
+  if (EMAIL2.test(c)) return "email";
+  if (PAYMENT2.test(c)) return "payment";
+  if (DELETE2.test(c) && !/^(dict|list|set)\b/.test(c) && call.receiver && !/^(self\.)?(cache|seen|items|queue|pending|_?\w*list|\w*_set|\w*_dict)$/.test(model.text(call.receiver))) return "delete";
+  if (DEPLOY2.test(c)) return "deploy";
   if (FILE_WRITE.test(c) && /Path|open/.test(call.receiverType ?? "")) return "file-write";
   return null;
 }
@@ -63345,7 +63719,7 @@ var rule2 = {
     title: "External content injected into LLM instructions",
     description: "Content from web pages, search results, documents, files or third-party messages is inserted into the prompt as instructions, or handed to an agent that can act, without being marked as untrusted data, so text hidden in it can hijack the agent (indirect prompt injection).",
     fix: "Wrap external content in clear delimiters and tell the model to treat it as data only, keep it out of the system role, strip instruction-like text, and require approval for side-effecting tools in runs that read outside content.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -63353,7 +63727,7 @@ var rule2 = {
     for (const site of promptSites(model)) {
       const inSystem = site.role === "system";
       const labels = reaching(site.taint, ["web", "retrieved", "file", "user"], "prompt");
-      let l = labels.find((x) => x.kind === "web" ? inSystem || !!x.interpolated : x.kind !== "user" && inSystem && !!x.instructs);
+      let l = labels.find((x) => x.kind === "web" ? inSystem || !!x.interpolated && (!isMessage(x) || !!x.directive) : x.kind !== "user" && inSystem && !!x.instructs);
       if (!l && isAgentRun(site)) {
         armed ??= hasSideEffectTools(model);
         if (armed) l = labels.find((x) => x.kind === "web" || x.kind === "file" || thirdPartyText(x));
@@ -63368,12 +63742,15 @@ var rule2 = {
     }
   }
 };
+function isMessage(l) {
+  return /^(emails?|an email|Gmail|Slack)/.test(l.what);
+}
 function thirdPartyText(l) {
   return l.kind === "user" && l.what.startsWith("the user-written field");
 }
 function isAgentRun(site) {
   const kind = site.call?.model?.kind;
-  return kind === "runner" || kind === "function" && /Runner\.run/.test(site.call.callee);
+  return kind === "runner" || kind === "function" && (/Runner\.run|(^|\.)run$/.test(site.call.callee) || site.call.args.some((a) => a.name === "tools"));
 }
 function hasSideEffectTools(model) {
   if (model.functions.some((fn) => fn.isTool && fn.calls.some((c) => dangerousAction(model, c) !== null))) return true;
@@ -64232,8 +64609,169 @@ function hasSideEffectTools2(model) {
   return model.calls.some((c) => /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|FileManagementToolkit|GmailToolkit|RequestsToolkit)$/.test(c.callee.replace(/\(\)/g, "")));
 }
 
+// engine/rules/llm01/mcp-tool-poisoning.ts
+var DETECTORS = [rule5, rule3, rule4, rule7, rule6];
+var SHADOWING = /\b(?:when(?:ever)?|before|after)\b[^.\n]{0,60}\b(?:the\s+)?[`'"]?[\w.-]+[`'"]?\s+tool\b[^.\n]{0,80}\b(?:must|always|also|first|instead)\b/i;
+var MCP_SDK = /^(@modelcontextprotocol\/sdk|fastmcp|mcp|@mastra\/mcp)/;
+function content(model, n) {
+  if (n.type === "string" || n.type === "template_string") {
+    const raw = model.text(n);
+    if (n.children.some((c) => c.type === "interpolation" || c.type === "template_substitution")) return null;
+    const m = /^[rRbBuUfF]*("""|'''|"|'|`)/.exec(raw);
+    const q = m ? m[0].length : 0;
+    const close = m ? m[1].length : 0;
+    return { text: raw.slice(q, raw.length - close), offset: q };
+  }
+  if (n.type === "concatenated_string" || n.type === "binary_expression" || n.type === "binary_operator") {
+    return null;
+  }
+  return null;
+}
+function pieces(n, model, depth = 0) {
+  if (depth > 4) return [];
+  if (model && n.type === "identifier") {
+    const name2 = model.text(n);
+    return model.assigns.filter((a) => a.fn.isModule && a.target === name2).flatMap((a) => pieces(a.value, model, depth + 1));
+  }
+  if (model && (n.type === "call_expression" || n.type === "call")) {
+    const f = n.children.find((c) => c.field === "function");
+    const obj = f?.children.find((c) => c.field === "object");
+    if (f && obj && /\.(join|trim|concat)$/.test(model.text(f)) && (obj.type === "array" || obj.type === "list")) return obj.children.filter((c) => c.named).flatMap((c) => pieces(c, model, depth + 1));
+    if (f && obj && /\.(trim|strip|dedent)$/.test(model.text(f))) return pieces(obj, model, depth + 1);
+    return [];
+  }
+  if (n.type === "concatenated_string") return n.children.filter((c) => c.type === "string");
+  if (n.type === "binary_expression" || n.type === "binary_operator" || n.type === "parenthesized_expression") return n.children.filter((c) => c.named).flatMap((c) => pieces(c, model, depth + 1));
+  if (n.type === "string" || n.type === "template_string") return [n];
+  return [];
+}
+function toolTexts(model) {
+  const out2 = [];
+  const add = (n, what) => {
+    if (!n) return;
+    const texts = [];
+    const lines = [];
+    let first3;
+    for (const p of pieces(n, model)) {
+      const c = content(model, p);
+      if (!c) continue;
+      first3 ??= p;
+      texts.push(c.text);
+      c.text.split("\n").forEach((_, k) => lines.push(p.line + k));
+    }
+    if (first3) out2.push({ node: first3, text: texts.join("\n"), what, lines });
+  };
+  if (!model.language) {
+    for (const fn of model.functions) {
+      const mcp = fn.decorators.find((d) => /(^|\.)tool$/.test(d.qname) && d.receiverType && /FastMCP|MCP|Server/.test(d.receiverType));
+      if (!mcp) continue;
+      const body3 = field(fn.node, "body");
+      const first3 = body3?.children.find((c) => c.named);
+      if (first3?.type === "expression_statement" && first3.children[0]?.type === "string") add(first3.children[0], `the description of tool ${fn.name}()`);
+      const call = mcp.node.children.find((c) => c.type === "call");
+      for (const kw2 of field(call ?? mcp.node, "arguments")?.children ?? []) {
+        if (kw2.type !== "keyword_argument") continue;
+        const k = model.text(field(kw2, "name"));
+        if (k === "description" || k === "name" || k === "title") add(field(kw2, "value"), `the ${k} of tool ${fn.name}()`);
+      }
+    }
+    return out2;
+  }
+  const isMcpFile = [...model.modules].some((m) => MCP_SDK.test(m));
+  if (!isMcpFile && !model.functions.some((f) => f.isTool)) return out2;
+  for (const call of model.calls) {
+    const args2 = call.args.filter((a) => a.name === null && a.index >= 0);
+    if (/^(tool|registerTool)$/.test(call.name) && call.receiver && isMcpFile && args2[0]) {
+      const name2 = args2[0];
+      const label = name2.node.type === "string" ? model.text(name2.node).slice(1, -1) : "tool";
+      add(name2.node, `the name of tool ${label}`);
+      if (call.name === "tool" && args2.length >= 3 && /^(string|template_string|binary_expression|identifier|call_expression)$/.test(args2[1].node.type)) add(args2[1].node, `the description of tool ${label}`);
+      continue;
+    }
+    if (call.name === "describe" && isMcpFile && args2[0]) add(args2[0].node, "a tool parameter description");
+  }
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 1e6) {
+    const n = stack.pop();
+    for (const c of n.children) if (c.named) stack.push(c);
+    if (n.type !== "object") continue;
+    const props = /* @__PURE__ */ new Map();
+    for (const p of n.children) {
+      if (p.type !== "pair") continue;
+      const k = field(p, "key");
+      props.set(model.text(k).replace(/^["'`]|["'`]$/g, ""), field(p, "value"));
+    }
+    if (!props.has("description") || !(props.has("inputSchema") || props.has("parameters") || props.has("execute") || isMcpFile && props.has("name"))) continue;
+    const nameNode = props.get("name");
+    const label = nameNode?.type === "string" ? model.text(nameNode).slice(1, -1) : toolLabel(model, n);
+    add(props.get("description"), `the description of tool ${label}`);
+    if (nameNode) add(nameNode, `the name of tool ${label}`);
+  }
+  return out2;
+}
+function toolLabel(model, obj) {
+  for (let p = obj.parent, i2 = 0; p && i2 < 4; p = p.parent, i2++) {
+    if (p.type === "arguments") {
+      const first3 = p.children.find((c) => c.named);
+      if (first3 && first3 !== obj && first3.type === "string") return model.text(first3).slice(1, -1);
+    }
+    if (p.type === "pair") return model.text(field(p, "key")).replace(/^["'`]|["'`]$/g, "");
+    if (p.type === "variable_declarator") return model.text(field(p, "name"));
+  }
+  return "tool";
+}
+function capital(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+function detectorHits(ctx, t, detectors, text2) {
+  const out2 = [];
+  for (const d of detectors) {
+    const hits3 = [];
+    const sub = { file: ctx.file, language: "instructions", source: text2, frameworks: ctx.frameworks, report: (f) => hits3.push(f) };
+    try {
+      d.check(sub);
+    } catch {
+      continue;
+    }
+    for (const h of hits3) out2.push({ line: t.lines[(h.line ?? 1) - 1] ?? t.node.line, message: h.message ?? d.meta.title });
+  }
+  return out2.sort((a, b) => a.line - b.line);
+}
+var rule9 = {
+  meta: {
+    id: "prompt-injection/mcp-tool-poisoning",
+    owasp: "LLM01",
+    asi: "ASI04",
+    cwe: "CWE-1427",
+    severity: "CRITICAL",
+    title: "Poisoned MCP tool name or description",
+    description: "A tool name or description carries instructions for the model (hidden directives, requests for secrets or files, concealment from the user, invisible Unicode, encoded payloads, orders about other tools), which every connecting agent reads and may follow.",
+    fix: "Keep tool descriptions to what the tool does and what its arguments mean; remove hidden or imperative text, never ask for credentials or files in metadata, and review third-party MCP servers before installing them.",
+    languages: ["python", ...JS_LANGUAGES]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    const texts = toolTexts(model);
+    const reported = /* @__PURE__ */ new Set();
+    for (const t of texts) {
+      for (const hit of detectorHits(ctx, t, DETECTORS, t.text)) {
+        if (reported.has(hit.line)) continue;
+        reported.add(hit.line);
+        ctx.report({ node: t.node, line: hit.line, message: `${capital(t.what)} carries instructions for the model: ${hit.message}` });
+      }
+      const shadow = SHADOWING.exec(t.text);
+      const line = shadow ? t.lines[t.text.slice(0, shadow.index).split("\n").length - 1] ?? t.node.line : 0;
+      if (shadow && !reported.has(line)) {
+        reported.add(line);
+        ctx.report({ node: t.node, line, message: `${capital(t.what)} tells the model how to use another tool ("${shadow[0].slice(0, 80)}"), a tool-shadowing pattern.` });
+      }
+    }
+  }
+};
+
 // engine/rules/llm01/index.ts
-var rules = [rule, rule2, rule3, rule4, rule5, rule6, rule7, rule8];
+var rules = [rule, rule2, rule3, rule4, rule5, rule6, rule7, rule8, rule9];
 
 // engine/redact.ts
 var hasDigitOrMixedCase = (s) => /\d/.test(s) || /[a-z]/.test(s) && /[A-Z]/.test(s);
@@ -64301,6 +64839,45 @@ var SPECS = [
     validate: (m) => hasDigitOrMixedCase(body2(m))
   },
   {
+    id: "pinecone",
+    name: "Pinecone API key",
+    regex: /(?<![A-Za-z0-9_])(?<prefix>pcsk_)[A-Za-z0-9_]{40,}/,
+    validate: (m) => hasDigitOrMixedCase(body2(m))
+  },
+  {
+    id: "tavily",
+    name: "Tavily API key",
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>tvly-(?:dev-|prod-)?)[A-Za-z0-9]{20,}/,
+    validate: (m) => hasDigitOrMixedCase(body2(m))
+  },
+  {
+    id: "langsmith",
+    name: "LangSmith API key",
+    regex: /(?<![A-Za-z0-9_])(?<prefix>lsv2_(?:pt|sk)_)[a-f0-9]{32}_[a-f0-9]{10}/
+  },
+  {
+    id: "perplexity",
+    name: "Perplexity API key",
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>pplx-)[A-Za-z0-9]{40,}/,
+    validate: (m) => /\d/.test(body2(m))
+  },
+  {
+    id: "xai",
+    name: "xAI API key",
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>xai-)[A-Za-z0-9]{60,}/,
+    validate: (m) => hasDigitOrMixedCase(body2(m))
+  },
+  {
+    id: "firecrawl",
+    name: "Firecrawl API key",
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>fc-)[a-f0-9]{32}(?![A-Za-z0-9])/
+  },
+  {
+    id: "sendgrid",
+    name: "SendGrid API key",
+    regex: /(?<![A-Za-z0-9_-])(?<prefix>SG\.)[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/
+  },
+  {
     id: "private-key",
     name: "private key",
     // The body may hold `\n` escapes and PEM headers (`DEK-Info: AES-128-CBC,…`); a dash run
@@ -64335,7 +64912,9 @@ var SPECS = [
 ];
 var SECRET_PATTERNS = SPECS.map(({ id, name: name2, regex }) => ({ id, name: name2, regex }));
 var GLOBAL = SPECS.map((s) => ({ spec: s, re: new RegExp(s.regex.source, s.regex.flags.includes("g") ? s.regex.flags : s.regex.flags + "g") }));
+var ANY_NEEDLE = /sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abpr]-|AIza|hf_|k_live_|gsk_|r8_|-----BEGIN |hooks\.slack\.com|discord|eyJ|:\/\//;
 function scanTokens(text2) {
+  if (!ANY_NEEDLE.test(text2)) return [];
   const hits3 = [];
   for (const { spec, re } of GLOBAL) {
     re.lastIndex = 0;
@@ -64558,7 +65137,8 @@ var Scope = class {
   }
 };
 var MAX_DEPTH2 = 180;
-var USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
+var USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|self_description|describe_yourself|status_message|headline|tagline|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
+var SENSITIVE_FIELD = /^(password|password_hash|passwd|ssn|social_security(_number)?|credit_card(_number)?|card_number|cvv|date_of_birth|dob|medical_record(_number)?|medical_history|diagnosis|bank_account(_number)?|iban|tax_id|national_id|passport(_number)?|drivers_license(_number)?|api_key|secret|secret_key|access_token)$/i;
 var SYSTEM_PROMPT_NAME = /((^|_)(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt)|^(instructions|agent_instructions|base_prompt|persona|preamble))$/i;
 var PROMPT_TEMPLATE_TYPE = /(PromptTemplate|ChatPromptTemplate|Template|from_template|from_messages)/;
 var CHAIN_PRESERVING = /* @__PURE__ */ new Set(["bind_tools", "with_structured_output", "with_config", "with_retry", "bind", "with_fallbacks", "configurable_fields", "pipe", "partial"]);
@@ -64615,11 +65195,16 @@ function analysePython(file2) {
   const moduleFn = makeFn("<module>", file2.root, null, true);
   const fnNodes = /* @__PURE__ */ new Map();
   {
-    const stack = [
-      { node: file2.root, owner: moduleFn, className: null, bases: [] }
-    ];
+    const stack = [file2.root];
+    const frames = [{ owner: moduleFn, className: null, bases: [] }];
+    const push = (node2, frame) => {
+      stack.push(node2);
+      frames.push(frame);
+    };
     while (stack.length) {
-      const { node: node2, owner, className, bases } = stack.pop();
+      const node2 = stack.pop();
+      const frame = frames.pop();
+      const { owner, className, bases } = frame;
       switch (node2.type) {
         case "import_statement":
           for (const c of node2.children) {
@@ -64652,7 +65237,7 @@ function analysePython(file2) {
           const baseNames = supers ? supers.children.filter((c) => c.named && c.type !== "keyword_argument").map(text2) : [];
           classes.set(name2, { node: node2, bases: baseNames });
           const body3 = field(node2, "body");
-          if (body3) stack.push({ node: body3, owner, className: name2, bases: baseNames });
+          if (body3) push(body3, { owner, className: name2, bases: baseNames });
           continue;
         }
         case "function_definition": {
@@ -64664,16 +65249,16 @@ function analysePython(file2) {
           fnNodes.set(node2, fn);
           functions.push(fn);
           const body3 = field(node2, "body");
-          if (body3) stack.push({ node: body3, owner: fn, className: null, bases: [] });
+          if (body3) push(body3, { owner: fn, className: null, bases: [] });
           const params = field(node2, "parameters");
-          if (params) stack.push({ node: params, owner: fn, className: null, bases: [] });
+          if (params) push(params, { owner: fn, className: null, bases: [] });
           continue;
         }
         case "string":
           strings2.push({ node: node2, value: node2.children.filter((c) => c.type === "string_content").map(text2).join("") });
           break;
       }
-      for (let i2 = node2.children.length - 1; i2 >= 0; i2--) stack.push({ node: node2.children[i2], owner, className, bases });
+      for (let i2 = node2.children.length - 1; i2 >= 0; i2--) push(node2.children[i2], frame);
     }
   }
   for (const mod of modules) {
@@ -64857,7 +65442,7 @@ function analysePython(file2) {
           return union2(base, [{ kind: "user", line: n.line, what: `the user-written field '${stringValue(key2)}'` }]);
         }
         const redacted = base.length > 0 && base.every((l) => l.sanitized?.includes("all"));
-        if (!redacted && key2?.type === "string" && /^(password|passwd|ssn|social_security(_number)?|credit_card(_number)?|card_number|cvv|date_of_birth|dob|medical_record|diagnosis|bank_account|iban|api_key|secret)$/i.test(stringValue(key2))) {
+        if (!redacted && key2?.type === "string" && SENSITIVE_FIELD.test(stringValue(key2))) {
           return union2(base, [{ kind: isSecretKey(stringValue(key2)) ? "secret" : "pii", line: n.line, what: `the ${stringValue(key2)} field` }]);
         }
         return base;
@@ -64882,7 +65467,7 @@ function analysePython(file2) {
       case "dictionary": {
         let out2 = [];
         let role;
-        let content;
+        let content2;
         let contentTaint = [];
         for (const pair of n.children) {
           if (pair.type === "pair") {
@@ -64893,7 +65478,7 @@ function analysePython(file2) {
             const kName = k.type === "string" ? stringValue(k) : "";
             if (kName === "role" && v.type === "string") role = stringValue(v).toLowerCase();
             if (kName === "content" || kName === "text") {
-              content = v;
+              content2 = v;
               contentTaint = t;
             }
             if (k.type === "string" && /^(password|ssn|credit_card|card_number|api_key|secret|token)$/i.test(kName) && v.type !== "string") {
@@ -64903,7 +65488,7 @@ function analysePython(file2) {
             out2 = union2(out2, ev(pair.children.find((c) => c.named) ?? pair, ctx, d));
           }
         }
-        if (role && ROLE_NAMES.has(role)) recordMessage(n, normaliseRole(role), content, contentTaint, ctx);
+        if (role && ROLE_NAMES.has(role)) recordMessage(n, normaliseRole(role), content2, contentTaint, ctx);
         return out2;
       }
       case "list_comprehension":
@@ -65029,7 +65614,7 @@ function analysePython(file2) {
     if (USER_AUTHORED_FIELD.test(attr) && base.some((l) => l.kind === "param")) {
       return union2(own2, base, [{ kind: "user", line: n.line, what: `the user-written field '${attr}'` }]);
     }
-    if (/^(password|password_hash|ssn|social_security_number|credit_card|card_number|api_key|secret_key|access_token)$/i.test(attr)) {
+    if (SENSITIVE_FIELD.test(attr) && attr !== "secret") {
       return union2(own2, base, [{ kind: isSecretKey(attr) ? "secret" : "pii", line: n.line, what: `the ${attr} attribute` }]);
     }
     return union2(own2, base);
@@ -65085,7 +65670,8 @@ function analysePython(file2) {
       fn: ctx.fn,
       loops: ctx.loops,
       line: n.line,
-      model: modelCallShape(callee, receiverType, receiverName),
+      // Imported helpers named for asking a model; local ones are followed through their summaries.
+      model: modelCallShape(callee, receiverType, receiverName) ?? (target ? null : modelHelperShape(callee)),
       target,
       guarded: false
     };
@@ -65095,13 +65681,13 @@ function analysePython(file2) {
     }
     const argTaint = union2(...args2.map((a) => a.taint));
     const flat = plain(callee);
-    const ctor = lastSegment(flat);
+    const ctor = lastSegment(flat).replace(/\[\]$/, "");
     if (MESSAGE_CLASSES[ctor]) {
-      const content = args2.find((a) => a.name === "content" || a.name === "template" || a.name === "prompt") ?? args2.find((a) => a.index === 0);
-      recordMessage(n, MESSAGE_CLASSES[ctor], content?.node, content?.taint ?? [], ctx, ctor);
+      const content2 = args2.find((a) => a.name === "content" || a.name === "template" || a.name === "prompt") ?? args2.find((a) => a.index === 0);
+      recordMessage(n, MESSAGE_CLASSES[ctor], content2?.node, content2?.taint ?? [], ctx, ctor);
     } else if (INSTRUCTION_KEYWORDS[ctor]) {
       for (const a of args2) {
-        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === "Task" ? "user" : "system", a.node, a.taint, ctx, `${ctor}(${a.name}=)`);
+        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === "Task" ? "user" : "system", a.node, union2(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
       }
     }
     if (fact.model?.kind === "client") {
@@ -65135,7 +65721,7 @@ function analysePython(file2) {
     if (/^(os\.path\.join|posixpath\.join|ntpath\.join|pathlib\.Path|pathlib\.PurePath)$/.test(flat) && args2.length > 1) return markInterpolated(argTaint, n, ctx);
     if (fnNode.type === "attribute") {
       const path14 = pathOf(receiver);
-      if (MUTATORS.has(name2) && path14 && !moduleNames.has(path14.split(".")[0])) {
+      if (MUTATORS.has(name2) && path14 && (!moduleNames.has(path14.split(".")[0]) || /\.session_state\./.test(path14))) {
         const cur = ctx.scope.get(path14);
         ctx.scope.set(path14, { ...cur ?? {}, taint: union2(cur?.taint, argTaint) });
         return [];
@@ -65155,6 +65741,11 @@ function analysePython(file2) {
     }
     return argTaint;
   }
+  function dynamicInstructions(n, ctx) {
+    if (n.type !== "identifier" || ctx.scope.get(text2(n))) return [];
+    const fn = localFunctions.get(text2(n))?.find((f) => f.className === null);
+    return fn ? (summaries.get(fn) ?? []).filter((l) => l.kind !== "param") : [];
+  }
   function applySummary(target, call) {
     const summary2 = summaries.get(target) ?? [];
     const out2 = [];
@@ -65169,9 +65760,9 @@ function analysePython(file2) {
     }
     return union2(out2);
   }
-  function recordMessage(node2, role, content, taint, ctx, via) {
+  function recordMessage(node2, role, content2, taint, ctx, via) {
     if (!ctx.record) return;
-    messages.push({ node: node2, role, content, taint, fn: ctx.fn, via });
+    messages.push({ node: node2, role, content: content2, taint, fn: ctx.fn, via });
   }
   const messages = [];
   const ifs = [];
@@ -65187,7 +65778,8 @@ function analysePython(file2) {
           return;
         }
         const type = value ? typeOf(value, ctx.scope) : void 0;
-        ctx.scope.set(p, { taint, type: type ?? (value?.type === "string" ? "str" : void 0), value });
+        const kept = /(^|\.)session_state\./.test(p) ? ctx.scope.get(p)?.taint : void 0;
+        ctx.scope.set(p, { taint: kept ? union2(kept, taint) : taint, type: type ?? (value?.type === "string" ? "str" : void 0), value });
         if (target.type === "attribute") {
           const root = pathOf(field(target, "object"));
           if (root && taint.length && root !== "self") {
@@ -65291,11 +65883,11 @@ function analysePython(file2) {
     }
   }
   function isPrefixAllowList(argList) {
-    const first2 = argList.children.find((c) => c.named);
-    if (!first2) return false;
-    if (first2.type === "string") return /:\/\/|^[rbuf]*["']\//i.test(text2(first2));
-    if (first2.type === "identifier") return /^[A-Z][A-Z0-9_]*$/.test(text2(first2));
-    return first2.type === "tuple";
+    const first3 = argList.children.find((c) => c.named);
+    if (!first3) return false;
+    if (first3.type === "string") return /:\/\/|^[rbuf]*["']\//i.test(text2(first3));
+    if (first3.type === "identifier") return /^[A-Z][A-Z0-9_]*$/.test(text2(first3));
+    return first3.type === "tuple";
   }
   function loopBounded(body3, condition) {
     if (condition && hasCounterCheck(condition)) return true;
@@ -65375,6 +65967,18 @@ function analysePython(file2) {
             sanitizeSubjects(c2, ctx, "all");
             execBlock(body3, ctx, depth);
           } else execBlock(field(alt, "body"), ctx, depth);
+        }
+        return;
+      }
+      case "match_statement": {
+        const subject = field(s, "subject");
+        if (subject) ev(subject, ctx, 0);
+        const body3 = field(s, "body");
+        for (const clause of body3?.children ?? []) {
+          if (clause.type !== "case_clause") continue;
+          const cons = field(clause, "consequence");
+          if (subject && ctx.record) ifs.push({ node: clause, condition: subject, taint: condTaint(subject, ctx), fn: ctx.fn, bodyStart: cons?.startIndex ?? clause.startIndex, bodyEnd: cons?.endIndex ?? clause.endIndex });
+          execBlock(cons, ctx, depth);
         }
         return;
       }
@@ -65533,10 +66137,7 @@ function analysePython(file2) {
     return moduleCtors.get(name2);
   }
   {
-    const stack = [file2.root];
-    let guard = 0;
-    while (stack.length && guard++ < 5e5) {
-      const n = stack.pop();
+    for (const n of walkOrder(file2, ["dictionary", "call"], 5e5)) {
       if (n.type === "dictionary") {
         const values = n.children.filter((p) => p.type === "pair").map((p) => ({ k: field(p, "key"), v: field(p, "value") }));
         if (values.length && values.every((e) => e.k.type === "string" && e.v.type === "identifier")) for (const e of values) dispatchNames.add(text2(e.v));
@@ -65569,7 +66170,6 @@ function analysePython(file2) {
           }
         }
       }
-      for (const c of n.children) if (c.named) stack.push(c);
     }
     const callsModels = [...modules].some((m) => frameworkOfModule(m) !== null);
     for (const fn of functions) {
@@ -65630,19 +66230,25 @@ function analysePython(file2) {
   }
   function calleeFirst() {
     const callees = /* @__PURE__ */ new Map();
+    const byOwner = file2.postorder && file2.nodeCount < 1e5 ? walkOrderByOwner(file2, ["call"], ["function_definition", "class_definition"]) : null;
+    const callOf = (fn, out2, n) => {
+      const f = field(n, "function");
+      const name2 = f?.type === "identifier" ? text2(f) : f?.type === "attribute" ? text2(field(f, "attribute")) : "";
+      for (const cand of localFunctions.get(name2) ?? []) if (cand !== fn && (f?.type === "attribute" || cand.className === null)) out2.push(cand);
+    };
     for (const fn of functions) {
       const out2 = [];
-      const stack = [...fn.node.children];
-      let guard = 0;
-      while (stack.length && guard++ < 1e5) {
-        const n = stack.pop();
-        if (n.type === "function_definition" || n.type === "class_definition") continue;
-        if (n.type === "call") {
-          const f = field(n, "function");
-          const name2 = f?.type === "identifier" ? text2(f) : f?.type === "attribute" ? text2(field(f, "attribute")) : "";
-          for (const cand of localFunctions.get(name2) ?? []) if (cand !== fn && (f?.type === "attribute" || cand.className === null)) out2.push(cand);
+      if (byOwner) {
+        for (const n of byOwner.get(fn.node) ?? []) callOf(fn, out2, n);
+      } else {
+        const stack = [...fn.node.children];
+        let guard = 0;
+        while (stack.length && guard++ < 1e5) {
+          const n = stack.pop();
+          if (n.type === "function_definition" || n.type === "class_definition") continue;
+          if (n.type === "call") callOf(fn, out2, n);
+          for (const c of n.children) if (c.named) stack.push(c);
         }
-        for (const c of n.children) if (c.named) stack.push(c);
       }
       callees.set(fn, out2);
     }
@@ -65746,6 +66352,1658 @@ function shortCallee(callee) {
   return parts2.slice(-3).join(".");
 }
 
+// engine/frameworks/javascript.ts
+var PACKAGE_FRAMEWORKS = [
+  [/^@langchain\/langgraph/, "langgraph"],
+  [/^(langchain|@langchain\/)/, "langchain"],
+  [/^(ai|@ai-sdk\/.*)$/, "vercel-ai"],
+  [/^openai(\/|$)/, "openai"],
+  [/^@openai\/agents/, "openai-agents"],
+  [/^@anthropic-ai\/sdk/, "anthropic"],
+  [/^@modelcontextprotocol\/sdk/, "mcp"],
+  [/^(fastmcp|@mastra\/mcp)$/, "mcp"],
+  [/^@mastra\//, "mastra"],
+  [/^llamaindex|^@llamaindex\//, "llamaindex"],
+  [/^@google\/(generative-ai|genai)/, "gemini"],
+  [/^ollama/, "ollama"],
+  [/^@pinecone-database\//, "pinecone"]
+];
+function frameworkOfPackage(pkg) {
+  for (const [re, name2] of PACKAGE_FRAMEWORKS) if (re.test(pkg)) return name2;
+  return null;
+}
+var AI_SDK_FUNCTIONS = /^(ai\.)?(generateText|streamText|generateObject|streamObject|embed|embedMany)$/;
+var AGENT_RUN_FUNCTIONS = /^@openai\/agents\.(run)$|^(@openai\/agents\.)?Runner\(\)\.run$/;
+function jsModelCallShape(callee, receiverType, receiverName) {
+  const flat = callee.replace(/\(\)(?=\.)/g, "");
+  if (AI_SDK_FUNCTIONS.test(flat) && !/embed/.test(flat)) {
+    return { kind: "function", promptKeywords: ["prompt", "messages", "system"], promptPositional: [] };
+  }
+  if (AGENT_RUN_FUNCTIONS.test(flat)) return { kind: "function", promptKeywords: ["input"], promptPositional: [1] };
+  const method = lastSegment(flat);
+  if (/^(generate|stream|generateVNext|streamVNext)$/.test(method) && (receiverType && /Agent$/.test(receiverType) || !receiverType && receiverName && /agent$/i.test(receiverName))) {
+    return { kind: "runner", promptKeywords: ["input", "messages", "prompt"], promptPositional: [0] };
+  }
+  const snake = method.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const rtype = receiverType?.replace(/(^|\.)([a-z]\w*)$/, (_m, dot, fn) => dot + fn.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+  const shape = modelCallShape(flat.slice(0, flat.length - method.length) + snake, rtype, receiverName ? receiverName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : void 0);
+  if (!shape) return null;
+  return { ...shape, promptKeywords: [...shape.promptKeywords, "system", "input"] };
+}
+var JS_INSTRUCTION_OPTIONS = {
+  Agent: ["instructions", "system", "systemPrompt"],
+  createReactAgent: ["prompt", "stateModifier", "messageModifier"],
+  createAgent: ["systemPrompt", "prompt"],
+  ToolLoopAgent: ["instructions", "system"],
+  Experimental_Agent: ["system", "instructions"],
+  ChatPromptTemplate: []
+};
+var JS_MESSAGE_CLASSES = { SystemMessage: "system", HumanMessage: "user", AIMessage: "assistant", ToolMessage: "tool", ChatMessage: "user" };
+var REQUEST_PROPS = /* @__PURE__ */ new Set(["body", "query", "params", "headers", "cookies", "files", "file", "searchParams", "nextUrl", "url", "raw", "rawBody"]);
+var REQUEST_METHODS = /* @__PURE__ */ new Set(["json", "text", "formData", "blob", "arrayBuffer", "param", "query", "queries", "header", "parseBody", "valid", "get", "getAll", "cookie"]);
+var USER_AUTHORED_FIELD2 = /(^|_)(persona|bio|biography|about_me|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
+var REQUEST_NAME = /^(req|request|ctx|c|context|event|evt)$/;
+var WEB_CALLS2 = /^(fetch|globalThis\.fetch|node-fetch|undici\.(fetch|request)|axios|axios\.(get|post|put|patch|request|head)|got|got\.(get|post)|ky|ky\.(get|post)|superagent\.(get|post)|cross-fetch|isomorphic-fetch)$/;
+var RETRIEVE_METHODS2 = /* @__PURE__ */ new Set(["similaritySearch", "similaritySearchWithScore", "similaritySearchVectorWithScore", "maxMarginalRelevanceSearch", "getRelevantDocuments", "retrieve", "asRetriever"]);
+var WEB_LOADER = /(Cheerio|Puppeteer|Playwright|Recursive|Sitemap|Firecrawl|Spider|Apify|Web|Url|Html|Browserbase)\w*Loader$/;
+var SEARCH_TOOL = /(TavilySearchResults|TavilySearch|DuckDuckGoSearch|SerpAPI|GoogleCustomSearch|BingSerpAPI|BraveSearch|WikipediaQueryRun|SearchApi|ExaSearchResults)$/;
+var FILE_READS = /^(fs|node:fs|fs-extra|fs\/promises|node:fs\/promises)\.(readFile|readFileSync|promises\.readFile|createReadStream)$|^Bun\.file$/;
+function jsCallSource(flat, receiverType, receiverName) {
+  const method = lastSegment(flat);
+  if (flat === "process.argv" || /^(readline|node:readline|readline\/promises|node:readline\/promises)\.\w+\(\)\.question$/.test(flat) || /^(prompts|inquirer\.prompt|@inquirer\/prompts\.(input|editor|password))$/.test(flat)) {
+    return { kind: "user", what: `${flat}()` };
+  }
+  if (/^(@ai-sdk\/react|ai\/react|@ai-sdk\/vue|@ai-sdk\/svelte)\.(useChat|useCompletion|useObject)$/.test(flat)) return { kind: "model", what: `model answers from ${method}()` };
+  if (/^(node:)?readline(\/promises)?\.createInterface$/.test(flat)) return { kind: "user", what: "console input (readline)" };
+  if (method === "question" && receiverName && /^(rl|readline|cli|prompt|input)$/i.test(receiverName)) return { kind: "user", what: "readline input" };
+  if (WEB_CALLS2.test(flat)) return { kind: "web", what: `the response of ${flat}()` };
+  if (FILE_READS.test(flat)) return { kind: "file", what: "file contents" };
+  const rtype = receiverType ?? "";
+  if (RETRIEVE_METHODS2.has(method) && method !== "asRetriever") return { kind: "retrieved", what: `documents from ${method}()` };
+  if (/^(invoke|getRelevantDocuments|_getRelevantDocuments)$/.test(method) && (/asRetriever|Retriever$/.test(rtype) || !rtype && receiverName && /retriever$/i.test(receiverName))) {
+    return { kind: "retrieved", what: "documents from a retriever" };
+  }
+  if (method === "query" && (/(Index|index|Collection|collection|namespace|Namespace)$/.test(rtype) || !rtype && receiverName && /(index|collection|namespace|vectors?)$/i.test(receiverName))) {
+    return { kind: "retrieved", what: "vector store query results" };
+  }
+  if (/^(load|loadAndSplit|lazyLoad|scrape|crawl)$/.test(method) && /Loader$/.test(rtype)) {
+    return WEB_LOADER.test(rtype) ? { kind: "web", what: `pages loaded by ${lastSegment(rtype)}` } : { kind: "file", what: `documents loaded by ${lastSegment(rtype)}` };
+  }
+  if (/^(invoke|call|search|_call)$/.test(method) && SEARCH_TOOL.test(rtype)) return { kind: "web", what: `web search results from ${lastSegment(rtype)}` };
+  if (/^(text|json|blob|arrayBuffer)$/.test(method) && /^(fetch|Response)/.test(rtype)) return { kind: "web", what: "a fetched response body" };
+  return null;
+}
+var SANITIZERS2 = [
+  [/^(shell-quote\.quote|shellescape|shell-escape|shlex\.quote|quote)$/, "shell"],
+  [/^(DOMPurify\.sanitize|dompurify\.sanitize|isomorphic-dompurify\.sanitize|sanitize-html|sanitizeHtml|escape-html|escapeHtml|he\.(encode|escape)|xss|xss\.filterXSS|filterXSS|lodash\.escape|_\.escape|validator\.escape|htmlEscape|escapeHTML|encodeHTML|marked\.parseInline)$/, "html"],
+  [/^(path|node:path)\.basename$|^(sanitize-filename|sanitizeFilename)$/, "path"],
+  [/^(encodeURIComponent|querystring\.escape|URLSearchParams)$/, "url"],
+  [/^(JSON\.parse)$/, "code"],
+  [/^(Number|parseInt|parseFloat|Boolean|Number\.parseInt|Number\.parseFloat|Math\.\w+|String\(\)\.length|isNaN|Number\.isInteger|Date\.parse|crypto\.createHash|uuid\.validate)$/, "all"],
+  [/^(sqlstring\.escape|mysql\.escape|pg-format|SqlString\.escape|escapeIdentifier|escapeLiteral)$/, "sql"]
+];
+var SANITIZER_NAME2 = /^_?(sanitize|sanitise|validate|escape|clean|redact|scrub|stripInjection|isSafe|isAllowed|allowlist|whitelist|assertSafe|ensureSafe)\w*$/i;
+var SCHEMA_METHODS = /^(parse|safeParse|parseAsync|safeParseAsync|validate|validateSync|assert|cast|decode|check)$/;
+var SCHEMA_RECEIVER = /(schema|Schema|^z\.|zod|yup|joi|Joi|valibot|^v\.|ajv|typebox|TypeCompiler|Type\b|validator|Validator)/;
+function jsSanitizer(flat, receiverText, receiverType) {
+  for (const [re, kind] of SANITIZERS2) if (re.test(flat)) return kind;
+  const method = lastSegment(flat);
+  if (SCHEMA_METHODS.test(method) && receiverText !== void 0 && (SCHEMA_RECEIVER.test(receiverText) || SCHEMA_RECEIVER.test(receiverType ?? "") || /^zod\./.test(receiverType ?? ""))) return "all";
+  if (SANITIZER_NAME2.test(method)) return "all";
+  return null;
+}
+var TOOL_OPTION_WRAPPERS = /^(ai\.)?(tool|dynamicTool|createTool|@openai\/agents\.tool|@mastra\/core\.createTool|@mastra\/core\/tools\.createTool|defineTool|betaZodTool|zodFunction)$/;
+var LANGCHAIN_TOOL_FN = /^(@langchain\/core\/tools\.tool|langchain\/tools\.tool)$/;
+var TOOL_CLASSES = /(^|\.)(DynamicStructuredTool|DynamicTool|StructuredTool|Tool|FunctionTool)$/;
+var MCP_SERVER_TYPE = /(McpServer|FastMCP|Server)$/;
+var MCP_SERVER_NAME = /^(server|mcp|mcpServer|mcp_server|app)$/i;
+var HTTP_VERBS = /^(get|post|put|patch|delete|del|all|use|head|options|route|on)$/;
+var HTTP_APP_NAME = /^(app|router|api|server|fastify|hono|route|routes|r|v1|apiRouter|koa)$/i;
+var NEXT_ROUTE_EXPORTS = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/;
+var NOT_CLIENT_PARAM = /^(res|response|reply|next|h|env|_)$/;
+
+// engine/flow/javascript.ts
+var FUNCTION_TYPES = /* @__PURE__ */ new Set(["function_declaration", "generator_function_declaration", "function_expression", "function", "generator_function", "arrow_function", "method_definition"]);
+var TYPE_WRAPPERS = /* @__PURE__ */ new Set(["as_expression", "satisfies_expression", "non_null_expression", "type_assertion", "parenthesized_expression", "await_expression"]);
+var GLOBAL_MODULES = /* @__PURE__ */ new Set(["JSON", "Object", "Array", "String", "Promise", "Buffer", "util", "path", "url", "querystring", "Reflect", "structuredClone", "console"]);
+var MUTATORS2 = /* @__PURE__ */ new Set(["push", "unshift", "set", "add", "append", "splice", "write"]);
+var COMBINING = /* @__PURE__ */ new Set(["concat", "replace", "replaceAll", "padStart", "padEnd", "assign"]);
+var ROLE_NAMES2 = /* @__PURE__ */ new Set(["system", "user", "human", "assistant", "ai", "developer", "tool", "function"]);
+var FENCE_WORDS2 = /(untrusted|do not follow|don't follow|ignore any instructions|treat (it|them|this|the \w+) as (data|content|text)|as data only|<\/?(document|documents|context|data|untrusted|input|user_input|content|retrieved|search_results|email|page)>)/i;
+var PII_PROP = /^(password|passwd|ssn|socialSecurityNumber|social_security_number|creditCard|credit_card|cardNumber|card_number|cvv|dateOfBirth|dob|medicalRecord|diagnosis|bankAccount|iban|apiKey|api_key|secretKey|secret_key|accessToken|access_token|passwordHash|password_hash)$/;
+var SECRET_PROP = /(password|passwd|api_?key|secret|token)/i;
+var MAX_DEPTH3 = 150;
+var Scope2 = class {
+  constructor(parent) {
+    this.parent = parent;
+  }
+  parent;
+  vars = /* @__PURE__ */ new Map();
+  /** Called when a nested function writes one of this scope's variables. */
+  onInnerWrite = null;
+  /** Writes a nested function made to this scope's variables, kept for the next pass's declarations. */
+  closureWrites = null;
+  get(name2) {
+    return this.vars.get(name2) ?? this.parent?.get(name2);
+  }
+  set(name2, info3, fromInner = false) {
+    if (!this.vars.has(name2) && this.parent?.has(name2)) this.parent.set(name2, info3, true);
+    else {
+      this.vars.set(name2, info3);
+      if (fromInner && info3.taint.length) {
+        this.closureWrites ??= /* @__PURE__ */ new Map();
+        const before = this.closureWrites.get(name2);
+        const after = union2(before, info3.taint);
+        if (after.length !== (before?.length ?? 0)) {
+          this.closureWrites.set(name2, after);
+          this.onInnerWrite?.();
+        }
+      }
+    }
+  }
+  declare(name2, info3) {
+    this.vars.set(name2, info3);
+  }
+  has(name2) {
+    return this.vars.has(name2) || !!this.parent?.has(name2);
+  }
+};
+var snakeCache = /* @__PURE__ */ new Map();
+function snakeCase(name2) {
+  let hit = snakeCache.get(name2);
+  if (hit === void 0) {
+    hit = /[A-Z]/.test(name2) ? name2.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase() : name2;
+    if (snakeCache.size > 5e4) snakeCache.clear();
+    snakeCache.set(name2, hit);
+  }
+  return hit;
+}
+function analyseJavaScript(file2, language) {
+  const src = file2.source;
+  const text2 = (n) => src.slice(n.startIndex, n.endIndex);
+  let lineStarts = null;
+  const line = (n) => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i2 = 0; i2 < src.length; i2++) if (src.charCodeAt(i2) === 10) lineStarts.push(i2 + 1);
+    }
+    const start2 = lineStarts[n - 1];
+    if (start2 === void 0) return "";
+    const end = n < lineStarts.length ? lineStarts[n] - 1 : src.length;
+    return src.slice(start2, end);
+  };
+  const imports = /* @__PURE__ */ new Map();
+  const moduleNames = new Set(GLOBAL_MODULES);
+  const modules = /* @__PURE__ */ new Set();
+  const frameworks = /* @__PURE__ */ new Set();
+  const classes = /* @__PURE__ */ new Map();
+  const strings2 = [];
+  const functions = [];
+  const fnByNode = /* @__PURE__ */ new Map();
+  const messages = [];
+  const ifs = [];
+  const returns = [];
+  const assigns = [];
+  const synthetic = [];
+  const propTaint = /* @__PURE__ */ new Map();
+  const messageNodes = /* @__PURE__ */ new Set();
+  const callByNode = /* @__PURE__ */ new Map();
+  const stateSetters = /* @__PURE__ */ new Map();
+  const callbackTaint = /* @__PURE__ */ new Map();
+  const allParamsUser = /* @__PURE__ */ new Set();
+  let envReads = 0;
+  const makeFn = (name2, node2, parent, isModule = false) => ({
+    name: name2,
+    qualName: name2,
+    node: node2,
+    params: [],
+    decorators: [],
+    className: null,
+    classBases: [],
+    isTool: false,
+    isHandler: false,
+    isGraphNode: false,
+    isModule,
+    calls: [],
+    returns: [],
+    parent,
+    calledNames: /* @__PURE__ */ new Set()
+  });
+  const moduleFn = makeFn("<module>", file2.root, null, true);
+  const stringValue = (n) => n.children.filter((c) => c.type === "string_fragment" || c.type === "escape_sequence").map(text2).join("");
+  const unwrap = (n) => {
+    let cur = n;
+    for (let i2 = 0; i2 < 20 && TYPE_WRAPPERS.has(cur.type) && cur.type !== "await_expression"; i2++) {
+      const inner = cur.children.find((c) => c.named);
+      if (!inner) break;
+      cur = inner;
+    }
+    return cur;
+  };
+  const promisified = /* @__PURE__ */ new Map();
+  const useServerFile = file2.root.children.some((c) => c.type === "expression_statement" && c.children[0]?.type === "string" && /^use server$/.test(stringValue(c.children[0])));
+  {
+    const stack = [{ node: file2.root, owner: moduleFn, className: null, bases: [] }];
+    let guard = 0;
+    while (stack.length && guard++ < 2e6) {
+      const { node: node2, owner, className, bases } = stack.pop();
+      if (node2.type === "import_statement") {
+        const source = field(node2, "source");
+        const mod = source ? stringValue(source) : "";
+        modules.add(mod);
+        for (const clause of node2.children) {
+          if (clause.type !== "import_clause") continue;
+          for (const c of clause.children) {
+            if (c.type === "identifier") {
+              imports.set(text2(c), mod);
+              moduleNames.add(text2(c));
+            } else if (c.type === "namespace_import") {
+              const id = c.children.find((x) => x.type === "identifier");
+              if (id) {
+                imports.set(text2(id), mod);
+                moduleNames.add(text2(id));
+              }
+            } else if (c.type === "named_imports") {
+              for (const spec of c.children) {
+                if (spec.type !== "import_specifier") continue;
+                const name2 = field(spec, "name");
+                const alias = field(spec, "alias") ?? name2;
+                if (name2 && alias) imports.set(text2(alias), `${mod}.${text2(name2)}`);
+              }
+            }
+          }
+        }
+        continue;
+      }
+      if (node2.type === "variable_declarator") {
+        const value = field(node2, "value");
+        const name2 = field(node2, "name");
+        if (value && name2?.type === "identifier" && value.type === "call_expression" && /^(util\.)?promisify$/.test(text2(field(value, "function")))) {
+          const arg2 = field(value, "arguments")?.children.find((c) => c.named);
+          if (arg2 && (arg2.type === "identifier" || arg2.type === "member_expression")) promisified.set(text2(name2), text2(arg2));
+        }
+        if (value && name2 && value.type === "call_expression" && text2(field(value, "function")) === "require") {
+          const arg2 = field(value, "arguments")?.children.find((c) => c.named);
+          if (arg2?.type === "string") {
+            const mod = stringValue(arg2);
+            modules.add(mod);
+            if (name2.type === "identifier") {
+              imports.set(text2(name2), mod);
+              moduleNames.add(text2(name2));
+            } else if (name2.type === "object_pattern") {
+              for (const p of name2.children) {
+                if (p.type === "shorthand_property_identifier_pattern") imports.set(text2(p), `${mod}.${text2(p)}`);
+                else if (p.type === "pair_pattern") {
+                  const k = field(p, "key");
+                  const v = field(p, "value");
+                  if (k && v?.type === "identifier") imports.set(text2(v), `${mod}.${text2(k)}`);
+                }
+              }
+            }
+          }
+        }
+      }
+      if (node2.type === "class_declaration" || node2.type === "class") {
+        const nameNode = field(node2, "name");
+        const name2 = nameNode ? text2(nameNode) : "<class>";
+        const heritage = node2.children.find((c) => c.type === "class_heritage");
+        const baseNames = [];
+        if (heritage) {
+          const ext = heritage.children.find((c) => c.type === "extends_clause") ?? heritage;
+          for (const c of ext.children) if (c.named && (c.type === "identifier" || c.type === "member_expression")) baseNames.push(text2(c));
+        }
+        classes.set(name2, { node: node2, bases: baseNames });
+        const body3 = field(node2, "body");
+        if (body3) stack.push({ node: body3, owner, className: name2, bases: baseNames });
+        continue;
+      }
+      if (FUNCTION_TYPES.has(node2.type)) {
+        const fn = makeFn(functionName(node2), node2, owner.isModule ? null : owner);
+        if (node2.type === "method_definition" && className) {
+          fn.className = className;
+          fn.classBases = bases;
+          fn.qualName = `${className}.${fn.name}`;
+        }
+        fnByNode.set(node2, fn);
+        functions.push(fn);
+        for (let i2 = node2.children.length - 1; i2 >= 0; i2--) stack.push({ node: node2.children[i2], owner: fn, className: null, bases: [] });
+        continue;
+      }
+      if (node2.type === "string" || node2.type === "template_string" && !node2.children.some((c) => c.type === "template_substitution")) {
+        strings2.push({ node: node2, value: stringValue(node2) });
+      }
+      for (let i2 = node2.children.length - 1; i2 >= 0; i2--) stack.push({ node: node2.children[i2], owner, className, bases });
+    }
+  }
+  for (const mod of modules) {
+    const fw = frameworkOfPackage(mod);
+    if (fw) frameworks.add(fw);
+  }
+  for (const [alias, original] of promisified) imports.set(alias, imports.get(original.split(".")[0]) ? `${imports.get(original.split(".")[0])}${original.slice(original.split(".")[0].length)}` : original);
+  function functionName(node2) {
+    const own2 = field(node2, "name");
+    if (own2) return text2(own2);
+    const p = node2.parent;
+    if (p?.type === "variable_declarator") {
+      const n = field(p, "name");
+      if (n) return text2(n);
+    }
+    if (p?.type === "pair") {
+      const k = field(p, "key");
+      if (k) return k.type === "string" ? stringValue(k) : text2(k);
+    }
+    if (p?.type === "assignment_expression") {
+      const l = field(p, "left");
+      if (l) return text2(l).split(".").pop();
+    }
+    return "<anonymous>";
+  }
+  const resolveImport = (name2) => imports.get(name2) ?? name2;
+  function qname(n, scope, depth = 0) {
+    if (depth > 40) return "?";
+    switch (n.type) {
+      case "identifier": {
+        const name2 = text2(n);
+        if (promisified.has(name2)) return resolveImport(name2);
+        const v = scope.get(name2);
+        if (v?.type) return `${v.type}()`;
+        return resolveImport(name2);
+      }
+      case "this":
+        return "this";
+      case "member_expression": {
+        const obj = field(n, "object");
+        const prop2 = field(n, "property");
+        const propText = prop2 ? text2(prop2) : "?";
+        if (obj.type === "this") {
+          const v = scope.get(`this.${propText}`);
+          if (v?.type) return `${v.type}()`;
+          return `this.${propText}`;
+        }
+        return `${qname(obj, scope, depth + 1)}.${propText}`;
+      }
+      case "call_expression":
+        return `${qname(field(n, "function"), scope, depth + 1)}()`;
+      case "new_expression":
+        return `${qname(field(n, "constructor"), scope, depth + 1)}()`;
+      case "subscript_expression":
+        return `${qname(field(n, "object"), scope, depth + 1)}[]`;
+      case "string":
+      case "template_string":
+        return "str";
+      default:
+        if (TYPE_WRAPPERS.has(n.type)) {
+          const inner = n.children.find((c) => c.named);
+          return inner ? qname(inner, scope, depth + 1) : "?";
+        }
+        return "?";
+    }
+  }
+  function typeOf(n, scope, depth = 0) {
+    if (depth > 40) return void 0;
+    switch (n.type) {
+      case "identifier":
+        return scope.get(text2(n))?.type;
+      case "member_expression": {
+        const p = pathOf(n);
+        return p ? scope.get(p)?.type : void 0;
+      }
+      case "new_expression":
+        return plain(qname(field(n, "constructor"), scope));
+      case "call_expression": {
+        const f = field(n, "function");
+        if (f.type === "identifier" && text2(f) === "require") {
+          const arg2 = field(n, "arguments")?.children.find((c) => c.named);
+          return arg2?.type === "string" ? stringValue(arg2) : void 0;
+        }
+        if (f.type === "member_expression") {
+          const method = text2(field(f, "property"));
+          if (method === "pipe") return "runnable";
+          if (/^(bindTools|withStructuredOutput|withConfig|withRetry|bind|withFallbacks)$/.test(method)) return typeOf(field(f, "object"), scope, depth + 1) ?? plain(qname(f, scope));
+        }
+        return plain(qname(f, scope));
+      }
+      case "string":
+      case "template_string":
+        return "str";
+      default:
+        if (TYPE_WRAPPERS.has(n.type)) {
+          const inner = n.children.find((c) => c.named);
+          return inner ? typeOf(inner, scope, depth + 1) : void 0;
+        }
+        return void 0;
+    }
+  }
+  function rootName2(n) {
+    let cur = n;
+    for (let i2 = 0; cur && i2 < 50; i2++) {
+      if (cur.type === "identifier") return text2(cur);
+      if (cur.type === "this") return "this";
+      if (cur.type === "member_expression" || cur.type === "subscript_expression") cur = field(cur, "object");
+      else if (cur.type === "call_expression") cur = field(cur, "function");
+      else if (TYPE_WRAPPERS.has(cur.type)) cur = cur.children.find((c) => c.named);
+      else return void 0;
+    }
+    return void 0;
+  }
+  function lastName(n) {
+    const u = unwrap(n);
+    if (u.type === "identifier") return text2(u);
+    if (u.type === "member_expression") return text2(field(u, "property"));
+    return void 0;
+  }
+  function pathOf(n) {
+    const parts2 = [];
+    let u = unwrap(n);
+    for (let i2 = 0; i2 < 12; i2++) {
+      if (u.type === "identifier" || u.type === "this") {
+        parts2.push(u.type === "this" ? "this" : text2(u));
+        return parts2.reverse().join(".");
+      }
+      if (u.type !== "member_expression") return null;
+      const prop2 = field(u, "property");
+      if (!prop2) return null;
+      parts2.push(text2(prop2));
+      u = unwrap(field(u, "object"));
+    }
+    return null;
+  }
+  const localFunctions = /* @__PURE__ */ new Map();
+  for (const fn of functions) {
+    const list = localFunctions.get(fn.name) ?? [];
+    list.push(fn);
+    localFunctions.set(fn.name, list);
+  }
+  const moduleCtors = /* @__PURE__ */ new Map();
+  for (const s of file2.root.children) {
+    const decl = s.type === "export_statement" ? field(s, "declaration") : s;
+    if (decl?.type !== "lexical_declaration" && decl?.type !== "variable_declaration") continue;
+    for (const d of decl.children) {
+      if (d.type !== "variable_declarator") continue;
+      const n = field(d, "name");
+      const v = field(d, "value");
+      if (n?.type !== "identifier" || !v) continue;
+      const u = unwrap(v);
+      if (u.type === "new_expression") moduleCtors.set(text2(n), resolveImport(text2(field(u, "constructor"))));
+      else if (u.type === "call_expression") moduleCtors.set(text2(n), resolveImport(text2(field(u, "function"))));
+    }
+  }
+  function fnOf(n) {
+    if (!n) return void 0;
+    const u = unwrap(n);
+    if (FUNCTION_TYPES.has(u.type)) return fnByNode.get(u);
+    if (u.type === "identifier") return localFunctions.get(text2(u))?.find((f) => f.className === null);
+    if (u.type === "call_expression") {
+      const f = field(u, "function");
+      if (f.type === "member_expression" && text2(field(f, "property")) === "bind") return fnOf(field(f, "object"));
+    }
+    if (u.type === "member_expression" && field(u, "object").type === "this") return localFunctions.get(text2(field(u, "property")))?.[0];
+    return void 0;
+  }
+  function objectProp(obj, key2) {
+    if (!obj || obj.type !== "object") return void 0;
+    for (const p of obj.children) {
+      if (p.type === "pair") {
+        const k = field(p, "key");
+        const kName = k.type === "string" ? stringValue(k) : text2(k);
+        if (kName === key2) return field(p, "value");
+      } else if (p.type === "method_definition" && text2(field(p, "name")) === key2) return p;
+      else if (p.type === "shorthand_property_identifier" && text2(p) === key2) return p;
+    }
+    return void 0;
+  }
+  function markTool(fn, options, at) {
+    if (!fn) return;
+    fn.isTool = true;
+    const label = at ? toolLabel2(at) : void 0;
+    if (label && (fn.name === "<anonymous>" || /^(execute|func|handler|invoke)$/.test(fn.name))) fn.name = label;
+    if (at && !field(fn.node, "name")) fn.declNode = at;
+    const approval = options ? objectProp(options, "needsApproval") ?? objectProp(options, "requiresApproval") ?? objectProp(options, "needsConfirmation") : void 0;
+    if (approval && approval.type !== "false") fn.decorators.push({ qname: "needsApproval", node: approval.parent ?? approval });
+  }
+  function toolLabel2(call) {
+    const argList = field(call, "arguments");
+    const first3 = argList?.children.find((c) => c.named);
+    if (first3 && first3.type === "string") return stringValue(first3);
+    for (let p = call.parent, i2 = 0; p && i2 < 4; p = p.parent, i2++) {
+      if (p.type === "pair") return text2(field(p, "key")).replace(/^["'`]|["'`]$/g, "");
+      if (p.type === "variable_declarator") return text2(field(p, "name"));
+    }
+    return void 0;
+  }
+  {
+    const stack = [file2.root];
+    let guard = 0;
+    while (stack.length && guard++ < 2e6) {
+      const n = stack.pop();
+      for (const c of n.children) if (c.named) stack.push(c);
+      if (n.type === "object" && frameworks.size) {
+        const entries2 = n.children.filter((c) => c.type === "pair" || c.type === "shorthand_property_identifier");
+        const targets = entries2.map((c) => c.type === "pair" ? field(c, "value") : c).map((v) => v && (v.type === "identifier" || v.type === "shorthand_property_identifier") ? localFunctions.get(text2(v))?.find((f2) => f2.className === null) : void 0);
+        const holder = n.parent?.type === "variable_declarator" ? text2(field(n.parent, "name") ?? n.parent) : "";
+        if (entries2.length >= 2 && targets.every((f2) => f2) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f2 of targets) f2.isTool = true;
+      }
+      if (n.type === "object") {
+        const exec2 = objectProp(n, "execute") ?? objectProp(n, "func") ?? objectProp(n, "handler");
+        if (exec2 && (objectProp(n, "parameters") || objectProp(n, "inputSchema") || objectProp(n, "schema")) && (objectProp(n, "description") || objectProp(n, "name"))) markTool(fnOf(exec2), n);
+        continue;
+      }
+      if (n.type === "new_expression") {
+        const ctor = resolveImport(text2(field(n, "constructor")));
+        const args3 = field(n, "arguments")?.children.filter((c) => c.named) ?? [];
+        if (TOOL_CLASSES.test(ctor) && args3[0]?.type === "object") markTool(fnOf(objectProp(args3[0], "func") ?? objectProp(args3[0], "execute")), args3[0], n);
+        continue;
+      }
+      if (n.type !== "call_expression") continue;
+      const f = field(n, "function");
+      const argList = field(n, "arguments");
+      const args2 = argList?.type === "arguments" ? argList.children.filter((c) => c.named) : [];
+      const callee = f.type === "identifier" ? resolveImport(text2(f)) : text2(f);
+      if ((TOOL_OPTION_WRAPPERS.test(callee) || f.type === "identifier" && /^(tool|createTool|dynamicTool)$/.test(text2(f))) && args2[0]?.type === "object") {
+        markTool(fnOf(objectProp(args2[0], "execute") ?? objectProp(args2[0], "invoke")), args2[0], n);
+        continue;
+      }
+      if ((LANGCHAIN_TOOL_FN.test(callee) || f.type === "identifier" && text2(f) === "tool") && args2[0] && fnOf(args2[0])) {
+        markTool(fnOf(args2[0]), args2[1], n);
+        continue;
+      }
+      if (f.type !== "member_expression") continue;
+      const method = text2(field(f, "property"));
+      const recv = field(f, "object");
+      const recvName = lastName(recv) ?? "";
+      const recvType = moduleCtors.get(recvName) ?? "";
+      const mcpServer = MCP_SERVER_TYPE.test(recvType) || !recvType && MCP_SERVER_NAME.test(recvName) || /modelcontextprotocol|fastmcp/.test(recvType);
+      if (mcpServer && (method === "tool" || method === "registerTool") && args2.length >= 2) {
+        markTool(fnOf(args2[args2.length - 1]), method === "registerTool" ? args2[1] : void 0, n);
+        continue;
+      }
+      if (mcpServer && method === "addTool" && args2[0]?.type === "object") {
+        markTool(fnOf(objectProp(args2[0], "execute")), args2[0], n);
+        continue;
+      }
+      if (method === "setRequestHandler" && args2[0] && /CallToolRequestSchema/.test(text2(args2[0]))) {
+        const handler2 = fnOf(args2[1]);
+        markTool(handler2, void 0, n);
+        if (handler2 && handler2.name === "<anonymous>") handler2.name = "CallTool handler";
+        continue;
+      }
+      if (HTTP_VERBS.test(method) && args2.length >= 2 && (args2[0].type === "string" || args2[0].type === "template_string") && /^['"`]\//.test(text2(args2[0])) && (HTTP_APP_NAME.test(recvName) || /express|hono|fastify|koa|Router/i.test(recvType))) {
+        for (const a of args2.slice(1)) {
+          const h = fnOf(a);
+          if (h) h.isHandler = true;
+        }
+        continue;
+      }
+      if (/^(on|once|message|command|hears|action|event)$/.test(method) && args2[0] && (args2[0].type === "string" || method === "message") && /^(socket|ws|io|wss|client|bot|channel|slack|app|conn|connection)$/i.test(recvName) && !(method === "on" && /^['"`](error|close|listening|ready|connection|connect|open|exit|end|drain)['"`]$/.test(text2(args2[0])))) {
+        const h = fnOf(args2[args2.length - 1]);
+        if (h && h !== fnOf(args2[0])) {
+          h.isHandler = true;
+          allParamsUser.add(h);
+        }
+        continue;
+      }
+      if (/^(query|mutation|subscription)$/.test(method) && /procedure|\.input\(/i.test(text2(recv))) {
+        const h = fnOf(args2[0]);
+        if (h) {
+          h.isHandler = true;
+          allParamsUser.add(h);
+        }
+      }
+    }
+  }
+  for (const fn of functions) {
+    const exported = fn.node.parent?.type === "export_statement" || fn.node.parent?.type === "variable_declarator" && fn.node.parent.parent?.parent?.type === "export_statement";
+    if (exported && NEXT_ROUTE_EXPORTS.test(fn.name)) fn.isHandler = true;
+    const bodyNode = field(fn.node, "body");
+    const ownDirective = bodyNode?.type === "statement_block" && bodyNode.children[0]?.type === "expression_statement" && bodyNode.children[0].children[0]?.type === "string" && stringValue(bodyNode.children[0].children[0]) === "use server";
+    if (useServerFile && exported || ownDirective) {
+      fn.isHandler = true;
+      allParamsUser.add(fn);
+    }
+    const params = field(fn.node, "parameters");
+    const ps = params?.children.filter((c) => c.named).map((c) => text2(c).split(/[:=?]/)[0].trim()) ?? [];
+    if (fn.node.parent?.type === "export_statement" && /^(req|request)$/.test(ps[0] ?? "") && /^(res|response)$/.test(ps[1] ?? "")) fn.isHandler = true;
+    if (fn.className && fn.name === "_call" && fn.classBases.some((b) => TOOL_CLASSES.test(resolveImport(b)))) fn.isTool = true;
+  }
+  const summaries = /* @__PURE__ */ new Map();
+  function findTarget(fnNode, ctx) {
+    const u = unwrap(fnNode);
+    if (u.type === "identifier") {
+      if (ctx.scope.get(text2(u))?.type) return void 0;
+      return localFunctions.get(text2(u))?.find((f) => f.className === null);
+    }
+    if (u.type === "member_expression") {
+      const obj = field(u, "object");
+      const method = text2(field(u, "property"));
+      const cands = localFunctions.get(method);
+      if (!cands) return void 0;
+      if (obj.type === "this" && ctx.fn.className) return cands.find((f) => f.className === ctx.fn.className);
+      const t = typeOf(obj, ctx.scope);
+      const cls = t && classes.has(t) ? t : obj.type === "identifier" && classes.has(text2(obj)) ? text2(obj) : void 0;
+      if (cls) return cands.find((f) => f.className === cls);
+    }
+    return void 0;
+  }
+  function ev(n, ctx, depth) {
+    if (depth > MAX_DEPTH3) return [];
+    const d = depth + 1;
+    switch (n.type) {
+      case "identifier":
+      case "shorthand_property_identifier":
+        return ctx.scope.get(text2(n))?.taint ?? [];
+      case "this":
+        return ctx.scope.get("this")?.taint ?? [];
+      case "string":
+      case "number":
+      case "true":
+      case "false":
+      case "null":
+      case "undefined":
+      case "regex":
+      case "arrow_function":
+      case "function_expression":
+      case "function":
+      case "class":
+        return [];
+      case "template_string": {
+        let out2 = [];
+        for (const c of n.children) {
+          if (c.type !== "template_substitution") continue;
+          const e = c.children.find((x) => x.named);
+          if (e) out2 = union2(out2, markInterpolated(ev(e, ctx, d), n, ctx, c.line));
+        }
+        return out2;
+      }
+      case "binary_expression": {
+        const left = field(n, "left");
+        const right = field(n, "right");
+        const op = text2(field(n, "operator") ?? n);
+        const all = union2(ev(left, ctx, d), ev(right, ctx, d));
+        if (op === "+" && (isStringy(left, ctx) || isStringy(right, ctx))) return markInterpolated(all, n, ctx);
+        if (/^(===|!==|==|!=|<|>|<=|>=|instanceof|in)$/.test(op)) return [];
+        return all;
+      }
+      case "unary_expression":
+      case "update_expression":
+        for (const c of n.children) if (c.named) ev(c, ctx, d);
+        return [];
+      case "member_expression":
+        return evMember(n, ctx, d);
+      case "subscript_expression": {
+        const obj = field(n, "object");
+        const base = ev(obj, ctx, d);
+        const index = field(n, "index");
+        if (index) ev(index, ctx, d);
+        const key2 = index?.type === "string" ? stringValue(index) : void 0;
+        if (plain(qname(obj, ctx.scope)) === "process.env") {
+          envReads++;
+          if (key2 === void 0 && index && index.type !== "string") return [{ kind: "secret", line: n.line, what: "an environment variable chosen at run time" }];
+          const s = envSource(key2);
+          return [{ kind: s.kind, line: n.line, what: s.what }];
+        }
+        if (key2 && PII_PROP.test(key2) && !base.every((l) => l.sanitized?.includes("all"))) return union2(base, [{ kind: SECRET_PROP.test(key2) ? "secret" : "pii", line: n.line, what: `the ${key2} field` }]);
+        return base;
+      }
+      case "call_expression":
+      case "new_expression":
+        return evCall(n, ctx, d);
+      case "array": {
+        let out2 = [];
+        const items = n.children.filter((c) => c.named);
+        for (const c of items) out2 = union2(out2, ev(c, ctx, d));
+        if (items.length === 2 && items[0].type === "string") {
+          const role = stringValue(items[0]).toLowerCase();
+          if (ROLE_NAMES2.has(role)) recordMessage(n, normaliseRole2(role), items[1], ev(items[1], ctx, d), ctx);
+        }
+        return out2;
+      }
+      case "object": {
+        let out2 = [];
+        let role;
+        let content2;
+        let contentTaint = [];
+        for (const p of n.children) {
+          if (p.type === "pair") {
+            const k = field(p, "key");
+            const v = field(p, "value");
+            const t = ev(v, ctx, d);
+            propTaint.set(v, t);
+            out2 = union2(out2, t);
+            const kName = k.type === "string" ? stringValue(k) : k.type === "property_identifier" ? text2(k) : "";
+            if (kName === "role" && v.type === "string") role = stringValue(v).toLowerCase();
+            if (kName === "content" || kName === "text") {
+              content2 = v;
+              contentTaint = t;
+            }
+          } else if (p.type === "shorthand_property_identifier") {
+            const t = ev(p, ctx, d);
+            out2 = union2(out2, t);
+            if (text2(p) === "content") {
+              content2 = p;
+              contentTaint = t;
+            }
+          } else if (p.type === "spread_element") {
+            const t = ev(p, ctx, d);
+            propTaint.set(p, t);
+            out2 = union2(out2, t);
+          }
+        }
+        if (role && ROLE_NAMES2.has(role)) recordMessage(n, normaliseRole2(role), content2, contentTaint, ctx);
+        return out2;
+      }
+      case "ternary_expression": {
+        const cond = field(n, "condition");
+        ev(cond, ctx, d);
+        const cons = field(n, "consequence");
+        let t = ev(cons, ctx, d);
+        const p = pathOf(cons);
+        if (p && t.length && checkedPaths(cond).includes(p)) t = sanitize(t, "all");
+        return union2(t, ev(field(n, "alternative"), ctx, d));
+      }
+      case "assignment_expression":
+        return execAssign(n, ctx);
+      case "augmented_assignment_expression":
+        return execAugmented(n, ctx);
+      case "sequence_expression": {
+        let last = [];
+        for (const c of n.children) if (c.named) last = ev(c, ctx, d);
+        return last;
+      }
+      case "jsx_self_closing_element":
+      case "jsx_opening_element": {
+        let all = [];
+        const props = [];
+        for (const c of n.children) {
+          if (!c.named || c.field === "name") continue;
+          const t = ev(c, ctx, d);
+          all = union2(all, t);
+          if (c.type === "jsx_attribute" && c.children[0]) props.push({ node: c, name: text2(c.children[0]), index: -1, taint: t, splat: false });
+        }
+        const nameNode = field(n, "name");
+        const comp = nameNode?.type === "identifier" && /^[A-Z]/.test(text2(nameNode)) ? localFunctions.get(text2(nameNode))?.find((f) => f.className === null) : void 0;
+        if (comp && ctx.record) {
+          const fact = { node: n, callee: text2(nameNode), name: text2(nameNode), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
+          ctx.fn.calls.push(fact);
+          ctx.fn.calledNames.add(fact.name);
+        }
+        return all;
+      }
+      case "jsx_attribute": {
+        const name2 = n.children[0];
+        const value = n.children.find((c) => c.type === "jsx_expression");
+        const inner = value?.children.find((c) => c.named);
+        if (name2 && text2(name2) === "dangerouslySetInnerHTML" && inner) {
+          const html = inner.type === "object" ? objectProp(inner, "__html") : inner;
+          const t = html ? ev(html, ctx, d) : [];
+          addSynthetic(n, "dangerouslySetInnerHTML", html ?? inner, t, ctx);
+          return t;
+        }
+        return inner ? ev(inner, ctx, d) : [];
+      }
+      case "type_annotation":
+      case "type_arguments":
+      case "predefined_type":
+      case "type_identifier":
+        return [];
+      default: {
+        let out2 = [];
+        for (const c of n.children) if (c.named) out2 = union2(out2, ev(c, ctx, d));
+        return out2;
+      }
+    }
+  }
+  function addSynthetic(node2, name2, value, taint, ctx) {
+    if (!ctx.record) return;
+    const fact = {
+      node: node2,
+      callee: name2,
+      name: name2,
+      receiverTaint: [],
+      args: [{ node: value, name: null, index: 0, taint, splat: false }],
+      fn: ctx.fn,
+      loops: ctx.loops,
+      line: node2.line,
+      model: null,
+      guarded: false
+    };
+    synthetic.push(fact);
+    ctx.fn.calls.push(fact);
+  }
+  function markInterpolated(labels, template, ctx, at = template.line) {
+    if (!labels.length) return labels;
+    const literal3 = templateText(template, ctx);
+    let out2 = interpolate(labels, at, DIRECTIVE_TEXT.test(literal3), INSTRUCTS_TEXT.test(literal3));
+    if (FENCE_WORDS2.test(literal3)) out2 = out2.map((l) => l.kind === "retrieved" || l.kind === "web" || l.kind === "file" ? { ...l, sanitized: [...l.sanitized ?? [], "prompt"] } : l);
+    return out2;
+  }
+  function templateText(n, ctx, depth = 0) {
+    if (depth > 20) return "";
+    if (n.type === "string") return stringValue(n);
+    if (n.type === "template_string") {
+      let out2 = "";
+      for (const c of n.children) {
+        if (c.type === "string_fragment" || c.type === "escape_sequence") out2 += text2(c);
+        else if (c.type === "template_substitution") {
+          const e = c.children.find((x) => x.named);
+          if (e?.type === "identifier") out2 += templateText(e, ctx, depth + 1);
+          out2 += " ";
+        }
+      }
+      return out2;
+    }
+    if (n.type === "binary_expression") return templateText(field(n, "left"), ctx, depth + 1) + " " + templateText(field(n, "right"), ctx, depth + 1);
+    if (n.type === "parenthesized_expression") return n.children.map((c) => templateText(c, ctx, depth + 1)).join("");
+    if (n.type === "identifier") {
+      const v = ctx.scope.get(text2(n))?.value;
+      if (v && (v.type === "string" || v.type === "template_string")) return templateText(v, ctx, depth + 1);
+    }
+    return "";
+  }
+  function isStringy(n, ctx, depth = 0) {
+    if (depth > 20) return false;
+    if (n.type === "string" || n.type === "template_string") return true;
+    if (n.type === "identifier") {
+      const v = ctx.scope.get(text2(n));
+      return v?.type === "str" || v?.value?.type === "string" || v?.value?.type === "template_string";
+    }
+    if (n.type === "binary_expression") return isStringy(field(n, "left"), ctx, depth + 1) || isStringy(field(n, "right"), ctx, depth + 1);
+    return false;
+  }
+  function isRequestRoot(obj) {
+    const root = rootName2(obj);
+    return !!root && REQUEST_NAME.test(root) && !moduleNames.has(root);
+  }
+  function evMember(n, ctx, d) {
+    const obj = field(n, "object");
+    const prop2 = text2(field(n, "property") ?? n);
+    const path14 = pathOf(n);
+    const own2 = path14 ? ctx.scope.get(path14)?.taint : void 0;
+    const qn = plain(qname(n, ctx.scope));
+    if (qn === "process.argv") return [{ kind: "user", line: n.line, what: "command-line arguments" }];
+    if (qn === "process.env") {
+      envReads++;
+      return [{ kind: "secret", line: n.line, what: "the whole environment (process.env)" }];
+    }
+    if (plain(qname(obj, ctx.scope)) === "process.env") {
+      envReads++;
+      const s = envSource(prop2);
+      return [{ kind: s.kind, line: n.line, what: s.what }];
+    }
+    const base = ev(obj, ctx, d);
+    if (REQUEST_PROPS.has(prop2) && isRequestRoot(obj)) return union2(own2, base, [{ kind: "user", line: n.line, what: `${text2(obj).replace(/\s+/g, "")}.${prop2}` }]);
+    if (PII_PROP.test(prop2) && !(base.length > 0 && base.every((l) => l.sanitized?.includes("all")))) {
+      return union2(own2, base, [{ kind: SECRET_PROP.test(prop2) ? "secret" : "pii", line: n.line, what: `the ${prop2} property` }]);
+    }
+    if (USER_AUTHORED_FIELD2.test(snakeCase(prop2)) && base.some((l) => l.kind === "param")) {
+      return union2(own2, base, [{ kind: "user", line: n.line, what: `the user-written field '${prop2}'` }]);
+    }
+    return union2(own2, base);
+  }
+  function argsOf(argList, ctx, d) {
+    const out2 = [];
+    if (!argList) return out2;
+    if (argList.type === "template_string") {
+      out2.push({ node: argList, name: null, index: 0, taint: ev(argList, ctx, d), splat: false });
+      return out2;
+    }
+    let index = 0;
+    for (const c of argList.children) {
+      if (!c.named) continue;
+      if (c.type === "spread_element") {
+        out2.push({ node: c, name: null, index: -1, taint: ev(c, ctx, d), splat: true });
+        continue;
+      }
+      const taint = ev(c, ctx, d);
+      out2.push({ node: c, name: null, index: index++, taint, splat: false });
+      if (c.type === "object") {
+        for (const p of c.children) {
+          if (p.type === "pair") {
+            const k = field(p, "key");
+            const v = field(p, "value");
+            const name2 = k.type === "string" ? stringValue(k) : k.type === "property_identifier" ? text2(k) : null;
+            if (name2) out2.push({ node: v, name: name2, index: -1, taint: propTaint.get(v) ?? ev(v, { ...ctx, record: false }, d), splat: false });
+          } else if (p.type === "shorthand_property_identifier") {
+            out2.push({ node: p, name: text2(p), index: -1, taint: ev(p, ctx, d), splat: false });
+          } else if (p.type === "spread_element") {
+            out2.push({ node: p, name: null, index: -1, taint: propTaint.get(p) ?? ev(p, { ...ctx, record: false }, d), splat: true });
+          }
+        }
+      }
+    }
+    return out2;
+  }
+  function evCall(n, ctx, d) {
+    const isNew = n.type === "new_expression";
+    const fnNode = unwrap(field(n, isNew ? "constructor" : "function") ?? n);
+    let receiver;
+    let receiverTaint = [];
+    let receiverType;
+    let receiverName;
+    if (fnNode.type === "member_expression") {
+      receiver = field(fnNode, "object");
+      receiverTaint = ev(receiver, ctx, d);
+      receiverType = typeOf(receiver, ctx.scope);
+      receiverName = lastName(receiver);
+    } else if (fnNode.type !== "identifier" && fnNode.type !== "import") {
+      receiverTaint = ev(fnNode, ctx, d);
+    }
+    const callee = fnNode.type === "import" ? "import" : qname(fnNode, ctx.scope);
+    const flat = plain(callee);
+    const name2 = lastSegment(flat);
+    const argList = field(n, "arguments");
+    const args2 = argsOf(argList, ctx, d);
+    const inlineArg = argList?.type === "arguments" ? argList.children.find((c) => c.named && FUNCTION_TYPES.has(unwrap(c).type)) : void 0;
+    const inlineFn = inlineArg ? fnByNode.get(unwrap(inlineArg)) : void 0;
+    const localTarget = findTarget(fnNode, ctx);
+    const target = localTarget ?? (inlineFn && !inlineFn.isTool && !inlineFn.isHandler ? inlineFn : void 0);
+    const fact = {
+      node: n,
+      callee,
+      name: name2,
+      receiver,
+      receiverType,
+      receiverName,
+      receiverTaint,
+      args: args2,
+      fn: ctx.fn,
+      loops: ctx.loops,
+      line: n.line,
+      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName),
+      target,
+      guarded: false
+    };
+    if (ctx.record) {
+      ctx.fn.calls.push(fact);
+      ctx.fn.calledNames.add(name2);
+      callByNode.set(n, fact);
+    }
+    const argTaint = union2(...args2.filter((a) => a.name === null).map((a) => a.taint));
+    for (const a of args2) {
+      if (a.name !== null) continue;
+      const inline = unwrap(a.node);
+      if (!FUNCTION_TYPES.has(inline.type)) continue;
+      const fromUser = name2 === "question" || name2 === "on" && /line/.test(text2(argList));
+      const t = fromUser ? [{ kind: "user", line: n.line, what: "readline input" }] : receiverTaint.length ? receiverTaint : args2.filter((x) => x !== a && x.name === null).flatMap((x) => x.taint);
+      const before = callbackTaint.get(inline);
+      const after = union2(before, t);
+      if (after.length !== (before?.length ?? 0)) {
+        callbackTaint.set(inline, after);
+        const cb = fnByNode.get(inline);
+        if (cb && ran.has(cb)) stale.add(cb);
+      }
+    }
+    const ctor = lastSegment(flat);
+    if (JS_MESSAGE_CLASSES[ctor]) {
+      const content2 = args2.find((a) => a.name === "content") ?? args2.find((a) => a.index === 0);
+      recordMessage(n, JS_MESSAGE_CLASSES[ctor], content2?.node, content2?.taint ?? [], ctx, ctor);
+    } else if (JS_INSTRUCTION_OPTIONS[ctor]) {
+      for (const a of args2) if (a.name && JS_INSTRUCTION_OPTIONS[ctor].includes(a.name)) recordMessage(a.node, "system", a.node, a.taint, ctx, `${ctor}({${a.name}})`);
+    }
+    if (fact.model) {
+      for (const a of args2) if (a.name === "system" || a.name === "instructions") recordMessage(a.node, "system", a.node, a.taint, ctx, `${a.name}:`);
+      return [{ kind: "model", line: n.line, what: `the output of ${shortCallee2(callee)}()` }];
+    }
+    if (fnNode.type === "member_expression" && REQUEST_METHODS.has(name2) && receiver && isRequestRoot(receiver) && !/^(res|response|reply)$/.test(rootName2(receiver) ?? "")) {
+      return union2(receiverTaint, [{ kind: "user", line: n.line, what: `${text2(receiver).replace(/\s+/g, "")}.${name2}()` }]);
+    }
+    const sanitizer = jsSanitizer(flat, receiver ? text2(receiver) : void 0, receiverType);
+    if (sanitizer) return sanitize(argTaint, sanitizer);
+    const source = jsCallSource(flat, receiverType, receiverName);
+    if (source) return union2(source.kind === "web" ? receiverTaint : [], [{ kind: source.kind, line: n.line, what: source.what }]);
+    if (localTarget) return applySummary(localTarget, fact);
+    if (/^(path|node:path)\.(join|resolve)$/.test(flat) && args2.length > 1) return markInterpolated(argTaint, n, ctx);
+    if (argList?.type === "template_string") {
+      return /sql|query|raw/i.test(flat) ? sanitize(argTaint, "sql") : argTaint;
+    }
+    if (isNew && !/(Message|Template|Document|URL|URLSearchParams|String|Array|Set|Map|Buffer|Request|Response|Blob|Headers|FormData|Prompt\w*|Error)$/.test(name2)) {
+      return argTaint.filter((l) => l.kind !== "secret" && l.kind !== "env");
+    }
+    if (fnNode.type === "member_expression" && receiver) {
+      const path14 = pathOf(receiver);
+      const root = rootName2(receiver);
+      if (MUTATORS2.has(name2) && path14 && !moduleNames.has(path14.split(".")[0])) {
+        const cur = ctx.scope.get(path14);
+        const added = name2 === "set" ? union2(...args2.slice(1).map((a) => a.taint)) : argTaint;
+        ctx.scope.set(path14, { ...cur ?? {}, taint: union2(cur?.taint, added) });
+        return [];
+      }
+      if (COMBINING.has(name2)) return union2(receiverTaint, argTaint);
+      if (name2 === "join" || name2 === "map" || name2 === "filter" || name2 === "then") return union2(receiverTaint, ...args2.filter((a) => a.name === null).map((a) => returnsOfInline(a.node)));
+      if (root && moduleNames.has(root) && !ctx.scope.has(root)) return union2(receiverTaint, argTaint);
+      return receiverTaint;
+    }
+    if (flat === "require" || flat === "import") return [];
+    if (/^(create|init|connect)\w*$/.test(name2)) return argTaint.filter((l) => l.kind !== "secret" && l.kind !== "env");
+    const state = fnNode.type === "identifier" ? stateSetters.get(text2(fnNode)) : void 0;
+    if (state) {
+      const cur = ctx.scope.get(state);
+      ctx.scope.set(state, { ...cur ?? {}, taint: union2(cur?.taint, argTaint) });
+      return [];
+    }
+    return argTaint;
+  }
+  function returnsOfInline(n) {
+    const fn = fnByNode.get(unwrap(n));
+    return fn ? summaries.get(fn) ?? [] : [];
+  }
+  function applySummary(target, call) {
+    const summary2 = summaries.get(target) ?? [];
+    const out2 = [];
+    for (const l of summary2) {
+      if (l.kind !== "param") {
+        out2.push(l);
+        continue;
+      }
+      const arg2 = argForParam(target, call, l.param);
+      if (!arg2) continue;
+      for (const a of arg2.taint) out2.push(substitute(l, a));
+    }
+    return union2(out2);
+  }
+  function recordMessage(node2, role, content2, taint, ctx, via) {
+    if (!ctx.record || messageNodes.has(node2)) return;
+    messageNodes.add(node2);
+    messages.push({ node: node2, role, content: content2, taint, fn: ctx.fn, via });
+  }
+  function bind2(target, taint, ctx, value, declare) {
+    const t = unwrap(target);
+    switch (t.type) {
+      case "identifier":
+      case "shorthand_property_identifier_pattern":
+      case "member_expression": {
+        const p = pathOf(t) ?? (t.type === "shorthand_property_identifier_pattern" ? text2(t) : null);
+        if (!p) return;
+        const type = value ? typeOf(value, ctx.scope) : void 0;
+        const info3 = { taint, type: type ?? (value && (value.type === "string" || value.type === "template_string") ? "str" : void 0), value };
+        if (p.startsWith("this.") && ctx.fn.className) classScope(ctx.fn.className).declare(p, info3);
+        if (declare) {
+          const late = ctx.scope.closureWrites?.get(p);
+          ctx.scope.declare(p, late ? { ...info3, taint: union2(info3.taint, late) } : info3);
+        } else ctx.scope.set(p, info3);
+        if (t.type === "member_expression" && taint.length) {
+          const root = pathOf(field(t, "object"));
+          if (root && root !== "this") {
+            const cur = ctx.scope.get(root);
+            ctx.scope.set(root, { ...cur ?? {}, taint: union2(cur?.taint, taint) });
+          }
+        }
+        return;
+      }
+      case "subscript_expression": {
+        const p = pathOf(field(t, "object"));
+        if (p) {
+          const cur = ctx.scope.get(p);
+          ctx.scope.set(p, { ...cur ?? {}, taint: union2(cur?.taint, taint) });
+        }
+        return;
+      }
+      case "object_pattern":
+        for (const c of t.children) {
+          if (c.type === "shorthand_property_identifier_pattern") bind2(c, fieldTaint(taint, text2(c), c), ctx, void 0, declare);
+          else if (c.type === "pair_pattern") {
+            const k = field(c, "key");
+            const v = field(c, "value");
+            if (v) bind2(v, fieldTaint(taint, k ? text2(k) : "", c), ctx, void 0, declare);
+          } else if (c.type === "object_assignment_pattern") {
+            const l = field(c, "left");
+            if (l) bind2(l, fieldTaint(taint, text2(l), c), ctx, void 0, declare);
+          } else if (c.type === "rest_pattern") {
+            for (const x of c.children) if (x.named) bind2(x, taint, ctx, void 0, declare);
+          }
+        }
+        return;
+      case "array_pattern":
+        if (value && /(^|\.)(useState|useReducer|createSignal)$/.test(plain(qname(unwrap(value).type === "call_expression" ? field(unwrap(value), "function") : value, ctx.scope)))) {
+          const [state, setter] = t.children.filter((c) => c.named);
+          if (state?.type === "identifier" && setter?.type === "identifier") stateSetters.set(text2(setter), text2(state));
+        }
+        for (const c of t.children) if (c.named) bind2(c, taint, ctx, void 0, declare);
+        return;
+      case "rest_pattern":
+        for (const c of t.children) if (c.named) bind2(c, taint, ctx, void 0, declare);
+        return;
+      case "assignment_pattern": {
+        const l = field(t, "left");
+        if (l) bind2(l, taint, ctx, void 0, declare);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+  function patternNames(p) {
+    const out2 = [];
+    const stack = [p];
+    while (stack.length) {
+      const n = stack.pop();
+      if (n.type === "identifier" || n.type === "shorthand_property_identifier_pattern") {
+        if (n.field !== "key") out2.push(text2(n));
+        continue;
+      }
+      for (const c of n.children) if (c.named && c.field !== "key" && c.field !== "right" && c.type !== "property_identifier") stack.push(c);
+    }
+    return out2;
+  }
+  function fieldTaint(taint, key2, node2) {
+    if (USER_AUTHORED_FIELD2.test(snakeCase(key2)) && taint.some((l) => l.kind === "param")) taint = union2(taint, [{ kind: "user", line: node2.line, what: `the user-written field '${key2}'` }]);
+    if (PII_PROP.test(key2) && !(taint.length > 0 && taint.every((l) => l.sanitized?.includes("all")))) return union2(taint, [{ kind: SECRET_PROP.test(key2) ? "secret" : "pii", line: node2.line, what: `the ${key2} field` }]);
+    return taint;
+  }
+  function execAssign(a, ctx) {
+    const left = field(a, "left");
+    const right = field(a, "right");
+    if (!right) return [];
+    const t = ev(right, ctx, 0);
+    const lu = unwrap(left);
+    if (lu.type === "member_expression" && /^(innerHTML|outerHTML)$/.test(text2(field(lu, "property")))) addSynthetic(a, text2(field(lu, "property")), right, t, ctx);
+    noteAssign(a, left, right, ctx);
+    bind2(left, withSysPrompt(left, right, t, a), ctx, right, false);
+    return t;
+  }
+  function execAugmented(a, ctx) {
+    const left = field(a, "left");
+    const right = field(a, "right");
+    const t = union2(ev(left, ctx, 0), ev(right, ctx, 0));
+    const p = pathOf(left);
+    const stringy = isStringy(left, ctx) || isStringy(right, ctx);
+    const out2 = stringy ? markInterpolated(t, right.type === "template_string" || right.type === "string" ? right : a, ctx) : t;
+    if (p) {
+      const cur = ctx.scope.get(p);
+      ctx.scope.set(p, { ...cur ?? {}, taint: out2 });
+    }
+    const lu = unwrap(left);
+    if (lu.type === "member_expression" && /^(innerHTML|outerHTML)$/.test(text2(field(lu, "property")))) addSynthetic(a, text2(field(lu, "property")), right, t, ctx);
+    return out2;
+  }
+  function noteAssign(node2, left, right, ctx) {
+    if (!ctx.record) return;
+    const lu = unwrap(left);
+    if (lu.type === "identifier" || lu.type === "member_expression") assigns.push({ node: node2, target: text2(lu), value: right, fn: ctx.fn });
+    else if (lu.type === "object_pattern" || lu.type === "array_pattern") for (const id of patternNames(lu)) assigns.push({ node: node2, target: id, value: right, fn: ctx.fn });
+    const ru = unwrap(right);
+    if (ru.type === "call_expression" || ru.type === "new_expression" || right.type === "await_expression") {
+      const call = ru.type === "await_expression" ? unwrap(ru.children.find((c) => c.named) ?? ru) : ru;
+      const last = callByNode.get(call);
+      if (last) last.assignedTo = pathOf(left) ?? void 0;
+    }
+  }
+  function withSysPrompt(left, right, t, at) {
+    const name2 = lastName(left);
+    if (!name2) return t;
+    const snake = snakeCase(name2);
+    const ru = unwrap(right);
+    if (SYSTEM_PROMPT_NAME.test(snake) && (ru.type === "string" || ru.type === "template_string" || ru.type === "binary_expression")) {
+      return union2(t, [{ kind: "sysprompt", line: at.line, what: `the system prompt ${text2(left)}` }]);
+    }
+    return t;
+  }
+  function execBlock(block, ctx, depth) {
+    if (!block) return;
+    if (block.type !== "statement_block" && block.type !== "program" && block.type !== "class_body" && block.type !== "switch_body") {
+      execStmt(block, ctx, depth + 1);
+      return;
+    }
+    for (const s of block.children) execStmt(s, ctx, depth + 1);
+  }
+  function execStmt(s, ctx, depth) {
+    if (depth > MAX_DEPTH3) return;
+    switch (s.type) {
+      case "lexical_declaration":
+      case "variable_declaration":
+        for (const d of s.children) {
+          if (d.type !== "variable_declarator") continue;
+          const name2 = field(d, "name");
+          const value = field(d, "value");
+          if (!name2) continue;
+          const t = value ? ev(value, ctx, 0) : [];
+          if (value) noteAssign(d, name2, value, ctx);
+          bind2(name2, value ? withSysPrompt(name2, value, t, d) : t, ctx, value, true);
+        }
+        return;
+      case "expression_statement":
+        for (const c of s.children) {
+          if (!c.named) continue;
+          ev(c, ctx, 0);
+          const u = unwrap(c);
+          if (u.type === "call_expression") {
+            const f = unwrap(field(u, "function"));
+            const nm = f.type === "member_expression" ? text2(field(f, "property")) : text2(f);
+            const recvText = f.type === "member_expression" ? text2(field(f, "object")) : void 0;
+            if (jsSanitizer(nm, recvText, void 0) === "all") sanitizeSubjects(u, ctx);
+          }
+        }
+        return;
+      case "return_statement": {
+        const value = s.children.find((c) => c.named);
+        const t = value ? ev(value, ctx, 0) : [];
+        ctx.fn.returns = union2(ctx.fn.returns, t);
+        if (ctx.record) returns.push({ node: s, value, taint: t, fn: ctx.fn });
+        return;
+      }
+      case "if_statement": {
+        const cond = field(s, "condition");
+        ev(cond, ctx, 0);
+        const cons = field(s, "consequence");
+        if (ctx.record) ifs.push({ node: s, condition: cond, taint: condTaint(cond, ctx), fn: ctx.fn, bodyStart: cons?.startIndex ?? s.startIndex, bodyEnd: cons?.endIndex ?? s.endIndex });
+        sanitizeSubjects(cond, ctx);
+        execBlock(cons, ctx, depth);
+        const alt = field(s, "alternative");
+        if (alt) {
+          for (const c of alt.children) if (c.named) execBlock(c, ctx, depth);
+        }
+        return;
+      }
+      case "for_statement": {
+        for (const c of s.children) if (c.field === "initializer") execStmt(c, ctx, depth + 1);
+        const cond = field(s, "condition");
+        const body3 = field(s, "body");
+        const condText = cond ? text2(cond).replace(/[;\s]/g, "") : "";
+        const bounded = !!cond && condText !== "" && condText !== "true" && hasCounterCheck(cond) || loopBounded(body3);
+        const loop = { node: s, kind: "for", unbounded: !bounded, modelControlled: cond ? ev(cond, ctx, 0).some((l) => l.kind === "model") : false };
+        const inner = { ...ctx, loops: [...ctx.loops, loop] };
+        execBlock(body3, { ...inner, record: false }, depth);
+        execBlock(body3, inner, depth);
+        return;
+      }
+      case "for_in_statement": {
+        const right = field(s, "right");
+        const left = field(s, "left");
+        const t = right ? ev(right, ctx, 0) : [];
+        if (left) bind2(left, t, ctx, void 0, true);
+        const loop = { node: s, kind: "for", unbounded: false, modelControlled: false };
+        const inner = { ...ctx, loops: [...ctx.loops, loop] };
+        execBlock(field(s, "body"), inner, depth);
+        return;
+      }
+      case "while_statement":
+      case "do_statement": {
+        const cond = field(s, "condition");
+        const ct = ev(cond, ctx, 0);
+        const body3 = field(s, "body");
+        const literalTrue = /^\(?\s*(true|1|!0|!false)\s*\)?$/.test(text2(cond).trim());
+        const bounded = loopBounded(body3) || hasCounterCheck(cond);
+        const loop = { node: s, kind: "while", unbounded: !bounded && (literalTrue || !hasCounterCheck(cond)), modelControlled: ct.some((l) => l.kind === "model") };
+        const inner = { ...ctx, loops: [...ctx.loops, loop] };
+        execBlock(body3, { ...inner, record: false }, depth);
+        execBlock(body3, inner, depth);
+        return;
+      }
+      case "try_statement":
+        execBlock(field(s, "body"), ctx, depth);
+        for (const c of s.children) {
+          if (c.type === "catch_clause") execBlock(field(c, "body"), ctx, depth);
+          else if (c.type === "finally_clause") execBlock(field(c, "body"), ctx, depth);
+        }
+        return;
+      case "export_statement": {
+        const decl = field(s, "declaration");
+        if (decl) execStmt(decl, ctx, depth + 1);
+        else for (const c of s.children) if (c.named && c.field === "value") ev(c, ctx, 0);
+        return;
+      }
+      case "function_declaration":
+      case "generator_function_declaration":
+      case "import_statement":
+      case "comment":
+      case "empty_statement":
+      case "break_statement":
+      case "continue_statement":
+      case "interface_declaration":
+      case "type_alias_declaration":
+      case "enum_declaration":
+      case "ambient_declaration":
+        return;
+      case "class_declaration":
+      case "abstract_class_declaration": {
+        const name2 = field(s, "name");
+        const body3 = field(s, "body");
+        if (!body3) return;
+        for (const m of body3.children) {
+          if (m.type === "public_field_definition" || m.type === "field_definition") {
+            const k = field(m, "name") ?? field(m, "property");
+            const v = field(m, "value");
+            if (k && v) ctx.scope.declare(`this.${text2(k)}`, { taint: ev(v, ctx, 0), type: typeOf(v, ctx.scope), value: v });
+          }
+        }
+        void name2;
+        return;
+      }
+      case "statement_block":
+        execBlock(s, ctx, depth);
+        return;
+      case "switch_statement": {
+        const value = field(s, "value");
+        if (value) ev(value, ctx, 0);
+        const body3 = field(s, "body");
+        for (const c of body3?.children ?? []) {
+          if (value && ctx.record && c.type === "switch_case") ifs.push({ node: c, condition: value, taint: condTaint(value, ctx), fn: ctx.fn, bodyStart: c.startIndex, bodyEnd: c.endIndex });
+          for (const x of c.children) if (x.named && x.field !== "value") execStmt(x, ctx, depth + 1);
+        }
+        return;
+      }
+      default:
+        for (const c of s.children) {
+          if (!c.named) continue;
+          if (/_statement$|_declaration$|^statement_block$/.test(c.type)) execStmt(c, ctx, depth + 1);
+          else ev(c, ctx, 0);
+        }
+    }
+  }
+  function condTaint(cond, ctx) {
+    const stack = [cond];
+    let out2 = [];
+    let guard = 0;
+    while (stack.length && guard++ < 500) {
+      const c = stack.pop();
+      if (c.type === "identifier" || c.type === "member_expression" || c.type === "call_expression" || c.type === "subscript_expression") {
+        out2 = union2(out2, ev(c, { ...ctx, record: false }, 0));
+        continue;
+      }
+      for (const ch of c.children) if (ch.named) stack.push(ch);
+    }
+    return out2;
+  }
+  function subjectPath(n) {
+    const u = unwrap(n);
+    if (u.type === "binary_expression" && /^(\?\?|\|\|)$/.test(text2(field(u, "operator") ?? u))) return pathOf(field(u, "left"));
+    return pathOf(u);
+  }
+  function checkedPaths(cond) {
+    return collectChecked(cond);
+  }
+  function sanitizeSubjects(cond, ctx) {
+    const clean = (p, depth) => {
+      const cur = ctx.scope.get(p);
+      if (p.includes(".") && depth < 2 && /\.(hostname|host|origin|protocol|href|pathname)$/.test(p)) clean(p.slice(0, p.lastIndexOf(".")), depth + 1);
+      if (!cur) return;
+      ctx.scope.set(p, { ...cur, taint: sanitize(cur.taint, "all") });
+      let v = cur.value ? unwrap(cur.value) : void 0;
+      for (let i2 = 0; v && i2 < 6 && v.type === "member_expression"; i2++) v = unwrap(field(v, "object"));
+      if (depth < 2 && v && (v.type === "new_expression" || v.type === "call_expression")) {
+        for (const a of field(v, "arguments")?.children ?? []) if (a.type === "identifier") clean(text2(a), depth + 1);
+      }
+    };
+    for (const p of collectChecked(cond)) clean(p, 0);
+  }
+  function collectChecked(cond) {
+    const out2 = [];
+    const stack = [cond];
+    let guard = 0;
+    while (stack.length && guard++ < 500) {
+      const c = stack.pop();
+      if (c.type === "call_expression") {
+        const f = unwrap(field(c, "function"));
+        const args2 = field(c, "arguments")?.children.filter((x) => x.named) ?? [];
+        if (f.type === "member_expression") {
+          const method = text2(field(f, "property"));
+          const obj = field(f, "object");
+          if (/^(includes|has|test|indexOf|some)$/.test(method) && args2[0] && obj.type !== "string") {
+            const p = subjectPath(args2[0]);
+            if (p) out2.push(p);
+          } else if (method === "startsWith" && args2[0] && (/^['"`](https?:\/\/|\/|\.\.)/.test(text2(args2[0])) || /^[A-Z][A-Z0-9_]*$/.test(text2(args2[0])) || /root|base|allowed|dir|workspace|sandbox|upload|public/i.test(text2(args2[0])))) {
+            const p = pathOf(obj);
+            if (p) out2.push(p);
+          } else if (/^(parse|safeParse|validate|check|isValid\w*)$/.test(method) || jsSanitizer(method, text2(obj), void 0) === "all") {
+            for (const a of args2) {
+              const p = subjectPath(a);
+              if (p) out2.push(p);
+            }
+          }
+        } else if (f.type === "identifier" && jsSanitizer(text2(f), void 0, void 0) === "all") {
+          for (const a of args2) {
+            const p = subjectPath(a);
+            if (p) out2.push(p);
+          }
+        }
+      }
+      for (const ch of c.children) if (ch.named && !FUNCTION_TYPES.has(ch.type)) stack.push(ch);
+    }
+    return out2;
+  }
+  function loopBounded(body3) {
+    if (!body3) return false;
+    const stack = [...body3.children];
+    let guard = 0;
+    while (stack.length && guard++ < 4e3) {
+      const s = stack.pop();
+      if (FUNCTION_TYPES.has(s.type)) continue;
+      if (s.type === "if_statement") {
+        const cond = field(s, "condition");
+        const cons = field(s, "consequence");
+        if (cond && hasCounterCheck(cond) && cons && exits(cons)) return true;
+      }
+      for (const c of s.children) if (c.named) stack.push(c);
+    }
+    return false;
+  }
+  function hasCounterCheck(cond) {
+    const stack = [cond];
+    let guard = 0;
+    while (stack.length && guard++ < 500) {
+      const c = stack.pop();
+      if (c.type === "binary_expression" && /^(<|<=|>|>=)$/.test(text2(field(c, "operator") ?? c))) return true;
+      if (c.type === "call_expression" && /^(Date\.now|performance\.now)$/.test(text2(field(c, "function")))) return true;
+      for (const ch of c.children) if (ch.named) stack.push(ch);
+    }
+    return false;
+  }
+  function exits(block) {
+    if (/^(break_statement|return_statement|throw_statement)$/.test(block.type)) return true;
+    return block.children.some((s) => s.type === "break_statement" || s.type === "return_statement" || s.type === "throw_statement");
+  }
+  for (const fn of functions) {
+    const params = field(fn.node, "parameters") ?? field(fn.node, "parameter");
+    if (!params) continue;
+    const list = params.type === "formal_parameters" ? params.children.filter((c) => c.named) : [params];
+    for (const p of list) {
+      const pattern = field(p, "pattern") ?? (p.type === "assignment_pattern" ? field(p, "left") : p);
+      const ty = field(p, "type");
+      const dflt = field(p, "value") ?? (p.type === "assignment_pattern" ? field(p, "right") : void 0);
+      if (!pattern) continue;
+      fn.params.push({ name: text2(pattern), node: pattern, annotation: ty ? text2(ty).replace(/^:\s*/, "") : void 0, default: dflt });
+    }
+  }
+  const moduleScope = new Scope2(null);
+  const fnScopes = /* @__PURE__ */ new Map();
+  function runFunction(fn, record2) {
+    const parentScope = fn.parent && fnScopes.get(fn.parent) || (fn.className ? classScope(fn.className) : moduleScope);
+    const scope = new Scope2(parentScope);
+    scope.closureWrites = fnScopes.get(fn)?.closureWrites ?? null;
+    scope.onInnerWrite = () => {
+      if (ran.has(fn)) stale.add(fn);
+    };
+    fnScopes.set(fn, scope);
+    fn.calls = [];
+    fn.returns = [];
+    fn.calledNames = /* @__PURE__ */ new Set();
+    const incoming = callbackTaint.get(fn.node) ?? [];
+    const allUser = allParamsUser.has(fn);
+    fn.params.forEach((p, i2) => {
+      const labels = [{ kind: "param", line: p.node.line, what: p.name, param: i2 }, ...incoming];
+      if (fn.isTool) labels.push({ kind: "model", line: p.node.line, what: `tool argument '${p.name.length > 40 ? "input" : p.name}' (chosen by the model)`, toolArg: true });
+      else if (allUser && !/^(ctx|context)$/.test(p.name)) labels.push({ kind: "user", line: p.node.line, what: `request parameter '${p.name.length > 40 ? "input" : p.name}'` });
+      else if (fn.isHandler && i2 > 0 && !NOT_CLIENT_PARAM.test(p.name) && p.node.type === "object_pattern") labels.push({ kind: "user", line: p.node.line, what: `route parameter ${p.name}` });
+      const type = p.annotation && /^[A-Z]\w*$/.test(p.annotation) ? resolveImport(p.annotation) : void 0;
+      bind2(p.node, labels, { fn, loops: [], scope, record: false }, void 0, true);
+      if (type && p.node.type === "identifier") scope.declare(p.name, { taint: labels, type });
+    });
+    const ctx = { fn, loops: [], scope, record: record2 };
+    const body3 = field(fn.node, "body");
+    if (body3 && body3.type !== "statement_block") {
+      const t = ev(body3, ctx, 0);
+      fn.returns = union2(fn.returns, t);
+      if (record2) returns.push({ node: body3, value: body3, taint: t, fn });
+    } else execBlock(body3, ctx, 0);
+    summaries.set(fn, fn.returns);
+  }
+  const classScopes = /* @__PURE__ */ new Map();
+  function classScope(name2) {
+    let s = classScopes.get(name2);
+    if (!s) {
+      s = new Scope2(moduleScope);
+      classScopes.set(name2, s);
+      for (const v of moduleScope.vars) if (v[0].startsWith("this.")) s.declare(v[0], v[1]);
+    }
+    return s;
+  }
+  const ran = /* @__PURE__ */ new Set();
+  const stale = /* @__PURE__ */ new Set();
+  function localCallees(fn) {
+    const out2 = [];
+    const stack = [...fn.node.children];
+    let guard = 0;
+    while (stack.length && guard++ < 2e5) {
+      const n = stack.pop();
+      if (FUNCTION_TYPES.has(n.type) || n.type === "class_declaration") continue;
+      if (n.type === "call_expression" || n.type === "new_expression") {
+        const f = unwrap(field(n, n.type === "call_expression" ? "function" : "constructor") ?? n);
+        const name2 = f.type === "identifier" ? text2(f) : f.type === "member_expression" ? text2(field(f, "property")) : "";
+        for (const c of localFunctions.get(name2) ?? []) if (c !== fn && (f.type === "member_expression" || c.className === null)) out2.push(c);
+      }
+      for (const c of n.children) if (c.named) stack.push(c);
+    }
+    return out2;
+  }
+  function runAll() {
+    const pre = { fn: moduleFn, loops: [], scope: moduleScope, record: false };
+    for (const st of file2.root.children) {
+      const decl = st.type === "export_statement" ? field(st, "declaration") : st;
+      if (decl && /^(lexical_declaration|variable_declaration|class_declaration|abstract_class_declaration)$/.test(decl.type)) execStmt(decl, pre, 0);
+    }
+    const children = /* @__PURE__ */ new Map();
+    for (const fn of functions) {
+      const list = children.get(fn.parent) ?? [];
+      list.push(fn);
+      children.set(fn.parent, list);
+    }
+    const order = [];
+    const seen = /* @__PURE__ */ new Set();
+    const visit2 = (root) => {
+      const stack = [[root, localCallees(root).filter((c) => c.parent === null), 0]];
+      seen.add(root);
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        const next = top[1][top[2]++];
+        if (next === void 0) {
+          order.push(top[0]);
+          stack.pop();
+        } else if (!seen.has(next)) {
+          seen.add(next);
+          stack.push([next, localCallees(next).filter((c) => c.parent === null), 0]);
+        }
+      }
+    };
+    const tops = children.get(null) ?? [];
+    for (const fn of tops) if (fn.name === "constructor" && !seen.has(fn)) visit2(fn);
+    for (const fn of tops) if (!seen.has(fn)) visit2(fn);
+    const runTree = (fn) => {
+      const stack = [fn];
+      while (stack.length) {
+        const f = stack.pop();
+        runFunction(f, true);
+        ran.add(f);
+        stale.delete(f);
+        const kids = children.get(f) ?? [];
+        for (let i2 = kids.length - 1; i2 >= 0; i2--) stack.push(kids[i2]);
+      }
+    };
+    for (const fn of order) runTree(fn);
+    moduleFn.calls = [];
+    moduleFn.calledNames = /* @__PURE__ */ new Set();
+    execBlock(file2.root, { fn: moduleFn, loops: [], scope: moduleScope, record: true }, 0);
+    if (stale.size) {
+      const again = /* @__PURE__ */ new Set();
+      for (const fn of stale) for (let f = fn; f; f = f.parent) again.add(f);
+      const keep = (xs) => {
+        const kept = xs.filter((x) => !again.has(x.fn));
+        xs.length = 0;
+        xs.push(...kept);
+      };
+      keep(messages);
+      keep(ifs);
+      keep(returns);
+      keep(assigns);
+      keep(synthetic);
+      messageNodes.clear();
+      for (const m of messages) messageNodes.add(m.node);
+      stale.clear();
+      for (const fn of functions) if (again.has(fn)) {
+        runFunction(fn, true);
+      }
+    }
+  }
+  runAll();
+  function argForParam(fn, call, index) {
+    return call.args.find((a) => a.index === index);
+  }
+  {
+    const callers = /* @__PURE__ */ new Map();
+    const allCalls = [moduleFn, ...functions].flatMap((f) => f.calls);
+    for (const c of allCalls) {
+      if (!c.target) continue;
+      const list = callers.get(c.target) ?? [];
+      list.push(c);
+      callers.set(c.target, list);
+    }
+    for (let round = 0; round < 3; round++) {
+      const incoming = /* @__PURE__ */ new Map();
+      for (const fn of functions) {
+        const per = fn.params.map(() => []);
+        for (const c of callers.get(fn) ?? []) {
+          fn.params.forEach((_, i2) => {
+            const a = argForParam(fn, c, i2);
+            if (a) per[i2] = union2(per[i2], a.taint);
+          });
+        }
+        incoming.set(fn, per);
+      }
+      const ownerOf = (l, fn) => {
+        for (let f = fn; f; f = f.parent) {
+          const p = f.params[l.param];
+          if (p && p.name === l.what && p.node.line === l.line) return f;
+        }
+        return void 0;
+      };
+      const ownerSubst = (labels, fn) => {
+        if (!labels.some((l) => l.kind === "param")) return labels;
+        const out2 = [];
+        for (const l of labels) {
+          if (l.kind !== "param") {
+            out2.push(l);
+            continue;
+          }
+          const owner = ownerOf(l, fn);
+          const per = owner ? incoming.get(owner) : void 0;
+          if (!per) continue;
+          out2.push(l);
+          for (const a of per[l.param] ?? []) if (a.kind !== "param") out2.push(substitute(l, a));
+        }
+        return union2(out2);
+      };
+      for (const fn of [moduleFn, ...functions]) {
+        for (const c of fn.calls) {
+          c.receiverTaint = ownerSubst(c.receiverTaint, fn);
+          for (const a of c.args) a.taint = ownerSubst(a.taint, fn);
+        }
+      }
+      for (const m of messages) m.taint = ownerSubst(m.taint, m.fn);
+      for (const i2 of ifs) i2.taint = ownerSubst(i2.taint, i2.fn);
+      for (const r of returns) r.taint = ownerSubst(r.taint, r.fn);
+    }
+  }
+  const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  return { file: file2, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings: strings2, classes, text: text2, line, envReads, language };
+}
+function normaliseRole2(role) {
+  if (role === "human") return "user";
+  if (role === "ai") return "assistant";
+  if (role === "developer") return "system";
+  return role;
+}
+function shortCallee2(callee) {
+  return callee.replace(/\(\)/g, "").split(".").slice(-3).join(".");
+}
+
 // engine/rules/llm07/system-text.ts
 var SYSTEM_KEYWORD = /^(system_?prompt|system_?message|system|instructions|backstory|system_instruction|preamble|state_modifier|messages_modifier)$/;
 var STRING_FUNCTION = /^(textwrap\.dedent|dedent|inspect\.cleandoc|cleandoc|str)$/;
@@ -65768,11 +68026,24 @@ function systemTexts(model) {
     }
     return void 0;
   };
-  const stack = [model.file.root];
-  let guard = 0;
-  while (stack.length && guard++ < 1e6) {
-    const n = stack.pop();
-    if (n.type === "assignment") {
+  const types = model.language ? ["assignment", "pair", "keyword_argument", "variable_declarator", "assignment_expression", "public_field_definition"] : ["assignment", "pair", "keyword_argument"];
+  for (const n of walkOrder(model.file, types, 1e6)) {
+    if (model.language && (n.type === "variable_declarator" || n.type === "assignment_expression" || n.type === "public_field_definition")) {
+      const left = field(n, "name") ?? field(n, "left");
+      const right = field(n, "value") ?? field(n, "right");
+      const name2 = left ? snakeCase(text2(left).split(".").pop() ?? "") : void 0;
+      if (left && right && name2) {
+        const list = valuesByName.get(text2(left)) ?? [];
+        list.push(right);
+        valuesByName.set(text2(left), list);
+        if (SYSTEM_PROMPT_NAME.test(name2)) systemByName.push({ name: text2(left), value: right });
+      }
+    } else if (model.language && n.type === "pair") {
+      const k = field(n, "key");
+      const v = field(n, "value");
+      const key2 = k ? snakeCase(text2(k).replace(/^["'`]|["'`]$/g, "")) : "";
+      if (v && (SYSTEM_PROMPT_NAME.test(key2) || SYSTEM_KEYWORD.test(key2))) keywords.push({ name: text2(k), value: v });
+    } else if (n.type === "assignment") {
       const left = field(n, "left");
       const right = field(n, "right");
       const name2 = left ? lastName(left) : void 0;
@@ -65792,7 +68063,6 @@ function systemTexts(model) {
       const v = field(n, "value");
       if (k && v && SYSTEM_KEYWORD.test(text2(k))) keywords.push({ name: text2(k), value: v });
     }
-    for (const c of n.children) if (c.named) stack.push(c);
   }
   function add(value, via, depth) {
     if (depth > 4) return;
@@ -65801,7 +68071,10 @@ function systemTexts(model) {
       seen.add(s.startIndex);
       out2.push({ node: s, via });
     }
-    if (value.type === "identifier" || value.type === "attribute") {
+    if (value.type === "ternary_expression") {
+      for (const c of [field(value, "consequence"), field(value, "alternative")]) if (c) add(c, via, depth + 1);
+    }
+    if (value.type === "identifier" || value.type === "attribute" || value.type === "member_expression") {
       for (const v of valuesByName.get(text2(value)) ?? []) add(v, via, depth + 1);
     }
   }
@@ -65831,6 +68104,12 @@ function literalStrings(model, n) {
   switch (n.type) {
     case "string":
       return [n];
+    case "template_string":
+      return model.language ? [n] : [];
+    case "binary_expression":
+      return [field(n, "left"), field(n, "right")].filter((c) => !!c).flatMap((c) => literalStrings(model, c));
+    case "ternary_expression":
+      return [field(n, "consequence"), field(n, "alternative")].filter((c) => !!c).flatMap((c) => literalStrings(model, c));
     case "concatenated_string":
     case "parenthesized_expression":
       return n.children.filter((c) => c.named).flatMap((c) => literalStrings(model, c));
@@ -65900,6 +68179,7 @@ function templateConnection(url2) {
 function boundName(model, s) {
   const p = s.parent;
   if (!p) return void 0;
+  if (model.language) return jsBoundName(model, s, p);
   if (p.type === "assignment" && field(p, "right") === s) {
     const left = field(p, "left");
     if (left.type === "identifier") return model.text(left);
@@ -65917,7 +68197,20 @@ function boundName(model, s) {
   if ((p.type === "default_parameter" || p.type === "typed_default_parameter") && field(p, "value") === s) return model.text(field(p, "name"));
   return void 0;
 }
-var rule9 = {
+function jsBoundName(model, s, p) {
+  let name2;
+  if (p.type === "variable_declarator" && field(p, "value") === s) name2 = model.text(field(p, "name"));
+  else if (p.type === "assignment_expression" && field(p, "right") === s) name2 = model.text(field(p, "left")).split(".").pop();
+  else if ((p.type === "pair" || p.type === "public_field_definition") && field(p, "value") === s) {
+    const k = field(p, "key") ?? field(p, "name");
+    name2 = k ? model.text(k).replace(/^["'`]|["'`]$/g, "") : void 0;
+  } else if (p.type === "assignment_pattern" || p.type === "required_parameter" || p.type === "optional_parameter") {
+    const k = field(p, "left") ?? field(p, "pattern");
+    name2 = k ? model.text(k) : void 0;
+  }
+  return name2 && /^[\w$]+$/.test(name2) ? snakeCase(name2) : void 0;
+}
+var rule10 = {
   meta: {
     id: "sensitive-info/hardcoded-secret",
     owasp: "LLM02",
@@ -65927,7 +68220,7 @@ var rule9 = {
     title: "Hard-coded secret in agent code",
     description: "An API key, token or password is written into the source, where anyone with the code (or a model that reads it) can use it.",
     fix: "Load credentials from the environment or a secret manager (os.environ, vault, cloud secret store), rotate the exposed key, and keep .env files out of version control.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -65935,6 +68228,7 @@ var rule9 = {
     for (const s of model.strings) {
       if (system.has(s.node.startIndex)) continue;
       if (s.node.parent?.type === "expression_statement" && s.node.parent.children.length === 1) continue;
+      if (s.node.parent?.type === "import_statement" || s.node.parent?.type === "arguments" && /^require|import$/.test(model.text(s.node.parent.parent?.children[0] ?? s.node))) continue;
       if (s.node.endIndex - s.node.startIndex < 10) continue;
       if (isHint(model, s.node)) continue;
       const raw = model.text(s.node);
@@ -65945,7 +68239,7 @@ var rule9 = {
       }
       const name2 = boundName(model, s.node);
       if (!name2 || !SECRET_NAME2.test(name2) || NOT_A_VALUE_NAME2.test(name2)) continue;
-      if (s.node.children.some((c) => c.type === "interpolation")) continue;
+      if (s.node.children.some((c) => c.type === "interpolation" || c.type === "template_substitution")) continue;
       if (isOpaqueCredential(s.value) || PASSWORD_NAME.test(name2) && isLiteralPassword(s.value)) ctx.report({ node: s.node, message: `A credential-like literal is assigned to '${name2}' in the source code.` });
     }
   }
@@ -65957,9 +68251,61 @@ function isMasked(model, node2, line) {
   return MASKED.test(model.text(node2)) || line !== void 0 && MASKED.test(model.line(line));
 }
 
+// engine/rules/facts.ts
+var NONE2 = Object.freeze([]);
+function groupBy(items, key2) {
+  const out2 = /* @__PURE__ */ new Map();
+  for (const t of items) {
+    const k = key2(t);
+    const list = out2.get(k);
+    if (list) list.push(t);
+    else out2.set(k, [t]);
+  }
+  return out2;
+}
+function memo2(build) {
+  const cache4 = /* @__PURE__ */ new WeakMap();
+  return (k) => {
+    let v = cache4.get(k);
+    if (v === void 0) {
+      v = build(k);
+      cache4.set(k, v);
+    }
+    return v;
+  };
+}
+var assignsByFn = memo2((m) => groupBy(m.assigns, (a) => a.fn));
+var assignsByTarget = memo2((m) => groupBy(m.assigns, (a) => a.target));
+var callsByFn = memo2((m) => groupBy(m.calls, (c) => c.fn));
+var ifsByNode = memo2((m) => new Map(m.ifs.map((i2) => [i2.node, i2]).reverse()));
+function assignsIn(model, fn) {
+  return assignsByFn(model).get(fn) ?? NONE2;
+}
+function assignsTo(model, target) {
+  return assignsByTarget(model).get(target) ?? NONE2;
+}
+function callsIn(model, fn) {
+  return callsByFn(model).get(fn) ?? NONE2;
+}
+function ifAt(model, node2) {
+  return ifsByNode(model).get(node2);
+}
+var receiverIndex = /* @__PURE__ */ new WeakMap();
+function callsOnReceiver(model, fn, receiver) {
+  let index = receiverIndex.get(fn);
+  if (!index) {
+    index = groupBy(
+      fn.calls.filter((c) => c.receiver),
+      (c) => model.text(c.receiver)
+    );
+    receiverIndex.set(fn, index);
+  }
+  return index.get(receiver) ?? NONE2;
+}
+
 // engine/rules/llm02/direct.ts
 var TRANSPARENT = /^(str|repr|dict|list|tuple|set|sorted|reversed|json\.dumps|format|textwrap\.dedent|dedent|textwrap\.indent|pprint\.pformat|os\.getenv|os\.environ\.get|getenv)$|\.(format|format_map|join|strip|lstrip|rstrip|upper|lower|title|replace|get|items|values|copy|dict|model_dump|to_dict|encode|decode|splitlines|pop|setdefault)$/;
-var MUTATORS2 = /^(append|extend|insert|update|setdefault|add)$/;
+var MUTATORS3 = /^(append|extend|insert|update|setdefault|add)$/;
 function directPath(model, node2, fn) {
   const out2 = { lines: /* @__PURE__ */ new Set(), params: /* @__PURE__ */ new Set(), names: /* @__PURE__ */ new Map(), strings: /* @__PURE__ */ new Set(), templates: [] };
   const seen = /* @__PURE__ */ new Set();
@@ -65971,7 +68317,7 @@ function directPath(model, node2, fn) {
   function assignsOf(name2) {
     const inClass = name2.startsWith("self.");
     for (const f of scopes) {
-      const hits3 = model.assigns.filter((a) => a.target === name2 && (a.fn === f || inClass && a.fn.className !== null && a.fn.className === fn.className));
+      const hits3 = assignsTo(model, name2).filter((a) => a.fn === f || inClass && a.fn.className !== null && a.fn.className === fn.className);
       if (hits3.length) return hits3;
     }
     return [];
@@ -65987,8 +68333,8 @@ function directPath(model, node2, fn) {
       walk2(a.value);
     }
     for (const f of scopes) {
-      for (const c of f.calls) {
-        if (!c.receiver || model.text(c.receiver) !== name2 || !MUTATORS2.test(c.name)) continue;
+      for (const c of callsOnReceiver(model, f, name2)) {
+        if (!MUTATORS3.test(c.name)) continue;
         out2.lines.add(c.line);
         for (const a of c.args) walk2(a.node);
       }
@@ -66131,7 +68477,7 @@ function formatLine(model, node2, fn, sourceLine) {
 var SENSITIVE_COLUMN = /\b(password|password_hash|passwd|pwd_hash|ssn|social_security\w*|credit_card\w*|card_number|cvv|date_of_birth|dob|api_key|secret_key|access_token|refresh_token|bank_account\w*|iban|tax_id|national_id|passport\w*|medical_\w+|diagnosis)\b/i;
 var PEOPLE_TABLE = /\bfrom\s+["`]?(users?|customers?|patients?|employees?|accounts?|members?|clients?|people|persons?|staff)["`]?(\s|;|$)/i;
 function sqlText(model, n) {
-  if (n.type === "string") return n.children.filter((c) => c.type === "string_content").map(model.text).join(" ");
+  if (n.type === "string" || n.type === "template_string") return n.children.filter((c) => c.type === "string_content" || c.type === "string_fragment").map(model.text).join(" ");
   if (n.type === "concatenated_string") return n.children.filter((c) => c.named).map((c) => sqlText(model, c)).join(" ");
   return "";
 }
@@ -66143,7 +68489,7 @@ function sensitiveSelect(sql) {
   if (/^\s*(\w+\.)?\*\s*$/.test(m[1]) && PEOPLE_TABLE.test(sql)) return "every column of a table of people";
   return void 0;
 }
-var rule10 = {
+var rule11 = {
   meta: {
     id: "sensitive-info/secret-in-prompt",
     owasp: "LLM02",
@@ -66153,12 +68499,18 @@ var rule10 = {
     title: "Secret or personal data sent in an LLM prompt",
     description: "A credential or personal data field is included in a prompt, so it is disclosed to the model provider and can be echoed back to users.",
     fix: "Keep credentials out of prompts (let tools use them server-side), and redact or pseudonymise personal data before it reaches the model.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
     for (const site of promptSites(model)) {
       if (site.role === "system") continue;
+      if (model.language) {
+        const l2 = reaching(site.taint, ["secret", "pii"])[0];
+        if (!l2 || isMasked(model, site.node, flowLine(site, l2))) continue;
+        ctx.report({ node: site.node, line: flowLine(site, l2), source: l2, message: `${l2.kind === "secret" ? "A secret" : "Personal data"} (${l2.what}, line ${l2.line}) is sent to the model in ${site.what}.` });
+        continue;
+      }
       const fn = site.call?.fn ?? functionOf(model, site.node);
       const l = directLabels(model, site.node, fn, reaching(site.taint, ["secret", "pii"]))[0];
       if (!l || isMasked(model, site.node, flowLine(site, l))) continue;
@@ -66181,11 +68533,11 @@ var rule10 = {
     }
     for (const r of model.returns) {
       if (!r.fn.isTool || !r.value) continue;
-      const l = directLabels(model, r.value, r.fn, reaching(r.taint, ["secret", "pii"]))[0];
+      const l = model.language ? reaching(r.taint, ["secret", "pii"])[0] : directLabels(model, r.value, r.fn, reaching(r.taint, ["secret", "pii"]))[0];
       if (!l || isMasked(model, r.value)) continue;
       ctx.report({
         node: r.node,
-        line: partLine(model, r.value, r.fn, (p) => p.lines.has(l.line)),
+        line: model.language ? r.node.line : partLine(model, r.value, r.fn, (p) => p.lines.has(l.line)),
         source: l,
         message: `Tool ${r.fn.name}() returns ${l.kind === "secret" ? "a secret" : "personal data"} (${l.what}, line ${l.line}) to the model, which can repeat it to the user.`
       });
@@ -66201,6 +68553,8 @@ var RESPONSE = /^(flask\.jsonify|jsonify|flask\.Response|flask\.make_response|ma
 var STREAMLIT = /^streamlit\.(\w+\.)?(write|markdown|text|code|json|info|success|warning|error|caption|text_area|chat_message\.write)$/;
 function outputKind(call) {
   const c = plain(call.callee);
+  const js = jsOutputKind(call, c);
+  if (js) return js;
   if (c === "print" || c === "builtins.print") return "print";
   if (/^(logging|loguru\.logger|structlog)\.(debug|info|warning|warn|error|exception|critical|fatal|log)$/.test(c)) return "log";
   if (LOG_METHODS.test(call.name) && call.receiver) {
@@ -66208,6 +68562,14 @@ function outputKind(call) {
   }
   if (RESPONSE.test(c)) return "response";
   if (STREAMLIT.test(c)) return "ui";
+  return null;
+}
+var JS_RESPONSE = /^(Response\.json|NextResponse\.json|next\/server\.NextResponse\.json|Response|NextResponse)$/;
+function jsOutputKind(call, c) {
+  if (/^console\.(log|info|warn|error|debug|trace|dir)$/.test(c)) return "print";
+  if (JS_RESPONSE.test(c)) return "response";
+  if (/^(json|send|jsonp|end|write|text|html|body)$/.test(call.name) && /^(res|response|reply|c|ctx|context)$/.test(call.receiverName ?? "")) return "response";
+  if (/^(pino|winston\.\w+|logger)$/.test(c)) return null;
   return null;
 }
 function emittedArgs(call) {
@@ -66222,7 +68584,7 @@ function outputSites(model) {
   }
   for (const r of model.returns) {
     if (!r.fn.isHandler || !r.value) continue;
-    if (r.value.type === "call" && model.calls.some((c) => c.node === r.value && outputKind(c))) continue;
+    if ((r.value.type === "call" || r.value.type === "call_expression" || r.value.type === "new_expression") && model.calls.some((c) => c.node === r.value && outputKind(c))) continue;
     out2.push({ kind: "response", node: r.value, taint: r.taint, ret: r, fn: r.fn });
   }
   return out2;
@@ -66241,7 +68603,7 @@ function outputWhat(site) {
 }
 function isServerFile(model) {
   if (model.functions.some((f) => f.isHandler)) return true;
-  return [...model.modules].some((m) => /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|streamlit|gradio|chainlit|slack_bolt|discord|telegram)(\.|$)/.test(m));
+  return [...model.modules].some((m) => /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|streamlit|gradio|chainlit|slack_bolt|discord|telegram)(\.|$)/.test(m) || !!model.language && /^(express|fastify|hono|koa|next(\/|$)|@hono\/|@fastify\/|@koa\/|@slack\/bolt|discord\.js|telegraf|@modelcontextprotocol\/sdk\/server)/.test(m));
 }
 
 // engine/rules/llm07/system-prompt-exposed.ts
@@ -66261,9 +68623,16 @@ function systemPromptCarrier(model, site) {
 function exposesSystemPrompt(model, site) {
   if ((site.kind === "print" || site.kind === "log") && !isServerFile(model)) return false;
   if (site.kind === "log" && site.call && /^(debug|trace)$/.test(site.call.name)) return false;
+  if (model.language) return reaching(site.taint, ["sysprompt"]).length > 0 || systemPromptCarrier(model, site)({ lines: /* @__PURE__ */ new Set(), params: /* @__PURE__ */ new Set(), names: /* @__PURE__ */ new Map(), strings: new Set(jsLiterals(model, site.node).map((n) => n.startIndex)), templates: [] });
   return systemPromptCarrier(model, site)(deepPath(model, site.node, site.fn));
 }
-var rule11 = {
+function jsLiterals(model, n) {
+  const own2 = literalStrings(model, n);
+  if (own2.length || n.type !== "identifier") return own2;
+  const name2 = model.text(n);
+  return model.assigns.filter((a) => a.fn.isModule && a.target === name2).flatMap((a) => literalStrings(model, a.value));
+}
+var rule12 = {
   meta: {
     id: "system-prompt-leakage/system-prompt-exposed",
     owasp: "LLM07",
@@ -66272,27 +68641,61 @@ var rule11 = {
     title: "System prompt exposed to users or logs",
     description: "The system prompt is returned in an HTTP response, shown in the UI or written to logs, exposing the instructions, guardrails and any embedded details of the agent.",
     fix: "Never return or log the system prompt; strip system messages from any history sent to the client, and keep debug endpoints out of production.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
+    if (model.language) {
+      for (const r of model.returns) {
+        if (!r.fn.isTool || !r.value) continue;
+        const site = { kind: "response", node: r.value, taint: r.taint, ret: r, fn: r.fn };
+        if (reaching(r.taint, ["sysprompt"]).length || systemPromptCarrier(model, site)({ lines: /* @__PURE__ */ new Set(), params: /* @__PURE__ */ new Set(), names: /* @__PURE__ */ new Map(), strings: new Set(jsLiterals(model, r.value).map((x) => x.startIndex)), templates: [] })) {
+          ctx.report({ node: r.node, message: `Tool ${r.fn.name}() returns the system prompt to the model, which will repeat it to the user.` });
+        }
+      }
+    }
     for (const site of outputSites(model)) {
       if (!exposesSystemPrompt(model, site)) continue;
       ctx.report({
         node: site.call?.node ?? site.ret?.node ?? site.node,
-        line: partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
+        line: model.language ? site.node.line : partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
         message: `The system prompt is written to ${outputWhat(site)}.`
+      });
+    }
+    for (const { site, what } of extraSites(model)) {
+      if (!systemPromptCarrier(model, site)(deepPath(model, site.node, site.fn))) continue;
+      ctx.report({
+        node: site.call?.node ?? site.ret?.node ?? site.node,
+        line: partLine(model, site.node, site.fn, systemPromptCarrier(model, site)),
+        message: `The system prompt is written to ${what}.`
       });
     }
   }
 };
+var CLIENT_ERROR = /^(fastapi\.HTTPException|starlette\.exceptions\.HTTPException|HTTPException|flask\.abort|abort|werkzeug\.exceptions\.\w+|gradio\.Error|gr\.Error|chainlit\.Message|cl\.Message)$/;
+function extraSites(model) {
+  const out2 = [];
+  for (const r of model.returns) {
+    if (!r.fn.isTool || r.fn.isHandler || !r.value) continue;
+    out2.push({ site: { kind: "response", node: r.value, taint: r.taint, ret: r, fn: r.fn }, what: `the result of the tool ${r.fn.name}(), which the model relays to the user` });
+  }
+  for (const c of model.calls) {
+    if (!CLIENT_ERROR.test(plain(c.callee))) continue;
+    for (const a of c.args) {
+      if (a.name && /^(status_code|code|headers|author)$/.test(a.name)) continue;
+      if (a.node.type === "integer") continue;
+      out2.push({ site: { kind: "response", node: a.node, taint: a.taint, call: c, fn: c.fn }, what: `an error response (${c.name})` });
+    }
+  }
+  return out2;
+}
 
 // engine/rules/llm02/secret-in-output.ts
 function leaksInResponse(l) {
   if (l.kind === "pii") return true;
   return /^environment secret|password|passwd|secret_key/i.test(l.what);
 }
-var rule12 = {
+var rule13 = {
   meta: {
     id: "sensitive-info/secret-in-output",
     owasp: "LLM02",
@@ -66302,39 +68705,74 @@ var rule12 = {
     title: "Secret or personal data written to logs or responses",
     description: "A credential or personal data value is printed, logged, shown in the UI or returned in an HTTP response, where it is exposed to people and systems that should not see it.",
     fix: 'Do not log or return secrets; log a masked form (last four characters) or a boolean "is set", and filter personal data out of responses and log records.',
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
     for (const site of outputSites(model)) {
-      let labels = directLabels(model, site.node, site.fn, reaching(site.taint, ["secret", "pii"]));
+      let labels = model.language ? reaching(site.taint, ["secret", "pii"]) : directLabels(model, site.node, site.fn, reaching(site.taint, ["secret", "pii"]));
       if (site.kind === "response") labels = labels.filter(leaksInResponse);
       const l = labels[0];
       if (!l || isMasked(model, site.node, l.interpolated)) continue;
       if (exposesSystemPrompt(model, site)) continue;
       ctx.report({
         node: site.call?.node ?? site.node,
-        line: partLine(model, site.node, site.fn, (p) => p.lines.has(l.line)),
+        line: model.language ? l.interpolated ?? site.node.line : partLine(model, site.node, site.fn, (p) => p.lines.has(l.line)),
         source: l,
         message: `${l.kind === "secret" ? "A secret" : "Personal data"} (${l.what}, line ${l.line}) is written to ${outputWhat(site)}.`
       });
     }
+    const dumps = [];
+    for (const r of model.returns) {
+      if (r.value && (r.fn.isTool || r.fn.isHandler)) dumps.push({ node: r.value, fn: r.fn, what: r.fn.isTool ? `the result of the tool ${r.fn.name}(), which the model reads` : `the HTTP response of ${r.fn.name}()` });
+    }
+    for (const site of outputSites(model)) {
+      if (site.call && (site.kind !== "print" || isServerFile(model))) dumps.push({ node: site.node, fn: site.fn, what: outputWhat(site) });
+    }
+    for (const d of dumps) {
+      const at = wholeEnvironment(model, d.node, d.fn);
+      if (!at) continue;
+      ctx.report({ node: d.node, line: d.node.line, message: `The whole process environment (${model.text(at).slice(0, 40)}, line ${at.line}), API keys and tokens included, is written to ${d.what}.` });
+    }
   }
 };
+var ENV_WHOLE_METHOD = /^(copy|items|keys|values)$/;
+function wholeEnvironment(model, n, fn, depth = 0) {
+  const stack = [n];
+  let guard = 0;
+  while (stack.length && guard++ < 2e3) {
+    const c = stack.pop();
+    if (c.type === "attribute" && /^(os\.)?environ$/.test(model.text(c)) && (model.text(c) === "os.environ" || model.imports.get("environ") === "os.environ")) {
+      const p = c.parent;
+      const subscripted = p?.type === "subscript" && field(p, "value") === c;
+      const method = p?.type === "attribute" && field(p, "object") === c ? model.text(field(p, "attribute")) : void 0;
+      if (!subscripted && (method === void 0 || ENV_WHOLE_METHOD.test(method))) return c;
+    }
+    if (c.type === "identifier" && depth < 2) {
+      const def = model.assigns.filter((a) => a.fn === fn && a.target === model.text(c) && a.node.startIndex < c.startIndex).pop();
+      if (def) {
+        const hit = wholeEnvironment(model, def.value, fn, depth + 1);
+        if (hit) return hit;
+      }
+    }
+    for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return void 0;
+}
 
 // engine/rules/llm02/shared-conversation-memory.ts
-var MEMORY_CLASS = /(^|\.)(ConversationBufferMemory|ConversationBufferWindowMemory|ConversationSummaryMemory|ConversationSummaryBufferMemory|ConversationTokenBufferMemory|ConversationEntityMemory|ChatMessageHistory|InMemoryChatMessageHistory|ChatMemoryBuffer|SimpleChatStore)$/;
+var MEMORY_CLASS = /(^|\.)(BufferMemory|BufferWindowMemory|ConversationSummaryMemory|ChatMessageHistory|ConversationBufferMemory|ConversationBufferWindowMemory|ConversationSummaryMemory|ConversationSummaryBufferMemory|ConversationTokenBufferMemory|ConversationEntityMemory|ChatMessageHistory|InMemoryChatMessageHistory|ChatMemoryBuffer|SimpleChatStore)$/;
 var HISTORY_NAME = /^(chat_?history|history|conversation(_history)?|messages|message_history|chat_log|chat_messages|dialog(ue)?_history|memory)$/i;
-var WRITE_METHODS = /^(append|extend|insert|save_context|add_message|add_messages|add_user_message|add_ai_message|put|put_messages|set)$/;
-var WEB_SERVER = /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|slack_bolt|discord|telegram)(\.|$)/;
+var WRITE_METHODS = /^(append|extend|insert|save_context|add_message|add_messages|add_user_message|add_ai_message|put|put_messages|set|push|unshift|saveContext|addMessage|addMessages|addUserMessage|addAIMessage|addAIChatMessage)$/;
+var WEB_SERVER = /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|slack_bolt|discord|telegram)(\.|$)|^(express|fastify|hono|koa|@koa\/router|@slack\/bolt|discord\.js|telegraf|next\/server)$/;
 function sharedStores(model) {
   return model.assigns.filter((a) => {
     if (!a.fn.isModule || a.target.includes(".")) return false;
-    if (a.value.type === "call") return MEMORY_CLASS.test(plain(model.calls.find((c) => c.node === a.value)?.callee ?? ""));
-    return a.value.type === "list" && HISTORY_NAME.test(a.target);
+    if (a.value.type === "call" || a.value.type === "new_expression") return MEMORY_CLASS.test(plain(model.calls.find((c) => c.node === a.value)?.callee ?? ""));
+    return (a.value.type === "list" || a.value.type === "array") && HISTORY_NAME.test(model.language ? snakeCase(a.target) : a.target);
   });
 }
-var rule13 = {
+var rule14 = {
   meta: {
     id: "sensitive-info/shared-conversation-memory",
     owasp: "LLM02",
@@ -66344,7 +68782,7 @@ var rule13 = {
     title: "Conversation memory shared between users",
     description: "A single module-level conversation memory is used by every request of a web server, so one user’s messages and personal data appear in other users’ prompts and answers.",
     fix: "Keep one memory per user or session (a dict keyed by the authenticated session id, or RunnableWithMessageHistory with a session store) and clear it when the session ends.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -66414,8 +68852,8 @@ function readServer(name2, line, node2) {
   }
   const argv = [];
   if (command?.type === "string") {
-    const words = splitCommand(command.value);
-    if (words.length > 1 && !args2) for (const w of words) argv.push({ text: w, line: command.line });
+    const words2 = splitCommand(command.value);
+    if (words2.length > 1 && !args2) for (const w of words2) argv.push({ text: w, line: command.line });
     else argv.push({ text: command.value, line: command.line });
   } else if (command?.type === "array") {
     for (const s of stringItems(command)) argv.push({ text: s.value, line: s.line });
@@ -66496,8 +68934,8 @@ function simpleCommands(argv, depth = 0) {
     const scriptAt = SHELLS.has(head) ? cmd.findIndex((w, j) => j > i2 && /^-\w*c$|^-Command$/i.test(w.text)) : head === "cmd" ? cmd.findIndex((w, j) => j > i2 && /^\/[ck]$/i.test(w.text)) : -1;
     if (scriptAt > 0 && scriptAt + 1 < cmd.length) {
       const rest = cmd.slice(scriptAt + 1);
-      const words = rest.flatMap((w) => splitCommand(w.text).map((t) => ({ text: t, line: w.line })));
-      for (const c of simpleCommands(words, depth + 1)) expanded.push(c);
+      const words2 = rest.flatMap((w) => splitCommand(w.text).map((t) => ({ text: t, line: w.line })));
+      for (const c of simpleCommands(words2, depth + 1)) expanded.push(c);
     } else {
       expanded.push(cmd.slice(i2));
     }
@@ -66663,7 +69101,7 @@ function* serverCommands(root) {
 }
 
 // engine/rules/llm02/secret-in-agent-config.ts
-var rule14 = {
+var rule15 = {
   meta: {
     id: "sensitive-info/secret-in-agent-config",
     owasp: "LLM02",
@@ -66741,7 +69179,7 @@ function literalCredential(key2, raw) {
 }
 
 // engine/rules/llm02/model-base-url-override.ts
-var rule15 = {
+var rule16 = {
   meta: {
     id: "sensitive-info/model-base-url-override",
     owasp: "LLM02",
@@ -66790,7 +69228,7 @@ var COMMANDS = [
   /\b(?:curl|wget|http|nc)\b[^\n|;]{0,300}?\$\(\s*(?:env|printenv|cat\s+[^)]{0,100}\.env[^)]{0,100}|cat\s+[^)]{0,100}\.ssh[^)]{0,100})\s*\)/gi,
   /\bhttps?:\/\/[^\s'"?&]{1,300}(?:[?&][^\s'"?&]{0,200}){0,10}?[?&][\w-]+=\$\{?(?:[A-Z][A-Z0-9_]*_)?(?:API_KEY|TOKEN|SECRET|PASSWORD|KEY|CREDENTIALS)\}?/g
 ];
-var rule16 = {
+var rule17 = {
   meta: {
     id: "sensitive-info/exfiltration-instruction",
     owasp: "LLM02",
@@ -66837,11 +69275,129 @@ var rule16 = {
   }
 };
 
+// engine/rules/llm02/mcp-tool-secret-request.ts
+var INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
+var CREDENTIAL_PLACE = /(~\/\.ssh|\bid_(rsa|dsa|ecdsa|ed25519)\b|(^|[\s/'"`(])\.env\b|\.aws\/credentials|\.netrc|\.npmrc|\.git-credentials|\.kube\/config|credentials\.json|\bapi[ _-]?keys?\b|\bprivate keys?\b|\bpasswords?\b|\baccess tokens?\b|\bsecrets?\b)/i;
+var HAND_OVER = /\b(read|cat|open|load|include|pass|put|copy|paste|attach|append|send|add|provide|supply|forward|upload)\b/i;
+function visible(text2) {
+  return text2.replace(/\uDB40[\uDC20-\uDC7E]/g, (c) => String.fromCharCode(c.charCodeAt(1) - 56320)).replace(INVISIBLE, "");
+}
+var rule18 = {
+  meta: {
+    id: "sensitive-info/mcp-tool-secret-request",
+    owasp: "LLM02",
+    asi: "ASI04",
+    cwe: "CWE-200",
+    severity: "CRITICAL",
+    title: "Tool description asks the agent for secrets",
+    description: "An MCP tool name or description tells the model to read credentials, keys or private files and send them in a tool call, so every agent that connects leaks them to the server.",
+    fix: "Remove the request from the tool metadata and treat the server as compromised; never install MCP servers whose descriptions ask for files or secrets, and pin reviewed versions.",
+    languages: ["python", ...JS_LANGUAGES]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    const reported = /* @__PURE__ */ new Set();
+    for (const t of toolTexts(model)) {
+      const text2 = visible(t.text);
+      for (const hit of detectorHits(ctx, t, [rule17], text2)) {
+        if (reported.has(hit.line)) continue;
+        reported.add(hit.line);
+        ctx.report({ node: t.node, line: hit.line, message: `${t.what.charAt(0).toUpperCase() + t.what.slice(1)} asks the agent to hand over secrets: ${hit.message}` });
+      }
+      text2.split("\n").forEach((lineText, i2) => {
+        const line = t.lines[i2] ?? t.node.line;
+        if (reported.has(line)) return;
+        for (const sentence of lineText.split(/(?<=[.!?;])\s+/)) {
+          const place = CREDENTIAL_PLACE.exec(sentence);
+          if (!place || !HAND_OVER.test(sentence) || /\b(never|do not|don't|must not)\b[^.]{0,40}\b(read|send|include|share|log)\b/i.test(sentence)) continue;
+          reported.add(line);
+          ctx.report({ node: t.node, line, message: `${t.what.charAt(0).toUpperCase() + t.what.slice(1)} asks the agent to read or pass on ${place[0].trim()}.` });
+          return;
+        }
+      });
+    }
+  }
+};
+
 // engine/rules/llm02/index.ts
-var rules2 = [rule9, rule10, rule12, rule13, rule14, rule15, rule16];
+var rules2 = [rule10, rule11, rule13, rule14, rule15, rule16, rule17, rule18];
+
+// engine/rules/llm03/dynamic-code-load.ts
+function literalWords(model, ...nodes) {
+  const out2 = [];
+  for (const n of nodes) {
+    if (!n) continue;
+    if (n.type === "string") out2.push(...model.text(n).slice(1, -1).split(/\s+/).filter(Boolean).map((text2) => ({ text: text2, line: n.line })));
+    else if (n.type === "array") {
+      for (const c of n.children.filter((x) => x.named)) {
+        if (c.type !== "string") return out2.length ? out2 : null;
+        out2.push({ text: model.text(c).slice(1, -1), line: c.line });
+      }
+    } else return null;
+  }
+  return out2.length ? out2 : null;
+}
+var RUNNERS = /^(child_process|node:child_process)\.(exec|execSync|spawn|spawnSync|execFile|execFileSync)$|^(execa|execa\.execa|execa\.execaCommand|execa\.execaSync|shelljs\.exec|zx\.\$)$/;
+var INSTALL = /(^|[\s;&|"'`])(npm|pnpm|yarn|bun|npx|pip3?)\s+(install|add|i)\b/;
+function words(model, n) {
+  if (n.type === "string" || n.type === "template_string") return [model.text(n).slice(1, -1)];
+  if (n.type === "array") return n.children.filter((c) => c.named).map((c) => model.text(c).replace(/^['"`]|['"`]$/g, ""));
+  return [];
+}
+function isInstall(cmd) {
+  if (cmd.length === 1) return INSTALL.test(cmd[0]);
+  const tool = cmd.findIndex((w) => /^(npm|pnpm|yarn|bun|pip3?)$/.test(w));
+  return tool >= 0 && cmd.slice(tool + 1).some((w) => w === "install" || w === "add" || w === "i");
+}
+var rule19 = {
+  meta: {
+    id: "supply-chain/dynamic-code-load",
+    owasp: "LLM03",
+    asi: "ASI04",
+    cwe: "CWE-829",
+    severity: "HIGH",
+    title: "Code loaded or installed by a steerable name at run time",
+    description: "A module is imported or required by a name that model output, user input or fetched content controls, or packages are installed while the agent runs, so unreviewed code runs with the agent's privileges.",
+    fix: "Map allowed plugin names to fixed imports (an allow-list object), declare dependencies in package.json with a lock file, and install them at build time.",
+    languages: [...JS_LANGUAGES]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    for (const call of model.calls) {
+      const c = call.callee.replace(/\(\)/g, "");
+      const first3 = call.args.find((a) => a.index === 0);
+      if (!first3) continue;
+      if (c === "import" || c === "require" || c === "module.require" || c === "createRequire") {
+        if (isFixedString(first3.node)) continue;
+        const l = reaching(first3.taint, [...STEERABLE, "user"], "code")[0];
+        if (l) ctx.report({ node: call.node, source: l, message: `${c === "import" ? "import()" : "require()"} loads a module named by ${l.what} (line ${l.line}); that name decides what code runs.` });
+        continue;
+      }
+      const code = sinkArgs(model, call).find((x) => x.cls === "code");
+      const remote = code ? reaching(code.arg.taint, ["web"], "code")[0] : void 0;
+      if (remote) {
+        ctx.report({ node: call.node, source: remote, message: `${call.name}() runs code downloaded at run time (${remote.what}, line ${remote.line}), unsigned and unpinned.` });
+        continue;
+      }
+      if (/(^|\.)(StdioClientTransport|spawn|execFile|execFileSync|spawnSync|execSync|exec)$/.test(c)) {
+        const cmd2 = call.args.find((a) => a.name === "command");
+        const argv = call.args.find((a) => a.name === "args");
+        const words2 = cmd2 ? literalWords(model, cmd2.node, argv?.node) : literalWords(model, first3.node, call.args.find((a) => a.index === 1)?.node);
+        const run4 = words2 ? packageRun(words2) : null;
+        if (run4 && !run4.pinned) {
+          ctx.report({ node: call.node, line: run4.line, message: `The ${run4.runner} package ${run4.spec} is launched without an exact version; every start runs whatever was published last.` });
+          continue;
+        }
+      }
+      if (!RUNNERS.test(c)) continue;
+      const cmd = [...words(model, first3.node), ...call.args.filter((a) => a.index === 1).flatMap((a) => words(model, a.node))];
+      if (isInstall(cmd)) ctx.report({ node: call.node, message: `${call.name}() installs packages while the application runs.` });
+    }
+  }
+};
 
 // engine/rules/llm03/trust-remote-code.ts
-var rule17 = {
+var rule20 = {
   meta: {
     id: "supply-chain/trust-remote-code",
     owasp: "LLM03",
@@ -66872,7 +69428,7 @@ var rule17 = {
 // engine/rules/llm03/unsafe-model-load.ts
 var PICKLE_FAMILY = /^(pickle|cPickle|_pickle|dill|cloudpickle)\.(load|loads|Unpickler)$|^joblib\.load$|^pandas\.read_pickle$/;
 var KERAS_LOAD = /(^|\.)(keras\.models\.load_model|keras\.saving\.load_model|load_model)$/;
-var rule18 = {
+var rule21 = {
   meta: {
     id: "supply-chain/unsafe-model-load",
     owasp: "LLM03",
@@ -66950,7 +69506,7 @@ function verifiesHash(model, call) {
   if (call.args.some((a) => a.name === "check_hash" && a.node.type === "true" || a.name === "hash_prefix" || a.name === "sha256" || a.name === "expected_hash")) return true;
   return call.fn.calls.some((c) => /^hashlib\.|(^|\.)(verify_checksum|verify_hash|check_sha256|verify_sha256|check_hash)$/.test(calleeOf(c)));
 }
-var rule19 = {
+var rule22 = {
   meta: {
     id: "supply-chain/untrusted-model-source",
     owasp: "LLM03",
@@ -66988,7 +69544,7 @@ var rule19 = {
 };
 
 // engine/rules/llm03/runtime-package-install.ts
-var RUNNERS = /^(subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|os\.system|os\.popen|asyncio\.create_subprocess_(exec|shell)|os\.exec\w*|os\.spawn\w*)$/;
+var RUNNERS2 = /^(subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|os\.system|os\.popen|asyncio\.create_subprocess_(exec|shell)|os\.exec\w*|os\.spawn\w*)$/;
 var PIP_MAIN = /^(pip\.main|pip\._internal\.main|pip\._internal\.cli\.main\.main)$/;
 var INSTALL_TEXT = /(^|[\s;&|"'`])(pip3?|uv\s+pip|python3?(\.\d+)?\s+-m\s+pip|npm|pnpm|yarn|conda|mamba|poetry)\s+(install|add|i)\b/;
 function commandWords(model, n) {
@@ -66998,13 +69554,13 @@ function commandWords(model, n) {
   }
   return [];
 }
-function isInstall(words) {
-  if (words.length === 1) return INSTALL_TEXT.test(words[0]);
-  const lower = words.map((w) => w.toLowerCase());
+function isInstall2(words2) {
+  if (words2.length === 1) return INSTALL_TEXT.test(words2[0]);
+  const lower = words2.map((w) => w.toLowerCase());
   const tool = lower.findIndex((w) => /^(pip3?|npm|pnpm|yarn|uv|conda|mamba)$/.test(w) || /(^|\/)pip3?$/.test(w));
   return tool >= 0 && lower.slice(tool + 1).some((w) => w === "install" || w === "add" || w === "i");
 }
-var rule20 = {
+var rule23 = {
   meta: {
     id: "supply-chain/runtime-package-install",
     owasp: "LLM03",
@@ -67020,15 +69576,15 @@ var rule20 = {
     const model = ctx.model;
     for (const call of namedCalls(model)) {
       const c = calleeOf(call);
-      const first2 = call.args.find((a) => a.index === 0) ?? call.args.find((a) => a.name === "args" || a.name === "command" || a.name === "cmd");
-      if (!first2) continue;
+      const first3 = call.args.find((a) => a.index === 0) ?? call.args.find((a) => a.name === "args" || a.name === "command" || a.name === "cmd");
+      if (!first3) continue;
       if (PIP_MAIN.test(c)) {
-        if (isInstall(["pip", ...commandWords(model, first2.node)])) ctx.report({ node: call.node, message: `${c}() installs packages at run time.` });
+        if (isInstall2(["pip", ...commandWords(model, first3.node)])) ctx.report({ node: call.node, message: `${c}() installs packages at run time.` });
         continue;
       }
-      if (!RUNNERS.test(c)) continue;
-      const words = /_exec$|^os\.(exec|spawn)/.test(c) ? call.args.filter((a) => a.index >= 0).flatMap((a) => commandWords(model, a.node).length ? commandWords(model, a.node) : [model.text(a.node)]) : commandWords(model, first2.node);
-      if (isInstall(words)) ctx.report({ node: call.node, message: `${call.name}() runs a package install while the application runs.` });
+      if (!RUNNERS2.test(c)) continue;
+      const words2 = /_exec$|^os\.(exec|spawn)/.test(c) ? call.args.filter((a) => a.index >= 0).flatMap((a) => commandWords(model, a.node).length ? commandWords(model, a.node) : [model.text(a.node)]) : commandWords(model, first3.node);
+      if (isInstall2(words2)) ctx.report({ node: call.node, message: `${call.name}() runs a package install while the application runs.` });
     }
   }
 };
@@ -67101,6 +69657,13 @@ function requirementsDependencies(source) {
     if (!text2) continue;
     if (/^(-c|--constraint)\b/.test(text2)) {
       deferred = true;
+      continue;
+    }
+    const vcs = /^(?:(?:-e|--editable)\s+)?(git\+\S+)$/.exec(text2);
+    if (vcs) {
+      const url2 = vcs[1];
+      const name2 = /#egg=([\w.-]+)/.exec(url2)?.[1] ?? /\/([\w.-]+?)(?:\.git)?(?:@[^/#]*)?(?:#.*)?$/.exec(url2)?.[1];
+      if (name2) out2.push({ name: name2, spec: `@ ${url2}`, line: start2 + 1, ecosystem: "PyPI", flavour: "pep440", ...directSource({ spec: `@ ${url2.replace(/#.*$/, "")}`, url: true }) });
       continue;
     }
     if (text2.startsWith("-") || /^(git\+|https?:|file:|\.{0,2}\/)/.test(text2)) continue;
@@ -67364,7 +69927,7 @@ function problem(dep) {
       return "is installed from a URL without a content hash; what the URL serves can change";
   }
 }
-var rule21 = {
+var rule24 = {
   meta: {
     id: "supply-chain/unpinned-agent-dependency",
     owasp: "LLM03",
@@ -67380,12 +69943,13 @@ var rule21 = {
     if (!isManifestLanguage(ctx.language)) return;
     const { deps, deferred } = manifestDependencies(ctx.language, ctx.source, ctx.json);
     if (deferred) return;
+    const agentManifest = deps.some((d) => isAgentPackage(d.ecosystem, d.name));
     for (const dep of deps) {
-      if (!isAgentPackage(dep.ecosystem, dep.name)) continue;
+      if (!isAgentPackage(dep.ecosystem, dep.name) && !(agentManifest && dep.source === "git" && !dep.commitPinned)) continue;
       if (dep.hashed) continue;
       if (dep.section === "peerDependencies") continue;
       const what = problem(dep);
-      if (what) ctx.report({ line: dep.line, column: dep.column, message: `Agent framework dependency ${dep.name} ${what}.` });
+      if (what) ctx.report({ line: dep.line, column: dep.column, message: `${isAgentPackage(dep.ecosystem, dep.name) ? "Agent framework dependency" : "Dependency"} ${dep.name} ${what}.` });
     }
   }
 };
@@ -68096,7 +70660,7 @@ function checkDependency(ctx, dep, deferred) {
     message: `${dep.name} "${dep.spec}" allows vulnerable versions: ${listed(hits3)}.` + (target ? ` Require at least ${target}, or pin a fixed release.` : " Narrow the range to fixed releases, or pin one.")
   });
 }
-var rule22 = {
+var rule25 = {
   meta: {
     id: "supply-chain/vulnerable-agent-dependency",
     owasp: "LLM03",
@@ -68116,7 +70680,7 @@ var rule22 = {
 };
 
 // engine/rules/llm03/unpinned-mcp-server.ts
-var rule23 = {
+var rule26 = {
   meta: {
     id: "supply-chain/unpinned-mcp-server",
     owasp: "LLM03",
@@ -68194,7 +70758,7 @@ function isKnownInstaller(url2) {
 }
 
 // engine/rules/llm03/download-and-execute.ts
-var rule24 = {
+var rule27 = {
   meta: {
     id: "supply-chain/download-and-execute",
     owasp: "LLM03",
@@ -68276,7 +70840,7 @@ function report(ctx, reported, l, message2, severity2) {
 }
 
 // engine/rules/llm03/insecure-mcp-transport.ts
-var rule25 = {
+var rule28 = {
   meta: {
     id: "supply-chain/insecure-mcp-transport",
     owasp: "LLM03",
@@ -68315,7 +70879,7 @@ var SKILL = /skills?(?:\b|_)|SKILL\.md|clawhub|clawdhub|\.openclaw|\.moltbot|\.c
 var VERIFIED = /hashlib|\bsha(?:256|384|512)\b|hmac\.compare_digest|\bverify\w*|signature|checksum|digest|gpg|gnupg|sigstore|cosign|minisign|ed25519|nacl|pinned_hash|expected_hash/i;
 var EXEC_CALL = /^(exec|eval|compile|builtins\.(exec|eval)|runpy\.run_path|runpy\.run_module|os\.system|subprocess\.\w+|importlib\.import_module|importlib\.util\.spec_from_file_location|__import__)$/;
 var WRITE_METHOD = /^(write|write_text|write_bytes|writelines|extractall|extract)$/;
-var rule26 = {
+var rule29 = {
   meta: {
     id: "supply-chain/unverified-skill-install",
     owasp: "LLM03",
@@ -68368,12 +70932,12 @@ function withTarget(model, call) {
 }
 
 // engine/rules/llm03/index.ts
-var rules3 = [rule17, rule18, rule19, rule20, rule21, rule22, rule23, rule24, rule25, rule26];
+var rules3 = [rule20, rule21, rule22, rule23, rule24, rule25, rule26, rule27, rule28, rule29, rule19];
 
 // engine/rules/llm04/unvetted-training-dataset.ts
 var LOAD_DATASET = /^(datasets\.load_dataset|load_dataset)$/;
 var TRAINS = /(^|\.)(Trainer|SFTTrainer|DPOTrainer|ORPOTrainer|RewardTrainer|KTOTrainer|GRPOTrainer|Seq2SeqTrainer|fine_tuning\.jobs\.create|FineTuningJob\.create)$|\.train$/;
-var rule27 = {
+var rule30 = {
   meta: {
     id: "data-poisoning/unvetted-training-dataset",
     owasp: "LLM04",
@@ -68391,14 +70955,32 @@ var rule27 = {
     if (!calls.some((c) => TRAINS.test(plain(c.callee)))) return;
     for (const call of calls) {
       if (!LOAD_DATASET.test(plain(call.callee))) continue;
-      const name2 = literal2(model, call.args.find((a) => a.index === 0) ?? kw(call, "path"));
+      const nameArg = call.args.find((a) => a.index === 0) ?? kw(call, "path");
+      const name2 = literal2(model, nameArg) ?? (nameArg ? resolvedName(model, nameArg.node) : void 0);
       if (!name2 || !/^[\w.-]+\/[\w.-]+$/.test(name2) || /^(json|csv|parquet|text|arrow|imagefolder|audiofolder)$/.test(name2)) continue;
-      const revision = literal2(model, kw(call, "revision"));
+      const revArg = kw(call, "revision");
+      const revision = literal2(model, revArg) ?? (revArg ? resolvedName(model, revArg.node) : void 0);
       if (revision && /^[0-9a-f]{7,40}$/i.test(revision)) continue;
       ctx.report({ node: call.node, message: `The training data comes from the hub dataset "${name2}" ${revision ? `at the moving revision "${revision}"` : "at its latest revision"}; its owner decides what this model learns.` });
     }
   }
 };
+function resolvedName(model, n) {
+  if (n.type === "identifier") {
+    const def = model.assigns.filter((a) => a.target === model.text(n) && a.node.startIndex < n.startIndex).pop();
+    return def ? literal2(model, def.value) : void 0;
+  }
+  if (n.type !== "attribute") return void 0;
+  const opt = model.text(n).split(".").pop();
+  for (const c of model.calls) {
+    if (c.name !== "add_argument") continue;
+    const flags2 = c.args.filter((a) => a.name === null).map((a) => literal2(model, a) ?? "");
+    const dest = literal2(model, kw(c, "dest"));
+    if (dest !== opt && !flags2.some((f) => f.replace(/^-+/, "").replace(/-/g, "_") === opt)) continue;
+    return literal2(model, kw(c, "default"));
+  }
+  return void 0;
+}
 
 // engine/rules/llm04/common.ts
 var VETTING_CALL = /(moderat|detect_(prompt_)?injection|scan_(for_)?injection|injection_score|is_safe|is_trusted|trusted_source|verify_source|check_provenance|content_filter|guardrail|quarantine|enqueue_for_review|queue_for_review|submit_for_review|pending_review|human_review|manual_review|flag_for_review)/i;
@@ -68434,26 +71016,46 @@ function uploadedContent(model, labels) {
 function isScopedValue(model, a) {
   if (!a) return false;
   const n = a.node;
-  if (n.type === "none") return false;
+  if (n.type === "none" || n.type === "null" || n.type === "undefined") return false;
   if (literal2(model, a) !== void 0) return false;
-  if (n.type === "tuple" || n.type === "list") return n.children.some((c) => c.named && c.type !== "string" && c.type !== "integer");
+  if (n.type === "identifier") {
+    const def = model.assigns.filter((x) => x.fn.isModule && x.target === model.text(n)).pop();
+    if (def && isConstant(def.value)) return false;
+  }
+  if (n.type === "tuple" || n.type === "list" || n.type === "array") return n.children.some((c) => c.named && c.type !== "string" && c.type !== "integer" && c.type !== "number");
   return true;
 }
 function capitalise(s) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+function isConstant(n) {
+  if (n.type === "string") return !n.children.some((c) => c.type === "interpolation");
+  if (n.type === "integer" || n.type === "none") return true;
+  if (n.type === "tuple" || n.type === "list") return n.children.filter((c) => c.named).every(isConstant);
+  return false;
+}
 
 // engine/rules/llm04/untrusted-vector-write.ts
 var STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes)$/;
 var GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many)$/;
-var VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace)/;
-var VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus)$/i;
+var VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace|load_index_from_storage|from_vector_store|GPTVectorStoreIndex)/;
+var VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus|\w+_index)$/i;
 var CONTENT_KEYWORDS = /* @__PURE__ */ new Set(["documents", "texts", "text", "metadatas", "metadata", "nodes", "points", "vectors", "data", "records", "objects", "properties", "document", "payload", "payloads", "entities"]);
-var SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|customer_id|session_id)["']\s*:\s*[^"'\s]/;
+var SCOPE_KEY = /["'](user_?id|tenant(_id)?|owner(_id)?|account_id|org_id|organization_id|customer_id|session_id|company_id|client_id|workspace_id|team_id|project_id|member_id|patient_id)["']\s*:\s*[^"'\s]/;
+function argText(model, call, a) {
+  let out2 = model.text(a.node);
+  const names = a.node.type === "identifier" ? [out2] : a.node.type === "list" ? a.node.children.filter((c) => c.type === "identifier").map(model.text) : [];
+  for (const name2 of names) {
+    const def = model.assigns.filter((x) => x.fn === call.fn && x.target === name2 && x.node.startIndex < call.node.startIndex).pop();
+    if (def) out2 += " " + model.text(def.value);
+  }
+  return out2;
+}
+var JS_SCOPE_KEY = /[{,]\s*(userId|user_id|tenantId|tenant_id|tenant|ownerId|owner_id|owner|accountId|orgId|customerId|sessionId|workspaceId|workspace_id|teamId)\s*(:\s*[^"'`\s,}]|[,}])/;
 function vectorWriteArgs(model, call) {
-  const method = call.name;
+  const method = model.language ? snakeCase(call.name) : call.name;
   const rtype = plain(call.receiverType ?? "");
-  const rtext = call.receiver ? model.text(call.receiver) : "";
+  const rtext = call.receiver ? model.language ? snakeCase(model.text(call.receiver)) : model.text(call.receiver) : "";
   let isWrite = STORE_METHODS.test(method);
   if (!isWrite && GENERIC_METHODS.test(method) && call.receiver) {
     const rname = rtext.split(".").pop() ?? "";
@@ -68461,10 +71063,13 @@ function vectorWriteArgs(model, call) {
     if (/^(set|list|dict|deque|sqlalchemy|Session|session)\b/.test(rtype) || /^(self\.)?(seen|visited|items|results|cache|queue|tasks|session|db)$/.test(rtext)) isWrite = false;
     if (method === "add" && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
+  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
+    isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
+  }
   if (!isWrite) return null;
-  return call.args.filter((a) => a.name === null && !a.splat || a.name !== null && CONTENT_KEYWORDS.has(a.name) || a.splat);
+  return call.args.filter((a) => a.name === null && !a.splat || a.name !== null && CONTENT_KEYWORDS.has(model.language ? snakeCase(a.name) : a.name) || a.splat);
 }
-var rule28 = {
+var rule31 = {
   meta: {
     id: "data-poisoning/untrusted-vector-write",
     owasp: "LLM04",
@@ -68474,14 +71079,14 @@ var rule28 = {
     title: "Untrusted content written to a vector store",
     description: "Text from users, fetched web pages or model output is embedded into a shared vector store or index without vetting, so anyone who can supply it can plant instructions or false facts that later retrievals feed to the model (RAG poisoning).",
     fix: "Vet content before indexing it: moderate or scan it for injected instructions, restrict sources to an allow-list, queue user contributions for review, record provenance in metadata, and keep user-supplied content in a per-user namespace that other users never retrieve.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
     for (const call of model.calls) {
       const args2 = vectorWriteArgs(model, call);
       if (!args2) continue;
-      const perUser = isScopedValue(model, kw(call, "namespace")) || isScopedValue(model, kw(call, "partition")) || isScopedValue(model, kw(call, "tenant")) || args2.some((a) => SCOPE_KEY.test(model.text(a.node)));
+      const perUser = isScopedValue(model, kw(call, "namespace")) || isScopedValue(model, kw(call, "partition")) || isScopedValue(model, kw(call, "tenant")) || args2.some((a) => SCOPE_KEY.test(argText(model, call, a)) || !!model.language && JS_SCOPE_KEY.test(model.text(a.node)));
       const kinds = perUser ? ["web", "model"] : ["user", "web", "model"];
       let label;
       for (const a of args2) {
@@ -68505,17 +71110,24 @@ var MEMORY_NAME = /^(mem0|memory|memories|long_term_memory|ltm|shared_memory|age
 var LANGGRAPH_STORE = /(langgraph\.store|(^|\.)(Base|InMemory|Postgres|AsyncPostgres|Redis|AsyncRedis|Sqlite|AsyncSqlite|Mongo\w*)Store$|get_store$)/;
 var LONG_TERM_LC_MEMORY = /(VectorStoreRetrieverMemory|ConversationEntityMemory|ConversationKGMemory|ZepMemory|MotorheadMemory)$/;
 var SCOPE_KEYWORDS = ["user_id", "run_id", "session_id", "thread_id", "namespace", "tenant_id", "customer_id", "filters"];
+function kwName(a) {
+  return a.name ? snakeCase(a.name) : null;
+}
 function contentArgs(call, skip) {
-  return call.args.filter((a) => !(a.name && (skip.has(a.name) || SCOPE_KEYWORDS.includes(a.name))));
+  return call.args.filter((a) => {
+    const name2 = kwName(a);
+    if (a.name === null && a.node.type === "object" && a.index > 0) return false;
+    return !(name2 && (skip.has(name2) || SCOPE_KEYWORDS.includes(name2)));
+  });
 }
 function scoped(model, call) {
-  return SCOPE_KEYWORDS.some((k) => isScopedValue(model, kw(call, k)));
+  return SCOPE_KEYWORDS.some((k) => isScopedValue(model, kw(call, k) ?? call.args.find((a) => kwName(a) === k)));
 }
 function memoryWrite(model, call) {
-  const method = call.name;
+  const method = model.language ? snakeCase(call.name) : call.name;
   const rtype = plain(call.receiverType ?? "");
   const rtext = call.receiver ? model.text(call.receiver) : "";
-  const rname = rtext.split(".").pop() ?? "";
+  const rname = model.language ? snakeCase(rtext.split(".").pop() ?? "") : rtext.split(".").pop() ?? "";
   const callee = plain(call.callee);
   const skip = /* @__PURE__ */ new Set(["agent_id", "metadata", "infer", "prompt", "memory_type", "version", "output_format"]);
   if ((method === "add" || method === "aadd") && call.receiver) {
@@ -68528,7 +71140,7 @@ function memoryWrite(model, call) {
   }
   if ((method === "put" || method === "aput") && call.receiver) {
     const ns = arg(call, 0, "namespace");
-    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || !rtype && /store/i.test(rname) && ns?.node.type === "tuple";
+    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || !rtype && /store/i.test(rname) && (ns?.node.type === "tuple" || ns?.node.type === "array");
     if (looksLikeStore && ns) {
       const value = arg(call, 2, "value");
       return { what: "the LangGraph long-term store", content: value ? [value] : [], shared: !isScopedValue(model, ns) };
@@ -68545,7 +71157,7 @@ function memoryWrite(model, call) {
   }
   return null;
 }
-var rule29 = {
+var rule32 = {
   meta: {
     id: "data-poisoning/untrusted-memory-write",
     owasp: "LLM04",
@@ -68555,7 +71167,7 @@ var rule29 = {
     title: "Untrusted content written to long-term agent memory",
     description: "Web or retrieved content, or user text in a memory shared across users, is stored in long-term agent memory without vetting, so planted instructions persist and steer later sessions (memory poisoning).",
     fix: "Scope memories to the user who wrote them (user_id or a per-user namespace), store extracted facts rather than raw external text, moderate or scan content for instructions before saving, and let a human review writes to shared memory.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -68566,19 +71178,74 @@ var rule29 = {
       let label;
       for (const a of w.content) {
         label = untrusted(a.taint, kinds).filter((l) => chosenByOutsider(model, l))[0];
+        if (!label && w.shared) label = untrusted(a.taint, ["model"]).find((l) => l.what.startsWith("graph state"));
         if (label) break;
       }
       if (!label) continue;
       if (isVetted(model, call.fn, call.node.startIndex)) continue;
-      const why = label.kind === "user" ? " shared by all users" : "";
+      const why = label.kind === "user" || label.what.startsWith("graph state") ? " shared by all users" : "";
       ctx.report({
         node: call.node,
         source: label,
         message: `${capitalise(describeKind(label.kind))} (${label.what}, line ${label.line}) is saved to ${w.what}${why} without vetting; it will steer later sessions.`
       });
     }
+    for (const hit of promptFileWrites(model)) {
+      if (isVetted(model, hit.write.fn, hit.write.node.startIndex)) continue;
+      ctx.report({
+        node: hit.write.node,
+        source: hit.label,
+        message: `${capitalise(describeKind(hit.label.kind))} (${hit.label.what}, line ${hit.label.line}) is appended to ${hit.path}, which is read back into the prompt on line ${hit.readLine}; planted instructions persist into every later run.`
+      });
+    }
   }
 };
+function writtenPath(model, call) {
+  const c = plain(call.callee);
+  const mode = (i2) => literal2(model, kw(call, "mode") ?? call.args.find((a) => a.index === i2)) ?? "";
+  if (/^(open|io\.open|codecs\.open)$/.test(c)) return /[wa]/.test(mode(1)) ? textOf(model, arg(call, 0, "file")) : void 0;
+  if (call.name === "open" && call.receiver && /[wa]/.test(mode(0))) return model.text(call.receiver);
+  return void 0;
+}
+function textOf(model, a) {
+  return a ? model.text(a.node) : void 0;
+}
+function outsideContent(model, labels) {
+  const direct = untrusted(labels, ["web", "retrieved"]).find((l) => chosenByOutsider(model, l));
+  if (direct) return direct;
+  for (const l of labels) {
+    if (l.kind !== "model" || l.toolArg) continue;
+    const gen = model.calls.find((c) => c.model && c.line === l.line);
+    const inner = gen ? untrusted(gen.args.flatMap((a) => a.taint), ["web", "retrieved"]).find((x) => chosenByOutsider(model, x)) : void 0;
+    if (inner) return { ...l, what: `${l.what}, made from ${inner.what}` };
+  }
+  return void 0;
+}
+function promptFileWrites(model) {
+  const out2 = [];
+  const sites = promptSites(model);
+  for (const call of model.calls) {
+    const path14 = writtenPath(model, call);
+    if (!path14 || !/^[\w.]+$/.test(path14)) continue;
+    const reads = model.calls.filter((r) => r.receiver && model.text(r.receiver) === path14 && /^(read_text|read)$/.test(r.name) || /^(open|io\.open)$/.test(plain(r.callee)) && textOf(model, arg(r, 0, "file")) === path14 && !/[wa]/.test(literal2(model, kw(r, "mode") ?? r.args.find((a) => a.index === 1)) ?? ""));
+    const read = reads.find((r) => sites.some((s) => s.taint.some((l) => l.kind === "file" && l.line === r.line)));
+    if (!read) continue;
+    const handle2 = call.assignedTo ?? asName(model, call);
+    const writes = handle2 ? call.fn.calls.filter((w) => w.node.startIndex > call.node.startIndex && w.receiver && model.text(w.receiver) === handle2 && /^(write|writelines)$/.test(w.name)) : [];
+    for (const w of writes) {
+      const label = outsideContent(model, w.args.flatMap((a) => a.taint));
+      if (label) out2.push({ write: w, label, path: path14, readLine: read.line });
+    }
+  }
+  return out2;
+}
+function asName(model, call) {
+  const p = call.node.parent;
+  if (p?.type !== "as_pattern") return void 0;
+  const alias = p.children.find((c) => c.type === "as_pattern_target") ?? p.children[p.children.length - 1];
+  const target = alias?.children.find((c) => c.named) ?? alias;
+  return target ? model.text(target) : void 0;
+}
 
 // engine/rules/llm04/untrusted-training-data.ts
 var KINDS = ["user", "web"];
@@ -68601,8 +71268,8 @@ function pathText(model, n, fn) {
   }
   return out2;
 }
-function writeMode(model, call) {
-  const mode = kw(call, "mode") ?? call.args.find((a) => a.index === 1);
+function writeMode(model, call, modeIndex = 1) {
+  const mode = kw(call, "mode") ?? call.args.find((a) => a.index === modeIndex);
   const m = mode ? literal2(model, mode) : void 0;
   return m !== void 0 && /[wax]/.test(m);
 }
@@ -68625,9 +71292,9 @@ function uploadedPaths(model) {
     if (!isFineTuneUpload(model, c)) continue;
     const f = arg(c, -1, "file");
     if (!f) continue;
-    const inner = model.calls.find((o) => o.node === f.node && /^(open|io\.open)$/.test(plain(o.callee)));
-    const p = inner ? arg(inner, 0, "file") : f;
-    if (p) out2.add(model.text(p.node));
+    const inner = model.calls.find((o) => o.node === f.node && (/^(open|io\.open)$/.test(plain(o.callee)) || o.name === "open" && !!o.receiver));
+    const p = inner ? inner.receiver && inner.name === "open" && !/^(open|io\.open)$/.test(plain(inner.callee)) ? inner.receiver : arg(inner, 0, "file")?.node : f.node;
+    if (p) out2.add(model.text(p));
   }
   return out2;
 }
@@ -68638,7 +71305,7 @@ function firstOf(model, args2) {
   }
   return void 0;
 }
-var rule30 = {
+var rule33 = {
   meta: {
     id: "data-poisoning/untrusted-training-data",
     owasp: "LLM04",
@@ -68659,10 +71326,12 @@ var rule30 = {
     };
     for (const call of model.calls) {
       const c = plain(call.callee);
-      if (/^(open|io\.open|codecs\.open|jsonlines\.open)$/.test(c) && writeMode(model, call)) {
-        const p = arg(call, 0, "file");
-        const ptext = pathText(model, p?.node, call.fn);
-        if (!TRAINING_PATH.test(ptext) && !(p && uploads.has(model.text(p.node)))) continue;
+      const fileOpen = /^(open|io\.open|codecs\.open|jsonlines\.open)$/.test(c);
+      const pathOpen = !fileOpen && call.name === "open" && !!call.receiver && call.receiver.type !== "call" || call.name === "open" && call.receiver?.type === "call" && /Path$/.test(plain(call.receiverType ?? ""));
+      if (fileOpen && writeMode(model, call) || pathOpen && writeMode(model, call, 0)) {
+        const pNode = fileOpen ? arg(call, 0, "file")?.node : call.receiver;
+        const ptext = pathText(model, pNode, call.fn);
+        if (!TRAINING_PATH.test(ptext) && !(pNode && uploads.has(model.text(pNode)))) continue;
         const handle2 = handleName(model, call);
         if (!handle2) continue;
         for (const w of call.fn.calls) {
@@ -68674,6 +71343,13 @@ var rule30 = {
           const l = firstOf(model, [arg(w, 0, "obj")]);
           if (l) report2(w, l, "a fine-tuning data file");
         }
+        continue;
+      }
+      if (/^(write_text|write_bytes)$/.test(call.name) && call.receiver) {
+        const ptext = pathText(model, call.receiver, call.fn);
+        if (!TRAINING_PATH.test(ptext) && !uploads.has(model.text(call.receiver))) continue;
+        const l = firstOf(model, [arg(call, 0, "data")]);
+        if (l) report2(call, l, "a fine-tuning data file");
         continue;
       }
       if (isFineTuneUpload(model, call)) {
@@ -68702,7 +71378,7 @@ var rule30 = {
 };
 
 // engine/rules/llm04/index.ts
-var rules4 = [rule28, rule29, rule30, rule27];
+var rules4 = [rule31, rule32, rule33, rule30];
 
 // engine/rules/llm05/sink-check.ts
 var SINK_WORDS = {
@@ -68738,7 +71414,7 @@ function checkSink(ctx, cls, accept) {
 }
 
 // engine/rules/llm05/code-execution.ts
-var rule31 = {
+var rule34 = {
   meta: {
     id: "output-handling/code-execution",
     owasp: "LLM05",
@@ -68748,15 +71424,15 @@ var rule31 = {
     title: "Model output executed as code",
     description: "Text chosen by the model (its output or a tool argument) is passed to eval/exec/compile or a Python REPL, so a prompt injection becomes arbitrary code execution.",
     fix: "Never execute model output. Parse it as data (json.loads, ast.literal_eval, a pydantic model) and dispatch to fixed functions; if code execution is the feature, run it in an isolated sandbox with no secrets and no network.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
-    checkSink(ctx, "code");
+    checkSink(ctx, "code", ctx.model.language ? (_call, _arg, l) => l.kind !== "web" : void 0);
   }
 };
 
 // engine/rules/llm05/shell-injection.ts
-var rule32 = {
+var rule35 = {
   meta: {
     id: "output-handling/shell-injection",
     owasp: "LLM05",
@@ -68766,7 +71442,7 @@ var rule32 = {
     title: "Model output in a shell command",
     description: "Text chosen by the model reaches a shell or subprocess command line, so a prompt injection becomes command execution on the host.",
     fix: "Run a fixed program with an argument list and shell=False, validate arguments against an allow-list, quote with shlex.quote where a shell is unavoidable, and require human approval for commands.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     checkSink(ctx, "shell");
@@ -68774,7 +71450,7 @@ var rule32 = {
 };
 
 // engine/rules/llm05/sql-injection.ts
-var rule33 = {
+var rule36 = {
   meta: {
     id: "output-handling/sql-injection",
     owasp: "LLM05",
@@ -68784,7 +71460,7 @@ var rule33 = {
     title: "Model output in a SQL statement",
     description: "Text chosen by the model is executed as SQL or formatted into a SQL string, so the model (or whoever injects it) can read or change any data the connection can.",
     fix: "Use parameterised queries (cursor.execute(sql, params)) with a fixed statement; for text-to-SQL, run generated queries read-only, on an allow-listed schema, with a row limit and review.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     checkSink(ctx, "sql");
@@ -68792,7 +71468,7 @@ var rule33 = {
 };
 
 // engine/rules/llm05/xss.ts
-var rule34 = {
+var rule37 = {
   meta: {
     id: "output-handling/unescaped-html",
     owasp: "LLM05",
@@ -68802,7 +71478,7 @@ var rule34 = {
     title: "Model output rendered as HTML",
     description: "Model output is rendered as HTML without escaping, so injected markup or script runs in the user's browser (XSS) or exfiltrates data through image URLs.",
     fix: "Escape model output (html.escape, markupsafe.escape) or render it as text; if Markdown is needed, sanitise the HTML with an allow-list (bleach/nh3) and block remote images.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     checkSink(ctx, "html");
@@ -68818,7 +71494,7 @@ var rule34 = {
 };
 
 // engine/rules/llm05/path-traversal.ts
-var rule35 = {
+var rule38 = {
   meta: {
     id: "output-handling/path-traversal",
     owasp: "LLM05",
@@ -68828,7 +71504,7 @@ var rule35 = {
     title: "Model output used as a file path",
     description: "A file path chosen by the model is opened, written or deleted without confinement, so the agent can be steered to read secrets or overwrite files outside its workspace.",
     fix: "Resolve the path against a fixed base directory and reject anything outside it (Path.resolve().is_relative_to(base)), use os.path.basename for names, and allow-list extensions.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     checkSink(ctx, "path", (_call, _arg, l) => !!l.interpolated || !l.toolArg);
@@ -68845,12 +71521,27 @@ function hostIsFixed(model, call, node2, depth = 0) {
   }
   if (node2.type === "string") {
     if (HOST_PREFIX.test(model.text(node2))) return true;
-    const first2 = node2.children.find((c) => c.type === "interpolation" || c.type === "string_content");
-    if (first2?.type === "interpolation") {
-      const e = field(first2, "expression") ?? first2.children.find((c) => c.named);
+    const first3 = node2.children.find((c) => c.type === "interpolation" || c.type === "string_content");
+    if (first3?.type === "interpolation") {
+      const e = field(first3, "expression") ?? first3.children.find((c) => c.named);
       return !!e && isConstantBase(model, call, e);
     }
     return false;
+  }
+  if (node2.type === "template_string") {
+    if (/^`(https?|wss?):\/\/[^/${}\s`]+\//.test(model.text(node2))) return true;
+    const first3 = node2.children.find((c) => c.type === "template_substitution" || c.type === "string_fragment");
+    if (first3?.type === "template_substitution" && first3.startIndex === node2.startIndex + 1) {
+      const e = first3.children.find((c) => c.named);
+      return !!e && isConstantBase(model, call, e);
+    }
+    return false;
+  }
+  if (node2.type === "binary_expression") {
+    const left = field(node2, "left");
+    if (left.type === "string" || left.type === "template_string") return HOST_PREFIX.test(model.text(left)) || /^`(https?|wss?):\/\/[^/${}\s`]+\//.test(model.text(left));
+    if (left.type === "binary_expression") return hostIsFixed(model, call, left, depth + 1);
+    return isConstantBase(model, call, left);
   }
   if (node2.type === "binary_operator") {
     const left = field(node2, "left");
@@ -68861,12 +71552,13 @@ function hostIsFixed(model, call, node2, depth = 0) {
   return false;
 }
 function isConstantBase(model, call, e) {
+  if (e.type === "member_expression" && /^(process\.env\.\w+|this\.[a-zA-Z]*[bB]ase[uU]rl|[A-Z][A-Z0-9_]*(\.[A-Z][A-Z0-9_]*)*|config\.\w+)$/.test(model.text(e))) return true;
   if (e.type === "attribute" || e.type === "identifier") {
     const name2 = model.text(e);
     if (/^(self\.)?[A-Z][A-Z0-9_]*$/.test(name2)) return true;
     if (e.type === "identifier") {
       const value = assignedValue(model, call, name2);
-      return !!value && value.type === "string" && HOST_PREFIX.test(model.text(value).replace(/["']$/, '/"'));
+      return !!value && (value.type === "string" || value.type === "template_string") && (HOST_PREFIX.test(model.text(value).replace(/["']$/, '/"')) || /^`(https?|wss?):\/\/[^/${}\s`]+/.test(model.text(value)));
     }
   }
   return false;
@@ -68883,7 +71575,7 @@ function assignedValue(model, call, name2) {
 }
 
 // engine/rules/llm05/ssrf.ts
-var rule36 = {
+var rule39 = {
   meta: {
     id: "output-handling/ssrf",
     owasp: "LLM05",
@@ -68893,7 +71585,7 @@ var rule36 = {
     title: "Model output used as a request URL",
     description: "A URL chosen by the model is fetched by the server, so the agent can be steered to internal services, cloud metadata endpoints or exfiltration hosts (SSRF).",
     fix: "Allow-list hosts and schemes, resolve and refuse private, loopback and link-local addresses, disable redirects to other hosts, and never attach credentials to model-chosen URLs.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     checkSink(ctx, "url", (call, arg2) => !hostIsFixed(ctx.model, call, arg2.node));
@@ -68901,7 +71593,7 @@ var rule36 = {
 };
 
 // engine/rules/llm05/unsafe-deserialization.ts
-var rule37 = {
+var rule40 = {
   meta: {
     id: "output-handling/unsafe-deserialization",
     owasp: "LLM05",
@@ -68911,7 +71603,7 @@ var rule37 = {
     title: "Model output deserialised unsafely",
     description: "Model-controlled data is passed to pickle, marshal, dill or yaml.load, which can execute code while loading.",
     fix: "Exchange data as JSON validated against a schema; use yaml.safe_load; never unpickle data the model or a user can influence.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     checkSink(ctx, "deserialize");
@@ -68919,10 +71611,10 @@ var rule37 = {
 };
 
 // engine/rules/llm05/index.ts
-var rules5 = [rule31, rule32, rule33, rule34, rule35, rule36, rule37];
+var rules5 = [rule34, rule35, rule36, rule37, rule38, rule39, rule40];
 
 // engine/rules/llm06/common.ts
-var DESTRUCTIVE_RECEIVER = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$)/i;
+var DESTRUCTIVE_RECEIVER2 = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$|mail|inbox|calendar|crm|ledger)/i;
 var STEERING = ["model", "user", "web", "retrieved"];
 var DESTRUCTIVE_VERB = /^["'](rm|rmdir|delete|del|drop|kill|pkill|killall|restart|stop|scale|apply|destroy|push|reset|shutdown|reboot|terminate|uninstall|rollout|mv|dd|mkfs|chmod|chown|truncate|revoke|merge)["']$/;
 function destructiveArgv(model, call) {
@@ -68979,7 +71671,7 @@ function steerableAction(model, call) {
   if (cls === "file-write") return reaching(call.receiverTaint, [...STEERING], "path").length ? cls : null;
   if (cls === "delete") {
     const recv = call.receiver ? model.text(call.receiver) : "";
-    if (!DESTRUCTIVE_RECEIVER.test(recv) && !DESTRUCTIVE_RECEIVER.test(call.receiverType ?? "") && !/objects/.test(call.callee)) return null;
+    if (!DESTRUCTIVE_RECEIVER2.test(recv) && !DESTRUCTIVE_RECEIVER2.test(call.receiverType ?? "") && !/objects/.test(call.callee)) return null;
   }
   if (cls === "deploy" && /^(get|list|describe|read|fetch|check|status|show|watch|wait)\w*$/i.test(name2)) return null;
   return cls;
@@ -69021,9 +71713,16 @@ var ACTION_WORDS = {
 };
 
 // engine/rules/llm06/dangerous-tool-without-approval.ts
+function injectionOnly(model, call) {
+  const sink = sinkArgs(model, call).find((x) => x.cls === "shell");
+  if (!sink) return false;
+  const labels = reaching(sink.arg.taint, ["model", "user", "web", "retrieved"], "shell");
+  return labels.length > 0 && labels.every((l) => !!l.interpolated) && (sink.arg.node.type === "template_string" || sink.arg.node.type === "binary_expression");
+}
 var BUILTIN_DANGEROUS = /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|BashProcess|CodeInterpreterToolSpec|PythonCodeExecutionTool|LocalShellTool)$/;
 var INTERPRETER_UTILITY = /(PythonREPL|BashProcess|PythonAstREPLTool|PythonREPLTool)/;
 var DANGEROUS_TOOL_NAMES = /* @__PURE__ */ new Set(["terminal", "shell", "python_repl", "python-repl", "bash", "requests_all", "requests_post", "requests_put", "requests_patch", "requests_delete", "sleep_and_shell"]);
+var HOSTED_SHELL = /["'`]((?:bash|computer|text_editor)_\d{8}|local_shell|computer_use_preview|computer-use-preview)["'`]/;
 var HITL_TEXT = /(\.interruptions\b|on_approval_request\s*=)/;
 var READ_ONLY_FILE_TOOLS = /* @__PURE__ */ new Set(["read_file", "list_directory", "file_search"]);
 function listItems(model, call, index, name2) {
@@ -69060,7 +71759,7 @@ function builtinDanger(model, call) {
   }
   return null;
 }
-var rule38 = {
+var rule41 = {
   meta: {
     id: "excessive-agency/dangerous-tool-without-approval",
     owasp: "LLM06",
@@ -69070,27 +71769,88 @@ var rule38 = {
     title: "Agent tool takes a dangerous action without human approval",
     description: "A tool the model can call runs shell commands or code, deletes or overwrites data, sends email or moves money with arguments the model chooses, and nothing asks a human first; a prompt injection turns into that action.",
     fix: "Require human confirmation before the action (an approval call, interrupt_before on the tool node, a HumanApprovalCallbackHandler), narrow the tool to fixed or allow-listed operations, and run it with the least privilege it needs.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
     if (fileHasHumanGate(model) || HITL_TEXT.test(ctx.source)) return;
+    const graph = model.language ? model.calls.find((c) => c.name === "compile" && !!c.receiver && /StateGraph|addNode|ToolNode/.test(model.text(c.receiver)) || /(^|\.)createReactAgent$/.test(c.callee.replace(/\(\)/g, ""))) : void 0;
+    const graphTools = [];
+    const specs = toolSpecNames(model);
     for (const fn of model.functions) {
-      if (!fn.isTool || toolIsGated(model, fn)) continue;
-      const acts = toolActions(model, fn);
+      const bySpec = !fn.isTool && !fn.className && [...specs].some((n) => new RegExp(`(^|_)${n}($|_)`).test(fn.name));
+      if (!fn.isTool && !bySpec || toolIsGated(model, fn)) continue;
+      const acts = toolActions(model, fn).filter((a) => !(model.language && a.cls === "shell" && injectionOnly(model, a.call)));
       if (!acts.length) continue;
       const what = [...new Set(acts.map((a) => ACTION_WORDS[a.cls]))].join(" and ");
+      if (graph) {
+        graphTools.push(`${fn.name}() ${what}`);
+        continue;
+      }
       ctx.report({
         node: defLine(fn),
         message: `Tool ${fn.name}() ${what} (${acts[0].call.name}() on line ${acts[0].call.line}) with model-chosen arguments and no human approval step.`
       });
     }
+    const compileAt = graph && graph.name === "compile" ? graph.node.children.find((c) => c.field === "function")?.children.find((c) => c.field === "property") : void 0;
+    if (graph && graphTools.length) ctx.report({ node: compileAt ?? graph.node, message: `The agent graph runs tools that take dangerous actions (${graphTools.join("; ")}) with no interruptBefore or approval step.` });
     for (const call of model.calls) {
       const why = builtinDanger(model, call);
       if (why) ctx.report({ node: call.node, message: `${why}, with no human approval step in this file.` });
+      const tools = call.model ? call.args.find((a) => a.name === "tools") : void 0;
+      const hosted = tools ? HOSTED_SHELL.exec(model.text(tools.node)) : null;
+      if (hosted) ctx.report({ node: tools.node, message: `The model is given the provider's ${hosted[1]} tool, which runs commands or drives the machine, with no human approval step in this file.` });
+    }
+    for (const d of hostedToolDecls(model)) {
+      if (/docker|container|sandbox|firecracker|e2b|modal|vm_/i.test(ctx.source)) break;
+      ctx.report({ node: d.node, message: `The model is given the ${d.what} tool, executed here with no human approval step.` });
     }
   }
 };
+function hostedToolDecls(model) {
+  const out2 = [];
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 2e5) {
+    const n = stack.pop();
+    if (n.type === "dictionary") {
+      for (const p of n.children) {
+        if (p.type !== "pair") continue;
+        const k = field(p, "key");
+        const v = field(p, "value");
+        if (!k || !v || k.type !== "string" || v.type !== "string" || model.text(k).replace(/^["']|["']$/g, "") !== "type") continue;
+        const t = model.text(v).replace(/^["']|["']$/g, "");
+        const m = /^(bash|computer|text_editor|str_replace_editor|str_replace_based_edit_tool)_\d{8}$|^(local_shell|computer_use_preview)$/.exec(t);
+        if (m) out2.push({ node: n, what: t });
+      }
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out2;
+}
+function toolSpecNames(model) {
+  const out2 = /* @__PURE__ */ new Set();
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 2e5) {
+    const n = stack.pop();
+    if (n.type === "dictionary") {
+      let name2;
+      let schema = false;
+      for (const p of n.children) {
+        if (p.type !== "pair") continue;
+        const k = field(p, "key");
+        const v = field(p, "value");
+        const key2 = k && k.type === "string" ? model.text(k).replace(/^["']|["']$/g, "") : "";
+        if (key2 === "name" && v?.type === "string") name2 = model.text(v).replace(/^["']|["']$/g, "");
+        if (key2 === "input_schema" || key2 === "parameters") schema = true;
+      }
+      if (name2 && schema && /^[A-Za-z_]\w*$/.test(name2)) out2.add(name2);
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out2;
+}
 
 // engine/rules/llm06/dangerous-capability-enabled.ts
 var AUTOGEN_AGENT = /(^|\.)(ConversableAgent|UserProxyAgent|AssistantAgent|GPTAssistantAgent|RetrieveUserProxyAgent)$/;
@@ -69164,7 +71924,7 @@ function hits(model) {
   }
   return out2;
 }
-var rule39 = {
+var rule42 = {
   meta: {
     id: "excessive-agency/dangerous-capability-enabled",
     owasp: "LLM06",
@@ -69191,7 +71951,7 @@ function filtered(n, text2) {
   }
   return false;
 }
-var rule40 = {
+var rule43 = {
   meta: {
     id: "excessive-agency/overbroad-tool-access",
     owasp: "LLM06",
@@ -69222,7 +71982,7 @@ var rule40 = {
 // engine/rules/llm06/mcp-auto-approve.ts
 var DESTRUCTIVE_TOOL = /(^|[_.-])(delete|remove|rm|write|edit|move|rename|create|update|upsert|insert|drop|truncate|exec|execute|run|shell|bash|command|terminal|eval|push|merge|deploy|publish|release|send|post|transfer|pay|charge|refund|kill|terminate|destroy|reset|revoke|grant|invite|commit|apply|install|uninstall)(?=$|[_.-])/i;
 var APPROVE_KEYS = ["autoApprove", "alwaysAllow", "auto_approve", "autoApproveTools", "approvedTools", "trust", "trusted", "alwaysApprove"];
-var rule41 = {
+var rule44 = {
   meta: {
     id: "excessive-agency/mcp-auto-approve",
     owasp: "LLM06",
@@ -69270,7 +72030,7 @@ var rule41 = {
 // engine/rules/llm06/mcp-privileged-container.ts
 var SENSITIVE_SOURCE = /^(?:\/|\/etc|\/root|\/home|\/Users|\/var\/run|\/run|\/proc|\/sys|\/dev|\/boot|\/private|[A-Za-z]:[\\/]?|~|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|\/home\/[^/]+|\/Users\/[^/]+|[A-Za-z]:[\\/]Users[\\/][^\\/]+)\/?$/i;
 var SENSITIVE_PART = /(?:^|[\\/])(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.config\/gcloud|\.azure|\.netrc|\.git-credentials|docker\.sock|containerd\.sock|podman\.sock)(?:$|[\\/])/i;
-var rule42 = {
+var rule45 = {
   meta: {
     id: "excessive-agency/mcp-privileged-container",
     owasp: "LLM06",
@@ -69344,7 +72104,7 @@ function sensitive(source) {
 // engine/rules/llm06/mcp-broad-filesystem-scope.ts
 var FILESYSTEM_SERVER = /(?:^|[/@-])(?:server-filesystem|filesystem|fs|file-system|files|desktop-commander)(?:-mcp|-server|-mcp-server)?$|^mcp-(?:server-)?(?:filesystem|fs|files)$/i;
 var BROAD = /^(?:\/|~\/?|\$HOME\/?|\$\{HOME\}\/?|\$\{env:HOME\}\/?|\$\{userHome\}\/?|%USERPROFILE%\\?|\/home\/?|\/Users\/?|\/root\/?|\/home\/[^/]+\/?|\/Users\/[^/]+\/?|[A-Za-z]:[\\/]?|[A-Za-z]:[\\/]Users[\\/]?|[A-Za-z]:[\\/]Users[\\/][^\\/]+[\\/]?)$/i;
-var rule43 = {
+var rule46 = {
   meta: {
     id: "excessive-agency/mcp-broad-filesystem-scope",
     owasp: "LLM06",
@@ -69375,7 +72135,7 @@ var rule43 = {
 
 // engine/rules/llm06/agent-permission-bypass.ts
 var OPEN_ALLOW = /^(?:\*|Bash|Bash\(\s*\*?\s*\)|Bash\(\s*:?\*\s*\)|Bash\(\s*(?:sudo|su|doas|bash|sh|zsh|fish|pwsh|powershell|cmd|eval|exec|env|xargs|python[\d.]*|node|deno|bun|perl|ruby|php|curl|wget|nc|ncat|netcat|ssh|scp|rsync|rm|dd|chmod|chown|docker|kubectl|npx|uvx)(?:\s*:\s*\*|\s+\*)\s*\)|mcp__\*|WebFetch\(\s*\*?\s*\))$/;
-var rule44 = {
+var rule47 = {
   meta: {
     id: "excessive-agency/agent-permission-bypass",
     owasp: "LLM06",
@@ -69432,7 +72192,7 @@ var PATTERNS3 = [
   [/\b(?:you may|you can|feel free to|allowed to|are permitted to|go ahead and)\s+(?:use\s+|run\s+)?sudo\b|\bincluding\s+`?sudo`?/gi, "runs commands as root"],
   [/\b(?:auto-?approve|automatically approve|approve)\s+(?:all|every|any)\s+(?:tool\s+calls?|tools?|commands?|actions?|requests?)\b|--dangerously-skip-permissions\b|\byolo mode\b/gi, "approves every tool call"]
 ];
-var rule45 = {
+var rule48 = {
   meta: {
     id: "excessive-agency/instruction-grants-autonomy",
     owasp: "LLM06",
@@ -69458,11 +72218,12 @@ var rule45 = {
 };
 
 // engine/rules/llm06/index.ts
-var rules6 = [rule38, rule39, rule40, rule41, rule42, rule43, rule44, rule45];
+var rules6 = [rule41, rule42, rule43, rule44, rule45, rule46, rule47, rule48];
 
 // engine/rules/llm07/secret-in-system-prompt.ts
 var CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
 var CREDENTIAL_PHRASE = /\b(passwords?|passwd|passcodes?|pass ?phrase|pwd|pins?|api[ _-]?keys?|secret keys?|secrets?|access (?:keys?|tokens?|codes?)|auth(?:entication|orization)? (?:tokens?|codes?|keys?)|bearer tokens?|tokens?|(?:admin|override|master|root|unlock|bypass|emergency|staff|manager|discount|coupon|promo|voucher|referral|gift) (?:codes?|passwords?|pins?|keys?|tokens?)|credentials?|login)(?:\s+(?:for|to|of)\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?)?\s*(?:\bis\b|\bare\b|:|=)\s*(?:set to\s+)?(["'`]?)([^\s"'`,;)]{4,})\2/gi;
+var NAMED_CODE = /\b(admin|override|master|root|unlock|bypass|emergency|staff|manager|employee|discount|coupon|promo|voucher|referral|gift|access|secret|internal)(?:\s+(?:override|discount|access|unlock|admin))?\s+(codes?|passwords?|pins?|passphrases?)\s+(?:is\s+)?(["'`]?)([A-Za-z0-9][A-Za-z0-9_-]{3,})\3/gi;
 var INTERNAL_URL = /\b(?:https?:\/\/(?:[\w-]+\.)*[\w-]+\.local\b|(?:[\w-]+\.)*[\w-]+\.(?:internal|corp|intranet|lan)\b|(?:10\.\d{1,3}|192\.168|172\.(?:1[6-9]|2\d|3[01])\.\d{1,3})\.\d{1,3}\.\d{1,3}\b)/gi;
 var GUARDED_SECRET = /\b(never|do not|don't|must not|under no circumstances)\s+(reveal|disclose|share|give out|leak)\b|\b(confidential|internal only|top secret)\b/i;
 var SECRET_VALUE = /\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{5,}\b|\b\d{4,}\b|\b\d{1,3}(\.\d+)?\s?%|\$\s?\d[\d,]*/;
@@ -69486,6 +72247,11 @@ function secretsInText(text2) {
   }
   for (const m of text2.matchAll(CREDENTIAL_PHRASE)) {
     if (credentialValueOk(m[1], m[3], m[2] !== "")) hits3.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()}` });
+  }
+  for (const m of text2.matchAll(NAMED_CODE)) {
+    const v = m[4];
+    const ok = /\d/.test(v) && /[A-Za-z]/.test(v) || /^\d{4,}$/.test(v) && /code|pin|pass/i.test(m[2]);
+    if (ok && !SLOT.test(v) && !looksLikePlaceholder(v) && !hits3.some((h) => Math.abs(h.index - m.index) < 40)) hits3.push({ index: m.index, what: `a written-out ${m[1].toLowerCase()} ${m[2].toLowerCase()}` });
   }
   for (const m of text2.matchAll(INTERNAL_URL)) hits3.push({ index: m.index, what: "an internal host address" });
   const guard = GUARDED_SECRET.exec(text2);
@@ -69511,7 +72277,7 @@ function interpolatedSecret(model, s) {
   }
   return void 0;
 }
-var rule46 = {
+var rule49 = {
   meta: {
     id: "system-prompt-leakage/secret-in-system-prompt",
     owasp: "LLM07",
@@ -69520,7 +72286,7 @@ var rule46 = {
     title: "Secret embedded in a system prompt",
     description: "The system prompt contains a credential, connection string or internal address. Users can make the model reveal its system prompt, so whatever it holds must be treated as public.",
     fix: "Remove secrets and internal details from prompts; give the agent tools that use credentials server-side, and enforce rules in code rather than in prompt text.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -69534,27 +72300,40 @@ var rule46 = {
       const fn = site.call?.fn ?? functionOf(model, site.node);
       const l = directLabels(model, site.node, fn, reaching(site.taint, ["secret"]))[0];
       if (!l) continue;
-      ctx.report({ node: site.node, line: formatLine(model, site.node, fn, l.line) ?? flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
+      const inText = model.language ? systemTexts(model).find((t) => l.line >= t.node.line && l.line <= t.node.endLine) : void 0;
+      ctx.report({ node: site.node, line: inText ? l.line : formatLine(model, site.node, fn, l.line) ?? flowLine(site, l), source: l, message: `A secret (${l.what}, line ${l.line}) is placed in the system prompt via ${site.what}; users can extract it by asking the model.` });
     }
   }
 };
 
 // engine/rules/llm07/index.ts
-var rules7 = [rule46, rule11];
+var rules7 = [rule49, rule12];
 
 // engine/rules/llm08/vector.ts
 var STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
 var RETRIEVER_FACTORY = /^(as_retriever|as_query_engine|as_chat_engine)$/;
 var RAW_QUERY = /^(query|search|query_points|get|get_all|hybrid|near_text|near_vector|bm25)$/;
-var RAW_CLIENT_TYPE = /(chromadb|get_or_create_collection|get_collection|create_collection|Collection|pinecone|Pinecone|(^|\.)Index$|qdrant|Qdrant|weaviate|pymilvus|MilvusClient|lancedb)/;
-var RAW_QUERY_KW = /^(query_texts|query_embeddings|n_results|query_vector|top_k|vector|include_metadata|collection_name|anns_field|limit|near_text|include)$/;
+var RAW_CLIENT_TYPE = /(chromadb|get_or_create_collection|get_collection|create_collection|Collection|pinecone|Pinecone|(^|\.)Index$|qdrant|Qdrant|weaviate|pymilvus|MilvusClient|lancedb|Elasticsearch|OpenSearch)/;
+var RAW_QUERY_KW = /^(query_texts|query_embeddings|n_results|query_vector|top_k|vector|include_metadata|collection_name|anns_field|limit|near_text|include|knn)$/;
 var FILTER_KW = /^(filter|filters|where|where_document|namespace|search_kwargs|query_filter|pre_filter|post_filter|expr|metadata_filter|metadata_filters|partition_name|partition_names|tenant|doc_ids|node_ids)$/;
+var VECTOR_SQL = /(<->|<=>|<#>|<\+>|\bcosine_distance\b|\bl2_distance\b|\binner_product\b|\bvector_distance\b|\bmatch_documents\b|\bVEC_DISTANCE|\bvec_distance_cosine\b)/i;
 function vectorQuery(model, call) {
-  const name2 = call.name;
-  const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(a.name));
+  const name2 = model.language ? snakeCase(call.name) : call.name;
+  const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(model.language ? snakeCase(a.name) : a.name));
+  if (model.language && STORE_SEARCH.test(name2)) filters.push(...call.args.filter((a) => a.index === 2));
   if (STORE_SEARCH.test(name2)) return { call, factory: false, fetch: false, filters };
+  if (/\.vector_stores\.search$/.test(calleeOf(call))) return { call, factory: false, fetch: false, filters };
+  if (call.args.some((a) => /["']file_search["']/.test(model.text(a.node)) && /vector_store_ids/.test(model.text(a.node)))) return { call, factory: false, fetch: false, filters: [] };
+  if (/^(execute|fetch|fetchrow|fetchall|query|rpc|exec_driver_sql)$/.test(name2) && call.args.some((a) => (a.node.type === "string" || a.node.type === "concatenated_string") && VECTOR_SQL.test(model.text(a.node)))) {
+    return { call, factory: false, fetch: false, filters };
+  }
   if (RETRIEVER_FACTORY.test(name2) && call.receiver) return { call, factory: true, fetch: false, filters };
   if (!RAW_QUERY.test(name2) || !call.receiver) return null;
+  if (model.language && call.receiver.type === "call_expression") {
+    const ns = model.calls.find((c2) => c2.node === call.receiver && c2.name === "namespace");
+    const nsArg = ns?.args.find((a) => a.index === 0);
+    if (ns && nsArg) return { call, factory: false, fetch: false, filters: [...filters, { ...nsArg, name: "namespace" }] };
+  }
   const c = calleeOf(call);
   if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters };
   const typed = RAW_CLIENT_TYPE.test(call.receiverType ?? "");
@@ -69569,14 +72348,16 @@ function vectorQuery(model, call) {
   return null;
 }
 function dictPairs(model, n) {
-  if (n.type !== "dictionary") return [];
+  if (n.type !== "dictionary" && n.type !== "object") return [];
   const out2 = [];
   for (const p of n.children) {
     if (p.type !== "pair") continue;
     const k = field(p, "key");
     const v = field(p, "value");
     if (k.type === "string") out2.push({ key: model.text(k).replace(/^[a-zA-Z]*["']+|["']+$/g, ""), value: v });
+    else if (k.type === "property_identifier") out2.push({ key: model.text(k), value: v });
   }
+  for (const p of n.children) if (p.type === "shorthand_property_identifier") out2.push({ key: model.text(p), value: p });
   return out2;
 }
 function resolveDict(model, n, fn) {
@@ -69584,7 +72365,7 @@ function resolveDict(model, n, fn) {
   const name2 = model.text(n);
   for (const f of [fn, model.module]) {
     const hit = model.assigns.filter((a) => a.fn === f && a.target === name2 && a.node.startIndex < n.startIndex).pop();
-    if (hit) return hit.value.type === "dictionary" || hit.value.type === "call" ? hit.value : n;
+    if (hit) return /^(dictionary|call|object|call_expression)$/.test(hit.value.type) ? hit.value : n;
   }
   return n;
 }
@@ -69603,8 +72384,8 @@ function taintOf(model, call, arg2, n, fn) {
 function rootName(model, n) {
   let cur = n;
   for (let i2 = 0; cur && i2 < 20; i2++) {
-    if (cur.type === "identifier") return model.text(cur);
-    if (cur.type === "attribute") cur = field(cur, "object");
+    if (cur.type === "identifier" || cur.type === "shorthand_property_identifier") return model.text(cur);
+    if (cur.type === "attribute" || cur.type === "member_expression") cur = field(cur, "object");
     else if (cur.type === "subscript") cur = field(cur, "value");
     else if (cur.type === "call") {
       const f = field(cur, "function");
@@ -69619,7 +72400,7 @@ function nameAssignedFrom(model, fn, name2, l) {
   if (param && (l.line === param.node.line || l.line < fn.node.line || l.line > fn.node.endLine)) return true;
   return model.assigns.some((a) => a.fn === fn && a.target === name2 && l.line >= a.node.line && l.line <= a.node.endLine);
 }
-var rule47 = {
+var rule50 = {
   meta: {
     id: "vector-weakness/user-controlled-filter",
     owasp: "LLM08",
@@ -69629,7 +72410,7 @@ var rule47 = {
     title: "Vector search filter controlled by the user or the model",
     description: "The metadata filter, namespace or tenant of a vector store query comes from user input or model output, so a caller can read other users’ or tenants’ documents.",
     fix: "Build retrieval filters on the server from the authenticated identity (session, token claims); accept only allow-listed facet values from the user and never let the model choose the tenant or namespace.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -69638,7 +72419,7 @@ var rule47 = {
         if (depth > 3) return void 0;
         const value = resolveDict(model, node2, call.fn);
         const pairs = dictPairs(model, value);
-        if (value.type === "dictionary") {
+        if (value.type === "dictionary" || value.type === "object") {
           for (const p of pairs) {
             if (/^(filter|where|filters|namespace|pre_filter|expr|\$and|\$or)$/.test(p.key)) {
               const inner = inspect3(arg2, p.value, p.key, depth + 1);
@@ -69651,7 +72432,7 @@ var rule47 = {
           }
           return void 0;
         }
-        if (value.type === "list") {
+        if (value.type === "list" || value.type === "array") {
           for (const item of value.children.filter((c) => c.named)) {
             const inner = inspect3(arg2, item, key2, depth + 1);
             if (inner) return inner;
@@ -69668,6 +72449,15 @@ var rule47 = {
       var inspect2 = inspect3;
       const q = vectorQuery(model, call);
       if (!q) continue;
+      const viaStore = q.filters.length ? void 0 : storeScope(model, call);
+      if (viaStore) {
+        ctx.report({
+          node: call.node,
+          source: viaStore.label,
+          message: `The ${viaStore.what} of the store ${call.name}() searches comes from ${viaStore.label.kind === "model" ? "the model" : "user input"} (${viaStore.label.what}, line ${viaStore.label.line}); a caller can pick another tenant's documents.`
+        });
+        continue;
+      }
       for (const f of q.filters) {
         const hit = inspect3(f, f.node, f.name ?? "", 0);
         if (!hit) continue;
@@ -69681,19 +72471,69 @@ var rule47 = {
     }
   }
 };
+var STORE_SCOPE_KW = /^(namespace|tenant|collection_name|index_name|partition_name|table_name|collection)$/;
+function storeScope(model, call) {
+  if (!call.receiver) return void 0;
+  for (let n = call.receiver; n && (n.type === "attribute" || n.type === "call"); n = n.type === "attribute" ? field(n, "object") : field(n, "function")) {
+    const c = n.type === "call" ? model.calls.find((x) => x.node === n) : void 0;
+    if (c && /^(with_tenant|with_namespace|namespace|tenant|Namespace)$/.test(c.name)) {
+      const l = c.args.map((a) => steering(a.taint)).find(Boolean);
+      if (l) return { label: l, what: "tenant" };
+    }
+  }
+  let recv = model.calls.find((c) => c.node === call.receiver);
+  if (!recv && call.receiver.type === "identifier") {
+    const name2 = model.text(call.receiver);
+    const def = model.assigns.filter((a) => a.fn === call.fn && a.target === name2 && a.node.startIndex < call.node.startIndex).pop();
+    if (def?.value.type === "call") recv = model.calls.find((c) => c.node === def.value);
+  }
+  if (!recv) return void 0;
+  for (const a of recv.args) {
+    if (!a.name || !STORE_SCOPE_KW.test(a.name)) continue;
+    const l = steering(a.taint);
+    if (l) return { label: l, what: a.name };
+  }
+  const target = recv.target;
+  if (!target || target.className) return void 0;
+  for (const inner of target.calls) {
+    for (const a of inner.args) {
+      if (!a.name || !STORE_SCOPE_KW.test(a.name)) continue;
+      for (const pl of a.taint) {
+        if (pl.kind !== "param" || pl.param === void 0) continue;
+        const pname = target.params[pl.param]?.name;
+        const actual = recv.args.find((x) => x.name === pname) ?? recv.args.find((x) => x.index === pl.param);
+        const l = actual ? steering(actual.taint) : void 0;
+        if (l) return { label: l, what: a.name };
+      }
+    }
+  }
+  return void 0;
+}
 
 // engine/rules/llm08/missing-tenant-filter.ts
-var IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|current_user|principal|tenant|workspace|account)/;
-var TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)$/i;
-var TENANT_KEY = /^(user_?id|userid|owner|owner_?id|tenant|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id)$/i;
+var IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|Company|Client|current_user|principal|tenant|workspace|account|customer|company|member|user|org)/;
+var LOGIN_DECORATOR = /(^|\.)(login_required|jwt_required|auth_required|requires_auth|authenticated|permission_required|user_passes_test)$/;
+var TENANT_NAME = /^(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user|company_?id|client_?id|firm_?id|clinic_?id|school_?id|household_?id|project_?id)$/i;
+var TENANT_KEY = /^(user_?id|userid|owner|owner_?id|tenant|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|company_?id|client_?id|firm_?id|clinic_?id|school_?id|household_?id|project_?id)$/i;
 var METADATA_KW = /^(metadata|metadatas|filter|filters|where|payload|payloads|search_kwargs|query_filter|pre_filter|must|namespace)$/;
 var WRITE_METHODS2 = /^(add_texts|add_documents|aadd_texts|aadd_documents|from_texts|from_documents|upsert|add|insert|upsert_documents)$/;
 var PRIVATE_COLLECTION = /(user|tenant|customer|client|account|private|personal|upload|employee|patient|member)/i;
+var MULTI_TENANT_TEXT = /\b(multi-?tenant|tenants\b|each (customer|client|company|user|tenant|organi[sz]ation|workspace|team)'?s?\b|per-(user|tenant|customer|company|client)\b|every (customer|client|company|tenant)'?s?\b|all (our )?(customers|clients|companies|tenants|client companies)'?\b|one (store|index|collection) (for|shared by) (everything|everyone|all)|shared by all (customers|clients|tenants|companies))/i;
+function saysMultiTenant(model, n) {
+  if (n.type === "expression_statement" && n.children.length === 1 && n.children[0].type === "string") {
+    const parent = n.parent;
+    const first3 = parent?.children.find((c) => c.named && c.type !== "comment");
+    if (first3 === n) return MULTI_TENANT_TEXT.test(model.text(n));
+  }
+  return false;
+}
 function multiTenantStore(model) {
+  for (const m of model.file.source.matchAll(/^[ \t]*#(.*)$/gm)) if (MULTI_TENANT_TEXT.test(m[1])) return true;
   const stack = [model.file.root];
   let guard = 0;
   while (stack.length && guard++ < 5e5) {
     const n = stack.pop();
+    if (saysMultiTenant(model, n)) return true;
     if (n.type === "keyword_argument") {
       const k = model.text(field(n, "name"));
       const v = field(n, "value");
@@ -69704,14 +72544,22 @@ function multiTenantStore(model) {
     } else if (n.type === "pair") {
       const k = field(n, "key");
       if (k.type === "string" && /^(metadata|filter|where|payload)$/.test(unquote(model.text(k))) && tenantKeyIn(model, field(n, "value"))) return true;
+      if (model.language && k.type === "property_identifier") {
+        const key2 = snakeCase(model.text(k));
+        const v = field(n, "value");
+        if (METADATA_KW.test(key2) && tenantKeyIn(model, v)) return true;
+        if (key2 === "namespace" && v.type !== "string" && v.type !== "null" && v.type !== "undefined") return true;
+        if (/^(collection_name|index_name|table_name)$/.test(key2) && v.type === "string" && PRIVATE_COLLECTION.test(model.text(v))) return true;
+      }
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
   for (const c of model.calls) {
-    if (WRITE_METHODS2.test(c.name) && c.args.some((a) => tenantMention(model.text(a.node)))) return true;
-    if (/^(get_or_create_collection|get_collection|create_collection|Index)$/.test(c.name)) {
-      const first2 = c.args.find((a) => a.index === 0 || a.name === "name");
-      if (first2?.node.type === "string" && PRIVATE_COLLECTION.test(model.text(first2.node))) return true;
+    const cname = model.language ? snakeCase(c.name) : c.name;
+    if (WRITE_METHODS2.test(cname) && c.args.some((a) => tenantMention(model.language ? snakeCase(model.text(a.node)) : model.text(a.node)))) return true;
+    if (/^(get_or_create_collection|get_collection|create_collection|Index|index)$/.test(cname)) {
+      const first3 = c.args.find((a) => a.index === 0 || a.name === "name");
+      if (first3?.node.type === "string" && PRIVATE_COLLECTION.test(model.text(first3.node))) return true;
     }
   }
   return false;
@@ -69724,12 +72572,13 @@ function tenantKeyIn(model, n) {
   while (stack.length) {
     const c = stack.pop();
     if (c.type === "string" && TENANT_KEY.test(unquote(model.text(c)))) return true;
+    if ((c.type === "property_identifier" || c.type === "shorthand_property_identifier") && c.parent?.type !== "member_expression" && TENANT_KEY.test(model.text(c))) return true;
     for (const ch of c.children) if (ch.named) stack.push(ch);
   }
   return false;
 }
 function tenantMention(text2) {
-  return /\b(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user)\b/i.test(text2);
+  return /\b(user_?id|tenant_?id|org_?id|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|current_user|company_?id|client_?id|firm_?id|clinic_?id|school_?id|household_?id|project_?id)\b/i.test(text2);
 }
 function tenantsIn(model, fn, tenantAssigns) {
   const out2 = /* @__PURE__ */ new Set();
@@ -69737,10 +72586,13 @@ function tenantsIn(model, fn, tenantAssigns) {
     if (TENANT_NAME.test(p.name)) out2.add(p.name);
     else if (p.default && /^(Depends|Security)\(/.test(model.text(p.default)) && IDENTITY_TYPE.test(`${p.annotation ?? ""} ${p.name}`)) out2.add(p.name);
   }
+  if (fn.decorators.some((d) => LOGIN_DECORATOR.test(d.qname)) || fn.params.some((p) => p.name === "request") && /\brequest\.user\b/.test(model.text(fn.node))) {
+    for (const t of ["request.user", "current_user", "g.user", "get_jwt_identity"]) out2.add(t);
+  }
   for (const a of tenantAssigns) {
     const last = a.target.split(".").pop() ?? a.target;
     if (a.fn === fn && !a.target.includes(".")) out2.add(a.target);
-    if (fn.className && a.target === `self.${last}` && a.fn.className === fn.className) out2.add(a.target);
+    if (fn.className && (a.target === `self.${last}` || a.target === `this.${last}`) && a.fn.className === fn.className) out2.add(a.target);
   }
   return [...out2];
 }
@@ -69753,7 +72605,8 @@ function mentions(model, fn, n, tenants, depth = 0) {
   while (stack.length) {
     const c = stack.pop();
     if (c.type === "identifier") names.add(model.text(c));
-    else if (c.type === "attribute" && /^self\.\w+$/.test(model.text(c))) names.add(model.text(c));
+    else if (c.type === "attribute" && /^self\.\w+$/.test(model.text(c)) || c.type === "member_expression" && /^this\.\w+$/.test(model.text(c))) names.add(model.text(c));
+    else if (c.type === "shorthand_property_identifier") names.add(model.text(c));
     for (const ch of c.children) if (ch.named) stack.push(ch);
   }
   for (const name2 of names) {
@@ -69773,7 +72626,7 @@ function scoped2(model, fn, call, tenants) {
   if (call.receiver && mentions(model, fn, call.receiver, tenants)) return true;
   return call.receiverTaint.some((l) => l.kind === "param" && bare.includes(l.what));
 }
-var rule48 = {
+var rule51 = {
   meta: {
     id: "vector-weakness/missing-tenant-filter",
     owasp: "LLM08",
@@ -69783,7 +72636,7 @@ var rule48 = {
     title: "Vector search not scoped to the current tenant",
     description: "A vector store holding several users’ or tenants’ documents is searched on behalf of one of them without a filter or namespace for that tenant, so results can include other tenants’ data.",
     fix: 'Pass a server-side metadata filter or namespace built from the authenticated tenant on every query (filter={"tenant_id": tenant_id}), or keep one collection per tenant.',
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -69795,7 +72648,7 @@ var rule48 = {
         if (!q || q.fetch || !call.receiver || !stores.has(storeName(model, call.receiver))) continue;
         const filterText = q.filters.map((f) => model.text(resolveDict(model, f.node, call.fn))).join(" ");
         if ([...ownerKeys].some((k) => filterText.includes(k))) continue;
-        if (q.filters.length && q.filters.every((f) => f.node.type !== "dictionary" && f.node.type !== "identifier")) continue;
+        if (q.filters.length && q.filters.every((f) => f.node.type !== "dictionary" && f.node.type !== "object" && f.node.type !== "identifier")) continue;
         reported.add(call);
         ctx.report({
           node: call.node,
@@ -69809,7 +72662,7 @@ var rule48 = {
       const tenants = tenantsIn(model, fn, tenantAssigns);
       if (!tenants.length) continue;
       for (const call of fn.calls) {
-        const q = vectorQuery(model, call);
+        const q = vectorQuery(model, call) ?? sharedRetrieverUse(model, call);
         if (!q || q.fetch) continue;
         if (reported.has(call) || scoped2(model, fn, call, tenants)) continue;
         if (q.filters.some((f) => f.taint.some((l) => l.kind === "user" || l.kind === "model"))) continue;
@@ -69817,7 +72670,7 @@ var rule48 = {
         if (!multi) return;
         ctx.report({
           node: call.node,
-          message: `${call.name}() runs in ${fn.name}() for a specific ${tenants[0].replace(/^self\./, "")} but ${q.filters.length ? "its filter does not restrict results to that tenant" : "has no tenant filter or namespace"}; other tenants' documents can be returned.`
+          message: `${call.name}() runs in ${fn.name}() for ${/^(request\.user|current_user|g\.user|get_jwt_identity)$/.test(tenants[0]) ? "the signed-in user" : `a specific ${tenants[0].replace(/^self\./, "")}`} but ${q.filters.length ? "its filter does not restrict results to that tenant" : "has no tenant filter or namespace"}; other tenants' documents can be returned.`
         });
       }
     }
@@ -69825,8 +72678,8 @@ var rule48 = {
 };
 function storeName(model, receiver) {
   let n = receiver;
-  while (n.type === "call" || n.type === "attribute" && !/^(self|cls)$/.test(model.text(field(n, "object")))) {
-    if (n.type === "call") n = field(n, "function");
+  while (n.type === "call" || n.type === "call_expression" || (n.type === "attribute" || n.type === "member_expression") && !/^(self|cls|this)$/.test(model.text(field(n, "object")))) {
+    if (n.type === "call" || n.type === "call_expression") n = field(n, "function");
     else n = field(n, "object");
   }
   return model.text(n);
@@ -69835,7 +72688,7 @@ function ownerKeysWritten(model) {
   const keys = /* @__PURE__ */ new Set();
   const stores = /* @__PURE__ */ new Set();
   for (const c of model.calls) {
-    if (!WRITE_METHODS2.test(c.name) || !c.receiver) continue;
+    if (!WRITE_METHODS2.test(model.language ? snakeCase(c.name) : c.name) || !c.receiver) continue;
     const before = keys.size;
     for (const a of c.args) {
       const stack = [resolveDict(model, a.node, c.fn)];
@@ -69845,7 +72698,9 @@ function ownerKeysWritten(model) {
         if (n.type === "pair") {
           const k = field(n, "key");
           if (k.type === "string" && TENANT_KEY.test(unquote(model.text(k))) && inMetadata(model, n, a)) keys.add(unquote(model.text(k)));
+          if (k.type === "property_identifier" && TENANT_KEY.test(model.text(k)) && inMetadata(model, n, a)) keys.add(model.text(k));
         }
+        if (n.type === "shorthand_property_identifier" && TENANT_KEY.test(model.text(n)) && inMetadata(model, n, a)) keys.add(model.text(n));
         for (const ch of n.children) if (ch.named) stack.push(ch);
       }
     }
@@ -69857,12 +72712,48 @@ function inMetadata(model, pair, arg2) {
   if (arg2.name && /^(metadata|metadatas|payload|payloads)$/.test(arg2.name)) return true;
   for (let p = pair.parent; p && p !== arg2.node.parent; p = p.parent) {
     if (p.type === "keyword_argument" && /^(metadata|metadatas|payload|payloads)$/.test(model.text(field(p, "name")))) return true;
+    if (p.type === "pair" && /^(metadata|metadatas|payload|payloads)$/.test(model.text(field(p, "key")).replace(/^["'`]|["'`]$/g, ""))) return true;
   }
   return false;
 }
+var RETRIEVER_USE = /^a?(invoke|get_relevant_documents|query|chat|retrieve|run|stream|batch)$/;
+var sharedCache = /* @__PURE__ */ new WeakMap();
+function sharedRetrievers(model) {
+  const hit = sharedCache.get(model);
+  if (hit) return hit;
+  const names = /* @__PURE__ */ new Set();
+  const moduleAssigns = model.assigns.filter((a) => a.fn === model.module);
+  for (const a of moduleAssigns) {
+    const factory = model.calls.find((c) => c.fn === model.module && c.node.startIndex >= a.value.startIndex && c.node.endIndex <= a.value.endIndex && vectorQuery(model, c)?.factory);
+    if (!factory) continue;
+    const q = vectorQuery(model, factory);
+    const filtered2 = q.filters.some((f) => f.name !== "search_kwargs" || /filter|namespace|where|tenant/.test(model.text(f.node)));
+    if (!filtered2) names.add(a.target);
+  }
+  for (let round = 0; round < 2; round++) {
+    for (const a of moduleAssigns) {
+      if (names.has(a.target)) continue;
+      const stack = [a.value];
+      let uses = false;
+      while (stack.length && !uses) {
+        const n = stack.pop();
+        if (n.type === "identifier" && names.has(model.text(n))) uses = true;
+        for (const c of n.children) if (c.named) stack.push(c);
+      }
+      if (uses) names.add(a.target);
+    }
+  }
+  sharedCache.set(model, names);
+  return names;
+}
+function sharedRetrieverUse(model, call) {
+  if (!call.receiver || call.receiver.type !== "identifier" || !RETRIEVER_USE.test(call.name)) return null;
+  if (!sharedRetrievers(model).has(model.text(call.receiver))) return null;
+  return { call, factory: false, fetch: false, filters: [] };
+}
 
 // engine/rules/llm08/index.ts
-var rules8 = [rule47, rule48];
+var rules8 = [rule50, rule51];
 
 // engine/rules/llm09/model-derived.ts
 function isModelOutput(l) {
@@ -69872,9 +72763,20 @@ var cache3 = /* @__PURE__ */ new WeakMap();
 function within(n, outer) {
   return n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
 }
-function callYieldsModel(c) {
+function callYieldsModel(c, model) {
   if (c.model) return true;
-  return !!c.target && c.target.returns.some(isModelOutput);
+  if (!c.target) return false;
+  if (c.target.returns.some(isModelOutput)) return true;
+  return !!model && verdictReturn(model, c.target);
+}
+var verdictCache = /* @__PURE__ */ new WeakMap();
+function verdictReturn(model, fn) {
+  const hit = verdictCache.get(fn);
+  if (hit !== void 0) return hit;
+  verdictCache.set(fn, false);
+  const out2 = model.returns.some((r) => r.fn === fn && !!r.value && (r.value.type === "comparison_operator" || r.value.type === "not_operator" || r.value.type === "boolean_operator") && readsModel(model, fn, r.value));
+  verdictCache.set(fn, out2);
+  return out2;
 }
 function identifiers2(n, model, out2 = []) {
   if (n.type === "identifier") {
@@ -69900,11 +72802,11 @@ function modelDerivedNames(model, fn) {
   const hit = cache3.get(fn);
   if (hit) return hit;
   const names = /* @__PURE__ */ new Set();
-  const calls = fn.calls.filter(callYieldsModel);
-  const assigns = model.assigns.filter((a) => a.fn === fn).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  const loops = forLoops(fn);
+  const calls = fn.calls.filter((c) => callYieldsModel(c, model));
+  const assigns = [...assignsIn(model, fn)].sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const loops = forLoops(model, fn);
   const human = humanDecidedNames(model, fn);
-  const derived2 = (v) => (calls.some((c) => within(c.node, v)) || identifiers2(v, model).some((n) => names.has(n))) && !humanCall(fn, v);
+  const derived2 = (v) => (calls.some((c) => within(c.node, v)) || identifiers2(v, model).some((n) => names.has(n)) || readsModelState(model, fn, v)) && !humanCall(fn, v);
   for (let round = 0; round < 2; round++) {
     for (const a of assigns) if (!human.has(a.target) && derived2(a.value)) names.add(a.target);
     for (const f of loops) {
@@ -69916,16 +72818,9 @@ function modelDerivedNames(model, fn) {
   cache3.set(fn, names);
   return names;
 }
-function forLoops(fn) {
-  const out2 = [];
-  const stack = [...fn.node.children];
-  while (stack.length) {
-    const n = stack.pop();
-    if (n.type === "function_definition" || n.type === "class_definition") continue;
-    if (n.type === "for_statement") out2.push(n);
-    for (const c of n.children) if (c.named) stack.push(c);
-  }
-  return out2;
+var OWNERS = ["function_definition", "class_definition"];
+function forLoops(model, fn) {
+  return walkOrderByOwner(model.file, ["for_statement"], OWNERS).get(fn.node) ?? [];
 }
 var HUMAN_CALL = /((^|_)(input|prompt|ask|yes_no|yes_or_no)(_|$)|input$|confirm)/i;
 var humanCache = /* @__PURE__ */ new WeakMap();
@@ -69936,7 +72831,7 @@ function humanDecidedNames(model, fn) {
   const hit = humanCache.get(fn);
   if (hit) return hit;
   const out2 = /* @__PURE__ */ new Set();
-  for (const a of model.assigns) if (a.fn === fn && humanCall(fn, a.value)) out2.add(a.target);
+  for (const a of assignsIn(model, fn)) if (humanCall(fn, a.value)) out2.add(a.target);
   humanCache.set(fn, out2);
   return out2;
 }
@@ -69944,18 +72839,74 @@ function readsHuman(model, fn, n) {
   const names = humanDecidedNames(model, fn);
   return identifiers2(n, model).some((x) => names.has(x)) || humanCall(fn, n);
 }
+var stateKeyCache = /* @__PURE__ */ new WeakMap();
+function modelStateKeys(model) {
+  const hit = stateKeyCache.get(model);
+  if (hit) return hit;
+  const keys = /* @__PURE__ */ new Set();
+  stateKeyCache.set(model, keys);
+  for (const r of model.returns) {
+    if (!r.value || r.value.type !== "dictionary" || !r.fn.isGraphNode && !graphStateParam(r.fn)) continue;
+    for (const p of r.value.children) {
+      if (p.type !== "pair") continue;
+      const k = p.children.find((c) => c.field === "key");
+      const v = p.children.find((c) => c.field === "value");
+      if (!k || !v || k.type !== "string" || /^["']messages["']$/.test(model.text(k))) continue;
+      const calls = r.fn.calls.filter((c) => callYieldsModel(c, model));
+      const names = modelDerivedNames(model, r.fn);
+      if (calls.some((c) => within(c.node, v)) || identifiers2(v, model).some((x) => names.has(x))) keys.add(model.text(k).replace(/^["']|["']$/g, ""));
+    }
+  }
+  return keys;
+}
+function graphStateParam(fn) {
+  const p = fn.params.find((x) => x.name === "state" || !!x.annotation && /State$/.test(x.annotation));
+  return p?.name;
+}
+function readsModelState(model, fn, n) {
+  const param = fn.isGraphNode || graphStateParam(fn) ? graphStateParam(fn) : void 0;
+  if (!param) return false;
+  const keys = modelStateKeys(model);
+  if (!keys.size) return false;
+  const stack = [n];
+  let guard = 0;
+  while (stack.length && guard++ < 500) {
+    const c = stack.pop();
+    const obj = c.children.find((x) => x.field === "object" || x.field === "value");
+    if (obj && obj.type === "identifier" && model.text(obj) === param) {
+      if (c.type === "subscript") {
+        const key2 = c.children.find((x) => x.field === "subscript");
+        if (key2?.type === "string" && keys.has(model.text(key2).replace(/^["']|["']$/g, ""))) return true;
+      } else if (c.type === "attribute") {
+        const attr = c.children.find((x) => x.field === "attribute");
+        if (attr && keys.has(model.text(attr))) return true;
+      } else if (c.type === "call") {
+      }
+    }
+    if (c.type === "call") {
+      const f = c.children.find((x) => x.field === "function");
+      const args2 = c.children.find((x) => x.field === "arguments");
+      const first3 = args2?.children.find((x) => x.named);
+      if (f?.type === "attribute" && model.text(f) === `${param}.get` && first3?.type === "string" && keys.has(model.text(first3).replace(/^["']|["']$/g, ""))) return true;
+    }
+    for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return false;
+}
 function readsModel(model, fn, n) {
   const names = modelDerivedNames(model, fn);
   if (identifiers2(n, model).some((x) => names.has(x))) return true;
-  return fn.calls.some((c) => callYieldsModel(c) && within(c.node, n));
+  if (readsModelState(model, fn, n)) return true;
+  return fn.calls.some((c) => callYieldsModel(c, model) && within(c.node, n));
 }
 
 // engine/rules/llm09/unverified-output-decision.ts
-var PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment)|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
+var PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment|payout|hold|escrow)|merge(_pull_request|_pr|_branch|_request)?|apply_(credit|discount|refund|waiver)|waive|write_off|cancel_(order|subscription|account|policy|booking)|freeze_account|unfreeze|verify_(user|account|identity|kyc)|accept_(application|claim|offer|candidate)|settle|block_(card|account|payment|transaction|ip|user|customer|merchant)|freeze|lock_(account|card|user)|cancel|disable_(user|account|card)|enable_(user|account)|activate_(user|account|card)|void_|reverse_(payment|charge|transaction)|chargeback|rollback|revert_|demote|kick|mute_user|remove_(post|comment|user|member|listing|review|content)|hide_(post|comment|review|listing)|takedown|take_down|unpublish|shortlist|advance_candidate|reject_candidate|make_offer|extend_offer|pay_claim|approve_claim|deny_claim|close_(claim|case|ticket)|resolve_(claim|dispute)|place_order|submit_order|execute_order|buy|sell|trade|place_trade|rebalance|liquidate|(adjust|increase|raise|lower|decrease|set|update)_(credit_limit|limit|price|salary|premium|dosage|dose)|dispatch_(ambulance|unit|crew|technician)|schedule_(surgery|procedure)|sign_(contract|off)|submit_(filing|claim|payment)|file_(claim|report|return)|purchase|order_(parts|stock|supplies)|award|enroll|expel|evict|flag_(fraud|account|user|transaction)|mark_(fraud|fraudulent|paid|resolved|spam|verified)|quarantine|isolate_host|shutdown|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
 var REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
-var DISPATCH = /(tool_calls?|function_call|finish_reason|stop_reason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
+var DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
 var GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 var GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
+var GRANT_CONSTANT = /^[A-Za-z_][\w.]*\.(APPROVED|APPROVE|GRANTED|VERIFIED|ACTIVE|ADMIN|ACCEPTED|ELIGIBLE|PREQUALIFIED|QUALIFIED|DENIED|DECLINED|REJECTED|BANNED|SUSPENDED|BLOCKED|FRAUD|FROZEN|CLOSED|REFUNDED|PAID|RELEASED|MERGED|PUBLISHED)$/;
 var DECISION_LITERAL = /^["'](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["']$/i;
 var INDEPENDENT_NAME = /(approv|human|review|confirm|signed_off|manager|supervisor|policy|rule|eligib|limit|threshold|quota|verified_by|kyc|credit_score|risk_score)/i;
 function operandsOfAnd(cond, text2) {
@@ -69964,6 +72915,7 @@ function operandsOfAnd(cond, text2) {
     const op = inner.children.find((c) => !c.named);
     if (op && text2(op) === "and") return [...operandsOfAnd(field(inner, "left"), text2), ...operandsOfAnd(field(inner, "right"), text2)];
   }
+  if (inner.type === "binary_expression" && text2(field(inner, "operator") ?? inner) === "&&") return [...operandsOfAnd(field(inner, "left"), text2), ...operandsOfAnd(field(inner, "right"), text2)];
   return [inner];
 }
 function isIndependentCheck(model, fn, n) {
@@ -69972,6 +72924,8 @@ function isIndependentCheck(model, fn, n) {
   if (INDEPENDENT_NAME.test(t)) return true;
   if (n.type === "comparison_operator" && n.children.some((c) => c.field === "operators" && /^(<|<=|>|>=)$/.test(model.text(c)))) return true;
   if (n.type === "call" || n.type === "not_operator" && n.children.some((c) => c.type === "call")) return true;
+  if (n.type === "binary_expression" && /^(<|<=|>|>=)$/.test(model.text(field(n, "operator") ?? n))) return true;
+  if (n.type === "call_expression" || n.type === "await_expression" || n.type === "unary_expression" && n.children.some((c) => c.type === "call_expression")) return true;
   return false;
 }
 function modelDecides(model, i2) {
@@ -69988,7 +72942,7 @@ function decidedCloser(model, outer, n) {
   for (let cur = n.parent; cur && cur !== outer.node; cur = cur.parent) {
     if (cur.type !== "if_statement" && cur.type !== "elif_clause") continue;
     if (!inBody(cur, outer)) continue;
-    const inner = model.ifs.find((x) => x.node === cur);
+    const inner = ifAt(model, cur);
     if (!inner) continue;
     if (modelDecides(model, inner)) return true;
     if (operandsOfAnd(inner.condition, model.text).some((op) => isIndependentCheck(model, inner.fn, op))) return true;
@@ -69996,10 +72950,13 @@ function decidedCloser(model, outer, n) {
   return false;
 }
 function privilegedCall(model, c) {
-  const name2 = lastSegment(plain(c.callee));
+  const name2 = model.language ? snakeCase(lastSegment(plain(c.callee))) : lastSegment(plain(c.callee));
   const recv = c.receiver ? model.text(c.receiver) : "";
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name2)) return true;
+  if (/^(release|create|approve|execute|process|submit|schedule|send|issue|grant)(_|$)/.test(name2) && /(payout|payment|refund|transfer|wire|disbursement|loan|credit|escrow|reimbursement|claim_?payment|withdrawal)/i.test(recv)) return true;
+  if (model.language && /^(set|update|change|mark)_?\w*$/.test(name2) && c.args.some((a) => /["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`]/i.test(model.text(a.node)))) return true;
+  if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(plain(c.callee)) || c.name === "mkdir") return false;
   if (/^(set|update|change|mark)_?\w*$/.test(name2) && c.args.some((a) => a.node.type === "string" && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
   if (cls === "sql") return c.args.some((a) => a.node.type === "string" && /^\W*(update|delete|drop|truncate|grant|revoke)\b/i.test(model.text(a.node).replace(/^[a-z]*["']+/i, "")));
@@ -70010,17 +72967,17 @@ function grantAssignments(model, body3) {
   const stack = [body3];
   while (stack.length) {
     const n = stack.pop();
-    if (n.type === "function_definition" || n.type === "class_definition") continue;
-    if (n.type === "assignment") {
+    if (n.type === "function_definition" || n.type === "class_definition" || n.type === "arrow_function" || n.type === "function_expression") continue;
+    if (n.type === "assignment" || n.type === "assignment_expression") {
       const left = field(n, "left");
       const right = field(n, "right");
-      if (left && right && GRANT_FIELD.test(model.text(left)) && GRANT_VALUE.test(model.text(right).trim()) && (left.type === "attribute" || left.type === "subscript")) out2.push(n);
+      if (left && right && GRANT_FIELD.test(model.text(left)) && (GRANT_VALUE.test(model.text(right).trim()) || GRANT_CONSTANT.test(model.text(right).trim())) && (left.type === "attribute" || left.type === "subscript" || left.type === "member_expression" || left.type === "subscript_expression")) out2.push(n);
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
   return out2;
 }
-var rule49 = {
+var rule52 = {
   meta: {
     id: "misinformation/unverified-output-decision",
     owasp: "LLM09",
@@ -70030,45 +72987,91 @@ var rule49 = {
     title: "Consequential action taken on model output alone",
     description: "An approval, payment, account change, deletion or similar irreversible action is taken because the model said so, with no human review or independent check, so a hallucinated or manipulated answer acts on real people and accounts.",
     fix: "Treat model output as a recommendation: route consequential decisions to human review, or confirm them against business rules computed from authoritative data (limits, records, policy checks), and log the rationale for audit.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
     for (const i2 of model.ifs) {
       if (!modelDecides(model, i2)) continue;
-      const body3 = model.calls.filter((c) => c.fn === i2.fn && inBody(c.node, i2));
+      const body3 = callsIn(model, i2.fn).filter((c) => inBody(c.node, i2));
       if (body3.some((c) => REVIEW.test(lastSegment(plain(c.callee))) || REVIEW.test(c.receiver ? model.text(c.receiver) : ""))) continue;
       const consequence = i2.node.children.find((c) => c.field === "consequence");
       const actions = body3.filter((c) => privilegedCall(model, c)).map((c) => c.node);
       if (consequence) actions.push(...grantAssignments(model, consequence));
       const direct = actions.filter((n) => !decidedCloser(model, i2, n));
       if (!direct.length) continue;
-      const first2 = direct.sort((a, b) => a.startIndex - b.startIndex)[0];
+      const first3 = direct.sort((a, b) => a.startIndex - b.startIndex)[0];
       ctx.report({
         node: i2.node,
         line: i2.node.line,
-        message: `The model's output alone decides \`${model.text(first2).split("\n")[0].slice(0, 80)}\` (line ${first2.line}); nothing routes the decision to a human or checks it against independent rules.`
+        message: `The model's output alone decides \`${model.text(first3).split("\n")[0].slice(0, 80)}\` (line ${first3.line}); nothing routes the decision to a human or checks it against independent rules.`
       });
+    }
+    for (const hit of graphRoutes(model)) {
+      ctx.report({ node: hit.ret, message: `The graph router ${hit.router.name}() sends the run to the '${hit.node}' node on the model's output alone, and that node calls \`${hit.action}\` with no interrupt or review before it.` });
     }
   }
 };
+function graphRoutes(model) {
+  const out2 = [];
+  const nodes = /* @__PURE__ */ new Map();
+  for (const c of model.calls) {
+    if (c.name !== "add_node") continue;
+    const name2 = c.args.find((a) => a.index === 0);
+    const fnArg = c.args.find((a) => a.index === 1);
+    const fn = fnArg ? model.functions.find((f) => f.name === model.text(fnArg.node) && !f.className) : void 0;
+    if (name2?.node.type === "string" && fn) nodes.set(model.text(name2.node).replace(/^["']|["']$/g, ""), fn);
+  }
+  const interrupted = model.calls.some((c) => c.args.some((a) => a.name === "interrupt_before" || a.name === "interrupt_after")) || model.calls.some((c) => /(^|\.)interrupt$/.test(plain(c.callee)));
+  if (interrupted) return out2;
+  for (const c of model.calls) {
+    if (c.name !== "add_conditional_edges") continue;
+    const routerArg = c.args.find((a) => a.index === 1) ?? c.args.find((a) => a.name === "path");
+    const router = routerArg ? model.functions.find((f) => f.name === model.text(routerArg.node) && !f.className) : void 0;
+    if (!router) continue;
+    const mapping = c.args.find((a) => a.index === 2) ?? c.args.find((a) => a.name === "path_map");
+    for (const r of model.returns) {
+      if (r.fn !== router || !r.value || !readsModel(model, router, r.value)) continue;
+      const names = [...model.text(r.value).matchAll(/["']([\w-]+)["']/g)].map((m) => m[1]);
+      for (const n of names) {
+        let target = n;
+        if (mapping?.node.type === "dictionary") {
+          const pair = mapping.node.children.find((p) => p.type === "pair" && model.text(field(p, "key")).replace(/^["']|["']$/g, "") === n);
+          const v = pair ? field(pair, "value") : void 0;
+          if (v?.type === "string") target = model.text(v).replace(/^["']|["']$/g, "");
+        }
+        const fn = nodes.get(target);
+        if (!fn) continue;
+        if (fn.calls.some((x) => REVIEW.test(lastSegment(plain(x.callee))))) continue;
+        const act = fn.calls.find((x) => privilegedCall(model, x));
+        if (act) {
+          out2.push({ router, ret: r.node, node: target, action: model.text(act.node).split("\n")[0].slice(0, 60) });
+          break;
+        }
+      }
+    }
+  }
+  return out2;
+}
 
 // engine/rules/llm09/unvalidated-output-as-fact.ts
-var RUNNERS2 = /^(subprocess\.(run|call|check_call|check_output|Popen)|os\.system|os\.popen|asyncio\.create_subprocess_(exec|shell)|pip\.main|pip\._internal\.main)$/;
-var INSTALL = /\b(pip3?|uv|poetry|conda|npm|pnpm|yarn|gem|cargo|go)\b[\s\S]*\b(install|add|get)\b|["']install["']/;
+var RUNNERS3 = /^(subprocess\.(run|call|check_call|check_output|Popen)|os\.system|os\.popen|asyncio\.create_subprocess_(exec|shell)|pip\.main|pip\._internal\.main)$/;
+var INSTALL2 = /\b(pip3?|uv|poetry|conda|npm|pnpm|yarn|gem|cargo|go)\b[\s\S]*\b(install|add|get)\b|["']install["']/;
 var VERIFIED2 = /(allow|approved|known|vetted|trusted|whitelist|verify|exists_on_pypi|check_package|pypi\.org|registry)/i;
+var JS_RUNNERS = /^(child_process|node:child_process)\.(exec|execSync|spawn|spawnSync|execFile|execFileSync)$|^(execa|execa\.execa|execa\.execaCommand|shelljs\.exec)$/;
 function installsModelPackage(model, call) {
-  if (!RUNNERS2.test(plain(call.callee))) return false;
+  if (!RUNNERS3.test(plain(call.callee)) && !(model.language && JS_RUNNERS.test(plain(call.callee)))) return false;
   const cmd = call.args.find((a) => a.index === 0 || a.name === "args" || a.name === "cmd" || a.name === "command");
   if (!cmd) return false;
   const text2 = model.text(cmd.node);
-  if (!INSTALL.test(text2) && !/pip\.main/.test(plain(call.callee))) return false;
+  if (!INSTALL2.test(text2) && !/pip\.main/.test(plain(call.callee))) return false;
   return cmd.taint.some(isModelOutput) || readsModel(model, call.fn, cmd.node);
 }
-var PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site))$/i;
+var PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site)|publish_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site|cms|ghost|substack|webflow|shopify))$/i;
 var REVIEW2 = /(review|approv|confirm|human|moderat|fact_?check|verify|validate|editor|draft)/i;
 function publishesModelOutput(model, call) {
-  if (!PUBLISH.test(lastSegment(plain(call.callee)))) return false;
+  const name2 = lastSegment(plain(call.callee));
+  if (!PUBLISH.test(model.language ? snakeCase(name2) : name2)) return false;
   return call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node));
 }
 var ADVICE_PHRASE = /(\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
@@ -70091,13 +73094,22 @@ function adviceReturns(model) {
     seen.add(r.fn);
     out2.push({ node: r.node, fn: r.fn.name });
   }
+  for (const call of model.calls) {
+    if (seen.has(call.fn) || call.fn.isTool) continue;
+    const kind = outputKind(call) ?? (/^(chainlit|cl)\.Message$/.test(plain(call.callee)) ? "ui" : null);
+    if (!kind || kind === "log") continue;
+    if (!call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node))) continue;
+    if (!call.fn.isModule && !highStakes(model.text(call.fn.node)) && !promptUsesAdvisoryConstant(model, call.fn.node)) continue;
+    seen.add(call.fn);
+    out2.push({ node: call.node, fn: call.fn.isModule ? "The app" : call.fn.name });
+  }
   return out2;
 }
 function promptUsesAdvisoryConstant(model, fnNode) {
   const body3 = model.text(fnNode);
-  return model.assigns.some((a) => a.fn.isModule && a.value.type === "string" && highStakes(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
+  return model.assigns.some((a) => a.fn.isModule && (a.value.type === "string" || a.value.type === "template_string") && highStakes(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
 }
-var rule50 = {
+var rule53 = {
   meta: {
     id: "misinformation/unvalidated-output-as-fact",
     owasp: "LLM09",
@@ -70107,7 +73119,7 @@ var rule50 = {
     title: "Model output acted on as verified fact",
     description: "Model output is treated as verified fact: a package name the model suggested is installed (models hallucinate package names and attackers register them), or generated text is published without review, so hallucinations reach systems and readers unchecked.",
     fix: "Check model-suggested packages against an allow-list or lock file and verify they exist with an established history; route generated content through human review or a fact-checking step against trusted sources before publishing.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -70118,12 +73130,12 @@ var rule50 = {
       ctx.report({ node: call.node, message: `A package name produced by the model is installed by ${call.name}() without checking that it exists and is the intended package.` });
     }
     for (const r of adviceReturns(model)) {
-      ctx.report({ node: r.node, message: `${r.fn}() returns model-generated medical, legal or financial advice as the answer, with no disclaimer, grounding in sources or professional review.` });
+      ctx.report({ node: r.node, message: `${r.fn === "The app" ? r.fn : `${r.fn}()`} gives model-generated medical, legal or financial advice as the answer, with no disclaimer, grounding in sources or professional review.` });
     }
     if (fileHasHumanGate(model)) return;
     for (const call of model.calls) {
       if (!publishesModelOutput(model, call)) continue;
-      if (hasApprovalStep(model, call.fn) || call.fn.calls.some((c) => c !== call && REVIEW2.test(c.name))) continue;
+      if (hasApprovalStep(model, call.fn) || call.fn.calls.some((c) => c !== call && REVIEW2.test(model.language ? snakeCase(c.name) : c.name))) continue;
       ctx.report({ node: call.node, message: `Text generated by the model is published by ${call.name}() with no human review or fact check; hallucinated claims go out as fact.` });
     }
   }
@@ -70144,7 +73156,7 @@ var OVERCONFIDENT = [
 function negated2(text2, at) {
   return /\b(never|not|no|don't|without|avoid)\s+(\w+\s+)?$/i.test(text2.slice(Math.max(0, at - 24), at));
 }
-var rule51 = {
+var rule54 = {
   meta: {
     id: "misinformation/overconfident-instructions",
     owasp: "LLM09",
@@ -70154,24 +73166,158 @@ var rule51 = {
     title: "Prompt forbids the model to hedge or defer",
     description: "The system prompt tells the model never to admit uncertainty, never to refer users to a professional, to omit disclaimers or to always give definitive answers or citations, so hallucinated answers reach users as confident facts.",
     fix: "Let the model say it does not know, require grounding in retrieved sources with real citations, keep referrals and disclaimers for medical, legal and financial topics, and route high-stakes answers to human review.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
     for (const s of systemTexts(model)) {
       const text2 = model.text(s.node);
-      const first2 = OVERCONFIDENT.map((re) => re.exec(text2)).filter((m) => m !== null && !negated2(text2, m.index)).sort((a, b) => a.index - b.index)[0];
-      if (!first2) continue;
-      ctx.report({ node: s.node, line: lineAt(model, s.node, first2.index), message: `The system prompt (${s.via}) says "${first2[0].trim()}": the model is told to present guesses as facts.` });
+      const first3 = OVERCONFIDENT.map((re) => re.exec(text2)).filter((m) => m !== null && !negated2(text2, m.index)).sort((a, b) => a.index - b.index)[0];
+      if (!first3) continue;
+      ctx.report({ node: s.node, line: lineAt(model, s.node, first3.index), message: `The system prompt (${s.via}) says "${first3[0].trim()}": the model is told to present guesses as facts.` });
+    }
+  }
+};
+
+// engine/rules/llm09/model-output-drives-action.ts
+var DECISION_SETTER = /^_?(update|set|change|mark|record|save|apply)_?(ticket_|claim_|account_|user_|order_|case_|application_)?(status|state|role|decision|verdict|resolution|outcome|eligibility|approval|access_level|permissions?|credit_limit|risk_level|grade|score|credit_score|risk_score|price|salary|dosage|dose|triage_level)$/i;
+var GENERIC_WRITE = /^(update|save|create|set|patch|update_one|update_many|upsert)$/;
+var DECISION_KW = /^(status|state|decision|verdict|approved|is_approved|role|roles|is_admin|access_level|permissions?|eligible|is_eligible|is_fraud|credit_limit|resolution|outcome|risk_level)$/;
+var DESCRIPTIVE_ARG = /^(note|notes|reason|memo|comment|comments|rationale|explanation|summary|message|msg|description|context|suggestion|metadata|details|log|title|body_text)$/;
+var OTHER_CATEGORY = /^_?(send|delete|remove|deploy|execute|run|exec|write|post_message|notify)/i;
+var TOOL_ROUTE = /\b(name|tool|tool_name|function|function_name|fn|fn_name|tool_call|call_name)\b|\[["']name["']\]/;
+function within2(n, outer) {
+  return n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
+}
+function carriesModel(model, fn, a) {
+  if (a.node.type === "string" && !a.node.children.some((c) => c.type === "interpolation")) return false;
+  if (a.taint.some(isModelOutput)) return true;
+  return readsModel(model, fn, a.node);
+}
+function underModelIf(model, n, fn) {
+  return model.ifs.some((i2) => i2.fn === fn && n.startIndex >= i2.bodyStart && n.endIndex <= i2.bodyEnd && modelDecides(model, i2));
+}
+function checkedBefore2(model, fn, n) {
+  if (fn.calls.some((c) => !PRIVILEGED.test(c.name) && !DECISION_SETTER.test(c.name) && (APPROVAL_NAME.test(c.name) || c.callee === "input" || REVIEW.test(lastSegment(plain(c.callee)))))) return true;
+  if (fn.decorators.some((d) => APPROVAL_NAME.test(d.qname))) return true;
+  const names = modelDerivedNames(model, fn);
+  const vals = new Set(identifiers2(n, model).filter((x) => names.has(x)));
+  return model.ifs.some((i2) => {
+    if (i2.fn !== fn || i2.node.startIndex > n.startIndex || within2(n, i2.node)) return false;
+    const t = model.text(i2.condition);
+    if (!/[<>]|\bnot in\b|\bin\b/.test(t)) return false;
+    return identifiers2(i2.condition, model).some((x) => vals.has(x));
+  });
+}
+function actionName(call) {
+  return lastSegment(plain(call.callee));
+}
+function decisionArg(model, call) {
+  const name2 = actionName(call);
+  const recv = call.receiver ? model.text(call.receiver) : "";
+  if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set|memory|state|printer|console|progress|display|spinner|bar|logger|ui)$/i.test(recv)) return void 0;
+  const fn = call.fn;
+  if (dangerousAction(model, call) === "sql") {
+    const sql = call.args.find((a) => a.node.type === "string" || a.node.type === "concatenated_string");
+    if (!sql || !DECISION_SQL.test(model.text(sql.node))) return void 0;
+    if (sql.node.children.some((c) => c.type === "interpolation") && carriesModel(model, fn, sql)) return sql;
+    return call.args.find((a) => a !== sql && carriesModel(model, fn, a));
+  }
+  if (/^[A-Z]\w*$/.test(name2) && persists(model, fn)) {
+    const field2 = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+    if (field2) return field2;
+  }
+  if (GENERIC_WRITE.test(name2) || /^(update_one|update_many|find_one_and_update|update)$/.test(name2)) {
+    const byKw = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+    if (byKw) return byKw;
+    const store = call.receiver ? /(db|database|session|repo|repository|store|table|collection|objects|dao|crud)/i.test(model.text(call.receiver)) : false;
+    const byName = store ? call.args.find((a) => a.name === null && a.node.type === "identifier" && DECISION_KW.test(model.text(a.node)) && carriesModel(model, fn, a)) : void 0;
+    if (byName) return byName;
+    for (const a of call.args) {
+      const v = decisionInDict(model, fn, a.node, 0);
+      if (v) return { ...a, node: v };
+    }
+    return void 0;
+  }
+  if (OTHER_CATEGORY.test(name2) || PUBLISH.test(name2)) return void 0;
+  if (!DECISION_SETTER.test(name2) && !PRIVILEGED.test(name2)) return void 0;
+  return call.args.find((a) => !a.splat && !(a.name && DESCRIPTIVE_ARG.test(a.name)) && carriesModel(model, fn, a));
+}
+var DECISION_SQL = /\b(update|insert)\b[\s\S]*\b(status|state|decision|verdict|approved|is_approved|role|is_admin|eligible|is_fraud|fraud|credit_limit|resolution|outcome)\b/i;
+function decisionInDict(model, fn, n, depth) {
+  if (n.type !== "dictionary" || depth > 2) return void 0;
+  for (const p of n.children) {
+    if (p.type !== "pair") continue;
+    const k = field(p, "key");
+    const v = field(p, "value");
+    if (!k || !v) continue;
+    const key2 = k.type === "string" ? model.text(k).replace(/^["']|["']$/g, "") : "";
+    if (DECISION_KW.test(key2) && v.type !== "string" && readsModel(model, fn, v)) return v;
+    const inner = decisionInDict(model, fn, v, depth + 1);
+    if (inner) return inner;
+  }
+  return void 0;
+}
+function persists(model, fn) {
+  return fn.calls.some((c) => /^(add|add_all|commit|save|insert_one|insert|create|put_item|merge|flush)$/.test(c.name) && !!c.receiver && /(session|db|repo|table|collection|objects|store|conn|cursor)/i.test(model.text(c.receiver)));
+}
+function dispatchIndex(model, call) {
+  const f = field(call.node, "function");
+  if (!f || f.type !== "subscript") return void 0;
+  const index = field(f, "subscript");
+  const table = field(f, "value");
+  if (!index || !table || DISPATCH.test(model.text(f)) || TOOL_ROUTE.test(model.text(index)) || call.args.some((a) => a.splat)) return void 0;
+  if (!readsModel(model, call.fn, index)) return void 0;
+  const tname = model.text(table);
+  const def = model.assigns.filter((a) => a.target === tname && (a.fn === call.fn || a.fn.isModule)).pop();
+  if (!def || def.value.type !== "dictionary") return void 0;
+  const values = def.value.children.filter((p) => p.type === "pair").map((p) => field(p, "value"));
+  if (!values.some((v) => (v.type === "identifier" || v.type === "attribute") && PRIVILEGED.test(lastSegment(model.text(v))))) return void 0;
+  return index;
+}
+var rule55 = {
+  meta: {
+    id: "misinformation/model-output-drives-action",
+    owasp: "LLM09",
+    asi: "ASI09",
+    cwe: "CWE-1426",
+    severity: "MEDIUM",
+    title: "Model output used directly as a decision",
+    description: "A status, role, amount or handler is taken straight from the model’s output and applied to a record or account, with no human review or independent check, so a hallucinated or manipulated answer becomes the decision.",
+    fix: "Treat the model’s answer as a suggestion: validate it against business rules computed from authoritative data (limits, allowed transitions), and route consequential changes to human review before applying them.",
+    languages: ["python"]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    for (const call of model.calls) {
+      if (call.fn.isTool || call.model) continue;
+      const a = decisionArg(model, call);
+      const index = a ? void 0 : dispatchIndex(model, call);
+      if (!a && !index) continue;
+      if (underModelIf(model, call.node, call.fn) || checkedBefore2(model, call.fn, a?.node ?? index)) continue;
+      ctx.report({
+        node: call.node,
+        message: a ? `The model's output decides \`${model.text(a.node).slice(0, 60)}\` in ${actionName(call)}() (line ${call.line}); nothing reviews it or checks it against independent rules.` : `The model's answer picks which action runs (\`${model.text(call.node).split("\n")[0].slice(0, 60)}\`); nothing reviews it first.`
+      });
+    }
+    for (const asg of model.assigns) {
+      const left = field(asg.node, "left");
+      if (!left || left.type !== "attribute" || /^self\./.test(asg.target) || asg.fn.isTool) continue;
+      if (!GRANT_FIELD.test(asg.target)) continue;
+      const v = asg.value;
+      if (v.type === "string" || v.type === "true" || v.type === "false" || v.type === "none" || v.type === "integer") continue;
+      if (!readsModel(model, asg.fn, v)) continue;
+      if (underModelIf(model, asg.node, asg.fn) || checkedBefore2(model, asg.fn, v)) continue;
+      ctx.report({ node: asg.node, message: `The model's output is written to \`${asg.target}\` (line ${asg.node.line}) as the decision; nothing reviews it or checks it against independent rules.` });
     }
   }
 };
 
 // engine/rules/llm09/index.ts
-var rules9 = [rule49, rule50, rule51];
+var rules9 = [rule52, rule53, rule54, rule55];
 
 // engine/rules/llm10/bounds.ts
-var CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]/;
+var CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]|\.slice\(\s*0\s*,\s*[\w.]+\s*\)/;
 function paths(model, n) {
   const out2 = identifiers2(n, model);
   const stack = [n];
@@ -70225,17 +73371,77 @@ function clamped(model, fn, value, before, depth = 0) {
   return false;
 }
 
-// engine/rules/llm10/unbounded-model-loop.ts
-var WAITS_CALLEE = /^(input|builtins\.input|raw_input|click\.prompt|typer\.prompt|rich\.prompt\.Prompt\.ask|sys\.stdin\.readline|streamlit\.chat_input|time\.sleep|asyncio\.sleep|select\.select)$/;
-var WAITS_METHOD = /^(receive|receive_text|receive_json|receive_bytes|recv|recv_json|get_message|next_message|read_message|poll|consume|listen|accept|wait|wait_for|sleep|brpop|blpop|xread|xreadgroup|fetch_messages|get_updates|receive_messages)$/;
-var WAITS_NAME = /(input|prompt_user|ask_user|ask_human|confirm|approv|record_audio|capture_audio|listen|transcribe|wait_for)/i;
+// engine/rules/llm10/agent-step-limits.ts
 function runsModel(fn, depth = 0, seen = /* @__PURE__ */ new Set()) {
   if (seen.has(fn) || depth > 2) return false;
   seen.add(fn);
   return fn.calls.some((c) => c.model !== null || (c.target ? runsModel(c.target, depth + 1, seen) : false));
 }
+var MAX_SANE_STEPS = 100;
+var STEP_OPTIONS = /* @__PURE__ */ new Set(["maxSteps", "maxTurns", "recursionLimit", "maxIterations", "maxToolRoundtrips", "maxRetries"]);
+function numberOf(model, n) {
+  const t = model.text(n).replace(/_/g, "").trim();
+  if (/^(Infinity|Number\.MAX_SAFE_INTEGER|Number\.MAX_VALUE|Number\.POSITIVE_INFINITY)$/.test(t)) return Infinity;
+  if (n.type === "number") return Number(t);
+  if (n.type === "binary_expression" && /^\d+\s*\*\*\s*\d+$/.test(t)) return Infinity;
+  return void 0;
+}
+function neverStops(model, n) {
+  if (n.type === "array" && !n.children.some((c) => c.named)) return true;
+  if (n.type === "arrow_function" || n.type === "function_expression") {
+    const body3 = field(n, "body");
+    return !!body3 && /^(false|\{\s*return\s+false;?\s*\})$/.test(model.text(body3).trim());
+  }
+  return false;
+}
+function optionArgs(call) {
+  return call.args.filter((a) => a.name !== null);
+}
+var rule56 = {
+  meta: {
+    id: "unbounded-consumption/agent-step-limit-disabled",
+    owasp: "LLM10",
+    asi: "ASI08",
+    cwe: "CWE-770",
+    severity: "MEDIUM",
+    title: "Agent step limit disabled",
+    description: "An agent or tool loop is given no effective step limit (maxSteps/maxTurns/recursionLimit set to Infinity or thousands, or a stop condition that never holds), so it can call the model without bound.",
+    fix: "Keep a modest step limit (stopWhen: stepCountIs(10), maxSteps around 5-20, maxTurns near the default, recursionLimit near 25), and add an AbortSignal timeout for the whole run.",
+    languages: [...JS_LANGUAGES]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    for (const call of model.calls) {
+      for (const a of optionArgs(call)) {
+        if (STEP_OPTIONS.has(a.name)) {
+          const n = numberOf(model, a.node);
+          const limit = a.name === "maxRetries" ? 20 : MAX_SANE_STEPS;
+          if (n !== void 0 && n >= limit) ctx.report({ node: a.node, message: `${a.name}: ${model.text(a.node)} lets ${call.name}() run far beyond any real task before stopping.` });
+        } else if (a.name === "stopWhen" && neverStops(model, a.node)) {
+          ctx.report({ node: a.node, message: `stopWhen never holds, so ${call.name}() keeps looping over model and tool calls.` });
+        }
+      }
+      if (/^(map|forEach|flatMap)$/.test(call.name) && call.receiver && call.target && isWebHandler(call.fn) && runsModel(call.target)) {
+        const l = reaching(call.receiverTaint, ["user"])[0];
+        if (l && !clamped(model, call.fn, call.receiver, call.node.startIndex) && !/\.slice\(|\.splice\(/.test(model.text(call.receiver))) {
+          ctx.report({ node: call.node, source: l, message: `The request decides how many model calls ${call.name}() starts (${l.what}, line ${l.line}); cap the number of items and the concurrency.` });
+        }
+      }
+    }
+  }
+};
+
+// engine/rules/llm10/unbounded-model-loop.ts
+var WAITS_CALLEE = /^(input|builtins\.input|raw_input|click\.prompt|typer\.prompt|rich\.prompt\.Prompt\.ask|sys\.stdin\.readline|streamlit\.chat_input|time\.sleep|asyncio\.sleep|select\.select)$/;
+var WAITS_METHOD = /^(question|receive|receive_text|receive_json|receive_bytes|recv|recv_json|get_message|next_message|read_message|poll|consume|listen|accept|wait|wait_for|sleep|brpop|blpop|xread|xreadgroup|fetch_messages|get_updates|receive_messages)$/;
+var WAITS_NAME = /(input|prompt_user|ask_user|ask_human|confirm|approv|record_audio|capture_audio|listen|transcribe|wait_for)/i;
+function runsModel2(fn, depth = 0, seen = /* @__PURE__ */ new Set()) {
+  if (seen.has(fn) || depth > 2) return false;
+  seen.add(fn);
+  return fn.calls.some((c) => c.model !== null || (c.target ? runsModel2(c.target, depth + 1, seen) : false));
+}
 function callsModel(c) {
-  return c.model !== null || !!c.target && runsModel(c.target);
+  return c.model !== null || !!c.target && runsModel2(c.target);
 }
 function waits(model, c) {
   const callee = plain(c.callee);
@@ -70253,7 +73459,7 @@ function endless(model, fn, loop) {
   if (loop.kind === "for") return true;
   const cond = field(loop.node, "condition");
   if (!cond) return false;
-  if (/^(True|1|not\s+False)$/.test(model.text(cond).trim())) return true;
+  if (/^\(?\s*(True|1|not\s+False|true|!0|!false)\s*\)?$/.test(model.text(cond).trim())) return true;
   if (/\.interruptions\b/.test(model.text(cond))) return false;
   return loop.modelControlled || readsModel(model, fn, cond);
 }
@@ -70280,7 +73486,7 @@ function checksParam(model, fn) {
   }
   return false;
 }
-var rule52 = {
+var rule57 = {
   meta: {
     id: "unbounded-consumption/unbounded-model-loop",
     owasp: "LLM10",
@@ -70290,7 +73496,7 @@ var rule52 = {
     title: "Model called in a loop with no iteration limit",
     description: "A loop or recursion calls the model until the model signals completion, with no maximum number of steps, deadline or budget, so a confused or manipulated model can run up unbounded cost and latency.",
     fix: "Bound agent loops with a maximum step count and a wall-clock deadline (and a token or cost budget), stop with a clear error when the limit is hit, and bound recursion depth with a parameter checked on entry.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -70315,9 +73521,21 @@ var rule52 = {
         ctx.report({ node: loop.node, line: loop.node.line, message: `The request decides how many times this loop calls the model (${call.name}() on line ${call.line}); cap the number of items or iterations.` });
       }
     }
+    const fanned = /* @__PURE__ */ new Set();
+    for (const call of model.calls) {
+      if (!callsModel(call) || !isWebHandler(call.fn) || call.loops.length) continue;
+      let comp = call.node.parent;
+      while (comp && !/^(list_comprehension|generator_expression|set_comprehension|dictionary_comprehension)$/.test(comp.type) && comp !== call.fn.node) comp = comp.parent;
+      if (!comp || comp === call.fn.node || fanned.has(comp)) continue;
+      const clause = comp.children.find((c) => c.type === "for_in_clause");
+      const right = clause ? field(clause, "right") : void 0;
+      if (!right || !userDerived(model, call.fn, right) || clamped(model, call.fn, right, comp.startIndex)) continue;
+      fanned.add(comp);
+      ctx.report({ node: comp, line: comp.line, message: `The request decides how many model calls this comprehension makes (${call.name}() on line ${call.line}); cap the number of items or chunks.` });
+    }
     for (const fn of model.functions) {
       const self = fn.calls.find((c) => c.target === fn && c.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, fn, a.node)));
-      if (!self || !runsModel(fn)) continue;
+      if (!self || !runsModel2(fn)) continue;
       if (checksParam(model, fn)) continue;
       ctx.report({ node: self.node, message: `${fn.name}() calls the model and then itself with no depth limit; the model's answers alone decide when the recursion stops.` });
     }
@@ -70336,7 +73554,7 @@ var MAX_SANE_RETRIES = 20;
 function isNone(a) {
   return !!a && a.node.type === "none";
 }
-function numberOf(model, n) {
+function numberOf2(model, n) {
   if (!n) return void 0;
   if (n.type === "integer" || n.type === "float") return Number(model.text(n).replace(/_/g, ""));
   if (/^(float\(["']inf["']\)|math\.inf|sys\.maxsize|10\s*\*\*\s*\d+)$/.test(model.text(n).replace(/\s+/g, ""))) return Infinity;
@@ -70357,25 +73575,25 @@ function hits2(model) {
       for (const name2 of STEP_LIMITS) {
         const it = kw(call, name2);
         if (!it) continue;
-        const n = numberOf(model, it.node);
+        const n = numberOf2(model, it.node);
         if (isNone(it) && !(name2 === "max_iter")) out2.push({ node: it.node, message: `${name2}=None removes the step limit of ${ctor}(); a looping agent calls the model until it is stopped from outside.` });
         else if (n !== void 0 && (n > MAX_SANE_ITERATIONS || name2 === "max_iter" && n >= MAX_SANE_ITERATIONS)) out2.push({ node: it.node, message: `${name2}=${model.text(it.node)} lets ${ctor}() loop far beyond any real task before stopping.` });
       }
     }
     if (LC_EXECUTOR.test(c)) {
       const t = kw(call, "max_execution_time");
-      const tn = numberOf(model, t?.node);
+      const tn = numberOf2(model, t?.node);
       if (tn === Infinity) out2.push({ node: t.node, message: `max_execution_time=${model.text(t.node)} removes the wall-clock limit of ${ctor}().` });
     }
     if (/(^|\.)Runner\.run(_sync|_streamed)?$/.test(c)) {
       const turns = kw(call, "max_turns");
-      const n = numberOf(model, turns?.node);
+      const n = numberOf2(model, turns?.node);
       if (turns && n !== void 0 && n > MAX_SANE_ITERATIONS) out2.push({ node: turns.node, message: `max_turns=${model.text(turns.node)} lets the agent run far beyond any real task.` });
     }
     if (AUTOGEN_AGENT2.test(c)) {
       const mode = literal2(model, kw(call, "human_input_mode"));
       const auto = kw(call, "max_consecutive_auto_reply");
-      const n = numberOf(model, auto?.node);
+      const n = numberOf2(model, auto?.node);
       if (auto && (isNone(auto) || n !== void 0 && n > MAX_SANE_ITERATIONS)) {
         out2.push({ node: auto.node, message: `max_consecutive_auto_reply=${model.text(auto.node)} lets ${ctor} reply to itself practically forever.` });
       } else if (mode === "NEVER" && !auto && !kw(call, "is_termination_msg") && !autogenTurnLimit && ctor !== "AssistantAgent") {
@@ -70388,17 +73606,17 @@ function hits2(model) {
     }
     const cfg = kw(call, "config") ?? (/^(invoke|ainvoke|stream|astream|batch|abatch)$/.test(call.name) ? call.args.find((a) => a.index === 1) : void 0);
     const rl = (cfg ? dictValue(model, cfg.node, "recursion_limit") : void 0) ?? (call.name === "with_config" ? kw(call, "recursion_limit")?.node : void 0);
-    const rn = numberOf(model, rl);
+    const rn = numberOf2(model, rl);
     if (rl && rn !== void 0 && rn >= MAX_SANE_RECURSION) out2.push({ node: rl, message: `recursion_limit=${model.text(rl)} lets the graph run thousands of model steps before LangGraph stops it.` });
     if (isModelClient(call)) {
       const retries = kw(call, "max_retries");
-      const rv = numberOf(model, retries?.node);
+      const rv = numberOf2(model, retries?.node);
       if (retries && rv !== void 0 && rv >= MAX_SANE_RETRIES) out2.push({ node: retries.node, message: `max_retries=${model.text(retries.node)} multiplies every failing request into a storm of paid retries.` });
     }
   }
   return out2;
 }
-var rule53 = {
+var rule58 = {
   meta: {
     id: "unbounded-consumption/limits-disabled",
     owasp: "LLM10",
@@ -70430,11 +73648,13 @@ function modelish(call) {
 function budgetSites(model, call) {
   const out2 = [];
   const retrieval = RETRIEVAL_METHOD.test(call.name) && !call.model;
-  for (const a of call.args) {
-    if (!a.name) continue;
-    if (BUDGET.has(a.name) || GENERIC.has(a.name) && modelish(call) || RETRIEVAL_COUNT.has(a.name) && retrieval) {
-      out2.push({ name: a.name, value: a.node, labels: a.taint });
-    } else if (BUDGET_DICTS.has(a.name) && a.node.type === "dictionary") {
+  for (const arg2 of call.args) {
+    if (!arg2.name) continue;
+    const name2 = model.language ? snakeCase(arg2.name) : arg2.name;
+    const a = arg2;
+    if (BUDGET.has(name2) || GENERIC.has(name2) && modelish(call) || RETRIEVAL_COUNT.has(name2) && retrieval) {
+      out2.push({ name: arg2.name, value: a.node, labels: a.taint });
+    } else if (BUDGET_DICTS.has(name2) && a.node.type === "dictionary") {
       for (const pair of a.node.children) {
         if (pair.type !== "pair") continue;
         const k = field(pair, "key");
@@ -70447,7 +73667,7 @@ function budgetSites(model, call) {
   }
   return out2;
 }
-var rule54 = {
+var rule59 = {
   meta: {
     id: "unbounded-consumption/user-controlled-budget",
     owasp: "LLM10",
@@ -70457,7 +73677,7 @@ var rule54 = {
     title: "Request controls the model or agent budget",
     description: "A token limit, completion count, step or recursion limit, timeout or retrieval count comes from the request without an upper bound, so a caller can make each request arbitrarily expensive (denial of wallet).",
     fix: "Clamp client-supplied budgets to server-side maximums (min(value, LIMIT)), declare bounds in the request schema (Field(le=...)), or ignore the client value and use configured limits.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
@@ -70466,7 +73686,7 @@ var rule54 = {
       for (const site of budgetSites(model, call)) {
         const l = site.labels.find((x) => x.kind === "user" && !LOCAL_USER.test(x.what));
         if (!l) continue;
-        if (site.value.type === "integer" || site.value.type === "float" || site.value.type === "none") continue;
+        if (site.value.type === "integer" || site.value.type === "float" || site.value.type === "none" || site.value.type === "number") continue;
         if (site.inDict && !userDerived(model, call.fn, site.value)) continue;
         if (clamped(model, call.fn, site.value, call.node.startIndex)) continue;
         if (!paths(model, site.value).length && site.value.type !== "call") continue;
@@ -70481,7 +73701,7 @@ var rule54 = {
 };
 
 // engine/rules/llm10/index.ts
-var rules10 = [rule52, rule53, rule54];
+var rules10 = [rule57, rule58, rule59, rule56];
 
 // engine/rules/index.ts
 var ALL = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
@@ -70777,31 +73997,6 @@ function formatResult(result, format, opts = {}) {
   }
 }
 
-// engine/score.ts
-var SEVERITY_WEIGHT = Object.freeze({ CRITICAL: 25, HIGH: 15, MEDIUM: 8, LOW: 3, INFO: 0 });
-var RANK = Object.freeze({ CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, INFO: 0 });
-function trustScore(issues) {
-  const ordered = issues.filter((i2) => !i2.suppressed).sort((a, b) => RANK[b.severity] - RANK[a.severity] || compare2(a.file, b.file) || a.line - b.line || compare2(a.rule, b.rule));
-  const hits3 = /* @__PURE__ */ new Map();
-  let penalty = 0;
-  for (const issue3 of ordered) {
-    const k = hits3.get(issue3.rule) ?? 0;
-    hits3.set(issue3.rule, k + 1);
-    penalty += SEVERITY_WEIGHT[issue3.severity] / 2 ** k;
-  }
-  return Math.round(Math.min(100, Math.max(0, 100 - penalty)));
-}
-function riskLevel(score, issues) {
-  if (!issues.some((i2) => !i2.suppressed && i2.severity !== "INFO")) return "SAFE";
-  if (score >= 80) return "LOW";
-  if (score >= 60) return "MODERATE";
-  if (score >= 40) return "HIGH";
-  return "CRITICAL";
-}
-function compare2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 // action/src/annotate.ts
 var ANNOTATIONS_PER_LEVEL = 10;
 function levelOf(severity2) {
@@ -70948,8 +74143,6 @@ async function readAt(top, commit, file2, maxBytes) {
 import path11 from "node:path";
 var InputError = class extends Error {
 };
-var DEFAULT_MIN_SCORE = 70;
-var DEFAULT_FAIL_ON = "critical";
 function readInputs(env = process.env) {
   const workspace = path11.resolve(env.GITHUB_WORKSPACE || process.cwd());
   const text2 = (name2) => getInput(name2).trim();
@@ -71053,6 +74246,9 @@ function findLine(fileLines, raw, from) {
 }
 
 // engine/permissions.ts
+var JS_NETWORK_MODULES = /^(node:)?(http|https|net|dgram|tls)$|^(axios|got|node-fetch|undici|ky|superagent|ws|openai|@anthropic-ai\/|@ai-sdk\/|ai$|@langchain\/|langchain|@modelcontextprotocol\/sdk\/client|@pinecone-database\/|nodemailer|@sendgrid\/|resend|stripe)/;
+var JS_SUBPROCESS_MODULES = /^(node:)?child_process$|^(execa|shelljs|cross-spawn|zx)$/;
+var JS_FILESYSTEM_MODULES = /^(node:)?fs(\/promises)?$|^(fs-extra|graceful-fs)$/;
 var NETWORK_MODULES = /^(requests|httpx|aiohttp|urllib|urllib3|socket|http\.client|websockets|smtplib|ftplib|paramiko|boto3|openai|anthropic|langchain_openai|langchain_anthropic|google\.generativeai|google\.genai|litellm|cohere|groq|mistralai|pinecone|weaviate|qdrant_client|tavily|ollama)(\.|$)/;
 var SUBPROCESS2 = /^(subprocess\.|os\.(system|popen|exec\w*|spawn\w*|fork)$|asyncio\.create_subprocess_(exec|shell)$|pexpect\.|sh\.|plumbum\.)/;
 var FILESYSTEM = /^(open|io\.open|codecs\.open|os\.(remove|unlink|rmdir|removedirs|rename|replace|makedirs|mkdir|chmod|chown|walk|listdir|scandir)|shutil\.\w+|pathlib\.Path|tempfile\.\w+|glob\.\w+)$|\.(write_text|write_bytes|read_text|read_bytes|unlink|mkdir|rmdir|touch)$/;
@@ -71061,13 +74257,16 @@ function permissionsOf(models) {
   const p = { network: false, filesystem: false, environment: false, subprocess: false };
   for (const m of models) {
     for (const mod of m.modules) {
-      if (NETWORK_MODULES.test(mod)) p.network = true;
+      if (NETWORK_MODULES.test(mod) || m.language && JS_NETWORK_MODULES.test(mod)) p.network = true;
+      if (m.language && JS_SUBPROCESS_MODULES.test(mod)) p.subprocess = true;
+      if (m.language && JS_FILESYSTEM_MODULES.test(mod)) p.filesystem = true;
       if (mod === "subprocess" || mod === "pexpect") p.subprocess = true;
       if (mod === "shutil") p.filesystem = true;
     }
     for (const c of m.calls) {
       const callee = plain(c.callee);
       if (SUBPROCESS2.test(callee)) p.subprocess = true;
+      if (m.language && /^(fetch|globalThis\.fetch)$/.test(callee)) p.network = true;
       if (FILESYSTEM.test(callee)) p.filesystem = true;
       if (/^os\.(getenv|environ\.get|environ\.setdefault|putenv)$|^dotenv\.load_dotenv$/.test(callee)) p.environment = true;
       if (c.model && MODEL_CALL_NETWORK.has(c.model.kind)) p.network = true;
@@ -71279,15 +74478,15 @@ function parseSuppressions(source, options = {}) {
 }
 function targetMatches(target, issue3) {
   const t = target.toLowerCase();
-  const rule55 = issue3.rule.toLowerCase();
-  if (t === rule55) return true;
+  const rule60 = issue3.rule.toLowerCase();
+  if (t === rule60) return true;
   const owasp = /^llm(\d{1,2})$/.exec(t);
   if (owasp) return issue3.owasp.toUpperCase() === `LLM${owasp[1].padStart(2, "0")}`;
   const asi = /^asi(\d{1,2})$/.exec(t);
   if (asi) return issue3.asi?.toUpperCase() === `ASI${asi[1].padStart(2, "0")}`;
   if (issue3.type && t === issue3.type.toLowerCase()) return true;
   const category = t.endsWith("/*") ? t.slice(0, -2) : t;
-  return !category.includes("/") && rule55.startsWith(`${category}/`);
+  return !category.includes("/") && rule60.startsWith(`${category}/`);
 }
 function isSuppressed(issue3, map2) {
   const candidates = [
@@ -71308,20 +74507,20 @@ function isSuppressed(issue3, map2) {
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 var utf8Lenient = new TextDecoder("utf-8");
 async function prepareEngine() {
-  await loadGrammar("python");
+  await Promise.all([loadGrammar("python"), loadGrammar("javascript"), loadGrammar("typescript"), loadGrammar("tsx")]);
 }
 function activeRules(config2) {
   const overrides = config2.rules ?? {};
   const out2 = [];
-  for (const rule55 of allRules()) {
-    const o = overrides[rule55.meta.id] ?? overrides[rule55.meta.owasp];
+  for (const rule60 of allRules()) {
+    const o = overrides[rule60.meta.id] ?? overrides[rule60.meta.owasp];
     if (o === "off") continue;
     if (!o) {
-      out2.push(rule55);
+      out2.push(rule60);
       continue;
     }
     const severity2 = o;
-    out2.push({ ...rule55, meta: { ...rule55.meta, severity: severity2 }, check: (ctx) => rule55.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
+    out2.push({ ...rule60, meta: { ...rule60.meta, severity: severity2 }, check: (ctx) => rule60.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
   }
   return out2;
 }
@@ -71342,18 +74541,18 @@ function scanFile(file2, options) {
   result.suppressions = [...parseSuppressions(decoded)];
   const lines = decoded.split("\n");
   const frameworks = new Set(options.frameworks);
-  const reporterFor = (rule55, mapLine, srcLines) => (f) => {
+  const reporterFor = (rule60, mapLine, srcLines) => (f) => {
     const line = f.line ?? f.node?.line ?? 1;
     const mapped = mapLine(line);
     const onNodeLine = f.node !== void 0 && f.node.line === line;
     result.findings.push({
-      rule: rule55.meta.id,
+      rule: rule60.meta.id,
       line: mapped,
       column: f.column ?? (onNodeLine ? f.node.column : 1),
       endLine: Math.max(mapped, mapLine(f.endLine ?? (onNodeLine ? f.node.endLine : line))),
       snippet: (srcLines[line - 1] ?? "").trim(),
-      message: f.message ?? rule55.meta.description,
-      severity: f.severity ?? rule55.meta.severity,
+      message: f.message ?? rule60.meta.description,
+      severity: f.severity ?? rule60.meta.severity,
       ...f.source ? { source: { kind: f.source.kind, line: mapLine(f.source.line), what: f.source.what } } : {}
     });
   };
@@ -71383,7 +74582,21 @@ function scanFile(file2, options) {
     }
     result.permissions = permissionsOf([model]);
     const codeLines = language === "notebook" ? code.split("\n") : lines;
-    runRules(rules11, "python", file2.path, code, model, frameworks, (rule55) => reporterFor(rule55, mapLine, codeLines), result.notices);
+    runRules(rules11, "python", file2.path, code, model, frameworks, (rule60) => reporterFor(rule60, mapLine, codeLines), result.notices);
+  } else if (language === "javascript" || language === "typescript" || language === "tsx") {
+    const parsed = parse5(language, decoded, options.fileBudgetMs ?? 5e3);
+    if (parsed.timedOut) result.notices.push({ file: file2.path, kind: "timeout", message: "parsing stopped at the time budget; findings cover what was parsed" });
+    else if (parsed.hasError) result.notices.push({ file: file2.path, kind: "parse_error", message: "syntax errors: the parser recovered and the rest of the file was analysed" });
+    const ruleLanguage = language === "javascript" ? "javascript" : "typescript";
+    const model = analyseJavaScript(parsed, ruleLanguage);
+    for (const fw of model.frameworks) frameworks.add(fw);
+    result.frameworks = [...model.frameworks];
+    if (!model.frameworks.has("moltbook") && mentionsMoltbook(decoded)) {
+      frameworks.add("moltbook");
+      result.frameworks.push("moltbook");
+    }
+    result.permissions = permissionsOf([model]);
+    runRules(rules11, ruleLanguage, file2.path, decoded, model, frameworks, (rule60) => reporterFor(rule60, (n) => n, lines), result.notices);
   } else if (language === "requirements" || language === "pyproject" || language === "package-json") {
     let json2;
     if (language === "package-json") {
@@ -71394,7 +74607,7 @@ function scanFile(file2, options) {
         result.notices.push({ file: file2.path, kind: "parse_error", message: `not valid JSON (${err2.message}): dependencies were not checked` });
       }
     }
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule55) => reporterFor(rule55, (n) => n, lines), result.notices, json2);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule60) => reporterFor(rule60, (n) => n, lines), result.notices, json2);
   } else if (language === "mcp-config" || language === "claude-settings" || language === "instructions") {
     let json2;
     if (language !== "instructions") {
@@ -71409,7 +74622,7 @@ function scanFile(file2, options) {
       frameworks.add("moltbook");
       result.frameworks = ["moltbook"];
     }
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule55) => reporterFor(rule55, (n) => n, lines), result.notices, json2);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule60) => reporterFor(rule60, (n) => n, lines), result.notices, json2);
   }
   return result;
 }
@@ -71432,12 +74645,12 @@ function decode4(file2, maxBytes, notices) {
   }
 }
 function runRules(rules11, language, file2, source, model, frameworks, reporterFor, notices, json2) {
-  for (const rule55 of rules11) {
-    if (!rule55.meta.languages.includes(language)) continue;
+  for (const rule60 of rules11) {
+    if (!rule60.meta.languages.includes(language)) continue;
     try {
-      rule55.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule55) });
+      rule60.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule60) });
     } catch (err2) {
-      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule55.meta.id} failed: ${err2.message}` });
+      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule60.meta.id} failed: ${err2.message}` });
     }
   }
 }
@@ -71649,11 +74862,11 @@ async function runScan(plan) {
   const result = await scan(head.files, options);
   result.notices = [...head.notices, ...baselineNotices, ...result.notices];
   const before = baseFiles.length ? await scan(baseFiles, options) : null;
-  const known = new Set(before?.issues.map((i2) => i2.fingerprint));
   const located = relocate(result, prefix);
+  const fresh = new Set(newIssuesOf(result, before).map((i2) => i2.fingerprint));
   return {
     result: located,
-    newIssues: located.issues.filter((i2) => !known.has(i2.fingerprint)),
+    newIssues: located.issues.filter((i2) => fresh.has(i2.fingerprint)),
     mode: "changed",
     config: config2,
     comparison: { base: from, changedFiles: changes.length, scannedFiles: head.files.length }
@@ -71895,9 +75108,7 @@ async function runAction() {
   else info2(`AgentCop passed (min-score ${gate.minScore}, fail-on ${gate.failOn})`);
 }
 function gateOf(outcome, gate) {
-  if (outcome.mode === "full") return gateFailures(outcome.result, gate);
-  const failures = gateFailures({ trust_score: trustScore(outcome.newIssues), issues: outcome.newIssues }, gate);
-  return failures.length ? [`counting only the ${plural2(outcome.newIssues.length, "new issue")} in this pull request, ${failures.join("; ")}`] : [];
+  return outcome.mode === "full" ? gateFailures(outcome.result, gate) : changeGateFailures(outcome.newIssues, gate);
 }
 function pullRequestOf(eventName, payload) {
   if (!PULL_REQUEST_EVENTS.has(eventName)) return void 0;
