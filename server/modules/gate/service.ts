@@ -14,7 +14,7 @@ import { actorLabel, type Actor, type KeyActor } from '../../actor.js';
 import type { Database, GatePoliciesTable, Plan } from '../../db/schema.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
-import { newId } from '../../ids.js';
+import { newSortableId } from '../../ids.js';
 import type { PlanLimits } from '../../limits/plans.js';
 import type { QuotaService } from '../../limits/service.js';
 import { createApproval } from '../approvals/service.js';
@@ -232,7 +232,7 @@ export class GateService {
     } catch (err) {
       // The quota could not be read: not a reason to let the call through.
       this.opts.log?.error({ err }, 'gate quota check failed; answering block');
-      return this.failed(actor, input, newId('gte'), { permissions: null, base: null, gate_policy: null }, new Date(this.now()));
+      return this.failed(actor, input, newSortableId('gte'), { permissions: null, base: null, gate_policy: null }, new Date(this.now()));
     }
     if (!q.allowed) {
       throw new ApiError(
@@ -244,7 +244,7 @@ export class GateService {
       );
     }
     const evaluatedAt = new Date(this.now());
-    const id = newId('gte');
+    const id = newSortableId('gte', evaluatedAt.getTime());
     let version: PolicyVersion = { permissions: null, base: null, gate_policy: null };
     try {
       const snap = await this.snapshot(actor.account_id, input.agent_id);
