@@ -71,3 +71,15 @@ export function callsOnReceiver(model: PyModel, fn: FunctionFact, receiver: stri
   }
   return index.get(receiver) ?? NONE;
 }
+
+const callsByNode = memo((m: PyModel) => {
+  const out = new Map<AstNode, CallFact>();
+  // First wins, as `find` would return.
+  for (const c of m.calls) if (!out.has(c.node)) out.set(c.node, c);
+  return out;
+});
+
+/** `model.calls.find((c) => c.node === node)`. */
+export function callAt(model: PyModel, node: AstNode | undefined): CallFact | undefined {
+  return node === undefined ? undefined : callsByNode(model).get(node);
+}
