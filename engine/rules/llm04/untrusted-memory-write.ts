@@ -18,7 +18,10 @@ const LANGGRAPH_STORE = /(langgraph\.store|(^|\.)(Base|InMemory|Postgres|AsyncPo
 const LONG_TERM_LC_MEMORY = /(VectorStoreRetrieverMemory|ConversationEntityMemory|ConversationKGMemory|ZepMemory|MotorheadMemory)$/;
 const SCOPE_KEYWORDS = ['user_id', 'run_id', 'session_id', 'thread_id', 'namespace', 'tenant_id', 'customer_id', 'filters'];
 
-function contentArgs(call: CallFact, skip: Set<string>): ArgFact[] {
+/** Keywords of memory writes that configure the write rather than carry content. */
+const MEMORY_OPTION_KEYWORDS: ReadonlySet<string> = new Set(['agent_id', 'metadata', 'infer', 'prompt', 'memory_type', 'version', 'output_format']);
+
+function contentArgs(call: CallFact, skip: ReadonlySet<string>): ArgFact[] {
   return call.args.filter((a) => !(a.name && (skip.has(a.name) || SCOPE_KEYWORDS.includes(a.name))));
 }
 
@@ -32,7 +35,7 @@ export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null 
   const rtext = call.receiver ? model.text(call.receiver) : '';
   const rname = rtext.split('.').pop() ?? '';
   const callee = plain(call.callee);
-  const skip = new Set(['agent_id', 'metadata', 'infer', 'prompt', 'memory_type', 'version', 'output_format']);
+  const skip = MEMORY_OPTION_KEYWORDS;
 
   if ((method === 'add' || method === 'aadd') && call.receiver) {
     if (MEM0_TYPE.test(rtype) && !/langchain|llama_index|ChatMemory|ConversationBufferMemory/.test(rtype)) {
