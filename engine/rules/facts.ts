@@ -83,3 +83,10 @@ const callsByNode = memo((m: PyModel) => {
 export function callAt(model: PyModel, node: AstNode | undefined): CallFact | undefined {
   return node === undefined ? undefined : callsByNode(model).get(node);
 }
+
+const callsByTarget = memo((m: PyModel) => groupBy(m.calls, (c) => c.target));
+
+/** `model.calls.filter((c) => c.target === fn)`, in the list's order. */
+export function callsTo(model: PyModel, fn: FunctionFact): readonly CallFact[] {
+  return callsByTarget(model).get(fn) ?? NONE;
+}
