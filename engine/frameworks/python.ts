@@ -223,7 +223,21 @@ export function isSecretName(name: string): boolean {
  * The untrusted kind a call's result carries, if its API makes it a source. `receiverType` is the
  * constructor the receiver came from (e.g. `langchain_community.vectorstores.Chroma`).
  */
+const sourceCache = new Map<string, SourceInfo | null>();
+
+/** Callee and receiver spellings repeat; the answer depends on them alone. Read-only result. */
 export function callSource(callee: string, receiverType: string | undefined): SourceInfo | null {
+  const key = receiverType === undefined ? callee : `${callee}\u0000${receiverType}`;
+  let hit = sourceCache.get(key);
+  if (hit === undefined) {
+    hit = callSourceUncached(callee, receiverType);
+    if (sourceCache.size > 50000) sourceCache.clear();
+    sourceCache.set(key, hit);
+  }
+  return hit;
+}
+
+function callSourceUncached(callee: string, receiverType: string | undefined): SourceInfo | null {
   const flat = plain(callee);
   const method = lastSegment(flat);
   if (USER_CALLS.has(flat)) return { kind: 'user', what: `${flat}()` };
@@ -281,7 +295,19 @@ const SANITIZERS: [RegExp, SanitizedFor][] = [
 /** Functions whose own name promises cleaning; trusted like a library sanitiser. */
 const SANITIZER_NAME = /^_?(sanitize|sanitise|validate|escape|clean|redact|scrub|strip_injection|is_safe|is_allowed|whitelist|allowlist)\w*$/i;
 
+const sanitizerCache = new Map<string, SanitizedFor | null>();
+
 export function callSanitizer(callee: string): SanitizedFor | null {
+  let hit = sanitizerCache.get(callee);
+  if (hit === undefined) {
+    hit = callSanitizerUncached(callee);
+    if (sanitizerCache.size > 50000) sanitizerCache.clear();
+    sanitizerCache.set(callee, hit);
+  }
+  return hit;
+}
+
+function callSanitizerUncached(callee: string): SanitizedFor | null {
   const flat = plain(callee);
   for (const [re, kind] of SANITIZERS) if (re.test(flat)) return kind;
   if (SANITIZER_NAME.test(lastSegment(flat))) return 'all';

@@ -71,3 +71,22 @@ export function callsOnReceiver(model: PyModel, fn: FunctionFact, receiver: stri
   }
   return index.get(receiver) ?? NONE;
 }
+
+const callsByNode = memo((m: PyModel) => {
+  const out = new Map<AstNode, CallFact>();
+  // First wins, as `find` would return.
+  for (const c of m.calls) if (!out.has(c.node)) out.set(c.node, c);
+  return out;
+});
+
+/** `model.calls.find((c) => c.node === node)`. */
+export function callAt(model: PyModel, node: AstNode | undefined): CallFact | undefined {
+  return node === undefined ? undefined : callsByNode(model).get(node);
+}
+
+const callsByTarget = memo((m: PyModel) => groupBy(m.calls, (c) => c.target));
+
+/** `model.calls.filter((c) => c.target === fn)`, in the list's order. */
+export function callsTo(model: PyModel, fn: FunctionFact): readonly CallFact[] {
+  return callsByTarget(model).get(fn) ?? NONE;
+}

@@ -9,7 +9,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
-import { assignsTo, callsOnReceiver } from '../facts.js';
+import { assignsTo, callsOnReceiver, callsTo } from '../facts.js';
 
 /** Calls that pass their input through as (part of) their output text. */
 const TRANSPARENT = /^(str|repr|dict|list|tuple|set|sorted|reversed|json\.dumps|format|textwrap\.dedent|dedent|textwrap\.indent|pprint\.pformat|os\.getenv|os\.environ\.get|getenv)$|\.(format|format_map|join|strip|lstrip|rstrip|upper|lower|title|replace|get|items|values|copy|dict|model_dump|to_dict|encode|decode|splitlines|pop|setdefault)$/;
@@ -147,8 +147,7 @@ export function deepPath(model: PyModel, node: AstNode, fn: FunctionFact, depth 
   for (const name of p.params) {
     const index = fn.params.findIndex((x) => x.name === name);
     if (index < 0) continue;
-    for (const call of model.calls) {
-      if (call.target !== fn) continue;
+    for (const call of callsTo(model, fn)) {
       const a = argFor(fn, call, index);
       if (!a) continue;
       const q = deepPath(model, a.node, call.fn, depth + 1);

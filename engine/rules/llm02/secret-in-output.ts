@@ -6,7 +6,8 @@ import { directLabels, partLine } from './direct.js';
 import { isServerFile, outputSites, outputWhat } from './outputs.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
-import type { FunctionFact, PyModel } from '../../flow/python.js';
+import type { AssignFact, FunctionFact, PyModel } from '../../flow/python.js';
+import { assignsIn } from '../facts.js';
 import { exposesSystemPrompt } from '../llm07/system-prompt-exposed.js';
 
 /**
@@ -68,6 +69,8 @@ const ENV_WHOLE_METHOD = /^(copy|items|keys|values)$/;
 
 /** An `os.environ` read as a whole (`dict(os.environ)`, `os.environ.copy()`, `{**os.environ}`), directly or through a local. */
 function wholeEnvironment(model: PyModel, n: AstNode, fn: FunctionFact, depth = 0): AstNode | undefined {
+  // Every hit is an `os.environ` attribute, so a file that never spells `environ` has none.
+  if (!mentionsEnviron(model)) return undefined;
   const stack = [n];
   let guard = 0;
   while (stack.length && guard++ < 2000) {
@@ -79,13 +82,33 @@ function wholeEnvironment(model: PyModel, n: AstNode, fn: FunctionFact, depth = 
       if (!subscripted && (method === undefined || ENV_WHOLE_METHOD.test(method))) return c;
     }
     if (c.type === 'identifier' && depth < 2) {
-      const def = model.assigns.filter((a) => a.fn === fn && a.target === model.text(c) && a.node.startIndex < c.startIndex).pop();
+      const def = lastAssignBefore(assignsIn(model, fn), model.text(c), c.startIndex);
       if (def) {
         const hit = wholeEnvironment(model, def.value, fn, depth + 1);
         if (hit) return hit;
       }
     }
     for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return undefined;
+}
+
+const environCache = new WeakMap<PyModel, boolean>();
+
+function mentionsEnviron(model: PyModel): boolean {
+  let hit = environCache.get(model);
+  if (hit === undefined) {
+    hit = model.file.source.includes('environ');
+    environCache.set(model, hit);
+  }
+  return hit;
+}
+
+/** The last assignment to `target` that starts before `before`, in list order. */
+function lastAssignBefore(assigns: readonly AssignFact[], target: string, before: number): AssignFact | undefined {
+  for (let i = assigns.length - 1; i >= 0; i--) {
+    const a = assigns[i];
+    if (a.target === target && a.node.startIndex < before) return a;
   }
   return undefined;
 }

@@ -3,6 +3,7 @@ import { JS_LANGUAGES } from '../types.js';
 import type { AssignFact, PyModel } from '../../flow/python.js';
 import { plain } from '../helpers.js';
 import type { Rule } from '../types.js';
+import { callAt } from '../facts.js';
 
 const MEMORY_CLASS = /(^|\.)(BufferMemory|BufferWindowMemory|ConversationSummaryMemory|ChatMessageHistory|ConversationBufferMemory|ConversationBufferWindowMemory|ConversationSummaryMemory|ConversationSummaryBufferMemory|ConversationTokenBufferMemory|ConversationEntityMemory|ChatMessageHistory|InMemoryChatMessageHistory|ChatMemoryBuffer|SimpleChatStore)$/;
 const HISTORY_NAME = /^(chat_?history|history|conversation(_history)?|messages|message_history|chat_log|chat_messages|dialog(ue)?_history|memory)$/i;
@@ -12,7 +13,7 @@ const WEB_SERVER = /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|sl
 function sharedStores(model: PyModel): AssignFact[] {
   return model.assigns.filter((a) => {
     if (!a.fn.isModule || a.target.includes('.')) return false;
-    if (a.value.type === 'call' || a.value.type === 'new_expression') return MEMORY_CLASS.test(plain(model.calls.find((c) => c.node === a.value)?.callee ?? ''));
+    if (a.value.type === 'call' || a.value.type === 'new_expression') return MEMORY_CLASS.test(plain(callAt(model, a.value)?.callee ?? ''));
     return (a.value.type === 'list' || a.value.type === 'array') && HISTORY_NAME.test(model.language ? snakeCase(a.target) : a.target);
   });
 }

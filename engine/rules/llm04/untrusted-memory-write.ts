@@ -20,12 +20,15 @@ const LANGGRAPH_STORE = /(langgraph\.store|(^|\.)(Base|InMemory|Postgres|AsyncPo
 const LONG_TERM_LC_MEMORY = /(VectorStoreRetrieverMemory|ConversationEntityMemory|ConversationKGMemory|ZepMemory|MotorheadMemory)$/;
 const SCOPE_KEYWORDS = ['user_id', 'run_id', 'session_id', 'thread_id', 'namespace', 'tenant_id', 'customer_id', 'filters'];
 
+/** Keywords of memory writes that configure the write rather than carry content. */
+const MEMORY_OPTION_KEYWORDS: ReadonlySet<string> = new Set(['agent_id', 'metadata', 'infer', 'prompt', 'memory_type', 'version', 'output_format']);
+
 /** Keyword names as the Python tables spell them: JS options are camelCase (`userId`). */
 function kwName(a: ArgFact): string | null {
   return a.name ? snakeCase(a.name) : null;
 }
 
-function contentArgs(call: CallFact, skip: Set<string>): ArgFact[] {
+function contentArgs(call: CallFact, skip: ReadonlySet<string>): ArgFact[] {
   return call.args.filter((a) => {
     const name = kwName(a);
     // A JS options object `{ userId }` is scoping, not content: its properties are read one by one.
@@ -44,7 +47,7 @@ export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null 
   const rtext = call.receiver ? model.text(call.receiver) : '';
   const rname = model.language ? snakeCase(rtext.split('.').pop() ?? '') : rtext.split('.').pop() ?? '';
   const callee = plain(call.callee);
-  const skip = new Set(['agent_id', 'metadata', 'infer', 'prompt', 'memory_type', 'version', 'output_format']);
+  const skip = MEMORY_OPTION_KEYWORDS;
 
   if ((method === 'add' || method === 'aadd') && call.receiver) {
     if (MEM0_TYPE.test(rtype) && !/langchain|llama_index|ChatMemory|ConversationBufferMemory/.test(rtype)) {

@@ -3,6 +3,7 @@ import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { AstNode } from '../../parse/index.js';
 import { hasApprovalStep, lastSegment, plain, reaching } from '../helpers.js';
 import { dangerousAction, sinkArgs, type SinkClass } from '../sinks.js';
+import { callAt } from '../facts.js';
 
 /** Receivers whose delete/remove verbs destroy real data, not an entry of a local container. */
 const DESTRUCTIVE_RECEIVER = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$|mail|inbox|calendar|crm|ledger)/i;
@@ -81,7 +82,7 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
   // Mail to a fixed internal address: the model writes the body, not who receives it.
   if (cls === 'email') {
     // The recipient of `send(Mail(to_emails=...))` sits in the message constructor.
-    const inner = call.args.map((a) => model.calls.find((c) => c.node === a.node)).filter((c): c is CallFact => !!c);
+    const inner = call.args.map((a) => callAt(model, a.node)).filter((c): c is CallFact => !!c);
     const to =
       call.args.find((a) => a.name !== null && RECIPIENT.test(a.name)) ??
       (/^(sendmail)$/.test(name) ? call.args.find((a) => a.index === 1) : undefined) ??

@@ -108,8 +108,16 @@ export function systemTexts(model: PyModel): SystemText[] {
   return out;
 }
 
-export function systemTextStarts(model: PyModel): Set<number> {
-  return new Set(systemTexts(model).map((s) => s.node.startIndex));
+const startsCache = new WeakMap<PyModel, ReadonlySet<number>>();
+
+/** Start offsets of the system texts; asked once per output site, so built once per file. Read-only. */
+export function systemTextStarts(model: PyModel): ReadonlySet<number> {
+  let hit = startsCache.get(model);
+  if (!hit) {
+    hit = new Set(systemTexts(model).map((s) => s.node.startIndex));
+    startsCache.set(model, hit);
+  }
+  return hit;
 }
 
 export function stringContent(model: PyModel, n: AstNode): string {

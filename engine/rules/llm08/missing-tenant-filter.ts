@@ -5,6 +5,7 @@ import { field } from '../../parse/index.js';
 import type { AssignFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { resolveDict, vectorQuery, type VectorQuery } from './vector.js';
+import { assignsTo } from '../facts.js';
 
 /** Annotations and names of an authenticated principal. */
 const IDENTITY_TYPE = /(User|Principal|Tenant|Account|Customer|Workspace|Organi[sz]ation|Org|Team|Member|Identity|Claims|Company|Client|current_user|principal|tenant|workspace|account|customer|company|member|user|org)/;
@@ -96,7 +97,7 @@ function tenantMention(text: string): boolean {
 }
 
 /** Tenant-identifying names visible in `fn`: parameters, locals, and `self.` attributes of its class. */
-function tenantsIn(model: PyModel, fn: FunctionFact, tenantAssigns: AssignFact[]): string[] {
+function tenantsIn(model: PyModel, fn: FunctionFact, tenantAssigns: TenantAssigns): string[] {
   const out = new Set<string>();
   for (const p of fn.params) {
     if (TENANT_NAME.test(p.name)) out.add(p.name);
@@ -108,7 +109,8 @@ function tenantsIn(model: PyModel, fn: FunctionFact, tenantAssigns: AssignFact[]
   if (fn.decorators.some((d) => LOGIN_DECORATOR.test(d.qname)) || fn.params.some((p) => p.name === 'request') && /\brequest\.user\b/.test(model.text(fn.node))) {
     for (const t of ['request.user', 'current_user', 'g.user', 'get_jwt_identity']) out.add(t);
   }
-  for (const a of tenantAssigns) {
+  // Only assignments of this function, or of its class, can add a name; `tenantAssigns` is grouped that way.
+  for (const a of (fn.className ? tenantAssigns.byClass.get(fn.className) : tenantAssigns.byFn.get(fn)) ?? []) {
     const last = a.target.split('.').pop() ?? a.target;
     if (a.fn === fn && !a.target.includes('.')) out.add(a.target);
     if (fn.className && (a.target === `self.${last}` || a.target === `this.${last}`) && a.fn.className === fn.className) out.add(a.target);
@@ -131,7 +133,7 @@ function mentions(model: PyModel, fn: FunctionFact, n: AstNode, tenants: string[
     for (const ch of c.children) if (ch.named) stack.push(ch);
   }
   for (const name of names) {
-    for (const a of model.assigns) {
+    for (const a of assignsTo(model, name)) {
       if (a.target !== name || (a.fn !== fn && a.fn !== model.module && !(name.startsWith('self.') && a.fn.className === fn.className))) continue;
       if (mentions(model, a.fn, a.value, tenants, depth + 1)) return true;
     }
@@ -187,7 +189,7 @@ export const rule: Rule = {
       }
     }
     let multi: boolean | undefined;
-    const tenantAssigns = model.assigns.filter((a) => TENANT_NAME.test(a.target.split('.').pop() ?? a.target));
+    const tenantAssigns = groupTenantAssigns(model.assigns.filter((a) => TENANT_NAME.test(a.target.split('.').pop() ?? a.target)));
     for (const fn of model.functions) {
       const tenants = tenantsIn(model, fn, tenantAssigns);
       if (!tenants.length) continue;
@@ -297,4 +299,26 @@ function sharedRetrieverUse(model: PyModel, call: CallFact): VectorQuery | null 
   if (!call.receiver || call.receiver.type !== 'identifier' || !RETRIEVER_USE.test(call.name)) return null;
   if (!sharedRetrievers(model).has(model.text(call.receiver))) return null;
   return { call, factory: false, fetch: false, filters: [] };
+}
+
+interface TenantAssigns {
+  byFn: Map<FunctionFact, AssignFact[]>;
+  byClass: Map<string, AssignFact[]>;
+}
+
+/** Groups keep the list's order, so the tenant names come out in the order a full scan finds them. */
+function groupTenantAssigns(list: AssignFact[]): TenantAssigns {
+  const byFn = new Map<FunctionFact, AssignFact[]>();
+  const byClass = new Map<string, AssignFact[]>();
+  for (const a of list) {
+    const f = byFn.get(a.fn);
+    if (f) f.push(a);
+    else byFn.set(a.fn, [a]);
+    if (a.fn.className) {
+      const c = byClass.get(a.fn.className);
+      if (c) c.push(a);
+      else byClass.set(a.fn.className, [a]);
+    }
+  }
+  return { byFn, byClass };
 }

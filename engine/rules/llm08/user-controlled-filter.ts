@@ -6,6 +6,7 @@ import type { Label } from '../../flow/labels.js';
 import type { Rule } from '../types.js';
 import { reaching } from '../helpers.js';
 import { dictPairs, resolveDict, vectorQuery } from './vector.js';
+import { callAt } from '../facts.js';
 
 /** Metadata keys that decide whose documents a query may see. */
 export const ACCESS_KEY = /^(user|user_?id|userid|uid|owner|owner_?id|tenant|tenant_?id|org|org_?id|organization|organization_?id|customer_?id|account_?id|workspace_?id|team_?id|group_?id|groups|namespace|access|access_?level|acl|allowed_users|permissions?|roles?|visibility|clearance|security_level|classification|is_public|is_private|private)$/i;
@@ -138,17 +139,17 @@ function storeScope(model: PyModel, call: CallFact): { label: Label; what: strin
   if (!call.receiver) return undefined;
   // Weaviate multi-tenancy: `collection.with_tenant(t).query.near_text(...)`.
   for (let n: AstNode | undefined = call.receiver; n && (n.type === 'attribute' || n.type === 'call'); n = n.type === 'attribute' ? field(n, 'object') : field(n, 'function')) {
-    const c = n.type === 'call' ? model.calls.find((x) => x.node === n) : undefined;
+    const c = n.type === 'call' ? callAt(model, n) : undefined;
     if (c && /^(with_tenant|with_namespace|namespace|tenant|Namespace)$/.test(c.name)) {
       const l = c.args.map((a) => steering(a.taint)).find(Boolean);
       if (l) return { label: l, what: 'tenant' };
     }
   }
-  let recv = model.calls.find((c) => c.node === call.receiver);
+  let recv = callAt(model, call.receiver);
   if (!recv && call.receiver.type === 'identifier') {
     const name = model.text(call.receiver);
     const def = model.assigns.filter((a) => a.fn === call.fn && a.target === name && a.node.startIndex < call.node.startIndex).pop();
-    if (def?.value.type === 'call') recv = model.calls.find((c) => c.node === def.value);
+    if (def?.value.type === 'call') recv = callAt(model, def.value);
   }
   if (!recv) return undefined;
   for (const a of recv.args) {

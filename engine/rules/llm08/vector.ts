@@ -27,7 +27,19 @@ export interface VectorQuery {
 /** pgvector distance operators and functions in SQL text, and Supabase-style match functions. */
 const VECTOR_SQL = /(<->|<=>|<#>|<\+>|\bcosine_distance\b|\bl2_distance\b|\binner_product\b|\bvector_distance\b|\bmatch_documents\b|\bVEC_DISTANCE|\bvec_distance_cosine\b)/i;
 
+const queryCache = new WeakMap<CallFact, VectorQuery | null>();
+
+/** Several rules ask this of every call; the answer depends on the call alone. Read-only result. */
 export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null {
+  let hit = queryCache.get(call);
+  if (hit === undefined) {
+    hit = vectorQueryUncached(model, call);
+    queryCache.set(call, hit);
+  }
+  return hit;
+}
+
+function vectorQueryUncached(model: PyModel, call: CallFact): VectorQuery | null {
   // JS spells the same APIs in camelCase and passes LangChain.js filters positionally: `similaritySearch(q, k, filter)`.
   const name = model.language ? snakeCase(call.name) : call.name;
   const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(model.language ? snakeCase(a.name) : a.name));

@@ -63,6 +63,18 @@ export function identifiers(n: AstNode, model: PyModel, out: string[] = []): str
   return out;
 }
 
+const readsCache = new WeakMap<AstNode, readonly string[]>();
+
+/** `identifiers(n, model)`, computed once per node: conditions and values are asked about many times. Read-only. */
+export function identifierReads(n: AstNode, model: PyModel): readonly string[] {
+  let hit = readsCache.get(n);
+  if (hit === undefined) {
+    hit = identifiers(n, model);
+    readsCache.set(n, hit);
+  }
+  return hit;
+}
+
 export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string> {
   const hit = cache.get(fn);
   if (hit) return hit;
@@ -71,14 +83,14 @@ export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string>
   const assigns = [...assignsIn(model, fn)].sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(model, fn);
   const human = humanDecidedNames(model, fn);
-  const derived = (v: AstNode) => (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((n) => names.has(n)) || readsModelState(model, fn, v)) && !humanCall(fn, v);
+  const derived = (v: AstNode) => (calls.some((c) => within(c.node, v)) || identifierReads(v, model).some((n) => names.has(n)) || readsModelState(model, fn, v)) && !humanCall(fn, v);
   // Twice, so a value used before the loop-carried assignment that taints it is caught too.
   for (let round = 0; round < 2; round++) {
     for (const a of assigns) if (!human.has(a.target) && derived(a.value)) names.add(a.target);
     for (const f of loops) {
       const right = f.children.find((c) => c.field === 'right');
       const left = f.children.find((c) => c.field === 'left');
-      if (right && left && derived(right)) for (const n of identifiers(left, model)) names.add(n);
+      if (right && left && derived(right)) for (const n of identifierReads(left, model)) names.add(n);
     }
   }
   cache.set(fn, names);
@@ -97,8 +109,15 @@ const humanCache = new WeakMap<FunctionFact, Set<string>>();
 
 /** A person answering inside `v`: `confirm(...)`, `input(...)`, `ask_for_approval(...)`. */
 function humanCall(fn: FunctionFact, v: AstNode): boolean {
-  return fn.calls.some((c) => within(c.node, v) && !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(plain(c.callee))) || HUMAN_CALL.test(c.name)));
+  let asks = humanCallCache.get(fn);
+  if (!asks) {
+    // Which calls ask a person does not depend on `v`: filter once per function, then test containment.
+    asks = fn.calls.filter((c) => !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(plain(c.callee))) || HUMAN_CALL.test(c.name)));
+    humanCallCache.set(fn, asks);
+  }
+  return asks.some((c) => within(c.node, v));
 }
+const humanCallCache = new WeakMap<FunctionFact, CallFact[]>();
 
 /** Names holding a person's answer; a decision on them is a human decision. */
 export function humanDecidedNames(model: PyModel, fn: FunctionFact): Set<string> {
@@ -113,7 +132,7 @@ export function humanDecidedNames(model: PyModel, fn: FunctionFact): Set<string>
 /** Whether an expression reads a person's answer. */
 export function readsHuman(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   const names = humanDecidedNames(model, fn);
-  return identifiers(n, model).some((x) => names.has(x)) || humanCall(fn, n);
+  return identifierReads(n, model).some((x) => names.has(x)) || humanCall(fn, n);
 }
 
 const stateKeyCache = new WeakMap<PyModel, Set<string>>();
@@ -136,7 +155,7 @@ export function modelStateKeys(model: PyModel): Set<string> {
       if (!k || !v || k.type !== 'string' || /^["']messages["']$/.test(model.text(k))) continue;
       const calls = r.fn.calls.filter((c) => callYieldsModel(c, model));
       const names = modelDerivedNames(model, r.fn);
-      if (calls.some((c) => within(c.node, v)) || identifiers(v, model).some((x) => names.has(x))) keys.add(model.text(k).replace(/^["']|["']$/g, ''));
+      if (calls.some((c) => within(c.node, v)) || identifierReads(v, model).some((x) => names.has(x))) keys.add(model.text(k).replace(/^["']|["']$/g, ''));
     }
   }
   return keys;
@@ -183,7 +202,7 @@ function readsModelState(model: PyModel, fn: FunctionFact, n: AstNode): boolean 
 /** Whether an expression reads model output in this function. */
 export function readsModel(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   const names = modelDerivedNames(model, fn);
-  if (identifiers(n, model).some((x) => names.has(x))) return true;
+  if (identifierReads(n, model).some((x) => names.has(x))) return true;
   if (readsModelState(model, fn, n)) return true;
   return fn.calls.some((c) => callYieldsModel(c, model) && within(c.node, n));
 }

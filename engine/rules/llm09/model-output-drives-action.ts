@@ -6,7 +6,7 @@ import { APPROVAL_NAME, lastSegment, plain } from '../helpers.js';
 import { DISPATCH, GRANT_FIELD, modelDecides, PRIVILEGED, REVIEW } from './unverified-output-decision.js';
 import { PUBLISH } from './unvalidated-output-as-fact.js';
 import { dangerousAction } from '../sinks.js';
-import { identifiers, isModelOutput, modelDerivedNames, readsModel } from './model-derived.js';
+import { identifierReads, isModelOutput, modelDerivedNames, readsModel } from './model-derived.js';
 
 /** Setters whose argument is the decision itself: `update_status(id, label)`, `set_role(user, r)`. */
 const DECISION_SETTER = /^_?(update|set|change|mark|record|save|apply)_?(ticket_|claim_|account_|user_|order_|case_|application_)?(status|state|role|decision|verdict|resolution|outcome|eligibility|approval|access_level|permissions?|credit_limit|risk_level|grade|score|credit_score|risk_score|price|salary|dosage|dose|triage_level)$/i;
@@ -45,12 +45,12 @@ function checkedBefore(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   if (fn.calls.some((c) => !PRIVILEGED.test(c.name) && !DECISION_SETTER.test(c.name) && (APPROVAL_NAME.test(c.name) || c.callee === 'input' || REVIEW.test(lastSegment(plain(c.callee)))))) return true;
   if (fn.decorators.some((d) => APPROVAL_NAME.test(d.qname))) return true;
   const names = modelDerivedNames(model, fn);
-  const vals = new Set(identifiers(n, model).filter((x) => names.has(x)));
+  const vals = new Set(identifierReads(n, model).filter((x) => names.has(x)));
   return model.ifs.some((i) => {
     if (i.fn !== fn || i.node.startIndex > n.startIndex || within(n, i.node)) return false;
     const t = model.text(i.condition);
     if (!/[<>]|\bnot in\b|\bin\b/.test(t)) return false;
-    return identifiers(i.condition, model).some((x) => vals.has(x));
+    return identifierReads(i.condition, model).some((x) => vals.has(x));
   });
 }
 
@@ -114,7 +114,18 @@ function decisionInDict(model: PyModel, fn: FunctionFact, n: AstNode, depth: num
 }
 
 /** The function writes to a database: `session.add`, `commit`, `save`, an ORM `create`. */
+const persistsCache = new WeakMap<FunctionFact, boolean>();
+
 function persists(model: PyModel, fn: FunctionFact): boolean {
+  let hit = persistsCache.get(fn);
+  if (hit === undefined) {
+    hit = persistsUncached(model, fn);
+    persistsCache.set(fn, hit);
+  }
+  return hit;
+}
+
+function persistsUncached(model: PyModel, fn: FunctionFact): boolean {
   return fn.calls.some((c) => /^(add|add_all|commit|save|insert_one|insert|create|put_item|merge|flush)$/.test(c.name) && !!c.receiver && /(session|db|repo|table|collection|objects|store|conn|cursor)/i.test(model.text(c.receiver)));
 }
 
