@@ -539,6 +539,12 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       if (f.type !== 'member_expression') continue;
       const method = text(field(f, 'property')!);
       const recv = field(f, 'object')!;
+      // LangGraph.js `graph.addNode('learn', learn)`: the node receives the graph state (user turns, model replies).
+      if (method === 'addNode' && args.length >= 2 && (args[0].type === 'string' || args[0].type === 'template_string')) {
+        const node = fnOf(args[1]);
+        if (node && !node.isTool) node.isGraphNode = true;
+        continue;
+      }
       const recvName = lastName(recv) ?? '';
       const recvType = moduleCtors.get(recvName) ?? '';
       const mcpServer = MCP_SERVER_TYPE.test(recvType) || (!recvType && MCP_SERVER_NAME.test(recvName)) || /modelcontextprotocol|fastmcp/.test(recvType);
@@ -1435,7 +1441,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         if (f.type === 'member_expression') {
           const method = text(field(f, 'property')!);
           const obj = field(f, 'object')!;
-          if (/^(includes|has|test|indexOf|some)$/.test(method) && args[0] && obj.type !== 'string') {
+          // A regex only vouches for what it matches whole (`/^\w+$/`); `/^remember:/` just spots a keyword.
+          const partialRegex = method === 'test' && obj.type === 'regex' && !/^\^.*\$$/s.test(text(field(obj, 'pattern') ?? obj));
+          if (/^(includes|has|test|indexOf|some)$/.test(method) && args[0] && obj.type !== 'string' && !partialRegex) {
             const p = subjectPath(args[0]);
             if (p) out.push(p);
           } else if (method === 'startsWith' && args[0] && (/^['"`](https?:\/\/|\/|\.\.)/.test(text(args[0])) || /^[A-Z][A-Z0-9_]*$/.test(text(args[0])) || /root|base|allowed|dir|workspace|sandbox|upload|public/i.test(text(args[0])))) {
@@ -1527,6 +1535,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     fn.params.forEach((p, i) => {
       const labels: Label[] = [{ kind: 'param', line: p.node.line, what: p.name, param: i }, ...incoming];
       if (fn.isTool) labels.push({ kind: 'model', line: p.node.line, what: `tool argument '${p.name.length > 40 ? 'input' : p.name}' (chosen by the model)`, toolArg: true });
+      else if (fn.isGraphNode && i === 0) labels.push({ kind: 'model', line: p.node.line, what: `graph state '${p.name.length > 40 ? 'state' : p.name}' (messages and model outputs)` });
       else if (allUser && !/^(ctx|context)$/.test(p.name)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}'` });
       // Handler parameters other than the request object itself (`{ params }`, Hono's `c`) are read through it.
       else if (fn.isHandler && i > 0 && !NOT_CLIENT_PARAM.test(p.name) && p.node.type === 'object_pattern') labels.push({ kind: 'user', line: p.node.line, what: `route parameter ${p.name}` });

@@ -38,10 +38,20 @@ function scoped(model: PyModel, call: CallFact): boolean {
   return SCOPE_KEYWORDS.some((k) => isScopedValue(model, kw(call, k) ?? call.args.find((a) => kwName(a) === k)));
 }
 
+/** A namespace written inline (`['facts', id]`) or through a name bound to one at module level. */
+function isSequence(model: PyModel, a: ArgFact): boolean {
+  const n = a.node;
+  if (n.type === 'tuple' || n.type === 'array') return true;
+  if (n.type !== 'identifier') return false;
+  const def = model.assigns.filter((x) => x.target === model.text(n)).pop();
+  return def?.value.type === 'array' || def?.value.type === 'tuple';
+}
+
 export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null {
   const method = model.language ? snakeCase(call.name) : call.name;
   const rtype = plain(call.receiverType ?? '');
-  const rtext = call.receiver ? model.text(call.receiver) : '';
+  // TS non-null assertions (`config.store!`) say nothing about what the receiver is.
+  const rtext = call.receiver ? model.text(call.receiver).replace(/!/g, '') : '';
   const rname = model.language ? snakeCase(rtext.split('.').pop() ?? '') : rtext.split('.').pop() ?? '';
   const callee = plain(call.callee);
   const skip = new Set(['agent_id', 'metadata', 'infer', 'prompt', 'memory_type', 'version', 'output_format']);
@@ -57,7 +67,7 @@ export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null 
   }
   if ((method === 'put' || method === 'aput') && call.receiver) {
     const ns = arg(call, 0, 'namespace');
-    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || (!rtype && /store/i.test(rname) && (ns?.node.type === 'tuple' || ns?.node.type === 'array'));
+    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || (!rtype && /store/i.test(rname) && !!ns && isSequence(model, ns));
     if (looksLikeStore && ns) {
       const value = arg(call, 2, 'value');
       return { what: 'the LangGraph long-term store', content: value ? [value] : [], shared: !isScopedValue(model, ns) };
