@@ -606,6 +606,14 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const ps = params?.children.filter((c) => c.named).map((c) => text(c).split(/[:=?]/)[0].trim()) ?? [];
     if (fn.node.parent?.type === 'export_statement' && /^(req|request)$/.test(ps[0] ?? '') && /^(res|response)$/.test(ps[1] ?? '')) fn.isHandler = true;
     if (fn.className && fn.name === '_call' && fn.classBases.some((b) => TOOL_CLASSES.test(resolveImport(b)))) fn.isTool = true;
+    // NestJS controllers and gateways: `@Post('chat') async chat(@Body() dto)`.
+    if (fn.className && fn.node.type === 'method_definition') {
+      const decos: AstNode[] = [];
+      const siblings = fn.node.parent?.children ?? [];
+      for (let i = siblings.indexOf(fn.node) - 1; i >= 0 && siblings[i].type === 'decorator'; i--) decos.push(siblings[i]);
+      for (const c of fn.node.children) if (c.type === 'decorator') decos.push(c);
+      if (decos.some((d) => /^@\s*(Get|Post|Put|Patch|Delete|All|Sse|SubscribeMessage|MessagePattern|EventPattern|Mutation|Query)\s*\(/.test(text(d)))) fn.isHandler = true;
+    }
   }
 
   // ---- Expressions -----------------------------------------------------------------------------
@@ -1518,6 +1526,18 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const moduleScope = new Scope(null);
   const fnScopes = new Map<FunctionFact, Scope>();
 
+  /** NestJS (and routing-controllers, GraphQL resolvers) bind request parts to parameters by decorator: `@Body() dto`. */
+  function clientDecorated(pattern: AstNode): string | undefined {
+    const holder = pattern.parent;
+    if (!holder || !/parameter$/.test(holder.type)) return undefined;
+    for (const c of holder.children) {
+      if (c.type !== 'decorator') continue;
+      const m = /^@\s*(Body|Query|Param|Params|Headers|Req|Request|UploadedFiles?|MessageBody|Args|Arg|BodyParam|QueryParam|QueryParams|HeaderParam|CookieParam|Ctx|Payload)\b/.exec(text(c));
+      if (m) return `@${m[1]}()`;
+    }
+    return undefined;
+  }
+
   function runFunction(fn: FunctionFact, record: boolean) {
     const parentScope = (fn.parent && fnScopes.get(fn.parent)) || (fn.className ? classScope(fn.className) : moduleScope);
     const scope = new Scope(parentScope);
@@ -1535,6 +1555,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     fn.params.forEach((p, i) => {
       const labels: Label[] = [{ kind: 'param', line: p.node.line, what: p.name, param: i }, ...incoming];
       if (fn.isTool) labels.push({ kind: 'model', line: p.node.line, what: `tool argument '${p.name.length > 40 ? 'input' : p.name}' (chosen by the model)`, toolArg: true });
+      else if (clientDecorated(p.node)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}' (${clientDecorated(p.node)})` });
       else if (fn.isGraphNode && i === 0) labels.push({ kind: 'model', line: p.node.line, what: `graph state '${p.name.length > 40 ? 'state' : p.name}' (messages and model outputs)` });
       else if (allUser && !/^(ctx|context)$/.test(p.name)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}'` });
       // Handler parameters other than the request object itself (`{ params }`, Hono's `c`) are read through it.
