@@ -102,6 +102,9 @@ interface Ctx {
 const snakeCache = new Map<string, string>();
 
 /** `maxOutputTokens` -> `max_output_tokens`: JS names read with the Python tables. Names repeat, so results are cached. */
+/** What a tool dispatcher switches on: `call.function.name`, `block.name`, `toolName`, `part.toolName`. */
+const TOOL_NAME_SUBJECT = /(^|\.)(function\.name|toolName|tool_name|name)$/;
+
 export function snakeCase(name: string): string {
   let hit = snakeCache.get(name);
   if (hit === undefined) {
@@ -510,6 +513,27 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         // Named as one (`tools`, `availableFunctions`, `handlers`); `module.exports = { a, b }` is not.
         const holder = n.parent?.type === 'variable_declarator' ? text(field(n.parent, 'name') ?? n.parent) : '';
         if (entries.length >= 2 && targets.every((f) => f) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f of targets) f!.isTool = true;
+      }
+      if (n.type === 'switch_statement') {
+        // `switch (toolCall.function.name) { case 'run_shell': return runShell(args.command) }`: each
+        // case runs what the model asked for, so the local functions it calls are tools.
+        const value = field(n, 'value');
+        if (value && frameworks.size && TOOL_NAME_SUBJECT.test(text(value).replace(/[()\s]/g, ''))) {
+          for (const c of field(n, 'body')?.children ?? []) {
+            if (c.type !== 'switch_case' || field(c, 'value')?.type !== 'string') continue;
+            const inner = [...c.children.filter((x) => x.named && x !== field(c, 'value'))];
+            let g = 0;
+            while (inner.length && g++ < 2000) {
+              const x = inner.pop()!;
+              if (FUNCTION_TYPES.has(x.type)) continue;
+              if (x.type === 'call_expression') {
+                const target = fnOf(field(x, 'function'));
+                if (target && !target.isHandler) target.isTool = true;
+              }
+              for (const ch of x.children) if (ch.named) inner.push(ch);
+            }
+          }
+        }
       }
       if (n.type === 'object') {
         // `{ description, parameters | inputSchema, execute }`: a tool definition, wrapped or not.
@@ -1377,9 +1401,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         const value = field(s, 'value');
         if (value) ev(value, ctx, 0);
         const body = field(s, 'body');
+        // A tool dispatcher runs what the model called; that is the tool's agency (LLM06), not a verdict acted on.
+        const dispatch = !!value && frameworks.size > 0 && TOOL_NAME_SUBJECT.test(text(value).replace(/[()\s]/g, ''));
         for (const c of body?.children ?? []) {
           // Each `case` is a branch decided by the switched value, like an `if`.
-          if (value && ctx.record && c.type === 'switch_case') ifs.push({ node: c, condition: value, taint: condTaint(value, ctx), fn: ctx.fn, bodyStart: c.startIndex, bodyEnd: c.endIndex });
+          if (value && ctx.record && !dispatch && c.type === 'switch_case') ifs.push({ node: c, condition: value, taint: condTaint(value, ctx), fn: ctx.fn, bodyStart: c.startIndex, bodyEnd: c.endIndex });
           for (const x of c.children) if (x.named && x.field !== 'value') execStmt(x, ctx, depth + 1);
         }
         return;
