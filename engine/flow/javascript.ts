@@ -1076,7 +1076,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       }
       if (COMBINING.has(name)) return union(receiverTaint, argTaint);
       if (name === 'join' || name === 'map' || name === 'filter' || name === 'then') return union(receiverTaint, ...args.filter((a) => a.name === null).map((a) => returnsOfInline(a.node)));
-      if (root && moduleNames.has(root) && !ctx.scope.has(root)) return union(receiverTaint, argTaint);
+      // Named imports that are namespaces of functions (`import { marked } from 'marked'`) transform their arguments too.
+      if (root && (moduleNames.has(root) || (imports.has(root) && /^[a-z]/.test(root))) && !ctx.scope.has(root)) return union(receiverTaint, argTaint);
       return receiverTaint;
     }
     if (flat === 'require' || flat === 'import') return [];
