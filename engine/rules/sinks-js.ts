@@ -115,6 +115,8 @@ export function jsDangerousAction(model: PyModel, call: CallFact): SinkClass | n
   if (PAYMENT.test(c) && /\.(create|update|refund|charge|payout|transfer)\w*$/i.test(c)) return 'payment';
   if (DELETE.test(c) && call.receiver && DESTRUCTIVE_RECEIVER.test(model.text(call.receiver)) && !/^(map|set|cache|seen|headers|searchParams|params|url|this\.(cache|map))$/i.test(model.text(call.receiver))) return 'delete';
   if (DEPLOY.test(c)) return 'deploy';
+  // Octokit and other forge clients: merging, force-updating refs, releasing and dispatching workflows ship code.
+  if (/\.(pulls\.merge|git\.updateRef|git\.deleteRef|repos\.merge|repos\.createRelease|actions\.createWorkflowDispatch|repos\.createDispatchEvent|repos\.updateBranchProtection|repos\.deleteBranchProtection)$/.test(c)) return 'deploy';
   // `execFile('git', ['push', '--force', branch])`: a fixed program, but a destructive verb on a steerable target.
   if (SPAWN.test(c)) {
     const argv = call.args.find((a) => a.index === 1);
