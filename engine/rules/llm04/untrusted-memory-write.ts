@@ -167,6 +167,7 @@ function outsideContent(model: PyModel, labels: Label[]): Label | undefined {
  * prompt: outside content written there becomes standing instructions for every later run.
  */
 function promptFileWrites(model: PyModel): { write: CallFact; label: Label; path: string; readLine: number }[] {
+  if (model.language) return jsPromptFileWrites(model);
   const out: { write: CallFact; label: Label; path: string; readLine: number }[] = [];
   const sites = promptSites(model);
   for (const call of model.calls) {
@@ -192,4 +193,41 @@ function asName(model: PyModel, call: CallFact): string | undefined {
   const alias = p.children.find((c) => c.type === 'as_pattern_target') ?? p.children[p.children.length - 1];
   const target = alias?.children.find((c) => c.named) ?? alias;
   return target ? model.text(target) : undefined;
+}
+
+const JS_WRITE = /^(appendFile|appendFileSync|writeFile|writeFileSync|outputFile)$/;
+const JS_READ = /^(readFile|readFileSync|readJson|readJSON)$/;
+
+/** The text of a path argument with a name bound to a constant spelled out, so writes and reads of one file match. */
+function jsPathKey(model: PyModel, a: ArgFact | undefined): string | undefined {
+  if (!a) return undefined;
+  const t = model.text(a.node);
+  if (a.node.type === 'identifier') {
+    const def = model.assigns.filter((x) => x.target === t && x.fn.isModule).pop();
+    if (def) return model.text(def.value);
+  }
+  return t;
+}
+
+/**
+ * JS agents keep the same kind of notes file (`fs.appendFile(LESSONS, ...)` then
+ * `fs.readFileSync(LESSONS)` into the system prompt). Every user's session reads it, so user text
+ * written there reaches other users too.
+ */
+function jsPromptFileWrites(model: PyModel): { write: CallFact; label: Label; path: string; readLine: number }[] {
+  const out: { write: CallFact; label: Label; path: string; readLine: number }[] = [];
+  const sites = promptSites(model);
+  const reads = model.calls.filter((r) => JS_READ.test(r.name) && sites.some((s) => s.taint.some((l) => l.kind === 'file' && l.line === r.line)));
+  if (!reads.length) return out;
+  for (const w of model.calls) {
+    if (!JS_WRITE.test(w.name)) continue;
+    const key = jsPathKey(model, w.args.find((a) => a.index === 0));
+    const read = key ? reads.find((r) => jsPathKey(model, r.args.find((a) => a.index === 0)) === key) : undefined;
+    if (!read) continue;
+    const content = w.args.find((a) => a.index === 1);
+    const labels = content?.taint ?? [];
+    const label = outsideContent(model, labels) ?? untrusted(labels, ['user']).find((l) => chosenByOutsider(model, l));
+    if (label) out.push({ write: w, label, path: key!, readLine: read.line });
+  }
+  return out;
 }
