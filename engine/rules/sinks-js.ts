@@ -92,6 +92,8 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
   }
   if (/^(sendFile|download|sendfile)$/.test(call.name) && /^(res|response|reply)$/.test(recv)) add('path', first(call, 'path'), 'path');
   if (URL_CALLS.test(c)) add('url', first(call, 'url'), 'url');
+  // Headless browsers (Playwright, Puppeteer) fetch whatever page they are sent to, internal hosts and file:// included.
+  if (call.name === 'goto' && call.receiver && /(page|tab|frame|browser)\w*$/i.test(model.text(call.receiver))) add('url', first(call, 'url'), 'url');
   if (DESERIALIZE.test(c) && !/^(js-yaml|yaml)\.load$/.test(c)) add('deserialize', first(call, 'data'), 'code');
   return out;
 }
