@@ -102,6 +102,9 @@ interface Ctx {
 const snakeCache = new Map<string, string>();
 
 /** `maxOutputTokens` -> `max_output_tokens`: JS names read with the Python tables. Names repeat, so results are cached. */
+/** What a tool dispatcher switches on: `call.function.name`, `block.name`, `toolName`, `part.toolName`. */
+const TOOL_NAME_SUBJECT = /(^|\.)(function\.name|toolName|tool_name|name)$/;
+
 export function snakeCase(name: string): string {
   let hit = snakeCache.get(name);
   if (hit === undefined) {
@@ -511,6 +514,27 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         const holder = n.parent?.type === 'variable_declarator' ? text(field(n.parent, 'name') ?? n.parent) : '';
         if (entries.length >= 2 && targets.every((f) => f) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f of targets) f!.isTool = true;
       }
+      if (n.type === 'switch_statement') {
+        // `switch (toolCall.function.name) { case 'run_shell': return runShell(args.command) }`: each
+        // case runs what the model asked for, so the local functions it calls are tools.
+        const value = field(n, 'value');
+        if (value && frameworks.size && TOOL_NAME_SUBJECT.test(text(value).replace(/[()\s]/g, ''))) {
+          for (const c of field(n, 'body')?.children ?? []) {
+            if (c.type !== 'switch_case' || field(c, 'value')?.type !== 'string') continue;
+            const inner = [...c.children.filter((x) => x.named && x !== field(c, 'value'))];
+            let g = 0;
+            while (inner.length && g++ < 2000) {
+              const x = inner.pop()!;
+              if (FUNCTION_TYPES.has(x.type)) continue;
+              if (x.type === 'call_expression') {
+                const target = fnOf(field(x, 'function'));
+                if (target && !target.isHandler) target.isTool = true;
+              }
+              for (const ch of x.children) if (ch.named) inner.push(ch);
+            }
+          }
+        }
+      }
       if (n.type === 'object') {
         // `{ description, parameters | inputSchema, execute }`: a tool definition, wrapped or not.
         const exec = objectProp(n, 'execute') ?? objectProp(n, 'func') ?? objectProp(n, 'handler');
@@ -539,6 +563,12 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       if (f.type !== 'member_expression') continue;
       const method = text(field(f, 'property')!);
       const recv = field(f, 'object')!;
+      // LangGraph.js `graph.addNode('learn', learn)`: the node receives the graph state (user turns, model replies).
+      if (method === 'addNode' && args.length >= 2 && (args[0].type === 'string' || args[0].type === 'template_string')) {
+        const node = fnOf(args[1]);
+        if (node && !node.isTool) node.isGraphNode = true;
+        continue;
+      }
       const recvName = lastName(recv) ?? '';
       const recvType = moduleCtors.get(recvName) ?? '';
       const mcpServer = MCP_SERVER_TYPE.test(recvType) || (!recvType && MCP_SERVER_NAME.test(recvName)) || /modelcontextprotocol|fastmcp/.test(recvType);
@@ -600,6 +630,14 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const ps = params?.children.filter((c) => c.named).map((c) => text(c).split(/[:=?]/)[0].trim()) ?? [];
     if (fn.node.parent?.type === 'export_statement' && /^(req|request)$/.test(ps[0] ?? '') && /^(res|response)$/.test(ps[1] ?? '')) fn.isHandler = true;
     if (fn.className && fn.name === '_call' && fn.classBases.some((b) => TOOL_CLASSES.test(resolveImport(b)))) fn.isTool = true;
+    // NestJS controllers and gateways: `@Post('chat') async chat(@Body() dto)`.
+    if (fn.className && fn.node.type === 'method_definition') {
+      const decos: AstNode[] = [];
+      const siblings = fn.node.parent?.children ?? [];
+      for (let i = siblings.indexOf(fn.node) - 1; i >= 0 && siblings[i].type === 'decorator'; i--) decos.push(siblings[i]);
+      for (const c of fn.node.children) if (c.type === 'decorator') decos.push(c);
+      if (decos.some((d) => /^@\s*(Get|Post|Put|Patch|Delete|All|Sse|SubscribeMessage|MessagePattern|EventPattern|Mutation|Query)\s*\(/.test(text(d)))) fn.isHandler = true;
+    }
   }
 
   // ---- Expressions -----------------------------------------------------------------------------
@@ -1038,7 +1076,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       }
       if (COMBINING.has(name)) return union(receiverTaint, argTaint);
       if (name === 'join' || name === 'map' || name === 'filter' || name === 'then') return union(receiverTaint, ...args.filter((a) => a.name === null).map((a) => returnsOfInline(a.node)));
-      if (root && moduleNames.has(root) && !ctx.scope.has(root)) return union(receiverTaint, argTaint);
+      // Named imports that are namespaces of functions (`import { marked } from 'marked'`) transform their arguments too.
+      if (root && (moduleNames.has(root) || (imports.has(root) && /^[a-z]/.test(root))) && !ctx.scope.has(root)) return union(receiverTaint, argTaint);
       return receiverTaint;
     }
     if (flat === 'require' || flat === 'import') return [];
@@ -1363,9 +1402,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         const value = field(s, 'value');
         if (value) ev(value, ctx, 0);
         const body = field(s, 'body');
+        // A tool dispatcher runs what the model called; that is the tool's agency (LLM06), not a verdict acted on.
+        const dispatch = !!value && frameworks.size > 0 && TOOL_NAME_SUBJECT.test(text(value).replace(/[()\s]/g, ''));
         for (const c of body?.children ?? []) {
           // Each `case` is a branch decided by the switched value, like an `if`.
-          if (value && ctx.record && c.type === 'switch_case') ifs.push({ node: c, condition: value, taint: condTaint(value, ctx), fn: ctx.fn, bodyStart: c.startIndex, bodyEnd: c.endIndex });
+          if (value && ctx.record && !dispatch && c.type === 'switch_case') ifs.push({ node: c, condition: value, taint: condTaint(value, ctx), fn: ctx.fn, bodyStart: c.startIndex, bodyEnd: c.endIndex });
           for (const x of c.children) if (x.named && x.field !== 'value') execStmt(x, ctx, depth + 1);
         }
         return;
@@ -1435,7 +1476,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         if (f.type === 'member_expression') {
           const method = text(field(f, 'property')!);
           const obj = field(f, 'object')!;
-          if (/^(includes|has|test|indexOf|some)$/.test(method) && args[0] && obj.type !== 'string') {
+          // A regex only vouches for what it matches whole (`/^\w+$/`); `/^remember:/` just spots a keyword.
+          const partialRegex = method === 'test' && obj.type === 'regex' && !/^\^.*\$$/s.test(text(field(obj, 'pattern') ?? obj));
+          if (/^(includes|has|test|indexOf|some)$/.test(method) && args[0] && obj.type !== 'string' && !partialRegex) {
             const p = subjectPath(args[0]);
             if (p) out.push(p);
           } else if (method === 'startsWith' && args[0] && (/^['"`](https?:\/\/|\/|\.\.)/.test(text(args[0])) || /^[A-Z][A-Z0-9_]*$/.test(text(args[0])) || /root|base|allowed|dir|workspace|sandbox|upload|public/i.test(text(args[0])))) {
@@ -1510,6 +1553,18 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const moduleScope = new Scope(null);
   const fnScopes = new Map<FunctionFact, Scope>();
 
+  /** NestJS (and routing-controllers, GraphQL resolvers) bind request parts to parameters by decorator: `@Body() dto`. */
+  function clientDecorated(pattern: AstNode): string | undefined {
+    const holder = pattern.parent;
+    if (!holder || !/parameter$/.test(holder.type)) return undefined;
+    for (const c of holder.children) {
+      if (c.type !== 'decorator') continue;
+      const m = /^@\s*(Body|Query|Param|Params|Headers|Req|Request|UploadedFiles?|MessageBody|Args|Arg|BodyParam|QueryParam|QueryParams|HeaderParam|CookieParam|Ctx|Payload)\b/.exec(text(c));
+      if (m) return `@${m[1]}()`;
+    }
+    return undefined;
+  }
+
   function runFunction(fn: FunctionFact, record: boolean) {
     const parentScope = (fn.parent && fnScopes.get(fn.parent)) || (fn.className ? classScope(fn.className) : moduleScope);
     const scope = new Scope(parentScope);
@@ -1527,6 +1582,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     fn.params.forEach((p, i) => {
       const labels: Label[] = [{ kind: 'param', line: p.node.line, what: p.name, param: i }, ...incoming];
       if (fn.isTool) labels.push({ kind: 'model', line: p.node.line, what: `tool argument '${p.name.length > 40 ? 'input' : p.name}' (chosen by the model)`, toolArg: true });
+      else if (clientDecorated(p.node)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}' (${clientDecorated(p.node)})` });
+      else if (fn.isGraphNode && i === 0) labels.push({ kind: 'model', line: p.node.line, what: `graph state '${p.name.length > 40 ? 'state' : p.name}' (messages and model outputs)` });
       else if (allUser && !/^(ctx|context)$/.test(p.name)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}'` });
       // Handler parameters other than the request object itself (`{ params }`, Hono's `c`) are read through it.
       else if (fn.isHandler && i > 0 && !NOT_CLIENT_PARAM.test(p.name) && p.node.type === 'object_pattern') labels.push({ kind: 'user', line: p.node.line, what: `route parameter ${p.name}` });

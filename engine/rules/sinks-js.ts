@@ -92,6 +92,8 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
   }
   if (/^(sendFile|download|sendfile)$/.test(call.name) && /^(res|response|reply)$/.test(recv)) add('path', first(call, 'path'), 'path');
   if (URL_CALLS.test(c)) add('url', first(call, 'url'), 'url');
+  // Headless browsers (Playwright, Puppeteer) fetch whatever page they are sent to, internal hosts and file:// included.
+  if (call.name === 'goto' && call.receiver && /(page|tab|frame|browser)\w*$/i.test(model.text(call.receiver))) add('url', first(call, 'url'), 'url');
   if (DESERIALIZE.test(c) && !/^(js-yaml|yaml)\.load$/.test(c)) add('deserialize', first(call, 'data'), 'code');
   return out;
 }
@@ -115,6 +117,8 @@ export function jsDangerousAction(model: PyModel, call: CallFact): SinkClass | n
   if (PAYMENT.test(c) && /\.(create|update|refund|charge|payout|transfer)\w*$/i.test(c)) return 'payment';
   if (DELETE.test(c) && call.receiver && DESTRUCTIVE_RECEIVER.test(model.text(call.receiver)) && !/^(map|set|cache|seen|headers|searchParams|params|url|this\.(cache|map))$/i.test(model.text(call.receiver))) return 'delete';
   if (DEPLOY.test(c)) return 'deploy';
+  // Octokit and other forge clients: merging, force-updating refs, releasing and dispatching workflows ship code.
+  if (/\.(pulls\.merge|git\.updateRef|git\.deleteRef|repos\.merge|repos\.createRelease|actions\.createWorkflowDispatch|repos\.createDispatchEvent|repos\.updateBranchProtection|repos\.deleteBranchProtection)$/.test(c)) return 'deploy';
   // `execFile('git', ['push', '--force', branch])`: a fixed program, but a destructive verb on a steerable target.
   if (SPAWN.test(c)) {
     const argv = call.args.find((a) => a.index === 1);

@@ -2,6 +2,10 @@ import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
 import type { Rule } from '../types.js';
 import { calleeOf, kw, reaching, namedCalls } from '../helpers.js';
+import { JS_LANGUAGES } from '../types.js';
+
+/** transformers.js `pipeline(task, modelId)`, `AutoModel.from_pretrained(id)`, Ollama `pull({ model })`, node-llama-cpp `resolveModelFile(uri)`. */
+const JS_HUB_LOADER = /((^|[./])(from_pretrained|resolveModelFile|createModelDownloader)$|transformers\.pipeline$|^pipeline$|(^|\.)ollama\.(pull|create)$)/;
 
 const HUB_LOADER = /(^|\.)(from_pretrained|hf_hub_download|snapshot_download|load_dataset|SentenceTransformer|CrossEncoder)$|^(transformers\.)?pipeline$/;
 const MODEL_ID_KEYWORDS = ['pretrained_model_name_or_path', 'model_name_or_path', 'model', 'model_id', 'model_name', 'repo_id', 'path'];
@@ -56,14 +60,14 @@ export const rule: Rule = {
     title: 'Model loaded from an untrusted or unverified source',
     description: 'The model, dataset or weight file comes from a source the application does not control: an identifier chosen by the user or the model, a plain-HTTP URL, or a download without integrity check.',
     fix: 'Load models from an allow-list of vetted repositories pinned to a commit (revision="<sha>"), download over HTTPS and verify a known SHA-256 before loading.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
     for (const call of namedCalls(model)) {
       const c = calleeOf(call);
-      if (HUB_LOADER.test(c)) {
-        const a = modelIdArg(call);
+      if (model.language ? JS_HUB_LOADER.test(c) : HUB_LOADER.test(c)) {
+        const a = model.language ? jsModelIdArg(call) : modelIdArg(call);
         if (!a) continue;
         const l = controlled(a);
         if (l) {
@@ -73,6 +77,7 @@ export const rule: Rule = {
         if (/^http:\/\//i.test(urlText(model, a))) ctx.report({ node: call.node, message: `${call.name}() loads from a plain-HTTP URL, which can be tampered with in transit.` });
         continue;
       }
+      if (model.language) continue;
       if (DOWNLOAD.test(c)) {
         const url = urlText(model, kw(call, 'url') ?? call.args.find((a) => a.index === 0));
         if (!url || !WEIGHT_FILE.test(url.split('#')[0])) continue;
@@ -82,3 +87,8 @@ export const rule: Rule = {
     }
   },
 };
+
+function jsModelIdArg(call: CallFact): ArgFact | undefined {
+  if (/pipeline$/.test(calleeOf(call))) return call.args.find((a) => a.index === 1);
+  return kw(call, 'model') ?? kw(call, 'modelUri') ?? kw(call, 'uri') ?? call.args.find((a) => a.index === 0 && a.node.type !== 'object');
+}

@@ -78,7 +78,9 @@ export function capitalise(s: string): string {
 
 function isConstant(n: AstNode): boolean {
   if (n.type === 'string') return !n.children.some((c) => c.type === 'interpolation');
-  if (n.type === 'integer' || n.type === 'none') return true;
-  if (n.type === 'tuple' || n.type === 'list') return n.children.filter((c) => c.named).every(isConstant);
+  if (n.type === 'template_string') return !n.children.some((c) => c.type === 'template_substitution');
+  if (n.type === 'integer' || n.type === 'none' || n.type === 'number' || n.type === 'null') return true;
+  if (n.type === 'as_expression' || n.type === 'satisfies_expression') return !!n.children[0] && isConstant(n.children[0]);
+  if (n.type === 'tuple' || n.type === 'list' || n.type === 'array') return n.children.filter((c) => c.named).every(isConstant);
   return false;
 }

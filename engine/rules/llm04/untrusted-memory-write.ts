@@ -41,10 +41,20 @@ function scoped(model: PyModel, call: CallFact): boolean {
   return SCOPE_KEYWORDS.some((k) => isScopedValue(model, kw(call, k) ?? call.args.find((a) => kwName(a) === k)));
 }
 
+/** A namespace written inline (`['facts', id]`) or through a name bound to one at module level. */
+function isSequence(model: PyModel, a: ArgFact): boolean {
+  const n = a.node;
+  if (n.type === 'tuple' || n.type === 'array') return true;
+  if (n.type !== 'identifier') return false;
+  const def = model.assigns.filter((x) => x.target === model.text(n)).pop();
+  return def?.value.type === 'array' || def?.value.type === 'tuple';
+}
+
 export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null {
   const method = model.language ? snakeCase(call.name) : call.name;
   const rtype = plain(call.receiverType ?? '');
-  const rtext = call.receiver ? model.text(call.receiver) : '';
+  // TS non-null assertions (`config.store!`) say nothing about what the receiver is.
+  const rtext = call.receiver ? model.text(call.receiver).replace(/!/g, '') : '';
   const rname = model.language ? snakeCase(rtext.split('.').pop() ?? '') : rtext.split('.').pop() ?? '';
   const callee = plain(call.callee);
   const skip = MEMORY_OPTION_KEYWORDS;
@@ -60,11 +70,15 @@ export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null 
   }
   if ((method === 'put' || method === 'aput') && call.receiver) {
     const ns = arg(call, 0, 'namespace');
-    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || (!rtype && /store/i.test(rname) && (ns?.node.type === 'tuple' || ns?.node.type === 'array'));
+    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || (!rtype && /store/i.test(rname) && !!ns && isSequence(model, ns));
     if (looksLikeStore && ns) {
       const value = arg(call, 2, 'value');
       return { what: 'the LangGraph long-term store', content: value ? [value] : [], shared: !isScopedValue(model, ns) };
     }
+  }
+  // Few-shot example selectors: every later prompt that retrieves examples shows what was added as the model's own past answers.
+  if (/^a?add_examples?$/.test(method) && call.receiver && (/ExampleSelector$/.test(rtype) || (!rtype && /selector$/i.test(rtext)))) {
+    return { what: 'the few-shot example selector', content: call.args.filter((a) => a.index >= 0 || a.name !== null), shared: true };
   }
   if (method === 'save_context' && LONG_TERM_LC_MEMORY.test(rtype)) {
     return { what: `${rtype.split('.').pop()}`, content: call.args, shared: /VectorStoreRetrieverMemory|EntityMemory|KGMemory/.test(rtype) };
@@ -160,6 +174,7 @@ function outsideContent(model: PyModel, labels: Label[]): Label | undefined {
  * prompt: outside content written there becomes standing instructions for every later run.
  */
 function promptFileWrites(model: PyModel): { write: CallFact; label: Label; path: string; readLine: number }[] {
+  if (model.language) return jsPromptFileWrites(model);
   const out: { write: CallFact; label: Label; path: string; readLine: number }[] = [];
   const sites = promptSites(model);
   for (const call of model.calls) {
@@ -185,4 +200,41 @@ function asName(model: PyModel, call: CallFact): string | undefined {
   const alias = p.children.find((c) => c.type === 'as_pattern_target') ?? p.children[p.children.length - 1];
   const target = alias?.children.find((c) => c.named) ?? alias;
   return target ? model.text(target) : undefined;
+}
+
+const JS_WRITE = /^(appendFile|appendFileSync|writeFile|writeFileSync|outputFile)$/;
+const JS_READ = /^(readFile|readFileSync|readJson|readJSON)$/;
+
+/** The text of a path argument with a name bound to a constant spelled out, so writes and reads of one file match. */
+function jsPathKey(model: PyModel, a: ArgFact | undefined): string | undefined {
+  if (!a) return undefined;
+  const t = model.text(a.node);
+  if (a.node.type === 'identifier') {
+    const def = model.assigns.filter((x) => x.target === t && x.fn.isModule).pop();
+    if (def) return model.text(def.value);
+  }
+  return t;
+}
+
+/**
+ * JS agents keep the same kind of notes file (`fs.appendFile(LESSONS, ...)` then
+ * `fs.readFileSync(LESSONS)` into the system prompt). Every user's session reads it, so user text
+ * written there reaches other users too.
+ */
+function jsPromptFileWrites(model: PyModel): { write: CallFact; label: Label; path: string; readLine: number }[] {
+  const out: { write: CallFact; label: Label; path: string; readLine: number }[] = [];
+  const sites = promptSites(model);
+  const reads = model.calls.filter((r) => JS_READ.test(r.name) && sites.some((s) => s.taint.some((l) => l.kind === 'file' && l.line === r.line)));
+  if (!reads.length) return out;
+  for (const w of model.calls) {
+    if (!JS_WRITE.test(w.name)) continue;
+    const key = jsPathKey(model, w.args.find((a) => a.index === 0));
+    const read = key ? reads.find((r) => jsPathKey(model, r.args.find((a) => a.index === 0)) === key) : undefined;
+    if (!read) continue;
+    const content = w.args.find((a) => a.index === 1);
+    const labels = content?.taint ?? [];
+    const label = outsideContent(model, labels) ?? untrusted(labels, ['user']).find((l) => chosenByOutsider(model, l));
+    if (label) out.push({ write: w, label, path: key!, readLine: read.line });
+  }
+  return out;
 }

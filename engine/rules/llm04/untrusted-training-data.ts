@@ -4,6 +4,7 @@ import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python
 import type { Rule } from '../types.js';
 import { arg, describeKind, kw, literal, plain, type Label, type TaintKind } from '../helpers.js';
 import { capitalise, chosenByOutsider, isVetted, untrusted } from './common.js';
+import { JS_LANGUAGES } from '../types.js';
 
 /**
  * Model output is left out on purpose: synthetic data and distillation pipelines write it to
@@ -92,15 +93,19 @@ export const rule: Rule = {
     title: 'Untrusted data written to fine-tuning data',
     description: 'User-submitted or web content goes into a fine-tuning dataset or training job without review, so an attacker can poison the model with backdoors, biased behaviour or false facts.',
     fix: 'Keep untrusted submissions out of training data until they are reviewed: record provenance, moderate and de-duplicate them, require human approval for each batch, and evaluate the tuned model against a held-out set before deploying it.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
-    const uploads = uploadedPaths(model);
     const report = (call: CallFact, l: Label, what: string) => {
       if (isVetted(model, call.fn, call.node.startIndex)) return;
       ctx.report({ node: call.node, source: l, message: `${capitalise(describeKind(l.kind))} (${l.what}, line ${l.line}) is written to ${what} without review; poisoned examples shape the next model.` });
     };
+    if (model.language) {
+      checkJs(model, report);
+      return;
+    }
+    const uploads = uploadedPaths(model);
 
     for (const call of model.calls) {
       const c = plain(call.callee);
@@ -159,3 +164,58 @@ export const rule: Rule = {
     }
   },
 };
+
+/** Node's file writers: `fs.appendFileSync(P, data)`, `fs.promises.writeFile`, `Bun.write`. */
+const JS_FILE_WRITE = /^(appendFile|appendFileSync|writeFile|writeFileSync|outputFile|outputFileSync)$/;
+const JS_FS_RECEIVER = /^(fs|fsp|fse|promises|fs\.promises|fsPromises|fsExtra|Deno|node:fs)$/;
+
+/** Paths a JS file hands to a fine-tuning upload: `files.create({ file: fs.createReadStream(P), purpose: 'fine-tune' })`. */
+function jsUploadedPaths(model: PyModel): Set<string> {
+  const out = new Set<string>();
+  for (const c of model.calls) {
+    if (!isFineTuneUpload(model, c)) continue;
+    const f = kw(c, 'file');
+    if (!f) continue;
+    const inner = model.calls.find((o) => o.node.startIndex >= f.node.startIndex && o.node.endIndex <= f.node.endIndex && /^(createReadStream|readFileSync|readFile|openAsBlob|fileFrom|toFile)$/.test(o.name));
+    const p = inner?.args.find((a) => a.index === 0);
+    if (p) out.add(model.text(p.node));
+  }
+  return out;
+}
+
+function checkJs(model: PyModel, report: (call: CallFact, l: Label, what: string) => void): void {
+  const uploads = jsUploadedPaths(model);
+  const trainingPath = (n: AstNode | undefined, fn: FunctionFact) => !!n && (TRAINING_PATH.test(pathText(model, n, fn)) || uploads.has(model.text(n)));
+  for (const call of model.calls) {
+    const recv = call.receiver ? model.text(call.receiver) : '';
+    // `fs.appendFileSync('data/finetune.jsonl', JSON.stringify(example) + '\n')`.
+    if (JS_FILE_WRITE.test(call.name) && (!call.receiver || JS_FS_RECEIVER.test(recv)) || (call.name === 'write' && recv === 'Bun')) {
+      const p = call.args.find((a) => a.index === 0);
+      if (!trainingPath(p?.node, call.fn)) continue;
+      const l = firstOf(model, [call.args.find((a) => a.index === 1)]);
+      if (l) report(call, l, 'a fine-tuning data file');
+      continue;
+    }
+    // `const out = fs.createWriteStream('train.jsonl', { flags: 'a' }); out.write(line)`.
+    if (call.name === 'createWriteStream' && call.assignedTo && trainingPath(call.args.find((a) => a.index === 0)?.node, call.fn)) {
+      const handle = call.assignedTo;
+      for (const w of model.calls) {
+        if (w.node.startIndex <= call.node.startIndex || w.name !== 'write' || !w.receiver || model.text(w.receiver).replace(/^this\./, '') !== handle.replace(/^this\./, '')) continue;
+        const l = firstOf(model, [w.args.find((a) => a.index === 0)]);
+        if (l) report(w, l, 'a fine-tuning data file');
+      }
+      continue;
+    }
+    // In-memory content uploaded for fine-tuning: `files.create({ file: await toFile(Buffer.from(jsonl)), purpose: 'fine-tune' })`.
+    if (isFineTuneUpload(model, call)) {
+      const l = firstOf(model, [kw(call, 'file')]);
+      if (l) report(call, l, 'a fine-tuning upload');
+      continue;
+    }
+    // Examples collected for a training set: `trainingExamples.push({ messages })`.
+    if (/^(push|unshift|add|set)$/.test(call.name) && call.receiver && TRAINING_COLLECTION.test(recv.replace(/^this\./, '')) ) {
+      const l = firstOf(model, call.args.filter((a) => a.index >= 0));
+      if (l) report(call, l, `the training set ${recv}`);
+    }
+  }
+}

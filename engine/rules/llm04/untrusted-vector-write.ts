@@ -46,6 +46,13 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
   if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
     isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
   }
+  // Drizzle/Kysely rows into an embeddings table: `db.insert(embeddings).values(rows)`, `db.insertInto('chunks').values(rows)`.
+  if (!isWrite && model.language && method === 'values' && call.receiver?.type === 'call_expression') {
+    const inner = model.calls.find((o) => o.node === call.receiver);
+    const table = inner?.args.find((a) => a.index === 0);
+    isWrite = !!inner && /^(insert|insert_into)$/.test(snakeCase(inner.name)) && !!table && /(embedding|vector|chunk|knowledge|kb_|document_sections)/i.test(model.text(table.node));
+    if (isWrite) return call.args.filter((a) => a.index >= 0);
+  }
   if (!isWrite) return null;
   return call.args.filter((a) => (a.name === null && !a.splat) || (a.name !== null && CONTENT_KEYWORDS.has(model.language ? snakeCase(a.name) : a.name)) || a.splat);
 }

@@ -3,6 +3,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { isTrue, kw, lastSegment, literal, plain, dictValue } from '../helpers.js';
+import { JS_LANGUAGES } from '../types.js';
 
 const AUTOGEN_AGENT = /(^|\.)(ConversableAgent|UserProxyAgent|AssistantAgent|GPTAssistantAgent|RetrieveUserProxyAgent)$/;
 const DANGEROUS_IMPORTS = /^(\*|os|os\.\*|subprocess|shutil|sys|socket|pathlib|builtins|importlib|ctypes|pty|multiprocessing|requests|urllib|urllib\.\*|httpx)$/;
@@ -104,10 +105,45 @@ export const rule: Rule = {
     title: 'Dangerous agent capability explicitly enabled',
     description: 'A framework flag gives the model code execution or unrestricted network access (allow_dangerous_code, allow_dangerous_requests, code execution outside a sandbox, unrestricted imports), so a prompt injection runs with the privileges of the host.',
     fix: 'Leave these flags off, or run the agent in a sandbox (Docker or a remote executor) without secrets or network, restrict imports and requests to an allow-list, and keep a human approving executions.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
-    for (const h of hits(ctx.model!)) ctx.report({ node: h.node, message: h.message, severity: h.severity });
+    const model = ctx.model!;
+    for (const h of model.language ? jsHits(model) : hits(model)) ctx.report({ node: h.node, message: h.message, severity: h.severity });
   },
 };
 
+
+/**
+ * JS agent SDKs spell the same opt-ins as option properties, often nested (`query({ options: {
+ * permissionMode: 'bypassPermissions' } })`), so every options object in the file is read.
+ */
+const JS_FLAGS: { key: RegExp; value: RegExp; why: string }[] = [
+  { key: /^(allowDangerousCode|allow_dangerous_code)$/, value: /^true$/, why: 'lets the model run arbitrary code on this host' },
+  { key: /^(allowDangerousRequests|allow_dangerous_requests)$/, value: /^true$/, why: 'lets the model send arbitrary HTTP requests, including to internal services' },
+  // Claude Agent SDK: every tool call (Bash, Write, WebFetch) runs without asking anyone.
+  { key: /^permissionMode$/, value: /^['"`]bypassPermissions['"`]$/, why: 'lets the agent run every tool, shell and file edits included, without asking for permission' },
+  { key: /^(allowDangerouslySkipPermissions|dangerouslySkipPermissions|skipPermissions)$/, value: /^true$/, why: 'turns off every permission prompt for the agent\'s tools' },
+  // OpenAI Codex SDK: no sandbox around the commands the model writes.
+  { key: /^(sandboxMode|sandbox_mode|sandbox)$/, value: /^['"`]danger-full-access['"`]$/, why: 'runs the commands the model writes with full access to the host, outside any sandbox' },
+  { key: /^(dangerouslyBypassApprovalsAndSandbox|yolo)$/, value: /^true$/, why: 'skips both approvals and the sandbox for model-written commands' },
+];
+
+function jsHits(model: PyModel): Hit[] {
+  const out: Hit[] = [];
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 500_000) {
+    const n = stack.pop()!;
+    for (const c of n.children) if (c.named) stack.push(c);
+    if (n.type !== 'pair') continue;
+    const k = field(n, 'key');
+    const v = field(n, 'value');
+    if (!k || !v) continue;
+    const key = model.text(k).replace(/^["'`]|["'`]$/g, '');
+    const value = model.text(v);
+    const flag = JS_FLAGS.find((f) => f.key.test(key) && f.value.test(value));
+    if (flag) out.push({ node: n, message: `${key}: ${value} ${flag.why}.` });
+  }
+  return out;
+}

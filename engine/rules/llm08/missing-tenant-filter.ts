@@ -40,6 +40,8 @@ function saysMultiTenant(model: PyModel, n: AstNode): boolean {
 function multiTenantStore(model: PyModel): boolean {
   // The tree drops comments; whole-line comments are prose, read as text.
   for (const m of model.file.source.matchAll(/^[ \t]*#(.*)$/gm)) if (MULTI_TENANT_TEXT.test(m[1])) return true;
+  // JS and TS prose lives in `//` lines and `/** ... */` doc comments.
+  if (model.language) for (const m of model.file.source.matchAll(/^[ \t]*(?:\/\/|\/\*+|\*)(.*)$/gm)) if (MULTI_TENANT_TEXT.test(m[1])) return true;
   const stack: AstNode[] = [model.file.root];
   let guard = 0;
   while (stack.length && guard++ < 500_000) {

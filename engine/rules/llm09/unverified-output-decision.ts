@@ -20,6 +20,8 @@ export const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|ro
 const GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
 /** `LoanApplication.Status.APPROVED`: an enum member naming the decision. */
 const GRANT_CONSTANT = /^[A-Za-z_][\w.]*\.(APPROVED|APPROVE|GRANTED|VERIFIED|ACTIVE|ADMIN|ACCEPTED|ELIGIBLE|PREQUALIFIED|QUALIFIED|DENIED|DECLINED|REJECTED|BANNED|SUSPENDED|BLOCKED|FRAUD|FROZEN|CLOSED|REFUNDED|PAID|RELEASED|MERGED|PUBLISHED)$/;
+/** An entitlement flag or decision field written with a decisive value, as a JS object property. */
+const JS_GRANT_FIELD = /\b((is_?)?(banned|suspended|blocked|disabled|frozen|admin|approved|verified|eligible|is_superuser)\s*:\s*true|(role|status|kycStatus|kyc_status|verificationStatus|accessLevel|access_level|decision)\s*:\s*["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`])/i;
 const DECISION_LITERAL = /^["'](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["']$/i;
 const INDEPENDENT_NAME = /(approv|human|review|confirm|signed_off|manager|supervisor|policy|rule|eligib|limit|threshold|quota|verified_by|kyc|credit_score|risk_score)/i;
 
@@ -80,6 +82,8 @@ export function privilegedCall(model: PyModel, c: CallFact): boolean {
   // `payouts.release(id)`, `prisma.payout.create(...)`: a generic verb on a record of money or entitlement.
   if (/^(release|create|approve|execute|process|submit|schedule|send|issue|grant)(_|$)/.test(name) && /(payout|payment|refund|transfer|wire|disbursement|loan|credit|escrow|reimbursement|claim_?payment|withdrawal)/i.test(recv)) return true;
   if (model.language && /^(set|update|change|mark)_?\w*$/.test(name) && c.args.some((a) => /["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`]/i.test(model.text(a.node)))) return true;
+  // ORM writes of an entitlement: `prisma.user.update({ data: { banned: true } })`, `{ $set: { role: 'admin' } }`.
+  if (model.language && /^(update|update_many|update_one|upsert|patch|set|find_one_and_update|find_by_id_and_update|save)$/.test(name) && c.args.some((a) => JS_GRANT_FIELD.test(model.text(a.node)))) return true;
   // Making a directory or copying a file is housekeeping, not a decision.
   if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(plain(c.callee)) || c.name === 'mkdir') return false;
   // `set_status(app_id, "approved")`, `update_role(user, "admin")`: a decision written down.
@@ -142,6 +146,7 @@ export const rule: Rule = {
         message: `The model's output alone decides \`${model.text(first).split('\n')[0].slice(0, 80)}\` (line ${first.line}); nothing routes the decision to a human or checks it against independent rules.`,
       });
     }
+    if (model.language) for (const hit of ternaryDecisions(model)) ctx.report({ node: hit.call.node, message: `The model's output alone picks the value written by \`${model.text(hit.call.node).split('\n')[0].slice(0, 80)}\` (\`${model.text(hit.cond).slice(0, 60)}\`); nothing routes the decision to a human or checks it against independent rules.` });
     for (const hit of graphRoutes(model)) {
       ctx.report({ node: hit.ret, message: `The graph router ${hit.router.name}() sends the run to the '${hit.node}' node on the model's output alone, and that node calls \`${hit.action}\` with no interrupt or review before it.` });
     }
@@ -191,6 +196,36 @@ function graphRoutes(model: PyModel): { router: FunctionFact; ret: AstNode; node
           break;
         }
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * JS writes a verdict inline: `prisma.account.update({ data: { kycStatus: ok ? 'verified' : 'rejected' } })`
+ * where `ok` is read from the model's reply. The ternary is the decision.
+ */
+function ternaryDecisions(model: PyModel): { call: CallFact; cond: AstNode }[] {
+  const out: { call: CallFact; cond: AstNode }[] = [];
+  for (const c of model.calls) {
+    const name = snakeCase(c.name);
+    if (!/^(update|update_many|update_one|upsert|patch|set|create|find_one_and_update|find_by_id_and_update|insert)$/.test(name)) continue;
+    const stack = c.args.filter((a) => a.index >= 0).map((a) => a.node);
+    let guard = 0;
+    while (stack.length && guard++ < 2000) {
+      const n = stack.pop()!;
+      if (n.type === 'arrow_function' || n.type === 'function_expression') continue;
+      if (n.type === 'ternary_expression') {
+        const cond = field(n, 'condition');
+        const branches = [field(n, 'consequence'), field(n, 'alternative')].map((b) => (b ? model.text(b) : ''));
+        const pair = n.parent?.type === 'pair' ? model.text(field(n.parent, 'key')!) : '';
+        const decisive = branches.some((b) => DECISION_LITERAL.test(b.replace(/`/g, "'"))) || (/^(is_?)?(banned|suspended|blocked|approved|verified|admin|eligible)$/i.test(pair) && branches.includes('true'));
+        if (cond && decisive && readsModel(model, c.fn, cond) && !readsHuman(model, c.fn, cond) && !isIndependentCheck(model, c.fn, cond)) {
+          out.push({ call: c, cond });
+          break;
+        }
+      }
+      for (const ch of n.children) if (ch.named) stack.push(ch);
     }
   }
   return out;
