@@ -21314,7 +21314,7 @@ var require_stringify = __commonJS({
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
-      const opt = Object.assign({
+      const opt2 = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
         defaultKeyType: null,
@@ -21335,7 +21335,7 @@ var require_stringify = __commonJS({
         verifyAliasOrder: true
       }, doc.schema.toStringOptions, options);
       let inFlow;
-      switch (opt.collectionStyle) {
+      switch (opt2.collectionStyle) {
         case "block":
           inFlow = false;
           break;
@@ -21348,11 +21348,11 @@ var require_stringify = __commonJS({
       return {
         anchors: /* @__PURE__ */ new Set(),
         doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        flowCollectionPadding: opt2.flowCollectionPadding ? " " : "",
         indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        indentStep: typeof opt2.indent === "number" ? " ".repeat(opt2.indent) : "  ",
         inFlow,
-        options: opt
+        options: opt2
       };
     }
     function getTagObject(tags, item) {
@@ -22356,7 +22356,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 8, opt2),
       stringify: (node2) => intStringify(node2, 8, "0o")
     };
     var int2 = {
@@ -22364,7 +22364,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22373,7 +22373,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 16, opt2),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int2;
@@ -22823,7 +22823,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 2, opt2),
       stringify: (node2) => intStringify(node2, 2, "0b")
     };
     var intOct = {
@@ -22832,7 +22832,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 1, 8, opt2),
       stringify: (node2) => intStringify(node2, 8, "0")
     };
     var int2 = {
@@ -22840,7 +22840,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 0, 10, opt2),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -22849,7 +22849,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str, _onError, opt2) => intResolve(str, 2, 16, opt2),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int2;
@@ -23315,7 +23315,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const opt = Object.assign({
+        const opt2 = Object.assign({
           intAsBigInt: false,
           keepSourceTokens: false,
           logLevel: "warn",
@@ -23325,8 +23325,8 @@ var require_Document = __commonJS({
           uniqueKeys: true,
           version: "1.2"
         }, options);
-        this.options = opt;
-        let { version: version2 } = opt;
+        this.options = opt2;
+        let { version: version2 } = opt2;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
@@ -23516,14 +23516,14 @@ var require_Document = __commonJS({
       setSchema(version2, options = {}) {
         if (typeof version2 === "number")
           version2 = String(version2);
-        let opt;
+        let opt2;
         switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
             else
               this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            opt2 = { resolveKnownTags: false, schema: "yaml-1.1" };
             break;
           case "1.2":
           case "next":
@@ -23531,12 +23531,12 @@ var require_Document = __commonJS({
               this.directives.yaml.version = version2;
             else
               this.directives = new directives.Directives({ version: version2 });
-            opt = { resolveKnownTags: true, schema: "core" };
+            opt2 = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
             if (this.directives)
               delete this.directives;
-            opt = null;
+            opt2 = null;
             break;
           default: {
             const sv = JSON.stringify(version2);
@@ -23545,8 +23545,8 @@ var require_Document = __commonJS({
         }
         if (options.schema instanceof Object)
           this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
+        else if (opt2)
+          this.schema = new Schema.Schema(Object.assign(opt2, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -42395,9 +42395,9 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       return payload;
     }
     const value = input2?.[def.discriminator];
-    const opt = disc.value.get(value);
-    if (opt && (value !== void 0 || ctx.direction !== "backward")) {
-      return opt._zod.run(payload, ctx);
+    const opt2 = disc.value.get(value);
+    if (opt2 && (value !== void 0 || ctx.direction !== "backward")) {
+      return opt2._zod.run(payload, ctx);
     }
     if (def.unionFallback || ctx.direction === "backward") {
       return _super(payload, ctx);
@@ -52649,9 +52649,9 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   if (options.length === 1) {
     return generateCheck(doc, ctx, options[0], accessor);
   }
-  const allLiterals = options.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
+  const allLiterals = options.every((opt2) => opt2._zod.def.type === "literal" && !opt2._zod.def.checks?.length);
   if (allLiterals) {
-    const values = new Set(options.flatMap((opt) => opt._zod.def.values));
+    const values = new Set(options.flatMap((opt2) => opt2._zod.def.values));
     const valuesConst = addConstant(ctx, values);
     doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`);
     return accessor;
@@ -52659,14 +52659,14 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
   for (let i2 = 0; i2 < options.length; i2++) {
-    const opt = options[i2];
+    const opt2 = options[i2];
     if (i2 === 0) {
       doc.write(`${outputVar} = (() => {`);
     } else {
       doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`);
     }
     doc.indented((d) => {
-      const branchOutput = generateCheck(d, ctx, opt, accessor);
+      const branchOutput = generateCheck(d, ctx, opt2, accessor);
       d.write(`return ${branchOutput};`);
     });
     doc.write(`})();`);
@@ -58040,9 +58040,9 @@ function visit(schema, fnOrHandlers) {
         const oldOptions = def.options;
         let changed = false;
         const newOptions = [];
-        for (const opt of oldOptions) {
-          const mapped = run4(opt);
-          if (mapped !== opt)
+        for (const opt2 of oldOptions) {
+          const mapped = run4(opt2);
+          if (mapped !== opt2)
             changed = true;
           newOptions.push(mapped);
         }
@@ -63250,7 +63250,18 @@ function envSource(keyName) {
   if (keyName && SECRET_NAME.test(keyName)) return { kind: "secret", what: `environment secret ${keyName}` };
   return { kind: "env", what: keyName ? `environment value ${keyName}` : "the environment" };
 }
+var sourceCache = /* @__PURE__ */ new Map();
 function callSource(callee, receiverType) {
+  const key2 = receiverType === void 0 ? callee : `${callee}\0${receiverType}`;
+  let hit = sourceCache.get(key2);
+  if (hit === void 0) {
+    hit = callSourceUncached(callee, receiverType);
+    if (sourceCache.size > 5e4) sourceCache.clear();
+    sourceCache.set(key2, hit);
+  }
+  return hit;
+}
+function callSourceUncached(callee, receiverType) {
   const flat = plain(callee);
   const method = lastSegment(flat);
   if (USER_CALLS.has(flat)) return { kind: "user", what: `${flat}()` };
@@ -63299,7 +63310,17 @@ var SANITIZERS = [
   [/^(jsonschema\.validate|fastjsonschema\.\w+)$/, "all"]
 ];
 var SANITIZER_NAME = /^_?(sanitize|sanitise|validate|escape|clean|redact|scrub|strip_injection|is_safe|is_allowed|whitelist|allowlist)\w*$/i;
+var sanitizerCache = /* @__PURE__ */ new Map();
 function callSanitizer(callee) {
+  let hit = sanitizerCache.get(callee);
+  if (hit === void 0) {
+    hit = callSanitizerUncached(callee);
+    if (sanitizerCache.size > 5e4) sanitizerCache.clear();
+    sanitizerCache.set(callee, hit);
+  }
+  return hit;
+}
+function callSanitizerUncached(callee) {
   const flat = plain(callee);
   for (const [re, kind] of SANITIZERS) if (re.test(flat)) return kind;
   if (SANITIZER_NAME.test(lastSegment(flat))) return "all";
@@ -63585,6 +63606,7 @@ function jsSinkArgs(model, call) {
   }
   if (/^(sendFile|download|sendfile)$/.test(call.name) && /^(res|response|reply)$/.test(recv)) add("path", first(call, "path"), "path");
   if (URL_CALLS.test(c)) add("url", first(call, "url"), "url");
+  if (call.name === "goto" && call.receiver && /(page|tab|frame|browser)\w*$/i.test(model.text(call.receiver))) add("url", first(call, "url"), "url");
   if (DESERIALIZE.test(c) && !/^(js-yaml|yaml)\.load$/.test(c)) add("deserialize", first(call, "data"), "code");
   return out2;
 }
@@ -63604,6 +63626,7 @@ function jsDangerousAction(model, call) {
   if (PAYMENT.test(c) && /\.(create|update|refund|charge|payout|transfer)\w*$/i.test(c)) return "payment";
   if (DELETE.test(c) && call.receiver && DESTRUCTIVE_RECEIVER.test(model.text(call.receiver)) && !/^(map|set|cache|seen|headers|searchParams|params|url|this\.(cache|map))$/i.test(model.text(call.receiver))) return "delete";
   if (DEPLOY.test(c)) return "deploy";
+  if (/\.(pulls\.merge|git\.updateRef|git\.deleteRef|repos\.merge|repos\.createRelease|actions\.createWorkflowDispatch|repos\.createDispatchEvent|repos\.updateBranchProtection|repos\.deleteBranchProtection)$/.test(c)) return "deploy";
   if (SPAWN.test(c)) {
     const argv = call.args.find((a) => a.index === 1);
     const items = argv?.node.type === "array" ? argv.node.children.filter((n) => n.named) : [];
@@ -66509,6 +66532,7 @@ var Scope2 = class {
   }
 };
 var snakeCache = /* @__PURE__ */ new Map();
+var TOOL_NAME_SUBJECT = /(^|\.)(function\.name|toolName|tool_name|name)$/;
 function snakeCase(name2) {
   let hit = snakeCache.get(name2);
   if (hit === void 0) {
@@ -66883,6 +66907,25 @@ function analyseJavaScript(file2, language) {
         const holder = n.parent?.type === "variable_declarator" ? text2(field(n.parent, "name") ?? n.parent) : "";
         if (entries2.length >= 2 && targets.every((f2) => f2) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f2 of targets) f2.isTool = true;
       }
+      if (n.type === "switch_statement") {
+        const value = field(n, "value");
+        if (value && frameworks.size && TOOL_NAME_SUBJECT.test(text2(value).replace(/[()\s]/g, ""))) {
+          for (const c of field(n, "body")?.children ?? []) {
+            if (c.type !== "switch_case" || field(c, "value")?.type !== "string") continue;
+            const inner = [...c.children.filter((x) => x.named && x !== field(c, "value"))];
+            let g = 0;
+            while (inner.length && g++ < 2e3) {
+              const x = inner.pop();
+              if (FUNCTION_TYPES.has(x.type)) continue;
+              if (x.type === "call_expression") {
+                const target = fnOf(field(x, "function"));
+                if (target && !target.isHandler) target.isTool = true;
+              }
+              for (const ch of x.children) if (ch.named) inner.push(ch);
+            }
+          }
+        }
+      }
       if (n.type === "object") {
         const exec2 = objectProp(n, "execute") ?? objectProp(n, "func") ?? objectProp(n, "handler");
         if (exec2 && (objectProp(n, "parameters") || objectProp(n, "inputSchema") || objectProp(n, "schema")) && (objectProp(n, "description") || objectProp(n, "name"))) markTool(fnOf(exec2), n);
@@ -66910,6 +66953,11 @@ function analyseJavaScript(file2, language) {
       if (f.type !== "member_expression") continue;
       const method = text2(field(f, "property"));
       const recv = field(f, "object");
+      if (method === "addNode" && args2.length >= 2 && (args2[0].type === "string" || args2[0].type === "template_string")) {
+        const node2 = fnOf(args2[1]);
+        if (node2 && !node2.isTool) node2.isGraphNode = true;
+        continue;
+      }
       const recvName = lastName(recv) ?? "";
       const recvType = moduleCtors.get(recvName) ?? "";
       const mcpServer = MCP_SERVER_TYPE.test(recvType) || !recvType && MCP_SERVER_NAME.test(recvName) || /modelcontextprotocol|fastmcp/.test(recvType);
@@ -66964,6 +67012,13 @@ function analyseJavaScript(file2, language) {
     const ps = params?.children.filter((c) => c.named).map((c) => text2(c).split(/[:=?]/)[0].trim()) ?? [];
     if (fn.node.parent?.type === "export_statement" && /^(req|request)$/.test(ps[0] ?? "") && /^(res|response)$/.test(ps[1] ?? "")) fn.isHandler = true;
     if (fn.className && fn.name === "_call" && fn.classBases.some((b) => TOOL_CLASSES.test(resolveImport(b)))) fn.isTool = true;
+    if (fn.className && fn.node.type === "method_definition") {
+      const decos = [];
+      const siblings = fn.node.parent?.children ?? [];
+      for (let i2 = siblings.indexOf(fn.node) - 1; i2 >= 0 && siblings[i2].type === "decorator"; i2--) decos.push(siblings[i2]);
+      for (const c of fn.node.children) if (c.type === "decorator") decos.push(c);
+      if (decos.some((d) => /^@\s*(Get|Post|Put|Patch|Delete|All|Sse|SubscribeMessage|MessagePattern|EventPattern|Mutation|Query)\s*\(/.test(text2(d)))) fn.isHandler = true;
+    }
   }
   const summaries = /* @__PURE__ */ new Map();
   function findTarget(fnNode, ctx) {
@@ -67369,7 +67424,7 @@ function analyseJavaScript(file2, language) {
       }
       if (COMBINING.has(name2)) return union2(receiverTaint, argTaint);
       if (name2 === "join" || name2 === "map" || name2 === "filter" || name2 === "then") return union2(receiverTaint, ...args2.filter((a) => a.name === null).map((a) => returnsOfInline(a.node)));
-      if (root && moduleNames.has(root) && !ctx.scope.has(root)) return union2(receiverTaint, argTaint);
+      if (root && (moduleNames.has(root) || imports.has(root) && /^[a-z]/.test(root)) && !ctx.scope.has(root)) return union2(receiverTaint, argTaint);
       return receiverTaint;
     }
     if (flat === "require" || flat === "import") return [];
@@ -67675,8 +67730,9 @@ function analyseJavaScript(file2, language) {
         const value = field(s, "value");
         if (value) ev(value, ctx, 0);
         const body3 = field(s, "body");
+        const dispatch = !!value && frameworks.size > 0 && TOOL_NAME_SUBJECT.test(text2(value).replace(/[()\s]/g, ""));
         for (const c of body3?.children ?? []) {
-          if (value && ctx.record && c.type === "switch_case") ifs.push({ node: c, condition: value, taint: condTaint(value, ctx), fn: ctx.fn, bodyStart: c.startIndex, bodyEnd: c.endIndex });
+          if (value && ctx.record && !dispatch && c.type === "switch_case") ifs.push({ node: c, condition: value, taint: condTaint(value, ctx), fn: ctx.fn, bodyStart: c.startIndex, bodyEnd: c.endIndex });
           for (const x of c.children) if (x.named && x.field !== "value") execStmt(x, ctx, depth + 1);
         }
         return;
@@ -67737,7 +67793,8 @@ function analyseJavaScript(file2, language) {
         if (f.type === "member_expression") {
           const method = text2(field(f, "property"));
           const obj = field(f, "object");
-          if (/^(includes|has|test|indexOf|some)$/.test(method) && args2[0] && obj.type !== "string") {
+          const partialRegex = method === "test" && obj.type === "regex" && !/^\^.*\$$/s.test(text2(field(obj, "pattern") ?? obj));
+          if (/^(includes|has|test|indexOf|some)$/.test(method) && args2[0] && obj.type !== "string" && !partialRegex) {
             const p = subjectPath(args2[0]);
             if (p) out2.push(p);
           } else if (method === "startsWith" && args2[0] && (/^['"`](https?:\/\/|\/|\.\.)/.test(text2(args2[0])) || /^[A-Z][A-Z0-9_]*$/.test(text2(args2[0])) || /root|base|allowed|dir|workspace|sandbox|upload|public/i.test(text2(args2[0])))) {
@@ -67805,6 +67862,16 @@ function analyseJavaScript(file2, language) {
   }
   const moduleScope = new Scope2(null);
   const fnScopes = /* @__PURE__ */ new Map();
+  function clientDecorated(pattern) {
+    const holder = pattern.parent;
+    if (!holder || !/parameter$/.test(holder.type)) return void 0;
+    for (const c of holder.children) {
+      if (c.type !== "decorator") continue;
+      const m = /^@\s*(Body|Query|Param|Params|Headers|Req|Request|UploadedFiles?|MessageBody|Args|Arg|BodyParam|QueryParam|QueryParams|HeaderParam|CookieParam|Ctx|Payload)\b/.exec(text2(c));
+      if (m) return `@${m[1]}()`;
+    }
+    return void 0;
+  }
   function runFunction(fn, record2) {
     const parentScope = fn.parent && fnScopes.get(fn.parent) || (fn.className ? classScope(fn.className) : moduleScope);
     const scope = new Scope2(parentScope);
@@ -67821,6 +67888,8 @@ function analyseJavaScript(file2, language) {
     fn.params.forEach((p, i2) => {
       const labels = [{ kind: "param", line: p.node.line, what: p.name, param: i2 }, ...incoming];
       if (fn.isTool) labels.push({ kind: "model", line: p.node.line, what: `tool argument '${p.name.length > 40 ? "input" : p.name}' (chosen by the model)`, toolArg: true });
+      else if (clientDecorated(p.node)) labels.push({ kind: "user", line: p.node.line, what: `request parameter '${p.name.length > 40 ? "input" : p.name}' (${clientDecorated(p.node)})` });
+      else if (fn.isGraphNode && i2 === 0) labels.push({ kind: "model", line: p.node.line, what: `graph state '${p.name.length > 40 ? "state" : p.name}' (messages and model outputs)` });
       else if (allUser && !/^(ctx|context)$/.test(p.name)) labels.push({ kind: "user", line: p.node.line, what: `request parameter '${p.name.length > 40 ? "input" : p.name}'` });
       else if (fn.isHandler && i2 > 0 && !NOT_CLIENT_PARAM.test(p.name) && p.node.type === "object_pattern") labels.push({ kind: "user", line: p.node.line, what: `route parameter ${p.name}` });
       const type = p.annotation && /^[A-Z]\w*$/.test(p.annotation) ? resolveImport(p.annotation) : void 0;
@@ -68087,8 +68156,14 @@ function systemTexts(model) {
   cache2.set(model, out2);
   return out2;
 }
+var startsCache = /* @__PURE__ */ new WeakMap();
 function systemTextStarts(model) {
-  return new Set(systemTexts(model).map((s) => s.node.startIndex));
+  let hit = startsCache.get(model);
+  if (!hit) {
+    hit = new Set(systemTexts(model).map((s) => s.node.startIndex));
+    startsCache.set(model, hit);
+  }
+  return hit;
 }
 function stringContent(model, n) {
   return n.children.filter((c) => c.type === "string_content").map(model.text).join("");
@@ -68302,6 +68377,18 @@ function callsOnReceiver(model, fn, receiver) {
   }
   return index.get(receiver) ?? NONE2;
 }
+var callsByNode = memo2((m) => {
+  const out2 = /* @__PURE__ */ new Map();
+  for (const c of m.calls) if (!out2.has(c.node)) out2.set(c.node, c);
+  return out2;
+});
+function callAt(model, node2) {
+  return node2 === void 0 ? void 0 : callsByNode(model).get(node2);
+}
+var callsByTarget = memo2((m) => groupBy(m.calls, (c) => c.target));
+function callsTo(model, fn) {
+  return callsByTarget(model).get(fn) ?? NONE2;
+}
 
 // engine/rules/llm02/direct.ts
 var TRANSPARENT = /^(str|repr|dict|list|tuple|set|sorted|reversed|json\.dumps|format|textwrap\.dedent|dedent|textwrap\.indent|pprint\.pformat|os\.getenv|os\.environ\.get|getenv)$|\.(format|format_map|join|strip|lstrip|rstrip|upper|lower|title|replace|get|items|values|copy|dict|model_dump|to_dict|encode|decode|splitlines|pop|setdefault)$/;
@@ -68412,8 +68499,7 @@ function deepPath(model, node2, fn, depth = 0) {
   for (const name2 of p.params) {
     const index = fn.params.findIndex((x) => x.name === name2);
     if (index < 0) continue;
-    for (const call of model.calls) {
-      if (call.target !== fn) continue;
+    for (const call of callsTo(model, fn)) {
       const a = argFor(fn, call, index);
       if (!a) continue;
       const q = deepPath(model, a.node, call.fn, depth + 1);
@@ -68738,6 +68824,7 @@ var rule13 = {
 };
 var ENV_WHOLE_METHOD = /^(copy|items|keys|values)$/;
 function wholeEnvironment(model, n, fn, depth = 0) {
+  if (!mentionsEnviron(model)) return void 0;
   const stack = [n];
   let guard = 0;
   while (stack.length && guard++ < 2e3) {
@@ -68749,13 +68836,29 @@ function wholeEnvironment(model, n, fn, depth = 0) {
       if (!subscripted && (method === void 0 || ENV_WHOLE_METHOD.test(method))) return c;
     }
     if (c.type === "identifier" && depth < 2) {
-      const def = model.assigns.filter((a) => a.fn === fn && a.target === model.text(c) && a.node.startIndex < c.startIndex).pop();
+      const def = lastAssignBefore(assignsIn(model, fn), model.text(c), c.startIndex);
       if (def) {
         const hit = wholeEnvironment(model, def.value, fn, depth + 1);
         if (hit) return hit;
       }
     }
     for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return void 0;
+}
+var environCache = /* @__PURE__ */ new WeakMap();
+function mentionsEnviron(model) {
+  let hit = environCache.get(model);
+  if (hit === void 0) {
+    hit = model.file.source.includes("environ");
+    environCache.set(model, hit);
+  }
+  return hit;
+}
+function lastAssignBefore(assigns, target, before) {
+  for (let i2 = assigns.length - 1; i2 >= 0; i2--) {
+    const a = assigns[i2];
+    if (a.target === target && a.node.startIndex < before) return a;
   }
   return void 0;
 }
@@ -68768,7 +68871,7 @@ var WEB_SERVER = /^(flask|fastapi|starlette|django|quart|sanic|aiohttp\.web|slac
 function sharedStores(model) {
   return model.assigns.filter((a) => {
     if (!a.fn.isModule || a.target.includes(".")) return false;
-    if (a.value.type === "call" || a.value.type === "new_expression") return MEMORY_CLASS.test(plain(model.calls.find((c) => c.node === a.value)?.callee ?? ""));
+    if (a.value.type === "call" || a.value.type === "new_expression") return MEMORY_CLASS.test(plain(callAt(model, a.value)?.callee ?? ""));
     return (a.value.type === "list" || a.value.type === "array") && HISTORY_NAME.test(model.language ? snakeCase(a.target) : a.target);
   });
 }
@@ -69019,17 +69122,17 @@ function packageRun(cmd) {
       break;
     }
     options.push(w);
-    const [opt, inline] = w.text.split(/=(.*)/s, 2);
-    const takesValue = head === "npx" ? NPX_VALUE_OPTS.has(opt) : head === "uvx" ? UVX_VALUE_OPTS.has(opt) : head === "pipx" ? opt === "--spec" || opt === "--python" || opt === "--index-url" || opt === "--pip-args" : head === "go" ? false : opt.startsWith("--") ? !DOCKER_FLAGS.has(opt) : DOCKER_SHORT_WITH_VALUE.has(opt);
+    const [opt2, inline] = w.text.split(/=(.*)/s, 2);
+    const takesValue = head === "npx" ? NPX_VALUE_OPTS.has(opt2) : head === "uvx" ? UVX_VALUE_OPTS.has(opt2) : head === "pipx" ? opt2 === "--spec" || opt2 === "--python" || opt2 === "--index-url" || opt2 === "--pip-args" : head === "go" ? false : opt2.startsWith("--") ? !DOCKER_FLAGS.has(opt2) : DOCKER_SHORT_WITH_VALUE.has(opt2);
     if (!takesValue || inline !== void 0) {
-      if (inline !== void 0 && (opt === "--package" || opt === "--from" || opt === "--spec")) explicit.push({ text: inline, line: w.line });
+      if (inline !== void 0 && (opt2 === "--package" || opt2 === "--from" || opt2 === "--spec")) explicit.push({ text: inline, line: w.line });
       continue;
     }
     const value = cmd[i2 + 1];
     if (!value) break;
     options.push(value);
-    if (opt === "-p" && head === "npx") explicit.push(value);
-    if (opt === "--package" || opt === "--from" || opt === "--spec") explicit.push(value);
+    if (opt2 === "-p" && head === "npx") explicit.push(value);
+    if (opt2 === "--package" || opt2 === "--from" || opt2 === "--spec") explicit.push(value);
     i2++;
   }
   if (!spec && i2 < cmd.length) spec = cmd[i2];
@@ -69319,8 +69422,47 @@ var rule18 = {
   }
 };
 
+// engine/rules/llm02/key-exposed-to-browser.ts
+var PUBLIC_ENV = /\b(process\.env|import\.meta\.env)\.(NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|GATSBY_|NUXT_PUBLIC_|PUBLIC_)\w*(KEY|TOKEN|SECRET)\w*/;
+var KEY_OPTION = /^(apiKey|api_key|apikey|token|authToken|accessToken)$/;
+function opt(call, re) {
+  return call.args.find((a) => a.name !== null && re.test(a.name));
+}
+function ephemeralKey(model, key2) {
+  if (!key2) return false;
+  const t = model.text(key2.node);
+  if (/(ephemeral|client_?secret|session|temporary|tempKey|token\.value)/i.test(t)) return true;
+  return key2.taint.some((l) => l.kind === "param" || l.kind === "web");
+}
+var rule19 = {
+  meta: {
+    id: "sensitive-info/key-exposed-to-browser",
+    owasp: "LLM02",
+    asi: "ASI03",
+    cwe: "CWE-522",
+    severity: "HIGH",
+    title: "LLM provider key shipped to the browser",
+    description: "A model provider client runs in browser code with a long-lived API key (dangerouslyAllowBrowser, or a key from a public NEXT_PUBLIC_/VITE_/REACT_APP_ env variable that the bundler inlines), so every visitor can read the key and spend on the account.",
+    fix: "Call the provider from a server route or server action that keeps the key in a server-only env variable; if the browser must talk to the provider directly, mint short-lived ephemeral tokens on the server.",
+    languages: [...JS_LANGUAGES]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    for (const call of model.calls) {
+      const key2 = opt(call, KEY_OPTION);
+      if (key2 && PUBLIC_ENV.test(model.text(key2.node))) {
+        ctx.report({ node: key2.node, message: `The API key for ${call.callee}() comes from ${/\w+\.env\.\w+/.exec(model.text(key2.node))[0]}, which the bundler inlines into client JavaScript; every visitor can read it.` });
+        continue;
+      }
+      const browser = opt(call, /^dangerouslyAllowBrowser$/);
+      if (!browser || browser.node.type !== "true" || ephemeralKey(model, key2)) continue;
+      ctx.report({ node: browser.node.parent ?? browser.node, message: `${call.callee}() is created with dangerouslyAllowBrowser: true and a long-lived key; the key ships to every visitor's browser.` });
+    }
+  }
+};
+
 // engine/rules/llm02/index.ts
-var rules2 = [rule10, rule11, rule13, rule14, rule15, rule16, rule17, rule18];
+var rules2 = [rule10, rule11, rule13, rule14, rule15, rule16, rule17, rule18, rule19];
 
 // engine/rules/llm03/dynamic-code-load.ts
 function literalWords(model, ...nodes) {
@@ -69349,7 +69491,7 @@ function isInstall(cmd) {
   const tool = cmd.findIndex((w) => /^(npm|pnpm|yarn|bun|pip3?)$/.test(w));
   return tool >= 0 && cmd.slice(tool + 1).some((w) => w === "install" || w === "add" || w === "i");
 }
-var rule19 = {
+var rule20 = {
   meta: {
     id: "supply-chain/dynamic-code-load",
     owasp: "LLM03",
@@ -69397,7 +69539,7 @@ var rule19 = {
 };
 
 // engine/rules/llm03/trust-remote-code.ts
-var rule20 = {
+var rule21 = {
   meta: {
     id: "supply-chain/trust-remote-code",
     owasp: "LLM03",
@@ -69428,7 +69570,7 @@ var rule20 = {
 // engine/rules/llm03/unsafe-model-load.ts
 var PICKLE_FAMILY = /^(pickle|cPickle|_pickle|dill|cloudpickle)\.(load|loads|Unpickler)$|^joblib\.load$|^pandas\.read_pickle$/;
 var KERAS_LOAD = /(^|\.)(keras\.models\.load_model|keras\.saving\.load_model|load_model)$/;
-var rule21 = {
+var rule22 = {
   meta: {
     id: "supply-chain/unsafe-model-load",
     owasp: "LLM03",
@@ -69476,6 +69618,7 @@ var rule21 = {
 };
 
 // engine/rules/llm03/untrusted-model-source.ts
+var JS_HUB_LOADER = /((^|[./])(from_pretrained|resolveModelFile|createModelDownloader)$|transformers\.pipeline$|^pipeline$|(^|\.)ollama\.(pull|create)$)/;
 var HUB_LOADER = /(^|\.)(from_pretrained|hf_hub_download|snapshot_download|load_dataset|SentenceTransformer|CrossEncoder)$|^(transformers\.)?pipeline$/;
 var MODEL_ID_KEYWORDS = ["pretrained_model_name_or_path", "model_name_or_path", "model", "model_id", "model_name", "repo_id", "path"];
 var DOWNLOAD = /^(urllib\.request\.urlretrieve|urllib\.request\.urlopen|requests\.get|httpx\.get|wget\.download|torch\.hub\.download_url_to_file|torch\.hub\.load_state_dict_from_url|requests\.Session\(\)\.get|httpx\.Client\(\)\.get)$/;
@@ -69506,7 +69649,7 @@ function verifiesHash(model, call) {
   if (call.args.some((a) => a.name === "check_hash" && a.node.type === "true" || a.name === "hash_prefix" || a.name === "sha256" || a.name === "expected_hash")) return true;
   return call.fn.calls.some((c) => /^hashlib\.|(^|\.)(verify_checksum|verify_hash|check_sha256|verify_sha256|check_hash)$/.test(calleeOf(c)));
 }
-var rule22 = {
+var rule23 = {
   meta: {
     id: "supply-chain/untrusted-model-source",
     owasp: "LLM03",
@@ -69516,14 +69659,14 @@ var rule22 = {
     title: "Model loaded from an untrusted or unverified source",
     description: "The model, dataset or weight file comes from a source the application does not control: an identifier chosen by the user or the model, a plain-HTTP URL, or a download without integrity check.",
     fix: 'Load models from an allow-list of vetted repositories pinned to a commit (revision="<sha>"), download over HTTPS and verify a known SHA-256 before loading.',
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
     for (const call of namedCalls(model)) {
       const c = calleeOf(call);
-      if (HUB_LOADER.test(c)) {
-        const a = modelIdArg(call);
+      if (model.language ? JS_HUB_LOADER.test(c) : HUB_LOADER.test(c)) {
+        const a = model.language ? jsModelIdArg(call) : modelIdArg(call);
         if (!a) continue;
         const l = controlled(a);
         if (l) {
@@ -69533,6 +69676,7 @@ var rule22 = {
         if (/^http:\/\//i.test(urlText2(model, a))) ctx.report({ node: call.node, message: `${call.name}() loads from a plain-HTTP URL, which can be tampered with in transit.` });
         continue;
       }
+      if (model.language) continue;
       if (DOWNLOAD.test(c)) {
         const url2 = urlText2(model, kw(call, "url") ?? call.args.find((a) => a.index === 0));
         if (!url2 || !WEIGHT_FILE.test(url2.split("#")[0])) continue;
@@ -69542,6 +69686,10 @@ var rule22 = {
     }
   }
 };
+function jsModelIdArg(call) {
+  if (/pipeline$/.test(calleeOf(call))) return call.args.find((a) => a.index === 1);
+  return kw(call, "model") ?? kw(call, "modelUri") ?? kw(call, "uri") ?? call.args.find((a) => a.index === 0 && a.node.type !== "object");
+}
 
 // engine/rules/llm03/runtime-package-install.ts
 var RUNNERS2 = /^(subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|os\.system|os\.popen|asyncio\.create_subprocess_(exec|shell)|os\.exec\w*|os\.spawn\w*)$/;
@@ -69560,7 +69708,7 @@ function isInstall2(words2) {
   const tool = lower.findIndex((w) => /^(pip3?|npm|pnpm|yarn|uv|conda|mamba)$/.test(w) || /(^|\/)pip3?$/.test(w));
   return tool >= 0 && lower.slice(tool + 1).some((w) => w === "install" || w === "add" || w === "i");
 }
-var rule23 = {
+var rule24 = {
   meta: {
     id: "supply-chain/runtime-package-install",
     owasp: "LLM03",
@@ -69927,7 +70075,7 @@ function problem(dep) {
       return "is installed from a URL without a content hash; what the URL serves can change";
   }
 }
-var rule24 = {
+var rule25 = {
   meta: {
     id: "supply-chain/unpinned-agent-dependency",
     owasp: "LLM03",
@@ -70660,7 +70808,7 @@ function checkDependency(ctx, dep, deferred) {
     message: `${dep.name} "${dep.spec}" allows vulnerable versions: ${listed(hits3)}.` + (target ? ` Require at least ${target}, or pin a fixed release.` : " Narrow the range to fixed releases, or pin one.")
   });
 }
-var rule25 = {
+var rule26 = {
   meta: {
     id: "supply-chain/vulnerable-agent-dependency",
     owasp: "LLM03",
@@ -70680,7 +70828,7 @@ var rule25 = {
 };
 
 // engine/rules/llm03/unpinned-mcp-server.ts
-var rule26 = {
+var rule27 = {
   meta: {
     id: "supply-chain/unpinned-mcp-server",
     owasp: "LLM03",
@@ -70758,7 +70906,7 @@ function isKnownInstaller(url2) {
 }
 
 // engine/rules/llm03/download-and-execute.ts
-var rule27 = {
+var rule28 = {
   meta: {
     id: "supply-chain/download-and-execute",
     owasp: "LLM03",
@@ -70840,7 +70988,7 @@ function report(ctx, reported, l, message2, severity2) {
 }
 
 // engine/rules/llm03/insecure-mcp-transport.ts
-var rule28 = {
+var rule29 = {
   meta: {
     id: "supply-chain/insecure-mcp-transport",
     owasp: "LLM03",
@@ -70879,7 +71027,7 @@ var SKILL = /skills?(?:\b|_)|SKILL\.md|clawhub|clawdhub|\.openclaw|\.moltbot|\.c
 var VERIFIED = /hashlib|\bsha(?:256|384|512)\b|hmac\.compare_digest|\bverify\w*|signature|checksum|digest|gpg|gnupg|sigstore|cosign|minisign|ed25519|nacl|pinned_hash|expected_hash/i;
 var EXEC_CALL = /^(exec|eval|compile|builtins\.(exec|eval)|runpy\.run_path|runpy\.run_module|os\.system|subprocess\.\w+|importlib\.import_module|importlib\.util\.spec_from_file_location|__import__)$/;
 var WRITE_METHOD = /^(write|write_text|write_bytes|writelines|extractall|extract)$/;
-var rule29 = {
+var rule30 = {
   meta: {
     id: "supply-chain/unverified-skill-install",
     owasp: "LLM03",
@@ -70932,12 +71080,12 @@ function withTarget(model, call) {
 }
 
 // engine/rules/llm03/index.ts
-var rules3 = [rule20, rule21, rule22, rule23, rule24, rule25, rule26, rule27, rule28, rule29, rule19];
+var rules3 = [rule21, rule22, rule23, rule24, rule25, rule26, rule27, rule28, rule29, rule30, rule20];
 
 // engine/rules/llm04/unvetted-training-dataset.ts
 var LOAD_DATASET = /^(datasets\.load_dataset|load_dataset)$/;
 var TRAINS = /(^|\.)(Trainer|SFTTrainer|DPOTrainer|ORPOTrainer|RewardTrainer|KTOTrainer|GRPOTrainer|Seq2SeqTrainer|fine_tuning\.jobs\.create|FineTuningJob\.create)$|\.train$/;
-var rule30 = {
+var rule31 = {
   meta: {
     id: "data-poisoning/unvetted-training-dataset",
     owasp: "LLM04",
@@ -70971,12 +71119,12 @@ function resolvedName(model, n) {
     return def ? literal2(model, def.value) : void 0;
   }
   if (n.type !== "attribute") return void 0;
-  const opt = model.text(n).split(".").pop();
+  const opt2 = model.text(n).split(".").pop();
   for (const c of model.calls) {
     if (c.name !== "add_argument") continue;
     const flags2 = c.args.filter((a) => a.name === null).map((a) => literal2(model, a) ?? "");
     const dest = literal2(model, kw(c, "dest"));
-    if (dest !== opt && !flags2.some((f) => f.replace(/^-+/, "").replace(/-/g, "_") === opt)) continue;
+    if (dest !== opt2 && !flags2.some((f) => f.replace(/^-+/, "").replace(/-/g, "_") === opt2)) continue;
     return literal2(model, kw(c, "default"));
   }
   return void 0;
@@ -71030,8 +71178,10 @@ function capitalise(s) {
 }
 function isConstant(n) {
   if (n.type === "string") return !n.children.some((c) => c.type === "interpolation");
-  if (n.type === "integer" || n.type === "none") return true;
-  if (n.type === "tuple" || n.type === "list") return n.children.filter((c) => c.named).every(isConstant);
+  if (n.type === "template_string") return !n.children.some((c) => c.type === "template_substitution");
+  if (n.type === "integer" || n.type === "none" || n.type === "number" || n.type === "null") return true;
+  if (n.type === "as_expression" || n.type === "satisfies_expression") return !!n.children[0] && isConstant(n.children[0]);
+  if (n.type === "tuple" || n.type === "list" || n.type === "array") return n.children.filter((c) => c.named).every(isConstant);
   return false;
 }
 
@@ -71066,10 +71216,16 @@ function vectorWriteArgs(model, call) {
   if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
     isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
   }
+  if (!isWrite && model.language && method === "values" && call.receiver?.type === "call_expression") {
+    const inner = model.calls.find((o) => o.node === call.receiver);
+    const table = inner?.args.find((a) => a.index === 0);
+    isWrite = !!inner && /^(insert|insert_into)$/.test(snakeCase(inner.name)) && !!table && /(embedding|vector|chunk|knowledge|kb_|document_sections)/i.test(model.text(table.node));
+    if (isWrite) return call.args.filter((a) => a.index >= 0);
+  }
   if (!isWrite) return null;
   return call.args.filter((a) => a.name === null && !a.splat || a.name !== null && CONTENT_KEYWORDS.has(model.language ? snakeCase(a.name) : a.name) || a.splat);
 }
-var rule31 = {
+var rule32 = {
   meta: {
     id: "data-poisoning/untrusted-vector-write",
     owasp: "LLM04",
@@ -71110,6 +71266,7 @@ var MEMORY_NAME = /^(mem0|memory|memories|long_term_memory|ltm|shared_memory|age
 var LANGGRAPH_STORE = /(langgraph\.store|(^|\.)(Base|InMemory|Postgres|AsyncPostgres|Redis|AsyncRedis|Sqlite|AsyncSqlite|Mongo\w*)Store$|get_store$)/;
 var LONG_TERM_LC_MEMORY = /(VectorStoreRetrieverMemory|ConversationEntityMemory|ConversationKGMemory|ZepMemory|MotorheadMemory)$/;
 var SCOPE_KEYWORDS = ["user_id", "run_id", "session_id", "thread_id", "namespace", "tenant_id", "customer_id", "filters"];
+var MEMORY_OPTION_KEYWORDS = /* @__PURE__ */ new Set(["agent_id", "metadata", "infer", "prompt", "memory_type", "version", "output_format"]);
 function kwName(a) {
   return a.name ? snakeCase(a.name) : null;
 }
@@ -71123,13 +71280,20 @@ function contentArgs(call, skip) {
 function scoped(model, call) {
   return SCOPE_KEYWORDS.some((k) => isScopedValue(model, kw(call, k) ?? call.args.find((a) => kwName(a) === k)));
 }
+function isSequence(model, a) {
+  const n = a.node;
+  if (n.type === "tuple" || n.type === "array") return true;
+  if (n.type !== "identifier") return false;
+  const def = model.assigns.filter((x) => x.target === model.text(n)).pop();
+  return def?.value.type === "array" || def?.value.type === "tuple";
+}
 function memoryWrite(model, call) {
   const method = model.language ? snakeCase(call.name) : call.name;
   const rtype = plain(call.receiverType ?? "");
-  const rtext = call.receiver ? model.text(call.receiver) : "";
+  const rtext = call.receiver ? model.text(call.receiver).replace(/!/g, "") : "";
   const rname = model.language ? snakeCase(rtext.split(".").pop() ?? "") : rtext.split(".").pop() ?? "";
   const callee = plain(call.callee);
-  const skip = /* @__PURE__ */ new Set(["agent_id", "metadata", "infer", "prompt", "memory_type", "version", "output_format"]);
+  const skip = MEMORY_OPTION_KEYWORDS;
   if ((method === "add" || method === "aadd") && call.receiver) {
     if (MEM0_TYPE.test(rtype) && !/langchain|llama_index|ChatMemory|ConversationBufferMemory/.test(rtype)) {
       return { what: "mem0 memory", content: contentArgs(call, skip), shared: !scoped(model, call) };
@@ -71140,11 +71304,14 @@ function memoryWrite(model, call) {
   }
   if ((method === "put" || method === "aput") && call.receiver) {
     const ns = arg(call, 0, "namespace");
-    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || !rtype && /store/i.test(rname) && (ns?.node.type === "tuple" || ns?.node.type === "array");
+    const looksLikeStore = LANGGRAPH_STORE.test(rtype) || !rtype && /store/i.test(rname) && !!ns && isSequence(model, ns);
     if (looksLikeStore && ns) {
       const value = arg(call, 2, "value");
       return { what: "the LangGraph long-term store", content: value ? [value] : [], shared: !isScopedValue(model, ns) };
     }
+  }
+  if (/^a?add_examples?$/.test(method) && call.receiver && (/ExampleSelector$/.test(rtype) || !rtype && /selector$/i.test(rtext))) {
+    return { what: "the few-shot example selector", content: call.args.filter((a) => a.index >= 0 || a.name !== null), shared: true };
   }
   if (method === "save_context" && LONG_TERM_LC_MEMORY.test(rtype)) {
     return { what: `${rtype.split(".").pop()}`, content: call.args, shared: /VectorStoreRetrieverMemory|EntityMemory|KGMemory/.test(rtype) };
@@ -71157,7 +71324,7 @@ function memoryWrite(model, call) {
   }
   return null;
 }
-var rule32 = {
+var rule33 = {
   meta: {
     id: "data-poisoning/untrusted-memory-write",
     owasp: "LLM04",
@@ -71222,6 +71389,7 @@ function outsideContent(model, labels) {
   return void 0;
 }
 function promptFileWrites(model) {
+  if (model.language) return jsPromptFileWrites(model);
   const out2 = [];
   const sites = promptSites(model);
   for (const call of model.calls) {
@@ -71245,6 +71413,34 @@ function asName(model, call) {
   const alias = p.children.find((c) => c.type === "as_pattern_target") ?? p.children[p.children.length - 1];
   const target = alias?.children.find((c) => c.named) ?? alias;
   return target ? model.text(target) : void 0;
+}
+var JS_WRITE = /^(appendFile|appendFileSync|writeFile|writeFileSync|outputFile)$/;
+var JS_READ = /^(readFile|readFileSync|readJson|readJSON)$/;
+function jsPathKey(model, a) {
+  if (!a) return void 0;
+  const t = model.text(a.node);
+  if (a.node.type === "identifier") {
+    const def = model.assigns.filter((x) => x.target === t && x.fn.isModule).pop();
+    if (def) return model.text(def.value);
+  }
+  return t;
+}
+function jsPromptFileWrites(model) {
+  const out2 = [];
+  const sites = promptSites(model);
+  const reads = model.calls.filter((r) => JS_READ.test(r.name) && sites.some((s) => s.taint.some((l) => l.kind === "file" && l.line === r.line)));
+  if (!reads.length) return out2;
+  for (const w of model.calls) {
+    if (!JS_WRITE.test(w.name)) continue;
+    const key2 = jsPathKey(model, w.args.find((a) => a.index === 0));
+    const read = key2 ? reads.find((r) => jsPathKey(model, r.args.find((a) => a.index === 0)) === key2) : void 0;
+    if (!read) continue;
+    const content2 = w.args.find((a) => a.index === 1);
+    const labels = content2?.taint ?? [];
+    const label = outsideContent(model, labels) ?? untrusted(labels, ["user"]).find((l) => chosenByOutsider(model, l));
+    if (label) out2.push({ write: w, label, path: key2, readLine: read.line });
+  }
+  return out2;
 }
 
 // engine/rules/llm04/untrusted-training-data.ts
@@ -71305,7 +71501,7 @@ function firstOf(model, args2) {
   }
   return void 0;
 }
-var rule33 = {
+var rule34 = {
   meta: {
     id: "data-poisoning/untrusted-training-data",
     owasp: "LLM04",
@@ -71315,15 +71511,19 @@ var rule33 = {
     title: "Untrusted data written to fine-tuning data",
     description: "User-submitted or web content goes into a fine-tuning dataset or training job without review, so an attacker can poison the model with backdoors, biased behaviour or false facts.",
     fix: "Keep untrusted submissions out of training data until they are reviewed: record provenance, moderate and de-duplicate them, require human approval for each batch, and evaluate the tuned model against a held-out set before deploying it.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
-    const uploads = uploadedPaths(model);
     const report2 = (call, l, what) => {
       if (isVetted(model, call.fn, call.node.startIndex)) return;
       ctx.report({ node: call.node, source: l, message: `${capitalise(describeKind(l.kind))} (${l.what}, line ${l.line}) is written to ${what} without review; poisoned examples shape the next model.` });
     };
+    if (model.language) {
+      checkJs(model, report2);
+      return;
+    }
+    const uploads = uploadedPaths(model);
     for (const call of model.calls) {
       const c = plain(call.callee);
       const fileOpen = /^(open|io\.open|codecs\.open|jsonlines\.open)$/.test(c);
@@ -71376,9 +71576,55 @@ var rule33 = {
     }
   }
 };
+var JS_FILE_WRITE = /^(appendFile|appendFileSync|writeFile|writeFileSync|outputFile|outputFileSync)$/;
+var JS_FS_RECEIVER = /^(fs|fsp|fse|promises|fs\.promises|fsPromises|fsExtra|Deno|node:fs)$/;
+function jsUploadedPaths(model) {
+  const out2 = /* @__PURE__ */ new Set();
+  for (const c of model.calls) {
+    if (!isFineTuneUpload(model, c)) continue;
+    const f = kw(c, "file");
+    if (!f) continue;
+    const inner = model.calls.find((o) => o.node.startIndex >= f.node.startIndex && o.node.endIndex <= f.node.endIndex && /^(createReadStream|readFileSync|readFile|openAsBlob|fileFrom|toFile)$/.test(o.name));
+    const p = inner?.args.find((a) => a.index === 0);
+    if (p) out2.add(model.text(p.node));
+  }
+  return out2;
+}
+function checkJs(model, report2) {
+  const uploads = jsUploadedPaths(model);
+  const trainingPath = (n, fn) => !!n && (TRAINING_PATH.test(pathText(model, n, fn)) || uploads.has(model.text(n)));
+  for (const call of model.calls) {
+    const recv = call.receiver ? model.text(call.receiver) : "";
+    if (JS_FILE_WRITE.test(call.name) && (!call.receiver || JS_FS_RECEIVER.test(recv)) || call.name === "write" && recv === "Bun") {
+      const p = call.args.find((a) => a.index === 0);
+      if (!trainingPath(p?.node, call.fn)) continue;
+      const l = firstOf(model, [call.args.find((a) => a.index === 1)]);
+      if (l) report2(call, l, "a fine-tuning data file");
+      continue;
+    }
+    if (call.name === "createWriteStream" && call.assignedTo && trainingPath(call.args.find((a) => a.index === 0)?.node, call.fn)) {
+      const handle2 = call.assignedTo;
+      for (const w of model.calls) {
+        if (w.node.startIndex <= call.node.startIndex || w.name !== "write" || !w.receiver || model.text(w.receiver).replace(/^this\./, "") !== handle2.replace(/^this\./, "")) continue;
+        const l = firstOf(model, [w.args.find((a) => a.index === 0)]);
+        if (l) report2(w, l, "a fine-tuning data file");
+      }
+      continue;
+    }
+    if (isFineTuneUpload(model, call)) {
+      const l = firstOf(model, [kw(call, "file")]);
+      if (l) report2(call, l, "a fine-tuning upload");
+      continue;
+    }
+    if (/^(push|unshift|add|set)$/.test(call.name) && call.receiver && TRAINING_COLLECTION.test(recv.replace(/^this\./, ""))) {
+      const l = firstOf(model, call.args.filter((a) => a.index >= 0));
+      if (l) report2(call, l, `the training set ${recv}`);
+    }
+  }
+}
 
 // engine/rules/llm04/index.ts
-var rules4 = [rule31, rule32, rule33, rule30];
+var rules4 = [rule32, rule33, rule34, rule31];
 
 // engine/rules/llm05/sink-check.ts
 var SINK_WORDS = {
@@ -71414,7 +71660,7 @@ function checkSink(ctx, cls, accept) {
 }
 
 // engine/rules/llm05/code-execution.ts
-var rule34 = {
+var rule35 = {
   meta: {
     id: "output-handling/code-execution",
     owasp: "LLM05",
@@ -71432,7 +71678,7 @@ var rule34 = {
 };
 
 // engine/rules/llm05/shell-injection.ts
-var rule35 = {
+var rule36 = {
   meta: {
     id: "output-handling/shell-injection",
     owasp: "LLM05",
@@ -71450,7 +71696,7 @@ var rule35 = {
 };
 
 // engine/rules/llm05/sql-injection.ts
-var rule36 = {
+var rule37 = {
   meta: {
     id: "output-handling/sql-injection",
     owasp: "LLM05",
@@ -71468,7 +71714,7 @@ var rule36 = {
 };
 
 // engine/rules/llm05/xss.ts
-var rule37 = {
+var rule38 = {
   meta: {
     id: "output-handling/unescaped-html",
     owasp: "LLM05",
@@ -71494,7 +71740,7 @@ var rule37 = {
 };
 
 // engine/rules/llm05/path-traversal.ts
-var rule38 = {
+var rule39 = {
   meta: {
     id: "output-handling/path-traversal",
     owasp: "LLM05",
@@ -71575,7 +71821,7 @@ function assignedValue(model, call, name2) {
 }
 
 // engine/rules/llm05/ssrf.ts
-var rule39 = {
+var rule40 = {
   meta: {
     id: "output-handling/ssrf",
     owasp: "LLM05",
@@ -71593,7 +71839,7 @@ var rule39 = {
 };
 
 // engine/rules/llm05/unsafe-deserialization.ts
-var rule40 = {
+var rule41 = {
   meta: {
     id: "output-handling/unsafe-deserialization",
     owasp: "LLM05",
@@ -71611,7 +71857,7 @@ var rule40 = {
 };
 
 // engine/rules/llm05/index.ts
-var rules5 = [rule34, rule35, rule36, rule37, rule38, rule39, rule40];
+var rules5 = [rule35, rule36, rule37, rule38, rule39, rule40, rule41];
 
 // engine/rules/llm06/common.ts
 var DESTRUCTIVE_RECEIVER2 = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$|mail|inbox|calendar|crm|ledger)/i;
@@ -71664,7 +71910,7 @@ function steerableAction(model, call) {
   }
   const name2 = lastSegment(plain(call.callee));
   if (cls === "email") {
-    const inner = call.args.map((a) => model.calls.find((c) => c.node === a.node)).filter((c) => !!c);
+    const inner = call.args.map((a) => callAt(model, a.node)).filter((c) => !!c);
     const to = call.args.find((a) => a.name !== null && RECIPIENT.test(a.name)) ?? (/^(sendmail)$/.test(name2) ? call.args.find((a) => a.index === 1) : void 0) ?? inner.flatMap((c) => c.args).find((a) => a.name !== null && RECIPIENT.test(a.name));
     if (to && !reaching(to.taint, [...STEERING]).length) return null;
   }
@@ -71759,7 +72005,7 @@ function builtinDanger(model, call) {
   }
   return null;
 }
-var rule41 = {
+var rule42 = {
   meta: {
     id: "excessive-agency/dangerous-tool-without-approval",
     owasp: "LLM06",
@@ -71924,7 +72170,7 @@ function hits(model) {
   }
   return out2;
 }
-var rule42 = {
+var rule43 = {
   meta: {
     id: "excessive-agency/dangerous-capability-enabled",
     owasp: "LLM06",
@@ -71934,12 +72180,41 @@ var rule42 = {
     title: "Dangerous agent capability explicitly enabled",
     description: "A framework flag gives the model code execution or unrestricted network access (allow_dangerous_code, allow_dangerous_requests, code execution outside a sandbox, unrestricted imports), so a prompt injection runs with the privileges of the host.",
     fix: "Leave these flags off, or run the agent in a sandbox (Docker or a remote executor) without secrets or network, restrict imports and requests to an allow-list, and keep a human approving executions.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
-    for (const h of hits(ctx.model)) ctx.report({ node: h.node, message: h.message, severity: h.severity });
+    const model = ctx.model;
+    for (const h of model.language ? jsHits(model) : hits(model)) ctx.report({ node: h.node, message: h.message, severity: h.severity });
   }
 };
+var JS_FLAGS = [
+  { key: /^(allowDangerousCode|allow_dangerous_code)$/, value: /^true$/, why: "lets the model run arbitrary code on this host" },
+  { key: /^(allowDangerousRequests|allow_dangerous_requests)$/, value: /^true$/, why: "lets the model send arbitrary HTTP requests, including to internal services" },
+  // Claude Agent SDK: every tool call (Bash, Write, WebFetch) runs without asking anyone.
+  { key: /^permissionMode$/, value: /^['"`]bypassPermissions['"`]$/, why: "lets the agent run every tool, shell and file edits included, without asking for permission" },
+  { key: /^(allowDangerouslySkipPermissions|dangerouslySkipPermissions|skipPermissions)$/, value: /^true$/, why: "turns off every permission prompt for the agent's tools" },
+  // OpenAI Codex SDK: no sandbox around the commands the model writes.
+  { key: /^(sandboxMode|sandbox_mode|sandbox)$/, value: /^['"`]danger-full-access['"`]$/, why: "runs the commands the model writes with full access to the host, outside any sandbox" },
+  { key: /^(dangerouslyBypassApprovalsAndSandbox|yolo)$/, value: /^true$/, why: "skips both approvals and the sandbox for model-written commands" }
+];
+function jsHits(model) {
+  const out2 = [];
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 5e5) {
+    const n = stack.pop();
+    for (const c of n.children) if (c.named) stack.push(c);
+    if (n.type !== "pair") continue;
+    const k = field(n, "key");
+    const v = field(n, "value");
+    if (!k || !v) continue;
+    const key2 = model.text(k).replace(/^["'`]|["'`]$/g, "");
+    const value = model.text(v);
+    const flag = JS_FLAGS.find((f) => f.key.test(key2) && f.value.test(value));
+    if (flag) out2.push({ node: n, message: `${key2}: ${value} ${flag.why}.` });
+  }
+  return out2;
+}
 
 // engine/rules/llm06/overbroad-tool-access.ts
 var WRITE_TOOLKIT = /(^|\.)(GmailToolkit|O365Toolkit|GitHubToolkit|GitLabToolkit|SlackToolkit|JiraToolkit|ZapierToolkit|AzureDevOpsToolkit|OfficeToolkit|ClickupToolkit|MultionToolkit|AmadeusToolkit|PolygonToolkit|NLAToolkit)(\.from_\w+)?$/;
@@ -71951,7 +72226,7 @@ function filtered(n, text2) {
   }
   return false;
 }
-var rule43 = {
+var rule44 = {
   meta: {
     id: "excessive-agency/overbroad-tool-access",
     owasp: "LLM06",
@@ -71982,7 +72257,7 @@ var rule43 = {
 // engine/rules/llm06/mcp-auto-approve.ts
 var DESTRUCTIVE_TOOL = /(^|[_.-])(delete|remove|rm|write|edit|move|rename|create|update|upsert|insert|drop|truncate|exec|execute|run|shell|bash|command|terminal|eval|push|merge|deploy|publish|release|send|post|transfer|pay|charge|refund|kill|terminate|destroy|reset|revoke|grant|invite|commit|apply|install|uninstall)(?=$|[_.-])/i;
 var APPROVE_KEYS = ["autoApprove", "alwaysAllow", "auto_approve", "autoApproveTools", "approvedTools", "trust", "trusted", "alwaysApprove"];
-var rule44 = {
+var rule45 = {
   meta: {
     id: "excessive-agency/mcp-auto-approve",
     owasp: "LLM06",
@@ -72030,7 +72305,7 @@ var rule44 = {
 // engine/rules/llm06/mcp-privileged-container.ts
 var SENSITIVE_SOURCE = /^(?:\/|\/etc|\/root|\/home|\/Users|\/var\/run|\/run|\/proc|\/sys|\/dev|\/boot|\/private|[A-Za-z]:[\\/]?|~|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|\/home\/[^/]+|\/Users\/[^/]+|[A-Za-z]:[\\/]Users[\\/][^\\/]+)\/?$/i;
 var SENSITIVE_PART = /(?:^|[\\/])(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.config\/gcloud|\.azure|\.netrc|\.git-credentials|docker\.sock|containerd\.sock|podman\.sock)(?:$|[\\/])/i;
-var rule45 = {
+var rule46 = {
   meta: {
     id: "excessive-agency/mcp-privileged-container",
     owasp: "LLM06",
@@ -72057,10 +72332,10 @@ function problems(options) {
   const out2 = [];
   for (let i2 = 0; i2 < options.length; i2++) {
     const w = options[i2];
-    const [opt, inline] = w.text.split(/=(.*)/s, 2);
+    const [opt2, inline] = w.text.split(/=(.*)/s, 2);
     const valueWord = inline !== void 0 ? w : options[i2 + 1];
     const value = inline ?? options[i2 + 1]?.text ?? "";
-    switch (opt) {
+    switch (opt2) {
       case "--privileged":
         if (inline === void 0 || /^true$/i.test(inline)) out2.push({ line: w.line, what: "runs with --privileged" });
         break;
@@ -72073,7 +72348,7 @@ function problems(options) {
       case "--userns":
       case "--network":
       case "--net":
-        if (value === "host") out2.push({ line: valueWord?.line ?? w.line, what: `shares the host's ${opt.slice(2)} namespace` });
+        if (value === "host") out2.push({ line: valueWord?.line ?? w.line, what: `shares the host's ${opt2.slice(2)} namespace` });
         break;
       case "--security-opt":
         if (/(?:seccomp|apparmor|label)[=:](?:unconfined|disable)|no-new-privileges[=:]false/i.test(value)) out2.push({ line: valueWord?.line ?? w.line, what: `disables confinement (${value})` });
@@ -72104,7 +72379,7 @@ function sensitive(source) {
 // engine/rules/llm06/mcp-broad-filesystem-scope.ts
 var FILESYSTEM_SERVER = /(?:^|[/@-])(?:server-filesystem|filesystem|fs|file-system|files|desktop-commander)(?:-mcp|-server|-mcp-server)?$|^mcp-(?:server-)?(?:filesystem|fs|files)$/i;
 var BROAD = /^(?:\/|~\/?|\$HOME\/?|\$\{HOME\}\/?|\$\{env:HOME\}\/?|\$\{userHome\}\/?|%USERPROFILE%\\?|\/home\/?|\/Users\/?|\/root\/?|\/home\/[^/]+\/?|\/Users\/[^/]+\/?|[A-Za-z]:[\\/]?|[A-Za-z]:[\\/]Users[\\/]?|[A-Za-z]:[\\/]Users[\\/][^\\/]+[\\/]?)$/i;
-var rule46 = {
+var rule47 = {
   meta: {
     id: "excessive-agency/mcp-broad-filesystem-scope",
     owasp: "LLM06",
@@ -72123,9 +72398,9 @@ var rule46 = {
       const args2 = run4 ? run4.rest : cmd.slice(1);
       for (let i2 = 0; i2 < args2.length; i2++) {
         const w = args2[i2];
-        const opt = /^--?(?:allowed?[-_]?(?:dir|directory|directories|path|paths|root)s?|root|dir|directory|base[-_]?dir|workspace)(?:=(.*))?$/i.exec(w.text);
-        const value = opt ? opt[1] ?? args2[i2 + 1]?.text : w.text.startsWith("-") ? void 0 : w.text;
-        const line = opt && opt[1] === void 0 ? args2[i2 + 1]?.line : w.line;
+        const opt2 = /^--?(?:allowed?[-_]?(?:dir|directory|directories|path|paths|root)s?|root|dir|directory|base[-_]?dir|workspace)(?:=(.*))?$/i.exec(w.text);
+        const value = opt2 ? opt2[1] ?? args2[i2 + 1]?.text : w.text.startsWith("-") ? void 0 : w.text;
+        const line = opt2 && opt2[1] === void 0 ? args2[i2 + 1]?.line : w.line;
         if (value === void 0 || line === void 0 || !BROAD.test(value.trim())) continue;
         ctx.report({ line, message: `Filesystem MCP server "${server.name}" is allowed ${value}: the model can read and change everything under it, credentials included.` });
       }
@@ -72135,7 +72410,7 @@ var rule46 = {
 
 // engine/rules/llm06/agent-permission-bypass.ts
 var OPEN_ALLOW = /^(?:\*|Bash|Bash\(\s*\*?\s*\)|Bash\(\s*:?\*\s*\)|Bash\(\s*(?:sudo|su|doas|bash|sh|zsh|fish|pwsh|powershell|cmd|eval|exec|env|xargs|python[\d.]*|node|deno|bun|perl|ruby|php|curl|wget|nc|ncat|netcat|ssh|scp|rsync|rm|dd|chmod|chown|docker|kubectl|npx|uvx)(?:\s*:\s*\*|\s+\*)\s*\)|mcp__\*|WebFetch\(\s*\*?\s*\))$/;
-var rule47 = {
+var rule48 = {
   meta: {
     id: "excessive-agency/agent-permission-bypass",
     owasp: "LLM06",
@@ -72192,7 +72467,7 @@ var PATTERNS3 = [
   [/\b(?:you may|you can|feel free to|allowed to|are permitted to|go ahead and)\s+(?:use\s+|run\s+)?sudo\b|\bincluding\s+`?sudo`?/gi, "runs commands as root"],
   [/\b(?:auto-?approve|automatically approve|approve)\s+(?:all|every|any)\s+(?:tool\s+calls?|tools?|commands?|actions?|requests?)\b|--dangerously-skip-permissions\b|\byolo mode\b/gi, "approves every tool call"]
 ];
-var rule48 = {
+var rule49 = {
   meta: {
     id: "excessive-agency/instruction-grants-autonomy",
     owasp: "LLM06",
@@ -72218,7 +72493,7 @@ var rule48 = {
 };
 
 // engine/rules/llm06/index.ts
-var rules6 = [rule41, rule42, rule43, rule44, rule45, rule46, rule47, rule48];
+var rules6 = [rule42, rule43, rule44, rule45, rule46, rule47, rule48, rule49];
 
 // engine/rules/llm07/secret-in-system-prompt.ts
 var CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
@@ -72277,7 +72552,7 @@ function interpolatedSecret(model, s) {
   }
   return void 0;
 }
-var rule49 = {
+var rule50 = {
   meta: {
     id: "system-prompt-leakage/secret-in-system-prompt",
     owasp: "LLM07",
@@ -72307,7 +72582,7 @@ var rule49 = {
 };
 
 // engine/rules/llm07/index.ts
-var rules7 = [rule49, rule12];
+var rules7 = [rule50, rule12];
 
 // engine/rules/llm08/vector.ts
 var STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
@@ -72317,7 +72592,16 @@ var RAW_CLIENT_TYPE = /(chromadb|get_or_create_collection|get_collection|create_
 var RAW_QUERY_KW = /^(query_texts|query_embeddings|n_results|query_vector|top_k|vector|include_metadata|collection_name|anns_field|limit|near_text|include|knn)$/;
 var FILTER_KW = /^(filter|filters|where|where_document|namespace|search_kwargs|query_filter|pre_filter|post_filter|expr|metadata_filter|metadata_filters|partition_name|partition_names|tenant|doc_ids|node_ids)$/;
 var VECTOR_SQL = /(<->|<=>|<#>|<\+>|\bcosine_distance\b|\bl2_distance\b|\binner_product\b|\bvector_distance\b|\bmatch_documents\b|\bVEC_DISTANCE|\bvec_distance_cosine\b)/i;
+var queryCache = /* @__PURE__ */ new WeakMap();
 function vectorQuery(model, call) {
+  let hit = queryCache.get(call);
+  if (hit === void 0) {
+    hit = vectorQueryUncached(model, call);
+    queryCache.set(call, hit);
+  }
+  return hit;
+}
+function vectorQueryUncached(model, call) {
   const name2 = model.language ? snakeCase(call.name) : call.name;
   const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(model.language ? snakeCase(a.name) : a.name));
   if (model.language && STORE_SEARCH.test(name2)) filters.push(...call.args.filter((a) => a.index === 2));
@@ -72400,7 +72684,7 @@ function nameAssignedFrom(model, fn, name2, l) {
   if (param && (l.line === param.node.line || l.line < fn.node.line || l.line > fn.node.endLine)) return true;
   return model.assigns.some((a) => a.fn === fn && a.target === name2 && l.line >= a.node.line && l.line <= a.node.endLine);
 }
-var rule50 = {
+var rule51 = {
   meta: {
     id: "vector-weakness/user-controlled-filter",
     owasp: "LLM08",
@@ -72475,17 +72759,17 @@ var STORE_SCOPE_KW = /^(namespace|tenant|collection_name|index_name|partition_na
 function storeScope(model, call) {
   if (!call.receiver) return void 0;
   for (let n = call.receiver; n && (n.type === "attribute" || n.type === "call"); n = n.type === "attribute" ? field(n, "object") : field(n, "function")) {
-    const c = n.type === "call" ? model.calls.find((x) => x.node === n) : void 0;
+    const c = n.type === "call" ? callAt(model, n) : void 0;
     if (c && /^(with_tenant|with_namespace|namespace|tenant|Namespace)$/.test(c.name)) {
       const l = c.args.map((a) => steering(a.taint)).find(Boolean);
       if (l) return { label: l, what: "tenant" };
     }
   }
-  let recv = model.calls.find((c) => c.node === call.receiver);
+  let recv = callAt(model, call.receiver);
   if (!recv && call.receiver.type === "identifier") {
     const name2 = model.text(call.receiver);
     const def = model.assigns.filter((a) => a.fn === call.fn && a.target === name2 && a.node.startIndex < call.node.startIndex).pop();
-    if (def?.value.type === "call") recv = model.calls.find((c) => c.node === def.value);
+    if (def?.value.type === "call") recv = callAt(model, def.value);
   }
   if (!recv) return void 0;
   for (const a of recv.args) {
@@ -72529,6 +72813,9 @@ function saysMultiTenant(model, n) {
 }
 function multiTenantStore(model) {
   for (const m of model.file.source.matchAll(/^[ \t]*#(.*)$/gm)) if (MULTI_TENANT_TEXT.test(m[1])) return true;
+  if (model.language) {
+    for (const m of model.file.source.matchAll(/^[ \t]*(?:\/\/|\/\*+|\*)(.*)$/gm)) if (MULTI_TENANT_TEXT.test(m[1])) return true;
+  }
   const stack = [model.file.root];
   let guard = 0;
   while (stack.length && guard++ < 5e5) {
@@ -72589,7 +72876,7 @@ function tenantsIn(model, fn, tenantAssigns) {
   if (fn.decorators.some((d) => LOGIN_DECORATOR.test(d.qname)) || fn.params.some((p) => p.name === "request") && /\brequest\.user\b/.test(model.text(fn.node))) {
     for (const t of ["request.user", "current_user", "g.user", "get_jwt_identity"]) out2.add(t);
   }
-  for (const a of tenantAssigns) {
+  for (const a of (fn.className ? tenantAssigns.byClass.get(fn.className) : tenantAssigns.byFn.get(fn)) ?? []) {
     const last = a.target.split(".").pop() ?? a.target;
     if (a.fn === fn && !a.target.includes(".")) out2.add(a.target);
     if (fn.className && (a.target === `self.${last}` || a.target === `this.${last}`) && a.fn.className === fn.className) out2.add(a.target);
@@ -72610,7 +72897,7 @@ function mentions(model, fn, n, tenants, depth = 0) {
     for (const ch of c.children) if (ch.named) stack.push(ch);
   }
   for (const name2 of names) {
-    for (const a of model.assigns) {
+    for (const a of assignsTo(model, name2)) {
       if (a.target !== name2 || a.fn !== fn && a.fn !== model.module && !(name2.startsWith("self.") && a.fn.className === fn.className)) continue;
       if (mentions(model, a.fn, a.value, tenants, depth + 1)) return true;
     }
@@ -72626,7 +72913,7 @@ function scoped2(model, fn, call, tenants) {
   if (call.receiver && mentions(model, fn, call.receiver, tenants)) return true;
   return call.receiverTaint.some((l) => l.kind === "param" && bare.includes(l.what));
 }
-var rule51 = {
+var rule52 = {
   meta: {
     id: "vector-weakness/missing-tenant-filter",
     owasp: "LLM08",
@@ -72657,7 +72944,7 @@ var rule51 = {
       }
     }
     let multi;
-    const tenantAssigns = model.assigns.filter((a) => TENANT_NAME.test(a.target.split(".").pop() ?? a.target));
+    const tenantAssigns = groupTenantAssigns(model.assigns.filter((a) => TENANT_NAME.test(a.target.split(".").pop() ?? a.target)));
     for (const fn of model.functions) {
       const tenants = tenantsIn(model, fn, tenantAssigns);
       if (!tenants.length) continue;
@@ -72751,9 +73038,24 @@ function sharedRetrieverUse(model, call) {
   if (!sharedRetrievers(model).has(model.text(call.receiver))) return null;
   return { call, factory: false, fetch: false, filters: [] };
 }
+function groupTenantAssigns(list) {
+  const byFn = /* @__PURE__ */ new Map();
+  const byClass = /* @__PURE__ */ new Map();
+  for (const a of list) {
+    const f = byFn.get(a.fn);
+    if (f) f.push(a);
+    else byFn.set(a.fn, [a]);
+    if (a.fn.className) {
+      const c = byClass.get(a.fn.className);
+      if (c) c.push(a);
+      else byClass.set(a.fn.className, [a]);
+    }
+  }
+  return { byFn, byClass };
+}
 
 // engine/rules/llm08/index.ts
-var rules8 = [rule50, rule51];
+var rules8 = [rule51, rule52];
 
 // engine/rules/llm09/model-derived.ts
 function isModelOutput(l) {
@@ -72798,6 +73100,15 @@ function identifiers2(n, model, out2 = []) {
   for (const c of n.children) if (c.named && c.type !== "lambda") identifiers2(c, model, out2);
   return out2;
 }
+var readsCache = /* @__PURE__ */ new WeakMap();
+function identifierReads(n, model) {
+  let hit = readsCache.get(n);
+  if (hit === void 0) {
+    hit = identifiers2(n, model);
+    readsCache.set(n, hit);
+  }
+  return hit;
+}
 function modelDerivedNames(model, fn) {
   const hit = cache3.get(fn);
   if (hit) return hit;
@@ -72806,13 +73117,13 @@ function modelDerivedNames(model, fn) {
   const assigns = [...assignsIn(model, fn)].sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(model, fn);
   const human = humanDecidedNames(model, fn);
-  const derived2 = (v) => (calls.some((c) => within(c.node, v)) || identifiers2(v, model).some((n) => names.has(n)) || readsModelState(model, fn, v)) && !humanCall(fn, v);
+  const derived2 = (v) => (calls.some((c) => within(c.node, v)) || identifierReads(v, model).some((n) => names.has(n)) || readsModelState(model, fn, v)) && !humanCall(fn, v);
   for (let round = 0; round < 2; round++) {
     for (const a of assigns) if (!human.has(a.target) && derived2(a.value)) names.add(a.target);
     for (const f of loops) {
       const right = f.children.find((c) => c.field === "right");
       const left = f.children.find((c) => c.field === "left");
-      if (right && left && derived2(right)) for (const n of identifiers2(left, model)) names.add(n);
+      if (right && left && derived2(right)) for (const n of identifierReads(left, model)) names.add(n);
     }
   }
   cache3.set(fn, names);
@@ -72825,8 +73136,14 @@ function forLoops(model, fn) {
 var HUMAN_CALL = /((^|_)(input|prompt|ask|yes_no|yes_or_no)(_|$)|input$|confirm)/i;
 var humanCache = /* @__PURE__ */ new WeakMap();
 function humanCall(fn, v) {
-  return fn.calls.some((c) => within(c.node, v) && !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(plain(c.callee))) || HUMAN_CALL.test(c.name)));
+  let asks = humanCallCache.get(fn);
+  if (!asks) {
+    asks = fn.calls.filter((c) => !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(plain(c.callee))) || HUMAN_CALL.test(c.name)));
+    humanCallCache.set(fn, asks);
+  }
+  return asks.some((c) => within(c.node, v));
 }
+var humanCallCache = /* @__PURE__ */ new WeakMap();
 function humanDecidedNames(model, fn) {
   const hit = humanCache.get(fn);
   if (hit) return hit;
@@ -72837,7 +73154,7 @@ function humanDecidedNames(model, fn) {
 }
 function readsHuman(model, fn, n) {
   const names = humanDecidedNames(model, fn);
-  return identifiers2(n, model).some((x) => names.has(x)) || humanCall(fn, n);
+  return identifierReads(n, model).some((x) => names.has(x)) || humanCall(fn, n);
 }
 var stateKeyCache = /* @__PURE__ */ new WeakMap();
 function modelStateKeys(model) {
@@ -72854,7 +73171,7 @@ function modelStateKeys(model) {
       if (!k || !v || k.type !== "string" || /^["']messages["']$/.test(model.text(k))) continue;
       const calls = r.fn.calls.filter((c) => callYieldsModel(c, model));
       const names = modelDerivedNames(model, r.fn);
-      if (calls.some((c) => within(c.node, v)) || identifiers2(v, model).some((x) => names.has(x))) keys.add(model.text(k).replace(/^["']|["']$/g, ""));
+      if (calls.some((c) => within(c.node, v)) || identifierReads(v, model).some((x) => names.has(x))) keys.add(model.text(k).replace(/^["']|["']$/g, ""));
     }
   }
   return keys;
@@ -72895,7 +73212,7 @@ function readsModelState(model, fn, n) {
 }
 function readsModel(model, fn, n) {
   const names = modelDerivedNames(model, fn);
-  if (identifiers2(n, model).some((x) => names.has(x))) return true;
+  if (identifierReads(n, model).some((x) => names.has(x))) return true;
   if (readsModelState(model, fn, n)) return true;
   return fn.calls.some((c) => callYieldsModel(c, model) && within(c.node, n));
 }
@@ -72907,6 +73224,7 @@ var DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason
 var GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 var GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
 var GRANT_CONSTANT = /^[A-Za-z_][\w.]*\.(APPROVED|APPROVE|GRANTED|VERIFIED|ACTIVE|ADMIN|ACCEPTED|ELIGIBLE|PREQUALIFIED|QUALIFIED|DENIED|DECLINED|REJECTED|BANNED|SUSPENDED|BLOCKED|FRAUD|FROZEN|CLOSED|REFUNDED|PAID|RELEASED|MERGED|PUBLISHED)$/;
+var JS_GRANT_FIELD = /\b((is_?)?(banned|suspended|blocked|disabled|frozen|admin|approved|verified|eligible|is_superuser)\s*:\s*true|(role|status|kycStatus|kyc_status|verificationStatus|accessLevel|access_level|decision)\s*:\s*["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`])/i;
 var DECISION_LITERAL = /^["'](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["']$/i;
 var INDEPENDENT_NAME = /(approv|human|review|confirm|signed_off|manager|supervisor|policy|rule|eligib|limit|threshold|quota|verified_by|kyc|credit_score|risk_score)/i;
 function operandsOfAnd(cond, text2) {
@@ -72956,6 +73274,7 @@ function privilegedCall(model, c) {
   if (PRIVILEGED.test(name2)) return true;
   if (/^(release|create|approve|execute|process|submit|schedule|send|issue|grant)(_|$)/.test(name2) && /(payout|payment|refund|transfer|wire|disbursement|loan|credit|escrow|reimbursement|claim_?payment|withdrawal)/i.test(recv)) return true;
   if (model.language && /^(set|update|change|mark)_?\w*$/.test(name2) && c.args.some((a) => /["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`]/i.test(model.text(a.node)))) return true;
+  if (model.language && /^(update|update_many|update_one|upsert|patch|set|find_one_and_update|find_by_id_and_update|save)$/.test(name2) && c.args.some((a) => JS_GRANT_FIELD.test(model.text(a.node)))) return true;
   if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(plain(c.callee)) || c.name === "mkdir") return false;
   if (/^(set|update|change|mark)_?\w*$/.test(name2) && c.args.some((a) => a.node.type === "string" && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
@@ -72977,7 +73296,7 @@ function grantAssignments(model, body3) {
   }
   return out2;
 }
-var rule52 = {
+var rule53 = {
   meta: {
     id: "misinformation/unverified-output-decision",
     owasp: "LLM09",
@@ -73007,6 +73326,7 @@ var rule52 = {
         message: `The model's output alone decides \`${model.text(first3).split("\n")[0].slice(0, 80)}\` (line ${first3.line}); nothing routes the decision to a human or checks it against independent rules.`
       });
     }
+    if (model.language) for (const hit of ternaryDecisions(model)) ctx.report({ node: hit.call.node, message: `The model's output alone picks the value written by \`${model.text(hit.call.node).split("\n")[0].slice(0, 80)}\` (\`${model.text(hit.cond).slice(0, 60)}\`); nothing routes the decision to a human or checks it against independent rules.` });
     for (const hit of graphRoutes(model)) {
       ctx.report({ node: hit.ret, message: `The graph router ${hit.router.name}() sends the run to the '${hit.node}' node on the model's output alone, and that node calls \`${hit.action}\` with no interrupt or review before it.` });
     }
@@ -73049,6 +73369,31 @@ function graphRoutes(model) {
           break;
         }
       }
+    }
+  }
+  return out2;
+}
+function ternaryDecisions(model) {
+  const out2 = [];
+  for (const c of model.calls) {
+    const name2 = snakeCase(c.name);
+    if (!/^(update|update_many|update_one|upsert|patch|set|create|find_one_and_update|find_by_id_and_update|insert)$/.test(name2)) continue;
+    const stack = c.args.filter((a) => a.index >= 0).map((a) => a.node);
+    let guard = 0;
+    while (stack.length && guard++ < 2e3) {
+      const n = stack.pop();
+      if (n.type === "arrow_function" || n.type === "function_expression") continue;
+      if (n.type === "ternary_expression") {
+        const cond = field(n, "condition");
+        const branches = [field(n, "consequence"), field(n, "alternative")].map((b) => b ? model.text(b) : "");
+        const pair = n.parent?.type === "pair" ? model.text(field(n.parent, "key")) : "";
+        const decisive = branches.some((b) => DECISION_LITERAL.test(b.replace(/`/g, "'"))) || /^(is_?)?(banned|suspended|blocked|approved|verified|admin|eligible)$/i.test(pair) && branches.includes("true");
+        if (cond && decisive && readsModel(model, c.fn, cond) && !readsHuman(model, c.fn, cond) && !isIndependentCheck(model, c.fn, cond)) {
+          out2.push({ call: c, cond });
+          break;
+        }
+      }
+      for (const ch of n.children) if (ch.named) stack.push(ch);
     }
   }
   return out2;
@@ -73109,7 +73454,7 @@ function promptUsesAdvisoryConstant(model, fnNode) {
   const body3 = model.text(fnNode);
   return model.assigns.some((a) => a.fn.isModule && (a.value.type === "string" || a.value.type === "template_string") && highStakes(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
 }
-var rule53 = {
+var rule54 = {
   meta: {
     id: "misinformation/unvalidated-output-as-fact",
     owasp: "LLM09",
@@ -73156,7 +73501,7 @@ var OVERCONFIDENT = [
 function negated2(text2, at) {
   return /\b(never|not|no|don't|without|avoid)\s+(\w+\s+)?$/i.test(text2.slice(Math.max(0, at - 24), at));
 }
-var rule54 = {
+var rule55 = {
   meta: {
     id: "misinformation/overconfident-instructions",
     owasp: "LLM09",
@@ -73201,12 +73546,12 @@ function checkedBefore2(model, fn, n) {
   if (fn.calls.some((c) => !PRIVILEGED.test(c.name) && !DECISION_SETTER.test(c.name) && (APPROVAL_NAME.test(c.name) || c.callee === "input" || REVIEW.test(lastSegment(plain(c.callee)))))) return true;
   if (fn.decorators.some((d) => APPROVAL_NAME.test(d.qname))) return true;
   const names = modelDerivedNames(model, fn);
-  const vals = new Set(identifiers2(n, model).filter((x) => names.has(x)));
+  const vals = new Set(identifierReads(n, model).filter((x) => names.has(x)));
   return model.ifs.some((i2) => {
     if (i2.fn !== fn || i2.node.startIndex > n.startIndex || within2(n, i2.node)) return false;
     const t = model.text(i2.condition);
     if (!/[<>]|\bnot in\b|\bin\b/.test(t)) return false;
-    return identifiers2(i2.condition, model).some((x) => vals.has(x));
+    return identifierReads(i2.condition, model).some((x) => vals.has(x));
   });
 }
 function actionName(call) {
@@ -73258,7 +73603,16 @@ function decisionInDict(model, fn, n, depth) {
   }
   return void 0;
 }
+var persistsCache = /* @__PURE__ */ new WeakMap();
 function persists(model, fn) {
+  let hit = persistsCache.get(fn);
+  if (hit === void 0) {
+    hit = persistsUncached(model, fn);
+    persistsCache.set(fn, hit);
+  }
+  return hit;
+}
+function persistsUncached(model, fn) {
   return fn.calls.some((c) => /^(add|add_all|commit|save|insert_one|insert|create|put_item|merge|flush)$/.test(c.name) && !!c.receiver && /(session|db|repo|table|collection|objects|store|conn|cursor)/i.test(model.text(c.receiver)));
 }
 function dispatchIndex(model, call) {
@@ -73275,7 +73629,7 @@ function dispatchIndex(model, call) {
   if (!values.some((v) => (v.type === "identifier" || v.type === "attribute") && PRIVILEGED.test(lastSegment(model.text(v))))) return void 0;
   return index;
 }
-var rule55 = {
+var rule56 = {
   meta: {
     id: "misinformation/model-output-drives-action",
     owasp: "LLM09",
@@ -73314,7 +73668,7 @@ var rule55 = {
 };
 
 // engine/rules/llm09/index.ts
-var rules9 = [rule52, rule53, rule54, rule55];
+var rules9 = [rule53, rule54, rule55, rule56];
 
 // engine/rules/llm10/bounds.ts
 var CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]|\.slice\(\s*0\s*,\s*[\w.]+\s*\)/;
@@ -73397,7 +73751,7 @@ function neverStops(model, n) {
 function optionArgs(call) {
   return call.args.filter((a) => a.name !== null);
 }
-var rule56 = {
+var rule57 = {
   meta: {
     id: "unbounded-consumption/agent-step-limit-disabled",
     owasp: "LLM10",
@@ -73486,7 +73840,7 @@ function checksParam(model, fn) {
   }
   return false;
 }
-var rule57 = {
+var rule58 = {
   meta: {
     id: "unbounded-consumption/unbounded-model-loop",
     owasp: "LLM10",
@@ -73616,7 +73970,7 @@ function hits2(model) {
   }
   return out2;
 }
-var rule58 = {
+var rule59 = {
   meta: {
     id: "unbounded-consumption/limits-disabled",
     owasp: "LLM10",
@@ -73667,7 +74021,7 @@ function budgetSites(model, call) {
   }
   return out2;
 }
-var rule59 = {
+var rule60 = {
   meta: {
     id: "unbounded-consumption/user-controlled-budget",
     owasp: "LLM10",
@@ -73701,7 +74055,7 @@ var rule59 = {
 };
 
 // engine/rules/llm10/index.ts
-var rules10 = [rule57, rule58, rule59, rule56];
+var rules10 = [rule58, rule59, rule60, rule57];
 
 // engine/rules/index.ts
 var ALL = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
@@ -74478,15 +74832,15 @@ function parseSuppressions(source, options = {}) {
 }
 function targetMatches(target, issue3) {
   const t = target.toLowerCase();
-  const rule60 = issue3.rule.toLowerCase();
-  if (t === rule60) return true;
+  const rule61 = issue3.rule.toLowerCase();
+  if (t === rule61) return true;
   const owasp = /^llm(\d{1,2})$/.exec(t);
   if (owasp) return issue3.owasp.toUpperCase() === `LLM${owasp[1].padStart(2, "0")}`;
   const asi = /^asi(\d{1,2})$/.exec(t);
   if (asi) return issue3.asi?.toUpperCase() === `ASI${asi[1].padStart(2, "0")}`;
   if (issue3.type && t === issue3.type.toLowerCase()) return true;
   const category = t.endsWith("/*") ? t.slice(0, -2) : t;
-  return !category.includes("/") && rule60.startsWith(`${category}/`);
+  return !category.includes("/") && rule61.startsWith(`${category}/`);
 }
 function isSuppressed(issue3, map2) {
   const candidates = [
@@ -74512,15 +74866,15 @@ async function prepareEngine() {
 function activeRules(config2) {
   const overrides = config2.rules ?? {};
   const out2 = [];
-  for (const rule60 of allRules()) {
-    const o = overrides[rule60.meta.id] ?? overrides[rule60.meta.owasp];
+  for (const rule61 of allRules()) {
+    const o = overrides[rule61.meta.id] ?? overrides[rule61.meta.owasp];
     if (o === "off") continue;
     if (!o) {
-      out2.push(rule60);
+      out2.push(rule61);
       continue;
     }
     const severity2 = o;
-    out2.push({ ...rule60, meta: { ...rule60.meta, severity: severity2 }, check: (ctx) => rule60.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
+    out2.push({ ...rule61, meta: { ...rule61.meta, severity: severity2 }, check: (ctx) => rule61.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
   }
   return out2;
 }
@@ -74541,18 +74895,18 @@ function scanFile(file2, options) {
   result.suppressions = [...parseSuppressions(decoded)];
   const lines = decoded.split("\n");
   const frameworks = new Set(options.frameworks);
-  const reporterFor = (rule60, mapLine, srcLines) => (f) => {
+  const reporterFor = (rule61, mapLine, srcLines) => (f) => {
     const line = f.line ?? f.node?.line ?? 1;
     const mapped = mapLine(line);
     const onNodeLine = f.node !== void 0 && f.node.line === line;
     result.findings.push({
-      rule: rule60.meta.id,
+      rule: rule61.meta.id,
       line: mapped,
       column: f.column ?? (onNodeLine ? f.node.column : 1),
       endLine: Math.max(mapped, mapLine(f.endLine ?? (onNodeLine ? f.node.endLine : line))),
       snippet: (srcLines[line - 1] ?? "").trim(),
-      message: f.message ?? rule60.meta.description,
-      severity: f.severity ?? rule60.meta.severity,
+      message: f.message ?? rule61.meta.description,
+      severity: f.severity ?? rule61.meta.severity,
       ...f.source ? { source: { kind: f.source.kind, line: mapLine(f.source.line), what: f.source.what } } : {}
     });
   };
@@ -74582,7 +74936,7 @@ function scanFile(file2, options) {
     }
     result.permissions = permissionsOf([model]);
     const codeLines = language === "notebook" ? code.split("\n") : lines;
-    runRules(rules11, "python", file2.path, code, model, frameworks, (rule60) => reporterFor(rule60, mapLine, codeLines), result.notices);
+    runRules(rules11, "python", file2.path, code, model, frameworks, (rule61) => reporterFor(rule61, mapLine, codeLines), result.notices);
   } else if (language === "javascript" || language === "typescript" || language === "tsx") {
     const parsed = parse5(language, decoded, options.fileBudgetMs ?? 5e3);
     if (parsed.timedOut) result.notices.push({ file: file2.path, kind: "timeout", message: "parsing stopped at the time budget; findings cover what was parsed" });
@@ -74596,7 +74950,7 @@ function scanFile(file2, options) {
       result.frameworks.push("moltbook");
     }
     result.permissions = permissionsOf([model]);
-    runRules(rules11, ruleLanguage, file2.path, decoded, model, frameworks, (rule60) => reporterFor(rule60, (n) => n, lines), result.notices);
+    runRules(rules11, ruleLanguage, file2.path, decoded, model, frameworks, (rule61) => reporterFor(rule61, (n) => n, lines), result.notices);
   } else if (language === "requirements" || language === "pyproject" || language === "package-json") {
     let json2;
     if (language === "package-json") {
@@ -74607,7 +74961,7 @@ function scanFile(file2, options) {
         result.notices.push({ file: file2.path, kind: "parse_error", message: `not valid JSON (${err2.message}): dependencies were not checked` });
       }
     }
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule60) => reporterFor(rule60, (n) => n, lines), result.notices, json2);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule61) => reporterFor(rule61, (n) => n, lines), result.notices, json2);
   } else if (language === "mcp-config" || language === "claude-settings" || language === "instructions") {
     let json2;
     if (language !== "instructions") {
@@ -74622,7 +74976,7 @@ function scanFile(file2, options) {
       frameworks.add("moltbook");
       result.frameworks = ["moltbook"];
     }
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule60) => reporterFor(rule60, (n) => n, lines), result.notices, json2);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule61) => reporterFor(rule61, (n) => n, lines), result.notices, json2);
   }
   return result;
 }
@@ -74645,12 +74999,12 @@ function decode4(file2, maxBytes, notices) {
   }
 }
 function runRules(rules11, language, file2, source, model, frameworks, reporterFor, notices, json2) {
-  for (const rule60 of rules11) {
-    if (!rule60.meta.languages.includes(language)) continue;
+  for (const rule61 of rules11) {
+    if (!rule61.meta.languages.includes(language)) continue;
     try {
-      rule60.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule60) });
+      rule61.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule61) });
     } catch (err2) {
-      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule60.meta.id} failed: ${err2.message}` });
+      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule61.meta.id} failed: ${err2.message}` });
     }
   }
 }
