@@ -65142,6 +65142,34 @@ function redactSecrets(text2) {
   return out2 + text2.slice(at);
 }
 
+// engine/flow/params.ts
+function callersOf(fns) {
+  const callers = /* @__PURE__ */ new Map();
+  for (const f of fns) {
+    for (const c of f.calls) {
+      if (!c.target) continue;
+      const list = callers.get(c.target) ?? [];
+      list.push(c);
+      callers.set(c.target, list);
+    }
+  }
+  return callers;
+}
+function incomingLabels(functions, callers, argForParam) {
+  const incoming = /* @__PURE__ */ new Map();
+  for (const fn of functions) {
+    const per = fn.params.map(() => []);
+    for (const c of callers.get(fn) ?? []) {
+      fn.params.forEach((_, i2) => {
+        const a = argForParam(fn, c, i2);
+        if (a) per[i2] = union2(per[i2], a.taint);
+      });
+    }
+    incoming.set(fn, per);
+  }
+  return incoming;
+}
+
 // engine/flow/python.ts
 var Scope = class {
   constructor(parent, classScope = null) {
@@ -66307,26 +66335,9 @@ function analysePython(file2) {
     return call.args.find((a) => a.index === index - offset);
   }
   function resolveParams() {
-    const callers = /* @__PURE__ */ new Map();
-    const allCalls = [moduleFn, ...functions].flatMap((f) => f.calls);
-    for (const c of allCalls) {
-      if (!c.target) continue;
-      const list = callers.get(c.target) ?? [];
-      list.push(c);
-      callers.set(c.target, list);
-    }
+    const callers = callersOf([moduleFn, ...functions]);
     for (let round = 0; round < 3; round++) {
-      const incoming = /* @__PURE__ */ new Map();
-      for (const fn of functions) {
-        const per = fn.params.map(() => []);
-        for (const c of callers.get(fn) ?? []) {
-          fn.params.forEach((_, i2) => {
-            const a = argForParam(fn, c, i2);
-            if (a) per[i2] = union2(per[i2], a.taint);
-          });
-        }
-        incoming.set(fn, per);
-      }
+      const incoming = incomingLabels(functions, callers, argForParam);
       const subst = (labels, fn) => {
         if (!labels.some((l) => l.kind === "param")) return labels;
         const per = incoming.get(fn);
@@ -68006,26 +68017,9 @@ function analyseJavaScript(file2, language) {
     return call.args.find((a) => a.index === index);
   }
   {
-    const callers = /* @__PURE__ */ new Map();
-    const allCalls = [moduleFn, ...functions].flatMap((f) => f.calls);
-    for (const c of allCalls) {
-      if (!c.target) continue;
-      const list = callers.get(c.target) ?? [];
-      list.push(c);
-      callers.set(c.target, list);
-    }
+    const callers = callersOf([moduleFn, ...functions]);
     for (let round = 0; round < 3; round++) {
-      const incoming = /* @__PURE__ */ new Map();
-      for (const fn of functions) {
-        const per = fn.params.map(() => []);
-        for (const c of callers.get(fn) ?? []) {
-          fn.params.forEach((_, i2) => {
-            const a = argForParam(fn, c, i2);
-            if (a) per[i2] = union2(per[i2], a.taint);
-          });
-        }
-        incoming.set(fn, per);
-      }
+      const incoming = incomingLabels(functions, callers, argForParam);
       const ownerOf = (l, fn) => {
         for (let f = fn; f; f = f.parent) {
           const p = f.params[l.param];

@@ -12,6 +12,7 @@
  */
 import { field, type AstNode, type ParsedFile } from '../parse/index.js';
 import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
+import { callersOf, incomingLabels } from './params.js';
 import type { ArgFact, AssignFact, CallFact, FunctionFact, IfFact, LoopFact, MessageFact, ParamFact, PyModel, ReturnFact, StringFact } from './python.js';
 import { SYSTEM_PROMPT_NAME } from './python.js';
 import { lastSegment, plain } from '../frameworks/python.js';
@@ -1721,26 +1722,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   }
 
   {
-    const callers = new Map<FunctionFact, CallFact[]>();
-    const allCalls = [moduleFn, ...functions].flatMap((f) => f.calls);
-    for (const c of allCalls) {
-      if (!c.target) continue;
-      const list = callers.get(c.target) ?? [];
-      list.push(c);
-      callers.set(c.target, list);
-    }
+    const callers = callersOf([moduleFn, ...functions]);
     for (let round = 0; round < 3; round++) {
-      const incoming = new Map<FunctionFact, Label[][]>();
-      for (const fn of functions) {
-        const per: Label[][] = fn.params.map(() => []);
-        for (const c of callers.get(fn) ?? []) {
-          fn.params.forEach((_, i) => {
-            const a = argForParam(fn, c, i);
-            if (a) per[i] = union(per[i], a.taint);
-          });
-        }
-        incoming.set(fn, per);
-      }
+      const incoming = incomingLabels(functions, callers, argForParam);
       // A closure reads its enclosing functions' parameters: a parameter label belongs to the
       // function (this one or an enclosing one) that declares a parameter of that name and line.
       const ownerOf = (l: Label, fn: FunctionFact): FunctionFact | undefined => {

@@ -7,6 +7,7 @@
  */
 import { field, fields, walkOrder, walkOrderByOwner, type AstNode, type ParsedFile } from '../parse/index.js';
 import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
+import { callersOf, incomingLabels } from './params.js';
 import {
   callSanitizer,
   callSource,
@@ -1448,26 +1449,9 @@ export function analysePython(file: ParsedFile): PyModel {
   }
 
   function resolveParams() {
-    const callers = new Map<FunctionFact, CallFact[]>();
-    const allCalls = [moduleFn, ...functions].flatMap((f) => f.calls);
-    for (const c of allCalls) {
-      if (!c.target) continue;
-      const list = callers.get(c.target) ?? [];
-      list.push(c);
-      callers.set(c.target, list);
-    }
+    const callers = callersOf([moduleFn, ...functions]);
     for (let round = 0; round < 3; round++) {
-      const incoming = new Map<FunctionFact, Label[][]>();
-      for (const fn of functions) {
-        const per: Label[][] = fn.params.map(() => []);
-        for (const c of callers.get(fn) ?? []) {
-          fn.params.forEach((_, i) => {
-            const a = argForParam(fn, c, i);
-            if (a) per[i] = union(per[i], a.taint);
-          });
-        }
-        incoming.set(fn, per);
-      }
+      const incoming = incomingLabels(functions, callers, argForParam);
       const subst = (labels: Label[], fn: FunctionFact): Label[] => {
         if (!labels.some((l) => l.kind === 'param')) return labels;
         const per = incoming.get(fn);
