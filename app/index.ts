@@ -1,11 +1,10 @@
 // The GitHub App inside the server process (ARCHITECTURE §4): Probot for webhooks and
 // authenticated Octokit clients, the server's database for state, its approvals service for
 // decisions. `setUpGithubApp` is called once per process by build().
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { pino, type Logger } from 'pino';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import { Probot, ProbotOctokit } from 'probot';
 import type { Database } from '../server/db/schema.js';
 import type { EventBus } from '../server/events.js';
 import type { ScanService } from '../server/modules/scans/service.js';
@@ -45,13 +44,20 @@ export interface GithubAppDeps {
   publicUrl?: string;
 }
 
+/** One verified webhook delivery: `X-GitHub-Delivery`, `X-GitHub-Event` and the parsed body. */
+export interface Delivery {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
 export interface GithubApp {
   enabled: boolean;
   reason?: string;
   probot?: Probot;
   worker?: JobWorker;
-  /** Probot's Node middleware, for the webhook route. */
-  middleware?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Runs the App's handlers on one verified delivery; rejects when a handler failed. */
+  receive?: (delivery: Delivery) => Promise<void>;
   verify(payload: string, signature: string): Promise<boolean>;
   /** The address GitHub reached us at, for share links when AGENTCOP_PUBLIC_URL is not set. */
   noteBaseUrl(url: string): void;
@@ -111,14 +117,16 @@ export async function setUpGithubApp(deps: GithubAppDeps, options: GithubAppOpti
   if (options.worker !== false) worker = new JobWorker(deps.db, runner.run, runner.giveUp, queueOptions, deps.log);
 
   const appFn = intake({ db: deps.db, accountId: options.accountId, nudge: () => worker?.nudge() });
-  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOK_PATH });
+  // The route verifies the signature and hands over the parsed delivery, rather than using
+  // Probot's Node middleware, so that a handler failure answers in our error envelope.
+  await probot.load(appFn);
   deps.log.info({ github: settings.baseUrl ?? 'https://api.github.com' }, `GitHub App ${settings.appId} is on at ${WEBHOOK_PATH}`);
 
   return {
     enabled: true,
     probot,
     worker,
-    middleware: async (req, res) => (await middleware(req, res)) === true,
+    receive: (delivery) => probot.receive(delivery as Parameters<Probot['receive']>[0]),
     verify: (payload, signature) => probot.webhooks.verify(payload, signature),
     noteBaseUrl(url) {
       seenBaseUrl = url;

@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
 import { envelopeOf, itOn, TARGETS, warnSkip, withKey, type TestServer } from '../server/helpers.js';
 import { FakeGitHub } from './fake-github.js';
-import { commentEvent, deliver, example, prEvent, SAFE_AGENT, settle, SHA, shellAgent, startAppServer } from './helpers.js';
+import { commentEvent, deliver, example, prEvent, SAFE_AGENT, settle, SHA, shellAgent, sign, startAppServer } from './helpers.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -301,5 +301,28 @@ describe.each(TARGETS)('GitHub App pull request scans on $name', (target) => {
     expect(envelopeOf(missing).error).toBe('missing_webhook_headers');
     const after = await server.app.db.selectFrom('github_jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('a delivery the App cannot record answers 500 in the error envelope (GitHub redelivers), broken JSON 400', async () => {
+    const count = async () => Number((await server.app.db.selectFrom('github_jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    // Shaped like GitHub's, but without the pull request the handler needs.
+    const event = prEvent('opened', { number: 19, head: SHA.head, base: SHA.base });
+    delete event.pull_request;
+    const res = await deliver(server.app, 'pull_request', event);
+    expect(res.statusCode).toBe(500);
+    expect(envelopeOf(res).error).toBe('delivery_failed');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+
+    const body = '{"action":';
+    const broken = await server.app.inject({
+      method: 'POST',
+      url: '/api/github/webhooks',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'broken-1', 'x-hub-signature-256': sign(body) },
+      payload: body,
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(envelopeOf(broken).error).toBe('invalid_json');
+    expect(await count()).toBe(before);
   });
 });

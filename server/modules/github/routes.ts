@@ -1,9 +1,8 @@
-// `POST /github/webhooks`: GitHub's deliveries for the App, handed to Probot's middleware. The body
+// `POST /github/webhooks`: GitHub's deliveries for the App, handed to the Probot App's handlers. The body
 // is kept as the exact bytes received, because the signature is an HMAC over them.
-import type { IncomingMessage } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { WEBHOOK_PATH, type GithubApp } from '../../../app/index.js';
+import type { GithubApp } from '../../../app/index.js';
 import { ApiError } from '../../errors.js';
 import { errorResponses } from '../../schemas.js';
 import { baseUrl } from '../../urls.js';
@@ -38,11 +37,11 @@ export default async function githubRoutes(app: FastifyInstance, opts: GithubRou
           'x-github-delivery': Type.Optional(Type.String()),
           'x-hub-signature-256': Type.Optional(Type.String()),
         }),
-        response: { 200: { type: 'string', description: 'ok' }, ...errorResponses(413, 415, 503) },
+        response: { 200: { type: 'string', description: 'ok' }, ...errorResponses(400, 401, 413, 415, 500, 503) },
       },
     },
     async (request, reply) => {
-      if (!github.enabled || !github.middleware) {
+      if (!github.enabled || !github.receive) {
         throw new ApiError(503, 'app_disabled', `the GitHub App is off on this server (${github.reason ?? 'no credentials'}); set APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, and WEBHOOK_SECRET`);
       }
       const type = String(request.headers['content-type'] ?? '');
@@ -55,14 +54,21 @@ export default async function githubRoutes(app: FastifyInstance, opts: GithubRou
       if (!(await github.verify(body.toString('utf8'), String(request.headers['x-hub-signature-256'])))) {
         throw new ApiError(401, 'invalid_signature', 'X-Hub-Signature-256 does not match the body and WEBHOOK_SECRET');
       }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new ApiError(400, 'invalid_json', 'the delivery body is not valid JSON');
+      }
       github.noteBaseUrl(baseUrl(request, opts.publicUrl));
-      // Probot answers on the raw response itself.
-      reply.hijack();
-      const raw = request.raw as IncomingMessage & { body?: unknown; rawBody?: Buffer };
-      raw.body = {};
-      raw.rawBody = body;
-      raw.url = WEBHOOK_PATH; // the middleware matches its own path; /api/v1 arrives here too
-      await github.middleware(raw, reply.raw);
+      try {
+        await github.receive({ id: String(request.headers['x-github-delivery']), name: String(request.headers['x-github-event']), payload });
+      } catch (err) {
+        // Intake only writes rows; if that fails nothing was recorded, so GitHub should redeliver.
+        request.log.error({ err, delivery: request.headers['x-github-delivery'] }, 'GitHub delivery failed');
+        throw new ApiError(500, 'delivery_failed', 'AgentCop could not record this delivery; redeliver it from the App\'s advanced settings');
+      }
+      return reply.type('text/plain').send('ok');
     },
   );
 }
