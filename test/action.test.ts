@@ -21,6 +21,16 @@ const EVAL = 'import os\nresult = llm.invoke(q)\neval(result)\n';
 const SHELL = 'import subprocess\nout = llm.invoke(prompt)\nsubprocess.run(out, shell=True)\n';
 const CLEAN = 'def add(a, b):\n    return a + b\n';
 
+/**
+ * The runtime the bundle runs on: action.yml says node24, so `.ci/run` points AGENTCOP_ACTION_NODE at
+ * a Node 24 binary; elsewhere the Node running the tests stands in, and says so.
+ */
+const actionNode = process.env.AGENTCOP_ACTION_NODE || process.execPath;
+const actionNodeVersion = execFileSync(actionNode, ['--version'], { encoding: 'utf8' }).trim();
+if (!process.env.AGENTCOP_ACTION_NODE) {
+  console.warn(`\n⚠️  action.yml runs the bundle on node24; AGENTCOP_ACTION_NODE is not set, so these tests run it on ${actionNodeVersion} (.ci/run sets it)\n`);
+}
+
 let tmp: string;
 let action: string;
 
@@ -146,7 +156,7 @@ function runAction(workspace: string, event: { name: string; payload: unknown },
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // Async, not spawnSync: the upload tests answer from a server in this very process.
-    const child = spawn(process.execPath, [action], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(actionNode, [action], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -220,6 +230,13 @@ describe('action/dist', () => {
     for (const output of ['trust-score', 'risk-level', 'total-issues', 'new-issues', 'sarif-file', 'scan-id', 'share-url']) {
       expect(yml, output).toMatch(new RegExp(`^  ${output}:$`, 'm'));
     }
+  });
+});
+
+describe.runIf(Boolean(process.env.AGENTCOP_ACTION_NODE))('the runtime', () => {
+  it('the scans below run the bundle on the Node major action.yml declares', () => {
+    const declared = /^\s+using: ['"]?node(\d+)['"]?$/m.exec(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8'))?.[1];
+    expect(actionNodeVersion).toMatch(new RegExp(`^v${declared}\\.`));
   });
 });
 
