@@ -14,7 +14,7 @@
 // Corpora: eval/corpus/python (the default) and python-b are Python agents; configs and configs-b
 // hold MCP client configs, agent instruction files and coding-agent settings; typescript and
 // typescript-b are TS/JS agents, MCP servers and package.json manifests (labels regenerated from
-// eval/labels_src/spec_typescript*.py by resolve_ts.py). Each file is scanned
+// eval/labels_src/spec_typescript*.py by resolve.py). Each file is scanned
 // under its path relative to the corpus, dot-folders included, so `x/.vscode/mcp.json` and
 // `x/.claude/settings.json` keep the file type their folder gives them.
 
