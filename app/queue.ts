@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, GithubJobKind } from '../server/db/schema.js';
 import { newId } from '../server/ids.js';
 import { backoffMs } from '../server/modules/webhooks/worker.js';
+import { PollLoop } from '../server/poll-loop.js';
 
 export interface Job {
   id: string;
@@ -58,11 +59,7 @@ export async function enqueueJob(db: Kysely<Database>, job: NewJob, maxAttempts 
 
 export type JobHandler = (job: Job) => Promise<void>;
 
-export class JobWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private again = false;
+export class JobWorker extends PollLoop {
   private readonly idle = new Set<() => void>();
 
   constructor(
@@ -70,52 +67,9 @@ export class JobWorker {
     private readonly handle: JobHandler,
     private readonly onGiveUp: (job: Job, error: Error) => Promise<void>,
     private readonly opts: QueueOptions = DEFAULT_QUEUE_OPTIONS,
-    private readonly log?: FastifyBaseLogger,
-  ) {}
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  /** Look now (something was queued), rather than at the next poll. */
-  nudge(): void {
-    if (this.stopped) return;
-    // The enqueue may sit in a transaction that has not committed yet: look again right after.
-    if (this.running) this.again = true;
-    else this.schedule(10);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), ms);
-    this.timer.unref();
-  }
-
-  private async loop(): Promise<void> {
-    if (this.stopped || this.running) return;
-    let claimed = 0;
-    this.running = (async () => {
-      try {
-        claimed = await this.runOnce();
-      } catch (err) {
-        this.log?.error({ err }, 'GitHub App job round failed');
-      }
-    })();
-    await this.running;
-    this.running = undefined;
-    if (this.stopped) return;
-    const again = this.again || claimed > 0;
-    this.again = false;
-    if (!again && this.idle.size && !(await this.hasPending())) for (const resolve of [...this.idle]) resolve();
-    this.schedule(again ? 0 : this.opts.pollMs);
+    log?: FastifyBaseLogger,
+  ) {
+    super({ pollMs: opts.pollMs, nudgeMs: 10, name: 'GitHub App job' }, log);
   }
 
   /** One round: claim up to `batch` due jobs and run them. Returns how many were claimed. */
@@ -123,6 +77,10 @@ export class JobWorker {
     const jobs = await this.claim();
     await Promise.all(jobs.map((j) => this.run(j)));
     return jobs.length;
+  }
+
+  protected override async onQuiet(): Promise<void> {
+    if (this.idle.size && !(await this.hasPending())) for (const resolve of [...this.idle]) resolve();
   }
 
   /** Resolves when no job is pending, due or waiting for a retry (tests and benchmarks wait on this). */

@@ -14,6 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database, DeliveryAttempt } from '../../db/schema.js';
 import { newId } from '../../ids.js';
+import { PollLoop } from '../../poll-loop.js';
 import { BlockedAddressError, guardedLookup, hostOf, resolveAllowed, type AllowList } from '../../ssrf.js';
 import { packageInfo } from '../../../engine/report/version.js';
 import { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.js';
@@ -80,55 +81,15 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
 
 const USER_AGENT = `AgentCop-Webhooks/${packageInfo().version}`;
 
-export class WebhookWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private again = false;
+export class WebhookWorker extends PollLoop {
   private readonly inflight = new Map<string, AbortController>();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly opts: WebhookWorkerOptions,
-    private readonly log?: FastifyBaseLogger,
-  ) {}
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  /** Look now rather than at the next poll (after something was queued). */
-  nudge(): void {
-    if (this.stopped) return;
-    // The enqueue happens inside a transaction that has not committed yet: look a moment later.
-    if (this.running) this.again = true;
-    else this.schedule(25);
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), ms);
-    this.timer.unref();
-  }
-
-  private async loop(): Promise<void> {
-    if (this.stopped || this.running) return;
-    let busy = false;
-    this.running = (async () => {
-      try {
-        busy = (await this.runOnce()) >= this.opts.batch;
-      } catch (err) {
-        this.log?.error({ err }, 'webhook worker round failed');
-      }
-    })();
-    await this.running;
-    this.running = undefined;
-    if (this.stopped) return;
-    const again = this.again;
-    this.again = false;
-    this.schedule(busy || again ? 0 : this.opts.pollMs);
+    log?: FastifyBaseLogger,
+  ) {
+    super({ pollMs: opts.pollMs, nudgeMs: 25, name: 'webhook worker' }, log);
   }
 
   /** One round: claim up to `batch` due deliveries and send them. Returns how many were claimed. */
@@ -138,16 +99,20 @@ export class WebhookWorker {
     return claimed.length;
   }
 
+  /** A full batch means more may be waiting; a partial one means the queue is drained for now. */
+  protected override moreDue(claimed: number): boolean {
+    return claimed >= this.opts.batch;
+  }
+
   /** Stops claiming; lets sends in flight finish within the grace period, then aborts them. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    if (!this.running) return;
-    const grace = setTimeout(() => {
-      for (const c of this.inflight.values()) c.abort(new Error('server shutting down'));
-    }, this.opts.shutdownGraceMs);
+  override async stop(): Promise<void> {
+    const grace = this.running
+      ? setTimeout(() => {
+          for (const c of this.inflight.values()) c.abort(new Error('server shutting down'));
+        }, this.opts.shutdownGraceMs)
+      : undefined;
     try {
-      await this.running;
+      await super.stop();
     } finally {
       clearTimeout(grace);
     }
