@@ -30,6 +30,8 @@ import githubRoutes from './modules/github/routes.js';
 import { setUpGithubApp, type GithubApp, type GithubAppOptions } from '../app/index.js';
 import { ScanResultSchema } from './schemas.js';
 import { installValidators } from './validation.js';
+import { loadSecretBox, type SecretBox } from './secret-box.js';
+import { checkStoredSecrets } from './modules/webhooks/service.js';
 
 export interface Services extends OversightServices, RuntimeServices {
   accounts: AccountService;
@@ -50,6 +52,8 @@ declare module 'fastify' {
     scannerReady: () => boolean;
     /** The GitHub App: `enabled`, its Probot instance and job worker. */
     github: GithubApp;
+    /** Seals and opens stored webhook secrets. */
+    secretBox: SecretBox;
   }
 }
 
@@ -66,6 +70,8 @@ export interface BuildOptions extends OversightOptions {
   databaseUrl?: string;
   /** PGlite data directory (default `./.agentcop`); `memory://` for a throwaway database. */
   dataDir?: string;
+  /** Key that seals stored webhook secrets (AGENTCOP_SECRET_KEY; 32 bytes, hex or base64). See secret-box.ts. */
+  secretKey?: string;
   /** Start an empty PGlite data dir from this snapshot (tests: skips initdb and migrations). */
   pgliteSnapshot?: Blob;
   /** Fastify/pino logger options, or false. Key headers are always redacted. */
@@ -163,7 +169,11 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
 
   const events = new EventBus();
   const quotas = new QuotaService(handle.db, planLimits, now);
-  const oversight = setUpOversight(handle.db, events, quotas, options, app.log);
+  const secrets = await loadSecretBox(options);
+  if (!secrets.box.sealing) app.log.warn('webhook secrets are stored unsealed: set AGENTCOP_SECRET_KEY (32 bytes, e.g. `openssl rand -base64 32`; the same on every replica)');
+  const { sealed } = await checkStoredSecrets(handle.db, secrets.box);
+  if (sealed) app.log.info({ sealed }, 'sealed webhook secrets that were stored in the clear');
+  const oversight = setUpOversight(handle.db, events, quotas, secrets.box, options, app.log);
   // Added after the database's onClose hook, so it runs before it (onClose hooks run last-first).
   app.addHook('onClose', () => oversight.stop());
   const sandboxes = new SandboxService(handle.db, planLimits, options.sandbox);
@@ -182,6 +192,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
     ...runtime.services,
   };
   app.decorate('db', handle.db);
+  app.decorate('secretBox', secrets.box);
   app.decorate('dbKind', handle.kind);
   app.decorate('events', events);
   app.decorate('services', services);

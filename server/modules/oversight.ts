@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { EventBus } from '../events.js';
 import type { QuotaService } from '../limits/service.js';
+import type { SecretBox } from '../secret-box.js';
 import { allowListOf } from '../ssrf.js';
 import approvalRoutes from './approvals/routes.js';
 import { ApprovalService } from './approvals/service.js';
@@ -16,7 +17,7 @@ import webhookRoutes from './webhooks/routes.js';
 import { WebhookService } from './webhooks/service.js';
 import { DEFAULT_WORKER_OPTIONS, WebhookWorker, type WebhookWorkerOptions } from './webhooks/worker.js';
 
-export interface WebhookSettings extends Partial<Omit<WebhookWorkerOptions, 'allow'>> {
+export interface WebhookSettings extends Partial<Omit<WebhookWorkerOptions, 'allow' | 'box'>> {
   /** Attempts per delivery before it is `failed` (default 10: about 2.5 hours of retries). */
   maxAttempts?: number;
   /** Run the delivery worker in this process (default true). False: only queue deliveries. */
@@ -48,14 +49,14 @@ export interface Oversight {
   stop(): Promise<void>;
 }
 
-export function setUpOversight(db: Kysely<Database>, events: EventBus, quotas: QuotaService, options: OversightOptions, log?: FastifyBaseLogger): Oversight {
+export function setUpOversight(db: Kysely<Database>, events: EventBus, quotas: QuotaService, box: SecretBox, options: OversightOptions, log?: FastifyBaseLogger): Oversight {
   const allow = allowListOf(options.webhookAllowPrivate ?? []);
   const settings = options.webhooks ?? {};
-  const workerOptions: WebhookWorkerOptions = { ...DEFAULT_WORKER_OPTIONS, ...stripUndefined(settings), allow };
+  const workerOptions: WebhookWorkerOptions = { ...DEFAULT_WORKER_OPTIONS, ...stripUndefined(settings), allow, box };
   const worker = settings.worker === false ? undefined : new WebhookWorker(db, workerOptions, log);
 
   const audit = new AuditService(db);
-  const webhooks = new WebhookService(db, events, { allow, maxAttempts: settings.maxAttempts ?? 10, lookup: settings.lookup, onEnqueue: () => worker?.nudge() });
+  const webhooks = new WebhookService(db, events, { allow, maxAttempts: settings.maxAttempts ?? 10, lookup: settings.lookup, onEnqueue: () => worker?.nudge(), box });
   const approvals = new ApprovalService(db, events, quotas, audit);
 
   // Webhooks first (named handlers), then the audit log (runs after them for every event).

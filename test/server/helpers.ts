@@ -124,11 +124,15 @@ export interface TestServer {
  * A server on the target's database. PGlite: an in-memory (or given) data dir started from the
  * snapshot. PostgreSQL: a database of its own, dropped at close.
  */
+/** AGENTCOP_SECRET_KEY for the PostgreSQL test servers (32 bytes). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export async function startServer(target: Target, opts: BuildOptions = {}): Promise<TestServer> {
   const quiet = { onBootstrap: () => {}, logger: false as const, bootstrapKey: BOOTSTRAP_KEY };
   if (target.name === 'postgres') {
     const pgdb = await freshPostgresDatabase();
-    const app = await build({ ...quiet, ...opts, databaseUrl: pgdb.url });
+    // Replicas on PostgreSQL share a sealing key from the environment; the tests play that part.
+    const app = await build({ ...quiet, secretKey: TEST_SECRET_KEY, ...opts, databaseUrl: pgdb.url });
     return {
       app,
       key: BOOTSTRAP_KEY,

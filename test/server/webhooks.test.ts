@@ -3,7 +3,8 @@
 // delivery log, durable queueing across restarts, SKIP LOCKED claims by concurrent workers, and
 // SSRF refusal (at creation and at send time, DNS included) unless the allow-list permits.
 import { createHmac } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
@@ -22,6 +23,7 @@ import {
   startServer,
   TARGETS,
   tempDir,
+  TEST_SECRET_KEY,
   VULNERABLE_AGENT,
   warnSkip,
   withKey,
@@ -94,7 +96,7 @@ function stubDns(table: Record<string, string[]>) {
 async function durableDatabase(target: Target): Promise<{ opts: BuildOptions; cleanup: () => Promise<void> }> {
   if (target.name === 'postgres') {
     const pgdb = await freshPostgresDatabase();
-    return { opts: { databaseUrl: pgdb.url }, cleanup: pgdb.drop };
+    return { opts: { databaseUrl: pgdb.url, secretKey: TEST_SECRET_KEY }, cleanup: pgdb.drop };
   }
   const dir = await tempDir();
   return { opts: { dataDir: dir, pgliteSnapshot: await pgliteSnapshot() }, cleanup: () => rm(dir, { recursive: true, force: true }) };
@@ -448,7 +450,7 @@ for (const target of TARGETS) {
         );
         const queued = await quiet.app.db.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', id).where('status', '=', 'pending').execute();
         expect(queued).toHaveLength(N);
-        const workers = Array.from({ length: 4 }, () => new WebhookWorker(quiet.app.db, { ...DEFAULT_WORKER_OPTIONS, batch: 3, allow: allowListOf(['127.0.0.1']) }));
+        const workers = Array.from({ length: 4 }, () => new WebhookWorker(quiet.app.db, { ...DEFAULT_WORKER_OPTIONS, batch: 3, allow: allowListOf(['127.0.0.1']), box: quiet.app.secretBox }));
         for (let round = 0; round < 40; round++) {
           const claimed = await Promise.all(workers.map((w) => w.runOnce()));
           if (claimed.every((n) => n === 0)) break;
@@ -521,6 +523,36 @@ for (const target of TARGETS) {
       } finally {
         await second.close();
       }
+    });
+
+    it('secrets are stored sealed; one stored in the clear is sealed at the next start and still signs; a wrong key refuses to start', async () => {
+      const secret = 'legacy-signing-secret-0123456789';
+      const first = await build(opts({ webhooks: { worker: false } }));
+      let hookId: string;
+      try {
+        const h = await first.inject({ method: 'POST', url: '/api/v1/webhooks', headers: withKey(BOOTSTRAP_KEY), payload: { url: rx.url('/sealed'), events: ['approval.created'], secret } });
+        hookId = h.json().id;
+        const stored = await first.db.selectFrom('webhooks').select('secret').where('id', '=', hookId).executeTakeFirstOrThrow();
+        expect(stored.secret).toMatch(/^sealed:v1:/);
+        expect(stored.secret).not.toContain(secret);
+        // As an older version (or a server without a key) would have left it.
+        await first.db.updateTable('webhooks').set({ secret }).where('id', '=', hookId).execute();
+        await first.inject({ method: 'POST', url: '/api/v1/approvals', headers: withKey(BOOTSTRAP_KEY), payload: { agent_id: 'sealed', action: 'x' } });
+      } finally {
+        await first.close();
+      }
+      const second = await build(opts({ webhooks: { ...FAST } }));
+      try {
+        const stored = await second.db.selectFrom('webhooks').select('secret').where('id', '=', hookId!).executeTakeFirstOrThrow();
+        expect(stored.secret).toMatch(/^sealed:v1:/);
+        const [got] = await waitFor('the delivery', () => rx.for('/sealed').length >= 1 && rx.for('/sealed'));
+        const ts = String(got.headers['x-agentcop-timestamp']);
+        expect(got.headers['x-agentcop-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${got.body}`).digest('hex')}`);
+      } finally {
+        await second.close();
+      }
+      if (db.opts.dataDir) expect((await stat(path.join(db.opts.dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
+      await expect(build(opts({ secretKey: Buffer.alloc(32, 9).toString('base64') }))).rejects.toThrow(/AGENTCOP_SECRET_KEY/);
     });
 
     it('closed mid-retry (after a 500): the next start finishes the delivery', async () => {

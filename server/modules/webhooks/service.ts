@@ -12,6 +12,7 @@ import { newId } from '../../ids.js';
 import { BlockedAddressError, hostOf, resolveAllowed, type AllowList } from '../../ssrf.js';
 import { generateSecret } from './signature.js';
 import { pageForAccount } from '../../db/page.js';
+import { SEALED_PREFIX, type SecretBox } from '../../secret-box.js';
 
 /** What a webhook can subscribe to. */
 export const WEBHOOK_EVENTS = ['scan.completed', 'approval.created', 'approval.decided', 'approval.expired', 'gate.blocked'] as const satisfies readonly EventName[];
@@ -135,6 +136,8 @@ export interface WebhookServiceOptions {
   lookup?: (host: string) => Promise<{ address: string; family: number }[]>;
   /** Called after an enqueue, to wake the worker. */
   onEnqueue?: () => void;
+  /** Seals signing secrets before they are stored. */
+  box: SecretBox;
 }
 
 export interface CreateWebhookInput {
@@ -230,7 +233,7 @@ export class WebhookService {
           url: url.toString(),
           events: JSON.stringify(events),
           description: input.description ?? null,
-          secret,
+          secret: this.opts.box.seal(secret),
           active: input.active ?? true,
         })
         .returningAll()
@@ -266,7 +269,7 @@ export class WebhookService {
       ...(input.events !== undefined ? { events: JSON.stringify(normaliseEvents(input.events)) } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.active !== undefined ? { active: input.active } : {}),
-      ...(newSecret !== null ? { secret: newSecret } : {}),
+      ...(newSecret !== null ? { secret: this.opts.box.seal(newSecret) } : {}),
     };
     const changed = Object.keys(patch);
     return this.db.transaction().execute(async (trx) => {
@@ -403,4 +406,20 @@ function eventOf(row: WebhookRow): WebhookEventPayload {
     /* stored URLs were validated */
   }
   return { account_id: row.account_id, webhook_id: row.id, url_host: host, events: row.events, active: row.active };
+}
+
+/**
+ * At start: refuses a key that cannot open the stored secrets (every delivery would fail to sign
+ * later, quietly), then seals any secret stored in the clear — before this server had a key, or by
+ * a version that did not seal — so a database copy holds none. A row is rewritten only if unchanged.
+ */
+export async function checkStoredSecrets(db: Kysely<Database>, box: SecretBox): Promise<{ sealed: number }> {
+  const probe = await db.selectFrom('webhooks').select('secret').where('secret', 'like', `${SEALED_PREFIX}%`).limit(1).executeTakeFirst();
+  if (probe) box.open(probe.secret);
+  if (!box.sealing) return { sealed: 0 };
+  const rows = await db.selectFrom('webhooks').select(['id', 'secret']).where('secret', 'not like', `${SEALED_PREFIX}%`).execute();
+  for (const row of rows) {
+    await db.updateTable('webhooks').set({ secret: box.seal(row.secret) }).where('id', '=', row.id).where('secret', '=', row.secret).execute();
+  }
+  return { sealed: rows.length };
 }

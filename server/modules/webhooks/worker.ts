@@ -15,6 +15,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, DeliveryAttempt } from '../../db/schema.js';
 import { newId } from '../../ids.js';
 import { PollLoop } from '../../poll-loop.js';
+import type { SecretBox } from '../../secret-box.js';
 import { BlockedAddressError, guardedLookup, hostOf, resolveAllowed, type AllowList } from '../../ssrf.js';
 import { packageInfo } from '../../../engine/report/version.js';
 import { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.js';
@@ -36,9 +37,11 @@ export interface WebhookWorkerOptions {
   /** On close: how long to let sends in flight finish before aborting them (ms). */
   shutdownGraceMs: number;
   lookup?: (host: string) => Promise<{ address: string; family: number }[]>;
+  /** Opens the stored signing secrets. */
+  box: SecretBox;
 }
 
-export const DEFAULT_WORKER_OPTIONS: Omit<WebhookWorkerOptions, 'allow'> = {
+export const DEFAULT_WORKER_OPTIONS: Omit<WebhookWorkerOptions, 'allow' | 'box'> = {
   pollMs: 1_000,
   batch: 10,
   timeoutMs: 10_000,
@@ -180,7 +183,7 @@ export class WebhookWorker extends PollLoop {
       'x-agentcop-event': d.event,
       'x-agentcop-delivery': d.id,
       [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: sign(d.secret, timestamp, d.body),
+      [SIGNATURE_HEADER]: sign(this.opts.box.open(d.secret), timestamp, d.body),
     };
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<Outcome>((resolve) => {
