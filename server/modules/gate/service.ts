@@ -2,11 +2,12 @@
 //
 // Hot path (an allowed call with a warm cache) touches no database: the snapshot (layer + base +
 // gate policy, compiled) is cached per agent for SNAPSHOT_TTL_MS and dropped at once when this
-// replica changes it; the quota is metered in memory and flushed (meter.ts); allowed calls' log rows
-// are buffered and written in batches every LOG_FLUSH_MS and on shutdown.
-// What must be exact stays in SQL, per call: compute caps (one conditional upsert), approval
-// consumption (one conditional update), and every block and require_approval, whose log row is
-// written — with its gate.blocked webhook or its approval — before the answer is sent.
+// replica changes it; the daily quota and a run's tool-call cap are spent from blocks leased from
+// the database (meter.ts, cap-lease.ts: never past the limit, even across a crash); allowed calls'
+// log rows are buffered and written in batches every LOG_FLUSH_MS and on shutdown.
+// What must be exact per call stays in SQL: token and runtime caps (one conditional upsert),
+// approval consumption (one conditional update), and every block and require_approval, whose log
+// row is written — with its gate.blocked webhook or its approval — before the answer is sent.
 // Any exception anywhere answers `block` with reason `internal_error`: the gate never fails open.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
