@@ -1,13 +1,17 @@
-// Leased counters of the gate (meter.ts, cap-lease.ts): the daily quota and a run's tool-call cap
-// are taken from the database in blocks and spent in memory. Whatever happens to a replica — a
+// Leased counters (gate/meter.ts, gate/cap-lease.ts, auth/gatekeeper.ts): the daily gate quota, a
+// run's tool-call cap and a key's per-minute requests are taken from the database in blocks and
+// spent in memory. Whatever happens to a replica — a
 // crash (its object simply abandoned, nothing flushed), a graceful stop, a second replica racing
 // it — no more is ever allowed than the limit, and a single replica stops exactly at it.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Gatekeeper, leaseSize as requestLeaseSize } from '../../server/auth/gatekeeper.js';
 import { resolvePlanLimits } from '../../server/limits/plans.js';
+import { slidingWindow } from '../../server/limits/service.js';
+import { hashKey } from '../../server/modules/keys/service.js';
 import { CapLeases } from '../../server/modules/gate/cap-lease.js';
 import { GateMeter, leaseSize } from '../../server/modules/gate/meter.js';
-import { createAccount, startServer, TARGETS, warnSkip, withKey, type TestServer } from './helpers.js';
+import { createAccount, createKey, startServer, TARGETS, warnSkip, withKey, type TestServer } from './helpers.js';
 
 const LIMIT = 1_000;
 const limits = resolvePlanLimits({ free: { daily: { gate_evaluations: LIMIT } } });
@@ -113,6 +117,43 @@ for (const target of TARGETS) {
       expect(refused[0].reasons.at(-1)?.evidence).toContain('max_tool_calls_per_run is 40');
       const row = await sql<{ tool_calls: number }>`SELECT tool_calls FROM gate_runs WHERE account_id = ${t.accountId} AND run_id = 'burst'`.execute(s.app.db);
       expect(row.rows[0].tool_calls).toBe(40);
+    });
+
+    it('per-minute requests: a crashed replica never lets a key past its limit, a stop gives the lease back', async () => {
+      const perMinute = 500;
+      const clock = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+      const k = await createKey(s.app, s.key, { name: 'leased', scopes: ['scan:read'], rate_limit_per_minute: perMinute });
+      const hash = hashKey(k.key);
+      const limitOf = () => perMinute;
+      const allowedBy = async (g: Gatekeeper) => {
+        const a = await g.admit(hash, limitOf);
+        return slidingWindow(a!.current, a!.previous, perMinute, clock).allowed;
+      };
+      const windowCount = async () => (await s.app.db.selectFrom('rate_windows').select('count').where('key_id', '=', k.id).where('window_start', '=', Math.floor(clock / 60_000)).executeTakeFirst())?.count ?? 0;
+      const lease = requestLeaseSize(perMinute);
+      expect(lease).toBeGreaterThan(1);
+
+      const crashed = new Gatekeeper(s.app.db, () => clock);
+      // The first request authenticates with a lease of one; the next takes a whole block.
+      for (let i = 0; i < 3; i++) expect(await allowedBy(crashed)).toBe(true);
+      expect(await windowCount()).toBe(1 + lease);
+      // Crash: never stopped. A second replica (the restart) goes on from the counted leases.
+      const restarted = new Gatekeeper(s.app.db, () => clock);
+      const results = await Promise.all(Array.from({ length: perMinute + 50 }, () => allowedBy(restarted)));
+      const allowed = results.filter(Boolean).length;
+      expect(3 + allowed).toBeLessThanOrEqual(perMinute);
+      expect(allowed).toBe(perMinute - 1 - lease);
+      // Refusals count too (a client that keeps hammering keeps waiting), flushed on stop.
+      await restarted.stop();
+      expect(await windowCount()).toBe(1 + lease + perMinute + 50);
+
+      // A graceful stop hands the unused part of its lease back.
+      const k2 = await createKey(s.app, s.key, { name: 'tidy', scopes: ['scan:read'], rate_limit_per_minute: perMinute });
+      const tidy = new Gatekeeper(s.app.db, () => clock);
+      for (let i = 0; i < 3; i++) await tidy.admit(hashKey(k2.key), limitOf);
+      await tidy.stop();
+      const row = await s.app.db.selectFrom('rate_windows').select('count').where('key_id', '=', k2.id).where('window_start', '=', Math.floor(clock / 60_000)).executeTakeFirstOrThrow();
+      expect(row.count).toBe(3);
     });
   });
 }
