@@ -56,6 +56,7 @@ export class Gatekeeper {
   private readonly inflight = new Map<string, Promise<Entry | null>>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  private readonly returning = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -75,6 +76,13 @@ export class Gatekeeper {
     await Promise.all(entries.map((e) => e.leasing?.catch(() => {})));
     await this.flush();
     await this.giveBack(entries);
+    await Promise.all(this.returning);
+  }
+
+  /** Gives back in the background; stop() waits for every one still running. */
+  private background(p: Promise<void>): void {
+    const tracked = p.catch(() => {}).finally(() => this.returning.delete(tracked));
+    this.returning.add(tracked);
   }
 
   /**
@@ -137,7 +145,7 @@ export class Gatekeeper {
         }
         const carry = old && old.minute === minute ? old.unused : 0;
         // A lease of the last minute is worthless now: handed back. One of this minute is kept.
-        if (old && old.minute !== minute && old.unused > 0) void this.giveBack([old]).catch(() => {});
+        if (old && old.minute !== minute && old.unused > 0) this.background(this.giveBack([old]));
         // The first lease comes with the authentication; its size needs the row, so it is a guess
         // from the last row seen (or 1, for a key seen for the first time).
         const increment = carry > 0 ? 0 : old ? leaseSize(limitOf(old.row)) : 1;
@@ -177,12 +185,14 @@ export class Gatekeeper {
       }
     }
     if (dropped.length === 0) return;
-    void (async () => {
-      await Promise.all(dropped.map((e) => e.leasing?.catch(() => {})));
-      const counted = dropped.filter((e) => e.pending > 0);
-      if (counted.length > 0) await this.flushBatch(counted);
-      await this.giveBack(dropped);
-    })().catch(() => {});
+    this.background(
+      (async () => {
+        await Promise.all(dropped.map((e) => e.leasing?.catch(() => {})));
+        const counted = dropped.filter((e) => e.pending > 0);
+        if (counted.length > 0) await this.flushBatch(counted);
+        await this.giveBack(dropped);
+      })(),
+    );
   }
 
   /** Adds every refused request counted here to the database in one statement. */
@@ -197,7 +207,7 @@ export class Gatekeeper {
         this.byHash.delete(hash);
       }
     }
-    void this.giveBack(idle).catch(() => {});
+    if (idle.length > 0) this.background(this.giveBack(idle));
     for (const [hash, at] of this.negativeAt) if (Date.now() - at > AUTH_TTL_MS) (this.negativeAt.delete(hash), this.byHash.delete(hash));
     if (batch.length === 0) return;
     this.flushing = this.flushBatch(batch).finally(() => (this.flushing = undefined));

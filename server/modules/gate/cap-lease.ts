@@ -31,6 +31,7 @@ interface RunLease {
 
 export class CapLeases {
   private readonly runs = new Map<string, RunLease>();
+  private readonly returning = new Set<Promise<void>>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -41,7 +42,7 @@ export class CapLeases {
       let run = this.runs.get(key);
       if (run && run.maxCalls !== maxCalls && !run.taking) {
         this.runs.delete(key);
-        if (run.units > 0) void this.giveBack([run]).catch(() => {});
+        if (run.units > 0) this.background(this.giveBack([run]));
         run = undefined;
       }
       if (!run) {
@@ -71,6 +72,13 @@ export class CapLeases {
     this.runs.clear();
     await Promise.all(held.map((r) => r.taking?.catch(() => {})));
     await this.giveBack(held.filter((r) => r.units > 0));
+    await Promise.all(this.returning);
+  }
+
+  /** Gives back in the background; stop() waits for every one still running. */
+  private background(p: Promise<void>): void {
+    const tracked = p.catch(() => {}).finally(() => this.returning.delete(tracked));
+    this.returning.add(tracked);
   }
 
   private async lease(run: RunLease): Promise<number> {
@@ -107,6 +115,6 @@ export class CapLeases {
       this.runs.delete(key);
       if (run.units > 0) out.push(run);
     }
-    void this.giveBack(out).catch(() => {});
+    this.background(this.giveBack(out));
   }
 }

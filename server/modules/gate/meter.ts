@@ -42,6 +42,7 @@ export interface MeterResult {
 
 export class GateMeter {
   private readonly leases = new Map<string, Lease>();
+  private readonly returning = new Set<Promise<void>>();
   private dayStart = 0;
   private dayEnd = 0;
   private dayName = '';
@@ -59,6 +60,7 @@ export class GateMeter {
     const held = [...this.leases.values()];
     this.leases.clear();
     await Promise.all(held.map((l) => l.taking?.catch(() => {})));
+    await Promise.all(this.returning);
     const back = held.filter((l) => l.units > 0);
     if (back.length === 0) return;
     const values = sql.join(back.map((l) => sql`(${l.accountId}, ${l.day}, ${l.units}::integer)`));
@@ -77,7 +79,7 @@ export class GateMeter {
       if (lease && lease.day !== day) {
         // Yesterday's leftovers are worthless today: hand them back, start afresh.
         this.leases.delete(accountId);
-        if (lease.units > 0) void this.giveBack(lease).catch(() => {});
+        if (lease.units > 0) this.background(this.giveBack(lease));
         lease = undefined;
       }
       if (!lease) {
@@ -123,6 +125,12 @@ export class GateMeter {
   private async giveBack(lease: Lease): Promise<void> {
     await sql`UPDATE usage_daily SET count = greatest(count - ${lease.units}::integer, 0)
                WHERE account_id = ${lease.accountId} AND day = ${lease.day} AND metric = 'gate_evaluations'`.execute(this.db);
+  }
+
+  /** Gives back in the background; stop() waits for every one still running. */
+  private background(p: Promise<void>): void {
+    const tracked = p.catch(() => {}).finally(() => this.returning.delete(tracked));
+    this.returning.add(tracked);
   }
 
   /** utcDay without formatting a date on every call. */
