@@ -6,7 +6,9 @@
  *  2. over HTTP: `POST /api/gate/evaluate` requests/s against a bare Fastify route in the same run
  *     (servers in a child process, bench/gate-target.ts; autocannon here).
  * Targets: p99 < 1 ms in process; HTTP >= 50% of the bare route. Writes bench/last-run.gate.json.
- * Set DATABASE_URL to run the servers on PostgreSQL instead of PGlite.
+ * Set DATABASE_URL to run the servers on PostgreSQL instead of PGlite: each half then gets a
+ * scratch database of its own on that server (created and dropped here; the role needs CREATEDB),
+ * so both bootstrap their own key however often the bench has run there before.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +18,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import type { KeyActor } from '../server/actor.js';
 import { build } from '../server/index.js';
 import { decide, type Snapshot } from '../server/modules/gate/decide.js';
@@ -37,6 +40,27 @@ function percentiles(ns: Float64Array): { p50: number; p99: number; max: number;
   const r = (x: number) => Math.round(x * 1000) / 1000;
   return { p50: r(at(0.5)), p99: r(at(0.99)), max: r(sorted[sorted.length - 1] / 1e6), mean: r(sum / sorted.length / 1e6) };
 }
+
+/**
+ * A scratch database next to the one DATABASE_URL names (same server and credentials), dropped
+ * afterwards. Without it the second server would find the first one's account and ignore its
+ * bootstrap key (the child used to exit 1 on its first request); a schema per half is not enough,
+ * because Kysely's migrator looks for its tables in every schema of the database.
+ */
+async function scratchDatabase(url: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query(statement).finally(() => c.end());
+  };
+  await admin(`DROP DATABASE IF EXISTS ${name}`);
+  await admin(`CREATE DATABASE ${name}`);
+  const scoped = new URL(url);
+  scoped.pathname = `/${name}`;
+  return { url: scoped.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+const pgInProcess = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL, `agentcop_bench_gate_${process.pid}_a`) : undefined;
+const pgTarget = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL, `agentcop_bench_gate_${process.pid}_b`) : undefined;
 
 // ---- 1a. the decision core --------------------------------------------------------------------
 const snap: Snapshot = Object.freeze({
@@ -65,7 +89,7 @@ progress(`decision core: p50 ${coreStats.p50} ms, p99 ${coreStats.p99} ms`);
 const key = `ac_${'I'.repeat(40)}bench`;
 const dataDir = process.env.DATABASE_URL ? undefined : await mkdtemp(path.join(os.tmpdir(), 'agentcop-gate-inproc-'));
 progress('starting an in-process server');
-const app = await build({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir, bootstrapKey: key, onBootstrap: () => {}, logger: false });
+const app = await build({ databaseUrl: pgInProcess?.url, dataDir, bootstrapKey: key, onBootstrap: () => {}, logger: false });
 const headers = { 'x-agentcop-key': key };
 await app.inject({ method: 'PUT', url: '/api/permissions/_base', headers, payload: BASE_LAYER });
 await app.inject({ method: 'PUT', url: '/api/permissions/bench-agent', headers, payload: AGENT_LAYER });
@@ -91,6 +115,7 @@ const svcStats = percentiles(svc);
 progress(`service: p50 ${svcStats.p50} ms, p99 ${svcStats.p99} ms`);
 await app.close();
 if (dataDir) await rm(dataDir, { recursive: true, force: true });
+await pgInProcess?.drop();
 
 // ---- 2. HTTP ----------------------------------------------------------------------------------
 interface Target {
@@ -99,7 +124,10 @@ interface Target {
   key: string;
   database: string;
 }
-const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(here, 'gate-target.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(here, 'gate-target.ts')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: pgTarget ? { ...process.env, DATABASE_URL: pgTarget.url } : process.env,
+});
 const target = await new Promise<Target>((resolve, reject) => {
   const rl = createInterface({ input: child.stdout! });
   rl.once('line', (line) => resolve(JSON.parse(line) as Target));
@@ -135,6 +163,8 @@ try {
   http.push(await run('  same, with run_id + cap (SQL)', { url: gateUrl, requests: cappedBodies.map((body) => ({ method: 'POST' as const, headers: gateHeaders, body })) }));
 } finally {
   child.kill('SIGTERM');
+  if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+  await pgTarget?.drop();
 }
 
 const bare = http[0].rps;

@@ -52,7 +52,11 @@ export function installAuth(app: FastifyInstance, gatekeeper: Gatekeeper, limits
     if (!KEY_PATTERN.test(key)) throw new ApiError(401, 'invalid_api_key', 'the API key is not valid', undefined, WWW_AUTH);
 
     const t = now();
-    const admitted = await gatekeeper.admit(hashKey(key));
+    const limitOf = (row: { rate_limit_per_minute: number | null; plan: Plan }) => {
+      const planLimit = limits[row.plan].perMinute;
+      return row.rate_limit_per_minute ? Math.min(row.rate_limit_per_minute, planLimit) : planLimit;
+    };
+    const admitted = await gatekeeper.admit(hashKey(key), limitOf);
     const row = admitted?.row;
     if (!admitted || !row) throw new ApiError(401, 'invalid_api_key', 'the API key is not valid', undefined, WWW_AUTH);
     if (!row.valid) {
@@ -62,8 +66,7 @@ export function installAuth(app: FastifyInstance, gatekeeper: Gatekeeper, limits
         : new ApiError(401, 'expired_api_key', `the API key ${row.prefix}… expired at ${row.expires_at?.toISOString()}`, undefined, WWW_AUTH);
     }
 
-    const planLimit = limits[row.plan].perMinute;
-    const limit = row.rate_limit_per_minute ? Math.min(row.rate_limit_per_minute, planLimit) : planLimit;
+    const limit = limitOf(row);
     const window = slidingWindow(admitted.current, admitted.previous, limit, t);
     reply.header('x-ratelimit-limit', String(window.limit));
     reply.header('x-ratelimit-remaining', String(window.remaining));

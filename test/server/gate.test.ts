@@ -341,10 +341,11 @@ require_approval:
     it('an internal failure answers block, never allow', async () => {
       await setLayer('fragile', { tools: { allow: ['*'] }, compute: { max_tool_calls_per_run: 100 } });
       expect((await evaluate('fragile', 'step', {}, { context: { run_id: 'f' } })).decision).toBe('allow');
-      // The cap counter's table disappears: the caps cannot be checked.
+      // The cap counter's table disappears: a run with no calls leased yet cannot be checked.
+      // (Run f's leased calls were counted in the database before the outage, so they may go on.)
       await sql`ALTER TABLE gate_runs RENAME TO gate_runs_gone`.execute(s.app.db);
       try {
-        const r = await evaluate('fragile', 'step', {}, { context: { run_id: 'f' } });
+        const r = await evaluate('fragile', 'step', {}, { context: { run_id: 'f-unleased' } });
         expect(r).toMatchObject({ decision: 'block', reason: 'internal_error' });
         // A cold cache and a broken permissions table: the snapshot cannot load.
         await sql`ALTER TABLE permission_layers RENAME TO permission_layers_gone`.execute(s.app.db);

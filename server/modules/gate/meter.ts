@@ -1,23 +1,37 @@
-// The daily gate-evaluation quota, counted the way the Gatekeeper counts requests (see
-// auth/gatekeeper.ts): the first evaluation of an account in a day (or after REFRESH_MS) is one
-// round trip that adds this replica's pending count and reads the total; the others count in
-// memory and are flushed every FLUSH_MS. One replica is exact; N replicas can overshoot the daily
-// quota by what they evaluate within one flush interval. Quotas are billing, not safety: the
-// safety limits (compute caps, approvals) are exact in SQL.
+// The daily gate-evaluation quota, leased from the database in blocks.
+//
+// An evaluation must not wait for a database write, and a crash must never hand out evaluations
+// the database did not count. So a replica takes a block of units from the account's usage_daily
+// row in one conditional update (the update only succeeds while the whole block fits under the
+// limit) and serves evaluations from it in memory. The row therefore counts every unit any
+// replica may still spend:
+//   - a crash loses the unused units of its lease: they stay counted as spent (the quota errs on
+//     denying, by at most one lease per replica per crash);
+//   - a graceful stop gives the unused units back;
+//   - the last units of the day are taken one at a time (when a whole block no longer fits), so
+//     one replica is exact; N replicas can refuse early by at most what the others hold unused.
+// Unlimited plans lease too (the row is their usage report) and can never be refused.
 import { sql, type Kysely } from 'kysely';
 import type { Database, Plan } from '../../db/schema.js';
 import type { PlanLimits } from '../../limits/plans.js';
 import { secondsUntilUtcMidnight, utcDay } from '../../limits/service.js';
 
-export const FLUSH_MS = 1_000;
-const REFRESH_MS = 5_000;
+/** Units per lease: 1% of the daily limit, at least 1 and at most MAX_LEASE. */
+export const MAX_LEASE = 100;
+export const UNLIMITED_LEASE = 500;
 
-interface Entry {
+export function leaseSize(limit: number | null): number {
+  if (limit === null) return UNLIMITED_LEASE;
+  return Math.max(1, Math.min(MAX_LEASE, Math.floor(limit / 100)));
+}
+
+interface Lease {
   accountId: string;
   day: string;
-  dbCount: number;
-  pending: number;
-  fetchedAt: number;
+  /** Leased from the database, not yet spent here. */
+  units: number;
+  /** A lease being taken: concurrent evaluations wait for it instead of taking their own. */
+  taking: Promise<void> | undefined;
 }
 
 export interface MeterResult {
@@ -27,9 +41,11 @@ export interface MeterResult {
 }
 
 export class GateMeter {
-  private readonly entries = new Map<string, Entry>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private readonly leases = new Map<string, Lease>();
+  private readonly returning = new Set<Promise<void>>();
+  private dayStart = 0;
+  private dayEnd = 0;
+  private dayName = '';
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -37,66 +53,93 @@ export class GateMeter {
     private readonly now: () => number,
   ) {}
 
-  start(): void {
-    this.timer ??= setInterval(() => void this.flush().catch(() => {}), FLUSH_MS).unref();
-  }
+  start(): void {}
 
+  /** Gives every unused unit back: they were counted when leased. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flushing?.catch(() => {});
-    await this.flush();
+    const held = [...this.leases.values()];
+    this.leases.clear();
+    await Promise.all(held.map((l) => l.taking?.catch(() => {})));
+    await Promise.all(this.returning);
+    const back = held.filter((l) => l.units > 0);
+    if (back.length === 0) return;
+    const values = sql.join(back.map((l) => sql`(${l.accountId}, ${l.day}, ${l.units}::integer)`));
+    await sql`UPDATE usage_daily u SET count = greatest(u.count - v.n, 0)
+                FROM (VALUES ${values}) AS v(account_id, day, n)
+               WHERE u.account_id = v.account_id AND u.day = v.day AND u.metric = 'gate_evaluations'`.execute(this.db);
   }
 
-  /** Counts one evaluation; `allowed` false once today's quota is spent. */
+  /** Spends one evaluation; `allowed` false once today's quota is spent. */
   async take(accountId: string, plan: Plan): Promise<MeterResult> {
     const limit = this.limits[plan].daily.gate_evaluations;
     const t = this.now();
-    const day = utcDay(t);
-    let e = this.entries.get(accountId);
-    if (!e || e.day !== day || Date.now() - e.fetchedAt > REFRESH_MS) e = await this.refresh(accountId, day, e);
-    if (limit !== null && e.dbCount + e.pending >= limit) return { allowed: false, limit, retryAfter: secondsUntilUtcMidnight(t) };
-    e.pending++;
-    return { allowed: true, limit, retryAfter: 0 };
-  }
-
-  private async refresh(accountId: string, day: string, old: Entry | undefined): Promise<Entry> {
-    const carry = old && old.day === day ? old.pending : 0;
-    if (old && old.day !== day && old.pending > 0) await this.flushBatch([old]);
-    if (old) old.pending -= carry;
-    const { rows } = await sql<{ count: number }>`
-      INSERT INTO usage_daily (account_id, day, metric, count) VALUES (${accountId}, ${day}, 'gate_evaluations', ${carry}::integer)
-      ON CONFLICT (account_id, day, metric) DO UPDATE SET count = usage_daily.count + excluded.count
-      RETURNING count`.execute(this.db);
-    const fresh: Entry = { accountId, day, dbCount: rows[0]?.count ?? carry, pending: old && old.day === day ? old.pending : 0, fetchedAt: Date.now() };
-    this.entries.set(accountId, fresh);
-    return fresh;
-  }
-
-  async flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    const batch = [...this.entries.values()].filter((e) => e.pending > 0);
-    if (batch.length === 0) return;
-    this.flushing = this.flushBatch(batch).finally(() => (this.flushing = undefined));
-    return this.flushing;
-  }
-
-  private async flushBatch(batch: Entry[]): Promise<void> {
-    const sent = batch.map((e) => e.pending);
-    batch.forEach((e) => (e.pending = 0));
-    try {
-      const values = sql.join(batch.map((e, i) => sql`(${e.accountId}, ${e.day}, 'gate_evaluations', ${sent[i]}::integer)`));
-      const { rows } = await sql<{ account_id: string; day: string; count: number }>`
-        INSERT INTO usage_daily (account_id, day, metric, count) VALUES ${values}
-        ON CONFLICT (account_id, day, metric) DO UPDATE SET count = usage_daily.count + excluded.count
-        RETURNING account_id, day, count`.execute(this.db);
-      for (const r of rows) {
-        const e = batch.find((b) => b.accountId === r.account_id && b.day === r.day);
-        if (e) e.dbCount = r.count;
+    const day = this.day(t);
+    for (;;) {
+      let lease = this.leases.get(accountId);
+      if (lease && lease.day !== day) {
+        // Yesterday's leftovers are worthless today: hand them back, start afresh.
+        this.leases.delete(accountId);
+        if (lease.units > 0) this.background(this.giveBack(lease));
+        lease = undefined;
       }
-    } catch (err) {
-      batch.forEach((e, i) => (e.pending += sent[i]));
-      throw err;
+      if (!lease) {
+        lease = { accountId, day, units: 0, taking: undefined };
+        this.leases.set(accountId, lease);
+      }
+      if (lease.units > 0) {
+        lease.units--;
+        return { allowed: true, limit, retryAfter: 0 };
+      }
+      if (lease.taking) {
+        await lease.taking;
+        continue;
+      }
+      let granted = 0;
+      const l = lease;
+      l.taking = this.lease(accountId, day, limit).then(
+        (n) => {
+          granted = n;
+          l.units += n;
+        },
+      ).finally(() => (l.taking = undefined));
+      await l.taking;
+      if (granted === 0) return { allowed: false, limit, retryAfter: secondsUntilUtcMidnight(t) };
     }
+  }
+
+  /** One conditional upsert: a whole block if it fits under the limit, else one unit, else none. */
+  private async lease(accountId: string, day: string, limit: number | null): Promise<number> {
+    const size = leaseSize(limit);
+    for (const n of size > 1 ? [size, 1] : [1]) {
+      if (limit !== null && n > limit) continue;
+      const { rows } = await sql<{ count: number }>`
+        INSERT INTO usage_daily (account_id, day, metric, count) VALUES (${accountId}, ${day}, 'gate_evaluations', ${n}::integer)
+        ON CONFLICT (account_id, day, metric) DO UPDATE SET count = usage_daily.count + excluded.count
+         WHERE ${limit}::integer IS NULL OR usage_daily.count + excluded.count <= ${limit}::integer
+        RETURNING count`.execute(this.db);
+      if (rows.length > 0) return n;
+    }
+    return 0;
+  }
+
+  private async giveBack(lease: Lease): Promise<void> {
+    await sql`UPDATE usage_daily SET count = greatest(count - ${lease.units}::integer, 0)
+               WHERE account_id = ${lease.accountId} AND day = ${lease.day} AND metric = 'gate_evaluations'`.execute(this.db);
+  }
+
+  /** Gives back in the background; stop() waits for every one still running. */
+  private background(p: Promise<void>): void {
+    const tracked = p.catch(() => {}).finally(() => this.returning.delete(tracked));
+    this.returning.add(tracked);
+  }
+
+  /** utcDay without formatting a date on every call. */
+  private day(t: number): string {
+    if (t < this.dayStart || t >= this.dayEnd) {
+      this.dayName = utcDay(t);
+      this.dayStart = Date.parse(`${this.dayName}T00:00:00.000Z`);
+      this.dayEnd = this.dayStart + 86_400_000;
+    }
+    return this.dayName;
   }
 }
