@@ -1217,6 +1217,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const lu = unwrap(left);
     // `el.innerHTML = html`: assigning markup is rendering it.
     if (lu.type === 'member_expression' && /^(innerHTML|outerHTML)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
+    // `window.location.href = url`: navigating the browser, read by the rules as one redirect call.
+    if (/^((window|document|globalThis|self|top)\.)?location(\.href)?$/.test(text(lu)) && (lu.type === 'member_expression' || text(lu) === 'location')) addSynthetic(a, 'window.location', right, t, ctx);
     noteAssign(a, left, right, ctx);
     bind(left, withSysPrompt(left, right, t, a), ctx, right, false);
     return t;

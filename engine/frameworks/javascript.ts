@@ -119,12 +119,12 @@ export { envSource };
 
 // ---- Sanitisers --------------------------------------------------------------------------------
 
+// JSON.parse is no sanitiser: a parsed tool-call argument (`eval(JSON.parse(args).expr)`) is still the model's text.
 const SANITIZERS: [RegExp, SanitizedFor][] = [
   [/^(shell-quote\.quote|shellescape|shell-escape|shlex\.quote|quote)$/, 'shell'],
   [/^(DOMPurify\.sanitize|dompurify\.sanitize|isomorphic-dompurify\.sanitize|sanitize-html|sanitizeHtml|escape-html|escapeHtml|he\.(encode|escape)|xss|xss\.filterXSS|filterXSS|lodash\.escape|_\.escape|validator\.escape|htmlEscape|escapeHTML|encodeHTML|marked\.parseInline)$/, 'html'],
   [/^(path|node:path)\.basename$|^(sanitize-filename|sanitizeFilename)$/, 'path'],
   [/^(encodeURIComponent|querystring\.escape|URLSearchParams)$/, 'url'],
-  [/^(JSON\.parse)$/, 'code'],
   [/^(Number|parseInt|parseFloat|Boolean|Number\.parseInt|Number\.parseFloat|Math\.\w+|String\(\)\.length|isNaN|Number\.isInteger|Date\.parse|crypto\.createHash|uuid\.validate)$/, 'all'],
   [/^(sqlstring\.escape|mysql\.escape|pg-format|SqlString\.escape|escapeIdentifier|escapeLiteral)$/, 'sql'],
 ];

@@ -72,21 +72,30 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
     }
   }
   const recv = call.receiver ? model.text(call.receiver) : '';
+  // `db.query(result.text)`, `db.exec(await ask(q))`: these methods only ever take a statement, so any expression is one.
+  const statementOnly = /^(query|execute|exec|raw|unsafe)$/.test(call.name);
   // `db.prepare(sql).run(a, b)`, `stmt.all(x)`: a prepared statement's methods take bound values, not SQL.
   const boundValues = /^(run|all|get|each|iterate|pluck)$/.test(call.name) && !!call.receiver && (call.receiver.type === 'call_expression' || /stmt|statement|prepared/i.test(recv));
   if (SQL_METHODS.test(call.name) && !boundValues && call.receiver && (ALWAYS_SQL.test(call.name) ? true : SQL_RECEIVER.test(recv) || SQL_RECEIVER.test(call.receiverType ?? '')) && !NOT_SQL_RECEIVER.test(recv)) {
     const q = call.args.find((a) => a.index === 0);
     // `db.query({ text, values })`: the text is the statement.
     const text = q?.node.type === 'object' ? call.args.find((a) => a.name === 'text' || a.name === 'sql') : q;
-    if (text && !(text.node.type === 'arrow_function') && (looksLikeSql(model, text.node) || ALWAYS_SQL.test(call.name) || text.node.type === 'identifier' || text.node.type === 'binary_expression' || text.node.type === 'template_string')) add('sql', text, 'sql');
+    if (text && !(text.node.type === 'arrow_function') && (looksLikeSql(model, text.node) || ALWAYS_SQL.test(call.name) || text.node.type === 'identifier' || text.node.type === 'binary_expression' || text.node.type === 'template_string' || (statementOnly && STATEMENT_EXPR.test(text.node.type)))) add('sql', text, 'sql');
   }
   if (/^(sequelize|knex)\.(query|raw)$/.test(c)) add('sql', call.args.find((a) => a.index === 0), 'sql');
   if (HTML_CALLS.test(c)) add('html', call.name === 'insertAdjacentHTML' ? call.args.find((a) => a.index === 1) : first(call, 'html'), 'html');
-  // Express `res.send(html)` of a markup template.
+  // Express `res.send(html)` of a markup template, or of anything once the response is declared HTML.
   if (/^(send|end|write)$/.test(call.name) && /^(res|response|reply|ctx)(\.|$)/.test(recv)) {
     const a = call.args.find((x) => x.index === 0);
     if (a && (a.node.type === 'template_string' || a.node.type === 'binary_expression') && /<[a-zA-Z][^>]*>/.test(model.text(a.node))) add('html', a, 'html');
+    else if (a && declaredHtml(model, call, recv)) add('html', a, 'html');
   }
+  // Hono `c.html(body)`: the handler context renders its argument as an HTML page.
+  if (call.name === 'html' && /^(c|ctx|context)$/.test(recv)) add('html', call.args.find((x) => x.index === 0), 'html');
+  // Fetch-style handlers: `new Response(body, { headers: { 'Content-Type': 'text/html' } })`.
+  if (/^(Response|NextResponse)$/.test(c) && call.args.some((x) => x.index === 1 && /text\/html/i.test(model.text(x.node)))) add('html', call.args.find((x) => x.index === 0), 'html');
+  const target = redirectTarget(model, call, c, recv);
+  if (target) add('redirect', target, 'url');
   if (FS_MODULE.test(c) || /^(fsp|fs|fse)\./.test(c)) {
     if (FS_READ.test(c) || FS_WRITE.test(c) || FS_DELETE.test(c)) add('path', first(call, 'path'), 'path');
   }
@@ -96,6 +105,40 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
   if (call.name === 'goto' && call.receiver && /(page|tab|frame|browser)\w*$/i.test(model.text(call.receiver))) add('url', first(call, 'url'), 'url');
   if (DESERIALIZE.test(c) && !/^(js-yaml|yaml)\.load$/.test(c)) add('deserialize', first(call, 'data'), 'code');
   return out;
+}
+
+/** Expressions that can only be the statement text when the method takes nothing else. */
+const STATEMENT_EXPR = /^(member_expression|subscript_expression|call_expression|await_expression|as_expression|non_null_expression|parenthesized_expression)$/;
+
+/**
+ * The response was declared HTML before the body is sent: `res.type('html').send(x)`,
+ * `res.set('Content-Type', 'text/html'); res.send(x)`, `reply.header('content-type', 'text/html')`.
+ */
+function declaredHtml(model: PyModel, call: CallFact, recv: string): boolean {
+  const HEADER_CALL = /^(type|set|header|setHeader|contentType|writeHead|append)$/;
+  if (call.receiver?.type === 'call_expression') {
+    const inner = model.calls.find((o) => o.node === call.receiver);
+    return !!inner && HEADER_CALL.test(inner.name) && inner.args.some((a) => /^['"`](text\/)?html\b/i.test(model.text(a.node)) || /text\/html/i.test(model.text(a.node)));
+  }
+  return call.fn.calls.some((o) => o.node.startIndex < call.node.startIndex && HEADER_CALL.test(o.name) && !!o.receiver && model.text(o.receiver) === recv && o.args.some((a) => /^['"`](text\/)?html['"`]$|text\/html/i.test(model.text(a.node))));
+}
+
+/**
+ * Where a call sends the user's browser: Express/Fastify/Hono `res.redirect(url)`, Next.js
+ * `redirect(url)` and `NextResponse.redirect(url)`, and in the browser `location.assign(url)`,
+ * `window.open(url)` or an assignment to `window.location`/`location.href`.
+ */
+function redirectTarget(model: PyModel, call: CallFact, c: string, recv: string): ArgFact | undefined {
+  const positional = call.args.filter((a) => a.index >= 0 && !a.splat);
+  if (call.name === 'redirect' && (/^(res|response|reply|c|ctx|context|NextResponse|Response)$/.test(recv) || /^next\/navigation\.(redirect|permanentRedirect)$/.test(c))) {
+    // Express also takes `redirect(status, url)`: the URL is the last argument.
+    return /^(res|response)$/.test(recv) ? positional[positional.length - 1] : positional[0];
+  }
+  if (/^(next\/navigation\.permanentRedirect)$/.test(c)) return positional[0];
+  if (/^(assign|replace)$/.test(call.name) && /^((window|document|globalThis|self|top)\.)?location$/.test(recv)) return positional[0];
+  if (call.name === 'open' && /^(window|globalThis|self)$/.test(recv)) return positional[0];
+  if (c === 'window.location') return positional[0];
+  return undefined;
 }
 
 function looksLikeSql(model: PyModel, n: AstNode): boolean {

@@ -133,6 +133,7 @@ export const ACTION_WORDS: Record<SinkClass, string> = {
   html: 'renders HTML',
   path: 'touches the file system',
   url: 'sends requests',
+  redirect: 'redirects the user',
   deserialize: 'deserialises untrusted data',
   email: 'sends email',
   payment: 'moves money',
