@@ -27,9 +27,9 @@ const HTML_CALLS = /^(document\.write|document\.writeln|dangerouslySetInnerHTML|
 const DESERIALIZE = /^(node-serialize\.unserialize|serialize\.unserialize|funcster\.\w+|js-yaml\.load|yaml\.load)$/;
 const EMAIL = /\.(sendMail|sendEmail|send_email)$|\.chat\.postMessage$|\.(sendMessage|sendSms|sendSMS)$|^(resend\.emails\.send|@sendgrid\/mail\.send|sgMail\.send|nodemailer\.\w+\(\)\.sendMail)$|\.emails\.send$|\.messages\.create$(?=.*twilio)/i;
 const PAYMENT = /^stripe\.|\.(charges|paymentIntents|refunds|transfers|payouts)\.create$|\.(createPayment|transferFunds|refund|charge|payout|sendPayment|wire)$/;
-const DELETE = /\.(delete|deleteMany|deleteOne|destroy|drop|dropTable|truncate|remove|purge|deleteObject|deleteObjects|terminateInstances|deleteUser|deleteRepo)$/;
+const DELETE = /\.(delete|deleteMany|deleteOne|destroy|drop|dropTable|truncate|remove|purge|deleteObject|deleteObjects|terminateInstances|deleteUser|deleteRepo|batchDelete|bulkDelete|trash|emptyTrash|deleteAll)$/;
 const DEPLOY = /(kubectl|terraform|helm|deploy|ansible|\.scale|\.rollout|applyManifest)/i;
-const DESTRUCTIVE_RECEIVER = /(db|database|prisma|session|client|s3|bucket|storage|table|collection|repo|github|octokit|api|service|ec2|k8s|cluster|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|iam|users?$|records?$|customers?$|orders?$|files?$|knex|sequelize|model)/i;
+const DESTRUCTIVE_RECEIVER = /(db|database|prisma|session|client|s3|bucket|storage|table|collection|repo|github|octokit|api|service|ec2|k8s|cluster|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|iam|users?$|records?$|customers?$|orders?$|files?$|knex|sequelize|model|mail|inbox|calendar|crm|ledger)/i;
 
 function first(call: CallFact, ...names: string[]): ArgFact | undefined {
   return call.args.find((a) => a.index === 0) ?? call.args.find((a) => a.name !== null && names.includes(a.name));

@@ -14,7 +14,7 @@ export const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse
 /** Calls that put a person in the loop, or record the case for one. */
 export const REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
 /** Conditions that test the shape of a tool call rather than a decision. */
-export const DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
+export const DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\]|^\(?\s*(name|toolName|tool_name|functionName|fnName)\s*===?)/;
 /** Record fields whose assignment grants something. */
 export const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 const GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
