@@ -804,6 +804,13 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
           if (c.type === 'jsx_attribute' && c.children[0]) props.push({ node: c, name: text(c.children[0]), index: -1, taint: t, splat: false });
         }
         const nameNode = field(n, 'name');
+        // `<ReactMarkdown rehypePlugins={[rehypeRaw]}>{answer}</ReactMarkdown>`: raw HTML in the Markdown is rendered as markup.
+        if (nameNode && /^(ReactMarkdown|Markdown|MarkdownHooks)$/.test(text(nameNode)) && props.some((p) => p.name === 'rehypePlugins' && /rehypeRaw/.test(text(p.node)) && !/rehypeSanitize/.test(text(p.node)))) {
+          const own = props.find((p) => p.name === 'children');
+          const body = n.type === 'jsx_opening_element' ? n.parent?.children.filter((c) => c.type === 'jsx_expression').map((c) => c.children.find((x) => x.named)).filter((x): x is AstNode => !!x && /^(identifier|member_expression|subscript_expression)$/.test(x.type)) ?? [] : [];
+          if (own) addSynthetic(n, 'dangerouslySetInnerHTML', own.node, own.taint, ctx);
+          for (const b of body) addSynthetic(n, 'dangerouslySetInnerHTML', b, ev(b, ctx, d), ctx);
+        }
         const comp = nameNode?.type === 'identifier' && /^[A-Z]/.test(text(nameNode)) ? localFunctions.get(text(nameNode))?.find((f) => f.className === null) : undefined;
         if (comp && ctx.record) {
           const fact: CallFact = { node: n, callee: text(nameNode!), name: text(nameNode!), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
@@ -1216,7 +1223,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const t = ev(right, ctx, 0);
     const lu = unwrap(left);
     // `el.innerHTML = html`: assigning markup is rendering it.
-    if (lu.type === 'member_expression' && /^(innerHTML|outerHTML)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
+    if (lu.type === 'member_expression' && /^(innerHTML|outerHTML|srcdoc)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
     // `window.location.href = url`: navigating the browser, read by the rules as one redirect call.
     if (/^((window|document|globalThis|self|top)\.)?location(\.href)?$/.test(text(lu)) && (lu.type === 'member_expression' || text(lu) === 'location')) addSynthetic(a, 'window.location', right, t, ctx);
     noteAssign(a, left, right, ctx);
@@ -1236,7 +1243,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       ctx.scope.set(p, { ...(cur ?? {}), taint: out });
     }
     const lu = unwrap(left);
-    if (lu.type === 'member_expression' && /^(innerHTML|outerHTML)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
+    if (lu.type === 'member_expression' && /^(innerHTML|outerHTML|srcdoc)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
     return out;
   }
 

@@ -143,8 +143,8 @@ export function jsSanitizer(flat: string, receiverText: string | undefined, rece
 
 // ---- Tools and handlers ------------------------------------------------------------------------
 
-/** `tool({execute})`, `createTool({execute})`, `dynamicTool({execute})`: Vercel AI SDK, Mastra, OpenAI Agents JS. */
-export const TOOL_OPTION_WRAPPERS = /^(ai\.)?(tool|dynamicTool|createTool|@openai\/agents\.tool|@mastra\/core\.createTool|@mastra\/core\/tools\.createTool|defineTool|betaZodTool|zodFunction)$/;
+/** `tool({execute})`, `createTool({execute})`, `dynamicTool({execute})`: Vercel AI SDK, Mastra, OpenAI Agents JS; AI SDK provider tools (`anthropic.tools.bash_20250124({ execute })`). */
+export const TOOL_OPTION_WRAPPERS = /^(ai\.)?(tool|dynamicTool|createTool|@openai\/agents\.tool|@mastra\/core\.createTool|@mastra\/core\/tools\.createTool|defineTool|betaZodTool|zodFunction)$|^@ai-sdk\/[\w-]+\.\w+\.tools\.\w+$/;
 /** LangChain.js `tool(fn, {...})` and `DynamicStructuredTool({func})`. */
 export const LANGCHAIN_TOOL_FN = /^(@langchain\/core\/tools\.tool|langchain\/tools\.tool)$/;
 export const TOOL_CLASSES = /(^|\.)(DynamicStructuredTool|DynamicTool|StructuredTool|Tool|FunctionTool)$/;

@@ -23,7 +23,8 @@ const FS_READ = /\.(readFile|readFileSync|createReadStream|readdir|readdirSync|s
 const FS_WRITE = /\.(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|outputFile|writeJson|copyFile|copyFileSync|cp|cpSync|rename|renameSync|mkdir|mkdirSync|symlink|chmod|chmodSync)$/;
 const FS_DELETE = /\.(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|remove|removeSync|emptyDir)$/;
 const URL_CALLS = /^(fetch|globalThis\.fetch|node-fetch|cross-fetch|undici\.(fetch|request)|axios|axios\.(get|post|put|patch|delete|head|request)|got|got\.(get|post|put|patch|delete|stream)|ky|ky\.(get|post|put|delete)|superagent\.(get|post|put|delete)|(http|https|node:http|node:https)\.(get|request)|needle|needle\.(get|post)|request)$/;
-const HTML_CALLS = /^(document\.write|document\.writeln|dangerouslySetInnerHTML|innerHTML|outerHTML)$|\.(insertAdjacentHTML|setHTMLUnsafe|createContextualFragment)$/;
+const HTML_CALLS = /^(document\.write|document\.writeln|dangerouslySetInnerHTML|innerHTML|outerHTML|srcdoc)$|\.(insertAdjacentHTML|setHTMLUnsafe|createContextualFragment)$/;
+const TEMPLATE_COMPILE = /^(handlebars|ejs|pug|nunjucks|mustache|lodash|lodash\.template|underscore|dot|doT|eta|liquidjs\.Liquid\(\))\.(compile|render|renderString|template|parseAndRender|precompile)$|^(lodash\.template|_\.template)$/;
 const DESERIALIZE = /^(node-serialize\.unserialize|serialize\.unserialize|funcster\.\w+|js-yaml\.load|yaml\.load)$/;
 const EMAIL = /\.(sendMail|sendEmail|send_email)$|\.chat\.postMessage$|\.(sendMessage|sendSms|sendSMS)$|^(resend\.emails\.send|@sendgrid\/mail\.send|sgMail\.send|nodemailer\.\w+\(\)\.sendMail)$|\.emails\.send$|\.messages\.create$(?=.*twilio)/i;
 const PAYMENT = /^stripe\.|\.(charges|paymentIntents|refunds|transfers|payouts)\.create$|\.(createPayment|transferFunds|refund|charge|payout|sendPayment|wire)$/;
@@ -56,6 +57,13 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
     // `new Function(a, b, body)`: every argument is source code.
     if (c === 'Function') for (const a of call.args.filter((x) => x.name === null)) add('code', a, 'code');
     else add('code', first(call, 'code'), 'code');
+  }
+  // Template engines compile their template to code: a model-written template runs on the server.
+  if (TEMPLATE_COMPILE.test(c)) add('code', call.args.find((a) => a.index === 0), 'code');
+  // Headless browsers run a string handed to `evaluate` as page script (a function is the code's own).
+  if (/^(evaluate|evaluateHandle|addScriptTag|\$eval|\$\$eval)$/.test(call.name) && call.receiver && /(page|tab|frame|browser)\w*$/i.test(model.text(call.receiver))) {
+    const code = call.name === 'addScriptTag' ? call.args.find((a) => a.name === 'content') : call.args.find((a) => a.index === (/^\$/.test(call.name) ? 1 : 0));
+    if (code && !/^(arrow_function|function_expression|function)$/.test(code.node.type)) add('code', code, 'code');
   }
   if (SHELL_ALWAYS.test(c)) add('shell', first(call, 'command'), 'shell');
   if (SPAWN.test(c)) {
@@ -90,6 +98,8 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
     if (a && (a.node.type === 'template_string' || a.node.type === 'binary_expression') && /<[a-zA-Z][^>]*>/.test(model.text(a.node))) add('html', a, 'html');
     else if (a && declaredHtml(model, call, recv)) add('html', a, 'html');
   }
+  // jQuery `$(sel).html(markup)`.
+  if (call.name === 'html' && call.receiver?.type === 'call_expression' && /^(\$|jQuery)\(/.test(recv)) add('html', call.args.find((x) => x.index === 0), 'html');
   // Hono `c.html(body)`: the handler context renders its argument as an HTML page.
   if (call.name === 'html' && /^(c|ctx|context)$/.test(recv)) add('html', call.args.find((x) => x.index === 0), 'html');
   // Fetch-style handlers: `new Response(body, { headers: { 'Content-Type': 'text/html' } })`.
@@ -141,6 +151,40 @@ function redirectTarget(model: PyModel, call: CallFact, c: string, recv: string)
   return undefined;
 }
 
+/** URL paths of money-moving and destructive endpoints on the application's own services. */
+const PAYMENT_PATH = /\/(payments?|transfers?|payouts?|refunds?|charges?|disbursements?|withdrawals?|wires?|invoices\/[^/]*\/pay|credits?)\b/i;
+const DEPLOY_PATH = /\/(deploy(ments)?|releases?|rollouts?|rollbacks?|promote)\b/i;
+
+/**
+ * A REST call that acts: `fetch(url, { method: 'DELETE' })`, `axios.delete(url)`, or a POST to a
+ * payments or deployments endpoint. Agents often reach their own back office this way instead of
+ * through an SDK.
+ */
+function httpAction(model: PyModel, call: CallFact, c: string): SinkClass | null {
+  if (!URL_CALLS.test(c)) return null;
+  const verb = /\.(delete|post|put|patch)$/.exec(c)?.[1] ?? literalMethod(model, call);
+  if (!verb || verb === 'get' || verb === 'head' || verb === 'options') return null;
+  const url = call.args.find((a) => a.index === 0);
+  const target = url ? urlText(model, call, url.node) : '';
+  if (PAYMENT_PATH.test(target)) return 'payment';
+  if (DEPLOY_PATH.test(target)) return 'deploy';
+  if (verb === 'delete') return 'delete';
+  return null;
+}
+
+function literalMethod(model: PyModel, call: CallFact): string | undefined {
+  const m = call.args.find((a) => a.name === 'method');
+  return m && isFixedString(m.node) ? model.text(m.node).replace(/^['"`]|['"`]$/g, '').toLowerCase() : undefined;
+}
+
+/** A URL argument's text, with a local or module constant it names spelled out. */
+function urlText(model: PyModel, call: CallFact, n: AstNode): string {
+  if (n.type !== 'identifier') return model.text(n);
+  const name = model.text(n);
+  const def = model.assigns.filter((a) => a.target === name && (a.fn === call.fn || a.fn.isModule) && a.node.startIndex < call.node.startIndex).pop();
+  return def ? model.text(def.value) : name;
+}
+
 function looksLikeSql(model: PyModel, n: AstNode): boolean {
   return /\b(select|insert|update|delete|drop|create|alter|with|from|where)\b/i.test(model.text(n));
 }
@@ -155,6 +199,8 @@ export function jsDangerousAction(model: PyModel, call: CallFact): SinkClass | n
     if (s.cls === 'path' && FS_WRITE.test(c)) return 'file-write';
   }
   if (EMAIL.test(c)) return 'email';
+  const http = httpAction(model, call, c);
+  if (http) return http;
   // Money moved through the application's own billing services: `billing.applyCredit(...)`, `wallet.transfer(...)`.
   if (/^(apply_?credit|issue_?credit|add_?credit|grant_?credit|credit_?account|issue_?refund|refund|charge|payout|create_?payout|transfer|transfer_?funds|send_?money|pay|make_?payment|disburse|withdraw)$/i.test(call.name) && /(bank|payment|wallet|stripe|paypal|billing|ledger|finance|account|treasury|payout|credit)/i.test(`${c} ${call.receiver ? model.text(call.receiver) : ''}`)) return 'payment';
   if (PAYMENT.test(c) && /\.(create|update|refund|charge|payout|transfer)\w*$/i.test(c)) return 'payment';

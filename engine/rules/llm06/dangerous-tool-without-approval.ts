@@ -30,8 +30,19 @@ function listItems(model: PyModel, call: CallFact, index: number, name: string):
 }
 
 /** The constructor of a built-in shell, interpreter or write-capable tool set, with what it can do. */
+/**
+ * JS factories of tools that drive the local machine: OpenAI Agents JS `computerTool`/`shellTool`,
+ * AI SDK provider tools (`anthropic.tools.bash_20250124({ execute })`, `openai.tools.localShell`).
+ */
+const JS_BUILTIN_DANGEROUS = /^@openai\/agents(-\w+)?\.(computerTool|shellTool|localShellTool|applyPatchTool)$|\.tools\.((bash|computer|textEditor|text_editor|strReplaceEditor|strReplaceBasedEditTool)_\d{8}|localShell|shell|computerUse\w*)$/;
+
 function builtinDanger(model: PyModel, call: CallFact): string | null {
   const c = plain(call.callee);
+  if (model.language && JS_BUILTIN_DANGEROUS.test(c)) {
+    const approval = call.args.find((a) => a.name === 'needsApproval');
+    if (approval && approval.node.type !== 'false') return null;
+    return `${lastSegment(c)}() gives the agent a shell, a file editor or control of the computer`;
+  }
   if (BUILTIN_DANGEROUS.test(c)) {
     // OpenAI Agents SDK shell tools: approval is a constructor flag, and hosted containers are sandboxes.
     const approval = kw(call, 'needs_approval');
