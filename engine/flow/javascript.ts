@@ -41,6 +41,8 @@ import {
 
 export type JsLanguage = 'javascript' | 'typescript';
 
+/** Options of model calls that receive the model's answer: AI SDK `onFinish`/`onStepFinish`/`onChunk`, LangChain `handleLLMEnd`. */
+const MODEL_CALLBACKS = /^(onFinish|onStepFinish|onChunk|onEnd|onResponse|onComplete|onToolCall|handleLLMEnd|experimental_onToolCallFinish)$/;
 const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'generator_function', 'arrow_function', 'method_definition']);
 const TYPE_WRAPPERS = new Set(['as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'parenthesized_expression', 'await_expression']);
 /** Globals whose functions build their result from their arguments. */
@@ -1051,7 +1053,21 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     }
     if (fact.model) {
       for (const a of args) if (a.name === 'system' || a.name === 'instructions') recordMessage(a.node, 'system', a.node, a.taint, ctx, `${a.name}:`);
-      return [{ kind: 'model', line: n.line, what: `the output of ${shortCallee(callee)}()` }];
+      const out: Label[] = [{ kind: 'model', line: n.line, what: `the output of ${shortCallee(callee)}()` }];
+      // `streamText({ onFinish: ({ text }) => ... })`: the SDK hands the finished answer to the callback.
+      for (const a of args) {
+        if (!a.name || !MODEL_CALLBACKS.test(a.name)) continue;
+        const inline = unwrap(a.node);
+        if (!FUNCTION_TYPES.has(inline.type)) continue;
+        const before = callbackTaint.get(inline);
+        const after = union(before, out);
+        if (after.length !== (before?.length ?? 0)) {
+          callbackTaint.set(inline, after);
+          const cb = fnByNode.get(inline);
+          if (cb && ran.has(cb)) stale.add(cb);
+        }
+      }
+      return out;
     }
 
     if (fnNode.type === 'member_expression' && REQUEST_METHODS.has(name) && receiver && isRequestRoot(receiver) && !/^(res|response|reply)$/.test(rootName(receiver) ?? '')) {

@@ -49,6 +49,10 @@ export function jsModelCallShape(callee: string, receiverType: string | undefine
   if (/^(generate|stream|generateVNext|streamVNext)$/.test(method) && (receiverType && /Agent$/.test(receiverType) || (!receiverType && receiverName && /agent$/i.test(receiverName)))) {
     return { kind: 'runner', promptKeywords: ['input', 'messages', 'prompt'], promptPositional: [0] };
   }
+  // LangChain.js sequences: `RunnableSequence.from([prompt, model, parser]).invoke(...)` runs the model.
+  if (/^(invoke|stream|batch|call)$/.test(method) && receiverType && /(^|\.)(RunnableSequence(\.from)?|RunnableSequence\.from\(\)|RunnableMap|LLMChain|ConversationChain|RetrievalQAChain|ConversationalRetrievalQAChain|createRetrievalChain|createStuffDocumentsChain|createSqlQueryChain)$/.test(receiverType)) {
+    return { kind: 'runner', promptKeywords: ['input', 'question', 'query'], promptPositional: [0] };
+  }
   // Camel-cased spellings of the Python shapes: `model.invoke`, `chain.invoke`, `client.messages.create`.
   const snake = method.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   // Factory functions read as their Python names (`createReactAgent` -> `create_react_agent`); classes keep theirs.
