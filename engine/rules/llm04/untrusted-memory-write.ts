@@ -13,7 +13,8 @@ interface MemoryWrite {
   shared: boolean;
 }
 
-const MEM0_TYPE = /(^|\.)(mem0\.\w+|(Async)?Memory|(Async)?MemoryClient)$/;
+/** mem0 clients; the JS package's default export (`import MemoryClient from 'mem0ai'`) types the receiver as the package. */
+const MEM0_TYPE = /(^|\.)(mem0\.\w+|(Async)?Memory|(Async)?MemoryClient)$|^mem0ai(\/oss)?$/;
 const MEMORY_NAME = /^(mem0|memory|memories|long_term_memory|ltm|shared_memory|agent_memory|semantic_memory|\w+_memory)$/;
 const LANGGRAPH_STORE = /(langgraph\.store|(^|\.)(Base|InMemory|Postgres|AsyncPostgres|Redis|AsyncRedis|Sqlite|AsyncSqlite|Mongo\w*)Store$|get_store$)/;
 /** LangChain memories that persist across conversations (the buffer memories live for one session). */

@@ -24,6 +24,8 @@ function argText(model: PyModel, call: CallFact, a: ArgFact): string {
   }
   return out;
 }
+/** An INSERT whose column list carries an embedding: the row is retrievable by similarity. */
+const EMBEDDING_INSERT = /\binsert\s+into\s+[\w."]+\s*\([^)]*\b(embedding|embeddings|vector|vec)\b[^)]*\)/i;
 /** JS object keys are bare and camelCase: `metadata: { workspaceId }`, `{ userId: id }`. */
 const JS_SCOPE_KEY = /[{,]\s*(userId|user_id|tenantId|tenant_id|tenant|ownerId|owner_id|owner|accountId|orgId|customerId|sessionId|workspaceId|workspace_id|teamId)\s*(:\s*[^"'`\s,}]|[,}])/;
 
@@ -45,6 +47,17 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
   // JS: `index.namespace(ns).upsert(records)` (Pinecone) and rows written with their `embedding` (pgvector, Supabase).
   if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
     isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
+  }
+  // Weaviate v3 JS: `client.collections.get('Docs').data.insert(obj)`, held in a local or not.
+  if (!isWrite && model.language && /^(insert|insert_many)$/.test(method) && /(^weaviate[\w-]*\.|\.collections\.(get|use)\.)[\w.]*\bdata\.\w+$/i.test(plain(call.callee))) isWrite = true;
+  // pgvector rows written with SQL: `INSERT INTO documents (content, embedding) VALUES ($1, $2)`.
+  if (!isWrite && model.language) {
+    const stmt = call.args.find((a) => a.index === 0);
+    if (stmt && (stmt.node.type === 'string' || stmt.node.type === 'template_string') && EMBEDDING_INSERT.test(model.text(stmt.node)) && (/^(query|execute|sql|\$executeRaw|\$executeRawUnsafe|run|exec|unsafe)$/.test(call.name))) {
+      // Bound values follow the statement; a tagged template carries them inside.
+      const values = call.args.filter((a) => a.index >= 1);
+      return values.length ? values : [stmt];
+    }
   }
   // Drizzle/Kysely rows into an embeddings table: `db.insert(embeddings).values(rows)`, `db.insertInto('chunks').values(rows)`.
   if (!isWrite && model.language && method === 'values' && call.receiver?.type === 'call_expression') {
