@@ -15,7 +15,7 @@ import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, unio
 import { callersOf, incomingLabels } from './params.js';
 import type { ArgFact, AssignFact, CallFact, FunctionFact, IfFact, LoopFact, MessageFact, ParamFact, PyModel, ReturnFact, StringFact } from './python.js';
 import { SYSTEM_PROMPT_NAME } from './python.js';
-import { lastSegment, plain } from '../frameworks/python.js';
+import { lastSegment, plain, type ModelCallShape } from '../frameworks/python.js';
 import {
   envSource,
   frameworkOfPackage,
@@ -40,6 +40,15 @@ import {
 } from '../frameworks/javascript.js';
 
 export type JsLanguage = 'javascript' | 'typescript';
+
+/** AWS Bedrock: `client.send(new ConverseCommand({ messages }))` runs the model named in the command. */
+function bedrockShape(name: string, args: ArgFact[], text: (n: AstNode) => string): ModelCallShape | null {
+  if (name !== 'send') return null;
+  const first = args.find((a) => a.index === 0)?.node;
+  const ctor = first?.type === 'new_expression' ? field(first, 'constructor') : undefined;
+  if (!ctor || !/^(Converse|ConverseStream|InvokeModel|InvokeModelWithResponseStream)Command$/.test(text(ctor))) return null;
+  return { kind: 'model', promptKeywords: ['messages', 'system', 'body'], promptPositional: [0] };
+}
 
 /** Options of model calls that receive the model's answer: AI SDK `onFinish`/`onStepFinish`/`onChunk`, LangChain `handleLLMEnd`. */
 const MODEL_CALLBACKS = /^(onFinish|onStepFinish|onChunk|onEnd|onResponse|onComplete|onToolCall|handleLLMEnd|experimental_onToolCallFinish)$/;
@@ -156,6 +165,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const callbackTaint = new Map<AstNode, Label[]>();
   /** Functions every parameter of which is client data (server actions, tRPC inputs). */
   const allParamsUser = new Set<FunctionFact>();
+  const botHandlers = new Set<FunctionFact>();
   let envReads = 0;
 
   const makeFn = (name: string, node: AstNode, parent: FunctionFact | null, isModule = false): FunctionFact => ({
@@ -602,9 +612,12 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       // Slack Bolt `app.message(async ({ message }) => ...)`: what arrives was typed by a user.
       if ((/^(on|once|message|command|hears|action|event)$/.test(method)) && args[0] && (args[0].type === 'string' || method === 'message') && /^(socket|ws|io|wss|client|bot|channel|slack|app|conn|connection)$/i.test(recvName) && !(method === 'on' && /^['"`](error|close|listening|ready|connection|connect|open|exit|end|drain)['"`]$/.test(text(args[0])))) {
         const h = fnOf(args[args.length - 1]);
-        if (h && h !== fnOf(args[0])) {
+        // Bolt's `app.message(handler)` takes the handler alone; `on('text', handler)` names the event first.
+        if (h && (h !== fnOf(args[0]) || (method === 'message' && args.length === 1))) {
           h.isHandler = true;
           allParamsUser.add(h);
+          // Telegraf and grammY hand the update over as `ctx` (`ctx.message.text`): here it is the user's message, not a request wrapper.
+          botHandlers.add(h);
         }
         continue;
       }
@@ -1016,7 +1029,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       fn: ctx.fn,
       loops: ctx.loops,
       line: n.line,
-      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName),
+      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName) ?? bedrockShape(name, args, text),
       target,
       guarded: false,
     };
@@ -1610,7 +1623,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       if (fn.isTool) labels.push({ kind: 'model', line: p.node.line, what: `tool argument '${p.name.length > 40 ? 'input' : p.name}' (chosen by the model)`, toolArg: true });
       else if (clientDecorated(p.node)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}' (${clientDecorated(p.node)})` });
       else if (fn.isGraphNode && i === 0) labels.push({ kind: 'model', line: p.node.line, what: `graph state '${p.name.length > 40 ? 'state' : p.name}' (messages and model outputs)` });
-      else if (allUser && !/^(ctx|context)$/.test(p.name)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}'` });
+      else if (allUser && (!/^(ctx|context)$/.test(p.name) || botHandlers.has(fn))) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}'` });
       // Handler parameters other than the request object itself (`{ params }`, Hono's `c`) are read through it.
       else if (fn.isHandler && i > 0 && !NOT_CLIENT_PARAM.test(p.name) && p.node.type === 'object_pattern') labels.push({ kind: 'user', line: p.node.line, what: `route parameter ${p.name}` });
       const type = p.annotation && /^[A-Z]\w*$/.test(p.annotation) ? resolveImport(p.annotation) : undefined;
