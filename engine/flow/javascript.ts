@@ -569,6 +569,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         markTool(fnOf(objectProp(args[0], 'execute') ?? objectProp(args[0], 'invoke')), args[0], n);
         continue;
       }
+      // LlamaIndex.TS `FunctionTool.from(fn, { name, parameters })`.
+      if (/(^|\.)FunctionTool\.from$/.test(callee.replace(/^[\w@/.-]*?(?=FunctionTool)/, '')) && args[0] && fnOf(args[0])) {
+        markTool(fnOf(args[0]), args[1], n);
+        continue;
+      }
       if ((LANGCHAIN_TOOL_FN.test(callee) || (f.type === 'identifier' && text(f) === 'tool')) && args[0] && fnOf(args[0])) {
         markTool(fnOf(args[0]), args[1], n);
         continue;
