@@ -45,6 +45,11 @@ export const rule: Rule = {
     for (const hit of systemVariableFills(model)) {
       ctx.report({ node: hit.node, source: hit.label, message: `User input (${hit.label.what}, line ${hit.label.line}) fills the system-message variable {${hit.variable}} of a prompt template; a user can rewrite the model's instructions.` });
     }
+    if (model.language) {
+      for (const hit of dynamicInstructionContext(model)) {
+        ctx.report({ node: hit.node, source: hit.label, message: `User input (${hit.label.what}, line ${hit.label.line}) reaches the agent's instructions through the run context (\`${model.text(hit.node).slice(0, 60)}\`); a user can rewrite the agent's instructions.` });
+      }
+    }
     // A template whose text the user supplies is an instruction channel handed to the user.
     for (const c of model.calls) {
       if (!/(^|\.)(PromptTemplate|ChatPromptTemplate|PromptTemplate\.from_template|ChatPromptTemplate\.from_template|SystemMessagePromptTemplate\.from_template)$/.test(c.callee.replace(/\(\)/g, ''))) continue;
@@ -114,6 +119,55 @@ function systemVariableFills(model: PyModel): { node: AstNode; label: Label; var
         const names = [...model.text(v).matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0]);
         const l = reaching(a.taint, ['user'], 'prompt').find((x) => names.some((n) => x.what.includes(`'${n}'`) || x.what === n || x.what.startsWith(`${n}.`) || x.what.startsWith(`request.`) && n === 'request'));
         if (l) out.push({ node: v, label: l, variable: key });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * OpenAI Agents JS builds instructions per run: `new Agent({ instructions: (rc) => \`...${rc.context.bio}\` })`
+ * with `run(agent, input, { context: { bio: req.body.bio } })`. The context object is the caller's
+ * data, so what the caller put there lands in the system prompt.
+ */
+function dynamicInstructionContext(model: PyModel): { node: AstNode; label: Label }[] {
+  const out: { node: AstNode; label: Label }[] = [];
+  for (const c of model.calls) {
+    if (!/(^|\.)Agent$/.test(c.callee.replace(/\(\)/g, '')) || !c.assignedTo) continue;
+    const instr = c.args.find((a) => a.name === 'instructions');
+    if (!instr || !/^(arrow_function|function_expression|function)$/.test(instr.node.type)) continue;
+    const params = field(instr.node, 'parameters')?.children.filter((x) => x.named) ?? (field(instr.node, 'parameter') ? [field(instr.node, 'parameter')!] : []);
+    const first = params[0];
+    const pname = first ? model.text(first.type === 'required_parameter' || first.type === 'optional_parameter' ? field(first, 'pattern') ?? first : first).split(/[:=?]/)[0].trim() : '';
+    if (!/^\w+$/.test(pname)) continue;
+    // Keys the caller fills with its own data: every key but those set to literals.
+    const runs = model.calls.filter((r) => /(^|\.)run$/.test(r.callee.replace(/\(\)/g, '')) && r.args.some((a) => a.index === 0 && model.text(a.node) === c.assignedTo));
+    for (const r of runs) {
+      const ctxArg = r.args.find((a) => a.name === 'context');
+      const label = ctxArg ? reaching(ctxArg.taint, ['user'], 'prompt')[0] : undefined;
+      if (!ctxArg || !label) continue;
+      const fixed = new Set<string>();
+      if (ctxArg.node.type === 'object') {
+        for (const p of ctxArg.node.children) {
+          const k = p.type === 'pair' ? field(p, 'key') : undefined;
+          const v = p.type === 'pair' ? field(p, 'value') : undefined;
+          if (k && v && /^(string|number|true|false|null)$/.test(v.type)) fixed.add(model.text(k).replace(/^["'`]|["'`]$/g, ''));
+        }
+      }
+      const read = new RegExp(`^${pname}\\.context(\\??\\.(\\w+))?`);
+      const stack = [instr.node];
+      let hit: AstNode | undefined;
+      while (stack.length && !hit) {
+        const n = stack.pop()!;
+        if (n.type === 'template_substitution') {
+          const m = read.exec(model.text(n.children.find((x) => x.named) ?? n));
+          if (m && !(m[2] && fixed.has(m[2]))) hit = n;
+        }
+        for (const ch of n.children) if (ch.named) stack.push(ch);
+      }
+      if (hit) {
+        out.push({ node: hit, label });
+        break;
       }
     }
   }
