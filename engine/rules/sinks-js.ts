@@ -91,6 +91,12 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
     if (text && !(text.node.type === 'arrow_function') && (looksLikeSql(model, text.node) || ALWAYS_SQL.test(call.name) || text.node.type === 'identifier' || text.node.type === 'binary_expression' || text.node.type === 'template_string' || (statementOnly && STATEMENT_EXPR.test(text.node.type)))) add('sql', text, 'sql');
   }
   if (/^(sequelize|knex)\.(query|raw)$/.test(c)) add('sql', call.args.find((a) => a.index === 0), 'sql');
+  // Graph databases: a Cypher string run by a neo4j session or driver is a query like SQL.
+  if ((call.name === 'run' && /session|tx|transaction/i.test(recv) && /neo4j|session\(\)/.test(`${c} ${call.receiverType ?? ''}`)) || (call.name === 'executeQuery' && /driver|neo4j/i.test(`${recv} ${c}`))) add('sql', call.args.find((a) => a.index === 0), 'sql');
+  // Redis `EVAL` runs a Lua script on the server.
+  if (/^(eval|evalSha|EVAL)$/.test(call.name) && /redis|ioredis/i.test(`${c} ${call.receiverType ?? ''} ${recv}`)) add('code', call.args.find((a) => a.index === 0), 'code');
+  // `new Worker(code, { eval: true })` compiles its first argument as a script.
+  if (/(^|\.)Worker$/.test(c) && /worker_threads/.test(c) && optionTrue(call, 'eval')) add('code', call.args.find((a) => a.index === 0), 'code');
   if (HTML_CALLS.test(c)) add('html', call.name === 'insertAdjacentHTML' ? call.args.find((a) => a.index === 1) : first(call, 'html'), 'html');
   // Express `res.send(html)` of a markup template, or of anything once the response is declared HTML.
   if (/^(send|end|write)$/.test(call.name) && /^(res|response|reply|ctx)(\.|$)/.test(recv)) {
@@ -109,6 +115,9 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
   if (FS_MODULE.test(c) || /^(fsp|fs|fse)\./.test(c)) {
     if (FS_READ.test(c) || FS_WRITE.test(c) || FS_DELETE.test(c)) add('path', first(call, 'path'), 'path');
   }
+  // `res.writeHead(302, { Location: url })`, `res.setHeader('Location', url)`: a redirect by header.
+  if (/^(res|response|reply)$/.test(recv) && call.name === 'writeHead') add('redirect', call.args.find((a) => a.name === 'Location' || a.name === 'location'), 'url');
+  if (/^(res|response|reply)$/.test(recv) && /^(setHeader|set|header)$/.test(call.name) && call.args.some((a) => a.index === 0 && /^['"`]location['"`]$/i.test(model.text(a.node)))) add('redirect', call.args.find((a) => a.index === 1), 'url');
   if (/^(sendFile|download|sendfile)$/.test(call.name) && /^(res|response|reply)$/.test(recv)) add('path', first(call, 'path'), 'path');
   if (URL_CALLS.test(c)) add('url', first(call, 'url'), 'url');
   // Headless browsers (Playwright, Puppeteer) fetch whatever page they are sent to, internal hosts and file:// included.
