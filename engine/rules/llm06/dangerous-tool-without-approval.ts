@@ -232,6 +232,12 @@ function jsToolSpecs(model: PyModel): Map<string, AstNode> {
   return out;
 }
 
+function conjuncts(model: PyModel, n: AstNode): AstNode[] {
+  const inner = n.type === 'parenthesized_expression' ? n.children.find((c) => c.named) ?? n : n;
+  if (inner.type === 'binary_expression' && model.text(field(inner, 'operator') ?? inner) === '&&') return [...conjuncts(model, field(inner, 'left')!), ...conjuncts(model, field(inner, 'right')!)];
+  return [inner];
+}
+
 /**
  * Tool bodies written inline in a dispatcher: `if (name === 'purge_messages') { ...batchDelete... }`
  * or `case 'refund': await stripe.refunds.create(...)`. The branch runs whenever the model calls
@@ -249,13 +255,19 @@ function jsDispatchBranches(model: PyModel): { name: string; branch: AstNode; sp
     for (const c of n.children) if (c.named) stack.push(c);
     if (n.type === 'if_statement') {
       const cond = field(n, 'condition');
-      const inner = cond?.type === 'parenthesized_expression' ? cond.children.find((c) => c.named) : cond;
       const body = field(n, 'consequence');
-      if (!inner || !body || inner.type !== 'binary_expression' || !/^===?$/.test(model.text(field(inner, 'operator') ?? inner))) continue;
-      const [l, r] = [field(inner, 'left'), field(inner, 'right')];
-      const lit = l?.type === 'string' ? l : r?.type === 'string' ? r : undefined;
-      const subject = lit === l ? r : l;
-      if (lit && subject && DISPATCH_SUBJECT.test(model.text(subject))) branches.push({ name: unquote(model.text(lit)), subject: model.text(subject), node: n, body });
+      if (!cond || !body) continue;
+      // `name === 'run'`, also inside `item.type === 'function_call' && item.name === 'run'`.
+      for (const inner of conjuncts(model, cond)) {
+        if (inner.type !== 'binary_expression' || !/^===?$/.test(model.text(field(inner, 'operator') ?? inner))) continue;
+        const [l, r] = [field(inner, 'left'), field(inner, 'right')];
+        const lit = l?.type === 'string' ? l : r?.type === 'string' ? r : undefined;
+        const subject = lit === l ? r : l;
+        if (lit && subject && DISPATCH_SUBJECT.test(model.text(subject))) {
+          branches.push({ name: unquote(model.text(lit)), subject: model.text(subject), node: n, body });
+          break;
+        }
+      }
     } else if (n.type === 'switch_statement') {
       const value = field(n, 'value');
       if (!value || !DISPATCH_SUBJECT.test(model.text(value).replace(/[()\s]/g, ''))) continue;
