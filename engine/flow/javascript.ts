@@ -166,6 +166,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   /** Functions every parameter of which is client data (server actions, tRPC inputs). */
   const allParamsUser = new Set<FunctionFact>();
   const botHandlers = new Set<FunctionFact>();
+  const unsummarisedInline = new Set<FunctionFact>();
   let envReads = 0;
 
   const makeFn = (name: string, node: AstNode, parent: FunctionFact | null, isModule = false): FunctionFact => ({
@@ -1136,7 +1137,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
 
   function returnsOfInline(n: AstNode): Label[] {
     const fn = fnByNode.get(unwrap(n));
-    return fn ? summaries.get(fn) ?? [] : [];
+    if (!fn) return [];
+    // Nested callbacks run after the function that holds them: `tasks.map((t) => generateText(...))`
+    // is read before its summary exists, so the holder runs again once it does.
+    if (!ran.has(fn)) unsummarisedInline.add(fn);
+    return summaries.get(fn) ?? [];
   }
 
   function applySummary(target: FunctionFact, call: CallFact): Label[] {
@@ -1731,12 +1736,15 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       }
     };
     for (const fn of order) runTree(fn);
+    for (const fn of unsummarisedInline) if (summaries.get(fn)?.length) stale.add(fn);
     moduleFn.calls = [];
     moduleFn.calledNames = new Set();
     execBlock(file.root, { fn: moduleFn, loops: [], scope: moduleScope, record: true }, 0);
     if (stale.size) {
       const again = new Set<FunctionFact>();
       for (const fn of stale) for (let f: FunctionFact | null = fn; f; f = f.parent) again.add(f);
+      // Callbacks nested in a function that runs again read its new values (`outs.forEach((o) => ...)`).
+      for (const fn of functions) if (fn.parent && again.has(fn.parent) && unsummarisedInline.size) again.add(fn);
       const keep = <T extends { fn: FunctionFact }>(xs: T[]) => {
         const kept = xs.filter((x) => !again.has(x.fn));
         xs.length = 0;
