@@ -121,12 +121,13 @@ export const rule: Rule = {
       for (const a of w.content) {
         label = untrusted(a.taint, kinds).filter((l) => chosenByOutsider(model, l))[0];
         // A graph node's state carries the user's own turns: in a shared memory they reach everyone.
-        if (!label && w.shared) label = untrusted(a.taint, ['model']).find((l) => l.what.startsWith('graph state'));
+        // So does what the model passes to a "remember" tool: it writes what any user talked it into.
+        if (!label && w.shared) label = untrusted(a.taint, ['model']).find((l) => l.what.startsWith('graph state') || !!l.toolArg);
         if (label) break;
       }
       if (!label) continue;
       if (isVetted(model, call.fn, call.node.startIndex)) continue;
-      const why = label.kind === 'user' || label.what.startsWith('graph state') ? ' shared by all users' : '';
+      const why = label.kind === 'user' || label.what.startsWith('graph state') || label.toolArg ? ' shared by all users' : '';
       ctx.report({
         node: call.node,
         source: label,
