@@ -167,6 +167,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const allParamsUser = new Set<FunctionFact>();
   const botHandlers = new Set<FunctionFact>();
   const unsummarisedInline = new Set<FunctionFact>();
+  const convexHandlers = new Set<FunctionFact>();
   let envReads = 0;
 
   const makeFn = (name: string, node: AstNode, parent: FunctionFact | null, isModule = false): FunctionFact => ({
@@ -573,6 +574,15 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       // LlamaIndex.TS `FunctionTool.from(fn, { name, parameters })`.
       if (/(^|\.)FunctionTool\.from$/.test(callee.replace(/^[\w@/.-]*?(?=FunctionTool)/, '')) && args[0] && fnOf(args[0])) {
         markTool(fnOf(args[0]), args[1], n);
+        continue;
+      }
+      // Convex public functions: `mutation({ args, handler: async (ctx, args) => ... })` is called by any client.
+      if (/_generated\/server\.(mutation|action|query)$/.test(callee) && args[0]?.type === 'object') {
+        const h = fnOf(objectProp(args[0], 'handler'));
+        if (h) {
+          h.isHandler = true;
+          convexHandlers.add(h);
+        }
         continue;
       }
       if ((LANGCHAIN_TOOL_FN.test(callee) || (f.type === 'identifier' && text(f) === 'tool')) && args[0] && fnOf(args[0])) {
@@ -1633,6 +1643,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       if (fn.isTool) labels.push({ kind: 'model', line: p.node.line, what: `tool argument '${p.name.length > 40 ? 'input' : p.name}' (chosen by the model)`, toolArg: true });
       else if (clientDecorated(p.node)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}' (${clientDecorated(p.node)})` });
       else if (fn.isGraphNode && i === 0) labels.push({ kind: 'model', line: p.node.line, what: `graph state '${p.name.length > 40 ? 'state' : p.name}' (messages and model outputs)` });
+      else if (convexHandlers.has(fn) && i === 1) labels.push({ kind: 'user', line: p.node.line, what: `client arguments '${p.name.length > 40 ? 'args' : p.name}' of a Convex function` });
       else if (allUser && (!/^(ctx|context)$/.test(p.name) || botHandlers.has(fn))) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}'` });
       // Handler parameters other than the request object itself (`{ params }`, Hono's `c`) are read through it.
       else if (fn.isHandler && i > 0 && !NOT_CLIENT_PARAM.test(p.name) && p.node.type === 'object_pattern') labels.push({ kind: 'user', line: p.node.line, what: `route parameter ${p.name}` });

@@ -78,7 +78,7 @@ export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null 
     }
   }
   // Few-shot example selectors: every later prompt that retrieves examples shows what was added as the model's own past answers.
-  if (/^a?add_examples?$/.test(method) && call.receiver && (/ExampleSelector$/.test(rtype) || (!rtype && /selector$/i.test(rtext)))) {
+  if (/^a?add_examples?$/.test(method) && call.receiver && (/ExampleSelector(\.from\w+)?$/.test(rtype) || (!rtype && /selector$/i.test(rtext)))) {
     return { what: 'the few-shot example selector', content: call.args.filter((a) => a.index >= 0 || a.name !== null), shared: true };
   }
   if (method === 'save_context' && LONG_TERM_LC_MEMORY.test(rtype)) {

@@ -45,7 +45,7 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
     if (method === 'add' && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
   // JS: `index.namespace(ns).upsert(records)` (Pinecone) and rows written with their `embedding` (pgvector, Supabase).
-  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
+  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add|create|create_many)$/.test(method) && call.receiver) {
     isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
   }
   // Weaviate v3 JS: `client.collections.get('Docs').data.insert(obj)`, held in a local or not.
