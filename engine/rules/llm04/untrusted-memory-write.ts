@@ -4,7 +4,7 @@ import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { arg, describeKind, kw, literal, plain, type Label, type TaintKind } from '../helpers.js';
 import { promptSites } from '../prompts.js';
-import { capitalise, chosenByOutsider, isScopedValue, isVetted, untrusted } from './common.js';
+import { capitalise, chosenByOutsider, isScopedValue, isVetted, tableOf, untrusted } from './common.js';
 
 interface MemoryWrite {
   what: string;
@@ -134,6 +134,12 @@ export const rule: Rule = {
         message: `${capitalise(describeKind(label.kind))} (${label.what}, line ${label.line}) is saved to ${w.what}${why} without vetting; it will steer later sessions.`,
       });
     }
+    if (model.language) {
+      for (const hit of tableMemories(model)) {
+        if (isVetted(model, hit.write.fn, hit.write.node.startIndex)) continue;
+        ctx.report({ node: hit.write.node, source: hit.label, message: `${capitalise(describeKind(hit.label.kind))} (${hit.label.what}, line ${hit.label.line}) is stored in ${hit.table}, which line ${hit.readLine} reads back into the prompt for every user; planted instructions persist.` });
+      }
+    }
     for (const hit of promptFileWrites(model)) {
       if (isVetted(model, hit.write.fn, hit.write.node.startIndex)) continue;
       ctx.report({
@@ -237,6 +243,42 @@ function jsPromptFileWrites(model: PyModel): { write: CallFact; label: Label; pa
     const labels = content?.taint ?? [];
     const label = outsideContent(model, labels) ?? untrusted(labels, ['user']).find((l) => chosenByOutsider(model, l));
     if (label) out.push({ write: w, label, path: key!, readLine: read.line });
+  }
+  return out;
+}
+
+const READ_VERBS = /^(findMany|findFirst|findAll|find|select|all|lrange|lRange|smembers|sMembers|hgetall|hGetAll|hvals|hVals|zrange|zRange|get|mget|toArray)$/;
+const WRITE_VERBS = /^(create|createMany|upsert|insert|insertOne|insertMany|rpush|rPush|lpush|lPush|sadd|sAdd|hset|hSet|zadd|zAdd|set|append)$/;
+const PER_CALLER = /(user_?id|userId|tenant|owner|session|account_?id|accountId|customer_?id|customerId|org_?id|orgId|\$\{)/;
+
+/**
+ * A memory kept in a database table or a Redis list: a handler stores what users say (`prisma.fact.create`,
+ * `redis.rpush('facts', text)`) and the prompt builder in the same file reads every row back
+ * (`prisma.fact.findMany()`) into the instructions. One user's text steers every other user's session.
+ */
+function tableMemories(model: PyModel): { write: CallFact; label: Label; table: string; readLine: number }[] {
+  const out: { write: CallFact; label: Label; table: string; readLine: number }[] = [];
+  const sites = promptSites(model);
+  if (!sites.length) return out;
+  const reads = new Map<string, CallFact>();
+  for (const r of model.calls) {
+    if (!r.assignedTo) continue;
+    const t = tableOf(model, r, READ_VERBS, /\bselect\b[\s\S]*?\bfrom\s+([\w."]+)/i);
+    // A read filtered by the caller's identity only shows each user their own rows.
+    if (!t || PER_CALLER.test(r.args.map((a) => model.text(a.node)).join(' '))) continue;
+    const names = new Set([r.assignedTo]);
+    for (const a of model.assigns) if (a.fn === r.fn && a.node.startIndex > r.node.startIndex && [...names].some((n) => new RegExp(`\\b${n}\\b`).test(model.text(a.value)))) names.add(a.target);
+    const used = sites.some((s) => (s.call ? s.call.fn === r.fn : true) && [...names].some((n) => new RegExp(`\\b${n}\\b`).test(model.text(s.node))));
+    if (used && !reads.has(t)) reads.set(t, r);
+  }
+  if (!reads.size) return out;
+  for (const w of model.calls) {
+    const t = tableOf(model, w, WRITE_VERBS, /\binsert\s+into\s+([\w."]+)/i);
+    const read = t ? reads.get(t) : undefined;
+    if (!t || !read || w.fn === read.fn) continue;
+    const labels = w.args.filter((a) => a.index >= 0 || a.name === 'data').flatMap((a) => a.taint);
+    const label = untrusted(labels, ['user', 'web', 'retrieved']).find((l) => chosenByOutsider(model, l)) ?? untrusted(labels, ['model']).find((l) => !!l.toolArg);
+    if (label) out.push({ write: w, label, table: `the ${t} store`, readLine: read.line });
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { arg, describeKind, kw, literal, plain, type Label, type TaintKind } from '../helpers.js';
-import { capitalise, chosenByOutsider, isVetted, untrusted } from './common.js';
+import { capitalise, chosenByOutsider, isVetted, tableOf, untrusted } from './common.js';
 import { JS_LANGUAGES } from '../types.js';
 
 /**
@@ -181,16 +181,6 @@ function jsUploadedPaths(model: PyModel): Set<string> {
     if (p) out.add(model.text(p.node));
   }
   return out;
-}
-
-/** The table a JS data-layer call touches: `prisma.feedback.create` -> feedback, `INSERT INTO feedback` -> feedback. */
-function tableOf(model: PyModel, call: CallFact, verbs: RegExp, sql: RegExp): string | undefined {
-  const recv = call.receiver ? model.text(call.receiver) : '';
-  const orm = /^(?:this\.)?(?:prisma|db|tx|client)\.(\w+)$/.exec(recv) ?? (/PrismaClient/.test(call.callee) ? /\.(\w+)$/.exec(recv) : null);
-  if (orm && verbs.test(call.name)) return orm[1].toLowerCase();
-  const stmt = call.args.find((a) => a.index === 0);
-  const m = stmt && (stmt.node.type === 'string' || stmt.node.type === 'template_string') ? sql.exec(model.text(stmt.node)) : null;
-  return m ? m[1].replace(/"/g, '').toLowerCase() : undefined;
 }
 
 /**
