@@ -6,9 +6,9 @@ import { describeKind, kw, plain } from '../helpers.js';
 import { capitalise, chosenByOutsider, isScopedValue, isVetted, untrusted, uploadedContent } from './common.js';
 
 /** Methods that only vector stores and indexes have. */
-const STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes)$/;
+const STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes|add_vectors)$/;
 /** Generic write verbs, counted only on receivers that are vector stores or collections. */
-const GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many)$/;
+const GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many|upsert_records)$/;
 const VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace|load_index_from_storage|from_vector_store|GPTVectorStoreIndex)/;
 const VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus|\w+_index)$/i;
 const CONTENT_KEYWORDS = new Set(['documents', 'texts', 'text', 'metadatas', 'metadata', 'nodes', 'points', 'vectors', 'data', 'records', 'objects', 'properties', 'document', 'payload', 'payloads', 'entities']);
