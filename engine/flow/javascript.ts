@@ -50,6 +50,23 @@ function bedrockShape(name: string, args: ArgFact[], text: (n: AstNode) => strin
   return { kind: 'model', promptKeywords: ['messages', 'system', 'body'], promptPositional: [0] };
 }
 
+/**
+ * Workers AI: `env.AI.run('@cf/meta/llama-3.1-8b-instruct', { messages })` runs a model; embedding
+ * models (`@cf/baai/bge-*`) return vectors, not text.
+ */
+function workersAiShape(name: string, receiver: string, args: ArgFact[], text: (n: AstNode) => string): ModelCallShape | null {
+  if (name !== 'run' || !/(^|\.)AI$/.test(receiver)) return null;
+  const model = args.find((a) => a.index === 0);
+  if (model && /bge|embed|e5-|gte-|clip|whisper|resnet/i.test(text(model.node))) return null;
+  return { kind: 'model', promptKeywords: ['prompt', 'messages'], promptPositional: [] };
+}
+
+/** The object `export default { fetch() {...} }` of a Worker or a Bun/Deno server. */
+function workerEntry(n: AstNode): boolean {
+  const obj = n.type === 'method_definition' ? n.parent : n.parent?.type === 'pair' ? n.parent.parent : null;
+  return !!obj && obj.type === 'object' && (obj.parent?.type === 'export_statement' || (obj.parent?.type === 'satisfies_expression' && obj.parent.parent?.type === 'export_statement'));
+}
+
 /** Options of model calls that receive the model's answer: AI SDK `onFinish`/`onStepFinish`/`onChunk`, LangChain `handleLLMEnd`. */
 const MODEL_CALLBACKS = /^(onFinish|onStepFinish|onChunk|onEnd|onResponse|onComplete|onToolCall|handleLLMEnd|experimental_onToolCallFinish)$/;
 const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'generator_function', 'arrow_function', 'method_definition']);
@@ -190,6 +207,15 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const moduleFn = makeFn('<module>', file.root, null, true);
 
   const stringValue = (n: AstNode): string => n.children.filter((c) => c.type === 'string_fragment' || c.type === 'escape_sequence').map(text).join('');
+  /**
+   * The function a call runs. tree-sitter-typescript reads `await c.req.json<T>()` as a call of
+   * `await c.req.json` with type arguments; the awaited member is the function.
+   */
+  const calleeOf = (n: AstNode): AstNode | undefined => {
+    const f = field(n, 'function');
+    if (f?.type === 'await_expression' && field(n, 'type_arguments')) return f.children.find((c) => c.named) ?? f;
+    return f;
+  };
   const unwrap = (n: AstNode): AstNode => {
     let cur = n;
     for (let i = 0; i < 20 && TYPE_WRAPPERS.has(cur.type) && cur.type !== 'await_expression'; i++) {
@@ -351,7 +377,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         return `${qname(obj, scope, depth + 1)}.${propText}`;
       }
       case 'call_expression':
-        return `${qname(field(n, 'function')!, scope, depth + 1)}()`;
+        return `${qname(calleeOf(n)!, scope, depth + 1)}()`;
       case 'new_expression':
         return `${qname(field(n, 'constructor')!, scope, depth + 1)}()`;
       case 'subscript_expression':
@@ -563,7 +589,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         continue;
       }
       if (n.type !== 'call_expression') continue;
-      const f = field(n, 'function')!;
+      const f = calleeOf(n)!;
       const argList = field(n, 'arguments');
       const args = argList?.type === 'arguments' ? argList.children.filter((c) => c.named) : [];
       const callee = f.type === 'identifier' ? resolveImport(text(f)) : text(f);
@@ -650,6 +676,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   for (const fn of functions) {
     const exported = fn.node.parent?.type === 'export_statement' || (fn.node.parent?.type === 'variable_declarator' && fn.node.parent.parent?.parent?.type === 'export_statement');
     if (exported && NEXT_ROUTE_EXPORTS.test(fn.name)) fn.isHandler = true;
+    // Cloudflare Workers: `export default { async fetch(request, env, ctx) { ... } }` serves every request.
+    if (fn.name === 'fetch' && workerEntry(fn.node)) fn.isHandler = true;
     // Next.js server actions: every argument arrives from the browser.
     const bodyNode = field(fn.node, 'body');
     const ownDirective = bodyNode?.type === 'statement_block' && bodyNode.children[0]?.type === 'expression_statement' && bodyNode.children[0].children[0]?.type === 'string' && stringValue(bodyNode.children[0].children[0]) === 'use server';
@@ -1009,7 +1037,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
 
   function evCall(n: AstNode, ctx: Ctx, d: number): Label[] {
     const isNew = n.type === 'new_expression';
-    const fnNode = unwrap(field(n, isNew ? 'constructor' : 'function') ?? n);
+    const fnNode = unwrap((isNew ? field(n, 'constructor') : calleeOf(n)) ?? n);
     let receiver: AstNode | undefined;
     let receiverTaint: Label[] = [];
     let receiverType: string | undefined;
@@ -1045,7 +1073,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       fn: ctx.fn,
       loops: ctx.loops,
       line: n.line,
-      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName) ?? bedrockShape(name, args, text),
+      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName) ?? bedrockShape(name, args, text) ?? workersAiShape(name, receiver ? text(receiver) : '', args, text),
       target,
       guarded: false,
     };

@@ -108,7 +108,7 @@ export function jsCallSource(flat: string, receiverType: string | undefined, rec
   if (/^(invoke|getRelevantDocuments|_getRelevantDocuments)$/.test(method) && (/asRetriever|Retriever$/.test(rtype) || (!rtype && receiverName && /retriever$/i.test(receiverName)))) {
     return { kind: 'retrieved', what: 'documents from a retriever' };
   }
-  if (method === 'query' && (/(Index|index|Collection|collection|namespace|Namespace)$/.test(rtype) || (!rtype && receiverName && /(index|collection|namespace|vectors?)$/i.test(receiverName)))) {
+  if (method === 'query' && (/(Index|index|Collection|collection|namespace|Namespace)$/.test(rtype) || (!rtype && receiverName && /(index|collection|namespace|vectors?|vectorize)$/i.test(receiverName)))) {
     return { kind: 'retrieved', what: 'vector store query results' };
   }
   if (/^(load|loadAndSplit|lazyLoad|scrape|crawl)$/.test(method) && /Loader$/.test(rtype)) {

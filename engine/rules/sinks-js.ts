@@ -81,7 +81,7 @@ export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
   }
   const recv = call.receiver ? model.text(call.receiver) : '';
   // `db.query(result.text)`, `db.exec(await ask(q))`: these methods only ever take a statement, so any expression is one.
-  const statementOnly = /^(query|execute|exec|raw|unsafe)$/.test(call.name);
+  const statementOnly = /^(query|execute|exec|raw|unsafe|prepare)$/.test(call.name);
   // `db.prepare(sql).run(a, b)`, `stmt.all(x)`: a prepared statement's methods take bound values, not SQL.
   const boundValues = /^(run|all|get|each|iterate|pluck)$/.test(call.name) && !!call.receiver && (call.receiver.type === 'call_expression' || /stmt|statement|prepared/i.test(recv));
   if (SQL_METHODS.test(call.name) && !boundValues && call.receiver && (ALWAYS_SQL.test(call.name) ? true : SQL_RECEIVER.test(recv) || SQL_RECEIVER.test(call.receiverType ?? '')) && !NOT_SQL_RECEIVER.test(recv)) {

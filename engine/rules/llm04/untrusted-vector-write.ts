@@ -48,6 +48,8 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
   if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add|create|create_many)$/.test(method) && call.receiver) {
     isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
   }
+  // Cloudflare Vectorize bindings: `env.VECTORIZE.upsert(vectors)`, `c.env.KB_INDEX.insert(vectors)`.
+  if (!isWrite && model.language && /^(upsert|insert)$/.test(method) && call.receiver && (/\benv\.\w*(VECTOR|INDEX|EMBED|KB)\w*$/i.test(model.text(call.receiver)) || /Vectorize/.test(rtype))) isWrite = true;
   // Weaviate v3 JS: `client.collections.get('Docs').data.insert(obj)`, held in a local or not.
   if (!isWrite && model.language && /^(insert|insert_many)$/.test(method) && /(^weaviate[\w-]*\.|\.collections\.(get|use)\.)[\w.]*\bdata\.\w+$/i.test(plain(call.callee))) isWrite = true;
   // pgvector rows written with SQL: `INSERT INTO documents (content, embedding) VALUES ($1, $2)`.
