@@ -126,7 +126,8 @@ export const rule: Rule = {
     }
     if (model.language) {
       for (const b of jsDispatchBranches(model)) {
-        if (toolIsGated(model, b.fn)) continue;
+        // A dispatcher that is itself a tool (the low-level MCP CallTool handler) is reported as one.
+        if (b.fn.isTool || toolIsGated(model, b.fn)) continue;
         const what = [...new Set(b.acts.map((a) => ACTION_WORDS[a.cls]))].join(' and ');
         ctx.report({ node: b.spec ?? b.branch, message: `Tool '${b.name}' ${what} (${b.acts[0].call.name}() on line ${b.acts[0].call.line}) with model-chosen arguments and no human approval step.` });
       }
