@@ -15,7 +15,7 @@ import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, unio
 import { callersOf, incomingLabels } from './params.js';
 import type { ArgFact, AssignFact, CallFact, FunctionFact, IfFact, LoopFact, MessageFact, ParamFact, PyModel, ReturnFact, StringFact } from './python.js';
 import { SYSTEM_PROMPT_NAME } from './python.js';
-import { lastSegment, plain } from '../frameworks/python.js';
+import { lastSegment, plain, type ModelCallShape } from '../frameworks/python.js';
 import {
   envSource,
   frameworkOfPackage,
@@ -41,6 +41,34 @@ import {
 
 export type JsLanguage = 'javascript' | 'typescript';
 
+/** AWS Bedrock: `client.send(new ConverseCommand({ messages }))` runs the model named in the command. */
+function bedrockShape(name: string, args: ArgFact[], text: (n: AstNode) => string): ModelCallShape | null {
+  if (name !== 'send') return null;
+  const first = args.find((a) => a.index === 0)?.node;
+  const ctor = first?.type === 'new_expression' ? field(first, 'constructor') : undefined;
+  if (!ctor || !/^(Converse|ConverseStream|InvokeModel|InvokeModelWithResponseStream)Command$/.test(text(ctor))) return null;
+  return { kind: 'model', promptKeywords: ['messages', 'system', 'body'], promptPositional: [0] };
+}
+
+/**
+ * Workers AI: `env.AI.run('@cf/meta/llama-3.1-8b-instruct', { messages })` runs a model; embedding
+ * models (`@cf/baai/bge-*`) return vectors, not text.
+ */
+function workersAiShape(name: string, receiver: string, args: ArgFact[], text: (n: AstNode) => string): ModelCallShape | null {
+  if (name !== 'run' || !/(^|\.)AI$/.test(receiver)) return null;
+  const model = args.find((a) => a.index === 0);
+  if (model && /bge|embed|e5-|gte-|clip|whisper|resnet/i.test(text(model.node))) return null;
+  return { kind: 'model', promptKeywords: ['prompt', 'messages'], promptPositional: [] };
+}
+
+/** The object `export default { fetch() {...} }` of a Worker or a Bun/Deno server. */
+function workerEntry(n: AstNode): boolean {
+  const obj = n.type === 'method_definition' ? n.parent : n.parent?.type === 'pair' ? n.parent.parent : null;
+  return !!obj && obj.type === 'object' && (obj.parent?.type === 'export_statement' || (obj.parent?.type === 'satisfies_expression' && obj.parent.parent?.type === 'export_statement'));
+}
+
+/** Options of model calls that receive the model's answer: AI SDK `onFinish`/`onStepFinish`/`onChunk`, LangChain `handleLLMEnd`. */
+const MODEL_CALLBACKS = /^(onFinish|onStepFinish|onChunk|onEnd|onResponse|onComplete|onToolCall|handleLLMEnd|experimental_onToolCallFinish)$/;
 const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'generator_function', 'arrow_function', 'method_definition']);
 const TYPE_WRAPPERS = new Set(['as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'parenthesized_expression', 'await_expression']);
 /** Globals whose functions build their result from their arguments. */
@@ -154,6 +182,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const callbackTaint = new Map<AstNode, Label[]>();
   /** Functions every parameter of which is client data (server actions, tRPC inputs). */
   const allParamsUser = new Set<FunctionFact>();
+  const botHandlers = new Set<FunctionFact>();
+  const unsummarisedInline = new Set<FunctionFact>();
+  const convexHandlers = new Set<FunctionFact>();
   let envReads = 0;
 
   const makeFn = (name: string, node: AstNode, parent: FunctionFact | null, isModule = false): FunctionFact => ({
@@ -176,6 +207,15 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   const moduleFn = makeFn('<module>', file.root, null, true);
 
   const stringValue = (n: AstNode): string => n.children.filter((c) => c.type === 'string_fragment' || c.type === 'escape_sequence').map(text).join('');
+  /**
+   * The function a call runs. tree-sitter-typescript reads `await c.req.json<T>()` as a call of
+   * `await c.req.json` with type arguments; the awaited member is the function.
+   */
+  const calleeOf = (n: AstNode): AstNode | undefined => {
+    const f = field(n, 'function');
+    if (f?.type === 'await_expression' && field(n, 'type_arguments')) return f.children.find((c) => c.named) ?? f;
+    return f;
+  };
   const unwrap = (n: AstNode): AstNode => {
     let cur = n;
     for (let i = 0; i < 20 && TYPE_WRAPPERS.has(cur.type) && cur.type !== 'await_expression'; i++) {
@@ -337,7 +377,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         return `${qname(obj, scope, depth + 1)}.${propText}`;
       }
       case 'call_expression':
-        return `${qname(field(n, 'function')!, scope, depth + 1)}()`;
+        return `${qname(calleeOf(n)!, scope, depth + 1)}()`;
       case 'new_expression':
         return `${qname(field(n, 'constructor')!, scope, depth + 1)}()`;
       case 'subscript_expression':
@@ -549,12 +589,26 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         continue;
       }
       if (n.type !== 'call_expression') continue;
-      const f = field(n, 'function')!;
+      const f = calleeOf(n)!;
       const argList = field(n, 'arguments');
       const args = argList?.type === 'arguments' ? argList.children.filter((c) => c.named) : [];
       const callee = f.type === 'identifier' ? resolveImport(text(f)) : text(f);
       if ((TOOL_OPTION_WRAPPERS.test(callee) || (f.type === 'identifier' && /^(tool|createTool|dynamicTool)$/.test(text(f)))) && args[0]?.type === 'object') {
         markTool(fnOf(objectProp(args[0], 'execute') ?? objectProp(args[0], 'invoke')), args[0], n);
+        continue;
+      }
+      // LlamaIndex.TS `FunctionTool.from(fn, { name, parameters })`.
+      if (/(^|\.)FunctionTool\.from$/.test(callee.replace(/^[\w@/.-]*?(?=FunctionTool)/, '')) && args[0] && fnOf(args[0])) {
+        markTool(fnOf(args[0]), args[1], n);
+        continue;
+      }
+      // Convex public functions: `mutation({ args, handler: async (ctx, args) => ... })` is called by any client.
+      if (/_generated\/server\.(mutation|action|query)$/.test(callee) && args[0]?.type === 'object') {
+        const h = fnOf(objectProp(args[0], 'handler'));
+        if (h) {
+          h.isHandler = true;
+          convexHandlers.add(h);
+        }
         continue;
       }
       if ((LANGCHAIN_TOOL_FN.test(callee) || (f.type === 'identifier' && text(f) === 'tool')) && args[0] && fnOf(args[0])) {
@@ -600,9 +654,12 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       // Slack Bolt `app.message(async ({ message }) => ...)`: what arrives was typed by a user.
       if ((/^(on|once|message|command|hears|action|event)$/.test(method)) && args[0] && (args[0].type === 'string' || method === 'message') && /^(socket|ws|io|wss|client|bot|channel|slack|app|conn|connection)$/i.test(recvName) && !(method === 'on' && /^['"`](error|close|listening|ready|connection|connect|open|exit|end|drain)['"`]$/.test(text(args[0])))) {
         const h = fnOf(args[args.length - 1]);
-        if (h && h !== fnOf(args[0])) {
+        // Bolt's `app.message(handler)` takes the handler alone; `on('text', handler)` names the event first.
+        if (h && (h !== fnOf(args[0]) || (method === 'message' && args.length === 1))) {
           h.isHandler = true;
           allParamsUser.add(h);
+          // Telegraf and grammY hand the update over as `ctx` (`ctx.message.text`): here it is the user's message, not a request wrapper.
+          botHandlers.add(h);
         }
         continue;
       }
@@ -619,6 +676,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   for (const fn of functions) {
     const exported = fn.node.parent?.type === 'export_statement' || (fn.node.parent?.type === 'variable_declarator' && fn.node.parent.parent?.parent?.type === 'export_statement');
     if (exported && NEXT_ROUTE_EXPORTS.test(fn.name)) fn.isHandler = true;
+    // Cloudflare Workers: `export default { async fetch(request, env, ctx) { ... } }` serves every request.
+    if (fn.name === 'fetch' && workerEntry(fn.node)) fn.isHandler = true;
     // Next.js server actions: every argument arrives from the browser.
     const bodyNode = field(fn.node, 'body');
     const ownDirective = bodyNode?.type === 'statement_block' && bodyNode.children[0]?.type === 'expression_statement' && bodyNode.children[0].children[0]?.type === 'string' && stringValue(bodyNode.children[0].children[0]) === 'use server';
@@ -804,6 +863,13 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
           if (c.type === 'jsx_attribute' && c.children[0]) props.push({ node: c, name: text(c.children[0]), index: -1, taint: t, splat: false });
         }
         const nameNode = field(n, 'name');
+        // `<ReactMarkdown rehypePlugins={[rehypeRaw]}>{answer}</ReactMarkdown>`: raw HTML in the Markdown is rendered as markup.
+        if (nameNode && /^(ReactMarkdown|Markdown|MarkdownHooks)$/.test(text(nameNode)) && props.some((p) => p.name === 'rehypePlugins' && /rehypeRaw/.test(text(p.node)) && !/rehypeSanitize/.test(text(p.node)))) {
+          const own = props.find((p) => p.name === 'children');
+          const body = n.type === 'jsx_opening_element' ? n.parent?.children.filter((c) => c.type === 'jsx_expression').map((c) => c.children.find((x) => x.named)).filter((x): x is AstNode => !!x && /^(identifier|member_expression|subscript_expression)$/.test(x.type)) ?? [] : [];
+          if (own) addSynthetic(n, 'dangerouslySetInnerHTML', own.node, own.taint, ctx);
+          for (const b of body) addSynthetic(n, 'dangerouslySetInnerHTML', b, ev(b, ctx, d), ctx);
+        }
         const comp = nameNode?.type === 'identifier' && /^[A-Z]/.test(text(nameNode)) ? localFunctions.get(text(nameNode))?.find((f) => f.className === null) : undefined;
         if (comp && ctx.record) {
           const fact: CallFact = { node: n, callee: text(nameNode!), name: text(nameNode!), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
@@ -971,7 +1037,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
 
   function evCall(n: AstNode, ctx: Ctx, d: number): Label[] {
     const isNew = n.type === 'new_expression';
-    const fnNode = unwrap(field(n, isNew ? 'constructor' : 'function') ?? n);
+    const fnNode = unwrap((isNew ? field(n, 'constructor') : calleeOf(n)) ?? n);
     let receiver: AstNode | undefined;
     let receiverTaint: Label[] = [];
     let receiverType: string | undefined;
@@ -1007,7 +1073,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       fn: ctx.fn,
       loops: ctx.loops,
       line: n.line,
-      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName),
+      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName) ?? bedrockShape(name, args, text) ?? workersAiShape(name, receiver ? text(receiver) : '', args, text),
       target,
       guarded: false,
     };
@@ -1044,7 +1110,21 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     }
     if (fact.model) {
       for (const a of args) if (a.name === 'system' || a.name === 'instructions') recordMessage(a.node, 'system', a.node, a.taint, ctx, `${a.name}:`);
-      return [{ kind: 'model', line: n.line, what: `the output of ${shortCallee(callee)}()` }];
+      const out: Label[] = [{ kind: 'model', line: n.line, what: `the output of ${shortCallee(callee)}()` }];
+      // `streamText({ onFinish: ({ text }) => ... })`: the SDK hands the finished answer to the callback.
+      for (const a of args) {
+        if (!a.name || !MODEL_CALLBACKS.test(a.name)) continue;
+        const inline = unwrap(a.node);
+        if (!FUNCTION_TYPES.has(inline.type)) continue;
+        const before = callbackTaint.get(inline);
+        const after = union(before, out);
+        if (after.length !== (before?.length ?? 0)) {
+          callbackTaint.set(inline, after);
+          const cb = fnByNode.get(inline);
+          if (cb && ran.has(cb)) stale.add(cb);
+        }
+      }
+      return out;
     }
 
     if (fnNode.type === 'member_expression' && REQUEST_METHODS.has(name) && receiver && isRequestRoot(receiver) && !/^(res|response|reply)$/.test(rootName(receiver) ?? '')) {
@@ -1095,7 +1175,11 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
 
   function returnsOfInline(n: AstNode): Label[] {
     const fn = fnByNode.get(unwrap(n));
-    return fn ? summaries.get(fn) ?? [] : [];
+    if (!fn) return [];
+    // Nested callbacks run after the function that holds them: `tasks.map((t) => generateText(...))`
+    // is read before its summary exists, so the holder runs again once it does.
+    if (!ran.has(fn)) unsummarisedInline.add(fn);
+    return summaries.get(fn) ?? [];
   }
 
   function applySummary(target: FunctionFact, call: CallFact): Label[] {
@@ -1216,7 +1300,9 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const t = ev(right, ctx, 0);
     const lu = unwrap(left);
     // `el.innerHTML = html`: assigning markup is rendering it.
-    if (lu.type === 'member_expression' && /^(innerHTML|outerHTML)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
+    if (lu.type === 'member_expression' && /^(innerHTML|outerHTML|srcdoc)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
+    // `window.location.href = url`: navigating the browser, read by the rules as one redirect call.
+    if (/^((window|document|globalThis|self|top)\.)?location(\.href)?$/.test(text(lu)) && (lu.type === 'member_expression' || text(lu) === 'location')) addSynthetic(a, 'window.location', right, t, ctx);
     noteAssign(a, left, right, ctx);
     bind(left, withSysPrompt(left, right, t, a), ctx, right, false);
     return t;
@@ -1234,7 +1320,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       ctx.scope.set(p, { ...(cur ?? {}), taint: out });
     }
     const lu = unwrap(left);
-    if (lu.type === 'member_expression' && /^(innerHTML|outerHTML)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
+    if (lu.type === 'member_expression' && /^(innerHTML|outerHTML|srcdoc)$/.test(text(field(lu, 'property')!))) addSynthetic(a, text(field(lu, 'property')!), right, t, ctx);
     return out;
   }
 
@@ -1585,7 +1671,8 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       if (fn.isTool) labels.push({ kind: 'model', line: p.node.line, what: `tool argument '${p.name.length > 40 ? 'input' : p.name}' (chosen by the model)`, toolArg: true });
       else if (clientDecorated(p.node)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}' (${clientDecorated(p.node)})` });
       else if (fn.isGraphNode && i === 0) labels.push({ kind: 'model', line: p.node.line, what: `graph state '${p.name.length > 40 ? 'state' : p.name}' (messages and model outputs)` });
-      else if (allUser && !/^(ctx|context)$/.test(p.name)) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}'` });
+      else if (convexHandlers.has(fn) && i === 1) labels.push({ kind: 'user', line: p.node.line, what: `client arguments '${p.name.length > 40 ? 'args' : p.name}' of a Convex function` });
+      else if (allUser && (!/^(ctx|context)$/.test(p.name) || botHandlers.has(fn))) labels.push({ kind: 'user', line: p.node.line, what: `request parameter '${p.name.length > 40 ? 'input' : p.name}'` });
       // Handler parameters other than the request object itself (`{ params }`, Hono's `c`) are read through it.
       else if (fn.isHandler && i > 0 && !NOT_CLIENT_PARAM.test(p.name) && p.node.type === 'object_pattern') labels.push({ kind: 'user', line: p.node.line, what: `route parameter ${p.name}` });
       const type = p.annotation && /^[A-Z]\w*$/.test(p.annotation) ? resolveImport(p.annotation) : undefined;
@@ -1688,12 +1775,15 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
       }
     };
     for (const fn of order) runTree(fn);
+    for (const fn of unsummarisedInline) if (summaries.get(fn)?.length) stale.add(fn);
     moduleFn.calls = [];
     moduleFn.calledNames = new Set();
     execBlock(file.root, { fn: moduleFn, loops: [], scope: moduleScope, record: true }, 0);
     if (stale.size) {
       const again = new Set<FunctionFact>();
       for (const fn of stale) for (let f: FunctionFact | null = fn; f; f = f.parent) again.add(f);
+      // Callbacks nested in a function that runs again read its new values (`outs.forEach((o) => ...)`).
+      for (const fn of functions) if (fn.parent && again.has(fn.parent) && unsummarisedInline.size) again.add(fn);
       const keep = <T extends { fn: FunctionFact }>(xs: T[]) => {
         const kept = xs.filter((x) => !again.has(x.fn));
         xs.length = 0;

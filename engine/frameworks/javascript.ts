@@ -49,6 +49,10 @@ export function jsModelCallShape(callee: string, receiverType: string | undefine
   if (/^(generate|stream|generateVNext|streamVNext)$/.test(method) && (receiverType && /Agent$/.test(receiverType) || (!receiverType && receiverName && /agent$/i.test(receiverName)))) {
     return { kind: 'runner', promptKeywords: ['input', 'messages', 'prompt'], promptPositional: [0] };
   }
+  // LangChain.js sequences: `RunnableSequence.from([prompt, model, parser]).invoke(...)` runs the model.
+  if (/^(invoke|stream|batch|call)$/.test(method) && receiverType && /(^|\.)(RunnableSequence(\.from)?|RunnableSequence\.from\(\)|RunnableMap|LLMChain|ConversationChain|RetrievalQAChain|ConversationalRetrievalQAChain|createRetrievalChain|createStuffDocumentsChain|createSqlQueryChain)$/.test(receiverType)) {
+    return { kind: 'runner', promptKeywords: ['input', 'question', 'query'], promptPositional: [0] };
+  }
   // Camel-cased spellings of the Python shapes: `model.invoke`, `chain.invoke`, `client.messages.create`.
   const snake = method.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   // Factory functions read as their Python names (`createReactAgent` -> `create_react_agent`); classes keep theirs.
@@ -104,7 +108,7 @@ export function jsCallSource(flat: string, receiverType: string | undefined, rec
   if (/^(invoke|getRelevantDocuments|_getRelevantDocuments)$/.test(method) && (/asRetriever|Retriever$/.test(rtype) || (!rtype && receiverName && /retriever$/i.test(receiverName)))) {
     return { kind: 'retrieved', what: 'documents from a retriever' };
   }
-  if (method === 'query' && (/(Index|index|Collection|collection|namespace|Namespace)$/.test(rtype) || (!rtype && receiverName && /(index|collection|namespace|vectors?)$/i.test(receiverName)))) {
+  if (method === 'query' && (/(Index|index|Collection|collection|namespace|Namespace)$/.test(rtype) || (!rtype && receiverName && /(index|collection|namespace|vectors?|vectorize)$/i.test(receiverName)))) {
     return { kind: 'retrieved', what: 'vector store query results' };
   }
   if (/^(load|loadAndSplit|lazyLoad|scrape|crawl)$/.test(method) && /Loader$/.test(rtype)) {
@@ -119,12 +123,12 @@ export { envSource };
 
 // ---- Sanitisers --------------------------------------------------------------------------------
 
+// JSON.parse is no sanitiser: a parsed tool-call argument (`eval(JSON.parse(args).expr)`) is still the model's text.
 const SANITIZERS: [RegExp, SanitizedFor][] = [
   [/^(shell-quote\.quote|shellescape|shell-escape|shlex\.quote|quote)$/, 'shell'],
   [/^(DOMPurify\.sanitize|dompurify\.sanitize|isomorphic-dompurify\.sanitize|sanitize-html|sanitizeHtml|escape-html|escapeHtml|he\.(encode|escape)|xss|xss\.filterXSS|filterXSS|lodash\.escape|_\.escape|validator\.escape|htmlEscape|escapeHTML|encodeHTML|marked\.parseInline)$/, 'html'],
   [/^(path|node:path)\.basename$|^(sanitize-filename|sanitizeFilename)$/, 'path'],
   [/^(encodeURIComponent|querystring\.escape|URLSearchParams)$/, 'url'],
-  [/^(JSON\.parse)$/, 'code'],
   [/^(Number|parseInt|parseFloat|Boolean|Number\.parseInt|Number\.parseFloat|Math\.\w+|String\(\)\.length|isNaN|Number\.isInteger|Date\.parse|crypto\.createHash|uuid\.validate)$/, 'all'],
   [/^(sqlstring\.escape|mysql\.escape|pg-format|SqlString\.escape|escapeIdentifier|escapeLiteral)$/, 'sql'],
 ];
@@ -143,8 +147,8 @@ export function jsSanitizer(flat: string, receiverText: string | undefined, rece
 
 // ---- Tools and handlers ------------------------------------------------------------------------
 
-/** `tool({execute})`, `createTool({execute})`, `dynamicTool({execute})`: Vercel AI SDK, Mastra, OpenAI Agents JS. */
-export const TOOL_OPTION_WRAPPERS = /^(ai\.)?(tool|dynamicTool|createTool|@openai\/agents\.tool|@mastra\/core\.createTool|@mastra\/core\/tools\.createTool|defineTool|betaZodTool|zodFunction)$/;
+/** `tool({execute})`, `createTool({execute})`, `dynamicTool({execute})`: Vercel AI SDK, Mastra, OpenAI Agents JS; AI SDK provider tools (`anthropic.tools.bash_20250124({ execute })`). */
+export const TOOL_OPTION_WRAPPERS = /^(ai\.)?(tool|dynamicTool|createTool|@openai\/agents\.tool|@mastra\/core\.createTool|@mastra\/core\/tools\.createTool|defineTool|betaZodTool|zodFunction)$|^@ai-sdk\/[\w-]+\.\w+\.tools\.\w+$/;
 /** LangChain.js `tool(fn, {...})` and `DynamicStructuredTool({func})`. */
 export const LANGCHAIN_TOOL_FN = /^(@langchain\/core\/tools\.tool|langchain\/tools\.tool)$/;
 export const TOOL_CLASSES = /(^|\.)(DynamicStructuredTool|DynamicTool|StructuredTool|Tool|FunctionTool)$/;

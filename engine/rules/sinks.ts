@@ -7,7 +7,7 @@ import { plain } from '../frameworks/python.js';
 import type { SanitizedFor } from '../flow/labels.js';
 import { jsDangerousAction, jsSinkArgs } from './sinks-js.js';
 
-export type SinkClass = 'code' | 'shell' | 'sql' | 'html' | 'path' | 'url' | 'deserialize' | 'email' | 'payment' | 'delete' | 'deploy' | 'file-write';
+export type SinkClass = 'code' | 'shell' | 'sql' | 'html' | 'path' | 'url' | 'redirect' | 'deserialize' | 'email' | 'payment' | 'delete' | 'deploy' | 'file-write';
 
 const CODE = /^(eval|exec|compile|builtins\.(eval|exec|compile)|execfile|__import__|importlib\.import_module|runpy\.run_path|runpy\.run_module)$/;
 const CODE_METHODS = /(PythonREPL|PythonAstREPLTool|PythonREPLTool)(\(\))?\.(run|invoke|_run)$/;

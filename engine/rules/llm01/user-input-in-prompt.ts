@@ -3,7 +3,7 @@ import type { Rule } from '../types.js';
 import { reaching, literal, type Label } from '../helpers.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
-import type { PyModel } from '../../flow/python.js';
+import type { FunctionFact, PyModel } from '../../flow/python.js';
 import { flowLine, hasSeparateSystemMessage, promptSites } from '../prompts.js';
 
 /**
@@ -44,6 +44,11 @@ export const rule: Rule = {
     // puts the user's words in the system prompt, however fixed the template looks.
     for (const hit of systemVariableFills(model)) {
       ctx.report({ node: hit.node, source: hit.label, message: `User input (${hit.label.what}, line ${hit.label.line}) fills the system-message variable {${hit.variable}} of a prompt template; a user can rewrite the model's instructions.` });
+    }
+    if (model.language) {
+      for (const hit of dynamicInstructionContext(model)) {
+        ctx.report({ node: hit.node, source: hit.label, message: `User input (${hit.label.what}, line ${hit.label.line}) reaches the agent's instructions through the run context (\`${model.text(hit.node).slice(0, 60)}\`); a user can rewrite the agent's instructions.` });
+      }
     }
     // A template whose text the user supplies is an instruction channel handed to the user.
     for (const c of model.calls) {
@@ -118,4 +123,89 @@ function systemVariableFills(model: PyModel): { node: AstNode; label: Label; var
     }
   }
   return out;
+}
+
+/**
+ * OpenAI Agents JS builds instructions per run: `new Agent({ instructions: (rc) => \`...${rc.context.bio}\` })`
+ * with `run(agent, input, { context: { bio: req.body.bio } })`. The context object is the caller's
+ * data, so what the caller put there lands in the system prompt; so does a user-written field
+ * (a profile's bio) the function reads itself.
+ */
+function dynamicInstructionContext(model: PyModel): { node: AstNode; label: Label }[] {
+  const out: { node: AstNode; label: Label }[] = [];
+  for (const c of model.calls) {
+    if (!/(^|\.)Agent$/.test(c.callee.replace(/\(\)/g, ''))) continue;
+    const instr = c.args.find((a) => a.name === 'instructions');
+    if (!instr || !/^(arrow_function|function_expression|function)$/.test(instr.node.type)) continue;
+    const fn = model.functions.find((f) => f.node === instr.node);
+    const subs = substitutions(instr.node);
+    // What the function returns already carries user-written fields it reads.
+    const own = fn ? model.returns.filter((r) => r.fn === fn).flatMap((r) => reaching(r.taint, ['user'], 'prompt'))[0] : undefined;
+    if (own) {
+      out.push({ node: subs.find((n) => n.line === own.line) ?? subs[0] ?? instr.node, label: own });
+      continue;
+    }
+    if (!c.assignedTo) continue;
+    const roots = contextRoots(model, instr.node, fn);
+    if (!roots.length) continue;
+    const runs = model.calls.filter((r) => /(^|\.)run$/.test(r.callee.replace(/\(\)/g, '')) && r.args.some((a) => a.index === 0 && model.text(a.node) === c.assignedTo));
+    for (const r of runs) {
+      const ctxArg = r.args.find((a) => a.name === 'context');
+      const label = ctxArg ? reaching(ctxArg.taint, ['user'], 'prompt')[0] : undefined;
+      if (!ctxArg || !label) continue;
+      // Keys the caller fills with its own data: every key but those set to literals.
+      const fixed = new Set<string>();
+      if (ctxArg.node.type === 'object') {
+        for (const p of ctxArg.node.children) {
+          const k = p.type === 'pair' ? field(p, 'key') : undefined;
+          const v = p.type === 'pair' ? field(p, 'value') : undefined;
+          if (k && v && /^(string|number|true|false|null)$/.test(v.type)) fixed.add(model.text(k).replace(/^["'`]|["'`]$/g, ''));
+        }
+      }
+      const hit = subs.find((n) => {
+        const t = model.text(n.children.find((x) => x.named) ?? n);
+        return roots.some((root) => {
+          const m = new RegExp(`^${root.replace(/\./g, '\\.')}(\\??\\.(\\w+))?`).exec(t);
+          return !!m && !(m[2] && fixed.has(m[2]) && /context$/.test(root));
+        });
+      });
+      if (hit) {
+        out.push({ node: hit, label });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** `${...}` substitutions in a function, in source order. */
+function substitutions(n: AstNode): AstNode[] {
+  const out: AstNode[] = [];
+  const stack = [n];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c.type === 'template_substitution') out.push(c);
+    for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/**
+ * Names through which the instructions function reads the run context: `rc.context`, a destructured
+ * `({ context })`, and locals taken from either (`const profile = rc.context.profile`).
+ */
+function contextRoots(model: PyModel, fnNode: AstNode, fn: FunctionFact | undefined): string[] {
+  const params = field(fnNode, 'parameters')?.children.filter((x) => x.named) ?? (field(fnNode, 'parameter') ? [field(fnNode, 'parameter')!] : []);
+  const first = params[0];
+  if (!first) return [];
+  const pattern = first.type === 'required_parameter' || first.type === 'optional_parameter' ? field(first, 'pattern') ?? first : first;
+  const roots: string[] = [];
+  if (pattern.type === 'identifier') roots.push(`${model.text(pattern)}.context`);
+  else if (pattern.type === 'object_pattern' && /\bcontext\b/.test(model.text(pattern))) roots.push('context');
+  if (!roots.length) return [];
+  for (const a of fn ? model.assigns.filter((x) => x.fn === fn) : []) {
+    const v = model.text(a.value);
+    if (roots.some((r) => v.startsWith(r)) && /^\w+$/.test(a.target)) roots.push(a.target);
+  }
+  return roots;
 }

@@ -1,5 +1,8 @@
 import type { Rule } from '../types.js';
-import { serverCommands } from '../agent-config.js';
+import { JS_LANGUAGES } from '../types.js';
+import type { PyModel } from '../../flow/python.js';
+import { packageRun, serverCommands, type PackageRun } from '../agent-config.js';
+import { codeLaunches } from '../mcp-launch-code.js';
 
 /**
  * `npx -y pkg`, `uvx pkg` and `docker run image` fetch the server's code at every launch. Without
@@ -18,9 +21,16 @@ export const rule: Rule = {
     title: 'MCP server package or image not pinned',
     description: 'An MCP server is launched from a package registry or container registry without an exact version or digest, so each launch runs whatever was published last.',
     fix: 'Pin the server: `npx -y pkg@1.2.3`, `uvx pkg==1.2.3` (or `uvx --from pkg==1.2.3 cmd`), `image:1.2.3@sha256:…`; update it deliberately after review.',
-    languages: ['mcp-config'],
+    languages: ['mcp-config', ...JS_LANGUAGES],
   },
   check(ctx) {
+    if (ctx.model?.language) {
+      for (const run of unpinnedLaunches(ctx.model)) {
+        const what = run.runner === 'docker' || run.runner === 'podman' || run.runner === 'nerdctl' ? 'image' : 'package';
+        ctx.report({ line: run.line, message: `The MCP server launched here runs the ${run.runner} ${what} ${run.spec}, which ${run.problem}: every launch can run a different release.` });
+      }
+      return;
+    }
     for (const { server, cmd, run } of serverCommands(ctx.json)) {
       if (!run || run.pinned) continue;
       const what = run.runner === 'docker' || run.runner === 'podman' || run.runner === 'nerdctl' ? 'image' : 'package';
@@ -31,3 +41,14 @@ export const rule: Rule = {
     }
   },
 };
+
+/** Unpinned launches in code; transports and child processes are supply-chain/dynamic-code-load's finding. */
+function unpinnedLaunches(model: PyModel): PackageRun[] {
+  const out: PackageRun[] = [];
+  for (const l of codeLaunches(model)) {
+    if (l.owner && /(StdioClientTransport|spawn|execFile|execFileSync|spawnSync|execSync|exec)$/.test(l.owner)) continue;
+    const run = packageRun(l.words);
+    if (run && !run.pinned) out.push(run);
+  }
+  return out;
+}

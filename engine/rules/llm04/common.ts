@@ -1,8 +1,8 @@
 /** What the poisoning rules share: which writes persist content, and what counts as vetting it. */
-import type { ArgFact, FunctionFact, PyModel } from '../../flow/python.js';
+import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { AstNode } from '../../parse/index.js';
 import { hasApprovalStep, literal, reaching, type Label, type TaintKind } from '../helpers.js';
-import { callSource } from '../../frameworks/python.js';
+import { callSource, plain } from '../../frameworks/python.js';
 
 /**
  * Checks people put between untrusted content and a shared store: moderation, injection scanners,
@@ -83,4 +83,18 @@ function isConstant(n: AstNode): boolean {
   if (n.type === 'as_expression' || n.type === 'satisfies_expression') return !!n.children[0] && isConstant(n.children[0]);
   if (n.type === 'tuple' || n.type === 'list' || n.type === 'array') return n.children.filter((c) => c.named).every(isConstant);
   return false;
+}
+
+/** The table a JS data-layer call touches: `prisma.feedback.create` -> feedback, `INSERT INTO feedback` -> feedback. */
+export function tableOf(model: PyModel, call: CallFact, verbs: RegExp, sql: RegExp): string | undefined {
+  const recv = call.receiver ? model.text(call.receiver) : '';
+  const orm = /^(?:this\.)?(?:prisma|db|tx|client)\.(\w+)$/.exec(recv) ?? (/PrismaClient/.test(call.callee) ? /\.(\w+)$/.exec(recv) : null);
+  if (orm && verbs.test(call.name)) return orm[1].toLowerCase();
+  // MongoDB `db.collection('facts').insertOne(...)`; Redis and KV stores keyed by a literal (`redis.rpush('facts', x)`).
+  const coll = /\.collection\(\s*['"`]([\w.-]+)['"`]\s*\)$/.exec(recv);
+  if (coll && verbs.test(call.name)) return coll[1].toLowerCase();
+  const stmt = call.args.find((a) => a.index === 0);
+  if (/(redis|kv|upstash|valkey)/i.test(`${recv} ${call.callee}`) && verbs.test(call.name) && stmt && (stmt.node.type === 'string' || (stmt.node.type === 'template_string' && !stmt.node.children.some((c) => c.type === 'template_substitution')))) return model.text(stmt.node).slice(1, -1).toLowerCase();
+  const m = stmt && (stmt.node.type === 'string' || stmt.node.type === 'template_string') ? sql.exec(model.text(stmt.node)) : null;
+  return m ? m[1].replace(/"/g, '').toLowerCase() : undefined;
 }

@@ -4,7 +4,7 @@ import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { arg, describeKind, kw, literal, plain, type Label, type TaintKind } from '../helpers.js';
 import { promptSites } from '../prompts.js';
-import { capitalise, chosenByOutsider, isScopedValue, isVetted, untrusted } from './common.js';
+import { capitalise, chosenByOutsider, isScopedValue, isVetted, tableOf, untrusted } from './common.js';
 
 interface MemoryWrite {
   what: string;
@@ -13,7 +13,8 @@ interface MemoryWrite {
   shared: boolean;
 }
 
-const MEM0_TYPE = /(^|\.)(mem0\.\w+|(Async)?Memory|(Async)?MemoryClient)$/;
+/** mem0 clients; the JS package's default export (`import MemoryClient from 'mem0ai'`) types the receiver as the package. */
+const MEM0_TYPE = /(^|\.)(mem0\.\w+|(Async)?Memory|(Async)?MemoryClient)$|^mem0ai(\/oss)?$/;
 const MEMORY_NAME = /^(mem0|memory|memories|long_term_memory|ltm|shared_memory|agent_memory|semantic_memory|\w+_memory)$/;
 const LANGGRAPH_STORE = /(langgraph\.store|(^|\.)(Base|InMemory|Postgres|AsyncPostgres|Redis|AsyncRedis|Sqlite|AsyncSqlite|Mongo\w*)Store$|get_store$)/;
 /** LangChain memories that persist across conversations (the buffer memories live for one session). */
@@ -77,7 +78,7 @@ export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null 
     }
   }
   // Few-shot example selectors: every later prompt that retrieves examples shows what was added as the model's own past answers.
-  if (/^a?add_examples?$/.test(method) && call.receiver && (/ExampleSelector$/.test(rtype) || (!rtype && /selector$/i.test(rtext)))) {
+  if (/^a?add_examples?$/.test(method) && call.receiver && (/ExampleSelector(\.from\w+)?$/.test(rtype) || (!rtype && /selector$/i.test(rtext)))) {
     return { what: 'the few-shot example selector', content: call.args.filter((a) => a.index >= 0 || a.name !== null), shared: true };
   }
   if (method === 'save_context' && LONG_TERM_LC_MEMORY.test(rtype)) {
@@ -120,17 +121,24 @@ export const rule: Rule = {
       for (const a of w.content) {
         label = untrusted(a.taint, kinds).filter((l) => chosenByOutsider(model, l))[0];
         // A graph node's state carries the user's own turns: in a shared memory they reach everyone.
-        if (!label && w.shared) label = untrusted(a.taint, ['model']).find((l) => l.what.startsWith('graph state'));
+        // So does what the model passes to a "remember" tool: it writes what any user talked it into.
+        if (!label && w.shared) label = untrusted(a.taint, ['model']).find((l) => l.what.startsWith('graph state') || !!l.toolArg);
         if (label) break;
       }
       if (!label) continue;
       if (isVetted(model, call.fn, call.node.startIndex)) continue;
-      const why = label.kind === 'user' || label.what.startsWith('graph state') ? ' shared by all users' : '';
+      const why = label.kind === 'user' || label.what.startsWith('graph state') || label.toolArg ? ' shared by all users' : '';
       ctx.report({
         node: call.node,
         source: label,
         message: `${capitalise(describeKind(label.kind))} (${label.what}, line ${label.line}) is saved to ${w.what}${why} without vetting; it will steer later sessions.`,
       });
+    }
+    if (model.language) {
+      for (const hit of tableMemories(model)) {
+        if (isVetted(model, hit.write.fn, hit.write.node.startIndex)) continue;
+        ctx.report({ node: hit.write.node, source: hit.label, message: `${capitalise(describeKind(hit.label.kind))} (${hit.label.what}, line ${hit.label.line}) is stored in ${hit.table}, which line ${hit.readLine} reads back into the prompt for every user; planted instructions persist.` });
+      }
     }
     for (const hit of promptFileWrites(model)) {
       if (isVetted(model, hit.write.fn, hit.write.node.startIndex)) continue;
@@ -235,6 +243,42 @@ function jsPromptFileWrites(model: PyModel): { write: CallFact; label: Label; pa
     const labels = content?.taint ?? [];
     const label = outsideContent(model, labels) ?? untrusted(labels, ['user']).find((l) => chosenByOutsider(model, l));
     if (label) out.push({ write: w, label, path: key!, readLine: read.line });
+  }
+  return out;
+}
+
+const READ_VERBS = /^(findMany|findFirst|findAll|find|select|all|lrange|lRange|smembers|sMembers|hgetall|hGetAll|hvals|hVals|zrange|zRange|get|mget|toArray)$/;
+const WRITE_VERBS = /^(create|createMany|upsert|insert|insertOne|insertMany|rpush|rPush|lpush|lPush|sadd|sAdd|hset|hSet|zadd|zAdd|set|append)$/;
+const PER_CALLER = /(user_?id|userId|tenant|owner|session|account_?id|accountId|customer_?id|customerId|org_?id|orgId|\$\{)/;
+
+/**
+ * A memory kept in a database table or a Redis list: a handler stores what users say (`prisma.fact.create`,
+ * `redis.rpush('facts', text)`) and the prompt builder in the same file reads every row back
+ * (`prisma.fact.findMany()`) into the instructions. One user's text steers every other user's session.
+ */
+function tableMemories(model: PyModel): { write: CallFact; label: Label; table: string; readLine: number }[] {
+  const out: { write: CallFact; label: Label; table: string; readLine: number }[] = [];
+  const sites = promptSites(model);
+  if (!sites.length) return out;
+  const reads = new Map<string, CallFact>();
+  for (const r of model.calls) {
+    if (!r.assignedTo) continue;
+    const t = tableOf(model, r, READ_VERBS, /\bselect\b[\s\S]*?\bfrom\s+([\w."]+)/i);
+    // A read filtered by the caller's identity only shows each user their own rows.
+    if (!t || PER_CALLER.test(r.args.map((a) => model.text(a.node)).join(' '))) continue;
+    const names = new Set([r.assignedTo]);
+    for (const a of model.assigns) if (a.fn === r.fn && a.node.startIndex > r.node.startIndex && [...names].some((n) => new RegExp(`\\b${n}\\b`).test(model.text(a.value)))) names.add(a.target);
+    const used = sites.some((s) => (s.call ? s.call.fn === r.fn : true) && [...names].some((n) => new RegExp(`\\b${n}\\b`).test(model.text(s.node))));
+    if (used && !reads.has(t)) reads.set(t, r);
+  }
+  if (!reads.size) return out;
+  for (const w of model.calls) {
+    const t = tableOf(model, w, WRITE_VERBS, /\binsert\s+into\s+([\w."]+)/i);
+    const read = t ? reads.get(t) : undefined;
+    if (!t || !read || w.fn === read.fn) continue;
+    const labels = w.args.filter((a) => a.index >= 0 || a.name === 'data').flatMap((a) => a.taint);
+    const label = untrusted(labels, ['user', 'web', 'retrieved']).find((l) => chosenByOutsider(model, l)) ?? untrusted(labels, ['model']).find((l) => !!l.toolArg);
+    if (label) out.push({ write: w, label, table: `the ${t} store`, readLine: read.line });
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
 import { arg, describeKind, kw, literal, plain, type Label, type TaintKind } from '../helpers.js';
-import { capitalise, chosenByOutsider, isVetted, untrusted } from './common.js';
+import { capitalise, chosenByOutsider, isVetted, tableOf, untrusted } from './common.js';
 import { JS_LANGUAGES } from '../types.js';
 
 /**
@@ -183,7 +183,32 @@ function jsUploadedPaths(model: PyModel): Set<string> {
   return out;
 }
 
+/**
+ * Feedback loops through the database: a handler stores what users submit (`prisma.feedback.create`,
+ * `INSERT INTO feedback`), and a job in the same file reads that table back into a fine-tuning
+ * upload. The stored rows are the training examples.
+ */
+function tableRoundTrips(model: PyModel, report: (call: CallFact, l: Label, what: string) => void): void {
+  const trainers = model.functions.filter((f) => f.calls.some((c) => isFineTuneUpload(model, c) || /fineTuning\.jobs\.create$/.test(plain(c.callee))));
+  if (!trainers.length) return;
+  const readTables = new Set<string>();
+  for (const f of trainers) {
+    for (const c of f.calls) {
+      const t = tableOf(model, c, /^(findMany|findAll|find|select|all)$/, /\bfrom\s+([\w."]+)/i);
+      if (t) readTables.add(t);
+    }
+  }
+  for (const call of model.calls) {
+    if (trainers.includes(call.fn)) continue;
+    const t = tableOf(model, call, /^(create|createMany|upsert|insert)$/, /\binsert\s+into\s+([\w."]+)/i);
+    if (!t || !readTables.has(t)) continue;
+    const l = firstOf(model, call.args.filter((a) => a.index >= 0 || a.name === 'data'));
+    if (l) report(call, l, `the ${t} table, which the fine-tuning job in this file trains on`);
+  }
+}
+
 function checkJs(model: PyModel, report: (call: CallFact, l: Label, what: string) => void): void {
+  tableRoundTrips(model, report);
   const uploads = jsUploadedPaths(model);
   const trainingPath = (n: AstNode | undefined, fn: FunctionFact) => !!n && (TRAINING_PATH.test(pathText(model, n, fn)) || uploads.has(model.text(n)));
   for (const call of model.calls) {

@@ -6,9 +6,9 @@ import { describeKind, kw, plain } from '../helpers.js';
 import { capitalise, chosenByOutsider, isScopedValue, isVetted, untrusted, uploadedContent } from './common.js';
 
 /** Methods that only vector stores and indexes have. */
-const STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes)$/;
+const STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes|add_vectors)$/;
 /** Generic write verbs, counted only on receivers that are vector stores or collections. */
-const GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many)$/;
+const GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many|upsert_records)$/;
 const VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace|load_index_from_storage|from_vector_store|GPTVectorStoreIndex)/;
 const VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus|\w+_index)$/i;
 const CONTENT_KEYWORDS = new Set(['documents', 'texts', 'text', 'metadatas', 'metadata', 'nodes', 'points', 'vectors', 'data', 'records', 'objects', 'properties', 'document', 'payload', 'payloads', 'entities']);
@@ -24,6 +24,8 @@ function argText(model: PyModel, call: CallFact, a: ArgFact): string {
   }
   return out;
 }
+/** An INSERT whose column list carries an embedding: the row is retrievable by similarity. */
+const EMBEDDING_INSERT = /\binsert\s+into\s+[\w."]+\s*\([^)]*\b(embedding|embeddings|vector|vec)\b[^)]*\)/i;
 /** JS object keys are bare and camelCase: `metadata: { workspaceId }`, `{ userId: id }`. */
 const JS_SCOPE_KEY = /[{,]\s*(userId|user_id|tenantId|tenant_id|tenant|ownerId|owner_id|owner|accountId|orgId|customerId|sessionId|workspaceId|workspace_id|teamId)\s*(:\s*[^"'`\s,}]|[,}])/;
 
@@ -43,8 +45,21 @@ export function vectorWriteArgs(model: PyModel, call: CallFact): ArgFact[] | nul
     if (method === 'add' && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
   // JS: `index.namespace(ns).upsert(records)` (Pinecone) and rows written with their `embedding` (pgvector, Supabase).
-  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
+  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add|create|create_many)$/.test(method) && call.receiver) {
     isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
+  }
+  // Cloudflare Vectorize bindings: `env.VECTORIZE.upsert(vectors)`, `c.env.KB_INDEX.insert(vectors)`.
+  if (!isWrite && model.language && /^(upsert|insert)$/.test(method) && call.receiver && (/\benv\.\w*(VECTOR|INDEX|EMBED|KB)\w*$/i.test(model.text(call.receiver)) || /Vectorize/.test(rtype))) isWrite = true;
+  // Weaviate v3 JS: `client.collections.get('Docs').data.insert(obj)`, held in a local or not.
+  if (!isWrite && model.language && /^(insert|insert_many)$/.test(method) && /(^weaviate[\w-]*\.|\.collections\.(get|use)\.)[\w.]*\bdata\.\w+$/i.test(plain(call.callee))) isWrite = true;
+  // pgvector rows written with SQL: `INSERT INTO documents (content, embedding) VALUES ($1, $2)`.
+  if (!isWrite && model.language) {
+    const stmt = call.args.find((a) => a.index === 0);
+    if (stmt && (stmt.node.type === 'string' || stmt.node.type === 'template_string') && EMBEDDING_INSERT.test(model.text(stmt.node)) && (/^(query|execute|sql|\$executeRaw|\$executeRawUnsafe|run|exec|unsafe)$/.test(call.name))) {
+      // Bound values follow the statement; a tagged template carries them inside.
+      const values = call.args.filter((a) => a.index >= 1);
+      return values.length ? values : [stmt];
+    }
   }
   // Drizzle/Kysely rows into an embeddings table: `db.insert(embeddings).values(rows)`, `db.insertInto('chunks').values(rows)`.
   if (!isWrite && model.language && method === 'values' && call.receiver?.type === 'call_expression') {

@@ -6,5 +6,6 @@ import { rule as xss } from './xss.js';
 import { rule as pathTraversal } from './path-traversal.js';
 import { rule as ssrf } from './ssrf.js';
 import { rule as unsafeDeserialization } from './unsafe-deserialization.js';
+import { rule as openRedirect } from './open-redirect.js';
 
-export const rules: Rule[] = [codeExecution, shellInjection, sqlInjection, xss, pathTraversal, ssrf, unsafeDeserialization];
+export const rules: Rule[] = [codeExecution, shellInjection, sqlInjection, xss, pathTraversal, ssrf, unsafeDeserialization, openRedirect];

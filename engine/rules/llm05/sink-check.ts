@@ -10,6 +10,7 @@ const SINK_WORDS: Record<SinkClass, string> = {
   html: 'HTML rendered without escaping',
   path: 'a file system path',
   url: 'an outbound request URL',
+  redirect: 'a redirect target',
   deserialize: 'a deserialiser',
   email: 'an email',
   payment: 'a payment',

@@ -67,6 +67,10 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
   // Creating a directory or copying a file is not the harm this rule is about.
   if (/^(os\.makedirs|os\.mkdir|shutil\.copy|shutil\.copyfile|shutil\.copytree)$/.test(plain(call.callee))) return null;
   const sinks = sinkArgs(model, call);
+  // A REST call that pays, deletes or deploys: the model steers it through the URL or the body.
+  if (model.language && (cls === 'payment' || cls === 'delete' || cls === 'deploy') && sinks.some((s) => s.cls === 'url')) {
+    return call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;
+  }
   if (sinks.length) {
     // Removing the temporary file the tool itself created is housekeeping.
     if (cls === 'delete' && sinks.some((s) => isTempPath(model, call.fn, s.arg.node))) return null;
@@ -133,6 +137,7 @@ export const ACTION_WORDS: Record<SinkClass, string> = {
   html: 'renders HTML',
   path: 'touches the file system',
   url: 'sends requests',
+  redirect: 'redirects the user',
   deserialize: 'deserialises untrusted data',
   email: 'sends email',
   payment: 'moves money',

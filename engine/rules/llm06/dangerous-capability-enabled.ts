@@ -127,6 +127,8 @@ const JS_FLAGS: { key: RegExp; value: RegExp; why: string }[] = [
   // OpenAI Codex SDK: no sandbox around the commands the model writes.
   { key: /^(sandboxMode|sandbox_mode|sandbox)$/, value: /^['"`]danger-full-access['"`]$/, why: 'runs the commands the model writes with full access to the host, outside any sandbox' },
   { key: /^(dangerouslyBypassApprovalsAndSandbox|yolo)$/, value: /^true$/, why: 'skips both approvals and the sandbox for model-written commands' },
+  // Claude Agent SDK: `allowedTools` run without a permission prompt; bare `Bash` is any command (`Bash(npm test)` is scoped).
+  { key: /^allowedTools$/, value: /^\[[\s\S]*['"`]Bash['"`][\s\S]*\]$/, why: 'pre-approves the Bash tool, so the agent runs any shell command without asking' },
 ];
 
 function jsHits(model: PyModel): Hit[] {

@@ -1,10 +1,10 @@
 import { JS_LANGUAGES } from '../types.js';
-import type { CallFact, PyModel } from '../../flow/python.js';
+import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import { field, type AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { defLine, fileHasHumanGate, kw, lastSegment, plain, reaching } from '../helpers.js';
 import { sinkArgs } from '../sinks.js';
-import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
+import { ACTION_WORDS, steerableAction, toolActions, toolIsGated, type ToolAction } from './common.js';
 
 /** The command is a fixed template and the model only fills its slots: `rg "${pattern}"`. */
 function injectionOnly(model: PyModel, call: CallFact): boolean {
@@ -30,8 +30,19 @@ function listItems(model: PyModel, call: CallFact, index: number, name: string):
 }
 
 /** The constructor of a built-in shell, interpreter or write-capable tool set, with what it can do. */
+/**
+ * JS factories of tools that drive the local machine: OpenAI Agents JS `computerTool`/`shellTool`,
+ * AI SDK provider tools (`anthropic.tools.bash_20250124({ execute })`, `openai.tools.localShell`).
+ */
+const JS_BUILTIN_DANGEROUS = /^@openai\/agents(-\w+)?\.(computerTool|shellTool|localShellTool|applyPatchTool)$|\.tools\.((bash|computer|textEditor|text_editor|strReplaceEditor|strReplaceBasedEditTool)_\d{8}|localShell|shell|computerUse\w*)$/;
+
 function builtinDanger(model: PyModel, call: CallFact): string | null {
   const c = plain(call.callee);
+  if (model.language && JS_BUILTIN_DANGEROUS.test(c)) {
+    const approval = call.args.find((a) => a.name === 'needsApproval');
+    if (approval && approval.node.type !== 'false') return null;
+    return `${lastSegment(c)}() gives the agent a shell, a file editor or control of the computer`;
+  }
   if (BUILTIN_DANGEROUS.test(c)) {
     // OpenAI Agents SDK shell tools: approval is a constructor flag, and hosted containers are sandboxes.
     const approval = kw(call, 'needs_approval');
@@ -113,6 +124,14 @@ export const rule: Rule = {
       const hosted = tools ? HOSTED_SHELL.exec(model.text(tools.node)) : null;
       if (hosted) ctx.report({ node: tools!.node, message: `The model is given the provider's ${hosted[1]} tool, which runs commands or drives the machine, with no human approval step in this file.` });
     }
+    if (model.language) {
+      for (const b of jsDispatchBranches(model)) {
+        // A dispatcher that is itself a tool (the low-level MCP CallTool handler) is reported as one.
+        if (b.fn.isTool || toolIsGated(model, b.fn)) continue;
+        const what = [...new Set(b.acts.map((a) => ACTION_WORDS[a.cls]))].join(' and ');
+        ctx.report({ node: b.spec ?? b.branch, message: `Tool '${b.name}' ${what} (${b.acts[0].call.name}() on line ${b.acts[0].call.line}) with model-chosen arguments and no human approval step.` });
+      }
+    }
     for (const d of hostedToolDecls(model)) {
       // The executor runs on the local machine unless the file hands it to a container or VM.
       if (/docker|container|sandbox|firecracker|e2b|modal|vm_/i.test(ctx.source)) break;
@@ -172,6 +191,108 @@ function toolSpecNames(model: PyModel): Set<string> {
       if (name && schema && /^[A-Za-z_]\w*$/.test(name)) out.add(name);
     }
     for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out;
+}
+
+/** What a hand-written dispatcher compares with a tool name: `name`, `toolName`, `call.function.name`, `block.name`. */
+const DISPATCH_SUBJECT = /^(name|toolName|tool_name|tool|fnName|functionName|function_name)$|\.(function\.name|name|toolName|tool_name)$/;
+/** Subjects that name a tool call whatever the file declares: `call.function.name`, `part.toolName`. */
+const STRICT_SUBJECT = /(^|\.)(function\.name|toolName|tool_name|functionName|function_name)$/;
+
+function unquote(t: string): string {
+  return t.replace(/^["'`]|["'`]$/g, '');
+}
+
+/**
+ * JS tool schemas written by hand, by name: Anthropic `{ name, input_schema }`, OpenAI
+ * `{ type: 'function', function: { name, parameters } }` and Responses `{ type: 'function', name, parameters }`.
+ * The `name` property is where the tool is declared.
+ */
+function jsToolSpecs(model: PyModel): Map<string, AstNode> {
+  const out = new Map<string, AstNode>();
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 200_000) {
+    const n = stack.pop()!;
+    if (n.type === 'object') {
+      let name: AstNode | undefined;
+      let schema = false;
+      for (const p of n.children) {
+        if (p.type !== 'pair') continue;
+        const k = field(p, 'key');
+        const v = field(p, 'value');
+        const key = k ? unquote(model.text(k)) : '';
+        if (key === 'name' && v?.type === 'string') name = p;
+        if (key === 'input_schema' || key === 'parameters' || key === 'inputSchema') schema = true;
+      }
+      if (name && schema) out.set(unquote(model.text(field(name, 'value')!)), name);
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out;
+}
+
+function conjuncts(model: PyModel, n: AstNode): AstNode[] {
+  const inner = n.type === 'parenthesized_expression' ? n.children.find((c) => c.named) ?? n : n;
+  if (inner.type === 'binary_expression' && model.text(field(inner, 'operator') ?? inner) === '&&') return [...conjuncts(model, field(inner, 'left')!), ...conjuncts(model, field(inner, 'right')!)];
+  return [inner];
+}
+
+/**
+ * Tool bodies written inline in a dispatcher: `if (name === 'purge_messages') { ...batchDelete... }`
+ * or `case 'refund': await stripe.refunds.create(...)`. The branch runs whenever the model calls
+ * that tool, so its actions are the tool's.
+ */
+function jsDispatchBranches(model: PyModel): { name: string; branch: AstNode; spec?: AstNode; fn: FunctionFact; acts: ToolAction[] }[] {
+  if (!model.frameworks.size) return [];
+  const specs = jsToolSpecs(model);
+  const out: { name: string; branch: AstNode; spec?: AstNode; fn: FunctionFact; acts: ToolAction[] }[] = [];
+  const branches: { name: string; subject: string; node: AstNode; body: AstNode }[] = [];
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 200_000) {
+    const n = stack.pop()!;
+    for (const c of n.children) if (c.named) stack.push(c);
+    if (n.type === 'if_statement') {
+      const cond = field(n, 'condition');
+      const body = field(n, 'consequence');
+      if (!cond || !body) continue;
+      // `name === 'run'`, also inside `item.type === 'function_call' && item.name === 'run'`.
+      for (const inner of conjuncts(model, cond)) {
+        if (inner.type !== 'binary_expression' || !/^===?$/.test(model.text(field(inner, 'operator') ?? inner))) continue;
+        const [l, r] = [field(inner, 'left'), field(inner, 'right')];
+        const lit = l?.type === 'string' ? l : r?.type === 'string' ? r : undefined;
+        const subject = lit === l ? r : l;
+        if (lit && subject && DISPATCH_SUBJECT.test(model.text(subject))) {
+          branches.push({ name: unquote(model.text(lit)), subject: model.text(subject), node: n, body });
+          break;
+        }
+      }
+    } else if (n.type === 'switch_statement') {
+      const value = field(n, 'value');
+      if (!value || !DISPATCH_SUBJECT.test(model.text(value).replace(/[()\s]/g, ''))) continue;
+      for (const c of field(n, 'body')?.children ?? []) {
+        const v = c.type === 'switch_case' ? field(c, 'value') : undefined;
+        if (v?.type === 'string') branches.push({ name: unquote(model.text(v)), subject: model.text(value).replace(/[()\s]/g, ''), node: c, body: c });
+      }
+    }
+  }
+  for (const b of branches) {
+    // Only names the code declares as tools: `if (name === 'admin')` on a user record is not dispatch.
+    const spec = specs.get(b.name);
+    if (!spec && !(STRICT_SUBJECT.test(b.subject) && model.calls.some((c) => c.model && c.args.some((a) => a.name === 'tools')))) continue;
+    const calls = model.calls.filter((c) => c.node.startIndex >= b.body.startIndex && c.node.endIndex <= b.body.endIndex);
+    if (!calls.length) continue;
+    const acts: ToolAction[] = [];
+    for (const c of calls) {
+      // A local function called here is reported as a tool of its own.
+      if (c.target?.isTool) continue;
+      const cls = steerableAction(model, c);
+      if (cls) acts.push({ call: c, cls });
+      else if (c.target) acts.push(...toolActions(model, c.target));
+    }
+    if (acts.length) out.push({ name: b.name, branch: b.node, spec, fn: calls[0].fn, acts });
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import type { Rule } from '../types.js';
-import { serverCommands } from '../agent-config.js';
+import { packageRun, serverCommands, type Word } from '../agent-config.js';
+import { JS_LANGUAGES } from '../types.js';
+import { codeLaunches } from '../mcp-launch-code.js';
 
 /** Servers whose positional arguments (or `--root`-style options) are the folders they may touch. */
 const FILESYSTEM_SERVER = /(?:^|[/@-])(?:server-filesystem|filesystem|fs|file-system|files|desktop-commander)(?:-mcp|-server|-mcp-server)?$|^mcp-(?:server-)?(?:filesystem|fs|files)$/i;
@@ -21,10 +23,12 @@ export const rule: Rule = {
     title: 'Filesystem MCP server scoped to a whole disk or home folder',
     description: 'A filesystem MCP server is allowed the filesystem root or an entire home directory, so the model can read and modify credentials and unrelated files.',
     fix: 'Give the server only the project folders it needs (e.g. `/Users/me/projects/app`), and prefer a read-only server where writing is not required.',
-    languages: ['mcp-config'],
+    languages: ['mcp-config', ...JS_LANGUAGES],
   },
   check(ctx) {
-    for (const { server, cmd, run } of serverCommands(ctx.json)) {
+    // Clients in code launch the same servers: `new StdioClientTransport({ command: 'npx', args: [..., '/'] })`.
+    const launches = ctx.model?.language ? codeLaunches(ctx.model).map((l, i) => ({ server: { name: `launched on line ${l.words[0].line}` }, cmd: l.words, run: packageRun(l.words), i })) : serverCommands(ctx.json);
+    for (const { server, cmd, run } of launches as { server: { name: string }; cmd: Word[]; run: ReturnType<typeof packageRun> }[]) {
       const isFs = run ? FILESYSTEM_SERVER.test(run.name) : cmd.some((w) => FILESYSTEM_SERVER.test(w.text.replace(/\.(js|py|ts)$/, '')));
       if (!isFs) continue;
       const args = run ? run.rest : cmd.slice(1);

@@ -147,12 +147,14 @@ export function modelStateKeys(model: PyModel): Set<string> {
   const keys = new Set<string>();
   stateKeyCache.set(model, keys);
   for (const r of model.returns) {
-    if (!r.value || r.value.type !== 'dictionary' || (!r.fn.isGraphNode && !graphStateParam(r.fn))) continue;
-    for (const p of r.value.children) {
-      if (p.type !== 'pair') continue;
-      const k = p.children.find((c) => c.field === 'key');
-      const v = p.children.find((c) => c.field === 'value');
-      if (!k || !v || k.type !== 'string' || /^["']messages["']$/.test(model.text(k))) continue;
+    // JS nodes return `{ verdict: await judge.invoke(...) }` (an object, bare keys, shorthand `{ verdict }`).
+    const value = r.value?.type === 'parenthesized_expression' ? r.value.children.find((c) => c.named) : r.value;
+    if (!value || (value.type !== 'dictionary' && value.type !== 'object') || (!r.fn.isGraphNode && !graphStateParam(r.fn))) continue;
+    for (const p of value.children) {
+      if (p.type !== 'pair' && p.type !== 'shorthand_property_identifier') continue;
+      const k = p.type === 'pair' ? p.children.find((c) => c.field === 'key') : p;
+      const v = p.type === 'pair' ? p.children.find((c) => c.field === 'value') : p;
+      if (!k || !v || !/^(string|property_identifier|shorthand_property_identifier)$/.test(k.type) || /^["']?messages["']?$/.test(model.text(k))) continue;
       const calls = r.fn.calls.filter((c) => callYieldsModel(c, model));
       const names = modelDerivedNames(model, r.fn);
       if (calls.some((c) => within(c.node, v)) || identifierReads(v, model).some((x) => names.has(x))) keys.add(model.text(k).replace(/^["']|["']$/g, ''));
@@ -178,11 +180,11 @@ function readsModelState(model: PyModel, fn: FunctionFact, n: AstNode): boolean 
     const c = stack.pop()!;
     const obj = c.children.find((x) => x.field === 'object' || x.field === 'value');
     if (obj && obj.type === 'identifier' && model.text(obj) === param) {
-      if (c.type === 'subscript') {
-        const key = c.children.find((x) => x.field === 'subscript');
-        if (key?.type === 'string' && keys.has(model.text(key).replace(/^["']|["']$/g, ''))) return true;
-      } else if (c.type === 'attribute') {
-        const attr = c.children.find((x) => x.field === 'attribute');
+      if (c.type === 'subscript' || c.type === 'subscript_expression') {
+        const key = c.children.find((x) => x.field === 'subscript' || x.field === 'index');
+        if (key?.type === 'string' && keys.has(model.text(key).replace(/^["'`]|["'`]$/g, ''))) return true;
+      } else if (c.type === 'attribute' || c.type === 'member_expression') {
+        const attr = c.children.find((x) => x.field === 'attribute' || x.field === 'property');
         if (attr && keys.has(model.text(attr))) return true;
       } else if (c.type === 'call') {
         // `state.get("verdict")`

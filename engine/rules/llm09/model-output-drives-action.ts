@@ -1,3 +1,5 @@
+import { snakeCase } from '../../flow/javascript.js';
+import { JS_LANGUAGES } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
@@ -20,13 +22,24 @@ const OTHER_CATEGORY = /^_?(send|delete|remove|deploy|execute|run|exec|write|pos
 
 const TOOL_ROUTE = /\b(name|tool|tool_name|function|function_name|fn|fn_name|tool_call|call_name)\b|\[["']name["']\]/;
 
+/** A string literal with nothing spliced in (Python f-string interpolation, JS template substitution). */
+function isFixedText(n: AstNode): boolean {
+  if (n.type === 'string') return !n.children.some((c) => c.type === 'interpolation');
+  return n.type === 'template_string' && !n.children.some((c) => c.type === 'template_substitution');
+}
+
+/** JS names read as the Python tables spell them: `issueRefund` -> `issue_refund`. */
+function py(model: PyModel, name: string): string {
+  return model.language ? snakeCase(name) : name;
+}
+
 function within(n: AstNode, outer: AstNode): boolean {
   return n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
 }
 
 /** Whether an argument carries the model's answer: by taint, or by names computed from it. */
 function carriesModel(model: PyModel, fn: FunctionFact, a: ArgFact): boolean {
-  if (a.node.type === 'string' && !a.node.children.some((c) => c.type === 'interpolation')) return false;
+  if (isFixedText(a.node)) return false;
   if (a.taint.some(isModelOutput)) return true;
   return readsModel(model, fn, a.node);
 }
@@ -42,46 +55,46 @@ function underModelIf(model: PyModel, n: AstNode, fn: FunctionFact): boolean {
  */
 function checkedBefore(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   // The action's own name (`approve_refund`) is not an approval step.
-  if (fn.calls.some((c) => !PRIVILEGED.test(c.name) && !DECISION_SETTER.test(c.name) && (APPROVAL_NAME.test(c.name) || c.callee === 'input' || REVIEW.test(lastSegment(plain(c.callee)))))) return true;
+  if (fn.calls.some((c) => !PRIVILEGED.test(py(model, c.name)) && !DECISION_SETTER.test(py(model, c.name)) && (APPROVAL_NAME.test(py(model, c.name)) || c.callee === 'input' || REVIEW.test(py(model, lastSegment(plain(c.callee))))))) return true;
   if (fn.decorators.some((d) => APPROVAL_NAME.test(d.qname))) return true;
   const names = modelDerivedNames(model, fn);
   const vals = new Set(identifierReads(n, model).filter((x) => names.has(x)));
   return model.ifs.some((i) => {
     if (i.fn !== fn || i.node.startIndex > n.startIndex || within(n, i.node)) return false;
     const t = model.text(i.condition);
-    if (!/[<>]|\bnot in\b|\bin\b/.test(t)) return false;
+    if (!/[<>]|\bnot in\b|\bin\b|\.(includes|has)\(/.test(t)) return false;
     return identifierReads(i.condition, model).some((x) => vals.has(x));
   });
 }
 
-function actionName(call: CallFact): string {
-  return lastSegment(plain(call.callee));
+function actionName(model: PyModel, call: CallFact): string {
+  return py(model, lastSegment(plain(call.callee)));
 }
 
 /** The argument that makes the decision, if the call is a decision the model's answer fills in. */
 function decisionArg(model: PyModel, call: CallFact): ArgFact | undefined {
-  const name = actionName(call);
+  const name = actionName(model, call);
   const recv = call.receiver ? model.text(call.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set|memory|state|printer|console|progress|display|spinner|bar|logger|ui)$/i.test(recv)) return undefined;
   const fn = call.fn;
   // `UPDATE claims SET status = ?` with the model's label as a parameter.
   if (dangerousAction(model, call) === 'sql') {
-    const sql = call.args.find((a) => a.node.type === 'string' || a.node.type === 'concatenated_string');
+    const sql = call.args.find((a) => a.node.type === 'string' || a.node.type === 'concatenated_string' || a.node.type === 'template_string');
     if (!sql || !DECISION_SQL.test(model.text(sql.node))) return undefined;
-    if (sql.node.children.some((c) => c.type === 'interpolation') && carriesModel(model, fn, sql)) return sql;
+    if (!isFixedText(sql.node) && carriesModel(model, fn, sql)) return sql;
     return call.args.find((a) => a !== sql && carriesModel(model, fn, a));
   }
   // A record of the decision built for storage: `LoanDecision(approved=approved)` then `session.add(...)`.
-  if (/^[A-Z]\w*$/.test(name) && persists(model, fn)) {
-    const field = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+  if (/^[A-Z]\w*$/.test(lastSegment(plain(call.callee))) && persists(model, fn)) {
+    const field = call.args.find((a) => a.name && DECISION_KW.test(py(model, a.name)) && carriesModel(model, fn, a));
     if (field) return field;
   }
   if (GENERIC_WRITE.test(name) || /^(update_one|update_many|find_one_and_update|update)$/.test(name)) {
-    const byKw = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+    const byKw = call.args.find((a) => a.name && DECISION_KW.test(py(model, a.name)) && carriesModel(model, fn, a));
     if (byKw) return byKw;
     // `db.save(app_id, approved)`: a positional value named for the decision.
     const store = call.receiver ? /(db|database|session|repo|repository|store|table|collection|objects|dao|crud)/i.test(model.text(call.receiver)) : false;
-    const byName = store ? call.args.find((a) => a.name === null && a.node.type === 'identifier' && DECISION_KW.test(model.text(a.node)) && carriesModel(model, fn, a)) : undefined;
+    const byName = store ? call.args.find((a) => a.name === null && a.node.type === 'identifier' && DECISION_KW.test(py(model, model.text(a.node))) && carriesModel(model, fn, a)) : undefined;
     if (byName) return byName;
     // `.update({"status": label})`, `{"$set": {"decision": verdict}}`.
     for (const a of call.args) {
@@ -93,20 +106,22 @@ function decisionArg(model: PyModel, call: CallFact): ArgFact | undefined {
   // Publishing is unvalidated-output-as-fact's finding.
   if (OTHER_CATEGORY.test(name) || PUBLISH.test(name)) return undefined;
   if (!DECISION_SETTER.test(name) && !PRIVILEGED.test(name)) return undefined;
-  return call.args.find((a) => !a.splat && !(a.name && DESCRIPTIVE_ARG.test(a.name)) && carriesModel(model, fn, a));
+  return call.args.find((a) => !a.splat && !(a.name && DESCRIPTIVE_ARG.test(py(model, a.name))) && !(model.language && a.node.type === 'object') && carriesModel(model, fn, a));
 }
 
 const DECISION_SQL = /\b(update|insert)\b[\s\S]*\b(status|state|decision|verdict|approved|is_approved|role|is_admin|eligible|is_fraud|fraud|credit_limit|resolution|outcome)\b/i;
 
 function decisionInDict(model: PyModel, fn: FunctionFact, n: AstNode, depth: number): AstNode | undefined {
-  if (n.type !== 'dictionary' || depth > 2) return undefined;
+  if ((n.type !== 'dictionary' && n.type !== 'object') || depth > 2) return undefined;
   for (const p of n.children) {
+    // JS `{ status }` names the model-derived local it writes.
+    if (p.type === 'shorthand_property_identifier' && DECISION_KW.test(py(model, model.text(p))) && modelDerivedNames(model, fn).has(model.text(p))) return p;
     if (p.type !== 'pair') continue;
     const k = field(p, 'key');
     const v = field(p, 'value');
     if (!k || !v) continue;
-    const key = k.type === 'string' ? model.text(k).replace(/^["']|["']$/g, '') : '';
-    if (DECISION_KW.test(key) && v.type !== 'string' && readsModel(model, fn, v)) return v;
+    const key = k.type === 'string' ? model.text(k).replace(/^["']|["']$/g, '') : k.type === 'property_identifier' ? py(model, model.text(k)) : '';
+    if (DECISION_KW.test(key) && !isFixedText(v) && readsModel(model, fn, v)) return v;
     const inner = decisionInDict(model, fn, v, depth + 1);
     if (inner) return inner;
   }
@@ -129,20 +144,32 @@ function persistsUncached(model: PyModel, fn: FunctionFact): boolean {
   return fn.calls.some((c) => /^(add|add_all|commit|save|insert_one|insert|create|put_item|merge|flush)$/.test(c.name) && !!c.receiver && /(session|db|repo|table|collection|objects|store|conn|cursor)/i.test(model.text(c.receiver)));
 }
 
+/**
+ * JS tool-call routing (`switch (block.name)`, `if (call.function.name === 'refund')`, a loop over
+ * `message.tool_calls`): the model picked a tool and its arguments, which is excessive agency.
+ */
+function inToolDispatch(model: PyModel, call: CallFact): boolean {
+  for (let n = call.node.parent; n && n !== call.fn.node; n = n.parent) {
+    const head = n.type === 'switch_statement' ? field(n, 'value') : n.type === 'if_statement' ? field(n, 'condition') : n.type === 'for_in_statement' ? field(n, 'right') : undefined;
+    if (head && (DISPATCH.test(model.text(head)) || TOOL_ROUTE.test(model.text(head)))) return true;
+  }
+  return false;
+}
+
 /** `handlers[choice](ticket)` over a table of consequential functions. */
 function dispatchIndex(model: PyModel, call: CallFact): AstNode | undefined {
   const f = field(call.node, 'function');
-  if (!f || f.type !== 'subscript') return undefined;
-  const index = field(f, 'subscript');
-  const table = field(f, 'value');
+  if (!f || (f.type !== 'subscript' && f.type !== 'subscript_expression')) return undefined;
+  const index = field(f, 'subscript') ?? field(f, 'index');
+  const table = field(f, 'value') ?? field(f, 'object');
   // Tool-call routing (`TOOLS[block.name](**block.input)`) is how function calling works.
   if (!index || !table || DISPATCH.test(model.text(f)) || TOOL_ROUTE.test(model.text(index)) || call.args.some((a) => a.splat)) return undefined;
   if (!readsModel(model, call.fn, index)) return undefined;
   const tname = model.text(table);
   const def = model.assigns.filter((a) => a.target === tname && (a.fn === call.fn || a.fn.isModule)).pop();
-  if (!def || def.value.type !== 'dictionary') return undefined;
-  const values = def.value.children.filter((p) => p.type === 'pair').map((p) => field(p, 'value')!);
-  if (!values.some((v) => (v.type === 'identifier' || v.type === 'attribute') && PRIVILEGED.test(lastSegment(model.text(v))))) return undefined;
+  if (!def || (def.value.type !== 'dictionary' && def.value.type !== 'object')) return undefined;
+  const values = def.value.children.map((p) => (p.type === 'pair' ? field(p, 'value') : p.type === 'shorthand_property_identifier' ? p : undefined)).filter((v): v is AstNode => !!v);
+  if (!values.some((v) => /^(identifier|attribute|member_expression|shorthand_property_identifier)$/.test(v.type) && PRIVILEGED.test(py(model, lastSegment(model.text(v)))))) return undefined;
   return index;
 }
 
@@ -163,12 +190,12 @@ export const rule: Rule = {
     title: 'Model output used directly as a decision',
     description: 'A status, role, amount or handler is taken straight from the model\u2019s output and applied to a record or account, with no human review or independent check, so a hallucinated or manipulated answer becomes the decision.',
     fix: 'Treat the model\u2019s answer as a suggestion: validate it against business rules computed from authoritative data (limits, allowed transitions), and route consequential changes to human review before applying them.',
-    languages: ['python'],
+    languages: ['python', ...JS_LANGUAGES],
   },
   check(ctx) {
     const model = ctx.model!;
     for (const call of model.calls) {
-      if (call.fn.isTool || call.model) continue;
+      if (call.fn.isTool || call.model || (model.language && inToolDispatch(model, call))) continue;
       const a = decisionArg(model, call);
       const index = a ? undefined : dispatchIndex(model, call);
       if (!a && !index) continue;
@@ -176,16 +203,16 @@ export const rule: Rule = {
       ctx.report({
         node: call.node,
         message: a
-          ? `The model's output decides \`${model.text(a.node).slice(0, 60)}\` in ${actionName(call)}() (line ${call.line}); nothing reviews it or checks it against independent rules.`
+          ? `The model's output decides \`${model.text(a.node).slice(0, 60)}\` in ${actionName(model, call)}() (line ${call.line}); nothing reviews it or checks it against independent rules.`
           : `The model's answer picks which action runs (\`${model.text(call.node).split('\n')[0].slice(0, 60)}\`); nothing reviews it first.`,
       });
     }
     for (const asg of model.assigns) {
       const left = field(asg.node, 'left');
-      if (!left || left.type !== 'attribute' || /^self\./.test(asg.target) || asg.fn.isTool) continue;
-      if (!GRANT_FIELD.test(asg.target)) continue;
+      if (!left || (left.type !== 'attribute' && left.type !== 'member_expression') || /^(self|this)\./.test(asg.target) || asg.fn.isTool) continue;
+      if (!GRANT_FIELD.test(model.language ? snakeCase(asg.target) : asg.target)) continue;
       const v = asg.value;
-      if (v.type === 'string' || v.type === 'true' || v.type === 'false' || v.type === 'none' || v.type === 'integer') continue;
+      if (isFixedText(v) || /^(true|false|none|null|undefined|integer|number)$/.test(v.type)) continue;
       if (!readsModel(model, asg.fn, v)) continue;
       if (underModelIf(model, asg.node, asg.fn) || checkedBefore(model, asg.fn, v)) continue;
       ctx.report({ node: asg.node, message: `The model's output is written to \`${asg.target}\` (line ${asg.node.line}) as the decision; nothing reviews it or checks it against independent rules.` });

@@ -30,8 +30,15 @@ const REVIEW = /(review|approv|confirm|human|moderat|fact_?check|verify|validate
 /** Model output published as written: the model's claims go out as the operator's own. */
 function publishesModelOutput(model: PyModel, call: CallFact): boolean {
   const name = lastSegment(plain(call.callee));
-  if (!PUBLISH.test(model.language ? snakeCase(name) : name)) return false;
+  if (!PUBLISH.test(model.language ? snakeCase(name) : name) && !(model.language && writesLive(model, call))) return false;
   return call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node));
+}
+
+/** A CMS or ORM write that makes the record public as it is stored: `{ published: true }`, `status: 'publish'`. */
+const LIVE_FLAG = /\b(published|isPublished|is_published|live|isLive|public|isPublic)\s*:\s*true\b|\bstatus\s*:\s*['"`](publish|published|live|public)['"`]/;
+function writesLive(model: PyModel, call: CallFact): boolean {
+  if (!/^(create|createMany|insert|insertOne|add|upsert|update|save)$/.test(call.name)) return false;
+  return call.args.some((a) => a.index >= 0 && LIVE_FLAG.test(model.text(a.node)));
 }
 
 /** Prompts that ask the model for advice people act on about their health, money or legal position. */

@@ -14,7 +14,7 @@ export const PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse
 /** Calls that put a person in the loop, or record the case for one. */
 export const REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
 /** Conditions that test the shape of a tool call rather than a decision. */
-export const DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
+export const DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\]|^\(?\s*(name|toolName|tool_name|functionName|fnName)\s*===?)/;
 /** Record fields whose assignment grants something. */
 export const GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 const GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
@@ -130,7 +130,11 @@ export const rule: Rule = {
   },
   check(ctx) {
     const model = ctx.model!;
+    // A JS `switch` is one decision however many of its cases act: reported once, at the switch.
+    const switches = new Set<AstNode>();
     for (const i of model.ifs) {
+      const sw = i.node.type === 'switch_case' ? i.node.parent?.parent : undefined;
+      if (sw && switches.has(sw)) continue;
       if (!modelDecides(model, i)) continue;
       const body = callsIn(model, i.fn).filter((c) => inBody(c.node, i));
       if (body.some((c) => REVIEW.test(lastSegment(plain(c.callee))) || REVIEW.test(c.receiver ? model.text(c.receiver) : ''))) continue;
@@ -140,12 +144,14 @@ export const rule: Rule = {
       const direct = actions.filter((n) => !decidedCloser(model, i, n));
       if (!direct.length) continue;
       const first = direct.sort((a, b) => a.startIndex - b.startIndex)[0];
+      if (sw) switches.add(sw);
       ctx.report({
-        node: i.node,
-        line: i.node.line,
+        node: sw ?? i.node,
+        line: (sw ?? i.node).line,
         message: `The model's output alone decides \`${model.text(first).split('\n')[0].slice(0, 80)}\` (line ${first.line}); nothing routes the decision to a human or checks it against independent rules.`,
       });
     }
+    if (model.language) for (const hit of ternaryActions(model)) ctx.report({ node: hit.ternary, message: `The model's output alone (\`${model.text(hit.cond).slice(0, 60)}\`) picks \`${model.text(hit.call.node).split('\n')[0].slice(0, 80)}\`; nothing routes the decision to a human or checks it against independent rules.` });
     if (model.language) for (const hit of ternaryDecisions(model)) ctx.report({ node: hit.call.node, message: `The model's output alone picks the value written by \`${model.text(hit.call.node).split('\n')[0].slice(0, 80)}\` (\`${model.text(hit.cond).slice(0, 60)}\`); nothing routes the decision to a human or checks it against independent rules.` });
     for (const hit of graphRoutes(model)) {
       ctx.report({ node: hit.ret, message: `The graph router ${hit.router.name}() sends the run to the '${hit.node}' node on the model's output alone, and that node calls \`${hit.action}\` with no interrupt or review before it.` });
@@ -197,6 +203,31 @@ function graphRoutes(model: PyModel): { router: FunctionFact; ret: AstNode; node
         }
       }
     }
+  }
+  return out;
+}
+
+/**
+ * `verdict === 'approve' ? approveLoan(id) : rejectLoan(id)`: a conditional expression whose
+ * branches take the consequential action, decided by the model's answer.
+ */
+function ternaryActions(model: PyModel): { ternary: AstNode; cond: AstNode; call: CallFact }[] {
+  const out: { ternary: AstNode; cond: AstNode; call: CallFact }[] = [];
+  const seen = new Set<AstNode>();
+  for (const c of model.calls) {
+    let n: AstNode | null = c.node;
+    // Up through `await`, parentheses and `void` to the branch the call sits in.
+    while (n?.parent && /^(await_expression|parenthesized_expression|unary_expression|as_expression|non_null_expression)$/.test(n.parent.type)) n = n.parent;
+    const t = n?.parent;
+    if (!n || !t || t.type !== 'ternary_expression' || seen.has(t)) continue;
+    if (n !== field(t, 'consequence') && n !== field(t, 'alternative')) continue;
+    const cond = field(t, 'condition');
+    if (!cond || !privilegedCall(model, c)) continue;
+    if (!readsModel(model, c.fn, cond) || readsHuman(model, c.fn, cond) || DISPATCH.test(model.text(cond))) continue;
+    if (operandsOfAnd(cond, model.text).some((op) => isIndependentCheck(model, c.fn, op))) continue;
+    if (callsIn(model, c.fn).some((x) => REVIEW.test(lastSegment(plain(x.callee))) && x.node.startIndex < t.startIndex)) continue;
+    seen.add(t);
+    out.push({ ternary: t, cond, call: c });
   }
   return out;
 }
