@@ -59,7 +59,8 @@ export function identifiers(n: AstNode, model: PyModel, out: string[] = []): str
     if (v) identifiers(v, model, out);
     return out;
   }
-  for (const c of n.children) if (c.named && c.type !== 'lambda') identifiers(c, model, out);
+  const kids = n.children;
+  for (let i = 0; i < kids.length; i++) if (kids[i].named && kids[i].type !== 'lambda') identifiers(kids[i], model, out);
   return out;
 }
 
