@@ -87,7 +87,12 @@ function sameList(a: readonly string[] | undefined, b: readonly string[] | undef
   return true;
 }
 
-const EMPTY: Label[] = [];
+/**
+ * The clean value's labels, shared: most expressions carry none, and a fresh array for each was
+ * pure garbage. Never mutated (label lists are only ever rebuilt, not pushed to).
+ */
+export const NO_LABELS: Label[] = [];
+const EMPTY = NO_LABELS;
 
 export function union(...sets: (readonly Label[] | undefined)[]): Label[] {
   // Most values are clean or carry one set: return it as it is, without allocating.

@@ -6,7 +6,7 @@
  * parameters are symbolic labels resolved from the call sites after analysis.
  */
 import { field, fields, walkOrder, walkOrderByOwner, type AstNode, type ParsedFile } from '../parse/index.js';
-import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
+import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, NO_LABELS, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
 import { callersOf, incomingLabels } from './params.js';
 import {
   callSanitizer,
@@ -465,14 +465,14 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
   }
 
   function ev(n: AstNode, ctx: Ctx, depth: number): Label[] {
-    if (depth > MAX_DEPTH) return [];
+    if (depth > MAX_DEPTH) return NO_LABELS;
     const d = depth + 1;
     switch (n.type) {
       case 'identifier':
-        return ctx.scope.get(text(n))?.taint ?? [];
+        return ctx.scope.get(text(n))?.taint ?? NO_LABELS;
       case 'string': {
         const parts = n.children.filter((c) => c.type === 'interpolation');
-        if (!parts.length) return [];
+        if (!parts.length) return NO_LABELS;
         let out: Label[] = [];
         for (const p of parts) {
           const e = field(p, 'expression') ?? p.children.find((c) => c.named);
@@ -580,7 +580,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
         }
         for (const c of n.children) if (c.type === 'if_clause') for (const e of c.children) if (e.named) ev(e, cctx, d);
         const body = field(n, 'body');
-        if (!body) return [];
+        if (!body) return NO_LABELS;
         if (body.type === 'pair') return union(ev(field(body, 'key')!, cctx, d), ev(field(body, 'value')!, cctx, d));
         return ev(body, cctx, d);
       }
@@ -598,7 +598,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       case 'comparison_operator':
       case 'not_operator': {
         for (const c of n.children) if (c.named) ev(c, ctx, d);
-        return [];
+        return NO_LABELS;
       }
       case 'await':
       case 'parenthesized_expression':
@@ -621,7 +621,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       case 'true':
       case 'false':
       case 'none':
-        return [];
+        return NO_LABELS;
       default: {
         let out: Label[] = [];
         for (const c of n.children) if (c.named) out = union(out, ev(c, ctx, d));
@@ -818,7 +818,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       if (MUTATORS.has(name) && path && (!moduleNames.has(path.split('.')[0]) || /\.session_state\./.test(path))) {
         const cur = ctx.scope.get(path);
         ctx.scope.set(path, { ...(cur ?? {}), taint: union(cur?.taint, argTaint) });
-        return [];
+        return NO_LABELS;
       }
       if (name === 'format' || name === 'format_map') {
         const rType = receiverType ?? '';
@@ -841,7 +841,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
 
   /** `Agent(instructions=build_instructions)`: a local function the SDK calls for the instructions text. */
   function dynamicInstructions(n: AstNode, ctx: Ctx): Label[] {
-    if (n.type !== 'identifier' || ctx.scope.get(text(n))) return [];
+    if (n.type !== 'identifier' || ctx.scope.get(text(n))) return NO_LABELS;
     const fn = localFunctions.get(text(n))?.find((f) => f.className === null);
     return fn ? (summaries.get(fn) ?? []).filter((l) => l.kind !== 'param') : [];
   }
