@@ -51,6 +51,8 @@ export interface CallFact {
   node: AstNode;
   /** Resolved dotted name: imports expanded, typed receivers as `Type()`. */
   callee: string;
+  /** `plain(callee)`: the spelling without call markers, computed once because rules keep asking. */
+  flat: string;
   name: string;
   receiver?: AstNode;
   receiverType?: string;
@@ -745,6 +747,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
     const fact: CallFact = {
       node: n,
       callee,
+      flat: plain(callee),
       name,
       receiver,
       receiverType,

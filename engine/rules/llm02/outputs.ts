@@ -5,7 +5,6 @@
 import type { AstNode } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel, ReturnFact } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
-import { plain } from '../../frameworks/python.js';
 
 export type OutputKind = 'print' | 'log' | 'response' | 'ui';
 
@@ -17,7 +16,7 @@ const STREAMLIT = /^streamlit\.(\w+\.)?(write|markdown|text|code|json|info|succe
 
 /** The output class of a call, or null when the call does not emit its arguments. */
 export function outputKind(call: CallFact): OutputKind | null {
-  const c = plain(call.callee);
+  const c = call.flat;
   const js = jsOutputKind(call, c);
   if (js) return js;
   if (c === 'print' || c === 'builtins.print') return 'print';

@@ -2,7 +2,7 @@ import { JS_LANGUAGES } from '../types.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
 import { field, type AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
-import { defLine, fileHasHumanGate, kw, lastSegment, plain, reaching } from '../helpers.js';
+import { defLine, fileHasHumanGate, kw, lastSegment, reaching } from '../helpers.js';
 import { sinkArgs } from '../sinks.js';
 import { ACTION_WORDS, toolActions, toolIsGated } from './common.js';
 
@@ -31,7 +31,7 @@ function listItems(model: PyModel, call: CallFact, index: number, name: string):
 
 /** The constructor of a built-in shell, interpreter or write-capable tool set, with what it can do. */
 function builtinDanger(model: PyModel, call: CallFact): string | null {
-  const c = plain(call.callee);
+  const c = call.flat;
   if (BUILTIN_DANGEROUS.test(c)) {
     // OpenAI Agents SDK shell tools: approval is a constructor flag, and hosted containers are sandboxes.
     const approval = kw(call, 'needs_approval');
@@ -56,7 +56,7 @@ function builtinDanger(model: PyModel, call: CallFact): string | null {
     if (!f) return null;
     const text = model.text(f.node);
     const root = text.split('.')[0];
-    const typed = model.calls.some((o) => o.assignedTo === root && INTERPRETER_UTILITY.test(plain(o.callee)));
+    const typed = model.calls.some((o) => o.assignedTo === root && INTERPRETER_UTILITY.test(o.flat));
     if (INTERPRETER_UTILITY.test(text) || typed) return 'this tool wraps a Python or shell interpreter';
   }
   return null;

@@ -2,7 +2,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { APPROVAL_NAME, lastSegment, plain } from '../helpers.js';
+import { APPROVAL_NAME, lastSegment } from '../helpers.js';
 import { DISPATCH, GRANT_FIELD, modelDecides, PRIVILEGED, REVIEW } from './unverified-output-decision.js';
 import { PUBLISH } from './unvalidated-output-as-fact.js';
 import { dangerousAction } from '../sinks.js';
@@ -42,7 +42,7 @@ function underModelIf(model: PyModel, n: AstNode, fn: FunctionFact): boolean {
  */
 function checkedBefore(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   // The action's own name (`approve_refund`) is not an approval step.
-  if (fn.calls.some((c) => !PRIVILEGED.test(c.name) && !DECISION_SETTER.test(c.name) && (APPROVAL_NAME.test(c.name) || c.callee === 'input' || REVIEW.test(lastSegment(plain(c.callee)))))) return true;
+  if (fn.calls.some((c) => !PRIVILEGED.test(c.name) && !DECISION_SETTER.test(c.name) && (APPROVAL_NAME.test(c.name) || c.callee === 'input' || REVIEW.test(lastSegment(c.flat))))) return true;
   if (fn.decorators.some((d) => APPROVAL_NAME.test(d.qname))) return true;
   const names = modelDerivedNames(model, fn);
   const vals = new Set(identifierReads(n, model).filter((x) => names.has(x)));
@@ -55,7 +55,7 @@ function checkedBefore(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
 }
 
 function actionName(call: CallFact): string {
-  return lastSegment(plain(call.callee));
+  return lastSegment(call.flat);
 }
 
 /** The argument that makes the decision, if the call is a decision the model's answer fills in. */
