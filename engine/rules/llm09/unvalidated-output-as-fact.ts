@@ -48,9 +48,10 @@ const CAVEAT = /(disclaimer|not (a )?(substitute|replacement) for|not (medical|l
 
 /** The line where model output leaves the function as the answer, when the prompt asks for high-stakes advice. */
 function adviceReturns(model: PyModel): { node: AstNode; fn: string }[] {
-  if (CAVEAT.test(model.file.source)) return [];
+  // The string literals are a fraction of the file: ask about them before scanning all of it.
   const advisory = model.strings.some((s) => highStakes(s.value));
   if (!advisory) return [];
+  if (CAVEAT.test(model.file.source)) return [];
   const out: { node: AstNode; fn: string }[] = [];
   const seen = new Set<unknown>();
   for (const r of model.returns) {
