@@ -1542,7 +1542,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
 }
 
 /** `line(n)`: the text of 1-based line n, with the line index built on first use. */
-function lineReader(src: string): (n: number) => string {
+export function lineReader(src: string): (n: number) => string {
   let lineStarts: number[] | null = null;
   return (n: number): string => {
     if (!lineStarts) {
