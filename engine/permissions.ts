@@ -1,6 +1,5 @@
 import type { Permissions } from './types.js';
 import type { PyModel } from './flow/python.js';
-import { plain } from './frameworks/python.js';
 
 /** npm packages (JS/TS models) that open sockets, spawn processes or touch files. */
 const JS_NETWORK_MODULES = /^(node:)?(http|https|net|dgram|tls)$|^(axios|got|node-fetch|undici|ky|superagent|ws|openai|@anthropic-ai\/|@ai-sdk\/|ai$|@langchain\/|langchain|@modelcontextprotocol\/sdk\/client|@pinecone-database\/|nodemailer|@sendgrid\/|resend|stripe)/;
@@ -23,7 +22,7 @@ export function permissionsOf(models: PyModel[]): Permissions {
       if (mod === 'shutil') p.filesystem = true;
     }
     for (const c of m.calls) {
-      const callee = plain(c.callee);
+      const callee = c.flat;
       if (SUBPROCESS.test(callee)) p.subprocess = true;
       if (m.language && /^(fetch|globalThis\.fetch)$/.test(callee)) p.network = true;
       if (FILESYSTEM.test(callee)) p.filesystem = true;

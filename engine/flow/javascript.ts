@@ -872,7 +872,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
         }
         const comp = nameNode?.type === 'identifier' && /^[A-Z]/.test(text(nameNode)) ? localFunctions.get(text(nameNode))?.find((f) => f.className === null) : undefined;
         if (comp && ctx.record) {
-          const fact: CallFact = { node: n, callee: text(nameNode!), name: text(nameNode!), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
+          const fact: CallFact = { node: n, callee: text(nameNode!), flat: plain(text(nameNode!)), name: text(nameNode!), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
           ctx.fn.calls.push(fact);
           ctx.fn.calledNames.add(fact.name);
         }
@@ -908,6 +908,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const fact: CallFact = {
       node,
       callee: name,
+      flat: plain(name),
       name,
       receiverTaint: [],
       args: [{ node: value, name: null, index: 0, taint, splat: false }],
@@ -1064,6 +1065,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     const fact: CallFact = {
       node: n,
       callee,
+      flat: plain(callee),
       name,
       receiver,
       receiverType,

@@ -60,11 +60,39 @@ const MAX_LABELS = 12;
 export const INSTRUCTS_TEXT = /\b(follow|obey|comply|adhere|execute)\b|\binstructions\b|\brules\b|\bguidance\b|\bdirectives?\b|\bcommands?\b/i;
 export const DIRECTIVE_TEXT = /\byou are\b|\byour (role|job|task|goal)\b|\bact as\b|\bnever\b|\bdo not\b|\bdon't\b|\bonly (answer|respond|discuss|help|use|talk|reply)|\bmust\b|\balways\b|\brules?\b|\binstructions?\b|\bfollow\b|\bsystem:|\bpersona\b|\bguidelines?\b|\bpolicy\b/i;
 
-function key(l: Label): string {
-  return `${l.kind}|${l.line}|${l.what}|${l.interpolated ?? ''}|${l.directive ? 1 : ''}${l.instructs ? 2 : ''}|${l.sanitized?.join(',') ?? ''}|${l.param ?? ''}`;
+/**
+ * Two labels are the same source if every field a finding can show or a sink can test is the
+ * same. Compared field by field: union runs for nearly every expression, and building a string
+ * key per label was a large share of the engine's garbage.
+ */
+function sameLabel(a: Label, b: Label): boolean {
+  return (
+    a === b ||
+    (a.kind === b.kind &&
+      a.line === b.line &&
+      a.what === b.what &&
+      a.interpolated === b.interpolated &&
+      !a.directive === !b.directive &&
+      !a.instructs === !b.instructs &&
+      a.param === b.param &&
+      sameList(a.sanitized, b.sanitized))
+  );
 }
 
-const EMPTY: Label[] = [];
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  const n = a?.length ?? 0;
+  if (n !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < n; i++) if (a![i] !== b![i]) return false;
+  return true;
+}
+
+/**
+ * The clean value's labels, shared: most expressions carry none, and a fresh array for each was
+ * pure garbage. Never mutated (label lists are only ever rebuilt, not pushed to).
+ */
+export const NO_LABELS: Label[] = [];
+const EMPTY = NO_LABELS;
 
 export function union(...sets: (readonly Label[] | undefined)[]): Label[] {
   // Most values are clean or carry one set: return it as it is, without allocating.
@@ -79,13 +107,11 @@ export function union(...sets: (readonly Label[] | undefined)[]): Label[] {
   if (nonEmpty === 0) return EMPTY;
   if (nonEmpty === 1) return only as Label[];
   const out: Label[] = [];
-  const seen = new Set<string>();
   for (const set of sets) {
     if (!set) continue;
-    for (const l of set) {
-      const k = key(l);
-      if (seen.has(k)) continue;
-      seen.add(k);
+    next: for (const l of set) {
+      // The output holds at most MAX_LABELS, so a linear search is cheaper than hashing.
+      for (let i = 0; i < out.length; i++) if (sameLabel(out[i], l)) continue next;
       out.push(l);
       // A cap keeps pathological files linear; the first labels are the most direct sources.
       if (out.length >= MAX_LABELS) return out;

@@ -6,7 +6,7 @@
  * parameters are symbolic labels resolved from the call sites after analysis.
  */
 import { field, fields, walkOrder, walkOrderByOwner, type AstNode, type ParsedFile } from '../parse/index.js';
-import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
+import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, NO_LABELS, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
 import { callersOf, incomingLabels } from './params.js';
 import {
   callSanitizer,
@@ -51,6 +51,8 @@ export interface CallFact {
   node: AstNode;
   /** Resolved dotted name: imports expanded, typed receivers as `Type()`. */
   callee: string;
+  /** `plain(callee)`: the spelling without call markers, computed once because rules keep asking. */
+  flat: string;
   name: string;
   receiver?: AstNode;
   receiverType?: string;
@@ -200,35 +202,47 @@ const MESSAGE_CLASSES: Record<string, string> = { SystemMessage: 'system', Human
 const FENCE_WORDS = /(untrusted|do not follow|don't follow|ignore any instructions|treat (it|them|this|the \w+) as (data|content|text)|as data only|<\/?(document|documents|context|data|untrusted|input|user_input|content|retrieved|search_results|email|page)>)/i;
 
 export function analysePython(file: ParsedFile): PyModel {
-  const src = file.source;
-  const text = (n: AstNode) => src.slice(n.startIndex, n.endIndex);
-  let lineStarts: number[] | null = null;
-  const line = (n: number): string => {
-    if (!lineStarts) {
-      lineStarts = [0];
-      for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) === 10) lineStarts.push(i + 1);
-    }
-    const start = lineStarts[n - 1];
-    if (start === undefined) return '';
-    const end = n < lineStarts.length ? lineStarts[n] - 1 : src.length;
-    return src.slice(start, end);
-  };
+  return pythonAnalyser(file);
+}
 
-  const imports = new Map<string, string>();
+/**
+ * The analysis is one set of functions sharing per-file state. They are created once and the state
+ * is reset for each file: closures created afresh per file were each compiled by the JIT again
+ * (V8 does not share optimised code between such closure instances), which made the first scan
+ * in a process cost twice the later ones. Not reentrant: one file at a time, synchronously.
+ */
+const pythonAnalyser = createPythonAnalyser();
+
+function createPythonAnalyser(): (file: ParsedFile) => PyModel {
+  let file!: ParsedFile;
+  let src = '';
+  let imports!: Map<string, string>;
   /** Names bound by `import x` / `import x as y`: calls on them are module functions, not methods. */
-  const moduleNames = new Set<string>();
-  const modules = new Set<string>();
-  const frameworks = new Set<string>();
-  const classes = new Map<string, { node: AstNode; bases: string[] }>();
-  const strings: StringFact[] = [];
-  const functions: FunctionFact[] = [];
-  const toolNames = new Set<string>();
-  const uiHandlers = new Set<string>();
-  const graphNodes = new Set<string>();
-  const dispatchNames = new Set<string>();
-  const restrictedArgs = new Set<string>();
+  let moduleNames!: Set<string>;
+  let modules!: Set<string>;
+  let frameworks!: Set<string>;
+  let classes!: Map<string, { node: AstNode; bases: string[] }>;
+  let strings!: StringFact[];
+  let functions!: FunctionFact[];
+  let toolNames!: Set<string>;
+  let uiHandlers!: Set<string>;
+  let graphNodes!: Set<string>;
+  let dispatchNames!: Set<string>;
+  let restrictedArgs!: Set<string>;
   let envReads = 0;
   let moduleCtors: Map<string, string> | null = null;
+  let moduleFn!: FunctionFact;
+  let fnNodes!: Map<AstNode, FunctionFact>;
+  let localFunctions!: Map<string, FunctionFact[]>;
+  let summaries!: Map<FunctionFact, Label[]>;
+  let messages!: MessageFact[];
+  let ifs!: IfFact[];
+  let returns!: ReturnFact[];
+  let assigns!: AssignFact[];
+  let classScopes!: Map<string, Scope>;
+  let moduleScope!: Scope;
+  let fnScopes!: Map<FunctionFact, Scope>;
+  const text = (n: AstNode) => src.slice(n.startIndex, n.endIndex);
 
   const makeFn = (name: string, node: AstNode, parent: FunctionFact | null, isModule = false): FunctionFact => ({
     name,
@@ -247,11 +261,9 @@ export function analysePython(file: ParsedFile): PyModel {
     parent,
     calledNames: new Set(),
   });
-  const moduleFn = makeFn('<module>', file.root, null, true);
 
   // ---- Pre-pass: imports, classes, function definitions, string literals -----------------------
-  const fnNodes = new Map<AstNode, FunctionFact>();
-  {
+  function prePass() {
     // Nodes and their frames on parallel stacks: children share their parent's frame object, so
     // the walk allocates one per class or function body instead of one per node.
     type Frame = { owner: FunctionFact; className: string | null; bases: string[] };
@@ -320,10 +332,6 @@ export function analysePython(file: ParsedFile): PyModel {
       }
       for (let i = node.children.length - 1; i >= 0; i--) push(node.children[i], frame);
     }
-  }
-  for (const mod of modules) {
-    const fw = frameworkOfModule(mod);
-    if (fw) frameworks.add(fw);
   }
 
   const resolveImport = (name: string) => imports.get(name) ?? name;
@@ -436,13 +444,6 @@ export function analysePython(file: ParsedFile): PyModel {
   }
 
   // ---- Expressions -----------------------------------------------------------------------------
-  const localFunctions = new Map<string, FunctionFact[]>();
-  for (const fn of functions) {
-    const list = localFunctions.get(fn.name) ?? [];
-    list.push(fn);
-    localFunctions.set(fn.name, list);
-  }
-  const summaries = new Map<FunctionFact, Label[]>();
 
   function findTarget(fnNode: AstNode, ctx: Ctx): FunctionFact | undefined {
     if (fnNode.type === 'identifier') {
@@ -466,14 +467,14 @@ export function analysePython(file: ParsedFile): PyModel {
   }
 
   function ev(n: AstNode, ctx: Ctx, depth: number): Label[] {
-    if (depth > MAX_DEPTH) return [];
+    if (depth > MAX_DEPTH) return NO_LABELS;
     const d = depth + 1;
     switch (n.type) {
       case 'identifier':
-        return ctx.scope.get(text(n))?.taint ?? [];
+        return ctx.scope.get(text(n))?.taint ?? NO_LABELS;
       case 'string': {
         const parts = n.children.filter((c) => c.type === 'interpolation');
-        if (!parts.length) return [];
+        if (!parts.length) return NO_LABELS;
         let out: Label[] = [];
         for (const p of parts) {
           const e = field(p, 'expression') ?? p.children.find((c) => c.named);
@@ -581,7 +582,7 @@ export function analysePython(file: ParsedFile): PyModel {
         }
         for (const c of n.children) if (c.type === 'if_clause') for (const e of c.children) if (e.named) ev(e, cctx, d);
         const body = field(n, 'body');
-        if (!body) return [];
+        if (!body) return NO_LABELS;
         if (body.type === 'pair') return union(ev(field(body, 'key')!, cctx, d), ev(field(body, 'value')!, cctx, d));
         return ev(body, cctx, d);
       }
@@ -599,7 +600,7 @@ export function analysePython(file: ParsedFile): PyModel {
       case 'comparison_operator':
       case 'not_operator': {
         for (const c of n.children) if (c.named) ev(c, ctx, d);
-        return [];
+        return NO_LABELS;
       }
       case 'await':
       case 'parenthesized_expression':
@@ -622,7 +623,7 @@ export function analysePython(file: ParsedFile): PyModel {
       case 'true':
       case 'false':
       case 'none':
-        return [];
+        return NO_LABELS;
       default: {
         let out: Label[] = [];
         for (const c of n.children) if (c.named) out = union(out, ev(c, ctx, d));
@@ -746,6 +747,7 @@ export function analysePython(file: ParsedFile): PyModel {
     const fact: CallFact = {
       node: n,
       callee,
+      flat: plain(callee),
       name,
       receiver,
       receiverType,
@@ -819,7 +821,7 @@ export function analysePython(file: ParsedFile): PyModel {
       if (MUTATORS.has(name) && path && (!moduleNames.has(path.split('.')[0]) || /\.session_state\./.test(path))) {
         const cur = ctx.scope.get(path);
         ctx.scope.set(path, { ...(cur ?? {}), taint: union(cur?.taint, argTaint) });
-        return [];
+        return NO_LABELS;
       }
       if (name === 'format' || name === 'format_map') {
         const rType = receiverType ?? '';
@@ -842,7 +844,7 @@ export function analysePython(file: ParsedFile): PyModel {
 
   /** `Agent(instructions=build_instructions)`: a local function the SDK calls for the instructions text. */
   function dynamicInstructions(n: AstNode, ctx: Ctx): Label[] {
-    if (n.type !== 'identifier' || ctx.scope.get(text(n))) return [];
+    if (n.type !== 'identifier' || ctx.scope.get(text(n))) return NO_LABELS;
     const fn = localFunctions.get(text(n))?.find((f) => f.className === null);
     return fn ? (summaries.get(fn) ?? []).filter((l) => l.kind !== 'param') : [];
   }
@@ -868,10 +870,6 @@ export function analysePython(file: ParsedFile): PyModel {
   }
 
   // ---- Statements ------------------------------------------------------------------------------
-  const messages: MessageFact[] = [];
-  const ifs: IfFact[] = [];
-  const returns: ReturnFact[] = [];
-  const assigns: AssignFact[] = [];
 
   function bind(target: AstNode, taint: Label[], ctx: Ctx, value: AstNode | undefined) {
     switch (target.type) {
@@ -1221,43 +1219,45 @@ export function analysePython(file: ParsedFile): PyModel {
   }
 
   // ---- Functions -------------------------------------------------------------------------------
-  for (const fn of functions) {
-    const node = fn.node;
-    const deco = node.parent?.type === 'decorated_definition' ? node.parent.children.filter((c) => c.type === 'decorator') : [];
-    for (const dnode of deco) {
-      const expr = dnode.children.find((c) => c.named)!;
-      const callee = expr.type === 'call' ? field(expr, 'function')! : expr;
-      const q = qname(callee, new Scope(null));
-      const objName = callee.type === 'attribute' ? rootName(callee) : undefined;
-      fn.decorators.push({ qname: q, node: dnode, receiverType: objName ? moduleTypeGuess(objName) : undefined });
-    }
-    const params = field(node, 'parameters');
-    if (params) {
-      for (const p of params.children) {
-        if (!p.named) continue;
-        let nameNode: AstNode | undefined;
-        let annotation: string | undefined;
-        let dflt: AstNode | undefined;
-        if (p.type === 'identifier') nameNode = p;
-        else if (p.type === 'typed_parameter') {
-          nameNode = p.children.find((c) => c.type === 'identifier');
-          const ty = field(p, 'type');
-          annotation = ty ? text(ty) : undefined;
-        } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
-          nameNode = field(p, 'name');
-          const ty = field(p, 'type');
-          annotation = ty ? text(ty) : undefined;
-          dflt = field(p, 'value');
-        } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
-          nameNode = p.children.find((c) => c.type === 'identifier');
-        }
-        if (nameNode) fn.params.push({ name: text(nameNode), node: p, annotation, default: dflt });
+  function readSignatures() {
+    for (const fn of functions) {
+      const node = fn.node;
+      const deco = node.parent?.type === 'decorated_definition' ? node.parent.children.filter((c) => c.type === 'decorator') : [];
+      for (const dnode of deco) {
+        const expr = dnode.children.find((c) => c.named)!;
+        const callee = expr.type === 'call' ? field(expr, 'function')! : expr;
+        const q = qname(callee, new Scope(null));
+        const objName = callee.type === 'attribute' ? rootName(callee) : undefined;
+        fn.decorators.push({ qname: q, node: dnode, receiverType: objName ? moduleTypeGuess(objName) : undefined });
       }
+      const params = field(node, 'parameters');
+      if (params) {
+        for (const p of params.children) {
+          if (!p.named) continue;
+          let nameNode: AstNode | undefined;
+          let annotation: string | undefined;
+          let dflt: AstNode | undefined;
+          if (p.type === 'identifier') nameNode = p;
+          else if (p.type === 'typed_parameter') {
+            nameNode = p.children.find((c) => c.type === 'identifier');
+            const ty = field(p, 'type');
+            annotation = ty ? text(ty) : undefined;
+          } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+            nameNode = field(p, 'name');
+            const ty = field(p, 'type');
+            annotation = ty ? text(ty) : undefined;
+            dflt = field(p, 'value');
+          } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+            nameNode = p.children.find((c) => c.type === 'identifier');
+          }
+          if (nameNode) fn.params.push({ name: text(nameNode), node: p, annotation, default: dflt });
+        }
+      }
+      fn.isHandler = fn.decorators.some((dd) => isRouteDecorator(dd.qname));
+      fn.isTool =
+        fn.decorators.some((dd) => isToolDecorator(dd.qname, dd.receiverType)) ||
+        (fn.className !== null && /^(_run|_arun|run|arun|forward|__call__|call)$/.test(fn.name) && fn.classBases.some((b) => TOOL_BASE_CLASS.test(resolveImport(b))));
     }
-    fn.isHandler = fn.decorators.some((dd) => isRouteDecorator(dd.qname));
-    fn.isTool =
-      fn.decorators.some((dd) => isToolDecorator(dd.qname, dd.receiverType)) ||
-      (fn.className !== null && /^(_run|_arun|run|arun|forward|__call__|call)$/.test(fn.name) && fn.classBases.some((b) => TOOL_BASE_CLASS.test(resolveImport(b))));
   }
 
   /** Before any flow runs, a module-level `mcp = FastMCP(...)` already tells what `@mcp.tool` means. */
@@ -1277,7 +1277,7 @@ export function analysePython(file: ParsedFile): PyModel {
   }
 
   // Functions handed to tool wrappers or agents' `tools=[...]` lists are tools too.
-  {
+  function findToolFunctions() {
     for (const n of walkOrder(file, ['dictionary', 'call'], 500000)) {
       if (n.type === 'dictionary') {
         // `{"get_weather": get_weather, ...}`: a dispatch table the model's tool calls are routed through.
@@ -1324,9 +1324,6 @@ export function analysePython(file: ParsedFile): PyModel {
     }
   }
 
-  const classScopes = new Map<string, Scope>();
-  const moduleScope = new Scope(null);
-  const fnScopes = new Map<FunctionFact, Scope>();
 
   /** FastAPI `req: ChatRequest`: a body model named like the request object is still client data. */
   function isBodyModel(p: ParamFact): boolean {
@@ -1435,8 +1432,6 @@ export function analysePython(file: ParsedFile): PyModel {
     return order;
   }
 
-  runAll();
-  resolveParams();
 
   // ---- Parameter resolution --------------------------------------------------------------------
   function argForParam(fn: FunctionFact, call: CallFact, index: number): ArgFact | undefined {
@@ -1481,12 +1476,84 @@ export function analysePython(file: ParsedFile): PyModel {
     }
   }
 
-  const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  return { file, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings, classes, text, line, envReads };
+  return function analyse(parsed: ParsedFile): PyModel {
+    file = parsed;
+    src = parsed.source;
+    imports = new Map();
+    moduleNames = new Set();
+    modules = new Set();
+    frameworks = new Set();
+    classes = new Map();
+    strings = [];
+    functions = [];
+    toolNames = new Set();
+    uiHandlers = new Set();
+    graphNodes = new Set();
+    dispatchNames = new Set();
+    restrictedArgs = new Set();
+    envReads = 0;
+    moduleCtors = null;
+    moduleFn = makeFn('<module>', file.root, null, true);
+    fnNodes = new Map();
+    summaries = new Map();
+    messages = [];
+    ifs = [];
+    returns = [];
+    assigns = [];
+    classScopes = new Map();
+    moduleScope = new Scope(null);
+    fnScopes = new Map();
+    try {
+      prePass();
+      for (const mod of modules) {
+        const fw = frameworkOfModule(mod);
+        if (fw) frameworks.add(fw);
+      }
+      localFunctions = new Map();
+      for (const fn of functions) {
+        const list = localFunctions.get(fn.name) ?? [];
+        list.push(fn);
+        localFunctions.set(fn.name, list);
+      }
+      readSignatures();
+      findToolFunctions();
+      runAll();
+      resolveParams();
+      const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
+      const source = src;
+      const model: PyModel = { file, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings, classes, text: (n: AstNode) => source.slice(n.startIndex, n.endIndex), line: lineReader(source), envReads };
+      return model;
+    } finally {
+      // Hold no file between calls: the returned model is the only reference to its facts.
+      file = undefined as never;
+      src = '';
+      imports = moduleNames = modules = frameworks = classes = strings = functions = undefined as never;
+      toolNames = uiHandlers = graphNodes = dispatchNames = restrictedArgs = undefined as never;
+      moduleCtors = null;
+      moduleFn = fnNodes = localFunctions = summaries = undefined as never;
+      messages = ifs = returns = assigns = undefined as never;
+      classScopes = moduleScope = fnScopes = undefined as never;
+    }
+  };
 
   function stringValue(n: AstNode): string {
     return n.children.filter((c) => c.type === 'string_content').map(text).join('');
   }
+}
+
+/** `line(n)`: the text of 1-based line n, with the line index built on first use. */
+export function lineReader(src: string): (n: number) => string {
+  let lineStarts: number[] | null = null;
+  return (n: number): string => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) === 10) lineStarts.push(i + 1);
+    }
+    const start = lineStarts[n - 1];
+    if (start === undefined) return '';
+    const end = n < lineStarts.length ? lineStarts[n] - 1 : src.length;
+    return src.slice(start, end);
+  };
 }
 
 function normaliseRole(role: string): string {

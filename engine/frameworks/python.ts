@@ -117,7 +117,22 @@ const FUNCTION_CALLS = new Set(['litellm.completion', 'litellm.acompletion', 'ol
  * Decides whether a call runs a model. `callee` is the resolved dotted name, `receiverType` what the
  * receiver variable was built from, `receiverName` the receiver's own spelling.
  */
+const shapeCache = new Map<string, ModelCallShape | null>();
+
+/** Callee and receiver spellings repeat; the answer depends on them alone. Read-only result, shared between calls. */
 export function modelCallShape(callee: string, receiverType: string | undefined, receiverName: string | undefined): ModelCallShape | null {
+  // The receiver's name is read only when its type is unknown.
+  const key = receiverType !== undefined ? `${callee}\u0000t${receiverType}` : receiverName !== undefined ? `${callee}\u0000n${receiverName}` : callee;
+  let hit = shapeCache.get(key);
+  if (hit === undefined) {
+    hit = modelCallShapeUncached(callee, receiverType, receiverName);
+    if (shapeCache.size > 50000) shapeCache.clear();
+    shapeCache.set(key, hit);
+  }
+  return hit;
+}
+
+function modelCallShapeUncached(callee: string, receiverType: string | undefined, receiverName: string | undefined): ModelCallShape | null {
   const flat = plain(callee);
   const method = lastSegment(flat);
   if (CLIENT_SUFFIXES.some((s) => flat.endsWith(s)) && (receiverType === undefined || !isModelType(receiverType) || isClientType(receiverType) || flat.includes('.chat.'))) {

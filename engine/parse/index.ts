@@ -234,9 +234,25 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number; p
   };
   const rootTypeId = w.typeId();
   const root = make(null, rootTypeId, 0);
-  const done = () => ({ root, count, postorder: { nodes: post, typeIds: Uint16Array.from(postIds), typeNames: types } });
+  // Children wait on one shared stack until their parent finishes, then move into an array of
+  // exactly their number: growing each parent's array by push left most of them with room for
+  // 17, which the garbage collector then copied and kept for every node of the tree.
+  const pending: AstNode[] = [];
+  // Where `current`'s children and each ancestor's begin in `pending`.
+  const starts: number[] = [0];
+  let current = root;
+  const adopt = (node: AstNode, start: number) => {
+    if (pending.length > start) {
+      node.children = pending.slice(start);
+      pending.length = start;
+    }
+  };
+  const done = () => {
+    // Only a walk cut short leaves ancestors open; they keep the children seen so far.
+    for (let n: AstNode | null = current; starts.length && n; n = n.parent) adopt(n, starts.pop()!);
+    return { root, count, postorder: { nodes: post, typeIds: Uint16Array.from(postIds), typeNames: types } };
+  };
   try {
-    let current = root;
     // Type ids of `current` and its ancestors, for `finish`.
     const idStack: number[] = [rootTypeId];
     // The end offset of the last node visited under `current`, kept or not.
@@ -253,19 +269,20 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number; p
       // Comments carry no flow; suppression comments are read from the source text.
       if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId) {
         node = make(current, typeId, fieldId);
-        if (current.children === NO_CHILDREN) current.children = [node];
-        else current.children.push(node);
+        pending.push(node);
       }
       if (w.first()) {
         // Anonymous nodes with children do not occur in these grammars; keep the walk exact anyway.
         current = node ?? make(current, typeId, fieldId);
         idStack.push(typeId);
+        starts.push(pending.length);
         continue;
       }
       lastEnd = w.end();
       if (node) finish(node, typeId, lastEnd);
       while (!w.next()) {
         if (!w.parent()) return done();
+        adopt(current, starts.pop()!);
         finish(current, idStack.pop()!, lastEnd);
         if (current.parent) current = current.parent;
         else return done();

@@ -56,11 +56,11 @@ export function allArgTaint(call: CallFact): Label[] {
 
 /** The call's callee with `()` markers dropped: `openai.OpenAI.chat.completions.create`. */
 export function calleeOf(call: CallFact): string {
-  return plain(call.callee);
+  return call.flat;
 }
 
 export function calleeIs(call: CallFact, ...names: (string | RegExp)[]): boolean {
-  const c = plain(call.callee);
+  const c = call.flat;
   return names.some((n) => (typeof n === 'string' ? c === n : n.test(c)));
 }
 
@@ -102,7 +102,7 @@ export function fileHasHumanGate(model: PyModel): boolean {
   return model.calls.some(
     (c) =>
       c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after' || a.name === 'interruptBefore' || a.name === 'interruptAfter') ||
-      /HumanApprovalCallbackHandler|HumanInTheLoop|interrupt$/.test(plain(c.callee)) ||
+      /HumanApprovalCallbackHandler|HumanInTheLoop|interrupt$/.test(c.flat) ||
       c.args.some((a) => a.name === 'human_input_mode' && /ALWAYS/.test(model.text(a.node))) ||
       c.args.some((a) => a.name === 'callbacks' && /Approval|Human/i.test(model.text(a.node))),
   );

@@ -1,12 +1,12 @@
 /** Questions the Moltbook/OpenClaw rules ask of a Python file's flow facts. */
 import type { CallFact, FunctionFact, PyModel } from '../flow/python.js';
 import { field, type AstNode } from '../parse/index.js';
-import { callSource, plain } from '../frameworks/python.js';
+import { callSource } from '../frameworks/python.js';
 import { FEED_ENDPOINT, OWN_ACCOUNT_ENDPOINT } from '../frameworks/moltbook.js';
 
 /** Calls whose result is a fetched response (requests, httpx, aiohttp, urllib). */
 export function isFetch(call: CallFact): boolean {
-  return callSource(call.callee, call.receiverType)?.kind === 'web' || HTTP_CALL.test(plain(call.callee));
+  return callSource(call.callee, call.receiverType)?.kind === 'web' || HTTP_CALL.test(call.flat);
 }
 
 /** HTTP client calls, including methods of sessions and clients (`requests.Session().get`). */

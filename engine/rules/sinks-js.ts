@@ -6,7 +6,6 @@
 import type { AstNode } from '../parse/index.js';
 import { field } from '../parse/index.js';
 import type { ArgFact, CallFact, PyModel } from '../flow/python.js';
-import { plain } from '../frameworks/python.js';
 import type { SanitizedFor } from '../flow/labels.js';
 import type { SinkArg, SinkClass } from './sinks.js';
 
@@ -47,7 +46,7 @@ export function isFixedString(n: AstNode): boolean {
 }
 
 export function jsSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
-  const c = plain(call.callee);
+  const c = call.flat;
   const out: SinkArg[] = [];
   const add = (cls: SinkClass, a: ArgFact | undefined, sanitizer: SanitizedFor) => {
     if (a) out.push({ cls, arg: a, sanitizer });
@@ -199,7 +198,7 @@ function looksLikeSql(model: PyModel, n: AstNode): boolean {
 }
 
 export function jsDangerousAction(model: PyModel, call: CallFact): SinkClass | null {
-  const c = plain(call.callee);
+  const c = call.flat;
   for (const s of jsSinkArgs(model, call)) {
     if (s.cls === 'code' || s.cls === 'shell' || s.cls === 'deserialize') return s.cls;
     // SQL text spelled out in the code says what it does; a statement held in a variable may do anything.

@@ -3,7 +3,6 @@
  * that must not be steerable; excessive-agency rules ask whether a tool can do such a thing at all.
  */
 import type { ArgFact, CallFact, PyModel } from '../flow/python.js';
-import { plain } from '../frameworks/python.js';
 import type { SanitizedFor } from '../flow/labels.js';
 import { jsDangerousAction, jsSinkArgs } from './sinks-js.js';
 
@@ -50,7 +49,7 @@ export function sinkArgs(model: PyModel, call: CallFact): SinkArg[] {
 
 function computeSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
   if (model.language) return jsSinkArgs(model, call);
-  const c = plain(call.callee);
+  const c = call.flat;
   const out: SinkArg[] = [];
   const add = (cls: SinkClass, a: ArgFact | undefined, sanitizer: SanitizedFor) => {
     if (a) out.push({ cls, arg: a, sanitizer });
@@ -95,7 +94,7 @@ function taintOfListHead(a: ArgFact) {
 /** Side effects a tool should not take without a human: the class, or null. */
 export function dangerousAction(model: PyModel, call: CallFact): SinkClass | null {
   if (model.language) return jsDangerousAction(model, call);
-  const c = plain(call.callee);
+  const c = call.flat;
   for (const s of sinkArgs(model, call)) {
     if (s.cls === 'code' || s.cls === 'shell' || s.cls === 'deserialize') return s.cls;
     if (s.cls === 'sql' && isMutatingSql(model, s.arg)) return 'sql';

@@ -5,7 +5,6 @@
 import type { AstNode } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel, ReturnFact } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
-import { plain } from '../../frameworks/python.js';
 
 export type OutputKind = 'print' | 'log' | 'response' | 'ui';
 
@@ -17,7 +16,7 @@ const STREAMLIT = /^streamlit\.(\w+\.)?(write|markdown|text|code|json|info|succe
 
 /** The output class of a call, or null when the call does not emit its arguments. */
 export function outputKind(call: CallFact): OutputKind | null {
-  const c = plain(call.callee);
+  const c = call.flat;
   const js = jsOutputKind(call, c);
   if (js) return js;
   if (c === 'print' || c === 'builtins.print') return 'print';
@@ -54,18 +53,31 @@ export interface OutputSite {
   fn: FunctionFact;
 }
 
-/** Every output call argument, and every value a route handler returns. */
+const sitesCache = new WeakMap<PyModel, OutputSite[]>();
+
+/** Every output call argument, and every value a route handler returns. Computed once per file; read-only. */
 export function outputSites(model: PyModel): OutputSite[] {
+  let out = sitesCache.get(model);
+  if (!out) {
+    out = findOutputSites(model);
+    sitesCache.set(model, out);
+  }
+  return out;
+}
+
+function findOutputSites(model: PyModel): OutputSite[] {
   const out: OutputSite[] = [];
+  const outputCalls = new Set<AstNode>();
   for (const call of model.calls) {
     const kind = outputKind(call);
     if (!kind) continue;
+    outputCalls.add(call.node);
     for (const a of emittedArgs(call)) out.push({ kind, node: a.node, taint: a.taint, call, fn: call.fn });
   }
   for (const r of model.returns) {
     if (!r.fn.isHandler || !r.value) continue;
     // A returned output call is already an output site of its own.
-    if ((r.value.type === 'call' || r.value.type === 'call_expression' || r.value.type === 'new_expression') && model.calls.some((c) => c.node === r.value && outputKind(c))) continue;
+    if ((r.value.type === 'call' || r.value.type === 'call_expression' || r.value.type === 'new_expression') && outputCalls.has(r.value)) continue;
     out.push({ kind: 'response', node: r.value, taint: r.taint, ret: r, fn: r.fn });
   }
   return out;

@@ -88,7 +88,8 @@ function wholeEnvironment(model: PyModel, n: AstNode, fn: FunctionFact, depth = 
         if (hit) return hit;
       }
     }
-    for (const ch of c.children) if (ch.named) stack.push(ch);
+    const kids = c.children;
+    for (let i = 0; i < kids.length; i++) if (kids[i].named) stack.push(kids[i]);
   }
   return undefined;
 }

@@ -1,6 +1,5 @@
 import type { Rule } from '../types.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
-import { plain } from '../helpers.js';
 import { isFetch, urlText, withAssignedValues } from '../moltbook.js';
 
 /** URLs and paths of agent skills: SKILL.md bundles, ClawHub, OpenClaw/Moltbot skill folders, plugin code. */
@@ -49,10 +48,10 @@ function installUse(model: PyModel, fetch: CallFact, skillUrl: boolean, moltbook
   const carries = (k: CallFact) => k.args.some((a) => a.taint.some((l) => l.kind === 'web' && l.line === fetch.line)) || k.receiverTaint.some((l) => l.kind === 'web' && l.line === fetch.line);
   const dest = (k: CallFact) => withAssignedValues(model, k.args.map((a) => model.text(a.node)).join(' ') + (k.receiver ? ' ' + model.text(k.receiver) : ''), k.fn);
   // urlretrieve(url, dest) writes the file itself.
-  if (/urlretrieve$/.test(plain(fetch.callee)) && (skillUrl || SKILL.test(dest(fetch)))) return 'saved as a skill';
+  if (/urlretrieve$/.test(fetch.flat) && (skillUrl || SKILL.test(dest(fetch)))) return 'saved as a skill';
   const later = fetch.fn.calls.filter((k) => k !== fetch && k.line >= fetch.line);
   for (const k of later) {
-    const name = plain(k.callee);
+    const name = k.flat;
     if (WRITE_METHOD.test(k.name) && (carries(k) || k.name.startsWith('extract')) && (skillUrl || SKILL.test(dest(k)) || SKILL.test(writeTarget(model, k)))) {
       return k.name.startsWith('extract') ? 'unpacked into the skills folder' : 'written into the agent\'s skills';
     }
@@ -65,7 +64,7 @@ function installUse(model: PyModel, fetch: CallFact, skillUrl: boolean, moltbook
 function writeTarget(model: PyModel, write: CallFact): string {
   if (!write.receiver) return '';
   const name = model.text(write.receiver);
-  const opener = write.fn.calls.find((k) => /^(open|io\.open|pathlib\.Path|Path)$/.test(plain(k.callee)) && (k.assignedTo === name || withTarget(model, k) === name));
+  const opener = write.fn.calls.find((k) => /^(open|io\.open|pathlib\.Path|Path)$/.test(k.flat) && (k.assignedTo === name || withTarget(model, k) === name));
   return opener ? withAssignedValues(model, opener.args.map((a) => model.text(a.node)).join(' '), write.fn) : '';
 }
 

@@ -57,7 +57,7 @@ export function memoryWrite(model: PyModel, call: CallFact): MemoryWrite | null 
   // TS non-null assertions (`config.store!`) say nothing about what the receiver is.
   const rtext = call.receiver ? model.text(call.receiver).replace(/!/g, '') : '';
   const rname = model.language ? snakeCase(rtext.split('.').pop() ?? '') : rtext.split('.').pop() ?? '';
-  const callee = plain(call.callee);
+  const callee = call.flat;
   const skip = MEMORY_OPTION_KEYWORDS;
 
   if ((method === 'add' || method === 'aadd') && call.receiver) {
@@ -153,7 +153,7 @@ export const rule: Rule = {
 
 /** The path expression a write goes to: `open(P, "a")`, `P.open("a")`, `P.write_text(...)`. */
 function writtenPath(model: PyModel, call: CallFact): string | undefined {
-  const c = plain(call.callee);
+  const c = call.flat;
   const mode = (i: number) => literal(model, kw(call, 'mode') ?? call.args.find((a) => a.index === i)) ?? '';
   if (/^(open|io\.open|codecs\.open)$/.test(c)) return /[wa]/.test(mode(1)) ? textOf(model, arg(call, 0, 'file')) : undefined;
   if (call.name === 'open' && call.receiver && /[wa]/.test(mode(0))) return model.text(call.receiver);
@@ -189,7 +189,7 @@ function promptFileWrites(model: PyModel): { write: CallFact; label: Label; path
     const path = writtenPath(model, call);
     if (!path || !/^[\w.]+$/.test(path)) continue;
     // The same path read back and placed in a prompt.
-    const reads = model.calls.filter((r) => (r.receiver && model.text(r.receiver) === path && /^(read_text|read)$/.test(r.name)) || (/^(open|io\.open)$/.test(plain(r.callee)) && textOf(model, arg(r, 0, 'file')) === path && !/[wa]/.test(literal(model, kw(r, 'mode') ?? r.args.find((a) => a.index === 1)) ?? '')));
+    const reads = model.calls.filter((r) => (r.receiver && model.text(r.receiver) === path && /^(read_text|read)$/.test(r.name)) || (/^(open|io\.open)$/.test(r.flat) && textOf(model, arg(r, 0, 'file')) === path && !/[wa]/.test(literal(model, kw(r, 'mode') ?? r.args.find((a) => a.index === 1)) ?? '')));
     const read = reads.find((r) => sites.some((s) => s.taint.some((l) => l.kind === 'file' && l.line === r.line)));
     if (!read) continue;
     const handle = call.assignedTo ?? asName(model, call);

@@ -52,7 +52,7 @@ function handleName(model: PyModel, call: CallFact): string | undefined {
 }
 
 function isFineTuneUpload(model: PyModel, call: CallFact): boolean {
-  return /\.files\.create$/.test(plain(call.callee)) && /fine-?tune/.test(literal(model, kw(call, 'purpose')) ?? '');
+  return /\.files\.create$/.test(call.flat) && /fine-?tune/.test(literal(model, kw(call, 'purpose')) ?? '');
 }
 
 /** Paths the file uploads for fine-tuning: `files.create(file=open(P, "rb"), purpose="fine-tune")`. */
@@ -62,9 +62,9 @@ function uploadedPaths(model: PyModel): Set<string> {
     if (!isFineTuneUpload(model, c)) continue;
     const f = arg(c, -1, 'file');
     if (!f) continue;
-    const inner = model.calls.find((o) => o.node === f.node && (/^(open|io\.open)$/.test(plain(o.callee)) || (o.name === 'open' && !!o.receiver)));
+    const inner = model.calls.find((o) => o.node === f.node && (/^(open|io\.open)$/.test(o.flat) || (o.name === 'open' && !!o.receiver)));
     // `open(P, "rb")` or `P.open("rb")` on a pathlib path.
-    const p = inner ? (inner.receiver && inner.name === 'open' && !/^(open|io\.open)$/.test(plain(inner.callee)) ? inner.receiver : arg(inner, 0, 'file')?.node) : f.node;
+    const p = inner ? (inner.receiver && inner.name === 'open' && !/^(open|io\.open)$/.test(inner.flat) ? inner.receiver : arg(inner, 0, 'file')?.node) : f.node;
     if (p) out.add(model.text(p));
   }
   return out;
@@ -108,7 +108,7 @@ export const rule: Rule = {
     const uploads = uploadedPaths(model);
 
     for (const call of model.calls) {
-      const c = plain(call.callee);
+      const c = call.flat;
       // Files opened for writing whose path says they hold training data.
       const fileOpen = /^(open|io\.open|codecs\.open|jsonlines\.open)$/.test(c);
       // `path.open("a")` on a pathlib path: the receiver is the path, the mode comes first.
@@ -122,7 +122,7 @@ export const rule: Rule = {
         for (const w of call.fn.calls) {
           if (w.node.startIndex < call.node.startIndex) continue;
           const onHandle = w.receiver && model.text(w.receiver) === handle && /^(write|writelines|write_all)$/.test(w.name);
-          const dumped = /^(json\.dump|pickle\.dump|yaml\.dump|yaml\.safe_dump)$/.test(plain(w.callee)) && (arg(w, 1, 'fp') ?? arg(w, 1, 'stream')) && model.text((arg(w, 1, 'fp') ?? arg(w, 1, 'stream'))!.node) === handle;
+          const dumped = /^(json\.dump|pickle\.dump|yaml\.dump|yaml\.safe_dump)$/.test(w.flat) && (arg(w, 1, 'fp') ?? arg(w, 1, 'stream')) && model.text((arg(w, 1, 'fp') ?? arg(w, 1, 'stream'))!.node) === handle;
           const csvRow = /^(writerow|writerows)$/.test(w.name) && w.receiver && model.calls.some((o) => o.assignedTo === model.text(w.receiver!) && o.args.some((a) => model.text(a.node) === handle));
           if (!onHandle && !dumped && !csvRow) continue;
           const l = firstOf(model, [arg(w, 0, 'obj')]);

@@ -1,7 +1,7 @@
 import type { Rule } from '../types.js';
 import type { AstNode } from '../../parse/index.js';
 import type { PyModel } from '../../flow/python.js';
-import { kw, literal, namedCalls, plain } from '../helpers.js';
+import { kw, literal, namedCalls } from '../helpers.js';
 
 const LOAD_DATASET = /^(datasets\.load_dataset|load_dataset)$/;
 /** What makes a script a training script: a trainer, a fine-tuning job, or an explicit train call. */
@@ -27,9 +27,9 @@ export const rule: Rule = {
   check(ctx) {
     const model = ctx.model!;
     const calls = namedCalls(model);
-    if (!calls.some((c) => TRAINS.test(plain(c.callee)))) return;
+    if (!calls.some((c) => TRAINS.test(c.flat))) return;
     for (const call of calls) {
-      if (!LOAD_DATASET.test(plain(call.callee))) continue;
+      if (!LOAD_DATASET.test(call.flat)) continue;
       const nameArg = call.args.find((a) => a.index === 0) ?? kw(call, 'path');
       const name = literal(model, nameArg) ?? (nameArg ? resolvedName(model, nameArg.node) : undefined);
       // Local files and builder names (`json`, `csv`) are the team's own data; `owner/name` is someone else's.

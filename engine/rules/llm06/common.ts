@@ -1,7 +1,7 @@
 /** What the excessive-agency rules share: which side effects a tool takes, and what gates them. */
 import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { AstNode } from '../../parse/index.js';
-import { hasApprovalStep, lastSegment, plain, reaching } from '../helpers.js';
+import { hasApprovalStep, lastSegment, reaching } from '../helpers.js';
 import { dangerousAction, sinkArgs, type SinkClass } from '../sinks.js';
 import { callAt } from '../facts.js';
 
@@ -13,7 +13,7 @@ const DESTRUCTIVE_VERB = /^["'](rm|rmdir|delete|del|drop|kill|pkill|killall|rest
 
 /** `subprocess.run(["kubectl", "delete", "pod", name])`: a fixed program, but a destructive verb on a model-chosen target. */
 function destructiveArgv(model: PyModel, call: CallFact): SinkClass | null {
-  if (!/^(subprocess\.(run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec)$/.test(plain(call.callee))) return null;
+  if (!/^(subprocess\.(run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec)$/.test(call.flat)) return null;
   const argv = call.args.find((a) => a.index === 0 || a.name === 'args');
   if (!argv || argv.node.type !== 'list') return null;
   const items = argv.node.children.filter((c) => c.named);
@@ -47,7 +47,7 @@ export interface ToolAction {
 
 /** Sending and paying through SDKs the shared sink table does not spell out. */
 function messagingOrPayment(model: PyModel, call: CallFact): SinkClass | null {
-  const c = plain(call.callee);
+  const c = call.flat;
   const name = lastSegment(c);
   const recv = call.receiver ? model.text(call.receiver) : '';
   const where = `${c} ${recv} ${call.receiverType ?? ''}`;
@@ -65,7 +65,7 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
   const cls = dangerousAction(model, call) ?? destructiveArgv(model, call) ?? messagingOrPayment(model, call);
   if (!cls) return null;
   // Creating a directory or copying a file is not the harm this rule is about.
-  if (/^(os\.makedirs|os\.mkdir|shutil\.copy|shutil\.copyfile|shutil\.copytree)$/.test(plain(call.callee))) return null;
+  if (/^(os\.makedirs|os\.mkdir|shutil\.copy|shutil\.copyfile|shutil\.copytree)$/.test(call.flat)) return null;
   const sinks = sinkArgs(model, call);
   // A REST call that pays, deletes or deploys: the model steers it through the URL or the body.
   if (model.language && (cls === 'payment' || cls === 'delete' || cls === 'deploy') && sinks.some((s) => s.cls === 'url')) {
@@ -82,7 +82,7 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
     const destructive = sql && sql.arg.node.type === 'string' && /\b(delete|drop|truncate|alter|grant|revoke)\b/i.test(model.text(sql.arg.node));
     return destructive && call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;
   }
-  const name = lastSegment(plain(call.callee));
+  const name = lastSegment(call.flat);
   // Mail to a fixed internal address: the model writes the body, not who receives it.
   if (cls === 'email') {
     // The recipient of `send(Mail(to_emails=...))` sits in the message constructor.

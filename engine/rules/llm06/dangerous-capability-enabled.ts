@@ -2,7 +2,7 @@ import type { CallFact, PyModel } from '../../flow/python.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { Rule } from '../types.js';
-import { isTrue, kw, lastSegment, literal, plain, dictValue } from '../helpers.js';
+import { isTrue, kw, lastSegment, literal, dictValue } from '../helpers.js';
 import { JS_LANGUAGES } from '../types.js';
 
 const AUTOGEN_AGENT = /(^|\.)(ConversableAgent|UserProxyAgent|AssistantAgent|GPTAssistantAgent|RetrieveUserProxyAgent)$/;
@@ -14,7 +14,7 @@ function humanInputMode(model: PyModel, call: CallFact): string {
   const a = kw(call, 'human_input_mode');
   const v = a ? literal(model, a) : undefined;
   if (v) return v;
-  const ctor = lastSegment(plain(call.callee));
+  const ctor = lastSegment(call.flat);
   return ctor === 'UserProxyAgent' ? 'ALWAYS' : ctor === 'AssistantAgent' ? 'NEVER' : 'TERMINATE';
 }
 
@@ -27,17 +27,17 @@ interface Hit {
 function crewHasDangerousAgent(model: PyModel): boolean {
   return model.calls.some(
     (c) =>
-      (/(^|\.)Agent$/.test(plain(c.callee)) && isTrue(model, kw(c, 'allow_code_execution'))) ||
-      /(^|\.)(CodeInterpreterTool|ShellTool|FileWriterTool|NL2SQLTool)$/.test(plain(c.callee)),
+      (/(^|\.)Agent$/.test(c.flat) && isTrue(model, kw(c, 'allow_code_execution'))) ||
+      /(^|\.)(CodeInterpreterTool|ShellTool|FileWriterTool|NL2SQLTool)$/.test(c.flat),
   );
 }
 
 function hits(model: PyModel): Hit[] {
   const out: Hit[] = [];
-  const fileNever = model.calls.some((c) => AUTOGEN_AGENT.test(plain(c.callee)) && /NEVER|TERMINATE/.test(literal(model, kw(c, 'human_input_mode')) ?? ''));
+  const fileNever = model.calls.some((c) => AUTOGEN_AGENT.test(c.flat) && /NEVER|TERMINATE/.test(literal(model, kw(c, 'human_input_mode')) ?? ''));
   const crewDanger = crewHasDangerousAgent(model);
   for (const call of model.calls) {
-    const c = plain(call.callee);
+    const c = call.flat;
     for (const flag of ['allow_dangerous_code', 'allow_dangerous_requests'] as const) {
       const a = kw(call, flag);
       if (isTrue(model, a)) out.push({ node: a!.node, message: `${flag}=True on ${lastSegment(c)}() lets the model ${flag === 'allow_dangerous_code' ? 'run arbitrary Python on this host' : 'send arbitrary HTTP requests, including to internal services'}.` });
@@ -67,8 +67,8 @@ function hits(model: PyModel): Hit[] {
       }
     }
     if (/(^|\.)LocalCommandLineCodeExecutor$/.test(c)) {
-      const guardedAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(plain(o.callee)) && kw(o, 'approval_func'));
-      const codeExecutorAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(plain(o.callee)));
+      const guardedAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(o.flat) && kw(o, 'approval_func'));
+      const codeExecutorAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(o.flat));
       if ((fileNever || codeExecutorAgent) && !guardedAgent) {
         out.push({ node: call.node, message: 'LocalCommandLineCodeExecutor runs model-written code on the host, and no human approves it first.' });
       }

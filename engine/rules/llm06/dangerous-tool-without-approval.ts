@@ -2,7 +2,7 @@ import { JS_LANGUAGES } from '../types.js';
 import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import { field, type AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
-import { defLine, fileHasHumanGate, kw, lastSegment, plain, reaching } from '../helpers.js';
+import { defLine, fileHasHumanGate, kw, lastSegment, reaching } from '../helpers.js';
 import { sinkArgs } from '../sinks.js';
 import { ACTION_WORDS, steerableAction, toolActions, toolIsGated, type ToolAction } from './common.js';
 
@@ -37,7 +37,7 @@ function listItems(model: PyModel, call: CallFact, index: number, name: string):
 const JS_BUILTIN_DANGEROUS = /^@openai\/agents(-\w+)?\.(computerTool|shellTool|localShellTool|applyPatchTool)$|\.tools\.((bash|computer|textEditor|text_editor|strReplaceEditor|strReplaceBasedEditTool)_\d{8}|localShell|shell|computerUse\w*)$/;
 
 function builtinDanger(model: PyModel, call: CallFact): string | null {
-  const c = plain(call.callee);
+  const c = call.flat;
   if (model.language && JS_BUILTIN_DANGEROUS.test(c)) {
     const approval = call.args.find((a) => a.name === 'needsApproval');
     if (approval && approval.node.type !== 'false') return null;
@@ -67,7 +67,7 @@ function builtinDanger(model: PyModel, call: CallFact): string | null {
     if (!f) return null;
     const text = model.text(f.node);
     const root = text.split('.')[0];
-    const typed = model.calls.some((o) => o.assignedTo === root && INTERPRETER_UTILITY.test(plain(o.callee)));
+    const typed = model.calls.some((o) => o.assignedTo === root && INTERPRETER_UTILITY.test(o.flat));
     if (INTERPRETER_UTILITY.test(text) || typed) return 'this tool wraps a Python or shell interpreter';
   }
   return null;

@@ -37,7 +37,7 @@ export const rule: Rule = {
     if (readOnlyScopes) return;
     for (const call of model.calls) {
       if (call.name !== 'get_tools') continue;
-      const toolkit = plain(call.receiverType ?? '') || plain(call.callee).replace(/\.get_tools$/, '');
+      const toolkit = plain(call.receiverType ?? '') || call.flat.replace(/\.get_tools$/, '');
       if (!WRITE_TOOLKIT.test(toolkit)) continue;
       if (filtered(call.node, model.text)) continue;
       // Tools kept by name after the call: `[t for t in tools if t.name in ALLOWED]`.

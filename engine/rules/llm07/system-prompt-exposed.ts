@@ -4,7 +4,6 @@ import { reaching } from '../helpers.js';
 import { SYSTEM_PROMPT_NAME, type PyModel } from '../../flow/python.js';
 import { deepPath, partLine, type DirectPath } from '../llm02/direct.js';
 import { isServerFile, outputSites, outputWhat, type OutputSite } from '../llm02/outputs.js';
-import { plain } from '../../frameworks/python.js';
 import type { Rule } from '../types.js';
 import { literalStrings, systemTextStarts } from './system-text.js';
 
@@ -102,7 +101,7 @@ function extraSites(model: PyModel): { site: OutputSite; what: string }[] {
     out.push({ site: { kind: 'response', node: r.value, taint: r.taint, ret: r, fn: r.fn }, what: `the result of the tool ${r.fn.name}(), which the model relays to the user` });
   }
   for (const c of model.calls) {
-    if (!CLIENT_ERROR.test(plain(c.callee))) continue;
+    if (!CLIENT_ERROR.test(c.flat)) continue;
     for (const a of c.args) {
       if (a.name && /^(status_code|code|headers|author)$/.test(a.name)) continue;
       if (a.node.type === 'integer') continue;

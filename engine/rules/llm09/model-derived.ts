@@ -5,7 +5,7 @@
  */
 import { walkOrderByOwner, type AstNode } from '../../parse/index.js';
 import type { CallFact, FunctionFact, PyModel } from '../../flow/python.js';
-import { APPROVAL_NAME, lastSegment, plain, type Label } from '../helpers.js';
+import { APPROVAL_NAME, lastSegment, type Label } from '../helpers.js';
 import { assignsIn } from '../facts.js';
 
 /** Model output proper, not the arguments a model picks when it calls a tool. */
@@ -59,7 +59,8 @@ export function identifiers(n: AstNode, model: PyModel, out: string[] = []): str
     if (v) identifiers(v, model, out);
     return out;
   }
-  for (const c of n.children) if (c.named && c.type !== 'lambda') identifiers(c, model, out);
+  const kids = n.children;
+  for (let i = 0; i < kids.length; i++) if (kids[i].named && kids[i].type !== 'lambda') identifiers(kids[i], model, out);
   return out;
 }
 
@@ -112,7 +113,7 @@ function humanCall(fn: FunctionFact, v: AstNode): boolean {
   let asks = humanCallCache.get(fn);
   if (!asks) {
     // Which calls ask a person does not depend on `v`: filter once per function, then test containment.
-    asks = fn.calls.filter((c) => !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(plain(c.callee))) || HUMAN_CALL.test(c.name)));
+    asks = fn.calls.filter((c) => !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(c.flat)) || HUMAN_CALL.test(c.name)));
     humanCallCache.set(fn, asks);
   }
   return asks.some((c) => within(c.node, v));

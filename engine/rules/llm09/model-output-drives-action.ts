@@ -4,7 +4,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { APPROVAL_NAME, lastSegment, plain } from '../helpers.js';
+import { APPROVAL_NAME, lastSegment } from '../helpers.js';
 import { DISPATCH, GRANT_FIELD, modelDecides, PRIVILEGED, REVIEW } from './unverified-output-decision.js';
 import { PUBLISH } from './unvalidated-output-as-fact.js';
 import { dangerousAction } from '../sinks.js';
@@ -55,7 +55,7 @@ function underModelIf(model: PyModel, n: AstNode, fn: FunctionFact): boolean {
  */
 function checkedBefore(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
   // The action's own name (`approve_refund`) is not an approval step.
-  if (fn.calls.some((c) => !PRIVILEGED.test(py(model, c.name)) && !DECISION_SETTER.test(py(model, c.name)) && (APPROVAL_NAME.test(py(model, c.name)) || c.callee === 'input' || REVIEW.test(py(model, lastSegment(plain(c.callee))))))) return true;
+  if (fn.calls.some((c) => !PRIVILEGED.test(py(model, c.name)) && !DECISION_SETTER.test(py(model, c.name)) && (APPROVAL_NAME.test(py(model, c.name)) || c.callee === 'input' || REVIEW.test(py(model, lastSegment(c.flat)))))) return true;
   if (fn.decorators.some((d) => APPROVAL_NAME.test(d.qname))) return true;
   const names = modelDerivedNames(model, fn);
   const vals = new Set(identifierReads(n, model).filter((x) => names.has(x)));
@@ -68,7 +68,7 @@ function checkedBefore(model: PyModel, fn: FunctionFact, n: AstNode): boolean {
 }
 
 function actionName(model: PyModel, call: CallFact): string {
-  return py(model, lastSegment(plain(call.callee)));
+  return py(model, lastSegment(call.flat));
 }
 
 /** The argument that makes the decision, if the call is a decision the model's answer fills in. */
@@ -85,7 +85,7 @@ function decisionArg(model: PyModel, call: CallFact): ArgFact | undefined {
     return call.args.find((a) => a !== sql && carriesModel(model, fn, a));
   }
   // A record of the decision built for storage: `LoanDecision(approved=approved)` then `session.add(...)`.
-  if (/^[A-Z]\w*$/.test(lastSegment(plain(call.callee))) && persists(model, fn)) {
+  if (/^[A-Z]\w*$/.test(lastSegment(call.flat)) && persists(model, fn)) {
     const field = call.args.find((a) => a.name && DECISION_KW.test(py(model, a.name)) && carriesModel(model, fn, a));
     if (field) return field;
   }

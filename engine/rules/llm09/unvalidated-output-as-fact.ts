@@ -3,7 +3,7 @@ import { JS_LANGUAGES } from '../types.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
 import type { AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
-import { fileHasHumanGate, hasApprovalStep, lastSegment, plain } from '../helpers.js';
+import { fileHasHumanGate, hasApprovalStep, lastSegment } from '../helpers.js';
 import { isModelOutput, readsModel } from './model-derived.js';
 import { outputKind } from '../llm02/outputs.js';
 
@@ -15,11 +15,11 @@ const VERIFIED = /(allow|approved|known|vetted|trusted|whitelist|verify|exists_o
 const JS_RUNNERS = /^(child_process|node:child_process)\.(exec|execSync|spawn|spawnSync|execFile|execFileSync)$|^(execa|execa\.execa|execa\.execaCommand|shelljs\.exec)$/;
 
 function installsModelPackage(model: PyModel, call: CallFact): boolean {
-  if (!RUNNERS.test(plain(call.callee)) && !(model.language && JS_RUNNERS.test(plain(call.callee)))) return false;
+  if (!RUNNERS.test(call.flat) && !(model.language && JS_RUNNERS.test(call.flat))) return false;
   const cmd = call.args.find((a) => a.index === 0 || a.name === 'args' || a.name === 'cmd' || a.name === 'command');
   if (!cmd) return false;
   const text = model.text(cmd.node);
-  if (!INSTALL.test(text) && !/pip\.main/.test(plain(call.callee))) return false;
+  if (!INSTALL.test(text) && !/pip\.main/.test(call.flat)) return false;
   return cmd.taint.some(isModelOutput) || readsModel(model, call.fn, cmd.node);
 }
 
@@ -29,7 +29,7 @@ const REVIEW = /(review|approv|confirm|human|moderat|fact_?check|verify|validate
 
 /** Model output published as written: the model's claims go out as the operator's own. */
 function publishesModelOutput(model: PyModel, call: CallFact): boolean {
-  const name = lastSegment(plain(call.callee));
+  const name = lastSegment(call.flat);
   if (!PUBLISH.test(model.language ? snakeCase(name) : name) && !(model.language && writesLive(model, call))) return false;
   return call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node));
 }
@@ -55,9 +55,10 @@ const CAVEAT = /(disclaimer|not (a )?(substitute|replacement) for|not (medical|l
 
 /** The line where model output leaves the function as the answer, when the prompt asks for high-stakes advice. */
 function adviceReturns(model: PyModel): { node: AstNode; fn: string }[] {
-  if (CAVEAT.test(model.file.source)) return [];
+  // The string literals are a fraction of the file: ask about them before scanning all of it.
   const advisory = model.strings.some((s) => highStakes(s.value));
   if (!advisory) return [];
+  if (CAVEAT.test(model.file.source)) return [];
   const out: { node: AstNode; fn: string }[] = [];
   const seen = new Set<unknown>();
   for (const r of model.returns) {
@@ -71,7 +72,7 @@ function adviceReturns(model: PyModel): { node: AstNode; fn: string }[] {
   // Shown rather than returned: a Streamlit page, a chat UI message, a CLI print, a response call.
   for (const call of model.calls) {
     if (seen.has(call.fn) || call.fn.isTool) continue;
-    const kind = outputKind(call) ?? (/^(chainlit|cl)\.Message$/.test(plain(call.callee)) ? 'ui' : null);
+    const kind = outputKind(call) ?? (/^(chainlit|cl)\.Message$/.test(call.flat) ? 'ui' : null);
     if (!kind || kind === 'log') continue;
     if (!call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node))) continue;
     if (!call.fn.isModule && !highStakes(model.text(call.fn.node)) && !promptUsesAdvisoryConstant(model, call.fn.node)) continue;

@@ -4,7 +4,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { CallFact, FunctionFact, IfFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { lastSegment, plain } from '../helpers.js';
+import { lastSegment } from '../helpers.js';
 import { dangerousAction } from '../sinks.js';
 import { isModelOutput, readsHuman, readsModel } from './model-derived.js';
 import { callsIn, ifAt } from '../facts.js';
@@ -75,7 +75,7 @@ function decidedCloser(model: PyModel, outer: IfFact, n: AstNode): boolean {
 }
 
 export function privilegedCall(model: PyModel, c: CallFact): boolean {
-  const name = model.language ? snakeCase(lastSegment(plain(c.callee))) : lastSegment(plain(c.callee));
+  const name = model.language ? snakeCase(lastSegment(c.flat)) : lastSegment(c.flat);
   const recv = c.receiver ? model.text(c.receiver) : '';
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name)) return true;
@@ -85,7 +85,7 @@ export function privilegedCall(model: PyModel, c: CallFact): boolean {
   // ORM writes of an entitlement: `prisma.user.update({ data: { banned: true } })`, `{ $set: { role: 'admin' } }`.
   if (model.language && /^(update|update_many|update_one|upsert|patch|set|find_one_and_update|find_by_id_and_update|save)$/.test(name) && c.args.some((a) => JS_GRANT_FIELD.test(model.text(a.node)))) return true;
   // Making a directory or copying a file is housekeeping, not a decision.
-  if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(plain(c.callee)) || c.name === 'mkdir') return false;
+  if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(c.flat) || c.name === 'mkdir') return false;
   // `set_status(app_id, "approved")`, `update_role(user, "admin")`: a decision written down.
   if (/^(set|update|change|mark)_?\w*$/.test(name) && c.args.some((a) => a.node.type === 'string' && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
@@ -137,7 +137,7 @@ export const rule: Rule = {
       if (sw && switches.has(sw)) continue;
       if (!modelDecides(model, i)) continue;
       const body = callsIn(model, i.fn).filter((c) => inBody(c.node, i));
-      if (body.some((c) => REVIEW.test(lastSegment(plain(c.callee))) || REVIEW.test(c.receiver ? model.text(c.receiver) : ''))) continue;
+      if (body.some((c) => REVIEW.test(lastSegment(c.flat)) || REVIEW.test(c.receiver ? model.text(c.receiver) : ''))) continue;
       const consequence = i.node.children.find((c) => c.field === 'consequence');
       const actions: AstNode[] = body.filter((c) => privilegedCall(model, c)).map((c) => c.node);
       if (consequence) actions.push(...grantAssignments(model, consequence));
@@ -174,7 +174,7 @@ function graphRoutes(model: PyModel): { router: FunctionFact; ret: AstNode; node
     const fn = fnArg ? model.functions.find((f) => f.name === model.text(fnArg.node) && !f.className) : undefined;
     if (name?.node.type === 'string' && fn) nodes.set(model.text(name.node).replace(/^["']|["']$/g, ''), fn);
   }
-  const interrupted = model.calls.some((c) => c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after')) || model.calls.some((c) => /(^|\.)interrupt$/.test(plain(c.callee)));
+  const interrupted = model.calls.some((c) => c.args.some((a) => a.name === 'interrupt_before' || a.name === 'interrupt_after')) || model.calls.some((c) => /(^|\.)interrupt$/.test(c.flat));
   if (interrupted) return out;
   for (const c of model.calls) {
     if (c.name !== 'add_conditional_edges') continue;
@@ -195,7 +195,7 @@ function graphRoutes(model: PyModel): { router: FunctionFact; ret: AstNode; node
         }
         const fn = nodes.get(target);
         if (!fn) continue;
-        if (fn.calls.some((x) => REVIEW.test(lastSegment(plain(x.callee))))) continue;
+        if (fn.calls.some((x) => REVIEW.test(lastSegment(x.flat)))) continue;
         const act = fn.calls.find((x) => privilegedCall(model, x));
         if (act) {
           out.push({ router, ret: r.node, node: target, action: model.text(act.node).split('\n')[0].slice(0, 60) });
@@ -225,7 +225,7 @@ function ternaryActions(model: PyModel): { ternary: AstNode; cond: AstNode; call
     if (!cond || !privilegedCall(model, c)) continue;
     if (!readsModel(model, c.fn, cond) || readsHuman(model, c.fn, cond) || DISPATCH.test(model.text(cond))) continue;
     if (operandsOfAnd(cond, model.text).some((op) => isIndependentCheck(model, c.fn, op))) continue;
-    if (callsIn(model, c.fn).some((x) => REVIEW.test(lastSegment(plain(x.callee))) && x.node.startIndex < t.startIndex)) continue;
+    if (callsIn(model, c.fn).some((x) => REVIEW.test(lastSegment(x.flat)) && x.node.startIndex < t.startIndex)) continue;
     seen.add(t);
     out.push({ ternary: t, cond, call: c });
   }

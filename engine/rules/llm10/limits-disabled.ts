@@ -2,7 +2,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { kw, lastSegment, literal, plain, dictValue } from '../helpers.js';
+import { kw, lastSegment, literal, dictValue } from '../helpers.js';
 import { isClientType, isModelType } from '../../frameworks/python.js';
 
 const LC_EXECUTOR = /(^|\.)(AgentExecutor|initialize_agent|create_sql_agent|create_pandas_dataframe_agent|create_csv_agent|create_json_agent|create_openapi_agent|AgentExecutor\.from_agent_and_tools)$/;
@@ -34,16 +34,16 @@ function numberOf(model: PyModel, n: AstNode | undefined): number | undefined {
 }
 
 function isModelClient(call: CallFact): boolean {
-  const c = plain(call.callee);
+  const c = call.flat;
   return isModelType(c) || isClientType(c) || call.model !== null;
 }
 
 function hits(model: PyModel): Hit[] {
   const out: Hit[] = [];
-  const autogenTurnLimit = model.calls.some((c) => /initiate_chat$|run$|run_stream$/.test(c.name) && (kw(c, 'max_turns') || kw(c, 'max_round'))) || model.calls.some((c) => /(^|\.)GroupChat$/.test(plain(c.callee)) && kw(c, 'max_round'));
-  const humanInTeam = model.calls.some((c) => /(^|\.)UserProxyAgent$/.test(plain(c.callee)) && !/NEVER/.test(literal(model, kw(c, 'human_input_mode')) ?? ''));
+  const autogenTurnLimit = model.calls.some((c) => /initiate_chat$|run$|run_stream$/.test(c.name) && (kw(c, 'max_turns') || kw(c, 'max_round'))) || model.calls.some((c) => /(^|\.)GroupChat$/.test(c.flat) && kw(c, 'max_round'));
+  const humanInTeam = model.calls.some((c) => /(^|\.)UserProxyAgent$/.test(c.flat) && !/NEVER/.test(literal(model, kw(c, 'human_input_mode')) ?? ''));
   for (const call of model.calls) {
-    const c = plain(call.callee);
+    const c = call.flat;
     const ctor = lastSegment(c);
     if (AGENTISH.test(c) && call.model === null) {
       for (const name of STEP_LIMITS) {

@@ -3,7 +3,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { CallFact, FunctionFact, LoopFact, PyModel } from '../../flow/python.js';
 import type { Rule } from '../types.js';
-import { lastSegment, plain } from '../helpers.js';
+import { lastSegment } from '../helpers.js';
 import { isModelOutput, readsModel } from '../llm09/model-derived.js';
 import { clamped, isWebHandler, userDerived } from './bounds.js';
 
@@ -26,7 +26,7 @@ function callsModel(c: CallFact): boolean {
 }
 
 function waits(model: PyModel, c: CallFact): boolean {
-  const callee = plain(c.callee);
+  const callee = c.flat;
   if (WAITS_CALLEE.test(callee)) return true;
   const name = lastSegment(callee);
   if (WAITS_METHOD.test(name) || WAITS_NAME.test(name)) return true;

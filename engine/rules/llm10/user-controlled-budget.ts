@@ -5,7 +5,7 @@ import type { CallFact, PyModel } from '../../flow/python.js';
 import { snakeCase } from '../../flow/javascript.js';
 import type { Rule } from '../types.js';
 import type { Label } from '../helpers.js';
-import { lastSegment, plain } from '../helpers.js';
+import { lastSegment } from '../helpers.js';
 import { isClientType, isModelType } from '../../frameworks/python.js';
 import { clamped, paths, userDerived } from './bounds.js';
 
@@ -30,7 +30,7 @@ interface Site {
 }
 
 function modelish(call: CallFact): boolean {
-  const c = plain(call.callee);
+  const c = call.flat;
   return call.model !== null || isModelType(c) || isClientType(c) || AGENTISH.test(c);
 }
 
@@ -93,7 +93,7 @@ export const rule: Rule = {
         ctx.report({
           node: site.value,
           source: l,
-          message: `${site.name} for ${lastSegment(plain(call.callee))}() comes from ${l.what} (line ${l.line}) with no upper bound; a caller can make each request arbitrarily expensive.`,
+          message: `${site.name} for ${lastSegment(call.flat)}() comes from ${l.what} (line ${l.line}) with no upper bound; a caller can make each request arbitrarily expensive.`,
         });
       }
     }
