@@ -14,7 +14,7 @@ import { field, type AstNode, type ParsedFile } from '../parse/index.js';
 import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
 import { callersOf, incomingLabels } from './params.js';
 import type { ArgFact, AssignFact, CallFact, FunctionFact, IfFact, LoopFact, MessageFact, ParamFact, PyModel, ReturnFact, StringFact } from './python.js';
-import { SYSTEM_PROMPT_NAME } from './python.js';
+import { lineReader, SYSTEM_PROMPT_NAME } from './python.js';
 import { lastSegment, plain, type ModelCallShape } from '../frameworks/python.js';
 import {
   envSource,
@@ -145,47 +145,60 @@ export function snakeCase(name: string): string {
 }
 
 export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyModel {
-  const src = file.source;
-  const text = (n: AstNode) => src.slice(n.startIndex, n.endIndex);
-  let lineStarts: number[] | null = null;
-  const line = (n: number): string => {
-    if (!lineStarts) {
-      lineStarts = [0];
-      for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) === 10) lineStarts.push(i + 1);
-    }
-    const start = lineStarts[n - 1];
-    if (start === undefined) return '';
-    const end = n < lineStarts.length ? lineStarts[n] - 1 : src.length;
-    return src.slice(start, end);
-  };
+  return javaScriptAnalyser(file, language);
+}
 
-  const imports = new Map<string, string>();
-  const moduleNames = new Set<string>(GLOBAL_MODULES);
-  const modules = new Set<string>();
-  const frameworks = new Set<string>();
-  const classes = new Map<string, { node: AstNode; bases: string[] }>();
-  const strings: StringFact[] = [];
-  const functions: FunctionFact[] = [];
-  const fnByNode = new Map<AstNode, FunctionFact>();
-  const messages: MessageFact[] = [];
-  const ifs: IfFact[] = [];
-  const returns: ReturnFact[] = [];
-  const assigns: AssignFact[] = [];
-  const synthetic: CallFact[] = [];
+/**
+ * One set of analysis closures for the process, as in the Python flow: V8 compiles and optimises them
+ * once rather than for every file. Per-file state lives in the `let`s below, set at the start of each
+ * call and dropped at the end. Not reentrant: one file at a time (the analysis is synchronous).
+ */
+const javaScriptAnalyser = createJavaScriptAnalyser();
+
+function createJavaScriptAnalyser(): (file: ParsedFile, language: JsLanguage) => PyModel {
+  let file!: ParsedFile;
+  let language!: JsLanguage;
+  let src = '';
+  const text = (n: AstNode) => src.slice(n.startIndex, n.endIndex);
+
+  let imports!: Map<string, string>;
+  let moduleNames!: Set<string>;
+  let modules!: Set<string>;
+  let frameworks!: Set<string>;
+  let classes!: Map<string, { node: AstNode; bases: string[] }>;
+  let strings!: StringFact[];
+  let functions!: FunctionFact[];
+  let fnByNode!: Map<AstNode, FunctionFact>;
+  let messages!: MessageFact[];
+  let ifs!: IfFact[];
+  let returns!: ReturnFact[];
+  let assigns!: AssignFact[];
+  let synthetic!: CallFact[];
   /** Taint of each property value of the object literal evaluated last: options objects are read again as keyword arguments. */
-  const propTaint = new Map<AstNode, Label[]>();
-  const messageNodes = new Set<AstNode>();
-  const callByNode = new Map<AstNode, CallFact>();
+  let propTaint!: Map<AstNode, Label[]>;
+  let messageNodes!: Set<AstNode>;
+  let callByNode!: Map<AstNode, CallFact>;
   /** React `const [x, setX] = useState()`: calling `setX(v)` writes `x`. */
-  const stateSetters = new Map<string, string>();
+  let stateSetters!: Map<string, string>;
   /** Labels the parameters of an inline callback receive from the call that takes it. */
-  const callbackTaint = new Map<AstNode, Label[]>();
+  let callbackTaint!: Map<AstNode, Label[]>;
   /** Functions every parameter of which is client data (server actions, tRPC inputs). */
-  const allParamsUser = new Set<FunctionFact>();
-  const botHandlers = new Set<FunctionFact>();
-  const unsummarisedInline = new Set<FunctionFact>();
-  const convexHandlers = new Set<FunctionFact>();
+  let allParamsUser!: Set<FunctionFact>;
+  let botHandlers!: Set<FunctionFact>;
+  let unsummarisedInline!: Set<FunctionFact>;
+  let convexHandlers!: Set<FunctionFact>;
   let envReads = 0;
+  let moduleFn!: FunctionFact;
+  let promisified!: Map<string, string>;
+  let useServerFile = false;
+  let localFunctions!: Map<string, FunctionFact[]>;
+  let moduleCtors!: Map<string, string>;
+  let summaries!: Map<FunctionFact, Label[]>;
+  let moduleScope!: Scope;
+  let fnScopes!: Map<FunctionFact, Scope>;
+  let classScopes!: Map<string, Scope>;
+  let ran!: Set<FunctionFact>;
+  let stale!: Set<FunctionFact>;
 
   const makeFn = (name: string, node: AstNode, parent: FunctionFact | null, isModule = false): FunctionFact => ({
     name,
@@ -204,7 +217,6 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     parent,
     calledNames: new Set(),
   });
-  const moduleFn = makeFn('<module>', file.root, null, true);
 
   const stringValue = (n: AstNode): string => n.children.filter((c) => c.type === 'string_fragment' || c.type === 'escape_sequence').map(text).join('');
   /**
@@ -225,111 +237,6 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     }
     return cur;
   };
-
-  const promisified = new Map<string, string>();
-  const useServerFile = file.root.children.some((c) => c.type === 'expression_statement' && c.children[0]?.type === 'string' && /^use server$/.test(stringValue(c.children[0])));
-
-  // ---- Pre-pass: imports, classes, functions, string literals ----------------------------------
-  {
-    const stack: { node: AstNode; owner: FunctionFact; className: string | null; bases: string[] }[] = [{ node: file.root, owner: moduleFn, className: null, bases: [] }];
-    let guard = 0;
-    while (stack.length && guard++ < 2_000_000) {
-      const { node, owner, className, bases } = stack.pop()!;
-      if (node.type === 'import_statement') {
-        const source = field(node, 'source');
-        const mod = source ? stringValue(source) : '';
-        modules.add(mod);
-        for (const clause of node.children) {
-          if (clause.type !== 'import_clause') continue;
-          for (const c of clause.children) {
-            if (c.type === 'identifier') {
-              imports.set(text(c), mod);
-              moduleNames.add(text(c));
-            } else if (c.type === 'namespace_import') {
-              const id = c.children.find((x) => x.type === 'identifier');
-              if (id) {
-                imports.set(text(id), mod);
-                moduleNames.add(text(id));
-              }
-            } else if (c.type === 'named_imports') {
-              for (const spec of c.children) {
-                if (spec.type !== 'import_specifier') continue;
-                const name = field(spec, 'name');
-                const alias = field(spec, 'alias') ?? name;
-                if (name && alias) imports.set(text(alias), `${mod}.${text(name)}`);
-              }
-            }
-          }
-        }
-        continue;
-      }
-      // `const x = require('mod')` / `const { a, b } = require('mod')`.
-      if (node.type === 'variable_declarator') {
-        const value = field(node, 'value');
-        const name = field(node, 'name');
-        // `const run = promisify(exec)`: calling `run` is calling `exec`.
-        if (value && name?.type === 'identifier' && value.type === 'call_expression' && /^(util\.)?promisify$/.test(text(field(value, 'function')!))) {
-          const arg = field(value, 'arguments')?.children.find((c) => c.named);
-          if (arg && (arg.type === 'identifier' || arg.type === 'member_expression')) promisified.set(text(name), text(arg));
-        }
-        if (value && name && value.type === 'call_expression' && text(field(value, 'function')!) === 'require') {
-          const arg = field(value, 'arguments')?.children.find((c) => c.named);
-          if (arg?.type === 'string') {
-            const mod = stringValue(arg);
-            modules.add(mod);
-            if (name.type === 'identifier') {
-              imports.set(text(name), mod);
-              moduleNames.add(text(name));
-            } else if (name.type === 'object_pattern') {
-              for (const p of name.children) {
-                if (p.type === 'shorthand_property_identifier_pattern') imports.set(text(p), `${mod}.${text(p)}`);
-                else if (p.type === 'pair_pattern') {
-                  const k = field(p, 'key');
-                  const v = field(p, 'value');
-                  if (k && v?.type === 'identifier') imports.set(text(v), `${mod}.${text(k)}`);
-                }
-              }
-            }
-          }
-        }
-      }
-      if (node.type === 'class_declaration' || node.type === 'class') {
-        const nameNode = field(node, 'name');
-        const name = nameNode ? text(nameNode) : '<class>';
-        const heritage = node.children.find((c) => c.type === 'class_heritage');
-        const baseNames: string[] = [];
-        if (heritage) {
-          const ext = heritage.children.find((c) => c.type === 'extends_clause') ?? heritage;
-          for (const c of ext.children) if (c.named && (c.type === 'identifier' || c.type === 'member_expression')) baseNames.push(text(c));
-        }
-        classes.set(name, { node, bases: baseNames });
-        const body = field(node, 'body');
-        if (body) stack.push({ node: body, owner, className: name, bases: baseNames });
-        continue;
-      }
-      if (FUNCTION_TYPES.has(node.type)) {
-        const fn = makeFn(functionName(node), node, owner.isModule ? null : owner);
-        if (node.type === 'method_definition' && className) {
-          fn.className = className;
-          fn.classBases = bases;
-          fn.qualName = `${className}.${fn.name}`;
-        }
-        fnByNode.set(node, fn);
-        functions.push(fn);
-        for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], owner: fn, className: null, bases: [] });
-        continue;
-      }
-      if (node.type === 'string' || (node.type === 'template_string' && !node.children.some((c) => c.type === 'template_substitution'))) {
-        strings.push({ node, value: stringValue(node) });
-      }
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], owner, className, bases });
-    }
-  }
-  for (const mod of modules) {
-    const fw = frameworkOfPackage(mod);
-    if (fw) frameworks.add(fw);
-  }
-  for (const [alias, original] of promisified) imports.set(alias, imports.get(original.split('.')[0]) ? `${imports.get(original.split('.')[0])}${original.slice(original.split('.')[0].length)}` : original);
 
   function functionName(node: AstNode): string {
     const own = field(node, 'name');
@@ -470,26 +377,6 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   }
 
   // ---- Tools and handlers (syntactic, before any flow) ------------------------------------------
-  const localFunctions = new Map<string, FunctionFact[]>();
-  for (const fn of functions) {
-    const list = localFunctions.get(fn.name) ?? [];
-    list.push(fn);
-    localFunctions.set(fn.name, list);
-  }
-  const moduleCtors = new Map<string, string>();
-  for (const s of file.root.children) {
-    const decl = s.type === 'export_statement' ? field(s, 'declaration') : s;
-    if (decl?.type !== 'lexical_declaration' && decl?.type !== 'variable_declaration') continue;
-    for (const d of decl.children) {
-      if (d.type !== 'variable_declarator') continue;
-      const n = field(d, 'name');
-      const v = field(d, 'value');
-      if (n?.type !== 'identifier' || !v) continue;
-      const u = unwrap(v);
-      if (u.type === 'new_expression') moduleCtors.set(text(n), resolveImport(text(field(u, 'constructor')!)));
-      else if (u.type === 'call_expression') moduleCtors.set(text(n), resolveImport(text(field(u, 'function')!)));
-    }
-  }
 
   /** A function a call receives: an inline function, or a local function named by identifier. */
   function fnOf(n: AstNode | undefined): FunctionFact | undefined {
@@ -541,167 +428,7 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     return undefined;
   }
 
-  {
-    const stack = [file.root];
-    let guard = 0;
-    while (stack.length && guard++ < 2_000_000) {
-      const n = stack.pop()!;
-      for (const c of n.children) if (c.named) stack.push(c);
-      if (n.type === 'object' && frameworks.size) {
-        // `{ get_weather: getWeather, delete_user }`: a dispatch table the model's tool calls are routed through.
-        const entries = n.children.filter((c) => c.type === 'pair' || c.type === 'shorthand_property_identifier');
-        const targets = entries.map((c) => (c.type === 'pair' ? field(c, 'value') : c)).map((v) => (v && (v.type === 'identifier' || v.type === 'shorthand_property_identifier') ? localFunctions.get(text(v))?.find((f) => f.className === null) : undefined));
-        // Named as one (`tools`, `availableFunctions`, `handlers`); `module.exports = { a, b }` is not.
-        const holder = n.parent?.type === 'variable_declarator' ? text(field(n.parent, 'name') ?? n.parent) : '';
-        if (entries.length >= 2 && targets.every((f) => f) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f of targets) f!.isTool = true;
-      }
-      if (n.type === 'switch_statement') {
-        // `switch (toolCall.function.name) { case 'run_shell': return runShell(args.command) }`: each
-        // case runs what the model asked for, so the local functions it calls are tools.
-        const value = field(n, 'value');
-        if (value && frameworks.size && TOOL_NAME_SUBJECT.test(text(value).replace(/[()\s]/g, ''))) {
-          for (const c of field(n, 'body')?.children ?? []) {
-            if (c.type !== 'switch_case' || field(c, 'value')?.type !== 'string') continue;
-            const inner = [...c.children.filter((x) => x.named && x !== field(c, 'value'))];
-            let g = 0;
-            while (inner.length && g++ < 2000) {
-              const x = inner.pop()!;
-              if (FUNCTION_TYPES.has(x.type)) continue;
-              if (x.type === 'call_expression') {
-                const target = fnOf(field(x, 'function'));
-                if (target && !target.isHandler) target.isTool = true;
-              }
-              for (const ch of x.children) if (ch.named) inner.push(ch);
-            }
-          }
-        }
-      }
-      if (n.type === 'object') {
-        // `{ description, parameters | inputSchema, execute }`: a tool definition, wrapped or not.
-        const exec = objectProp(n, 'execute') ?? objectProp(n, 'func') ?? objectProp(n, 'handler');
-        if (exec && (objectProp(n, 'parameters') || objectProp(n, 'inputSchema') || objectProp(n, 'schema')) && (objectProp(n, 'description') || objectProp(n, 'name'))) markTool(fnOf(exec), n);
-        continue;
-      }
-      if (n.type === 'new_expression') {
-        const ctor = resolveImport(text(field(n, 'constructor')!));
-        const args = field(n, 'arguments')?.children.filter((c) => c.named) ?? [];
-        if (TOOL_CLASSES.test(ctor) && args[0]?.type === 'object') markTool(fnOf(objectProp(args[0], 'func') ?? objectProp(args[0], 'execute')), args[0], n);
-        continue;
-      }
-      if (n.type !== 'call_expression') continue;
-      const f = calleeOf(n)!;
-      const argList = field(n, 'arguments');
-      const args = argList?.type === 'arguments' ? argList.children.filter((c) => c.named) : [];
-      const callee = f.type === 'identifier' ? resolveImport(text(f)) : text(f);
-      if ((TOOL_OPTION_WRAPPERS.test(callee) || (f.type === 'identifier' && /^(tool|createTool|dynamicTool)$/.test(text(f)))) && args[0]?.type === 'object') {
-        markTool(fnOf(objectProp(args[0], 'execute') ?? objectProp(args[0], 'invoke')), args[0], n);
-        continue;
-      }
-      // LlamaIndex.TS `FunctionTool.from(fn, { name, parameters })`.
-      if (/(^|\.)FunctionTool\.from$/.test(callee.replace(/^[\w@/.-]*?(?=FunctionTool)/, '')) && args[0] && fnOf(args[0])) {
-        markTool(fnOf(args[0]), args[1], n);
-        continue;
-      }
-      // Convex public functions: `mutation({ args, handler: async (ctx, args) => ... })` is called by any client.
-      if (/_generated\/server\.(mutation|action|query)$/.test(callee) && args[0]?.type === 'object') {
-        const h = fnOf(objectProp(args[0], 'handler'));
-        if (h) {
-          h.isHandler = true;
-          convexHandlers.add(h);
-        }
-        continue;
-      }
-      if ((LANGCHAIN_TOOL_FN.test(callee) || (f.type === 'identifier' && text(f) === 'tool')) && args[0] && fnOf(args[0])) {
-        markTool(fnOf(args[0]), args[1], n);
-        continue;
-      }
-      if (f.type !== 'member_expression') continue;
-      const method = text(field(f, 'property')!);
-      const recv = field(f, 'object')!;
-      // LangGraph.js `graph.addNode('learn', learn)`: the node receives the graph state (user turns, model replies).
-      if (method === 'addNode' && args.length >= 2 && (args[0].type === 'string' || args[0].type === 'template_string')) {
-        const node = fnOf(args[1]);
-        if (node && !node.isTool) node.isGraphNode = true;
-        continue;
-      }
-      const recvName = lastName(recv) ?? '';
-      const recvType = moduleCtors.get(recvName) ?? '';
-      const mcpServer = MCP_SERVER_TYPE.test(recvType) || (!recvType && MCP_SERVER_NAME.test(recvName)) || /modelcontextprotocol|fastmcp/.test(recvType);
-      if (mcpServer && (method === 'tool' || method === 'registerTool') && args.length >= 2) {
-        markTool(fnOf(args[args.length - 1]), method === 'registerTool' ? args[1] : undefined, n);
-        continue;
-      }
-      if (mcpServer && method === 'addTool' && args[0]?.type === 'object') {
-        markTool(fnOf(objectProp(args[0], 'execute')), args[0], n);
-        continue;
-      }
-      // Low-level MCP server: the CallTool handler receives the model's arguments.
-      if (method === 'setRequestHandler' && args[0] && /CallToolRequestSchema/.test(text(args[0]))) {
-        const handler = fnOf(args[1]);
-        markTool(handler, undefined, n);
-        if (handler && handler.name === '<anonymous>') handler.name = 'CallTool handler';
-        continue;
-      }
-      // Express, Koa-router, Fastify, Hono: `app.post('/chat', handler)`.
-      if (HTTP_VERBS.test(method) && args.length >= 2 && (args[0].type === 'string' || args[0].type === 'template_string') && /^['"`]\//.test(text(args[0])) && (HTTP_APP_NAME.test(recvName) || /express|hono|fastify|koa|Router/i.test(recvType))) {
-        for (const a of args.slice(1)) {
-          const h = fnOf(a);
-          if (h) h.isHandler = true;
-        }
-        continue;
-      }
-      // Chat and bot event handlers: `socket.on('message', (msg) => ...)`, `bot.on('text', (ctx) => ...)`,
-      // Slack Bolt `app.message(async ({ message }) => ...)`: what arrives was typed by a user.
-      if ((/^(on|once|message|command|hears|action|event)$/.test(method)) && args[0] && (args[0].type === 'string' || method === 'message') && /^(socket|ws|io|wss|client|bot|channel|slack|app|conn|connection)$/i.test(recvName) && !(method === 'on' && /^['"`](error|close|listening|ready|connection|connect|open|exit|end|drain)['"`]$/.test(text(args[0])))) {
-        const h = fnOf(args[args.length - 1]);
-        // Bolt's `app.message(handler)` takes the handler alone; `on('text', handler)` names the event first.
-        if (h && (h !== fnOf(args[0]) || (method === 'message' && args.length === 1))) {
-          h.isHandler = true;
-          allParamsUser.add(h);
-          // Telegraf and grammY hand the update over as `ctx` (`ctx.message.text`): here it is the user's message, not a request wrapper.
-          botHandlers.add(h);
-        }
-        continue;
-      }
-      // tRPC procedures: `.mutation(({ input }) => ...)`.
-      if (/^(query|mutation|subscription)$/.test(method) && /procedure|\.input\(/i.test(text(recv))) {
-        const h = fnOf(args[0]);
-        if (h) {
-          h.isHandler = true;
-          allParamsUser.add(h);
-        }
-      }
-    }
-  }
-  for (const fn of functions) {
-    const exported = fn.node.parent?.type === 'export_statement' || (fn.node.parent?.type === 'variable_declarator' && fn.node.parent.parent?.parent?.type === 'export_statement');
-    if (exported && NEXT_ROUTE_EXPORTS.test(fn.name)) fn.isHandler = true;
-    // Cloudflare Workers: `export default { async fetch(request, env, ctx) { ... } }` serves every request.
-    if (fn.name === 'fetch' && workerEntry(fn.node)) fn.isHandler = true;
-    // Next.js server actions: every argument arrives from the browser.
-    const bodyNode = field(fn.node, 'body');
-    const ownDirective = bodyNode?.type === 'statement_block' && bodyNode.children[0]?.type === 'expression_statement' && bodyNode.children[0].children[0]?.type === 'string' && stringValue(bodyNode.children[0].children[0]) === 'use server';
-    if ((useServerFile && exported) || ownDirective) {
-      fn.isHandler = true;
-      allParamsUser.add(fn);
-    }
-    // Pages-router API routes and plain Node handlers: `export default function handler(req, res)`.
-    const params = field(fn.node, 'parameters');
-    const ps = params?.children.filter((c) => c.named).map((c) => text(c).split(/[:=?]/)[0].trim()) ?? [];
-    if (fn.node.parent?.type === 'export_statement' && /^(req|request)$/.test(ps[0] ?? '') && /^(res|response)$/.test(ps[1] ?? '')) fn.isHandler = true;
-    if (fn.className && fn.name === '_call' && fn.classBases.some((b) => TOOL_CLASSES.test(resolveImport(b)))) fn.isTool = true;
-    // NestJS controllers and gateways: `@Post('chat') async chat(@Body() dto)`.
-    if (fn.className && fn.node.type === 'method_definition') {
-      const decos: AstNode[] = [];
-      const siblings = fn.node.parent?.children ?? [];
-      for (let i = siblings.indexOf(fn.node) - 1; i >= 0 && siblings[i].type === 'decorator'; i--) decos.push(siblings[i]);
-      for (const c of fn.node.children) if (c.type === 'decorator') decos.push(c);
-      if (decos.some((d) => /^@\s*(Get|Post|Put|Patch|Delete|All|Sse|SubscribeMessage|MessagePattern|EventPattern|Mutation|Query)\s*\(/.test(text(d)))) fn.isHandler = true;
-    }
-  }
-
   // ---- Expressions -----------------------------------------------------------------------------
-  const summaries = new Map<FunctionFact, Label[]>();
 
   function findTarget(fnNode: AstNode, ctx: Ctx): FunctionFact | undefined {
     const u = unwrap(fnNode);
@@ -1626,21 +1353,6 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   }
 
   // ---- Functions -------------------------------------------------------------------------------
-  for (const fn of functions) {
-    const params = field(fn.node, 'parameters') ?? field(fn.node, 'parameter');
-    if (!params) continue;
-    const list = params.type === 'formal_parameters' ? params.children.filter((c) => c.named) : [params];
-    for (const p of list) {
-      const pattern = field(p, 'pattern') ?? (p.type === 'assignment_pattern' ? field(p, 'left') : p);
-      const ty = field(p, 'type');
-      const dflt = field(p, 'value') ?? (p.type === 'assignment_pattern' ? field(p, 'right') : undefined);
-      if (!pattern) continue;
-      fn.params.push({ name: text(pattern), node: pattern, annotation: ty ? text(ty).replace(/^:\s*/, '') : undefined, default: dflt });
-    }
-  }
-
-  const moduleScope = new Scope(null);
-  const fnScopes = new Map<FunctionFact, Scope>();
 
   /** NestJS (and routing-controllers, GraphQL resolvers) bind request parts to parameters by decorator: `@Body() dto`. */
   function clientDecorated(pattern: AstNode): string | undefined {
@@ -1692,7 +1404,6 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     summaries.set(fn, fn.returns);
   }
 
-  const classScopes = new Map<string, Scope>();
   function classScope(name: string): Scope {
     let s = classScopes.get(name);
     if (!s) {
@@ -1705,8 +1416,6 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
   }
 
   /** Functions that ran before something they read changed: a callback's argument taint, a closure's write. */
-  const ran = new Set<FunctionFact>();
-  const stale = new Set<FunctionFact>();
 
   /** Local functions a function's own body calls by name (nested functions excluded). */
   function localCallees(fn: FunctionFact): FunctionFact[] {
@@ -1806,56 +1515,422 @@ export function analyseJavaScript(file: ParsedFile, language: JsLanguage): PyMod
     }
   }
 
-  runAll();
-
   // ---- Parameter resolution --------------------------------------------------------------------
   function argForParam(fn: FunctionFact, call: CallFact, index: number): ArgFact | undefined {
     return call.args.find((a) => a.index === index);
   }
 
-  {
-    const callers = callersOf([moduleFn, ...functions]);
-    for (let round = 0; round < 3; round++) {
-      const incoming = incomingLabels(functions, callers, argForParam);
-      // A closure reads its enclosing functions' parameters: a parameter label belongs to the
-      // function (this one or an enclosing one) that declares a parameter of that name and line.
-      const ownerOf = (l: Label, fn: FunctionFact): FunctionFact | undefined => {
-        for (let f: FunctionFact | null = fn; f; f = f.parent) {
-          const p = f.params[l.param!];
-          if (p && p.name === l.what && p.node.line === l.line) return f;
-        }
-        return undefined;
-      };
-      const ownerSubst = (labels: Label[], fn: FunctionFact): Label[] => {
-        if (!labels.some((l) => l.kind === 'param')) return labels;
-        const out: Label[] = [];
-        for (const l of labels) {
-          if (l.kind !== 'param') {
-            out.push(l);
+  return function analyse(parsed: ParsedFile, lang: JsLanguage): PyModel {
+    file = parsed;
+    language = lang;
+    src = file.source;
+    imports = new Map<string, string>();
+    moduleNames = new Set<string>(GLOBAL_MODULES);
+    modules = new Set<string>();
+    frameworks = new Set<string>();
+    classes = new Map<string, { node: AstNode; bases: string[] }>();
+    strings = [];
+    functions = [];
+    fnByNode = new Map<AstNode, FunctionFact>();
+    messages = [];
+    ifs = [];
+    returns = [];
+    assigns = [];
+    synthetic = [];
+    propTaint = new Map<AstNode, Label[]>();
+    messageNodes = new Set<AstNode>();
+    callByNode = new Map<AstNode, CallFact>();
+    stateSetters = new Map<string, string>();
+    callbackTaint = new Map<AstNode, Label[]>();
+    allParamsUser = new Set<FunctionFact>();
+    botHandlers = new Set<FunctionFact>();
+    unsummarisedInline = new Set<FunctionFact>();
+    convexHandlers = new Set<FunctionFact>();
+    envReads = 0;
+    moduleFn = makeFn('<module>', file.root, null, true);
+    promisified = new Map<string, string>();
+    localFunctions = new Map<string, FunctionFact[]>();
+    moduleCtors = new Map<string, string>();
+    summaries = new Map<FunctionFact, Label[]>();
+    moduleScope = new Scope(null);
+    fnScopes = new Map<FunctionFact, Scope>();
+    classScopes = new Map<string, Scope>();
+    ran = new Set<FunctionFact>();
+    stale = new Set<FunctionFact>();
+    try {
+      useServerFile = file.root.children.some((c) => c.type === 'expression_statement' && c.children[0]?.type === 'string' && /^use server$/.test(stringValue(c.children[0])));
+      // ---- Pre-pass: imports, classes, functions, string literals ----------------------------------
+      {
+        const stack: { node: AstNode; owner: FunctionFact; className: string | null; bases: string[] }[] = [{ node: file.root, owner: moduleFn, className: null, bases: [] }];
+        let guard = 0;
+        while (stack.length && guard++ < 2_000_000) {
+          const { node, owner, className, bases } = stack.pop()!;
+          if (node.type === 'import_statement') {
+            const source = field(node, 'source');
+            const mod = source ? stringValue(source) : '';
+            modules.add(mod);
+            for (const clause of node.children) {
+              if (clause.type !== 'import_clause') continue;
+              for (const c of clause.children) {
+                if (c.type === 'identifier') {
+                  imports.set(text(c), mod);
+                  moduleNames.add(text(c));
+                } else if (c.type === 'namespace_import') {
+                  const id = c.children.find((x) => x.type === 'identifier');
+                  if (id) {
+                    imports.set(text(id), mod);
+                    moduleNames.add(text(id));
+                  }
+                } else if (c.type === 'named_imports') {
+                  for (const spec of c.children) {
+                    if (spec.type !== 'import_specifier') continue;
+                    const name = field(spec, 'name');
+                    const alias = field(spec, 'alias') ?? name;
+                    if (name && alias) imports.set(text(alias), `${mod}.${text(name)}`);
+                  }
+                }
+              }
+            }
             continue;
           }
-          const owner = ownerOf(l, fn);
-          const per = owner ? incoming.get(owner) : undefined;
-          if (!per) continue;
-          out.push(l);
-          for (const a of per[l.param!] ?? []) if (a.kind !== 'param') out.push(substitute(l, a));
-        }
-        return union(out);
-      };
-      for (const fn of [moduleFn, ...functions]) {
-        for (const c of fn.calls) {
-          c.receiverTaint = ownerSubst(c.receiverTaint, fn);
-          for (const a of c.args) a.taint = ownerSubst(a.taint, fn);
+          // `const x = require('mod')` / `const { a, b } = require('mod')`.
+          if (node.type === 'variable_declarator') {
+            const value = field(node, 'value');
+            const name = field(node, 'name');
+            // `const run = promisify(exec)`: calling `run` is calling `exec`.
+            if (value && name?.type === 'identifier' && value.type === 'call_expression' && /^(util\.)?promisify$/.test(text(field(value, 'function')!))) {
+              const arg = field(value, 'arguments')?.children.find((c) => c.named);
+              if (arg && (arg.type === 'identifier' || arg.type === 'member_expression')) promisified.set(text(name), text(arg));
+            }
+            if (value && name && value.type === 'call_expression' && text(field(value, 'function')!) === 'require') {
+              const arg = field(value, 'arguments')?.children.find((c) => c.named);
+              if (arg?.type === 'string') {
+                const mod = stringValue(arg);
+                modules.add(mod);
+                if (name.type === 'identifier') {
+                  imports.set(text(name), mod);
+                  moduleNames.add(text(name));
+                } else if (name.type === 'object_pattern') {
+                  for (const p of name.children) {
+                    if (p.type === 'shorthand_property_identifier_pattern') imports.set(text(p), `${mod}.${text(p)}`);
+                    else if (p.type === 'pair_pattern') {
+                      const k = field(p, 'key');
+                      const v = field(p, 'value');
+                      if (k && v?.type === 'identifier') imports.set(text(v), `${mod}.${text(k)}`);
+                    }
+                  }
+                }
+              }
+            }
+          }
+          if (node.type === 'class_declaration' || node.type === 'class') {
+            const nameNode = field(node, 'name');
+            const name = nameNode ? text(nameNode) : '<class>';
+            const heritage = node.children.find((c) => c.type === 'class_heritage');
+            const baseNames: string[] = [];
+            if (heritage) {
+              const ext = heritage.children.find((c) => c.type === 'extends_clause') ?? heritage;
+              for (const c of ext.children) if (c.named && (c.type === 'identifier' || c.type === 'member_expression')) baseNames.push(text(c));
+            }
+            classes.set(name, { node, bases: baseNames });
+            const body = field(node, 'body');
+            if (body) stack.push({ node: body, owner, className: name, bases: baseNames });
+            continue;
+          }
+          if (FUNCTION_TYPES.has(node.type)) {
+            const fn = makeFn(functionName(node), node, owner.isModule ? null : owner);
+            if (node.type === 'method_definition' && className) {
+              fn.className = className;
+              fn.classBases = bases;
+              fn.qualName = `${className}.${fn.name}`;
+            }
+            fnByNode.set(node, fn);
+            functions.push(fn);
+            for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], owner: fn, className: null, bases: [] });
+            continue;
+          }
+          if (node.type === 'string' || (node.type === 'template_string' && !node.children.some((c) => c.type === 'template_substitution'))) {
+            strings.push({ node, value: stringValue(node) });
+          }
+          for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], owner, className, bases });
         }
       }
-      for (const m of messages) m.taint = ownerSubst(m.taint, m.fn);
-      for (const i of ifs) i.taint = ownerSubst(i.taint, i.fn);
-      for (const r of returns) r.taint = ownerSubst(r.taint, r.fn);
-    }
-  }
+      for (const mod of modules) {
+        const fw = frameworkOfPackage(mod);
+        if (fw) frameworks.add(fw);
+      }
+      for (const [alias, original] of promisified) imports.set(alias, imports.get(original.split('.')[0]) ? `${imports.get(original.split('.')[0])}${original.slice(original.split('.')[0].length)}` : original);
+      for (const fn of functions) {
+        const list = localFunctions.get(fn.name) ?? [];
+        list.push(fn);
+        localFunctions.set(fn.name, list);
+      }
+      for (const s of file.root.children) {
+        const decl = s.type === 'export_statement' ? field(s, 'declaration') : s;
+        if (decl?.type !== 'lexical_declaration' && decl?.type !== 'variable_declaration') continue;
+        for (const d of decl.children) {
+          if (d.type !== 'variable_declarator') continue;
+          const n = field(d, 'name');
+          const v = field(d, 'value');
+          if (n?.type !== 'identifier' || !v) continue;
+          const u = unwrap(v);
+          if (u.type === 'new_expression') moduleCtors.set(text(n), resolveImport(text(field(u, 'constructor')!)));
+          else if (u.type === 'call_expression') moduleCtors.set(text(n), resolveImport(text(field(u, 'function')!)));
+        }
+      }
+      {
+        const stack = [file.root];
+        let guard = 0;
+        while (stack.length && guard++ < 2_000_000) {
+          const n = stack.pop()!;
+          for (const c of n.children) if (c.named) stack.push(c);
+          if (n.type === 'object' && frameworks.size) {
+            // `{ get_weather: getWeather, delete_user }`: a dispatch table the model's tool calls are routed through.
+            const entries = n.children.filter((c) => c.type === 'pair' || c.type === 'shorthand_property_identifier');
+            const targets = entries.map((c) => (c.type === 'pair' ? field(c, 'value') : c)).map((v) => (v && (v.type === 'identifier' || v.type === 'shorthand_property_identifier') ? localFunctions.get(text(v))?.find((f) => f.className === null) : undefined));
+            // Named as one (`tools`, `availableFunctions`, `handlers`); `module.exports = { a, b }` is not.
+            const holder = n.parent?.type === 'variable_declarator' ? text(field(n.parent, 'name') ?? n.parent) : '';
+            if (entries.length >= 2 && targets.every((f) => f) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f of targets) f!.isTool = true;
+          }
+          if (n.type === 'switch_statement') {
+            // `switch (toolCall.function.name) { case 'run_shell': return runShell(args.command) }`: each
+            // case runs what the model asked for, so the local functions it calls are tools.
+            const value = field(n, 'value');
+            if (value && frameworks.size && TOOL_NAME_SUBJECT.test(text(value).replace(/[()\s]/g, ''))) {
+              for (const c of field(n, 'body')?.children ?? []) {
+                if (c.type !== 'switch_case' || field(c, 'value')?.type !== 'string') continue;
+                const inner = [...c.children.filter((x) => x.named && x !== field(c, 'value'))];
+                let g = 0;
+                while (inner.length && g++ < 2000) {
+                  const x = inner.pop()!;
+                  if (FUNCTION_TYPES.has(x.type)) continue;
+                  if (x.type === 'call_expression') {
+                    const target = fnOf(field(x, 'function'));
+                    if (target && !target.isHandler) target.isTool = true;
+                  }
+                  for (const ch of x.children) if (ch.named) inner.push(ch);
+                }
+              }
+            }
+          }
+          if (n.type === 'object') {
+            // `{ description, parameters | inputSchema, execute }`: a tool definition, wrapped or not.
+            const exec = objectProp(n, 'execute') ?? objectProp(n, 'func') ?? objectProp(n, 'handler');
+            if (exec && (objectProp(n, 'parameters') || objectProp(n, 'inputSchema') || objectProp(n, 'schema')) && (objectProp(n, 'description') || objectProp(n, 'name'))) markTool(fnOf(exec), n);
+            continue;
+          }
+          if (n.type === 'new_expression') {
+            const ctor = resolveImport(text(field(n, 'constructor')!));
+            const args = field(n, 'arguments')?.children.filter((c) => c.named) ?? [];
+            if (TOOL_CLASSES.test(ctor) && args[0]?.type === 'object') markTool(fnOf(objectProp(args[0], 'func') ?? objectProp(args[0], 'execute')), args[0], n);
+            continue;
+          }
+          if (n.type !== 'call_expression') continue;
+          const f = calleeOf(n)!;
+          const argList = field(n, 'arguments');
+          const args = argList?.type === 'arguments' ? argList.children.filter((c) => c.named) : [];
+          const callee = f.type === 'identifier' ? resolveImport(text(f)) : text(f);
+          if ((TOOL_OPTION_WRAPPERS.test(callee) || (f.type === 'identifier' && /^(tool|createTool|dynamicTool)$/.test(text(f)))) && args[0]?.type === 'object') {
+            markTool(fnOf(objectProp(args[0], 'execute') ?? objectProp(args[0], 'invoke')), args[0], n);
+            continue;
+          }
+          // LlamaIndex.TS `FunctionTool.from(fn, { name, parameters })`.
+          if (/(^|\.)FunctionTool\.from$/.test(callee.replace(/^[\w@/.-]*?(?=FunctionTool)/, '')) && args[0] && fnOf(args[0])) {
+            markTool(fnOf(args[0]), args[1], n);
+            continue;
+          }
+          // Convex public functions: `mutation({ args, handler: async (ctx, args) => ... })` is called by any client.
+          if (/_generated\/server\.(mutation|action|query)$/.test(callee) && args[0]?.type === 'object') {
+            const h = fnOf(objectProp(args[0], 'handler'));
+            if (h) {
+              h.isHandler = true;
+              convexHandlers.add(h);
+            }
+            continue;
+          }
+          if ((LANGCHAIN_TOOL_FN.test(callee) || (f.type === 'identifier' && text(f) === 'tool')) && args[0] && fnOf(args[0])) {
+            markTool(fnOf(args[0]), args[1], n);
+            continue;
+          }
+          if (f.type !== 'member_expression') continue;
+          const method = text(field(f, 'property')!);
+          const recv = field(f, 'object')!;
+          // LangGraph.js `graph.addNode('learn', learn)`: the node receives the graph state (user turns, model replies).
+          if (method === 'addNode' && args.length >= 2 && (args[0].type === 'string' || args[0].type === 'template_string')) {
+            const node = fnOf(args[1]);
+            if (node && !node.isTool) node.isGraphNode = true;
+            continue;
+          }
+          const recvName = lastName(recv) ?? '';
+          const recvType = moduleCtors.get(recvName) ?? '';
+          const mcpServer = MCP_SERVER_TYPE.test(recvType) || (!recvType && MCP_SERVER_NAME.test(recvName)) || /modelcontextprotocol|fastmcp/.test(recvType);
+          if (mcpServer && (method === 'tool' || method === 'registerTool') && args.length >= 2) {
+            markTool(fnOf(args[args.length - 1]), method === 'registerTool' ? args[1] : undefined, n);
+            continue;
+          }
+          if (mcpServer && method === 'addTool' && args[0]?.type === 'object') {
+            markTool(fnOf(objectProp(args[0], 'execute')), args[0], n);
+            continue;
+          }
+          // Low-level MCP server: the CallTool handler receives the model's arguments.
+          if (method === 'setRequestHandler' && args[0] && /CallToolRequestSchema/.test(text(args[0]))) {
+            const handler = fnOf(args[1]);
+            markTool(handler, undefined, n);
+            if (handler && handler.name === '<anonymous>') handler.name = 'CallTool handler';
+            continue;
+          }
+          // Express, Koa-router, Fastify, Hono: `app.post('/chat', handler)`.
+          if (HTTP_VERBS.test(method) && args.length >= 2 && (args[0].type === 'string' || args[0].type === 'template_string') && /^['"`]\//.test(text(args[0])) && (HTTP_APP_NAME.test(recvName) || /express|hono|fastify|koa|Router/i.test(recvType))) {
+            for (const a of args.slice(1)) {
+              const h = fnOf(a);
+              if (h) h.isHandler = true;
+            }
+            continue;
+          }
+          // Chat and bot event handlers: `socket.on('message', (msg) => ...)`, `bot.on('text', (ctx) => ...)`,
+          // Slack Bolt `app.message(async ({ message }) => ...)`: what arrives was typed by a user.
+          if ((/^(on|once|message|command|hears|action|event)$/.test(method)) && args[0] && (args[0].type === 'string' || method === 'message') && /^(socket|ws|io|wss|client|bot|channel|slack|app|conn|connection)$/i.test(recvName) && !(method === 'on' && /^['"`](error|close|listening|ready|connection|connect|open|exit|end|drain)['"`]$/.test(text(args[0])))) {
+            const h = fnOf(args[args.length - 1]);
+            // Bolt's `app.message(handler)` takes the handler alone; `on('text', handler)` names the event first.
+            if (h && (h !== fnOf(args[0]) || (method === 'message' && args.length === 1))) {
+              h.isHandler = true;
+              allParamsUser.add(h);
+              // Telegraf and grammY hand the update over as `ctx` (`ctx.message.text`): here it is the user's message, not a request wrapper.
+              botHandlers.add(h);
+            }
+            continue;
+          }
+          // tRPC procedures: `.mutation(({ input }) => ...)`.
+          if (/^(query|mutation|subscription)$/.test(method) && /procedure|\.input\(/i.test(text(recv))) {
+            const h = fnOf(args[0]);
+            if (h) {
+              h.isHandler = true;
+              allParamsUser.add(h);
+            }
+          }
+        }
+      }
+      for (const fn of functions) {
+        const exported = fn.node.parent?.type === 'export_statement' || (fn.node.parent?.type === 'variable_declarator' && fn.node.parent.parent?.parent?.type === 'export_statement');
+        if (exported && NEXT_ROUTE_EXPORTS.test(fn.name)) fn.isHandler = true;
+        // Cloudflare Workers: `export default { async fetch(request, env, ctx) { ... } }` serves every request.
+        if (fn.name === 'fetch' && workerEntry(fn.node)) fn.isHandler = true;
+        // Next.js server actions: every argument arrives from the browser.
+        const bodyNode = field(fn.node, 'body');
+        const ownDirective = bodyNode?.type === 'statement_block' && bodyNode.children[0]?.type === 'expression_statement' && bodyNode.children[0].children[0]?.type === 'string' && stringValue(bodyNode.children[0].children[0]) === 'use server';
+        if ((useServerFile && exported) || ownDirective) {
+          fn.isHandler = true;
+          allParamsUser.add(fn);
+        }
+        // Pages-router API routes and plain Node handlers: `export default function handler(req, res)`.
+        const params = field(fn.node, 'parameters');
+        const ps = params?.children.filter((c) => c.named).map((c) => text(c).split(/[:=?]/)[0].trim()) ?? [];
+        if (fn.node.parent?.type === 'export_statement' && /^(req|request)$/.test(ps[0] ?? '') && /^(res|response)$/.test(ps[1] ?? '')) fn.isHandler = true;
+        if (fn.className && fn.name === '_call' && fn.classBases.some((b) => TOOL_CLASSES.test(resolveImport(b)))) fn.isTool = true;
+        // NestJS controllers and gateways: `@Post('chat') async chat(@Body() dto)`.
+        if (fn.className && fn.node.type === 'method_definition') {
+          const decos: AstNode[] = [];
+          const siblings = fn.node.parent?.children ?? [];
+          for (let i = siblings.indexOf(fn.node) - 1; i >= 0 && siblings[i].type === 'decorator'; i--) decos.push(siblings[i]);
+          for (const c of fn.node.children) if (c.type === 'decorator') decos.push(c);
+          if (decos.some((d) => /^@\s*(Get|Post|Put|Patch|Delete|All|Sse|SubscribeMessage|MessagePattern|EventPattern|Mutation|Query)\s*\(/.test(text(d)))) fn.isHandler = true;
+        }
+      }
+      for (const fn of functions) {
+        const params = field(fn.node, 'parameters') ?? field(fn.node, 'parameter');
+        if (!params) continue;
+        const list = params.type === 'formal_parameters' ? params.children.filter((c) => c.named) : [params];
+        for (const p of list) {
+          const pattern = field(p, 'pattern') ?? (p.type === 'assignment_pattern' ? field(p, 'left') : p);
+          const ty = field(p, 'type');
+          const dflt = field(p, 'value') ?? (p.type === 'assignment_pattern' ? field(p, 'right') : undefined);
+          if (!pattern) continue;
+          fn.params.push({ name: text(pattern), node: pattern, annotation: ty ? text(ty).replace(/^:\s*/, '') : undefined, default: dflt });
+        }
+      }
+      runAll();
 
-  const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  return { file, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings, classes, text, line, envReads, language };
+      {
+        const callers = callersOf([moduleFn, ...functions]);
+        for (let round = 0; round < 3; round++) {
+          const incoming = incomingLabels(functions, callers, argForParam);
+          // A closure reads its enclosing functions' parameters: a parameter label belongs to the
+          // function (this one or an enclosing one) that declares a parameter of that name and line.
+          const ownerOf = (l: Label, fn: FunctionFact): FunctionFact | undefined => {
+            for (let f: FunctionFact | null = fn; f; f = f.parent) {
+              const p = f.params[l.param!];
+              if (p && p.name === l.what && p.node.line === l.line) return f;
+            }
+            return undefined;
+          };
+          const ownerSubst = (labels: Label[], fn: FunctionFact): Label[] => {
+            if (!labels.some((l) => l.kind === 'param')) return labels;
+            const out: Label[] = [];
+            for (const l of labels) {
+              if (l.kind !== 'param') {
+                out.push(l);
+                continue;
+              }
+              const owner = ownerOf(l, fn);
+              const per = owner ? incoming.get(owner) : undefined;
+              if (!per) continue;
+              out.push(l);
+              for (const a of per[l.param!] ?? []) if (a.kind !== 'param') out.push(substitute(l, a));
+            }
+            return union(out);
+          };
+          for (const fn of [moduleFn, ...functions]) {
+            for (const c of fn.calls) {
+              c.receiverTaint = ownerSubst(c.receiverTaint, fn);
+              for (const a of c.args) a.taint = ownerSubst(a.taint, fn);
+            }
+          }
+          for (const m of messages) m.taint = ownerSubst(m.taint, m.fn);
+          for (const i of ifs) i.taint = ownerSubst(i.taint, i.fn);
+          for (const r of returns) r.taint = ownerSubst(r.taint, r.fn);
+        }
+      }
+      const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
+      const source = src;
+      return { file, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings, classes, text: (n: AstNode) => source.slice(n.startIndex, n.endIndex), line: lineReader(source), envReads, language };
+    } finally {
+      // Hold no file between calls: the returned model is the only reference to its facts.
+      file = undefined as never;
+      src = '';
+      imports = undefined as never;
+      moduleNames = undefined as never;
+      modules = undefined as never;
+      frameworks = undefined as never;
+      classes = undefined as never;
+      strings = undefined as never;
+      functions = undefined as never;
+      fnByNode = undefined as never;
+      messages = undefined as never;
+      ifs = undefined as never;
+      returns = undefined as never;
+      assigns = undefined as never;
+      synthetic = undefined as never;
+      propTaint = undefined as never;
+      messageNodes = undefined as never;
+      callByNode = undefined as never;
+      stateSetters = undefined as never;
+      callbackTaint = undefined as never;
+      allParamsUser = undefined as never;
+      botHandlers = undefined as never;
+      unsummarisedInline = undefined as never;
+      convexHandlers = undefined as never;
+      moduleFn = undefined as never;
+      promisified = undefined as never;
+      localFunctions = undefined as never;
+      moduleCtors = undefined as never;
+      summaries = undefined as never;
+      moduleScope = undefined as never;
+      fnScopes = undefined as never;
+      classScopes = undefined as never;
+      ran = undefined as never;
+      stale = undefined as never;
+    }
+  };
 }
 
 function normaliseRole(role: string): string {
