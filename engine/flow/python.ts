@@ -1444,12 +1444,19 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
   }
 
   function resolveParams() {
-    const callers = callersOf([moduleFn, ...functions]);
+    const all = [moduleFn, ...functions];
+    const callers = callersOf(all);
     for (let round = 0; round < 3; round++) {
       const incoming = incomingLabels(functions, callers, argForParam);
+      // A function whose callers pass no concrete taint (most have no caller in the file) keeps
+      // its facts as they are: substitution would only copy them.
+      const receives = new Set<FunctionFact>();
+      for (const [fn, per] of incoming) if (per.some((labels) => labels.some((l) => l.kind !== 'param'))) receives.add(fn);
+      let substituted = false;
       const subst = (labels: Label[], fn: FunctionFact): Label[] => {
         if (!labels.some((l) => l.kind === 'param')) return labels;
         const per = incoming.get(fn);
+        if (per && !receives.has(fn)) return labels;
         const out: Label[] = [];
         for (const l of labels) {
           if (l.kind !== 'param') out.push(l);
@@ -1459,12 +1466,13 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
             for (const a of per[l.param!] ?? []) {
               if (a.kind === 'param') continue;
               out.push(substitute(l, a));
+              substituted = true;
             }
           }
         }
         return union(out);
       };
-      for (const fn of [moduleFn, ...functions]) {
+      for (const fn of all) {
         for (const c of fn.calls) {
           c.receiverTaint = subst(c.receiverTaint, fn);
           for (const a of c.args) a.taint = subst(a.taint, fn);
@@ -1473,6 +1481,8 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       for (const m of messages) m.taint = subst(m.taint, m.fn);
       for (const i of ifs) i.taint = subst(i.taint, i.fn);
       for (const r of returns) r.taint = subst(r.taint, r.fn);
+      // Nothing resolved this round, so the next would see the same incoming taint.
+      if (!substituted) break;
     }
   }
 
