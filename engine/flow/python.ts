@@ -1284,7 +1284,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
         const values = n.children.filter((p) => p.type === 'pair').map((p) => ({ k: field(p, 'key')!, v: field(p, 'value')! }));
         if (values.length && values.every((e) => e.k.type === 'string' && e.v.type === 'identifier')) for (const e of values) dispatchNames.add(text(e.v));
       }
-      if (n.type === 'call' && /\.add_argument$/.test(text(field(n, 'function')!))) {
+      if (n.type !== 'call') continue;
+      const fnText = text(field(n, 'function')!);
+      if (/\.add_argument$/.test(fnText)) {
         // argparse with `choices=` or a numeric `type=` only ever yields allowed values.
         const argList = field(n, 'arguments');
         const items = argList?.children ?? [];
@@ -1295,23 +1297,24 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
         const name = dest ? text(field(dest, 'value')!).replace(/^["']|["']$/g, '') : flag ? flag.replace(/^-+/, '').replace(/-/g, '_') : undefined;
         if (restricted && name) restrictedArgs.add(name);
       }
-      if (n.type === 'call') {
-        const callee = resolveImport(text(field(n, 'function')!).split('(')[0]);
-        const argList = field(n, 'arguments');
-        if (argList) {
-          for (const a of argList.children) {
-            const isKw = a.type === 'keyword_argument';
-            const kw = isKw ? text(field(a, 'name')!) : '';
-            const value = isKw ? field(a, 'value') : a;
-            if (!value) continue;
-            // UI callbacks (Gradio, Chainlit-style) receive what the user typed.
-            if (/\.add_node$/.test(callee) && !isKw && value.type === 'identifier') graphNodes.add(text(value));
-            if (/^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee) && (!isKw || kw === 'fn') && value.type === 'identifier') uiHandlers.add(text(value));
-            if ((TOOL_WRAPPERS.test(callee) && (!isKw || /^(func|fn|function|coroutine|f)$/.test(kw)) && value.type === 'identifier') || ((kw === 'tools' || kw === 'functions') && value.type === 'list')) {
-              const items = value.type === 'list' ? value.children.filter((c) => c.type === 'identifier') : [value];
-              for (const it of items) toolNames.add(text(it));
-            }
-          }
+      const argList = field(n, 'arguments');
+      if (!argList) continue;
+      // What the callee is decides how every argument is read: test it once per call.
+      const callee = resolveImport(fnText.split('(')[0]);
+      const addsNode = /\.add_node$/.test(callee);
+      // UI callbacks (Gradio, Chainlit-style) receive what the user typed.
+      const uiCallback = /^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee);
+      const wrapsTool = TOOL_WRAPPERS.test(callee);
+      for (const a of argList.children) {
+        const isKw = a.type === 'keyword_argument';
+        const kw = isKw ? text(field(a, 'name')!) : '';
+        const value = isKw ? field(a, 'value') : a;
+        if (!value) continue;
+        if (addsNode && !isKw && value.type === 'identifier') graphNodes.add(text(value));
+        if (uiCallback && (!isKw || kw === 'fn') && value.type === 'identifier') uiHandlers.add(text(value));
+        if ((wrapsTool && (!isKw || /^(func|fn|function|coroutine|f)$/.test(kw)) && value.type === 'identifier') || ((kw === 'tools' || kw === 'functions') && value.type === 'list')) {
+          const items = value.type === 'list' ? value.children.filter((c) => c.type === 'identifier') : [value];
+          for (const it of items) toolNames.add(text(it));
         }
       }
     }
