@@ -741,13 +741,14 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       receiverTaint = ev(fnNode, ctx, d);
     }
     const callee = qname(fnNode, ctx.scope);
-    const name = lastSegment(plain(callee));
+    const flat = plain(callee);
+    const name = lastSegment(flat);
     const args = argsOf(field(n, 'arguments'), ctx, d);
     const target = findTarget(fnNode, ctx);
     const fact: CallFact = {
       node: n,
       callee,
-      flat: plain(callee),
+      flat,
       name,
       receiver,
       receiverType,
@@ -760,6 +761,8 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       // Imported helpers named for asking a model; local ones are followed through their summaries.
       model: modelCallShape(callee, receiverType, receiverName) ?? (target ? null : modelHelperShape(callee)),
       target,
+      // Set by the assignment that receives the result; present from the start so every call fact has one shape.
+      assignedTo: undefined,
       guarded: false,
     };
     if (ctx.record) {
@@ -767,11 +770,10 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       ctx.fn.calledNames.add(name);
     }
     const argTaint = union(...args.map((a) => a.taint));
-    const flat = plain(callee);
 
     // Messages built by constructors.
     // `Agent[Ctx](...)`: a generic alias is still the class.
-    const ctor = lastSegment(flat).replace(/\[\]$/, '');
+    const ctor = name.replace(/\[\]$/, '');
     if (MESSAGE_CLASSES[ctor]) {
       const content = args.find((a) => a.name === 'content' || a.name === 'template' || a.name === 'prompt') ?? args.find((a) => a.index === 0);
       recordMessage(n, MESSAGE_CLASSES[ctor], content?.node, content?.taint ?? [], ctx, ctor);
