@@ -327,7 +327,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
           continue;
         }
         case 'string':
-          strings.push({ node, value: node.children.filter((c) => c.type === 'string_content').map(text).join('') });
+          strings.push({ node, value: stringValue(node) });
           break;
       }
       for (let i = node.children.length - 1; i >= 0; i--) push(node.children[i], frame);
@@ -1552,7 +1552,10 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
   };
 
   function stringValue(n: AstNode): string {
-    return n.children.filter((c) => c.type === 'string_content').map(text).join('');
+    // Every string literal in the file passes through here: concatenate without temporary arrays.
+    let value = '';
+    for (const c of n.children) if (c.type === 'string_content') value += src.slice(c.startIndex, c.endIndex);
+    return value;
   }
 }
 
