@@ -327,7 +327,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
           continue;
         }
         case 'string':
-          strings.push({ node, value: node.children.filter((c) => c.type === 'string_content').map(text).join('') });
+          strings.push({ node, value: stringValue(node) });
           break;
       }
       for (let i = node.children.length - 1; i >= 0; i--) push(node.children[i], frame);
@@ -741,13 +741,14 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       receiverTaint = ev(fnNode, ctx, d);
     }
     const callee = qname(fnNode, ctx.scope);
-    const name = lastSegment(plain(callee));
+    const flat = plain(callee);
+    const name = lastSegment(flat);
     const args = argsOf(field(n, 'arguments'), ctx, d);
     const target = findTarget(fnNode, ctx);
     const fact: CallFact = {
       node: n,
       callee,
-      flat: plain(callee),
+      flat,
       name,
       receiver,
       receiverType,
@@ -760,6 +761,8 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       // Imported helpers named for asking a model; local ones are followed through their summaries.
       model: modelCallShape(callee, receiverType, receiverName) ?? (target ? null : modelHelperShape(callee)),
       target,
+      // Set by the assignment that receives the result; present from the start so every call fact has one shape.
+      assignedTo: undefined,
       guarded: false,
     };
     if (ctx.record) {
@@ -767,11 +770,10 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       ctx.fn.calledNames.add(name);
     }
     const argTaint = union(...args.map((a) => a.taint));
-    const flat = plain(callee);
 
     // Messages built by constructors.
     // `Agent[Ctx](...)`: a generic alias is still the class.
-    const ctor = lastSegment(flat).replace(/\[\]$/, '');
+    const ctor = name.replace(/\[\]$/, '');
     if (MESSAGE_CLASSES[ctor]) {
       const content = args.find((a) => a.name === 'content' || a.name === 'template' || a.name === 'prompt') ?? args.find((a) => a.index === 0);
       recordMessage(n, MESSAGE_CLASSES[ctor], content?.node, content?.taint ?? [], ctx, ctor);
@@ -1284,7 +1286,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
         const values = n.children.filter((p) => p.type === 'pair').map((p) => ({ k: field(p, 'key')!, v: field(p, 'value')! }));
         if (values.length && values.every((e) => e.k.type === 'string' && e.v.type === 'identifier')) for (const e of values) dispatchNames.add(text(e.v));
       }
-      if (n.type === 'call' && /\.add_argument$/.test(text(field(n, 'function')!))) {
+      if (n.type !== 'call') continue;
+      const fnText = text(field(n, 'function')!);
+      if (/\.add_argument$/.test(fnText)) {
         // argparse with `choices=` or a numeric `type=` only ever yields allowed values.
         const argList = field(n, 'arguments');
         const items = argList?.children ?? [];
@@ -1295,23 +1299,24 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
         const name = dest ? text(field(dest, 'value')!).replace(/^["']|["']$/g, '') : flag ? flag.replace(/^-+/, '').replace(/-/g, '_') : undefined;
         if (restricted && name) restrictedArgs.add(name);
       }
-      if (n.type === 'call') {
-        const callee = resolveImport(text(field(n, 'function')!).split('(')[0]);
-        const argList = field(n, 'arguments');
-        if (argList) {
-          for (const a of argList.children) {
-            const isKw = a.type === 'keyword_argument';
-            const kw = isKw ? text(field(a, 'name')!) : '';
-            const value = isKw ? field(a, 'value') : a;
-            if (!value) continue;
-            // UI callbacks (Gradio, Chainlit-style) receive what the user typed.
-            if (/\.add_node$/.test(callee) && !isKw && value.type === 'identifier') graphNodes.add(text(value));
-            if (/^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee) && (!isKw || kw === 'fn') && value.type === 'identifier') uiHandlers.add(text(value));
-            if ((TOOL_WRAPPERS.test(callee) && (!isKw || /^(func|fn|function|coroutine|f)$/.test(kw)) && value.type === 'identifier') || ((kw === 'tools' || kw === 'functions') && value.type === 'list')) {
-              const items = value.type === 'list' ? value.children.filter((c) => c.type === 'identifier') : [value];
-              for (const it of items) toolNames.add(text(it));
-            }
-          }
+      const argList = field(n, 'arguments');
+      if (!argList) continue;
+      // What the callee is decides how every argument is read: test it once per call.
+      const callee = resolveImport(fnText.split('(')[0]);
+      const addsNode = /\.add_node$/.test(callee);
+      // UI callbacks (Gradio, Chainlit-style) receive what the user typed.
+      const uiCallback = /^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee);
+      const wrapsTool = TOOL_WRAPPERS.test(callee);
+      for (const a of argList.children) {
+        const isKw = a.type === 'keyword_argument';
+        const kw = isKw ? text(field(a, 'name')!) : '';
+        const value = isKw ? field(a, 'value') : a;
+        if (!value) continue;
+        if (addsNode && !isKw && value.type === 'identifier') graphNodes.add(text(value));
+        if (uiCallback && (!isKw || kw === 'fn') && value.type === 'identifier') uiHandlers.add(text(value));
+        if ((wrapsTool && (!isKw || /^(func|fn|function|coroutine|f)$/.test(kw)) && value.type === 'identifier') || ((kw === 'tools' || kw === 'functions') && value.type === 'list')) {
+          const items = value.type === 'list' ? value.children.filter((c) => c.type === 'identifier') : [value];
+          for (const it of items) toolNames.add(text(it));
         }
       }
     }
@@ -1444,12 +1449,19 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
   }
 
   function resolveParams() {
-    const callers = callersOf([moduleFn, ...functions]);
+    const all = [moduleFn, ...functions];
+    const callers = callersOf(all);
     for (let round = 0; round < 3; round++) {
       const incoming = incomingLabels(functions, callers, argForParam);
+      // A function whose callers pass no concrete taint (most have no caller in the file) keeps
+      // its facts as they are: substitution would only copy them.
+      const receives = new Set<FunctionFact>();
+      for (const [fn, per] of incoming) if (per.some((labels) => labels.some((l) => l.kind !== 'param'))) receives.add(fn);
+      let substituted = false;
       const subst = (labels: Label[], fn: FunctionFact): Label[] => {
         if (!labels.some((l) => l.kind === 'param')) return labels;
         const per = incoming.get(fn);
+        if (per && !receives.has(fn)) return labels;
         const out: Label[] = [];
         for (const l of labels) {
           if (l.kind !== 'param') out.push(l);
@@ -1459,12 +1471,13 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
             for (const a of per[l.param!] ?? []) {
               if (a.kind === 'param') continue;
               out.push(substitute(l, a));
+              substituted = true;
             }
           }
         }
         return union(out);
       };
-      for (const fn of [moduleFn, ...functions]) {
+      for (const fn of all) {
         for (const c of fn.calls) {
           c.receiverTaint = subst(c.receiverTaint, fn);
           for (const a of c.args) a.taint = subst(a.taint, fn);
@@ -1473,6 +1486,8 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       for (const m of messages) m.taint = subst(m.taint, m.fn);
       for (const i of ifs) i.taint = subst(i.taint, i.fn);
       for (const r of returns) r.taint = subst(r.taint, r.fn);
+      // Nothing resolved this round, so the next would see the same incoming taint.
+      if (!substituted) break;
     }
   }
 
@@ -1537,7 +1552,10 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
   };
 
   function stringValue(n: AstNode): string {
-    return n.children.filter((c) => c.type === 'string_content').map(text).join('');
+    // Every string literal in the file passes through here: concatenate without temporary arrays.
+    let value = '';
+    for (const c of n.children) if (c.type === 'string_content') value += src.slice(c.startIndex, c.endIndex);
+    return value;
   }
 }
 
