@@ -11,6 +11,7 @@ import * as m015 from './015_permissions.js';
 import * as m016 from './016_gate.js';
 import * as m017 from './017_policies.js';
 import * as m018 from './018_sandboxes.js';
+import * as m019 from './019_gate_log_lean.js';
 
 /**
  * Every migration, in order. A static list rather than a folder scan: it survives bundling and
@@ -30,6 +31,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '016_gate': m016,
   '017_policies': m017,
   '018_sandboxes': m018,
+  '019_gate_log_lean': m019,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

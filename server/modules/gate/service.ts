@@ -535,8 +535,10 @@ export class GateService {
     let base = this.db.selectFrom('gate_log').where('account_id', '=', accountId).where('agent_id', '=', agentId);
     if (q.decision) base = base.where('decision', '=', q.decision as 'allow');
     if (q.run_id) base = base.where('run_id', '=', q.run_id);
+    // Ids are time-ordered (newSortableId, the evaluation's millisecond first), so id order is
+    // newest first and the (account_id, agent_id, id DESC) index serves it.
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('evaluated_at', 'desc').orderBy('id', 'desc').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
+      base.selectAll().orderBy('id', 'desc').limit(q.limit).offset((q.page - 1) * q.limit).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return {
