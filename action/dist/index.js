@@ -25,9 +25,9 @@ var __export = (target, all) => {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key2 of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key2) && key2 !== except)
-        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
   }
   return to;
 };
@@ -811,9 +811,9 @@ var require_constants = __commonJS({
       "X-XSS-Protection"
     ];
     for (let i2 = 0; i2 < wellknownHeaderNames.length; ++i2) {
-      const key2 = wellknownHeaderNames[i2];
-      const lowerCasedKey = key2.toLowerCase();
-      headerNameLowerCasedRecord[key2] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key = wellknownHeaderNames[i2];
+      const lowerCasedKey = key.toLowerCase();
+      headerNameLowerCasedRecord[key] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     module2.exports = {
@@ -847,16 +847,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key2, value, index) {
-        if (index === void 0 || index >= key2.length) {
+      constructor(key, value, index) {
+        if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key2.charCodeAt(index);
+        const code = this.code = key.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key2.length !== ++index) {
-          this.middle = new _TstNode(key2, value, index);
+        if (key.length !== ++index) {
+          this.middle = new _TstNode(key, value, index);
         } else {
           this.value = value;
         }
@@ -865,15 +865,15 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        */
-      add(key2, value) {
-        const length = key2.length;
+      add(key, value) {
+        const length = key.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node2 = this;
         while (true) {
-          const code = key2.charCodeAt(index);
+          const code = key.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -884,20 +884,20 @@ var require_tree = __commonJS({
             } else if (node2.middle !== null) {
               node2 = node2.middle;
             } else {
-              node2.middle = new _TstNode(key2, value, index);
+              node2.middle = new _TstNode(key, value, index);
               break;
             }
           } else if (node2.code < code) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
-              node2.left = new _TstNode(key2, value, index);
+              node2.left = new _TstNode(key, value, index);
               break;
             }
           } else if (node2.right !== null) {
             node2 = node2.right;
           } else {
-            node2.right = new _TstNode(key2, value, index);
+            node2.right = new _TstNode(key, value, index);
             break;
           }
         }
@@ -906,12 +906,12 @@ var require_tree = __commonJS({
        * @param {Uint8Array} key
        * @return {TstNode | null}
        */
-      search(key2) {
-        const keylength = key2.length;
+      search(key) {
+        const keylength = key.length;
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code = key2[index];
+          let code = key[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
@@ -936,25 +936,25 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key2, value) {
+      insert(key, value) {
         if (this.node === null) {
-          this.node = new TstNode(key2, value, 0);
+          this.node = new TstNode(key, value, 0);
         } else {
-          this.node.add(key2, value);
+          this.node.add(key, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @return {any}
        */
-      lookup(key2) {
-        return this.node?.search(key2)?.value ?? null;
+      lookup(key) {
+        return this.node?.search(key)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i2 = 0; i2 < wellknownHeaderNames.length; ++i2) {
-      const key2 = headerNameLowerCasedRecord[wellknownHeaderNames[i2]];
-      tree.insert(key2, key2);
+      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i2]];
+      tree.insert(key, key);
     }
     module2.exports = {
       TernarySearchTree,
@@ -1178,20 +1178,20 @@ var require_util = __commonJS({
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
       for (let i2 = 0; i2 < headers.length; i2 += 2) {
-        const key2 = headerNameToString(headers[i2]);
-        let val = obj[key2];
+        const key = headerNameToString(headers[i2]);
+        let val = obj[key];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj[key2] = val;
+            obj[key] = val;
           }
           val.push(headers[i2 + 1].toString("utf8"));
         } else {
           const headersValue = headers[i2 + 1];
           if (typeof headersValue === "string") {
-            obj[key2] = headersValue;
+            obj[key] = headersValue;
           } else {
-            obj[key2] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -1205,21 +1205,21 @@ var require_util = __commonJS({
       const ret = new Array(len);
       let hasContentLength = false;
       let contentDispositionIdx = -1;
-      let key2;
+      let key;
       let val;
       let kLen = 0;
       for (let n = 0; n < headers.length; n += 2) {
-        key2 = headers[n];
+        key = headers[n];
         val = headers[n + 1];
-        typeof key2 !== "string" && (key2 = key2.toString());
+        typeof key !== "string" && (key = key.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
-        kLen = key2.length;
-        if (kLen === 14 && key2[7] === "-" && (key2 === "content-length" || key2.toLowerCase() === "content-length")) {
+        kLen = key.length;
+        if (kLen === 14 && key[7] === "-" && (key === "content-length" || key.toLowerCase() === "content-length")) {
           hasContentLength = true;
-        } else if (kLen === 19 && key2[7] === "-" && (key2 === "content-disposition" || key2.toLowerCase() === "content-disposition")) {
+        } else if (kLen === 19 && key[7] === "-" && (key === "content-disposition" || key.toLowerCase() === "content-disposition")) {
           contentDispositionIdx = n + 1;
         }
-        ret[n] = key2;
+        ret[n] = key;
         ret[n + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
@@ -1960,20 +1960,20 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key2, value) {
-        processHeader(this, key2, value);
+      addHeader(key, value) {
+        processHeader(this, key, value);
         return this;
       }
     };
-    function processHeader(request2, key2, val) {
+    function processHeader(request2, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key2} header`);
+        throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key2];
+      let headerName = headerNameLowerCasedRecord[key];
       if (headerName === void 0) {
-        headerName = key2.toLowerCase();
+        headerName = key.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -1983,17 +1983,17 @@ var require_request = __commonJS({
         for (let i2 = 0; i2 < val.length; i2++) {
           if (typeof val[i2] === "string") {
             if (!isValidHeaderValue(val[i2])) {
-              throw new InvalidArgumentError(`invalid ${key2} header`);
+              throw new InvalidArgumentError(`invalid ${key} header`);
             }
             arr.push(val[i2]);
           } else if (val[i2] === null) {
             arr.push("");
           } else if (typeof val[i2] === "object") {
-            throw new InvalidArgumentError(`invalid ${key2} header`);
+            throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
             const str = `${val[i2]}`;
             if (!isValidHeaderValue(str)) {
-              throw new InvalidArgumentError(`invalid ${key2} header`);
+              throw new InvalidArgumentError(`invalid ${key} header`);
             }
             arr.push(str);
           }
@@ -2001,14 +2001,14 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key2} header`);
+          throw new InvalidArgumentError(`invalid ${key} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key2} header`);
+          throw new InvalidArgumentError(`invalid ${key} header`);
         }
       }
       if (headerName === "host") {
@@ -2029,7 +2029,7 @@ var require_request = __commonJS({
         }
       } else if (request2.contentType === null && headerName === "content-type") {
         request2.contentType = val;
-        request2.headers.push(key2, val);
+        request2.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2043,7 +2043,7 @@ var require_request = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key2, val);
+        request2.headers.push(key, val);
       }
     }
     module2.exports = Request;
@@ -2531,13 +2531,13 @@ var require_connect = __commonJS({
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
-          this._sessionRegistry = new global.FinalizationRegistry((key2) => {
+          this._sessionRegistry = new global.FinalizationRegistry((key) => {
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key2);
+            const ref = this._sessionCache.get(key);
             if (ref !== void 0 && ref.deref() === void 0) {
-              this._sessionCache.delete(key2);
+              this._sessionCache.delete(key);
             }
           });
         }
@@ -2701,10 +2701,10 @@ var require_utils = __commonJS({
     exports.enumToMap = void 0;
     function enumToMap(obj) {
       const res = {};
-      Object.keys(obj).forEach((key2) => {
-        const value = obj[key2];
+      Object.keys(obj).forEach((key) => {
+        const value = obj[key];
         if (typeof value === "number") {
-          res[key2] = value;
+          res[key] = value;
         }
       });
       return res;
@@ -2881,9 +2881,9 @@ var require_constants2 = __commonJS({
     ];
     exports.METHOD_MAP = utils_1.enumToMap(METHODS);
     exports.H_METHOD_MAP = {};
-    Object.keys(exports.METHOD_MAP).forEach((key2) => {
-      if (/^H/.test(key2)) {
-        exports.H_METHOD_MAP[key2] = exports.METHOD_MAP[key2];
+    Object.keys(exports.METHOD_MAP).forEach((key) => {
+      if (/^H/.test(key)) {
+        exports.H_METHOD_MAP[key] = exports.METHOD_MAP[key];
       }
     });
     var FINISH;
@@ -3854,19 +3854,19 @@ var require_webidl = __commonJS({
         const result = {};
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key2 of keys2) {
-            const typedKey = keyConverter(key2, prefix, argument);
-            const typedValue = valueConverter(O[key2], prefix, argument);
+          for (const key of keys2) {
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
         }
         const keys = Reflect.ownKeys(O);
-        for (const key2 of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O, key2);
+        for (const key of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key2, prefix, argument);
-            const typedValue = valueConverter(O[key2], prefix, argument);
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3897,29 +3897,29 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key: key2, defaultValue, required: required2, converter } = options;
+          const { key, defaultValue, required: required2, converter } = options;
           if (required2 === true) {
-            if (!Object.hasOwn(dictionary, key2)) {
+            if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key2}".`
+                message: `Missing required key "${key}".`
               });
             }
           }
-          let value = dictionary[key2];
+          let value = dictionary[key];
           const hasDefault = Object.hasOwn(options, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key2}`);
+            value = converter(value, prefix, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key2] = value;
+            dict[key] = value;
           }
         }
         return dict;
@@ -4534,18 +4534,18 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key2, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
             case "key":
-              result = key2;
+              result = key;
               break;
             case "value":
               result = value;
               break;
             case "key+value":
-              result = [key2, value];
+              result = [key, value];
               break;
           }
           return {
@@ -4611,8 +4611,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key2, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key2, this);
+            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key, this);
             }
           }
         }
@@ -6055,15 +6055,15 @@ var require_client_h1 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key2 = this.headers[len - 2];
-        if (key2.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key2);
+        const key = this.headers[len - 2];
+        if (key.length === 10) {
+          const headerName = util.bufferToLowerCasedHeaderName(key);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key2.length === 14 && util.bufferToLowerCasedHeaderName(key2) === "content-length") {
+        } else if (key.length === 14 && util.bufferToLowerCasedHeaderName(key) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6561,15 +6561,15 @@ upgrade: ${upgrade}\r
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
-          const key2 = headers[n + 0];
+          const key = headers[n + 0];
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i2 = 0; i2 < val.length; i2++) {
-              header += `${key2}: ${val[i2]}\r
+              header += `${key}: ${val[i2]}\r
 `;
             }
           } else {
-            header += `${key2}: ${val}\r
+            header += `${key}: ${val}\r
 `;
           }
         }
@@ -7079,18 +7079,18 @@ var require_client_h2 = __commonJS({
       }
       const headers = {};
       for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key2 = reqHeaders[n + 0];
+        const key = reqHeaders[n + 0];
         const val = reqHeaders[n + 1];
         if (Array.isArray(val)) {
           for (let i2 = 0; i2 < val.length; i2++) {
-            if (headers[key2]) {
-              headers[key2] += `,${val[i2]}`;
+            if (headers[key]) {
+              headers[key] += `,${val[i2]}`;
             } else {
-              headers[key2] = val[i2];
+              headers[key] = val[i2];
             }
           }
         } else {
-          headers[key2] = val;
+          headers[key] = val;
         }
       }
       let stream;
@@ -7585,9 +7585,9 @@ var require_redirect_handler = __commonJS({
           }
         }
       } else if (headers && typeof headers === "object") {
-        for (const key2 of Object.keys(headers)) {
-          if (!shouldRemoveHeader(key2, removeContent, unknownOrigin)) {
-            ret.push(key2, headers[key2]);
+        for (const key of Object.keys(headers)) {
+          if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
+            ret.push(key, headers[key]);
           }
         }
       } else {
@@ -8668,16 +8668,16 @@ var require_agent = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler2) {
-        let key2;
+        let key;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key2 = String(opts.origin);
+          key = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        let dispatcher = this[kClients].get(key2);
+        let dispatcher = this[kClients].get(key);
         if (!dispatcher) {
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
-          this[kClients].set(key2, dispatcher);
+          this[kClients].set(key, dispatcher);
         }
         return dispatcher.dispatch(opts, handler2);
       }
@@ -8916,7 +8916,7 @@ var require_proxy_agent = __commonJS({
       return headers;
     }
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key2) => key2.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key) => key.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -10694,18 +10694,18 @@ var require_mock_utils = __commonJS({
         })
       );
     }
-    function getHeaderByName(headers, key2) {
+    function getHeaderByName(headers, key) {
       if (Array.isArray(headers)) {
         for (let i2 = 0; i2 < headers.length; i2 += 2) {
-          if (headers[i2].toLocaleLowerCase() === key2.toLocaleLowerCase()) {
+          if (headers[i2].toLocaleLowerCase() === key.toLocaleLowerCase()) {
             return headers[i2 + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key2);
+        return headers.get(key);
       } else {
-        return lowerCaseEntries(headers)[key2.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key.toLocaleLowerCase()];
       }
     }
     function buildHeadersFromArray(headers) {
@@ -10769,41 +10769,41 @@ var require_mock_utils = __commonJS({
         return data.toString();
       }
     }
-    function getMockDispatch(mockDispatches, key2) {
-      const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
+    function getMockDispatch(mockDispatches, key) {
+      const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key2.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body: body3 }) => typeof body3 !== "undefined" ? matchValue(body3, key2.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body: body3 }) => typeof body3 !== "undefined" ? matchValue(body3, key.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key2.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key2.headers === "object" ? JSON.stringify(key2.headers) : key2.headers;
+        const headers = typeof key.headers === "object" ? JSON.stringify(key.headers) : key.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key2, data) {
+    function addMockDispatch(mockDispatches, key, data) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key2, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
     }
-    function deleteMockDispatch(mockDispatches, key2) {
+    function deleteMockDispatch(mockDispatches, key) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key2);
+        return matchKey(dispatch, key);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -10823,9 +10823,9 @@ var require_mock_utils = __commonJS({
       const keys = Object.keys(data);
       const result = [];
       for (let i2 = 0; i2 < keys.length; ++i2) {
-        const key2 = keys[i2];
-        const value = data[key2];
-        const name2 = Buffer.from(`${key2}`);
+        const key = keys[i2];
+        const value = data[key];
+        const name2 = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
             result.push(name2, Buffer.from(`${value[j]}`));
@@ -10847,8 +10847,8 @@ var require_mock_utils = __commonJS({
       return Buffer.concat(buffers).toString("utf8");
     }
     function mockDispatch(opts, handler2) {
-      const key2 = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key2);
+      const key = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -10858,7 +10858,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error63 !== null) {
-        deleteMockDispatch(this[kDispatches], key2);
+        deleteMockDispatch(this[kDispatches], key);
         handler2.onError(error63);
         return true;
       }
@@ -10883,7 +10883,7 @@ var require_mock_utils = __commonJS({
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key2);
+        deleteMockDispatch(mockDispatches, key);
       }
       function resume() {
       }
@@ -12790,16 +12790,16 @@ var require_dispatcher_weakref = __commonJS({
       constructor(finalizer6) {
         this.finalizer = finalizer6;
       }
-      register(dispatcher, key2) {
+      register(dispatcher, key) {
         if (dispatcher.on) {
           dispatcher.on("disconnect", () => {
             if (dispatcher[kConnected] === 0 && dispatcher[kSize] === 0) {
-              this.finalizer(key2);
+              this.finalizer(key);
             }
           });
         }
       }
-      unregister(key2) {
+      unregister(key) {
       }
     };
     module2.exports = function() {
@@ -16284,8 +16284,8 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key2, ...value] = part.split("=");
-        const trimmedKey = key2.trim();
+        const [key, ...value] = part.split("=");
+        const trimmedKey = key.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -19878,7 +19878,7 @@ var require_lib = __commonJS({
             if (statusCode === HttpCodes2.NotFound) {
               resolve2(response);
             }
-            function dateTimeDeserializer(key2, value) {
+            function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
                 const a = new Date(value);
                 if (!isNaN(a.valueOf())) {
@@ -20003,11 +20003,11 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key2, node2, visitor, path14) {
-      const ctrl = callVisitor(key2, node2, visitor, path14);
+    function visit_(key, node2, visitor, path14) {
+      const ctrl = callVisitor(key, node2, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path14, ctrl);
-        return visit_(key2, ctrl, visitor, path14);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
@@ -20051,11 +20051,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node2, visitor, path14) {
-      const ctrl = await callVisitor(key2, node2, visitor, path14);
+    async function visitAsync_(key, node2, visitor, path14) {
+      const ctrl = await callVisitor(key, node2, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path14, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path14);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
@@ -20105,27 +20105,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node2, visitor, path14) {
+    function callVisitor(key, node2, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key2, node2, path14);
+        return visitor(key, node2, path14);
       if (identity.isMap(node2))
-        return visitor.Map?.(key2, node2, path14);
+        return visitor.Map?.(key, node2, path14);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key2, node2, path14);
+        return visitor.Seq?.(key, node2, path14);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key2, node2, path14);
+        return visitor.Pair?.(key, node2, path14);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key2, node2, path14);
+        return visitor.Scalar?.(key, node2, path14);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key2, node2, path14);
+        return visitor.Alias?.(key, node2, path14);
       return void 0;
     }
-    function replaceNode(key2, path14, node2) {
+    function replaceNode(key, path14, node2) {
       const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key2] = node2;
+        parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
-        if (key2 === "key")
+        if (key === "key")
           parent.key = node2;
         else
           parent.value = node2;
@@ -20386,7 +20386,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key2, val) {
+    function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i2 = 0, len = val.length; i2 < len; ++i2) {
@@ -20426,7 +20426,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key2, val);
+      return reviver.call(obj, key, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -20789,14 +20789,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key2, ...rest] = path14;
-          const node2 = this.get(key2, true);
+          const [key, ...rest] = path14;
+          const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
           else if (node2 === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -20804,14 +20804,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path14) {
-        const [key2, ...rest] = path14;
+        const [key, ...rest] = path14;
         if (rest.length === 0)
-          return this.delete(key2);
-        const node2 = this.get(key2, true);
+          return this.delete(key);
+        const node2 = this.get(key, true);
         if (identity.isCollection(node2))
           return node2.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -20819,8 +20819,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path14, keepScalar) {
-        const [key2, ...rest] = path14;
-        const node2 = this.get(key2, true);
+        const [key, ...rest] = path14;
+        const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
         else
@@ -20838,10 +20838,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path14) {
-        const [key2, ...rest] = path14;
+        const [key, ...rest] = path14;
         if (rest.length === 0)
-          return this.has(key2);
-        const node2 = this.get(key2, true);
+          return this.has(key);
+        const node2 = this.get(key, true);
         return identity.isCollection(node2) ? node2.hasIn(rest) : false;
       }
       /**
@@ -20849,17 +20849,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path14, value) {
-        const [key2, ...rest] = path14;
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
-          this.set(key2, value);
+          this.set(key, value);
         } else {
-          const node2 = this.get(key2, true);
+          const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.setIn(rest, value);
           else if (node2 === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
       }
     };
@@ -21437,19 +21437,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key2) && key2.comment || null;
+      let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
+        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -21457,7 +21457,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -21601,7 +21601,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key2) => (merge4.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge4.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge4.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge4.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge4.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge4.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -21618,14 +21618,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key2, value2] of srcMap) {
+      for (const [key, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key2))
-            map2.set(key2, value2);
+          if (!map2.has(key))
+            map2.set(key, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key2);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
-          Object.defineProperty(map2, key2, {
+          map2.add(key);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
+          Object.defineProperty(map2, key, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -21653,19 +21653,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key: key2, value }) {
-      if (identity.isNode(key2) && key2.addToJSMap)
-        key2.addToJSMap(ctx, map2, value);
-      else if (merge4.isMergeKey(ctx, key2))
+    function addPairToJSMap(ctx, map2, { key, value }) {
+      if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map2, value);
+      else if (merge4.isMergeKey(ctx, key))
         merge4.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key2, "", ctx);
+        const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key2, jsKey, ctx);
+          const stringKey = stringifyKey(key, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -21680,19 +21680,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map2;
     }
-    function stringifyKey(key2, jsKey, ctx) {
+    function stringifyKey(key, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key2) && ctx?.doc) {
+      if (identity.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key2.toString(strCtx);
+        const strKey = key.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -21716,24 +21716,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key2, value, ctx) {
-      const k = createNode.createNode(key2, void 0, ctx);
+    function createPair(key, value, ctx) {
+      const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key2, value = null) {
+      constructor(key, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key2;
+        this.key = key;
         this.value = value;
       }
       clone(schema) {
-        let { key: key2, value } = this;
-        if (identity.isNode(key2))
-          key2 = key2.clone(schema);
+        let { key, value } = this;
+        if (identity.isNode(key))
+          key = key.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key2, value);
+        return new _Pair(key, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -21909,11 +21909,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key2) {
-      const k = identity.isScalar(key2) ? key2.value : key2;
+    function findPair(items, key) {
+      const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key2 || it.key === k)
+          if (it.key === key || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -21936,20 +21936,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key2, value) => {
+        const add = (key, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key2, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key2))
+            value = replacer.call(obj, key, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key2, value, ctx));
+            map2.items.push(Pair.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key2, value] of obj)
-            add(key2, value);
+          for (const [key, value] of obj)
+            add(key, value);
         } else if (obj && typeof obj === "object") {
-          for (const key2 of Object.keys(obj))
-            add(key2, obj[key2]);
+          for (const key of Object.keys(obj))
+            add(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -21989,23 +21989,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key2) {
-        const it = findPair(this.items, key2);
+      delete(key) {
+        const it = findPair(this.items, key);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key2, keepScalar) {
-        const it = findPair(this.items, key2);
+      get(key, keepScalar) {
+        const it = findPair(this.items, key);
         const node2 = it?.value;
         return (!keepScalar && identity.isScalar(node2) ? node2.value : node2) ?? void 0;
       }
-      has(key2) {
-        return !!findPair(this.items, key2);
+      has(key) {
+        return !!findPair(this.items, key);
       }
-      set(key2, value) {
-        this.add(new Pair.Pair(key2, value), true);
+      set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -22094,15 +22094,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key2) {
-        const idx = asItemIndex(key2);
+      delete(key) {
+        const idx = asItemIndex(key);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key2, keepScalar) {
-        const idx = asItemIndex(key2);
+      get(key, keepScalar) {
+        const idx = asItemIndex(key);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -22114,8 +22114,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key2) {
-        const idx = asItemIndex(key2);
+      has(key) {
+        const idx = asItemIndex(key);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -22125,10 +22125,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key2, value) {
-        const idx = asItemIndex(key2);
+      set(key, value) {
+        const idx = asItemIndex(key);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key2}.`);
+          throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -22162,8 +22162,8 @@ var require_YAMLSeq = __commonJS({
           let i2 = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key2 = obj instanceof Set ? it : String(i2++);
-              it = replacer.call(obj, key2, it);
+              const key = obj instanceof Set ? it : String(i2++);
+              it = replacer.call(obj, key, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -22171,8 +22171,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key2) {
-      let idx = identity.isScalar(key2) ? key2.value : key2;
+    function asItemIndex(key) {
+      let idx = identity.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -22586,25 +22586,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i2++), it);
-          let key2, value;
+          let key, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key2 = it[0];
+              key = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key2 = keys[0];
-              value = it[key2];
+              key = keys[0];
+              value = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key2 = it;
+            key = it;
           }
-          pairs2.items.push(Pair.createPair(key2, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value, ctx));
         }
       return pairs2;
     }
@@ -22651,16 +22651,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key2, value;
+          let key, value;
           if (identity.isPair(pair)) {
-            key2 = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key2, ctx);
+            key = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key, ctx);
           } else {
-            key2 = toJS.toJS(pair, "", ctx);
+            key = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key2))
+          if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key2, value);
+          map2.set(key, value);
         }
         return map2;
       }
@@ -22681,12 +22681,12 @@ var require_omap = __commonJS({
       resolve(seq, onError) {
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
-        for (const { key: key2 } of pairs$1.items) {
-          if (identity.isScalar(key2)) {
-            if (seenKeys.includes(key2.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
+        for (const { key } of pairs$1.items) {
+          if (identity.isScalar(key)) {
+            if (seenKeys.includes(key.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
-              seenKeys.push(key2.value);
+              seenKeys.push(key.value);
             }
           }
         }
@@ -22871,14 +22871,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key2) {
+      add(key) {
         let pair;
-        if (identity.isPair(key2))
-          pair = key2;
-        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
-          pair = new Pair.Pair(key2.key, null);
+        if (identity.isPair(key))
+          pair = key;
+        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
+          pair = new Pair.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key2, null);
+          pair = new Pair.Pair(key, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -22887,18 +22887,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key2, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key2);
+      get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key2, value) {
+      set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key2);
+        const prev = YAMLMap.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key2));
+          this.items.push(new Pair.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -23145,7 +23145,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -23161,7 +23161,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
+          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -23425,8 +23425,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key2, value, options = {}) {
-        const k = this.createNode(key2, null, options);
+      createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -23434,8 +23434,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key2) {
-        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
+      delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
       }
       /**
        * Removes a value from the document.
@@ -23455,8 +23455,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key2, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
+      get(key, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -23471,8 +23471,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key2) {
-        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
+      has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -23486,11 +23486,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key2, value) {
+      set(key, value) {
         if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key2], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key2, value);
+          this.contents.set(key, value);
         }
       }
       /**
@@ -23798,24 +23798,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key2) {
-      if (!key2)
+    function containsNewline(key) {
+      if (!key)
         return null;
-      switch (key2.type) {
+      switch (key.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key2.source.includes("\n"))
+          if (key.source.includes("\n"))
             return true;
-          if (key2.end) {
-            for (const st of key2.end)
+          if (key.end) {
+            for (const st of key.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key2.items) {
+          for (const it of key.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -23889,10 +23889,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key2, sep: sep4, value } = collItem;
+        const { start: start2, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep4?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23900,10 +23900,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key2) {
-            if (key2.type === "block-seq")
+          if (key) {
+            if (key.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key2 && key2.indent !== bm.indent)
+            else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep4) {
@@ -23916,17 +23916,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
-            onError(key2 ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23936,7 +23936,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key2 || key2.type === "block-scalar"
+          startOnNewline: !key || key.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -24100,11 +24100,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start: start2, key: key2, sep: sep4, value } = collItem;
+        const { start: start2, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep4?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -24125,9 +24125,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
-              key2,
+              key,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -24174,8 +24174,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
-          if (isBlock(key2))
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
+          if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep4 ?? [], {
@@ -25325,9 +25325,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key2 of Object.keys(token))
-          if (key2 !== "type" && key2 !== "offset")
-            delete token[key2];
+        for (const key of Object.keys(token))
+          if (key !== "type" && key !== "offset")
+            delete token[key];
         Object.assign(token, { type: "block-scalar", indent, props, source: body3 });
       }
     }
@@ -25375,9 +25375,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key2 of Object.keys(token))
-            if (key2 !== "type" && key2 !== "offset")
-              delete token[key2];
+          for (const key of Object.keys(token))
+            if (key !== "type" && key !== "offset")
+              delete token[key];
           Object.assign(token, { type, indent, source, end });
         }
       }
@@ -25432,12 +25432,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start: start2, key: key2, sep: sep4, value }) {
+    function stringifyItem({ start: start2, key, sep: sep4, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
-      if (key2)
-        res += stringifyToken(key2);
+      if (key)
+        res += stringifyToken(key);
       if (sep4)
         for (const st of sep4)
           res += st.source;
@@ -26769,7 +26769,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
-                  const key2 = it.key;
+                  const key = it.key;
                   const sep4 = it.sep;
                   sep4.push(this.sourceToken);
                   delete it.key;
@@ -26778,7 +26778,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key2, sep: sep4 }]
+                    items: [{ start: start3, key, sep: sep4 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -30603,27 +30603,27 @@ var require_lrucache = __commonJS({
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
       }
-      get(key2) {
-        const value = this.map.get(key2);
+      get(key) {
+        const value = this.map.get(key);
         if (value === void 0) {
           return void 0;
         } else {
-          this.map.delete(key2);
-          this.map.set(key2, value);
+          this.map.delete(key);
+          this.map.set(key, value);
           return value;
         }
       }
-      delete(key2) {
-        return this.map.delete(key2);
+      delete(key) {
+        return this.map.delete(key);
       }
-      set(key2, value) {
-        const deleted = this.delete(key2);
+      set(key, value) {
+        const deleted = this.delete(key);
         if (!deleted && value !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key2, value);
+          this.map.set(key, value);
         }
         return this;
       }
@@ -32051,16 +32051,16 @@ var Command = class {
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
       let first3 = true;
-      for (const key2 in this.properties) {
-        if (this.properties.hasOwnProperty(key2)) {
-          const val = this.properties[key2];
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
           if (val) {
             if (first3) {
               first3 = false;
             } else {
               cmdStr += ",";
             }
-            cmdStr += `${key2}=${escapeProperty(val)}`;
+            cmdStr += `${key}=${escapeProperty(val)}`;
           }
         }
       }
@@ -32092,16 +32092,16 @@ function issueFileCommand(command, message2) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key2, value) {
+function prepareKeyValueMessage(key, value) {
   const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key2.includes(delimiter3)) {
+  if (key.includes(delimiter3)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
   }
   if (convertedValue.includes(delimiter3)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key2}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -32771,7 +32771,7 @@ var HttpClient = class {
         if (statusCode === HttpCodes.NotFound) {
           resolve2(response);
         }
-        function dateTimeDeserializer(key2, value) {
+        function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
             const a = new Date(value);
             if (!isNaN(a.valueOf())) {
@@ -33024,7 +33024,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content2, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key2, value]) => ` ${key2}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
     if (!content2) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -34505,8 +34505,8 @@ function lowercaseKeys2(object2) {
   if (!object2) {
     return {};
   }
-  return Object.keys(object2).reduce((newObj, key2) => {
-    newObj[key2.toLowerCase()] = object2[key2];
+  return Object.keys(object2).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object2[key];
     return newObj;
   }, {});
 }
@@ -34520,20 +34520,20 @@ function isPlainObject(value) {
 }
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
-  Object.keys(options).forEach((key2) => {
-    if (isPlainObject(options[key2])) {
-      if (!(key2 in defaults2)) Object.assign(result, { [key2]: options[key2] });
-      else result[key2] = mergeDeep(defaults2[key2], options[key2]);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults2[key], options[key]);
     } else {
-      Object.assign(result, { [key2]: options[key2] });
+      Object.assign(result, { [key]: options[key] });
     }
   });
   return result;
 }
 function removeUndefinedProperties(obj) {
-  for (const key2 in obj) {
-    if (obj[key2] === void 0) {
-      delete obj[key2];
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
     }
   }
   return obj;
@@ -34585,9 +34585,9 @@ function extractUrlVariableNames(url2) {
 }
 function omit(object2, keysToOmit) {
   const result = { __proto__: null };
-  for (const key2 of Object.keys(object2)) {
-    if (keysToOmit.indexOf(key2) === -1) {
-      result[key2] = object2[key2];
+  for (const key of Object.keys(object2)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object2[key];
     }
   }
   return result;
@@ -34605,10 +34605,10 @@ function encodeUnreserved(str) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
-function encodeValue(operator, value, key2) {
+function encodeValue(operator, value, key) {
   value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key2) {
-    return encodeUnreserved(key2) + "=" + value;
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
   } else {
     return value;
   }
@@ -34619,8 +34619,8 @@ function isDefined(value) {
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
-function getValues(context3, operator, key2, modifier) {
-  var value = context3[key2], result = [];
+function getValues(context3, operator, key, modifier) {
+  var value = context3[key], result = [];
   if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
@@ -34628,14 +34628,14 @@ function getValues(context3, operator, key2, modifier) {
         value = value.substring(0, parseInt(modifier, 10));
       }
       result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key2 : "")
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
       );
     } else {
       if (modifier === "*") {
         if (Array.isArray(value)) {
           value.filter(isDefined).forEach(function(value2) {
             result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key2 : "")
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
             );
           });
         } else {
@@ -34660,7 +34660,7 @@ function getValues(context3, operator, key2, modifier) {
           });
         }
         if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key2) + "=" + tmp.join(","));
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
         } else if (tmp.length !== 0) {
           result.push(tmp.join(","));
         }
@@ -34669,10 +34669,10 @@ function getValues(context3, operator, key2, modifier) {
   } else {
     if (operator === ";") {
       if (isDefined(value)) {
-        result.push(encodeUnreserved(key2));
+        result.push(encodeUnreserved(key));
       }
     } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key2) + "=");
+      result.push(encodeUnreserved(key) + "=");
     } else if (value === "") {
       result.push("");
     }
@@ -34897,7 +34897,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
-        const key2 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
         while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
           index++;
@@ -34908,8 +34908,8 @@ function parseParameters(header, type, index, len, stopFlags) {
           while (index < len) {
             const code2 = header.charCodeAt(index);
             if (code2 === DQUOTE) {
-              if (parameters[key2] === void 0) {
-                parameters[key2] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              if (parameters[key] === void 0) {
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop3 = 0;
@@ -34953,9 +34953,9 @@ function parseParameters(header, type, index, len, stopFlags) {
           }
           index++;
         }
-        if (parameters[key2] === void 0) {
+        if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key2] = header.slice(valueStart, valueEnd);
+          parameters[key] = header.slice(valueStart, valueEnd);
         }
         if (stop2 !== 0)
           break parameter;
@@ -35003,11 +35003,11 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = (parent, key2, val) => {
+  const prepareVal = (parent, key, val) => {
     const isObject2 = val !== null && typeof val === "object";
     const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
-      val = val.toJSON(key2);
+      val = val.toJSON(key);
     }
     const isNoise = typeof val === "string" && noiseValue.test(val);
     if (isNoise) return val + "n";
@@ -35018,7 +35018,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       return val.toString() + "n";
     }
     if (isFunctionReplacer) {
-      val = replacer.call(parent, key2, val);
+      val = replacer.call(parent, key, val);
     }
     const isPostReplacerObject = val !== null && typeof val === "object";
     if (isPostReplacerObject) {
@@ -35155,11 +35155,11 @@ var JSONStringify = (value, replacer, space) => {
     if (supportsRawJSON) {
       return originalStringify(
         value,
-        (key2, val) => {
+        (key, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
-          if (hasFunctionReplacer) return replacer(key2, val);
-          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
+          if (hasFunctionReplacer) return replacer(key, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
           if (isKeyInArrayReplacer) return val;
           return val;
         },
@@ -35169,13 +35169,13 @@ var JSONStringify = (value, replacer, space) => {
     if (!value) return originalStringify(value, replacer, space);
     const convertedToCustomJSON = originalStringify(
       value,
-      (key2, val) => {
+      (key, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
         if (typeof val === "bigint") return val.toString() + "n";
         const hasFunctionReplacer = typeof replacer === "function";
-        if (hasFunctionReplacer) return replacer(key2, val);
-        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
+        if (hasFunctionReplacer) return replacer(key, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
         if (isKeyInArrayReplacer) return val;
         return val;
       },
@@ -35217,17 +35217,17 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key2, value, context3, userReviver) => {
+var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
   if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
   const isNoiseValue = typeof value === "string" && noiseValue.test(value);
   if (isNoiseValue) return value.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value;
-  return userReviver(key2, value, context3);
+  return userReviver(key, value, context3);
 };
 var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key2, value, context3) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -35236,7 +35236,7 @@ var JSONParseV2 = (text2, reviver) => {
     if (isBigInt) return BigInt(context3.source);
     const hasCustomReviver = typeof reviver === "function";
     if (!hasCustomReviver) return value;
-    return reviver(key2, value, context3);
+    return reviver(key, value, context3);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -35259,8 +35259,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
         }
       }
     } else {
-      const { parent, key: key2 } = node2;
-      let value = parent[key2];
+      const { parent, key } = node2;
+      let value = parent[key];
       if (typeof value === "string") {
         const isCustomFormatBigInt = customFormat.test(value);
         if (isCustomFormatBigInt) {
@@ -35272,13 +35272,13 @@ var applyReviverIteratively = (parsed, userReviver) => {
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key2, value);
+        value = userReviver.call(parent, key, value);
       }
       const isDeleted = value === void 0;
       if (isDeleted) {
-        delete parent[key2];
+        delete parent[key];
       } else {
-        parent[key2] = value;
+        parent[key] = value;
       }
       stack.pop();
     }
@@ -35307,7 +35307,7 @@ var JSONParse = (text2, reviver) => {
     const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
-      (key2, value, context3) => convertMarkedBigIntsReviver(key2, value, context3, reviver)
+      (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error63) {
     if (error63 instanceof RangeError) {
@@ -35427,8 +35427,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url2 = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key2, value] of fetchResponse.headers) {
-    responseHeaders[key2] = value;
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
   }
   const octokitResponse = {
     url: url2,
@@ -35584,11 +35584,11 @@ function graphql(request2, query, options) {
         new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
       );
     }
-    for (const key2 in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key2)) continue;
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
       return Promise.reject(
         new Error(
-          `[@octokit/graphql] "${key2}" cannot be used as variable name`
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
         )
       );
     }
@@ -35596,15 +35596,15 @@ function graphql(request2, query, options) {
   const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
   const requestOptions = Object.keys(
     parsedOptions
-  ).reduce((result, key2) => {
-    if (NON_VARIABLE_OPTIONS.includes(key2)) {
-      result[key2] = parsedOptions[key2];
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
       return result;
     }
     if (!result.variables) {
       result.variables = {};
     }
-    result.variables[key2] = parsedOptions[key2];
+    result.variables[key] = parsedOptions[key];
     return result;
   }, {});
   const baseUrl2 = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
@@ -35614,8 +35614,8 @@ function graphql(request2, query, options) {
   return request2(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
-      for (const key2 of Object.keys(response.headers)) {
-        headers[key2] = response.headers[key2];
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
       }
       throw new GraphqlResponseError(
         requestOptions,
@@ -39185,9 +39185,9 @@ function floatSafeRemainder(val, step) {
   return ratio - roundedRatio;
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
-function defineLazy(object2, key2, getter) {
+function defineLazy(object2, key, getter) {
   let value = void 0;
-  Object.defineProperty(object2, key2, {
+  Object.defineProperty(object2, key, {
     get() {
       if (value === EVALUATING) {
         return void 0;
@@ -39199,7 +39199,7 @@ function defineLazy(object2, key2, getter) {
       return value;
     },
     set(v) {
-      Object.defineProperty(object2, key2, {
+      Object.defineProperty(object2, key, {
         value: v
         // configurable: true,
       });
@@ -39225,47 +39225,47 @@ function rawShape(def) {
 function sourceShape(schema) {
   return rawShape(schema._zod.def) ?? schema._zod.def.shape;
 }
-function deferProp(target, key2, getter) {
-  Object.defineProperty(target, key2, {
+function deferProp(target, key, getter) {
+  Object.defineProperty(target, key, {
     get() {
       const value = getter();
-      assignProp(this, key2, value);
+      assignProp(this, key, value);
       return value;
     },
     enumerable: true,
     configurable: true
   });
 }
-function putProp(target, key2, value) {
-  if (key2 in target)
-    assignProp(target, key2, value);
+function putProp(target, key, value) {
+  if (key in target)
+    assignProp(target, key, value);
   else
-    target[key2] = value;
+    target[key] = value;
 }
 function mirrorShape(target, source, keys, wrap) {
   const raw = sourceShape(source);
-  for (const key2 of keys) {
-    const desc = Object.getOwnPropertyDescriptor(raw, key2);
+  for (const key of keys) {
+    const desc = Object.getOwnPropertyDescriptor(raw, key);
     if (!desc.enumerable)
       continue;
     if (desc.get) {
-      deferProp(target, key2, () => {
-        const value = source._zod.def.shape[key2];
-        return wrap ? wrap(value, key2) : value;
+      deferProp(target, key, () => {
+        const value = source._zod.def.shape[key];
+        return wrap ? wrap(value, key) : value;
       });
     } else
-      putProp(target, key2, wrap ? wrap(desc.value, key2) : desc.value);
+      putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
   }
 }
 function mirrorProps(target, source) {
-  for (const key2 of Reflect.ownKeys(source)) {
-    const desc = Object.getOwnPropertyDescriptor(source, key2);
+  for (const key of Reflect.ownKeys(source)) {
+    const desc = Object.getOwnPropertyDescriptor(source, key);
     if (!desc.enumerable)
       continue;
     if (desc.get)
-      deferProp(target, key2, () => source[key2]);
+      deferProp(target, key, () => source[key]);
     else
-      putProp(target, key2, desc.value);
+      putProp(target, key, desc.value);
   }
 }
 function mergeDefs(...defs) {
@@ -39282,11 +39282,11 @@ function cloneDef(schema) {
 function getElementAtPath(obj, path14) {
   if (!path14)
     return obj;
-  return path14.reduce((acc, key2) => acc?.[key2], obj);
+  return path14.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
-  const promises3 = keys.map((key2) => promisesObj[key2]);
+  const promises3 = keys.map((key) => promisesObj[key]);
   return Promise.all(promises3).then((results) => {
     const resolvedObj = {};
     for (let i2 = 0; i2 < keys.length; i2++) {
@@ -39358,8 +39358,8 @@ function shallowClone(o) {
 }
 function numKeys(data) {
   let keyCount = 0;
-  for (const key2 in data) {
-    if (Object.prototype.hasOwnProperty.call(data, key2)) {
+  for (const key in data) {
+    if (Object.prototype.hasOwnProperty.call(data, key)) {
       keyCount++;
     }
   }
@@ -39513,12 +39513,12 @@ function pick(schema, mask) {
 function maskedKeys(schema, mask) {
   const raw = sourceShape(schema);
   const keys = [];
-  for (const key2 of Reflect.ownKeys(mask)) {
-    if (!Object.getOwnPropertyDescriptor(raw, key2)?.enumerable) {
-      throw new Error(`Unrecognized key: "${String(key2)}"`);
+  for (const key of Reflect.ownKeys(mask)) {
+    if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
+      throw new Error(`Unrecognized key: "${String(key)}"`);
     }
-    if (mask[key2])
-      keys.push(key2);
+    if (mask[key])
+      keys.push(key);
   }
   return keys;
 }
@@ -39531,7 +39531,7 @@ function omit2(schema, mask) {
   }
   const omitted = new Set(maskedKeys(schema, mask));
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key2) => !omitted.has(key2)));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
@@ -39542,8 +39542,8 @@ function extend(schema, shape) {
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
     const existingShape = sourceShape(schema);
-    for (const key2 of Reflect.ownKeys(shape)) {
-      if (Object.getOwnPropertyDescriptor(existingShape, key2) !== void 0) {
+    for (const key of Reflect.ownKeys(shape)) {
+      if (Object.getOwnPropertyDescriptor(existingShape, key) !== void 0) {
         throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
       }
     }
@@ -39590,15 +39590,15 @@ function partial(Class2, schema, mask, name2 = "partial") {
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key2) => selected && !selected.has(key2) ? value : new Class2({ type: "optional", innerType: value })));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value })));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask) {
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key2) => (
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
     // overwrite with non-optional
-    selected && !selected.has(key2) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
@@ -39785,46 +39785,46 @@ var Class = class {
   }
 };
 function members(proto, table) {
-  for (const key2 in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key2);
+  for (const key in table) {
+    const desc = Object.getOwnPropertyDescriptor(table, key);
     if (desc.get)
-      Object.defineProperty(proto, key2, { ...desc, enumerable: false });
+      Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
-      defineBound(proto, key2, desc.value);
+      defineBound(proto, key, desc.value);
   }
 }
-function own(inst, key2, value, enumerable = true) {
-  Object.defineProperty(inst, key2, { configurable: true, writable: true, enumerable, value });
+function own(inst, key, value, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
   return value;
 }
-function hide(inst, key2, value) {
-  return own(inst, key2, value, false);
+function hide(inst, key, value) {
+  return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table) {
-  for (const key2 in computes) {
-    const compute = computes[key2];
-    Object.defineProperty(table, key2, {
+  for (const key in computes) {
+    const compute = computes[key];
+    Object.defineProperty(table, key, {
       configurable: true,
       enumerable: true,
       get() {
-        return own(this, key2, compute(this));
+        return own(this, key, compute(this));
       },
       set(value) {
-        own(this, key2, value);
+        own(this, key, value);
       }
     });
   }
   return table;
 }
-function defineBound(proto, key2, fn) {
-  Object.defineProperty(proto, key2, {
+function defineBound(proto, key, fn) {
+  Object.defineProperty(proto, key, {
     configurable: true,
     get() {
-      return this == null ? fn : own(this, key2, fn.bind(this));
+      return this == null ? fn : own(this, key, fn.bind(this));
     },
     set(value) {
-      own(this, key2, value);
+      own(this, key, value);
     }
   });
 }
@@ -39841,53 +39841,53 @@ var breaker = {
     return void 0;
   }
 };
-function defineLazyInternal(inst, key2, compute) {
+function defineLazyInternal(inst, key, compute) {
   const proto = Object.getPrototypeOf(inst._zod);
-  if (key2 in proto && installing !== inst._zod) {
+  if (key in proto && installing !== inst._zod) {
     installing = void 0;
     return;
   }
   installing = inst._zod;
-  Object.defineProperty(proto, key2, {
+  Object.defineProperty(proto, key, {
     configurable: true,
     get() {
-      Object.defineProperty(this, key2, breaker);
+      Object.defineProperty(this, key, breaker);
       const outer = broke;
       broke = false;
       try {
         const value = compute(this);
         if (broke)
-          delete this[key2];
+          delete this[key];
         else
-          Object.defineProperty(this, key2, { configurable: true, writable: true, value });
+          Object.defineProperty(this, key, { configurable: true, writable: true, value });
         broke = broke || outer;
         return value;
       } catch (err2) {
-        delete this[key2];
+        delete this[key];
         broke = broke || outer;
         throw err2;
       }
     },
     set(value) {
-      Object.defineProperty(this, key2, { configurable: true, writable: true, value });
+      Object.defineProperty(this, key, { configurable: true, writable: true, value });
     }
   });
 }
-function installLazyProp(inst, key2, make, enumerable) {
-  const proto = claim(inst, key2);
+function installLazyProp(inst, key, make, enumerable) {
+  const proto = claim(inst, key);
   if (!proto)
     return;
-  Object.defineProperty(proto, key2, {
+  Object.defineProperty(proto, key, {
     configurable: true,
     get() {
       const desc = { configurable: true, writable: true, enumerable, value: void 0 };
-      Object.defineProperty(this, key2, desc);
+      Object.defineProperty(this, key, desc);
       desc.value = make(this);
-      Object.defineProperty(this, key2, desc);
+      Object.defineProperty(this, key, desc);
       return desc.value;
     },
     set(value) {
-      Object.defineProperty(this, key2, { configurable: true, writable: true, enumerable, value });
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
     }
   });
 }
@@ -40064,15 +40064,15 @@ var $ZodError = $constructor("$ZodError", initializer);
 var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
   Parent: Error
 });
-function node(obj, key2, make) {
-  if (!Object.prototype.hasOwnProperty.call(obj, key2)) {
-    if (key2 === "__proto__") {
-      Object.defineProperty(obj, key2, { value: make(), writable: true, enumerable: true, configurable: true });
+function node(obj, key, make) {
+  if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+    if (key === "__proto__") {
+      Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
     } else {
-      obj[key2] = make();
+      obj[key] = make();
     }
   }
-  return obj[key2];
+  return obj[key];
 }
 function flattenError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = {};
@@ -40981,16 +40981,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key2) => [key2, def.shape[key2]]));
+    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
     const input2 = payload.value;
     let proms;
-    for (const [key2, schema] of entries2) {
-      const result = schema._zod.run({ value: input2[key2], issues: [] }, {});
+    for (const [key, schema] of entries2) {
+      const result = schema._zod.run({ value: input2[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
-        proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key2)));
+        proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key)));
       } else {
-        handleCheckPropertyResult(result, payload, key2);
+        handleCheckPropertyResult(result, payload, key);
       }
     }
     if (proms)
@@ -41891,8 +41891,8 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   };
   capSize(inst, arraySize);
 });
-function handlePropertyResult(result, final, key2, input2, optin, optout) {
-  const isPresent = key2 in input2;
+function handlePropertyResult(result, final, key, input2, optin, optout) {
+  const isPresent = key in input2;
   const isOptionalOut = optout === "optional";
   if (!isPresent && isOptionalOut && optin === "optional") {
     return;
@@ -41901,7 +41901,7 @@ function handlePropertyResult(result, final, key2, input2, optin, optout) {
     if (optin !== void 0 && isOptionalOut && !isPresent) {
       return;
     }
-    final.issues.push(...prefixIssues(key2, result.issues));
+    final.issues.push(...prefixIssues(key, result.issues));
   }
   if (!isPresent && optin === void 0) {
     if (!result.issues.length) {
@@ -41909,17 +41909,17 @@ function handlePropertyResult(result, final, key2, input2, optin, optout) {
         code: "invalid_type",
         expected: "nonoptional",
         input: void 0,
-        path: [key2]
+        path: [key]
       });
     }
     return;
   }
   if (result.value === void 0) {
     if (isPresent || optin === "defaulted" && !isOptionalOut) {
-      final.value[key2] = void 0;
+      final.value[key] = void 0;
     }
   } else {
-    final.value[key2] = result.value;
+    final.value[key] = result.value;
   }
 }
 var NO_SYMBOL_KEYS = [];
@@ -41952,28 +41952,28 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
   const optin = _catchall.optin;
   const optout = _catchall.optout;
   let seen = 0;
-  for (const key2 in input2) {
+  for (const key in input2) {
     if (abortEarly && payload.issues.length !== seen) {
       if (aborted(payload, seen))
         break;
       seen = payload.issues.length;
     }
-    if (keySet.has(key2))
+    if (keySet.has(key))
       continue;
-    if (key2 === "__proto__") {
+    if (key === "__proto__") {
       if (t === "never")
-        unrecognized.push(key2);
+        unrecognized.push(key);
       continue;
     }
     if (t === "never") {
-      unrecognized.push(key2);
+      unrecognized.push(key);
       continue;
     }
-    const r = _catchall.run({ value: input2[key2], issues: [] }, ctx);
+    const r = _catchall.run({ value: input2[key], issues: [] }, ctx);
     if (r instanceof Promise) {
-      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key2, input2, optin, optout)));
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
     } else {
-      handlePropertyResult(r, payload, key2, input2, optin, optout);
+      handlePropertyResult(r, payload, key, input2, optin, optout);
     }
   }
   if (unrecognized.length) {
@@ -42010,16 +42010,16 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   defineLazyInternal(inst, "propValues", (zod) => {
     const shape = zod.def.shape;
     const propValues = {};
-    for (const key2 in shape) {
-      const field2 = shape[key2]._zod;
+    for (const key in shape) {
+      const field2 = shape[key]._zod;
       if (field2.values) {
-        if (!Object.prototype.hasOwnProperty.call(propValues, key2)) {
-          assignProp(propValues, key2, /* @__PURE__ */ new Set());
+        if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
+          assignProp(propValues, key, /* @__PURE__ */ new Set());
         }
         for (const v of field2.values)
-          propValues[key2].add(v);
+          propValues[key].add(v);
         if (field2.optin !== void 0)
-          propValues[key2].add(void 0);
+          propValues[key].add(void 0);
       }
     }
     return propValues;
@@ -42046,22 +42046,22 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     const shape = value.shape;
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const key2 of value.allKeys) {
+    for (const key of value.allKeys) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
-      if (key2 === "__proto__")
+      if (key === "__proto__")
         continue;
-      const el = shape[key2];
+      const el = shape[key];
       const optin = el._zod.optin;
       const optout = el._zod.optout;
-      const r = el._zod.run({ value: input2[key2], issues: [] }, ctx);
+      const r = el._zod.run({ value: input2[key], issues: [] }, ctx);
       if (r instanceof Promise) {
-        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key2, input2, optin, optout)));
+        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
       } else {
-        handlePropertyResult(r, payload, key2, input2, optin, optout);
+        handlePropertyResult(r, payload, key, input2, optin, optout);
       }
     }
     if (!catchall) {
@@ -42095,17 +42095,17 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     doc.write(`const input = payload.value;`);
     const ids = /* @__PURE__ */ Object.create(null);
     let counter = 0;
-    for (const key2 of normalized.allKeys) {
-      ids[key2] = `key_${counter++}`;
+    for (const key of normalized.allKeys) {
+      ids[key] = `key_${counter++}`;
     }
     doc.write(memo3 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
-    for (const key2 of normalized.allKeys) {
-      if (key2 === "__proto__")
+    for (const key of normalized.allKeys) {
+      if (key === "__proto__")
         continue;
-      const id = ids[key2];
-      const k = typeof key2 === "symbol" ? `syms[${syms.indexOf(key2)}]` : esc(key2);
+      const id = ids[key];
+      const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
       const isPresent = `${k} in input`;
-      const schema = shape[key2];
+      const schema = shape[key];
       const optin = schema?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema?._zod?.optout === "optional";
@@ -42439,21 +42439,21 @@ function mergeValues(a, b) {
   }
   if (isPlainObject3(a) && isPlainObject3(b)) {
     const bKeys = Object.keys(b);
-    const sharedKeys = Object.keys(a).filter((key2) => bKeys.indexOf(key2) !== -1);
+    const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
     const newObj = { ...a, ...b };
     if (Object.prototype.hasOwnProperty.call(newObj, "__proto__"))
       delete newObj.__proto__;
-    for (const key2 of sharedKeys) {
-      if (key2 === "__proto__")
+    for (const key of sharedKeys) {
+      if (key === "__proto__")
         continue;
-      const sharedValue = mergeValues(a[key2], b[key2]);
+      const sharedValue = mergeValues(a[key], b[key]);
       if (!sharedValue.valid) {
         return {
           valid: false,
-          mergeErrorPath: [key2, ...sharedValue.mergeErrorPath]
+          mergeErrorPath: [key, ...sharedValue.mergeErrorPath]
         };
       }
-      newObj[key2] = sharedValue.data;
+      newObj[key] = sharedValue.data;
     }
     return { valid: true, data: newObj };
   }
@@ -42612,9 +42612,9 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     return handleTupleResults(itemResults, payload, items, input2, optoutStart);
   };
 });
-function getTupleOptStart(items, key2) {
+function getTupleOptStart(items, key) {
   for (let i2 = items.length - 1; i2 >= 0; i2--) {
-    const omittable = key2 === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
+    const omittable = key === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
     if (!omittable)
       return i2 + 1;
   }
@@ -42672,12 +42672,12 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     if (values && !def.partial) {
       payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
       const recordKeys = /* @__PURE__ */ new Set();
-      for (const key2 of values) {
-        if (typeof key2 === "string" || typeof key2 === "number" || typeof key2 === "symbol") {
-          recordKeys.add(typeof key2 === "number" ? key2.toString() : key2);
-          if (key2 === "__proto__")
+      for (const key of values) {
+        if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
+          recordKeys.add(typeof key === "number" ? key.toString() : key);
+          if (key === "__proto__")
             continue;
-          const keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
+          const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
           if (keyResult instanceof Promise) {
             throw new Error("Async schemas not supported in object keys currently");
           }
@@ -42686,8 +42686,8 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
               code: "invalid_key",
               origin: "record",
               issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
-              input: key2,
-              path: [key2],
+              input: key,
+              path: [key],
               inst
             });
             continue;
@@ -42695,32 +42695,32 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           const outKey = keyResult.value;
           if (outKey === "__proto__")
             continue;
-          const result = def.valueType._zod.run({ value: input2[key2], issues: [] }, ctx);
+          const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
           if (result instanceof Promise) {
             proms.push(result.then((result2) => {
               if (result2.issues.length) {
-                payload.issues.push(...prefixIssues(key2, result2.issues));
+                payload.issues.push(...prefixIssues(key, result2.issues));
               }
               payload.value[outKey] = result2.value;
             }));
           } else {
             if (result.issues.length) {
-              payload.issues.push(...prefixIssues(key2, result.issues));
+              payload.issues.push(...prefixIssues(key, result.issues));
             }
             payload.value[outKey] = result.value;
           }
         }
       }
       let unrecognized;
-      for (const key2 in input2) {
-        if (!recordKeys.has(key2)) {
+      for (const key in input2) {
+        if (!recordKeys.has(key)) {
           if (def.mode === "loose") {
-            if (key2 === "__proto__")
+            if (key === "__proto__")
               continue;
-            payload.value[key2] = input2[key2];
+            payload.value[key] = input2[key];
           } else {
             unrecognized = unrecognized ?? [];
-            unrecognized.push(key2);
+            unrecognized.push(key);
           }
         }
       }
@@ -42736,18 +42736,18 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     } else {
       payload.value = memo3 ? memo3.alloc(inst, payload, {}, ctx) : {};
       let unrecognized;
-      for (const key2 of Reflect.ownKeys(input2)) {
-        if (key2 === "__proto__")
+      for (const key of Reflect.ownKeys(input2)) {
+        if (key === "__proto__")
           continue;
-        if (!Object.prototype.propertyIsEnumerable.call(input2, key2))
+        if (!Object.prototype.propertyIsEnumerable.call(input2, key))
           continue;
-        let keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
+        let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
         if (keyResult instanceof Promise) {
           throw new Error("Async schemas not supported in object keys currently");
         }
-        const checkNumericKey = typeof key2 === "string" && number.test(key2) && keyResult.issues.length;
+        const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
         if (checkNumericKey) {
-          const retryResult = def.keyType._zod.run({ value: Number(key2), issues: [] }, ctx);
+          const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
           if (retryResult instanceof Promise) {
             throw new Error("Async schemas not supported in object keys currently");
           }
@@ -42757,17 +42757,17 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         }
         if (keyResult.issues.length) {
           if (def.mode === "loose") {
-            payload.value[key2] = input2[key2];
+            payload.value[key] = input2[key];
           } else if (values) {
             unrecognized = unrecognized ?? [];
-            unrecognized.push(key2);
+            unrecognized.push(key);
           } else {
             payload.issues.push({
               code: "invalid_key",
               origin: "record",
               issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
-              input: key2,
-              path: [key2],
+              input: key,
+              path: [key],
               inst
             });
           }
@@ -42776,17 +42776,17 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         const outKey = keyResult.value;
         if (outKey === "__proto__")
           continue;
-        const result = def.valueType._zod.run({ value: input2[key2], issues: [] }, ctx);
+        const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
         if (result instanceof Promise) {
           proms.push(result.then((result2) => {
             if (result2.issues.length) {
-              payload.issues.push(...prefixIssues(key2, result2.issues));
+              payload.issues.push(...prefixIssues(key, result2.issues));
             }
             payload.value[outKey] = result2.value;
           }));
         } else {
           if (result.issues.length) {
-            payload.issues.push(...prefixIssues(key2, result.issues));
+            payload.issues.push(...prefixIssues(key, result.issues));
           }
           payload.value[outKey] = result.value;
         }
@@ -42826,20 +42826,20 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
     payload.value = memo3 ? memo3.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const [key2, value] of input2) {
+    for (const [key, value] of input2) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
-      const keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
+      const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
       const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
       if (keyResult instanceof Promise || valueResult instanceof Promise) {
         proms.push(Promise.all([keyResult, valueResult]).then(([keyResult2, valueResult2]) => {
-          handleMapResult(keyResult2, valueResult2, payload, key2, input2, inst, ctx);
+          handleMapResult(keyResult2, valueResult2, payload, key, input2, inst, ctx);
         }));
       } else {
-        handleMapResult(keyResult, valueResult, payload, key2, input2, inst, ctx);
+        handleMapResult(keyResult, valueResult, payload, key, input2, inst, ctx);
       }
     }
     if (proms.length)
@@ -42848,10 +42848,10 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
   };
   capSize(inst, mapSize);
 });
-function handleMapResult(keyResult, valueResult, final, key2, input2, inst, ctx) {
+function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) {
   if (keyResult.issues.length) {
-    if (propertyKeyTypes.has(typeof key2)) {
-      final.issues.push(...prefixIssues(key2, keyResult.issues));
+    if (propertyKeyTypes.has(typeof key)) {
+      final.issues.push(...prefixIssues(key, keyResult.issues));
     } else {
       final.issues.push({
         code: "invalid_key",
@@ -42863,15 +42863,15 @@ function handleMapResult(keyResult, valueResult, final, key2, input2, inst, ctx)
     }
   }
   if (valueResult.issues.length) {
-    if (propertyKeyTypes.has(typeof key2)) {
-      final.issues.push(...prefixIssues(key2, valueResult.issues));
+    if (propertyKeyTypes.has(typeof key)) {
+      final.issues.push(...prefixIssues(key, valueResult.issues));
     } else {
       final.issues.push({
         origin: "map",
         code: "invalid_element",
         input: input2,
         inst,
-        key: key2,
+        key,
         issues: valueResult.issues.map((iss) => finalizeIssue(iss, ctx, config()))
       });
     }
@@ -43546,8 +43546,8 @@ function isRecursive(inst, stack, resolve2) {
   };
   const shape = (sh, spread) => {
     let answer = NONE;
-    for (const key2 of Reflect.ownKeys(sh)) {
-      const desc = Object.getOwnPropertyDescriptor(sh, key2);
+    for (const key of Reflect.ownKeys(sh)) {
+      const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
       const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
@@ -43643,8 +43643,8 @@ function isRecursive(inst, stack, resolve2) {
       break;
     default: {
       kind;
-      for (const key2 in def) {
-        const desc = Object.getOwnPropertyDescriptor(def, key2);
+      for (const key in def) {
+        const desc = Object.getOwnPropertyDescriptor(def, key);
         if (!desc || desc.get)
           continue;
         const value = desc.value;
@@ -51777,11 +51777,11 @@ function generatePropertiesChecks(doc, ctx, def, accessor) {
   }
   doc.write(`if (${accessor} == null) return INVALID;`);
   const shape = def.shape;
-  for (const key2 of Reflect.ownKeys(shape)) {
-    const keyExpr = typeof key2 === "symbol" ? addConstant(ctx, key2) : esc(key2);
+  for (const key of Reflect.ownKeys(shape)) {
+    const keyExpr = typeof key === "symbol" ? addConstant(ctx, key) : esc(key);
     const inputVar = newVar(ctx);
     doc.write(`const ${inputVar} = ${accessor}[${keyExpr}];`);
-    compileChild(doc, ctx, shape[key2], inputVar, false);
+    compileChild(doc, ctx, shape[key], inputVar, false);
   }
 }
 function generatePropertyCheck(doc, ctx, def, accessor) {
@@ -52174,9 +52174,9 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
     throw new ZodCompileUnsupportedError('object shape key "__proto__"');
   }
   const propOutputs = /* @__PURE__ */ new Map();
-  for (const key2 of allKeys) {
-    const propSchema = propShape[key2];
-    const kx = keyExpr(key2);
+  for (const key of allKeys) {
+    const propSchema = propShape[key];
+    const kx = keyExpr(key);
     const inputVar = newVar(ctx);
     doc.write(`const ${inputVar} = ${accessor}[${kx}];`);
     if (propSchema._zod.optin !== void 0) {
@@ -52197,14 +52197,14 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
       } else {
         doc.write(`if (${outputVar2} === INVALID) return INVALID;`);
       }
-      propOutputs.set(key2, outputVar2);
+      propOutputs.set(key, outputVar2);
     } else {
       if (requiresPresenceCheck(propSchema)) {
         doc.write(`if (!(${kx} in ${accessor})) return INVALID;`);
       }
       const outputAccessor = compileChild(doc, ctx, propSchema, inputVar, buildsValue);
       if (outputAccessor !== null)
-        propOutputs.set(key2, outputAccessor);
+        propOutputs.set(key, outputAccessor);
     }
   }
   const catchall = def.catchall;
@@ -52625,9 +52625,9 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   }
   return outputVar;
 }
-function getTupleOptStart2(items, key2) {
+function getTupleOptStart2(items, key) {
   for (let i2 = items.length - 1; i2 >= 0; i2--) {
-    const omittable = key2 === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
+    const omittable = key === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
     if (!omittable)
       return i2 + 1;
   }
@@ -52757,16 +52757,16 @@ function generateRecordCheck(doc, ctx, schema, accessor) {
   const keyValues = recordDef.partial ? void 0 : def.keyType._zod.values;
   if (keyValues) {
     const inputKeys = [];
-    for (const key2 of keyValues) {
-      if (!(typeof key2 === "string" || typeof key2 === "number" || typeof key2 === "symbol")) {
-        throw new ZodCompileUnsupportedError(`record key value ${String(key2)}`);
+    for (const key of keyValues) {
+      if (!(typeof key === "string" || typeof key === "number" || typeof key === "symbol")) {
+        throw new ZodCompileUnsupportedError(`record key value ${String(key)}`);
       }
-      const inputKey = typeof key2 === "number" ? key2.toString() : key2;
+      const inputKey = typeof key === "number" ? key.toString() : key;
       if (inputKey === "__proto__") {
         throw new ZodCompileUnsupportedError('record key "__proto__"');
       }
       inputKeys.push(inputKey);
-      const keyConst = addConstant(ctx, key2);
+      const keyConst = addConstant(ctx, key);
       const outKey = generateCheck(doc, ctx, def.keyType, keyConst);
       const valueVar = newVar(ctx);
       doc.write(`const ${valueVar} = ${accessor}[${literalPropertyKey(ctx, inputKey)}];`);
@@ -52844,10 +52844,10 @@ function emitOwnKeys(doc, ctx, accessor, kVar, body3, onSymbol) {
   });
   doc.write(`}`);
 }
-function literalPropertyKey(ctx, key2) {
-  if (typeof key2 === "string")
-    return esc(key2);
-  return addConstant(ctx, key2);
+function literalPropertyKey(ctx, key) {
+  if (typeof key === "string")
+    return esc(key);
+  return addConstant(ctx, key);
 }
 function generateMapCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
@@ -54076,9 +54076,9 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
 // node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
-    for (const key2 of Reflect.ownKeys(source)) {
-      if (Object.prototype.propertyIsEnumerable.call(source, key2)) {
-        assignProp(target, key2, source[key2]);
+    for (const key of Reflect.ownKeys(source)) {
+      if (Object.prototype.propertyIsEnumerable.call(source, key)) {
+        assignProp(target, key, source[key]);
       }
     }
   }
@@ -54224,8 +54224,8 @@ function extractDefs(ctx, schema) {
     if (defId)
       seen.defId = defId;
     const schema2 = seen.schema;
-    for (const key2 in schema2) {
-      delete schema2[key2];
+    for (const key in schema2) {
+      delete schema2[key];
     }
     schema2.$ref = ref;
   };
@@ -54306,8 +54306,8 @@ function foldObjects(members2) {
   for (const member of members2) {
     if (typeof member !== "object" || member.type !== "object")
       return null;
-    for (const key2 in member) {
-      if (!FOLDABLE_KEYS.has(key2))
+    for (const key in member) {
+      if (!FOLDABLE_KEYS.has(key))
         return null;
     }
     objects.push(member);
@@ -54315,22 +54315,22 @@ function foldObjects(members2) {
   const properties = {};
   const required2 = /* @__PURE__ */ new Set();
   for (const object2 of objects) {
-    for (const key2 in object2.properties) {
-      if (Object.prototype.hasOwnProperty.call(properties, key2))
+    for (const key in object2.properties) {
+      if (Object.prototype.hasOwnProperty.call(properties, key))
         continue;
       const parts2 = [];
       for (const other of objects) {
-        const part = other.properties?.[key2] ?? undeclaredConstraint(other);
+        const part = other.properties?.[key] ?? undeclaredConstraint(other);
         if (part === null || part === void 0)
           continue;
         if (!parts2.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
           parts2.push(part);
       }
       const merged = parts2.length === 1 ? parts2[0] : foldObjects(parts2) ?? { allOf: parts2 };
-      assignProp(properties, key2, merged);
+      assignProp(properties, key, merged);
     }
-    for (const key2 of object2.required ?? [])
-      required2.add(key2);
+    for (const key of object2.required ?? [])
+      required2.add(key);
   }
   const folded = { type: "object", properties };
   if (required2.size)
@@ -54355,8 +54355,8 @@ function foldIntersection(json2) {
   const allOf = json2.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
-  for (const key2 of FOLDABLE_KEYS)
-    if (key2 in json2)
+  for (const key of FOLDABLE_KEYS)
+    if (key in json2)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
@@ -54403,20 +54403,20 @@ function finalize(ctx, schema) {
       assignProps(schema2, _cached);
       const isParentRef = zodSchema._zod.parent === ref;
       if (isParentRef) {
-        for (const key2 in schema2) {
-          if (key2 === "$ref" || key2 === "allOf")
+        for (const key in schema2) {
+          if (key === "$ref" || key === "allOf")
             continue;
-          if (!(key2 in _cached)) {
-            delete schema2[key2];
+          if (!(key in _cached)) {
+            delete schema2[key];
           }
         }
       }
       if (refSchema.$ref && refSeen.def) {
-        for (const key2 in schema2) {
-          if (key2 === "$ref" || key2 === "allOf")
+        for (const key in schema2) {
+          if (key === "$ref" || key === "allOf")
             continue;
-          if (key2 in refSeen.def && JSON.stringify(schema2[key2]) === JSON.stringify(refSeen.def[key2])) {
-            delete schema2[key2];
+          if (key in refSeen.def && JSON.stringify(schema2[key]) === JSON.stringify(refSeen.def[key])) {
+            delete schema2[key];
           }
         }
       }
@@ -54428,11 +54428,11 @@ function finalize(ctx, schema) {
       if (parentSeen?.schema.$ref) {
         schema2.$ref = parentSeen.schema.$ref;
         if (parentSeen.def) {
-          for (const key2 in schema2) {
-            if (key2 === "$ref" || key2 === "allOf")
+          for (const key in schema2) {
+            if (key === "$ref" || key === "allOf")
               continue;
-            if (key2 in parentSeen.def && JSON.stringify(schema2[key2]) === JSON.stringify(parentSeen.def[key2])) {
-              delete schema2[key2];
+            if (key in parentSeen.def && JSON.stringify(schema2[key]) === JSON.stringify(parentSeen.def[key])) {
+              delete schema2[key];
             }
           }
         }
@@ -54565,8 +54565,8 @@ function isTransforming(_schema, _ctx) {
     return isTransforming(def.in, ctx) || isTransforming(def.out, ctx);
   }
   if (def.type === "object") {
-    for (const key2 in def.shape) {
-      if (isTransforming(def.shape[key2], ctx))
+    for (const key in def.shape) {
+      if (isTransforming(def.shape[key], ctx))
         return true;
     }
     return false;
@@ -54604,13 +54604,13 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
 };
 
 // node_modules/zod/v4/core/json-schema-processors.js
-var narrowMin = (agg, key2, value) => {
-  if (agg[key2] === void 0 || value > agg[key2])
-    agg[key2] = value;
+var narrowMin = (agg, key, value) => {
+  if (agg[key] === void 0 || value > agg[key])
+    agg[key] = value;
 };
-var narrowMax = (agg, key2, value) => {
-  if (agg[key2] === void 0 || value < agg[key2])
-    agg[key2] = value;
+var narrowMax = (agg, key, value) => {
+  if (agg[key] === void 0 || value < agg[key])
+    agg[key] = value;
 };
 var narrowBoth = (agg, value) => {
   narrowMin(agg, "minimum", value);
@@ -54948,17 +54948,17 @@ var objectProcessor = (schema, ctx, _json, params) => {
   }
   json2.type = "object";
   json2.properties = {};
-  for (const key2 in shape) {
-    assignProp(json2.properties, key2, processSchema(shape[key2], ctx, {
+  for (const key in shape) {
+    assignProp(json2.properties, key, processSchema(shape[key], ctx, {
       ...params,
-      path: [...params.path, "properties", key2]
+      path: [...params.path, "properties", key]
     }));
   }
   const requiredKeys = [];
-  for (const key2 of Object.keys(shape)) {
-    const field2 = def.shape[key2];
+  for (const key of Object.keys(shape)) {
+    const field2 = def.shape[key];
     if (ctx.io === "input" ? inputOptin(field2) === void 0 : field2._zod.optout === void 0) {
-      requiredKeys.push(key2);
+      requiredKeys.push(key);
     }
   }
   if (requiredKeys.length > 0) {
@@ -55333,9 +55333,9 @@ function toJSONSchema(input2, params) {
     };
     ctx2.external = external;
     for (const entry of registry2._idmap.entries()) {
-      const [key2, schema] = entry;
+      const [key, schema] = entry;
       extractDefs(ctx2, schema);
-      assignProp(schemas, key2, finalize(ctx2, schema));
+      assignProp(schemas, key, finalize(ctx2, schema));
     }
     if (Object.keys(defs).length > 0) {
       const defsSegment = ctx2.target === "draft-2020-12" ? "$defs" : "definitions";
@@ -55650,17 +55650,17 @@ __export(checks_exports2, {
 
 // node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-function _lazyMethod(proto, key2, make) {
-  Object.defineProperty(proto, key2, {
+function _lazyMethod(proto, key, make) {
+  Object.defineProperty(proto, key, {
     configurable: true,
     enumerable: false,
     get() {
       const value = make(this);
-      Object.defineProperty(this, key2, { value, configurable: true, writable: true });
+      Object.defineProperty(this, key, { value, configurable: true, writable: true });
       return value;
     },
     set(value) {
-      Object.defineProperty(this, key2, { value, configurable: true, writable: true });
+      Object.defineProperty(this, key, { value, configurable: true, writable: true });
     }
   });
 }
@@ -57330,11 +57330,11 @@ function resolveRef(ref, ctx) {
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
   if (path14[0] === defsKey) {
-    const key2 = path14[1] === void 0 ? void 0 : decodeJSONPointerSegment(path14[1]);
-    if (!key2 || !ctx.defs[key2]) {
+    const key = path14[1] === void 0 ? void 0 : decodeJSONPointerSegment(path14[1]);
+    if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
-    return ctx.defs[key2];
+    return ctx.defs[key];
   }
   throw new Error(`Reference not found: ${ref}`);
 }
@@ -57369,16 +57369,16 @@ function checkObjectGuards(objectSchema, guards) {
       });
     }
     if (guards.keySchema) {
-      for (const key2 of keys) {
-        const result = guards.keySchema.safeParse(key2);
+      for (const key of keys) {
+        const result = guards.keySchema.safeParse(key);
         if (result.success)
           continue;
         payload.issues.push({
           code: "invalid_key",
           origin: "record",
           issues: result.error.issues,
-          input: key2,
-          path: [key2],
+          input: key,
+          path: [key],
           continue: true
         });
       }
@@ -57403,20 +57403,20 @@ function canonicalKey(value, seen) {
     if (Array.isArray(value)) {
       const parts3 = [];
       for (const item of value) {
-        const key2 = canonicalKey(item, seen);
-        if (key2 === null)
+        const key = canonicalKey(item, seen);
+        if (key === null)
           return null;
-        parts3.push(key2);
+        parts3.push(key);
       }
       return `a${parts3.length}:[${parts3.join(",")}]`;
     }
     const keys = Object.keys(value).sort();
     const parts2 = [];
     for (const k of keys) {
-      const key2 = canonicalKey(value[k], seen);
-      if (key2 === null)
+      const key = canonicalKey(value[k], seen);
+      if (key === null)
         return null;
-      parts2.push(`${k.length}:${k}=${key2}`);
+      parts2.push(`${k.length}:${k}=${key}`);
     }
     return `o${parts2.length}:{${parts2.join(",")}}`;
   } finally {
@@ -57456,10 +57456,10 @@ function containsRef(value) {
     return value.some(containsRef);
   if (typeof value.$ref === "string")
     return true;
-  return Object.entries(value).some(([key2, sub]) => {
-    if (SCHEMA_KEYWORDS.has(key2))
+  return Object.entries(value).some(([key, sub]) => {
+    if (SCHEMA_KEYWORDS.has(key))
       return containsRef(sub);
-    if (!SCHEMA_MAP_KEYWORDS.has(key2) || typeof sub !== "object" || sub === null)
+    if (!SCHEMA_MAP_KEYWORDS.has(key) || typeof sub !== "object" || sub === null)
       return false;
     return Object.values(sub).some(containsRef);
   });
@@ -57475,12 +57475,12 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.uniqueItems === true) {
       const firstSeen = /* @__PURE__ */ new Map();
       for (let i2 = 0; i2 < items.length; i2++) {
-        const key2 = canonicalKey(items[i2], /* @__PURE__ */ new Set());
-        if (key2 === null)
+        const key = canonicalKey(items[i2], /* @__PURE__ */ new Set());
+        if (key === null)
           continue;
-        const first3 = firstSeen.get(key2);
+        const first3 = firstSeen.get(key);
         if (first3 === void 0) {
-          firstSeen.set(key2, i2);
+          firstSeen.set(key, i2);
           continue;
         }
         payload.issues.push({
@@ -57719,9 +57719,9 @@ function convertBaseSchema(schema, ctx) {
       const properties = schema.properties || {};
       const requiredSet = new Set(schema.required || []);
       const additionalSchema = typeof schema.additionalProperties === "object" ? convertSchema(schema.additionalProperties, ctx) : void 0;
-      for (const [key2, propSchema] of Object.entries(properties)) {
+      for (const [key, propSchema] of Object.entries(properties)) {
         const propZodSchema = convertSchema(propSchema, ctx);
-        assignProp(shape, key2, requiredSet.has(key2) ? propZodSchema : propZodSchema.optional());
+        assignProp(shape, key, requiredSet.has(key) ? propZodSchema : propZodSchema.optional());
       }
       if (schema.patternProperties) {
         const patternProps = schema.patternProperties;
@@ -57756,12 +57756,12 @@ function convertBaseSchema(schema, ctx) {
             if (!isPlainObject3(payload.value))
               return;
             const unrecognized = [];
-            for (const key2 of Object.keys(payload.value)) {
-              if (propertyKeys.includes(key2))
+            for (const key of Object.keys(payload.value)) {
+              if (propertyKeys.includes(key))
                 continue;
-              if (patterns.some((regex) => regex.test(key2)))
+              if (patterns.some((regex) => regex.test(key)))
                 continue;
-              unrecognized.push(key2);
+              unrecognized.push(key);
             }
             if (unrecognized.length) {
               payload.issues.push({
@@ -57892,38 +57892,38 @@ function convertSchema(schema, ctx) {
   }
   const extraMeta = {};
   const coreMetadataKeys = ["$id", "id", "$comment", "$anchor", "$vocabulary", "$dynamicRef", "$dynamicAnchor"];
-  for (const key2 of coreMetadataKeys) {
-    if (key2 in schema) {
-      extraMeta[key2] = schema[key2];
+  for (const key of coreMetadataKeys) {
+    if (key in schema) {
+      extraMeta[key] = schema[key];
     }
   }
   const contentMetadataKeys = ["contentEncoding", "contentMediaType", "contentSchema"];
-  for (const key2 of contentMetadataKeys) {
-    if (key2 in schema) {
-      extraMeta[key2] = schema[key2];
+  for (const key of contentMetadataKeys) {
+    if (key in schema) {
+      extraMeta[key] = schema[key];
     }
   }
   if (schema.type === "object" && schema.$ref === void 0) {
     if (schema.propertyNames !== void 0 && !containsRef(schema.propertyNames)) {
       extraMeta.propertyNames = schema.propertyNames;
     }
-    for (const key2 of ["minProperties", "maxProperties"]) {
-      if (schema[key2] !== void 0)
-        extraMeta[key2] = schema[key2];
+    for (const key of ["minProperties", "maxProperties"]) {
+      if (schema[key] !== void 0)
+        extraMeta[key] = schema[key];
     }
   }
   if (schema.type === "array" && schema.$ref === void 0) {
     if (schema.contains !== void 0 && !containsRef(schema.contains)) {
       extraMeta.contains = schema.contains;
     }
-    for (const key2 of ["uniqueItems", "minContains", "maxContains"]) {
-      if (schema[key2] !== void 0)
-        extraMeta[key2] = schema[key2];
+    for (const key of ["uniqueItems", "minContains", "maxContains"]) {
+      if (schema[key] !== void 0)
+        extraMeta[key] = schema[key];
     }
   }
-  for (const key2 of Object.keys(schema)) {
-    if (!RECOGNIZED_KEYS.has(key2)) {
-      assignProp(extraMeta, key2, schema[key2]);
+  for (const key of Object.keys(schema)) {
+    if (!RECOGNIZED_KEYS.has(key)) {
+      assignProp(extraMeta, key, schema[key]);
     }
   }
   if (Object.keys(extraMeta).length > 0) {
@@ -60234,7 +60234,7 @@ ${body22}`);
   }
   static loadFromWasmExports(mod, { sync }) {
     const symbolNames = Object.keys(mod);
-    const functionName = symbolNames.find((key2) => LANGUAGE_FUNCTION_REGEX.test(key2) && !key2.includes("external_scanner_"));
+    const functionName = symbolNames.find((key) => LANGUAGE_FUNCTION_REGEX.test(key) && !key.includes("external_scanner_"));
     if (!functionName) {
       console.log(`Couldn't find language function in Wasm file. Symbols:
 ${JSON.stringify(symbolNames, null, 2)}`);
@@ -62874,9 +62874,20 @@ function copyTree(tree, source) {
   };
   const rootTypeId = w.typeId();
   const root = make(null, rootTypeId, 0);
-  const done = () => ({ root, count, postorder: { nodes: post, typeIds: Uint16Array.from(postIds), typeNames: types } });
+  const pending = [];
+  const starts = [0];
+  let current = root;
+  const adopt = (node2, start2) => {
+    if (pending.length > start2) {
+      node2.children = pending.slice(start2);
+      pending.length = start2;
+    }
+  };
+  const done = () => {
+    for (let n = current; starts.length && n; n = n.parent) adopt(n, starts.pop());
+    return { root, count, postorder: { nodes: post, typeIds: Uint16Array.from(postIds), typeNames: types } };
+  };
   try {
-    let current = root;
     const idStack = [rootTypeId];
     let lastEnd = root.startIndex;
     if (!w.first()) {
@@ -62889,18 +62900,19 @@ function copyTree(tree, source) {
       let node2 = null;
       if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId) {
         node2 = make(current, typeId, fieldId);
-        if (current.children === NO_CHILDREN) current.children = [node2];
-        else current.children.push(node2);
+        pending.push(node2);
       }
       if (w.first()) {
         current = node2 ?? make(current, typeId, fieldId);
         idStack.push(typeId);
+        starts.push(pending.length);
         continue;
       }
       lastEnd = w.end();
       if (node2) finish(node2, typeId, lastEnd);
       while (!w.next()) {
         if (!w.parent()) return done();
+        adopt(current, starts.pop());
         finish(current, idStack.pop(), lastEnd);
         if (current.parent) current = current.parent;
         else return done();
@@ -62969,9 +62981,9 @@ function fields(node2, name2) {
 }
 var walkOrderCache = /* @__PURE__ */ new WeakMap();
 function walkOrder(file2, types, limit = Infinity) {
-  const key2 = `${limit}:${types.join(",")}`;
+  const key = `${limit}:${types.join(",")}`;
   let cached3 = walkOrderCache.get(file2);
-  const hit = cached3?.get(key2);
+  const hit = cached3?.get(key);
   if (hit) return hit;
   const out2 = [];
   const wanted = new Set(types);
@@ -62992,14 +63004,14 @@ function walkOrder(file2, types, limit = Infinity) {
     }
   }
   if (!cached3) walkOrderCache.set(file2, cached3 = /* @__PURE__ */ new Map());
-  cached3.set(key2, out2);
+  cached3.set(key, out2);
   return out2;
 }
 var ownerCache = /* @__PURE__ */ new WeakMap();
 function walkOrderByOwner(file2, types, ownerTypes) {
-  const key2 = `${types.join(",")}/${ownerTypes.join(",")}`;
+  const key = `${types.join(",")}/${ownerTypes.join(",")}`;
   let cached3 = ownerCache.get(file2);
-  const hit = cached3?.get(key2);
+  const hit = cached3?.get(key);
   if (hit) return hit;
   const owners = new Set(ownerTypes);
   const out2 = /* @__PURE__ */ new Map();
@@ -63012,7 +63024,7 @@ function walkOrderByOwner(file2, types, ownerTypes) {
     else out2.set(owner, [n]);
   }
   if (!cached3) ownerCache.set(file2, cached3 = /* @__PURE__ */ new Map());
-  cached3.set(key2, out2);
+  cached3.set(key, out2);
   return out2;
 }
 
@@ -63029,10 +63041,18 @@ function substitute(param, actual) {
 var MAX_LABELS = 12;
 var INSTRUCTS_TEXT = /\b(follow|obey|comply|adhere|execute)\b|\binstructions\b|\brules\b|\bguidance\b|\bdirectives?\b|\bcommands?\b/i;
 var DIRECTIVE_TEXT = /\byou are\b|\byour (role|job|task|goal)\b|\bact as\b|\bnever\b|\bdo not\b|\bdon't\b|\bonly (answer|respond|discuss|help|use|talk|reply)|\bmust\b|\balways\b|\brules?\b|\binstructions?\b|\bfollow\b|\bsystem:|\bpersona\b|\bguidelines?\b|\bpolicy\b/i;
-function key(l) {
-  return `${l.kind}|${l.line}|${l.what}|${l.interpolated ?? ""}|${l.directive ? 1 : ""}${l.instructs ? 2 : ""}|${l.sanitized?.join(",") ?? ""}|${l.param ?? ""}`;
+function sameLabel(a, b) {
+  return a === b || a.kind === b.kind && a.line === b.line && a.what === b.what && a.interpolated === b.interpolated && !a.directive === !b.directive && !a.instructs === !b.instructs && a.param === b.param && sameList(a.sanitized, b.sanitized);
 }
-var EMPTY = [];
+function sameList(a, b) {
+  if (a === b) return true;
+  const n = a?.length ?? 0;
+  if (n !== (b?.length ?? 0)) return false;
+  for (let i2 = 0; i2 < n; i2++) if (a[i2] !== b[i2]) return false;
+  return true;
+}
+var NO_LABELS = [];
+var EMPTY = NO_LABELS;
 function union2(...sets) {
   let only;
   let nonEmpty2 = 0;
@@ -63045,13 +63065,10 @@ function union2(...sets) {
   if (nonEmpty2 === 0) return EMPTY;
   if (nonEmpty2 === 1) return only;
   const out2 = [];
-  const seen = /* @__PURE__ */ new Set();
   for (const set2 of sets) {
     if (!set2) continue;
-    for (const l of set2) {
-      const k = key(l);
-      if (seen.has(k)) continue;
-      seen.add(k);
+    next: for (const l of set2) {
+      for (let i2 = 0; i2 < out2.length; i2++) if (sameLabel(out2[i2], l)) continue next;
       out2.push(l);
       if (out2.length >= MAX_LABELS) return out2;
     }
@@ -63175,7 +63192,18 @@ var RUNNER_METHODS = /* @__PURE__ */ new Set(["run_sync", "invoke", "ainvoke", "
 var MODEL_NAME = /^(llm|llm_\w+|\w+_llm|chat_model|model|chat|agent|\w+_agent|agent_\w+|chain|\w+_chain|executor|agent_executor|crew|graph|workflow|query_engine|chat_engine)$/;
 var CLIENT_SUFFIXES = [".chat.completions.create", ".chat.completions.parse", ".completions.create", ".responses.create", ".responses.parse", ".messages.create", ".messages.stream", ".beta.chat.completions.parse", ".chat.complete", ".chat.stream"];
 var FUNCTION_CALLS = /* @__PURE__ */ new Set(["litellm.completion", "litellm.acompletion", "ollama.chat", "ollama.generate", "openai.ChatCompletion.create", "openai.Completion.create", "agents.Runner.run", "agents.Runner.run_sync", "agents.Runner.run_streamed"]);
+var shapeCache = /* @__PURE__ */ new Map();
 function modelCallShape(callee, receiverType, receiverName) {
+  const key = receiverType !== void 0 ? `${callee}\0t${receiverType}` : receiverName !== void 0 ? `${callee}\0n${receiverName}` : callee;
+  let hit = shapeCache.get(key);
+  if (hit === void 0) {
+    hit = modelCallShapeUncached(callee, receiverType, receiverName);
+    if (shapeCache.size > 5e4) shapeCache.clear();
+    shapeCache.set(key, hit);
+  }
+  return hit;
+}
+function modelCallShapeUncached(callee, receiverType, receiverName) {
   const flat = plain(callee);
   const method = lastSegment(flat);
   if (CLIENT_SUFFIXES.some((s) => flat.endsWith(s)) && (receiverType === void 0 || !isModelType(receiverType) || isClientType(receiverType) || flat.includes(".chat."))) {
@@ -63252,12 +63280,12 @@ function envSource(keyName) {
 }
 var sourceCache = /* @__PURE__ */ new Map();
 function callSource(callee, receiverType) {
-  const key2 = receiverType === void 0 ? callee : `${callee}\0${receiverType}`;
-  let hit = sourceCache.get(key2);
+  const key = receiverType === void 0 ? callee : `${callee}\0${receiverType}`;
+  let hit = sourceCache.get(key);
   if (hit === void 0) {
     hit = callSourceUncached(callee, receiverType);
     if (sourceCache.size > 5e4) sourceCache.clear();
-    sourceCache.set(key2, hit);
+    sourceCache.set(key, hit);
   }
   return hit;
 }
@@ -63362,7 +63390,7 @@ function literal2(model, a) {
   return n.children.filter((c) => c.type === "string_content" || c.type === "string_fragment" || c.type === "escape_sequence" && !!model.language).map(model.text).join("");
 }
 function calleeOf(call) {
-  return plain(call.callee);
+  return call.flat;
 }
 var APPROVAL_NAME = /(approv|confirm|consent|authori[sz]|human|permission|ask_user|elicit|request_review|require_review|manual_review|interrupt|verify_with_user|get_user_confirmation|prompt_user|is_allowed|allowed_by_policy)/i;
 function hasApprovalStep(model, fn) {
@@ -63371,18 +63399,18 @@ function hasApprovalStep(model, fn) {
 }
 function fileHasHumanGate(model) {
   return model.calls.some(
-    (c) => c.args.some((a) => a.name === "interrupt_before" || a.name === "interrupt_after" || a.name === "interruptBefore" || a.name === "interruptAfter") || /HumanApprovalCallbackHandler|HumanInTheLoop|interrupt$/.test(plain(c.callee)) || c.args.some((a) => a.name === "human_input_mode" && /ALWAYS/.test(model.text(a.node))) || c.args.some((a) => a.name === "callbacks" && /Approval|Human/i.test(model.text(a.node)))
+    (c) => c.args.some((a) => a.name === "interrupt_before" || a.name === "interrupt_after" || a.name === "interruptBefore" || a.name === "interruptAfter") || /HumanApprovalCallbackHandler|HumanInTheLoop|interrupt$/.test(c.flat) || c.args.some((a) => a.name === "human_input_mode" && /ALWAYS/.test(model.text(a.node))) || c.args.some((a) => a.name === "callbacks" && /Approval|Human/i.test(model.text(a.node)))
   );
 }
 function defLine(fn) {
   return fn.declNode ?? field(fn.node, "name") ?? fn.node;
 }
-function dictValue(model, dict, key2) {
+function dictValue(model, dict, key) {
   if (dict.type !== "dictionary") return void 0;
   for (const pair of dict.children) {
     if (pair.type !== "pair") continue;
     const k = field(pair, "key");
-    if (k && k.type === "string" && model.text(k).slice(1, -1) === key2) return field(pair, "value") ?? void 0;
+    if (k && k.type === "string" && model.text(k).slice(1, -1) === key) return field(pair, "value") ?? void 0;
   }
   return void 0;
 }
@@ -63465,6 +63493,11 @@ var rule = {
     for (const hit of systemVariableFills(model)) {
       ctx.report({ node: hit.node, source: hit.label, message: `User input (${hit.label.what}, line ${hit.label.line}) fills the system-message variable {${hit.variable}} of a prompt template; a user can rewrite the model's instructions.` });
     }
+    if (model.language) {
+      for (const hit of dynamicInstructionContext(model)) {
+        ctx.report({ node: hit.node, source: hit.label, message: `User input (${hit.label.what}, line ${hit.label.line}) reaches the agent's instructions through the run context (\`${model.text(hit.node).slice(0, 60)}\`); a user can rewrite the agent's instructions.` });
+      }
+    }
     for (const c of model.calls) {
       if (!/(^|\.)(PromptTemplate|ChatPromptTemplate|PromptTemplate\.from_template|ChatPromptTemplate\.from_template|SystemMessagePromptTemplate\.from_template)$/.test(c.callee.replace(/\(\)/g, ""))) continue;
       const template = c.args.find((a) => a.name === "template") ?? c.args.find((a) => a.index === 0 && /from_template$/.test(c.callee));
@@ -63522,15 +63555,84 @@ function systemVariableFills(model) {
         if (p.type !== "pair") continue;
         const k = field(p, "key");
         const v = field(p, "value");
-        const key2 = k ? literal2(model, k) : void 0;
-        if (!key2 || !v || !slots.has(key2) || v.type === "string" || v.type === "integer" || v.type === "float") continue;
+        const key = k ? literal2(model, k) : void 0;
+        if (!key || !v || !slots.has(key) || v.type === "string" || v.type === "integer" || v.type === "float") continue;
         const names = [...model.text(v).matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0]);
         const l = reaching(a.taint, ["user"], "prompt").find((x) => names.some((n) => x.what.includes(`'${n}'`) || x.what === n || x.what.startsWith(`${n}.`) || x.what.startsWith(`request.`) && n === "request"));
-        if (l) out2.push({ node: v, label: l, variable: key2 });
+        if (l) out2.push({ node: v, label: l, variable: key });
       }
     }
   }
   return out2;
+}
+function dynamicInstructionContext(model) {
+  const out2 = [];
+  for (const c of model.calls) {
+    if (!/(^|\.)Agent$/.test(c.callee.replace(/\(\)/g, ""))) continue;
+    const instr = c.args.find((a) => a.name === "instructions");
+    if (!instr || !/^(arrow_function|function_expression|function)$/.test(instr.node.type)) continue;
+    const fn = model.functions.find((f) => f.node === instr.node);
+    const subs = substitutions(instr.node);
+    const own2 = fn ? model.returns.filter((r) => r.fn === fn).flatMap((r) => reaching(r.taint, ["user"], "prompt"))[0] : void 0;
+    if (own2) {
+      out2.push({ node: subs.find((n) => n.line === own2.line) ?? subs[0] ?? instr.node, label: own2 });
+      continue;
+    }
+    if (!c.assignedTo) continue;
+    const roots = contextRoots(model, instr.node, fn);
+    if (!roots.length) continue;
+    const runs = model.calls.filter((r) => /(^|\.)run$/.test(r.callee.replace(/\(\)/g, "")) && r.args.some((a) => a.index === 0 && model.text(a.node) === c.assignedTo));
+    for (const r of runs) {
+      const ctxArg = r.args.find((a) => a.name === "context");
+      const label = ctxArg ? reaching(ctxArg.taint, ["user"], "prompt")[0] : void 0;
+      if (!ctxArg || !label) continue;
+      const fixed = /* @__PURE__ */ new Set();
+      if (ctxArg.node.type === "object") {
+        for (const p of ctxArg.node.children) {
+          const k = p.type === "pair" ? field(p, "key") : void 0;
+          const v = p.type === "pair" ? field(p, "value") : void 0;
+          if (k && v && /^(string|number|true|false|null)$/.test(v.type)) fixed.add(model.text(k).replace(/^["'`]|["'`]$/g, ""));
+        }
+      }
+      const hit = subs.find((n) => {
+        const t = model.text(n.children.find((x) => x.named) ?? n);
+        return roots.some((root) => {
+          const m = new RegExp(`^${root.replace(/\./g, "\\.")}(\\??\\.(\\w+))?`).exec(t);
+          return !!m && !(m[2] && fixed.has(m[2]) && /context$/.test(root));
+        });
+      });
+      if (hit) {
+        out2.push({ node: hit, label });
+        break;
+      }
+    }
+  }
+  return out2;
+}
+function substitutions(n) {
+  const out2 = [];
+  const stack = [n];
+  while (stack.length) {
+    const c = stack.pop();
+    if (c.type === "template_substitution") out2.push(c);
+    for (const ch of c.children) if (ch.named) stack.push(ch);
+  }
+  return out2.sort((a, b) => a.startIndex - b.startIndex);
+}
+function contextRoots(model, fnNode, fn) {
+  const params = field(fnNode, "parameters")?.children.filter((x) => x.named) ?? (field(fnNode, "parameter") ? [field(fnNode, "parameter")] : []);
+  const first3 = params[0];
+  if (!first3) return [];
+  const pattern = first3.type === "required_parameter" || first3.type === "optional_parameter" ? field(first3, "pattern") ?? first3 : first3;
+  const roots = [];
+  if (pattern.type === "identifier") roots.push(`${model.text(pattern)}.context`);
+  else if (pattern.type === "object_pattern" && /\bcontext\b/.test(model.text(pattern))) roots.push("context");
+  if (!roots.length) return [];
+  for (const a of fn ? model.assigns.filter((x) => x.fn === fn) : []) {
+    const v = model.text(a.value);
+    if (roots.some((r) => v.startsWith(r)) && /^\w+$/.test(a.target)) roots.push(a.target);
+  }
+  return roots;
 }
 
 // engine/rules/sinks-js.ts
@@ -63547,13 +63649,14 @@ var FS_READ = /\.(readFile|readFileSync|createReadStream|readdir|readdirSync|sta
 var FS_WRITE = /\.(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|outputFile|writeJson|copyFile|copyFileSync|cp|cpSync|rename|renameSync|mkdir|mkdirSync|symlink|chmod|chmodSync)$/;
 var FS_DELETE = /\.(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|remove|removeSync|emptyDir)$/;
 var URL_CALLS = /^(fetch|globalThis\.fetch|node-fetch|cross-fetch|undici\.(fetch|request)|axios|axios\.(get|post|put|patch|delete|head|request)|got|got\.(get|post|put|patch|delete|stream)|ky|ky\.(get|post|put|delete)|superagent\.(get|post|put|delete)|(http|https|node:http|node:https)\.(get|request)|needle|needle\.(get|post)|request)$/;
-var HTML_CALLS = /^(document\.write|document\.writeln|dangerouslySetInnerHTML|innerHTML|outerHTML)$|\.(insertAdjacentHTML|setHTMLUnsafe|createContextualFragment)$/;
+var HTML_CALLS = /^(document\.write|document\.writeln|dangerouslySetInnerHTML|innerHTML|outerHTML|srcdoc)$|\.(insertAdjacentHTML|setHTMLUnsafe|createContextualFragment)$/;
+var TEMPLATE_COMPILE = /^(handlebars|ejs|pug|nunjucks|mustache|lodash|lodash\.template|underscore|dot|doT|eta|liquidjs\.Liquid\(\))\.(compile|render|renderString|template|parseAndRender|precompile)$|^(lodash\.template|_\.template)$/;
 var DESERIALIZE = /^(node-serialize\.unserialize|serialize\.unserialize|funcster\.\w+|js-yaml\.load|yaml\.load)$/;
 var EMAIL = /\.(sendMail|sendEmail|send_email)$|\.chat\.postMessage$|\.(sendMessage|sendSms|sendSMS)$|^(resend\.emails\.send|@sendgrid\/mail\.send|sgMail\.send|nodemailer\.\w+\(\)\.sendMail)$|\.emails\.send$|\.messages\.create$(?=.*twilio)/i;
 var PAYMENT = /^stripe\.|\.(charges|paymentIntents|refunds|transfers|payouts)\.create$|\.(createPayment|transferFunds|refund|charge|payout|sendPayment|wire)$/;
-var DELETE = /\.(delete|deleteMany|deleteOne|destroy|drop|dropTable|truncate|remove|purge|deleteObject|deleteObjects|terminateInstances|deleteUser|deleteRepo)$/;
+var DELETE = /\.(delete|deleteMany|deleteOne|destroy|drop|dropTable|truncate|remove|purge|deleteObject|deleteObjects|terminateInstances|deleteUser|deleteRepo|batchDelete|bulkDelete|trash|emptyTrash|deleteAll)$/;
 var DEPLOY = /(kubectl|terraform|helm|deploy|ansible|\.scale|\.rollout|applyManifest)/i;
-var DESTRUCTIVE_RECEIVER = /(db|database|prisma|session|client|s3|bucket|storage|table|collection|repo|github|octokit|api|service|ec2|k8s|cluster|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|iam|users?$|records?$|customers?$|orders?$|files?$|knex|sequelize|model)/i;
+var DESTRUCTIVE_RECEIVER = /(db|database|prisma|session|client|s3|bucket|storage|table|collection|repo|github|octokit|api|service|ec2|k8s|cluster|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|iam|users?$|records?$|customers?$|orders?$|files?$|knex|sequelize|model|mail|inbox|calendar|crm|ledger)/i;
 function first(call, ...names) {
   return call.args.find((a) => a.index === 0) ?? call.args.find((a) => a.name !== null && names.includes(a.name));
 }
@@ -63565,7 +63668,7 @@ function isFixedString(n) {
   return n.type === "string" || n.type === "template_string" && !n.children.some((c) => c.type === "template_substitution");
 }
 function jsSinkArgs(model, call) {
-  const c = plain(call.callee);
+  const c = call.flat;
   const out2 = [];
   const add = (cls, a, sanitizer) => {
     if (a) out2.push({ cls, arg: a, sanitizer });
@@ -63574,6 +63677,11 @@ function jsSinkArgs(model, call) {
   if (CODE.test(c) && (!isTimer || call.args[0] && (call.args[0].node.type === "string" || call.args[0].node.type === "template_string" || call.args[0].node.type === "binary_expression"))) {
     if (c === "Function") for (const a of call.args.filter((x) => x.name === null)) add("code", a, "code");
     else add("code", first(call, "code"), "code");
+  }
+  if (TEMPLATE_COMPILE.test(c)) add("code", call.args.find((a) => a.index === 0), "code");
+  if (/^(evaluate|evaluateHandle|addScriptTag|\$eval|\$\$eval)$/.test(call.name) && call.receiver && /(page|tab|frame|browser)\w*$/i.test(model.text(call.receiver))) {
+    const code = call.name === "addScriptTag" ? call.args.find((a) => a.name === "content") : call.args.find((a) => a.index === (/^\$/.test(call.name) ? 1 : 0));
+    if (code && !/^(arrow_function|function_expression|function)$/.test(code.node.type)) add("code", code, "code");
   }
   if (SHELL_ALWAYS.test(c)) add("shell", first(call, "command"), "shell");
   if (SPAWN.test(c)) {
@@ -63589,32 +63697,87 @@ function jsSinkArgs(model, call) {
     }
   }
   const recv = call.receiver ? model.text(call.receiver) : "";
+  const statementOnly = /^(query|execute|exec|raw|unsafe|prepare)$/.test(call.name);
   const boundValues = /^(run|all|get|each|iterate|pluck)$/.test(call.name) && !!call.receiver && (call.receiver.type === "call_expression" || /stmt|statement|prepared/i.test(recv));
   if (SQL_METHODS.test(call.name) && !boundValues && call.receiver && (ALWAYS_SQL.test(call.name) ? true : SQL_RECEIVER.test(recv) || SQL_RECEIVER.test(call.receiverType ?? "")) && !NOT_SQL_RECEIVER.test(recv)) {
     const q = call.args.find((a) => a.index === 0);
     const text2 = q?.node.type === "object" ? call.args.find((a) => a.name === "text" || a.name === "sql") : q;
-    if (text2 && !(text2.node.type === "arrow_function") && (looksLikeSql(model, text2.node) || ALWAYS_SQL.test(call.name) || text2.node.type === "identifier" || text2.node.type === "binary_expression" || text2.node.type === "template_string")) add("sql", text2, "sql");
+    if (text2 && !(text2.node.type === "arrow_function") && (looksLikeSql(model, text2.node) || ALWAYS_SQL.test(call.name) || text2.node.type === "identifier" || text2.node.type === "binary_expression" || text2.node.type === "template_string" || statementOnly && STATEMENT_EXPR.test(text2.node.type))) add("sql", text2, "sql");
   }
   if (/^(sequelize|knex)\.(query|raw)$/.test(c)) add("sql", call.args.find((a) => a.index === 0), "sql");
+  if (call.name === "run" && /session|tx|transaction/i.test(recv) && /neo4j|session\(\)/.test(`${c} ${call.receiverType ?? ""}`) || call.name === "executeQuery" && /driver|neo4j/i.test(`${recv} ${c}`)) add("sql", call.args.find((a) => a.index === 0), "sql");
+  if (/^(eval|evalSha|EVAL)$/.test(call.name) && /redis|ioredis/i.test(`${c} ${call.receiverType ?? ""} ${recv}`)) add("code", call.args.find((a) => a.index === 0), "code");
+  if (/(^|\.)Worker$/.test(c) && /worker_threads/.test(c) && optionTrue(call, "eval")) add("code", call.args.find((a) => a.index === 0), "code");
   if (HTML_CALLS.test(c)) add("html", call.name === "insertAdjacentHTML" ? call.args.find((a) => a.index === 1) : first(call, "html"), "html");
   if (/^(send|end|write)$/.test(call.name) && /^(res|response|reply|ctx)(\.|$)/.test(recv)) {
     const a = call.args.find((x) => x.index === 0);
     if (a && (a.node.type === "template_string" || a.node.type === "binary_expression") && /<[a-zA-Z][^>]*>/.test(model.text(a.node))) add("html", a, "html");
+    else if (a && declaredHtml(model, call, recv)) add("html", a, "html");
   }
+  if (call.name === "html" && call.receiver?.type === "call_expression" && /^(\$|jQuery)\(/.test(recv)) add("html", call.args.find((x) => x.index === 0), "html");
+  if (call.name === "html" && /^(c|ctx|context)$/.test(recv)) add("html", call.args.find((x) => x.index === 0), "html");
+  if (/^(Response|NextResponse)$/.test(c) && call.args.some((x) => x.index === 1 && /text\/html/i.test(model.text(x.node)))) add("html", call.args.find((x) => x.index === 0), "html");
+  const target = redirectTarget(model, call, c, recv);
+  if (target) add("redirect", target, "url");
   if (FS_MODULE.test(c) || /^(fsp|fs|fse)\./.test(c)) {
     if (FS_READ.test(c) || FS_WRITE.test(c) || FS_DELETE.test(c)) add("path", first(call, "path"), "path");
   }
+  if (/^(res|response|reply)$/.test(recv) && call.name === "writeHead") add("redirect", call.args.find((a) => a.name === "Location" || a.name === "location"), "url");
+  if (/^(res|response|reply)$/.test(recv) && /^(setHeader|set|header)$/.test(call.name) && call.args.some((a) => a.index === 0 && /^['"`]location['"`]$/i.test(model.text(a.node)))) add("redirect", call.args.find((a) => a.index === 1), "url");
   if (/^(sendFile|download|sendfile)$/.test(call.name) && /^(res|response|reply)$/.test(recv)) add("path", first(call, "path"), "path");
   if (URL_CALLS.test(c)) add("url", first(call, "url"), "url");
   if (call.name === "goto" && call.receiver && /(page|tab|frame|browser)\w*$/i.test(model.text(call.receiver))) add("url", first(call, "url"), "url");
   if (DESERIALIZE.test(c) && !/^(js-yaml|yaml)\.load$/.test(c)) add("deserialize", first(call, "data"), "code");
   return out2;
 }
+var STATEMENT_EXPR = /^(member_expression|subscript_expression|call_expression|await_expression|as_expression|non_null_expression|parenthesized_expression)$/;
+function declaredHtml(model, call, recv) {
+  const HEADER_CALL = /^(type|set|header|setHeader|contentType|writeHead|append)$/;
+  if (call.receiver?.type === "call_expression") {
+    const inner = model.calls.find((o) => o.node === call.receiver);
+    return !!inner && HEADER_CALL.test(inner.name) && inner.args.some((a) => /^['"`](text\/)?html\b/i.test(model.text(a.node)) || /text\/html/i.test(model.text(a.node)));
+  }
+  return call.fn.calls.some((o) => o.node.startIndex < call.node.startIndex && HEADER_CALL.test(o.name) && !!o.receiver && model.text(o.receiver) === recv && o.args.some((a) => /^['"`](text\/)?html['"`]$|text\/html/i.test(model.text(a.node))));
+}
+function redirectTarget(model, call, c, recv) {
+  const positional = call.args.filter((a) => a.index >= 0 && !a.splat);
+  if (call.name === "redirect" && (/^(res|response|reply|c|ctx|context|NextResponse|Response)$/.test(recv) || /^next\/navigation\.(redirect|permanentRedirect)$/.test(c))) {
+    return /^(res|response)$/.test(recv) ? positional[positional.length - 1] : positional[0];
+  }
+  if (/^(next\/navigation\.permanentRedirect)$/.test(c)) return positional[0];
+  if (/^(assign|replace)$/.test(call.name) && /^((window|document|globalThis|self|top)\.)?location$/.test(recv)) return positional[0];
+  if (call.name === "open" && /^(window|globalThis|self)$/.test(recv)) return positional[0];
+  if (c === "window.location") return positional[0];
+  return void 0;
+}
+var PAYMENT_PATH = /\/(payments?|transfers?|payouts?|refunds?|charges?|disbursements?|withdrawals?|wires?|invoices\/[^/]*\/pay|credits?)\b/i;
+var DEPLOY_PATH = /\/(deploy(ments)?|releases?|rollouts?|rollbacks?|promote)\b/i;
+function httpAction(model, call, c) {
+  if (!URL_CALLS.test(c)) return null;
+  const verb = /\.(delete|post|put|patch)$/.exec(c)?.[1] ?? literalMethod(model, call);
+  if (!verb || verb === "get" || verb === "head" || verb === "options") return null;
+  const url2 = call.args.find((a) => a.index === 0);
+  const target = url2 ? urlText(model, call, url2.node) : "";
+  if (PAYMENT_PATH.test(target)) return "payment";
+  if (DEPLOY_PATH.test(target)) return "deploy";
+  if (verb === "delete") return "delete";
+  return null;
+}
+function literalMethod(model, call) {
+  const m = call.args.find((a) => a.name === "method");
+  return m && isFixedString(m.node) ? model.text(m.node).replace(/^['"`]|['"`]$/g, "").toLowerCase() : void 0;
+}
+function urlText(model, call, n) {
+  if (n.type !== "identifier") return model.text(n);
+  const name2 = model.text(n);
+  const def = model.assigns.filter((a) => a.target === name2 && (a.fn === call.fn || a.fn.isModule) && a.node.startIndex < call.node.startIndex).pop();
+  return def ? model.text(def.value) : name2;
+}
 function looksLikeSql(model, n) {
   return /\b(select|insert|update|delete|drop|create|alter|with|from|where)\b/i.test(model.text(n));
 }
 function jsDangerousAction(model, call) {
-  const c = plain(call.callee);
+  const c = call.flat;
   for (const s of jsSinkArgs(model, call)) {
     if (s.cls === "code" || s.cls === "shell" || s.cls === "deserialize") return s.cls;
     if (s.cls === "sql" && (s.arg.node.type === "identifier" || /\b(insert|update|delete|drop|alter|truncate|create|grant|replace|merge)\b/i.test(model.text(s.arg.node)))) return "sql";
@@ -63622,6 +63785,8 @@ function jsDangerousAction(model, call) {
     if (s.cls === "path" && FS_WRITE.test(c)) return "file-write";
   }
   if (EMAIL.test(c)) return "email";
+  const http2 = httpAction(model, call, c);
+  if (http2) return http2;
   if (/^(apply_?credit|issue_?credit|add_?credit|grant_?credit|credit_?account|issue_?refund|refund|charge|payout|create_?payout|transfer|transfer_?funds|send_?money|pay|make_?payment|disburse|withdraw)$/i.test(call.name) && /(bank|payment|wallet|stripe|paypal|billing|ledger|finance|account|treasury|payout|credit)/i.test(`${c} ${call.receiver ? model.text(call.receiver) : ""}`)) return "payment";
   if (PAYMENT.test(c) && /\.(create|update|refund|charge|payout|transfer)\w*$/i.test(c)) return "payment";
   if (DELETE.test(c) && call.receiver && DESTRUCTIVE_RECEIVER.test(model.text(call.receiver)) && !/^(map|set|cache|seen|headers|searchParams|params|url|this\.(cache|map))$/i.test(model.text(call.receiver))) return "delete";
@@ -63667,7 +63832,7 @@ function sinkArgs(model, call) {
 }
 function computeSinkArgs(model, call) {
   if (model.language) return jsSinkArgs(model, call);
-  const c = plain(call.callee);
+  const c = call.flat;
   const out2 = [];
   const add = (cls, a, sanitizer) => {
     if (a) out2.push({ cls, arg: a, sanitizer });
@@ -63707,7 +63872,7 @@ function taintOfListHead(a) {
 }
 function dangerousAction(model, call) {
   if (model.language) return jsDangerousAction(model, call);
-  const c = plain(call.callee);
+  const c = call.flat;
   for (const s of sinkArgs(model, call)) {
     if (s.cls === "code" || s.cls === "shell" || s.cls === "deserialize") return s.cls;
     if (s.cls === "sql" && isMutatingSql(model, s.arg)) return "sql";
@@ -63763,8 +63928,22 @@ var rule2 = {
         message: `${l.what.charAt(0).toUpperCase() + l.what.slice(1)} (line ${l.line}) flows into ${site.what}${inSystem ? " as instructions" : ""} without being fenced off as untrusted data.`
       });
     }
+    for (const hit of obeysContent(model)) {
+      ctx.report({ node: hit.node, message: `The prompt tells the model to "${hit.text}": instructions planted in outside content become the agent's orders.` });
+    }
   }
 };
+var OBEY_CONTENT = /\b(follow|obey|execute|carry out|comply with|act on|do)\s+(any|all|every|the|whatever)?\s*(instructions?|commands?|directions?|requests?|steps|tasks?|what(ever)?\s+(it|they)\s+(says?|asks?))\b[^.\n]{0,40}?\b(you\s+)?(find|found|see|read|encounter|contained|embedded|written|included|in|on|from|within|inside)\b[^.\n]{0,30}?\b(pages?|web\s*pages?|websites?|sites?|documents?|docs|files?|emails?|e-mails?|messages?|tickets?|issues?|comments?|search results|results|tool (outputs?|results?)|content|retrieved)\b/i;
+function obeysContent(model) {
+  if (!model.calls.some((c) => c.model) && !model.calls.some((c) => /(^|\.)Agent$/.test(c.callee.replace(/\(\)/g, "")))) return [];
+  const out2 = [];
+  for (const s of model.strings) {
+    const m = OBEY_CONTENT.exec(s.value);
+    if (!m || /\b(not|never|n't|no|ignore|refuse|without)\b[^.\n]{0,20}$/i.test(s.value.slice(Math.max(0, m.index - 30), m.index))) continue;
+    out2.push({ node: s.node, text: m[0] });
+  }
+  return out2;
+}
 function isMessage(l) {
   return /^(emails?|an email|Gmail|Slack)/.test(l.what);
 }
@@ -63957,14 +64136,14 @@ var JsoncParser = class {
     return { ...p, type: "number", value: Number(hit[0]) };
   }
 };
-function prop(node2, key2) {
+function prop(node2, key) {
   if (node2?.type !== "object") return void 0;
-  for (let i2 = node2.properties.length - 1; i2 >= 0; i2--) if (node2.properties[i2].key === key2) return node2.properties[i2].value;
+  for (let i2 = node2.properties.length - 1; i2 >= 0; i2--) if (node2.properties[i2].key === key) return node2.properties[i2].value;
   return void 0;
 }
-function propEntry(node2, key2) {
+function propEntry(node2, key) {
   if (node2?.type !== "object") return void 0;
-  for (let i2 = node2.properties.length - 1; i2 >= 0; i2--) if (node2.properties[i2].key === key2) return node2.properties[i2];
+  for (let i2 = node2.properties.length - 1; i2 >= 0; i2--) if (node2.properties[i2].key === key) return node2.properties[i2];
   return void 0;
 }
 function stringItems(node2) {
@@ -63972,8 +64151,8 @@ function stringItems(node2) {
   if (node2?.type !== "array") return [];
   return node2.items.filter((n) => n.type === "string");
 }
-function* strings(node2, key2 = null) {
-  const stack = [{ node: node2, key: key2 }];
+function* strings(node2, key = null) {
+  const stack = [{ node: node2, key }];
   while (stack.length) {
     const { node: n, key: k } = stack.pop();
     if (n.type === "string") yield { node: n, key: k };
@@ -64472,10 +64651,10 @@ var OWN_ACCOUNT_ENDPOINT = /\/agents\/(?:me|status|profile)\b|\/(?:register|clai
 
 // engine/rules/moltbook.ts
 function isFetch(call) {
-  return callSource(call.callee, call.receiverType)?.kind === "web" || HTTP_CALL.test(plain(call.callee));
+  return callSource(call.callee, call.receiverType)?.kind === "web" || HTTP_CALL.test(call.flat);
 }
 var HTTP_CALL = /^(?:requests|httpx|aiohttp|urllib3)(?:\.(?:Session|Client|AsyncClient|ClientSession|PoolManager))?\.(?:get|post|put|patch|request|head)$|^urllib\.request\.(?:urlopen|urlretrieve)$/;
-function urlText(model, call) {
+function urlText2(model, call) {
   const a = call.args.find((x) => x.name === "url") ?? call.args.find((x) => x.index === 0);
   return a ? withAssignedValues(model, model.text(a.node), call.fn) : "";
 }
@@ -64496,7 +64675,7 @@ function feedFetchLines(model) {
   const out2 = /* @__PURE__ */ new Set();
   for (const c of model.calls) {
     if (!isFetch(c)) continue;
-    const text2 = urlText(model, c);
+    const text2 = urlText2(model, c);
     if (FEED_ENDPOINT.test(text2) && !OWN_ACCOUNT_ENDPOINT.test(text2)) {
       out2.add(c.line);
       continue;
@@ -65199,33 +65378,38 @@ var ROLE_NAMES = /* @__PURE__ */ new Set(["system", "user", "human", "assistant"
 var MESSAGE_CLASSES = { SystemMessage: "system", HumanMessage: "user", AIMessage: "assistant", ToolMessage: "tool", ChatMessage: "user", SystemMessagePromptTemplate: "system", HumanMessagePromptTemplate: "user" };
 var FENCE_WORDS = /(untrusted|do not follow|don't follow|ignore any instructions|treat (it|them|this|the \w+) as (data|content|text)|as data only|<\/?(document|documents|context|data|untrusted|input|user_input|content|retrieved|search_results|email|page)>)/i;
 function analysePython(file2) {
-  const src = file2.source;
-  const text2 = (n) => src.slice(n.startIndex, n.endIndex);
-  let lineStarts = null;
-  const line = (n) => {
-    if (!lineStarts) {
-      lineStarts = [0];
-      for (let i2 = 0; i2 < src.length; i2++) if (src.charCodeAt(i2) === 10) lineStarts.push(i2 + 1);
-    }
-    const start2 = lineStarts[n - 1];
-    if (start2 === void 0) return "";
-    const end = n < lineStarts.length ? lineStarts[n] - 1 : src.length;
-    return src.slice(start2, end);
-  };
-  const imports = /* @__PURE__ */ new Map();
-  const moduleNames = /* @__PURE__ */ new Set();
-  const modules = /* @__PURE__ */ new Set();
-  const frameworks = /* @__PURE__ */ new Set();
-  const classes = /* @__PURE__ */ new Map();
-  const strings2 = [];
-  const functions = [];
-  const toolNames = /* @__PURE__ */ new Set();
-  const uiHandlers = /* @__PURE__ */ new Set();
-  const graphNodes = /* @__PURE__ */ new Set();
-  const dispatchNames = /* @__PURE__ */ new Set();
-  const restrictedArgs = /* @__PURE__ */ new Set();
+  return pythonAnalyser(file2);
+}
+var pythonAnalyser = createPythonAnalyser();
+function createPythonAnalyser() {
+  let file2;
+  let src = "";
+  let imports;
+  let moduleNames;
+  let modules;
+  let frameworks;
+  let classes;
+  let strings2;
+  let functions;
+  let toolNames;
+  let uiHandlers;
+  let graphNodes;
+  let dispatchNames;
+  let restrictedArgs;
   let envReads = 0;
   let moduleCtors = null;
+  let moduleFn;
+  let fnNodes;
+  let localFunctions;
+  let summaries;
+  let messages;
+  let ifs;
+  let returns;
+  let assigns;
+  let classScopes;
+  let moduleScope;
+  let fnScopes;
+  const text2 = (n) => src.slice(n.startIndex, n.endIndex);
   const makeFn = (name2, node2, parent, isModule = false) => ({
     name: name2,
     qualName: name2,
@@ -65243,9 +65427,7 @@ function analysePython(file2) {
     parent,
     calledNames: /* @__PURE__ */ new Set()
   });
-  const moduleFn = makeFn("<module>", file2.root, null, true);
-  const fnNodes = /* @__PURE__ */ new Map();
-  {
+  function prePass() {
     const stack = [file2.root];
     const frames = [{ owner: moduleFn, className: null, bases: [] }];
     const push = (node2, frame) => {
@@ -65306,15 +65488,11 @@ function analysePython(file2) {
           continue;
         }
         case "string":
-          strings2.push({ node: node2, value: node2.children.filter((c) => c.type === "string_content").map(text2).join("") });
+          strings2.push({ node: node2, value: stringValue(node2) });
           break;
       }
       for (let i2 = node2.children.length - 1; i2 >= 0; i2--) push(node2.children[i2], frame);
     }
-  }
-  for (const mod of modules) {
-    const fw = frameworkOfModule(mod);
-    if (fw) frameworks.add(fw);
   }
   const resolveImport = (name2) => imports.get(name2) ?? name2;
   function qname(n, scope, depth = 0) {
@@ -65416,13 +65594,6 @@ function analysePython(file2) {
     const resolved = resolveImport(name2);
     return name2 === "request" || name2 === "req" || /^(flask|quart|sanic|bottle)\.request$/.test(resolved);
   }
-  const localFunctions = /* @__PURE__ */ new Map();
-  for (const fn of functions) {
-    const list = localFunctions.get(fn.name) ?? [];
-    list.push(fn);
-    localFunctions.set(fn.name, list);
-  }
-  const summaries = /* @__PURE__ */ new Map();
   function findTarget(fnNode, ctx) {
     if (fnNode.type === "identifier") {
       const cands = localFunctions.get(text2(fnNode));
@@ -65444,14 +65615,14 @@ function analysePython(file2) {
     return void 0;
   }
   function ev(n, ctx, depth) {
-    if (depth > MAX_DEPTH2) return [];
+    if (depth > MAX_DEPTH2) return NO_LABELS;
     const d = depth + 1;
     switch (n.type) {
       case "identifier":
-        return ctx.scope.get(text2(n))?.taint ?? [];
+        return ctx.scope.get(text2(n))?.taint ?? NO_LABELS;
       case "string": {
         const parts2 = n.children.filter((c) => c.type === "interpolation");
-        if (!parts2.length) return [];
+        if (!parts2.length) return NO_LABELS;
         let out2 = [];
         for (const p of parts2) {
           const e = field(p, "expression") ?? p.children.find((c) => c.named);
@@ -65483,18 +65654,18 @@ function analysePython(file2) {
         for (const s of fields(n, "subscript")) ev(s, ctx, d);
         const qn = plain(qname(value, ctx.scope));
         if (qn === "os.environ") {
-          const key3 = fields(n, "subscript")[0];
-          const src2 = envSource(key3?.type === "string" ? stringValue(key3) : void 0);
+          const key2 = fields(n, "subscript")[0];
+          const src2 = envSource(key2?.type === "string" ? stringValue(key2) : void 0);
           return union2(base, [{ kind: src2.kind, line: n.line, what: src2.what }]);
         }
         if (qn === "sys.argv") return union2(base, [{ kind: "user", line: n.line, what: "command-line arguments" }]);
-        const key2 = fields(n, "subscript")[0];
-        if (key2?.type === "string" && USER_AUTHORED_FIELD.test(stringValue(key2)) && base.some((l) => l.kind === "param")) {
-          return union2(base, [{ kind: "user", line: n.line, what: `the user-written field '${stringValue(key2)}'` }]);
+        const key = fields(n, "subscript")[0];
+        if (key?.type === "string" && USER_AUTHORED_FIELD.test(stringValue(key)) && base.some((l) => l.kind === "param")) {
+          return union2(base, [{ kind: "user", line: n.line, what: `the user-written field '${stringValue(key)}'` }]);
         }
         const redacted = base.length > 0 && base.every((l) => l.sanitized?.includes("all"));
-        if (!redacted && key2?.type === "string" && SENSITIVE_FIELD.test(stringValue(key2))) {
-          return union2(base, [{ kind: isSecretKey(stringValue(key2)) ? "secret" : "pii", line: n.line, what: `the ${stringValue(key2)} field` }]);
+        if (!redacted && key?.type === "string" && SENSITIVE_FIELD.test(stringValue(key))) {
+          return union2(base, [{ kind: isSecretKey(stringValue(key)) ? "secret" : "pii", line: n.line, what: `the ${stringValue(key)} field` }]);
         }
         return base;
       }
@@ -65559,7 +65730,7 @@ function analysePython(file2) {
           for (const e of c.children) if (e.named) ev(e, cctx, d);
         }
         const body3 = field(n, "body");
-        if (!body3) return [];
+        if (!body3) return NO_LABELS;
         if (body3.type === "pair") return union2(ev(field(body3, "key"), cctx, d), ev(field(body3, "value"), cctx, d));
         return ev(body3, cctx, d);
       }
@@ -65577,7 +65748,7 @@ function analysePython(file2) {
       case "comparison_operator":
       case "not_operator": {
         for (const c of n.children) if (c.named) ev(c, ctx, d);
-        return [];
+        return NO_LABELS;
       }
       case "await":
       case "parenthesized_expression":
@@ -65600,7 +65771,7 @@ function analysePython(file2) {
       case "true":
       case "false":
       case "none":
-        return [];
+        return NO_LABELS;
       default: {
         let out2 = [];
         for (const c of n.children) if (c.named) out2 = union2(out2, ev(c, ctx, d));
@@ -65706,12 +65877,14 @@ function analysePython(file2) {
       receiverTaint = ev(fnNode, ctx, d);
     }
     const callee = qname(fnNode, ctx.scope);
-    const name2 = lastSegment(plain(callee));
+    const flat = plain(callee);
+    const name2 = lastSegment(flat);
     const args2 = argsOf(field(n, "arguments"), ctx, d);
     const target = findTarget(fnNode, ctx);
     const fact = {
       node: n,
       callee,
+      flat,
       name: name2,
       receiver,
       receiverType,
@@ -65724,6 +65897,8 @@ function analysePython(file2) {
       // Imported helpers named for asking a model; local ones are followed through their summaries.
       model: modelCallShape(callee, receiverType, receiverName) ?? (target ? null : modelHelperShape(callee)),
       target,
+      // Set by the assignment that receives the result; present from the start so every call fact has one shape.
+      assignedTo: void 0,
       guarded: false
     };
     if (ctx.record) {
@@ -65731,8 +65906,7 @@ function analysePython(file2) {
       ctx.fn.calledNames.add(name2);
     }
     const argTaint = union2(...args2.map((a) => a.taint));
-    const flat = plain(callee);
-    const ctor = lastSegment(flat).replace(/\[\]$/, "");
+    const ctor = name2.replace(/\[\]$/, "");
     if (MESSAGE_CLASSES[ctor]) {
       const content2 = args2.find((a) => a.name === "content" || a.name === "template" || a.name === "prompt") ?? args2.find((a) => a.index === 0);
       recordMessage(n, MESSAGE_CLASSES[ctor], content2?.node, content2?.taint ?? [], ctx, ctor);
@@ -65749,8 +65923,8 @@ function analysePython(file2) {
     if (fact.model) return [{ kind: "model", line: n.line, what: `the output of ${shortCallee(callee)}()` }];
     if (flat === "os.getenv" || flat === "os.environ.get" || flat === "os.environ.setdefault") {
       envReads++;
-      const key2 = args2[0]?.node.type === "string" ? stringValue(args2[0].node) : void 0;
-      const src2 = envSource(key2);
+      const key = args2[0]?.node.type === "string" ? stringValue(args2[0].node) : void 0;
+      const src2 = envSource(key);
       return [{ kind: src2.kind, line: n.line, what: src2.what }];
     }
     if (name2 === "parse_args" || name2 === "parse_known_args") return [{ kind: "user", line: n.line, what: "command-line arguments" }];
@@ -65775,7 +65949,7 @@ function analysePython(file2) {
       if (MUTATORS.has(name2) && path14 && (!moduleNames.has(path14.split(".")[0]) || /\.session_state\./.test(path14))) {
         const cur = ctx.scope.get(path14);
         ctx.scope.set(path14, { ...cur ?? {}, taint: union2(cur?.taint, argTaint) });
-        return [];
+        return NO_LABELS;
       }
       if (name2 === "format" || name2 === "format_map") {
         const rType = receiverType ?? "";
@@ -65793,7 +65967,7 @@ function analysePython(file2) {
     return argTaint;
   }
   function dynamicInstructions(n, ctx) {
-    if (n.type !== "identifier" || ctx.scope.get(text2(n))) return [];
+    if (n.type !== "identifier" || ctx.scope.get(text2(n))) return NO_LABELS;
     const fn = localFunctions.get(text2(n))?.find((f) => f.className === null);
     return fn ? (summaries.get(fn) ?? []).filter((l) => l.kind !== "param") : [];
   }
@@ -65815,10 +65989,6 @@ function analysePython(file2) {
     if (!ctx.record) return;
     messages.push({ node: node2, role, content: content2, taint, fn: ctx.fn, via });
   }
-  const messages = [];
-  const ifs = [];
-  const returns = [];
-  const assigns = [];
   function bind2(target, taint, ctx, value) {
     switch (target.type) {
       case "identifier":
@@ -66137,41 +66307,43 @@ function analysePython(file2) {
     const sys = (left.type === "identifier" || left.type === "attribute") && SYSTEM_PROMPT_NAME.test(lastName(left) ?? "") && (right.type === "string" || right.type === "concatenated_string" || right.type === "binary_operator");
     bind2(left, sys ? union2(t, [{ kind: "sysprompt", line: a.line, what: `the system prompt ${text2(left)}` }]) : t, ctx, right);
   }
-  for (const fn of functions) {
-    const node2 = fn.node;
-    const deco = node2.parent?.type === "decorated_definition" ? node2.parent.children.filter((c) => c.type === "decorator") : [];
-    for (const dnode of deco) {
-      const expr = dnode.children.find((c) => c.named);
-      const callee = expr.type === "call" ? field(expr, "function") : expr;
-      const q = qname(callee, new Scope(null));
-      const objName = callee.type === "attribute" ? rootName2(callee) : void 0;
-      fn.decorators.push({ qname: q, node: dnode, receiverType: objName ? moduleTypeGuess(objName) : void 0 });
-    }
-    const params = field(node2, "parameters");
-    if (params) {
-      for (const p of params.children) {
-        if (!p.named) continue;
-        let nameNode;
-        let annotation;
-        let dflt;
-        if (p.type === "identifier") nameNode = p;
-        else if (p.type === "typed_parameter") {
-          nameNode = p.children.find((c) => c.type === "identifier");
-          const ty = field(p, "type");
-          annotation = ty ? text2(ty) : void 0;
-        } else if (p.type === "default_parameter" || p.type === "typed_default_parameter") {
-          nameNode = field(p, "name");
-          const ty = field(p, "type");
-          annotation = ty ? text2(ty) : void 0;
-          dflt = field(p, "value");
-        } else if (p.type === "list_splat_pattern" || p.type === "dictionary_splat_pattern") {
-          nameNode = p.children.find((c) => c.type === "identifier");
-        }
-        if (nameNode) fn.params.push({ name: text2(nameNode), node: p, annotation, default: dflt });
+  function readSignatures() {
+    for (const fn of functions) {
+      const node2 = fn.node;
+      const deco = node2.parent?.type === "decorated_definition" ? node2.parent.children.filter((c) => c.type === "decorator") : [];
+      for (const dnode of deco) {
+        const expr = dnode.children.find((c) => c.named);
+        const callee = expr.type === "call" ? field(expr, "function") : expr;
+        const q = qname(callee, new Scope(null));
+        const objName = callee.type === "attribute" ? rootName2(callee) : void 0;
+        fn.decorators.push({ qname: q, node: dnode, receiverType: objName ? moduleTypeGuess(objName) : void 0 });
       }
+      const params = field(node2, "parameters");
+      if (params) {
+        for (const p of params.children) {
+          if (!p.named) continue;
+          let nameNode;
+          let annotation;
+          let dflt;
+          if (p.type === "identifier") nameNode = p;
+          else if (p.type === "typed_parameter") {
+            nameNode = p.children.find((c) => c.type === "identifier");
+            const ty = field(p, "type");
+            annotation = ty ? text2(ty) : void 0;
+          } else if (p.type === "default_parameter" || p.type === "typed_default_parameter") {
+            nameNode = field(p, "name");
+            const ty = field(p, "type");
+            annotation = ty ? text2(ty) : void 0;
+            dflt = field(p, "value");
+          } else if (p.type === "list_splat_pattern" || p.type === "dictionary_splat_pattern") {
+            nameNode = p.children.find((c) => c.type === "identifier");
+          }
+          if (nameNode) fn.params.push({ name: text2(nameNode), node: p, annotation, default: dflt });
+        }
+      }
+      fn.isHandler = fn.decorators.some((dd) => isRouteDecorator(dd.qname));
+      fn.isTool = fn.decorators.some((dd) => isToolDecorator(dd.qname, dd.receiverType)) || fn.className !== null && /^(_run|_arun|run|arun|forward|__call__|call)$/.test(fn.name) && fn.classBases.some((b) => TOOL_BASE_CLASS.test(resolveImport(b)));
     }
-    fn.isHandler = fn.decorators.some((dd) => isRouteDecorator(dd.qname));
-    fn.isTool = fn.decorators.some((dd) => isToolDecorator(dd.qname, dd.receiverType)) || fn.className !== null && /^(_run|_arun|run|arun|forward|__call__|call)$/.test(fn.name) && fn.classBases.some((b) => TOOL_BASE_CLASS.test(resolveImport(b)));
   }
   function moduleTypeGuess(name2) {
     if (!moduleCtors) {
@@ -66187,15 +66359,17 @@ function analysePython(file2) {
     }
     return moduleCtors.get(name2);
   }
-  {
+  function findToolFunctions() {
     for (const n of walkOrder(file2, ["dictionary", "call"], 5e5)) {
       if (n.type === "dictionary") {
         const values = n.children.filter((p) => p.type === "pair").map((p) => ({ k: field(p, "key"), v: field(p, "value") }));
         if (values.length && values.every((e) => e.k.type === "string" && e.v.type === "identifier")) for (const e of values) dispatchNames.add(text2(e.v));
       }
-      if (n.type === "call" && /\.add_argument$/.test(text2(field(n, "function")))) {
-        const argList = field(n, "arguments");
-        const items = argList?.children ?? [];
+      if (n.type !== "call") continue;
+      const fnText = text2(field(n, "function"));
+      if (/\.add_argument$/.test(fnText)) {
+        const argList2 = field(n, "arguments");
+        const items = argList2?.children ?? [];
         const restricted = items.some((a) => a.type === "keyword_argument" && (text2(field(a, "name")) === "choices" || text2(field(a, "name")) === "type" && /^(int|float)$/.test(text2(field(a, "value")))));
         const dest = items.find((a) => a.type === "keyword_argument" && text2(field(a, "name")) === "dest");
         const flags2 = items.filter((a) => a.type === "string").map((a) => text2(a).replace(/^["']|["']$/g, ""));
@@ -66203,22 +66377,22 @@ function analysePython(file2) {
         const name2 = dest ? text2(field(dest, "value")).replace(/^["']|["']$/g, "") : flag ? flag.replace(/^-+/, "").replace(/-/g, "_") : void 0;
         if (restricted && name2) restrictedArgs.add(name2);
       }
-      if (n.type === "call") {
-        const callee = resolveImport(text2(field(n, "function")).split("(")[0]);
-        const argList = field(n, "arguments");
-        if (argList) {
-          for (const a of argList.children) {
-            const isKw = a.type === "keyword_argument";
-            const kw2 = isKw ? text2(field(a, "name")) : "";
-            const value = isKw ? field(a, "value") : a;
-            if (!value) continue;
-            if (/\.add_node$/.test(callee) && !isKw && value.type === "identifier") graphNodes.add(text2(value));
-            if (/^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee) && (!isKw || kw2 === "fn") && value.type === "identifier") uiHandlers.add(text2(value));
-            if (TOOL_WRAPPERS.test(callee) && (!isKw || /^(func|fn|function|coroutine|f)$/.test(kw2)) && value.type === "identifier" || (kw2 === "tools" || kw2 === "functions") && value.type === "list") {
-              const items = value.type === "list" ? value.children.filter((c) => c.type === "identifier") : [value];
-              for (const it of items) toolNames.add(text2(it));
-            }
-          }
+      const argList = field(n, "arguments");
+      if (!argList) continue;
+      const callee = resolveImport(fnText.split("(")[0]);
+      const addsNode = /\.add_node$/.test(callee);
+      const uiCallback = /^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee);
+      const wrapsTool = TOOL_WRAPPERS.test(callee);
+      for (const a of argList.children) {
+        const isKw = a.type === "keyword_argument";
+        const kw2 = isKw ? text2(field(a, "name")) : "";
+        const value = isKw ? field(a, "value") : a;
+        if (!value) continue;
+        if (addsNode && !isKw && value.type === "identifier") graphNodes.add(text2(value));
+        if (uiCallback && (!isKw || kw2 === "fn") && value.type === "identifier") uiHandlers.add(text2(value));
+        if (wrapsTool && (!isKw || /^(func|fn|function|coroutine|f)$/.test(kw2)) && value.type === "identifier" || (kw2 === "tools" || kw2 === "functions") && value.type === "list") {
+          const items = value.type === "list" ? value.children.filter((c) => c.type === "identifier") : [value];
+          for (const it of items) toolNames.add(text2(it));
         }
       }
     }
@@ -66230,9 +66404,6 @@ function analysePython(file2) {
       if (!fn.className && graphNodes.has(fn.name)) fn.isGraphNode = true;
     }
   }
-  const classScopes = /* @__PURE__ */ new Map();
-  const moduleScope = new Scope(null);
-  const fnScopes = /* @__PURE__ */ new Map();
   function isBodyModel(p) {
     return /^(request|req)$/.test(p.name) && !!p.annotation && /^[A-Z]\w*$/.test(p.annotation) && !/(^|\.)(Request|HttpRequest|WebSocket)$/.test(p.annotation);
   }
@@ -66324,8 +66495,6 @@ function analysePython(file2) {
     for (const fn of functions) if (!seen.has(fn)) visit2(fn);
     return order;
   }
-  runAll();
-  resolveParams();
   function argForParam(fn, call, index) {
     const p = fn.params[index];
     if (!p) return void 0;
@@ -66335,12 +66504,17 @@ function analysePython(file2) {
     return call.args.find((a) => a.index === index - offset);
   }
   function resolveParams() {
-    const callers = callersOf([moduleFn, ...functions]);
+    const all = [moduleFn, ...functions];
+    const callers = callersOf(all);
     for (let round = 0; round < 3; round++) {
       const incoming = incomingLabels(functions, callers, argForParam);
+      const receives = /* @__PURE__ */ new Set();
+      for (const [fn, per] of incoming) if (per.some((labels) => labels.some((l) => l.kind !== "param"))) receives.add(fn);
+      let substituted = false;
       const subst = (labels, fn) => {
         if (!labels.some((l) => l.kind === "param")) return labels;
         const per = incoming.get(fn);
+        if (per && !receives.has(fn)) return labels;
         const out2 = [];
         for (const l of labels) {
           if (l.kind !== "param") out2.push(l);
@@ -66349,12 +66523,13 @@ function analysePython(file2) {
             for (const a of per[l.param] ?? []) {
               if (a.kind === "param") continue;
               out2.push(substitute(l, a));
+              substituted = true;
             }
           }
         }
         return union2(out2);
       };
-      for (const fn of [moduleFn, ...functions]) {
+      for (const fn of all) {
         for (const c of fn.calls) {
           c.receiverTaint = subst(c.receiverTaint, fn);
           for (const a of c.args) a.taint = subst(a.taint, fn);
@@ -66363,13 +66538,85 @@ function analysePython(file2) {
       for (const m of messages) m.taint = subst(m.taint, m.fn);
       for (const i2 of ifs) i2.taint = subst(i2.taint, i2.fn);
       for (const r of returns) r.taint = subst(r.taint, r.fn);
+      if (!substituted) break;
     }
   }
-  const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  return { file: file2, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings: strings2, classes, text: text2, line, envReads };
+  return function analyse(parsed) {
+    file2 = parsed;
+    src = parsed.source;
+    imports = /* @__PURE__ */ new Map();
+    moduleNames = /* @__PURE__ */ new Set();
+    modules = /* @__PURE__ */ new Set();
+    frameworks = /* @__PURE__ */ new Set();
+    classes = /* @__PURE__ */ new Map();
+    strings2 = [];
+    functions = [];
+    toolNames = /* @__PURE__ */ new Set();
+    uiHandlers = /* @__PURE__ */ new Set();
+    graphNodes = /* @__PURE__ */ new Set();
+    dispatchNames = /* @__PURE__ */ new Set();
+    restrictedArgs = /* @__PURE__ */ new Set();
+    envReads = 0;
+    moduleCtors = null;
+    moduleFn = makeFn("<module>", file2.root, null, true);
+    fnNodes = /* @__PURE__ */ new Map();
+    summaries = /* @__PURE__ */ new Map();
+    messages = [];
+    ifs = [];
+    returns = [];
+    assigns = [];
+    classScopes = /* @__PURE__ */ new Map();
+    moduleScope = new Scope(null);
+    fnScopes = /* @__PURE__ */ new Map();
+    try {
+      prePass();
+      for (const mod of modules) {
+        const fw = frameworkOfModule(mod);
+        if (fw) frameworks.add(fw);
+      }
+      localFunctions = /* @__PURE__ */ new Map();
+      for (const fn of functions) {
+        const list = localFunctions.get(fn.name) ?? [];
+        list.push(fn);
+        localFunctions.set(fn.name, list);
+      }
+      readSignatures();
+      findToolFunctions();
+      runAll();
+      resolveParams();
+      const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
+      const source = src;
+      const model = { file: file2, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings: strings2, classes, text: (n) => source.slice(n.startIndex, n.endIndex), line: lineReader(source), envReads };
+      return model;
+    } finally {
+      file2 = void 0;
+      src = "";
+      imports = moduleNames = modules = frameworks = classes = strings2 = functions = void 0;
+      toolNames = uiHandlers = graphNodes = dispatchNames = restrictedArgs = void 0;
+      moduleCtors = null;
+      moduleFn = fnNodes = localFunctions = summaries = void 0;
+      messages = ifs = returns = assigns = void 0;
+      classScopes = moduleScope = fnScopes = void 0;
+    }
+  };
   function stringValue(n) {
-    return n.children.filter((c) => c.type === "string_content").map(text2).join("");
+    let value = "";
+    for (const c of n.children) if (c.type === "string_content") value += src.slice(c.startIndex, c.endIndex);
+    return value;
   }
+}
+function lineReader(src) {
+  let lineStarts = null;
+  return (n) => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i2 = 0; i2 < src.length; i2++) if (src.charCodeAt(i2) === 10) lineStarts.push(i2 + 1);
+    }
+    const start2 = lineStarts[n - 1];
+    if (start2 === void 0) return "";
+    const end = n < lineStarts.length ? lineStarts[n] - 1 : src.length;
+    return src.slice(start2, end);
+  };
 }
 function normaliseRole(role) {
   if (role === "human") return "user";
@@ -66418,6 +66665,9 @@ function jsModelCallShape(callee, receiverType, receiverName) {
   if (/^(generate|stream|generateVNext|streamVNext)$/.test(method) && (receiverType && /Agent$/.test(receiverType) || !receiverType && receiverName && /agent$/i.test(receiverName))) {
     return { kind: "runner", promptKeywords: ["input", "messages", "prompt"], promptPositional: [0] };
   }
+  if (/^(invoke|stream|batch|call)$/.test(method) && receiverType && /(^|\.)(RunnableSequence(\.from)?|RunnableSequence\.from\(\)|RunnableMap|LLMChain|ConversationChain|RetrievalQAChain|ConversationalRetrievalQAChain|createRetrievalChain|createStuffDocumentsChain|createSqlQueryChain)$/.test(receiverType)) {
+    return { kind: "runner", promptKeywords: ["input", "question", "query"], promptPositional: [0] };
+  }
   const snake = method.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   const rtype = receiverType?.replace(/(^|\.)([a-z]\w*)$/, (_m, dot, fn) => dot + fn.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
   const shape = modelCallShape(flat.slice(0, flat.length - method.length) + snake, rtype, receiverName ? receiverName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : void 0);
@@ -66457,7 +66707,7 @@ function jsCallSource(flat, receiverType, receiverName) {
   if (/^(invoke|getRelevantDocuments|_getRelevantDocuments)$/.test(method) && (/asRetriever|Retriever$/.test(rtype) || !rtype && receiverName && /retriever$/i.test(receiverName))) {
     return { kind: "retrieved", what: "documents from a retriever" };
   }
-  if (method === "query" && (/(Index|index|Collection|collection|namespace|Namespace)$/.test(rtype) || !rtype && receiverName && /(index|collection|namespace|vectors?)$/i.test(receiverName))) {
+  if (method === "query" && (/(Index|index|Collection|collection|namespace|Namespace)$/.test(rtype) || !rtype && receiverName && /(index|collection|namespace|vectors?|vectorize)$/i.test(receiverName))) {
     return { kind: "retrieved", what: "vector store query results" };
   }
   if (/^(load|loadAndSplit|lazyLoad|scrape|crawl)$/.test(method) && /Loader$/.test(rtype)) {
@@ -66472,7 +66722,6 @@ var SANITIZERS2 = [
   [/^(DOMPurify\.sanitize|dompurify\.sanitize|isomorphic-dompurify\.sanitize|sanitize-html|sanitizeHtml|escape-html|escapeHtml|he\.(encode|escape)|xss|xss\.filterXSS|filterXSS|lodash\.escape|_\.escape|validator\.escape|htmlEscape|escapeHTML|encodeHTML|marked\.parseInline)$/, "html"],
   [/^(path|node:path)\.basename$|^(sanitize-filename|sanitizeFilename)$/, "path"],
   [/^(encodeURIComponent|querystring\.escape|URLSearchParams)$/, "url"],
-  [/^(JSON\.parse)$/, "code"],
   [/^(Number|parseInt|parseFloat|Boolean|Number\.parseInt|Number\.parseFloat|Math\.\w+|String\(\)\.length|isNaN|Number\.isInteger|Date\.parse|crypto\.createHash|uuid\.validate)$/, "all"],
   [/^(sqlstring\.escape|mysql\.escape|pg-format|SqlString\.escape|escapeIdentifier|escapeLiteral)$/, "sql"]
 ];
@@ -66486,7 +66735,7 @@ function jsSanitizer(flat, receiverText, receiverType) {
   if (SANITIZER_NAME2.test(method)) return "all";
   return null;
 }
-var TOOL_OPTION_WRAPPERS = /^(ai\.)?(tool|dynamicTool|createTool|@openai\/agents\.tool|@mastra\/core\.createTool|@mastra\/core\/tools\.createTool|defineTool|betaZodTool|zodFunction)$/;
+var TOOL_OPTION_WRAPPERS = /^(ai\.)?(tool|dynamicTool|createTool|@openai\/agents\.tool|@mastra\/core\.createTool|@mastra\/core\/tools\.createTool|defineTool|betaZodTool|zodFunction)$|^@ai-sdk\/[\w-]+\.\w+\.tools\.\w+$/;
 var LANGCHAIN_TOOL_FN = /^(@langchain\/core\/tools\.tool|langchain\/tools\.tool)$/;
 var TOOL_CLASSES = /(^|\.)(DynamicStructuredTool|DynamicTool|StructuredTool|Tool|FunctionTool)$/;
 var MCP_SERVER_TYPE = /(McpServer|FastMCP|Server)$/;
@@ -66497,6 +66746,24 @@ var NEXT_ROUTE_EXPORTS = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/;
 var NOT_CLIENT_PARAM = /^(res|response|reply|next|h|env|_)$/;
 
 // engine/flow/javascript.ts
+function bedrockShape(name2, args2, text2) {
+  if (name2 !== "send") return null;
+  const first3 = args2.find((a) => a.index === 0)?.node;
+  const ctor = first3?.type === "new_expression" ? field(first3, "constructor") : void 0;
+  if (!ctor || !/^(Converse|ConverseStream|InvokeModel|InvokeModelWithResponseStream)Command$/.test(text2(ctor))) return null;
+  return { kind: "model", promptKeywords: ["messages", "system", "body"], promptPositional: [0] };
+}
+function workersAiShape(name2, receiver, args2, text2) {
+  if (name2 !== "run" || !/(^|\.)AI$/.test(receiver)) return null;
+  const model = args2.find((a) => a.index === 0);
+  if (model && /bge|embed|e5-|gte-|clip|whisper|resnet/i.test(text2(model.node))) return null;
+  return { kind: "model", promptKeywords: ["prompt", "messages"], promptPositional: [] };
+}
+function workerEntry(n) {
+  const obj = n.type === "method_definition" ? n.parent : n.parent?.type === "pair" ? n.parent.parent : null;
+  return !!obj && obj.type === "object" && (obj.parent?.type === "export_statement" || obj.parent?.type === "satisfies_expression" && obj.parent.parent?.type === "export_statement");
+}
+var MODEL_CALLBACKS = /^(onFinish|onStepFinish|onChunk|onEnd|onResponse|onComplete|onToolCall|handleLLMEnd|experimental_onToolCallFinish)$/;
 var FUNCTION_TYPES = /* @__PURE__ */ new Set(["function_declaration", "generator_function_declaration", "function_expression", "function", "generator_function", "arrow_function", "method_definition"]);
 var TYPE_WRAPPERS = /* @__PURE__ */ new Set(["as_expression", "satisfies_expression", "non_null_expression", "type_assertion", "parenthesized_expression", "await_expression"]);
 var GLOBAL_MODULES = /* @__PURE__ */ new Set(["JSON", "Object", "Array", "String", "Promise", "Buffer", "util", "path", "url", "querystring", "Reflect", "structuredClone", "console"]);
@@ -66554,39 +66821,48 @@ function snakeCase(name2) {
   return hit;
 }
 function analyseJavaScript(file2, language) {
-  const src = file2.source;
+  return javaScriptAnalyser(file2, language);
+}
+var javaScriptAnalyser = createJavaScriptAnalyser();
+function createJavaScriptAnalyser() {
+  let file2;
+  let language;
+  let src = "";
   const text2 = (n) => src.slice(n.startIndex, n.endIndex);
-  let lineStarts = null;
-  const line = (n) => {
-    if (!lineStarts) {
-      lineStarts = [0];
-      for (let i2 = 0; i2 < src.length; i2++) if (src.charCodeAt(i2) === 10) lineStarts.push(i2 + 1);
-    }
-    const start2 = lineStarts[n - 1];
-    if (start2 === void 0) return "";
-    const end = n < lineStarts.length ? lineStarts[n] - 1 : src.length;
-    return src.slice(start2, end);
-  };
-  const imports = /* @__PURE__ */ new Map();
-  const moduleNames = new Set(GLOBAL_MODULES);
-  const modules = /* @__PURE__ */ new Set();
-  const frameworks = /* @__PURE__ */ new Set();
-  const classes = /* @__PURE__ */ new Map();
-  const strings2 = [];
-  const functions = [];
-  const fnByNode = /* @__PURE__ */ new Map();
-  const messages = [];
-  const ifs = [];
-  const returns = [];
-  const assigns = [];
-  const synthetic = [];
-  const propTaint = /* @__PURE__ */ new Map();
-  const messageNodes = /* @__PURE__ */ new Set();
-  const callByNode = /* @__PURE__ */ new Map();
-  const stateSetters = /* @__PURE__ */ new Map();
-  const callbackTaint = /* @__PURE__ */ new Map();
-  const allParamsUser = /* @__PURE__ */ new Set();
+  let imports;
+  let moduleNames;
+  let modules;
+  let frameworks;
+  let classes;
+  let strings2;
+  let functions;
+  let fnByNode;
+  let messages;
+  let ifs;
+  let returns;
+  let assigns;
+  let synthetic;
+  let propTaint;
+  let messageNodes;
+  let callByNode;
+  let stateSetters;
+  let callbackTaint;
+  let allParamsUser;
+  let botHandlers;
+  let unsummarisedInline;
+  let convexHandlers;
   let envReads = 0;
+  let moduleFn;
+  let promisified;
+  let useServerFile = false;
+  let localFunctions;
+  let moduleCtors;
+  let summaries;
+  let moduleScope;
+  let fnScopes;
+  let classScopes;
+  let ran;
+  let stale;
   const makeFn = (name2, node2, parent, isModule = false) => ({
     name: name2,
     qualName: name2,
@@ -66604,8 +66880,12 @@ function analyseJavaScript(file2, language) {
     parent,
     calledNames: /* @__PURE__ */ new Set()
   });
-  const moduleFn = makeFn("<module>", file2.root, null, true);
   const stringValue = (n) => n.children.filter((c) => c.type === "string_fragment" || c.type === "escape_sequence").map(text2).join("");
+  const calleeOf2 = (n) => {
+    const f = field(n, "function");
+    if (f?.type === "await_expression" && field(n, "type_arguments")) return f.children.find((c) => c.named) ?? f;
+    return f;
+  };
   const unwrap = (n) => {
     let cur = n;
     for (let i2 = 0; i2 < 20 && TYPE_WRAPPERS.has(cur.type) && cur.type !== "await_expression"; i2++) {
@@ -66615,106 +66895,6 @@ function analyseJavaScript(file2, language) {
     }
     return cur;
   };
-  const promisified = /* @__PURE__ */ new Map();
-  const useServerFile = file2.root.children.some((c) => c.type === "expression_statement" && c.children[0]?.type === "string" && /^use server$/.test(stringValue(c.children[0])));
-  {
-    const stack = [{ node: file2.root, owner: moduleFn, className: null, bases: [] }];
-    let guard = 0;
-    while (stack.length && guard++ < 2e6) {
-      const { node: node2, owner, className, bases } = stack.pop();
-      if (node2.type === "import_statement") {
-        const source = field(node2, "source");
-        const mod = source ? stringValue(source) : "";
-        modules.add(mod);
-        for (const clause of node2.children) {
-          if (clause.type !== "import_clause") continue;
-          for (const c of clause.children) {
-            if (c.type === "identifier") {
-              imports.set(text2(c), mod);
-              moduleNames.add(text2(c));
-            } else if (c.type === "namespace_import") {
-              const id = c.children.find((x) => x.type === "identifier");
-              if (id) {
-                imports.set(text2(id), mod);
-                moduleNames.add(text2(id));
-              }
-            } else if (c.type === "named_imports") {
-              for (const spec of c.children) {
-                if (spec.type !== "import_specifier") continue;
-                const name2 = field(spec, "name");
-                const alias = field(spec, "alias") ?? name2;
-                if (name2 && alias) imports.set(text2(alias), `${mod}.${text2(name2)}`);
-              }
-            }
-          }
-        }
-        continue;
-      }
-      if (node2.type === "variable_declarator") {
-        const value = field(node2, "value");
-        const name2 = field(node2, "name");
-        if (value && name2?.type === "identifier" && value.type === "call_expression" && /^(util\.)?promisify$/.test(text2(field(value, "function")))) {
-          const arg2 = field(value, "arguments")?.children.find((c) => c.named);
-          if (arg2 && (arg2.type === "identifier" || arg2.type === "member_expression")) promisified.set(text2(name2), text2(arg2));
-        }
-        if (value && name2 && value.type === "call_expression" && text2(field(value, "function")) === "require") {
-          const arg2 = field(value, "arguments")?.children.find((c) => c.named);
-          if (arg2?.type === "string") {
-            const mod = stringValue(arg2);
-            modules.add(mod);
-            if (name2.type === "identifier") {
-              imports.set(text2(name2), mod);
-              moduleNames.add(text2(name2));
-            } else if (name2.type === "object_pattern") {
-              for (const p of name2.children) {
-                if (p.type === "shorthand_property_identifier_pattern") imports.set(text2(p), `${mod}.${text2(p)}`);
-                else if (p.type === "pair_pattern") {
-                  const k = field(p, "key");
-                  const v = field(p, "value");
-                  if (k && v?.type === "identifier") imports.set(text2(v), `${mod}.${text2(k)}`);
-                }
-              }
-            }
-          }
-        }
-      }
-      if (node2.type === "class_declaration" || node2.type === "class") {
-        const nameNode = field(node2, "name");
-        const name2 = nameNode ? text2(nameNode) : "<class>";
-        const heritage = node2.children.find((c) => c.type === "class_heritage");
-        const baseNames = [];
-        if (heritage) {
-          const ext = heritage.children.find((c) => c.type === "extends_clause") ?? heritage;
-          for (const c of ext.children) if (c.named && (c.type === "identifier" || c.type === "member_expression")) baseNames.push(text2(c));
-        }
-        classes.set(name2, { node: node2, bases: baseNames });
-        const body3 = field(node2, "body");
-        if (body3) stack.push({ node: body3, owner, className: name2, bases: baseNames });
-        continue;
-      }
-      if (FUNCTION_TYPES.has(node2.type)) {
-        const fn = makeFn(functionName(node2), node2, owner.isModule ? null : owner);
-        if (node2.type === "method_definition" && className) {
-          fn.className = className;
-          fn.classBases = bases;
-          fn.qualName = `${className}.${fn.name}`;
-        }
-        fnByNode.set(node2, fn);
-        functions.push(fn);
-        for (let i2 = node2.children.length - 1; i2 >= 0; i2--) stack.push({ node: node2.children[i2], owner: fn, className: null, bases: [] });
-        continue;
-      }
-      if (node2.type === "string" || node2.type === "template_string" && !node2.children.some((c) => c.type === "template_substitution")) {
-        strings2.push({ node: node2, value: stringValue(node2) });
-      }
-      for (let i2 = node2.children.length - 1; i2 >= 0; i2--) stack.push({ node: node2.children[i2], owner, className, bases });
-    }
-  }
-  for (const mod of modules) {
-    const fw = frameworkOfPackage(mod);
-    if (fw) frameworks.add(fw);
-  }
-  for (const [alias, original] of promisified) imports.set(alias, imports.get(original.split(".")[0]) ? `${imports.get(original.split(".")[0])}${original.slice(original.split(".")[0].length)}` : original);
   function functionName(node2) {
     const own2 = field(node2, "name");
     if (own2) return text2(own2);
@@ -66758,7 +66938,7 @@ function analyseJavaScript(file2, language) {
         return `${qname(obj, scope, depth + 1)}.${propText}`;
       }
       case "call_expression":
-        return `${qname(field(n, "function"), scope, depth + 1)}()`;
+        return `${qname(calleeOf2(n), scope, depth + 1)}()`;
       case "new_expression":
         return `${qname(field(n, "constructor"), scope, depth + 1)}()`;
       case "subscript_expression":
@@ -66843,26 +67023,6 @@ function analyseJavaScript(file2, language) {
     }
     return null;
   }
-  const localFunctions = /* @__PURE__ */ new Map();
-  for (const fn of functions) {
-    const list = localFunctions.get(fn.name) ?? [];
-    list.push(fn);
-    localFunctions.set(fn.name, list);
-  }
-  const moduleCtors = /* @__PURE__ */ new Map();
-  for (const s of file2.root.children) {
-    const decl = s.type === "export_statement" ? field(s, "declaration") : s;
-    if (decl?.type !== "lexical_declaration" && decl?.type !== "variable_declaration") continue;
-    for (const d of decl.children) {
-      if (d.type !== "variable_declarator") continue;
-      const n = field(d, "name");
-      const v = field(d, "value");
-      if (n?.type !== "identifier" || !v) continue;
-      const u = unwrap(v);
-      if (u.type === "new_expression") moduleCtors.set(text2(n), resolveImport(text2(field(u, "constructor"))));
-      else if (u.type === "call_expression") moduleCtors.set(text2(n), resolveImport(text2(field(u, "function"))));
-    }
-  }
   function fnOf(n) {
     if (!n) return void 0;
     const u = unwrap(n);
@@ -66875,15 +67035,15 @@ function analyseJavaScript(file2, language) {
     if (u.type === "member_expression" && field(u, "object").type === "this") return localFunctions.get(text2(field(u, "property")))?.[0];
     return void 0;
   }
-  function objectProp(obj, key2) {
+  function objectProp(obj, key) {
     if (!obj || obj.type !== "object") return void 0;
     for (const p of obj.children) {
       if (p.type === "pair") {
         const k = field(p, "key");
         const kName = k.type === "string" ? stringValue(k) : text2(k);
-        if (kName === key2) return field(p, "value");
-      } else if (p.type === "method_definition" && text2(field(p, "name")) === key2) return p;
-      else if (p.type === "shorthand_property_identifier" && text2(p) === key2) return p;
+        if (kName === key) return field(p, "value");
+      } else if (p.type === "method_definition" && text2(field(p, "name")) === key) return p;
+      else if (p.type === "shorthand_property_identifier" && text2(p) === key) return p;
     }
     return void 0;
   }
@@ -66906,132 +67066,6 @@ function analyseJavaScript(file2, language) {
     }
     return void 0;
   }
-  {
-    const stack = [file2.root];
-    let guard = 0;
-    while (stack.length && guard++ < 2e6) {
-      const n = stack.pop();
-      for (const c of n.children) if (c.named) stack.push(c);
-      if (n.type === "object" && frameworks.size) {
-        const entries2 = n.children.filter((c) => c.type === "pair" || c.type === "shorthand_property_identifier");
-        const targets = entries2.map((c) => c.type === "pair" ? field(c, "value") : c).map((v) => v && (v.type === "identifier" || v.type === "shorthand_property_identifier") ? localFunctions.get(text2(v))?.find((f2) => f2.className === null) : void 0);
-        const holder = n.parent?.type === "variable_declarator" ? text2(field(n.parent, "name") ?? n.parent) : "";
-        if (entries2.length >= 2 && targets.every((f2) => f2) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f2 of targets) f2.isTool = true;
-      }
-      if (n.type === "switch_statement") {
-        const value = field(n, "value");
-        if (value && frameworks.size && TOOL_NAME_SUBJECT.test(text2(value).replace(/[()\s]/g, ""))) {
-          for (const c of field(n, "body")?.children ?? []) {
-            if (c.type !== "switch_case" || field(c, "value")?.type !== "string") continue;
-            const inner = [...c.children.filter((x) => x.named && x !== field(c, "value"))];
-            let g = 0;
-            while (inner.length && g++ < 2e3) {
-              const x = inner.pop();
-              if (FUNCTION_TYPES.has(x.type)) continue;
-              if (x.type === "call_expression") {
-                const target = fnOf(field(x, "function"));
-                if (target && !target.isHandler) target.isTool = true;
-              }
-              for (const ch of x.children) if (ch.named) inner.push(ch);
-            }
-          }
-        }
-      }
-      if (n.type === "object") {
-        const exec2 = objectProp(n, "execute") ?? objectProp(n, "func") ?? objectProp(n, "handler");
-        if (exec2 && (objectProp(n, "parameters") || objectProp(n, "inputSchema") || objectProp(n, "schema")) && (objectProp(n, "description") || objectProp(n, "name"))) markTool(fnOf(exec2), n);
-        continue;
-      }
-      if (n.type === "new_expression") {
-        const ctor = resolveImport(text2(field(n, "constructor")));
-        const args3 = field(n, "arguments")?.children.filter((c) => c.named) ?? [];
-        if (TOOL_CLASSES.test(ctor) && args3[0]?.type === "object") markTool(fnOf(objectProp(args3[0], "func") ?? objectProp(args3[0], "execute")), args3[0], n);
-        continue;
-      }
-      if (n.type !== "call_expression") continue;
-      const f = field(n, "function");
-      const argList = field(n, "arguments");
-      const args2 = argList?.type === "arguments" ? argList.children.filter((c) => c.named) : [];
-      const callee = f.type === "identifier" ? resolveImport(text2(f)) : text2(f);
-      if ((TOOL_OPTION_WRAPPERS.test(callee) || f.type === "identifier" && /^(tool|createTool|dynamicTool)$/.test(text2(f))) && args2[0]?.type === "object") {
-        markTool(fnOf(objectProp(args2[0], "execute") ?? objectProp(args2[0], "invoke")), args2[0], n);
-        continue;
-      }
-      if ((LANGCHAIN_TOOL_FN.test(callee) || f.type === "identifier" && text2(f) === "tool") && args2[0] && fnOf(args2[0])) {
-        markTool(fnOf(args2[0]), args2[1], n);
-        continue;
-      }
-      if (f.type !== "member_expression") continue;
-      const method = text2(field(f, "property"));
-      const recv = field(f, "object");
-      if (method === "addNode" && args2.length >= 2 && (args2[0].type === "string" || args2[0].type === "template_string")) {
-        const node2 = fnOf(args2[1]);
-        if (node2 && !node2.isTool) node2.isGraphNode = true;
-        continue;
-      }
-      const recvName = lastName(recv) ?? "";
-      const recvType = moduleCtors.get(recvName) ?? "";
-      const mcpServer = MCP_SERVER_TYPE.test(recvType) || !recvType && MCP_SERVER_NAME.test(recvName) || /modelcontextprotocol|fastmcp/.test(recvType);
-      if (mcpServer && (method === "tool" || method === "registerTool") && args2.length >= 2) {
-        markTool(fnOf(args2[args2.length - 1]), method === "registerTool" ? args2[1] : void 0, n);
-        continue;
-      }
-      if (mcpServer && method === "addTool" && args2[0]?.type === "object") {
-        markTool(fnOf(objectProp(args2[0], "execute")), args2[0], n);
-        continue;
-      }
-      if (method === "setRequestHandler" && args2[0] && /CallToolRequestSchema/.test(text2(args2[0]))) {
-        const handler2 = fnOf(args2[1]);
-        markTool(handler2, void 0, n);
-        if (handler2 && handler2.name === "<anonymous>") handler2.name = "CallTool handler";
-        continue;
-      }
-      if (HTTP_VERBS.test(method) && args2.length >= 2 && (args2[0].type === "string" || args2[0].type === "template_string") && /^['"`]\//.test(text2(args2[0])) && (HTTP_APP_NAME.test(recvName) || /express|hono|fastify|koa|Router/i.test(recvType))) {
-        for (const a of args2.slice(1)) {
-          const h = fnOf(a);
-          if (h) h.isHandler = true;
-        }
-        continue;
-      }
-      if (/^(on|once|message|command|hears|action|event)$/.test(method) && args2[0] && (args2[0].type === "string" || method === "message") && /^(socket|ws|io|wss|client|bot|channel|slack|app|conn|connection)$/i.test(recvName) && !(method === "on" && /^['"`](error|close|listening|ready|connection|connect|open|exit|end|drain)['"`]$/.test(text2(args2[0])))) {
-        const h = fnOf(args2[args2.length - 1]);
-        if (h && h !== fnOf(args2[0])) {
-          h.isHandler = true;
-          allParamsUser.add(h);
-        }
-        continue;
-      }
-      if (/^(query|mutation|subscription)$/.test(method) && /procedure|\.input\(/i.test(text2(recv))) {
-        const h = fnOf(args2[0]);
-        if (h) {
-          h.isHandler = true;
-          allParamsUser.add(h);
-        }
-      }
-    }
-  }
-  for (const fn of functions) {
-    const exported = fn.node.parent?.type === "export_statement" || fn.node.parent?.type === "variable_declarator" && fn.node.parent.parent?.parent?.type === "export_statement";
-    if (exported && NEXT_ROUTE_EXPORTS.test(fn.name)) fn.isHandler = true;
-    const bodyNode = field(fn.node, "body");
-    const ownDirective = bodyNode?.type === "statement_block" && bodyNode.children[0]?.type === "expression_statement" && bodyNode.children[0].children[0]?.type === "string" && stringValue(bodyNode.children[0].children[0]) === "use server";
-    if (useServerFile && exported || ownDirective) {
-      fn.isHandler = true;
-      allParamsUser.add(fn);
-    }
-    const params = field(fn.node, "parameters");
-    const ps = params?.children.filter((c) => c.named).map((c) => text2(c).split(/[:=?]/)[0].trim()) ?? [];
-    if (fn.node.parent?.type === "export_statement" && /^(req|request)$/.test(ps[0] ?? "") && /^(res|response)$/.test(ps[1] ?? "")) fn.isHandler = true;
-    if (fn.className && fn.name === "_call" && fn.classBases.some((b) => TOOL_CLASSES.test(resolveImport(b)))) fn.isTool = true;
-    if (fn.className && fn.node.type === "method_definition") {
-      const decos = [];
-      const siblings = fn.node.parent?.children ?? [];
-      for (let i2 = siblings.indexOf(fn.node) - 1; i2 >= 0 && siblings[i2].type === "decorator"; i2--) decos.push(siblings[i2]);
-      for (const c of fn.node.children) if (c.type === "decorator") decos.push(c);
-      if (decos.some((d) => /^@\s*(Get|Post|Put|Patch|Delete|All|Sse|SubscribeMessage|MessagePattern|EventPattern|Mutation|Query)\s*\(/.test(text2(d)))) fn.isHandler = true;
-    }
-  }
-  const summaries = /* @__PURE__ */ new Map();
   function findTarget(fnNode, ctx) {
     const u = unwrap(fnNode);
     if (u.type === "identifier") {
@@ -67100,14 +67134,14 @@ function analyseJavaScript(file2, language) {
         const base = ev(obj, ctx, d);
         const index = field(n, "index");
         if (index) ev(index, ctx, d);
-        const key2 = index?.type === "string" ? stringValue(index) : void 0;
+        const key = index?.type === "string" ? stringValue(index) : void 0;
         if (plain(qname(obj, ctx.scope)) === "process.env") {
           envReads++;
-          if (key2 === void 0 && index && index.type !== "string") return [{ kind: "secret", line: n.line, what: "an environment variable chosen at run time" }];
-          const s = envSource(key2);
+          if (key === void 0 && index && index.type !== "string") return [{ kind: "secret", line: n.line, what: "an environment variable chosen at run time" }];
+          const s = envSource(key);
           return [{ kind: s.kind, line: n.line, what: s.what }];
         }
-        if (key2 && PII_PROP.test(key2) && !base.every((l) => l.sanitized?.includes("all"))) return union2(base, [{ kind: SECRET_PROP.test(key2) ? "secret" : "pii", line: n.line, what: `the ${key2} field` }]);
+        if (key && PII_PROP.test(key) && !base.every((l) => l.sanitized?.includes("all"))) return union2(base, [{ kind: SECRET_PROP.test(key) ? "secret" : "pii", line: n.line, what: `the ${key} field` }]);
         return base;
       }
       case "call_expression":
@@ -67186,9 +67220,15 @@ function analyseJavaScript(file2, language) {
           if (c.type === "jsx_attribute" && c.children[0]) props.push({ node: c, name: text2(c.children[0]), index: -1, taint: t, splat: false });
         }
         const nameNode = field(n, "name");
+        if (nameNode && /^(ReactMarkdown|Markdown|MarkdownHooks)$/.test(text2(nameNode)) && props.some((p) => p.name === "rehypePlugins" && /rehypeRaw/.test(text2(p.node)) && !/rehypeSanitize/.test(text2(p.node)))) {
+          const own2 = props.find((p) => p.name === "children");
+          const body3 = n.type === "jsx_opening_element" ? n.parent?.children.filter((c) => c.type === "jsx_expression").map((c) => c.children.find((x) => x.named)).filter((x) => !!x && /^(identifier|member_expression|subscript_expression)$/.test(x.type)) ?? [] : [];
+          if (own2) addSynthetic(n, "dangerouslySetInnerHTML", own2.node, own2.taint, ctx);
+          for (const b of body3) addSynthetic(n, "dangerouslySetInnerHTML", b, ev(b, ctx, d), ctx);
+        }
         const comp = nameNode?.type === "identifier" && /^[A-Z]/.test(text2(nameNode)) ? localFunctions.get(text2(nameNode))?.find((f) => f.className === null) : void 0;
         if (comp && ctx.record) {
-          const fact = { node: n, callee: text2(nameNode), name: text2(nameNode), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
+          const fact = { node: n, callee: text2(nameNode), flat: plain(text2(nameNode)), name: text2(nameNode), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
           ctx.fn.calls.push(fact);
           ctx.fn.calledNames.add(fact.name);
         }
@@ -67223,6 +67263,7 @@ function analyseJavaScript(file2, language) {
     const fact = {
       node: node2,
       callee: name2,
+      flat: plain(name2),
       name: name2,
       receiverTaint: [],
       args: [{ node: value, name: null, index: 0, taint, splat: false }],
@@ -67340,7 +67381,7 @@ function analyseJavaScript(file2, language) {
   }
   function evCall(n, ctx, d) {
     const isNew = n.type === "new_expression";
-    const fnNode = unwrap(field(n, isNew ? "constructor" : "function") ?? n);
+    const fnNode = unwrap((isNew ? field(n, "constructor") : calleeOf2(n)) ?? n);
     let receiver;
     let receiverTaint = [];
     let receiverType;
@@ -67365,6 +67406,7 @@ function analyseJavaScript(file2, language) {
     const fact = {
       node: n,
       callee,
+      flat: plain(callee),
       name: name2,
       receiver,
       receiverType,
@@ -67374,7 +67416,7 @@ function analyseJavaScript(file2, language) {
       fn: ctx.fn,
       loops: ctx.loops,
       line: n.line,
-      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName),
+      model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName) ?? bedrockShape(name2, args2, text2) ?? workersAiShape(name2, receiver ? text2(receiver) : "", args2, text2),
       target,
       guarded: false
     };
@@ -67407,7 +67449,20 @@ function analyseJavaScript(file2, language) {
     }
     if (fact.model) {
       for (const a of args2) if (a.name === "system" || a.name === "instructions") recordMessage(a.node, "system", a.node, a.taint, ctx, `${a.name}:`);
-      return [{ kind: "model", line: n.line, what: `the output of ${shortCallee2(callee)}()` }];
+      const out2 = [{ kind: "model", line: n.line, what: `the output of ${shortCallee2(callee)}()` }];
+      for (const a of args2) {
+        if (!a.name || !MODEL_CALLBACKS.test(a.name)) continue;
+        const inline = unwrap(a.node);
+        if (!FUNCTION_TYPES.has(inline.type)) continue;
+        const before = callbackTaint.get(inline);
+        const after = union2(before, out2);
+        if (after.length !== (before?.length ?? 0)) {
+          callbackTaint.set(inline, after);
+          const cb = fnByNode.get(inline);
+          if (cb && ran.has(cb)) stale.add(cb);
+        }
+      }
+      return out2;
     }
     if (fnNode.type === "member_expression" && REQUEST_METHODS.has(name2) && receiver && isRequestRoot(receiver) && !/^(res|response|reply)$/.test(rootName2(receiver) ?? "")) {
       return union2(receiverTaint, [{ kind: "user", line: n.line, what: `${text2(receiver).replace(/\s+/g, "")}.${name2}()` }]);
@@ -67450,7 +67505,9 @@ function analyseJavaScript(file2, language) {
   }
   function returnsOfInline(n) {
     const fn = fnByNode.get(unwrap(n));
-    return fn ? summaries.get(fn) ?? [] : [];
+    if (!fn) return [];
+    if (!ran.has(fn)) unsummarisedInline.add(fn);
+    return summaries.get(fn) ?? [];
   }
   function applySummary(target, call) {
     const summary2 = summaries.get(target) ?? [];
@@ -67550,9 +67607,9 @@ function analyseJavaScript(file2, language) {
     }
     return out2;
   }
-  function fieldTaint(taint, key2, node2) {
-    if (USER_AUTHORED_FIELD2.test(snakeCase(key2)) && taint.some((l) => l.kind === "param")) taint = union2(taint, [{ kind: "user", line: node2.line, what: `the user-written field '${key2}'` }]);
-    if (PII_PROP.test(key2) && !(taint.length > 0 && taint.every((l) => l.sanitized?.includes("all")))) return union2(taint, [{ kind: SECRET_PROP.test(key2) ? "secret" : "pii", line: node2.line, what: `the ${key2} field` }]);
+  function fieldTaint(taint, key, node2) {
+    if (USER_AUTHORED_FIELD2.test(snakeCase(key)) && taint.some((l) => l.kind === "param")) taint = union2(taint, [{ kind: "user", line: node2.line, what: `the user-written field '${key}'` }]);
+    if (PII_PROP.test(key) && !(taint.length > 0 && taint.every((l) => l.sanitized?.includes("all")))) return union2(taint, [{ kind: SECRET_PROP.test(key) ? "secret" : "pii", line: node2.line, what: `the ${key} field` }]);
     return taint;
   }
   function execAssign(a, ctx) {
@@ -67561,7 +67618,8 @@ function analyseJavaScript(file2, language) {
     if (!right) return [];
     const t = ev(right, ctx, 0);
     const lu = unwrap(left);
-    if (lu.type === "member_expression" && /^(innerHTML|outerHTML)$/.test(text2(field(lu, "property")))) addSynthetic(a, text2(field(lu, "property")), right, t, ctx);
+    if (lu.type === "member_expression" && /^(innerHTML|outerHTML|srcdoc)$/.test(text2(field(lu, "property")))) addSynthetic(a, text2(field(lu, "property")), right, t, ctx);
+    if (/^((window|document|globalThis|self|top)\.)?location(\.href)?$/.test(text2(lu)) && (lu.type === "member_expression" || text2(lu) === "location")) addSynthetic(a, "window.location", right, t, ctx);
     noteAssign(a, left, right, ctx);
     bind2(left, withSysPrompt(left, right, t, a), ctx, right, false);
     return t;
@@ -67578,7 +67636,7 @@ function analyseJavaScript(file2, language) {
       ctx.scope.set(p, { ...cur ?? {}, taint: out2 });
     }
     const lu = unwrap(left);
-    if (lu.type === "member_expression" && /^(innerHTML|outerHTML)$/.test(text2(field(lu, "property")))) addSynthetic(a, text2(field(lu, "property")), right, t, ctx);
+    if (lu.type === "member_expression" && /^(innerHTML|outerHTML|srcdoc)$/.test(text2(field(lu, "property")))) addSynthetic(a, text2(field(lu, "property")), right, t, ctx);
     return out2;
   }
   function noteAssign(node2, left, right, ctx) {
@@ -67859,20 +67917,6 @@ function analyseJavaScript(file2, language) {
     if (/^(break_statement|return_statement|throw_statement)$/.test(block.type)) return true;
     return block.children.some((s) => s.type === "break_statement" || s.type === "return_statement" || s.type === "throw_statement");
   }
-  for (const fn of functions) {
-    const params = field(fn.node, "parameters") ?? field(fn.node, "parameter");
-    if (!params) continue;
-    const list = params.type === "formal_parameters" ? params.children.filter((c) => c.named) : [params];
-    for (const p of list) {
-      const pattern = field(p, "pattern") ?? (p.type === "assignment_pattern" ? field(p, "left") : p);
-      const ty = field(p, "type");
-      const dflt = field(p, "value") ?? (p.type === "assignment_pattern" ? field(p, "right") : void 0);
-      if (!pattern) continue;
-      fn.params.push({ name: text2(pattern), node: pattern, annotation: ty ? text2(ty).replace(/^:\s*/, "") : void 0, default: dflt });
-    }
-  }
-  const moduleScope = new Scope2(null);
-  const fnScopes = /* @__PURE__ */ new Map();
   function clientDecorated(pattern) {
     const holder = pattern.parent;
     if (!holder || !/parameter$/.test(holder.type)) return void 0;
@@ -67901,7 +67945,8 @@ function analyseJavaScript(file2, language) {
       if (fn.isTool) labels.push({ kind: "model", line: p.node.line, what: `tool argument '${p.name.length > 40 ? "input" : p.name}' (chosen by the model)`, toolArg: true });
       else if (clientDecorated(p.node)) labels.push({ kind: "user", line: p.node.line, what: `request parameter '${p.name.length > 40 ? "input" : p.name}' (${clientDecorated(p.node)})` });
       else if (fn.isGraphNode && i2 === 0) labels.push({ kind: "model", line: p.node.line, what: `graph state '${p.name.length > 40 ? "state" : p.name}' (messages and model outputs)` });
-      else if (allUser && !/^(ctx|context)$/.test(p.name)) labels.push({ kind: "user", line: p.node.line, what: `request parameter '${p.name.length > 40 ? "input" : p.name}'` });
+      else if (convexHandlers.has(fn) && i2 === 1) labels.push({ kind: "user", line: p.node.line, what: `client arguments '${p.name.length > 40 ? "args" : p.name}' of a Convex function` });
+      else if (allUser && (!/^(ctx|context)$/.test(p.name) || botHandlers.has(fn))) labels.push({ kind: "user", line: p.node.line, what: `request parameter '${p.name.length > 40 ? "input" : p.name}'` });
       else if (fn.isHandler && i2 > 0 && !NOT_CLIENT_PARAM.test(p.name) && p.node.type === "object_pattern") labels.push({ kind: "user", line: p.node.line, what: `route parameter ${p.name}` });
       const type = p.annotation && /^[A-Z]\w*$/.test(p.annotation) ? resolveImport(p.annotation) : void 0;
       bind2(p.node, labels, { fn, loops: [], scope, record: false }, void 0, true);
@@ -67916,7 +67961,6 @@ function analyseJavaScript(file2, language) {
     } else execBlock(body3, ctx, 0);
     summaries.set(fn, fn.returns);
   }
-  const classScopes = /* @__PURE__ */ new Map();
   function classScope(name2) {
     let s = classScopes.get(name2);
     if (!s) {
@@ -67926,8 +67970,6 @@ function analyseJavaScript(file2, language) {
     }
     return s;
   }
-  const ran = /* @__PURE__ */ new Set();
-  const stale = /* @__PURE__ */ new Set();
   function localCallees(fn) {
     const out2 = [];
     const stack = [...fn.node.children];
@@ -67988,12 +68030,14 @@ function analyseJavaScript(file2, language) {
       }
     };
     for (const fn of order) runTree(fn);
+    for (const fn of unsummarisedInline) if (summaries.get(fn)?.length) stale.add(fn);
     moduleFn.calls = [];
     moduleFn.calledNames = /* @__PURE__ */ new Set();
     execBlock(file2.root, { fn: moduleFn, loops: [], scope: moduleScope, record: true }, 0);
     if (stale.size) {
       const again = /* @__PURE__ */ new Set();
       for (const fn of stale) for (let f = fn; f; f = f.parent) again.add(f);
+      for (const fn of functions) if (fn.parent && again.has(fn.parent) && unsummarisedInline.size) again.add(fn);
       const keep = (xs) => {
         const kept = xs.filter((x) => !again.has(x.fn));
         xs.length = 0;
@@ -68012,50 +68056,394 @@ function analyseJavaScript(file2, language) {
       }
     }
   }
-  runAll();
   function argForParam(fn, call, index) {
     return call.args.find((a) => a.index === index);
   }
-  {
-    const callers = callersOf([moduleFn, ...functions]);
-    for (let round = 0; round < 3; round++) {
-      const incoming = incomingLabels(functions, callers, argForParam);
-      const ownerOf = (l, fn) => {
-        for (let f = fn; f; f = f.parent) {
-          const p = f.params[l.param];
-          if (p && p.name === l.what && p.node.line === l.line) return f;
-        }
-        return void 0;
-      };
-      const ownerSubst = (labels, fn) => {
-        if (!labels.some((l) => l.kind === "param")) return labels;
-        const out2 = [];
-        for (const l of labels) {
-          if (l.kind !== "param") {
-            out2.push(l);
+  return function analyse(parsed, lang) {
+    file2 = parsed;
+    language = lang;
+    src = file2.source;
+    imports = /* @__PURE__ */ new Map();
+    moduleNames = new Set(GLOBAL_MODULES);
+    modules = /* @__PURE__ */ new Set();
+    frameworks = /* @__PURE__ */ new Set();
+    classes = /* @__PURE__ */ new Map();
+    strings2 = [];
+    functions = [];
+    fnByNode = /* @__PURE__ */ new Map();
+    messages = [];
+    ifs = [];
+    returns = [];
+    assigns = [];
+    synthetic = [];
+    propTaint = /* @__PURE__ */ new Map();
+    messageNodes = /* @__PURE__ */ new Set();
+    callByNode = /* @__PURE__ */ new Map();
+    stateSetters = /* @__PURE__ */ new Map();
+    callbackTaint = /* @__PURE__ */ new Map();
+    allParamsUser = /* @__PURE__ */ new Set();
+    botHandlers = /* @__PURE__ */ new Set();
+    unsummarisedInline = /* @__PURE__ */ new Set();
+    convexHandlers = /* @__PURE__ */ new Set();
+    envReads = 0;
+    moduleFn = makeFn("<module>", file2.root, null, true);
+    promisified = /* @__PURE__ */ new Map();
+    localFunctions = /* @__PURE__ */ new Map();
+    moduleCtors = /* @__PURE__ */ new Map();
+    summaries = /* @__PURE__ */ new Map();
+    moduleScope = new Scope2(null);
+    fnScopes = /* @__PURE__ */ new Map();
+    classScopes = /* @__PURE__ */ new Map();
+    ran = /* @__PURE__ */ new Set();
+    stale = /* @__PURE__ */ new Set();
+    try {
+      useServerFile = file2.root.children.some((c) => c.type === "expression_statement" && c.children[0]?.type === "string" && /^use server$/.test(stringValue(c.children[0])));
+      {
+        const stack = [{ node: file2.root, owner: moduleFn, className: null, bases: [] }];
+        let guard = 0;
+        while (stack.length && guard++ < 2e6) {
+          const { node: node2, owner, className, bases } = stack.pop();
+          if (node2.type === "import_statement") {
+            const source2 = field(node2, "source");
+            const mod = source2 ? stringValue(source2) : "";
+            modules.add(mod);
+            for (const clause of node2.children) {
+              if (clause.type !== "import_clause") continue;
+              for (const c of clause.children) {
+                if (c.type === "identifier") {
+                  imports.set(text2(c), mod);
+                  moduleNames.add(text2(c));
+                } else if (c.type === "namespace_import") {
+                  const id = c.children.find((x) => x.type === "identifier");
+                  if (id) {
+                    imports.set(text2(id), mod);
+                    moduleNames.add(text2(id));
+                  }
+                } else if (c.type === "named_imports") {
+                  for (const spec of c.children) {
+                    if (spec.type !== "import_specifier") continue;
+                    const name2 = field(spec, "name");
+                    const alias = field(spec, "alias") ?? name2;
+                    if (name2 && alias) imports.set(text2(alias), `${mod}.${text2(name2)}`);
+                  }
+                }
+              }
+            }
             continue;
           }
-          const owner = ownerOf(l, fn);
-          const per = owner ? incoming.get(owner) : void 0;
-          if (!per) continue;
-          out2.push(l);
-          for (const a of per[l.param] ?? []) if (a.kind !== "param") out2.push(substitute(l, a));
-        }
-        return union2(out2);
-      };
-      for (const fn of [moduleFn, ...functions]) {
-        for (const c of fn.calls) {
-          c.receiverTaint = ownerSubst(c.receiverTaint, fn);
-          for (const a of c.args) a.taint = ownerSubst(a.taint, fn);
+          if (node2.type === "variable_declarator") {
+            const value = field(node2, "value");
+            const name2 = field(node2, "name");
+            if (value && name2?.type === "identifier" && value.type === "call_expression" && /^(util\.)?promisify$/.test(text2(field(value, "function")))) {
+              const arg2 = field(value, "arguments")?.children.find((c) => c.named);
+              if (arg2 && (arg2.type === "identifier" || arg2.type === "member_expression")) promisified.set(text2(name2), text2(arg2));
+            }
+            if (value && name2 && value.type === "call_expression" && text2(field(value, "function")) === "require") {
+              const arg2 = field(value, "arguments")?.children.find((c) => c.named);
+              if (arg2?.type === "string") {
+                const mod = stringValue(arg2);
+                modules.add(mod);
+                if (name2.type === "identifier") {
+                  imports.set(text2(name2), mod);
+                  moduleNames.add(text2(name2));
+                } else if (name2.type === "object_pattern") {
+                  for (const p of name2.children) {
+                    if (p.type === "shorthand_property_identifier_pattern") imports.set(text2(p), `${mod}.${text2(p)}`);
+                    else if (p.type === "pair_pattern") {
+                      const k = field(p, "key");
+                      const v = field(p, "value");
+                      if (k && v?.type === "identifier") imports.set(text2(v), `${mod}.${text2(k)}`);
+                    }
+                  }
+                }
+              }
+            }
+          }
+          if (node2.type === "class_declaration" || node2.type === "class") {
+            const nameNode = field(node2, "name");
+            const name2 = nameNode ? text2(nameNode) : "<class>";
+            const heritage = node2.children.find((c) => c.type === "class_heritage");
+            const baseNames = [];
+            if (heritage) {
+              const ext = heritage.children.find((c) => c.type === "extends_clause") ?? heritage;
+              for (const c of ext.children) if (c.named && (c.type === "identifier" || c.type === "member_expression")) baseNames.push(text2(c));
+            }
+            classes.set(name2, { node: node2, bases: baseNames });
+            const body3 = field(node2, "body");
+            if (body3) stack.push({ node: body3, owner, className: name2, bases: baseNames });
+            continue;
+          }
+          if (FUNCTION_TYPES.has(node2.type)) {
+            const fn = makeFn(functionName(node2), node2, owner.isModule ? null : owner);
+            if (node2.type === "method_definition" && className) {
+              fn.className = className;
+              fn.classBases = bases;
+              fn.qualName = `${className}.${fn.name}`;
+            }
+            fnByNode.set(node2, fn);
+            functions.push(fn);
+            for (let i2 = node2.children.length - 1; i2 >= 0; i2--) stack.push({ node: node2.children[i2], owner: fn, className: null, bases: [] });
+            continue;
+          }
+          if (node2.type === "string" || node2.type === "template_string" && !node2.children.some((c) => c.type === "template_substitution")) {
+            strings2.push({ node: node2, value: stringValue(node2) });
+          }
+          for (let i2 = node2.children.length - 1; i2 >= 0; i2--) stack.push({ node: node2.children[i2], owner, className, bases });
         }
       }
-      for (const m of messages) m.taint = ownerSubst(m.taint, m.fn);
-      for (const i2 of ifs) i2.taint = ownerSubst(i2.taint, i2.fn);
-      for (const r of returns) r.taint = ownerSubst(r.taint, r.fn);
+      for (const mod of modules) {
+        const fw = frameworkOfPackage(mod);
+        if (fw) frameworks.add(fw);
+      }
+      for (const [alias, original] of promisified) imports.set(alias, imports.get(original.split(".")[0]) ? `${imports.get(original.split(".")[0])}${original.slice(original.split(".")[0].length)}` : original);
+      for (const fn of functions) {
+        const list = localFunctions.get(fn.name) ?? [];
+        list.push(fn);
+        localFunctions.set(fn.name, list);
+      }
+      for (const s of file2.root.children) {
+        const decl = s.type === "export_statement" ? field(s, "declaration") : s;
+        if (decl?.type !== "lexical_declaration" && decl?.type !== "variable_declaration") continue;
+        for (const d of decl.children) {
+          if (d.type !== "variable_declarator") continue;
+          const n = field(d, "name");
+          const v = field(d, "value");
+          if (n?.type !== "identifier" || !v) continue;
+          const u = unwrap(v);
+          if (u.type === "new_expression") moduleCtors.set(text2(n), resolveImport(text2(field(u, "constructor"))));
+          else if (u.type === "call_expression") moduleCtors.set(text2(n), resolveImport(text2(field(u, "function"))));
+        }
+      }
+      {
+        const stack = [file2.root];
+        let guard = 0;
+        while (stack.length && guard++ < 2e6) {
+          const n = stack.pop();
+          for (const c of n.children) if (c.named) stack.push(c);
+          if (n.type === "object" && frameworks.size) {
+            const entries2 = n.children.filter((c) => c.type === "pair" || c.type === "shorthand_property_identifier");
+            const targets = entries2.map((c) => c.type === "pair" ? field(c, "value") : c).map((v) => v && (v.type === "identifier" || v.type === "shorthand_property_identifier") ? localFunctions.get(text2(v))?.find((f2) => f2.className === null) : void 0);
+            const holder = n.parent?.type === "variable_declarator" ? text2(field(n.parent, "name") ?? n.parent) : "";
+            if (entries2.length >= 2 && targets.every((f2) => f2) && /(tool|function|handler|dispatch|action|command|registry|impl)/i.test(holder)) for (const f2 of targets) f2.isTool = true;
+          }
+          if (n.type === "switch_statement") {
+            const value = field(n, "value");
+            if (value && frameworks.size && TOOL_NAME_SUBJECT.test(text2(value).replace(/[()\s]/g, ""))) {
+              for (const c of field(n, "body")?.children ?? []) {
+                if (c.type !== "switch_case" || field(c, "value")?.type !== "string") continue;
+                const inner = [...c.children.filter((x) => x.named && x !== field(c, "value"))];
+                let g = 0;
+                while (inner.length && g++ < 2e3) {
+                  const x = inner.pop();
+                  if (FUNCTION_TYPES.has(x.type)) continue;
+                  if (x.type === "call_expression") {
+                    const target = fnOf(field(x, "function"));
+                    if (target && !target.isHandler) target.isTool = true;
+                  }
+                  for (const ch of x.children) if (ch.named) inner.push(ch);
+                }
+              }
+            }
+          }
+          if (n.type === "object") {
+            const exec2 = objectProp(n, "execute") ?? objectProp(n, "func") ?? objectProp(n, "handler");
+            if (exec2 && (objectProp(n, "parameters") || objectProp(n, "inputSchema") || objectProp(n, "schema")) && (objectProp(n, "description") || objectProp(n, "name"))) markTool(fnOf(exec2), n);
+            continue;
+          }
+          if (n.type === "new_expression") {
+            const ctor = resolveImport(text2(field(n, "constructor")));
+            const args3 = field(n, "arguments")?.children.filter((c) => c.named) ?? [];
+            if (TOOL_CLASSES.test(ctor) && args3[0]?.type === "object") markTool(fnOf(objectProp(args3[0], "func") ?? objectProp(args3[0], "execute")), args3[0], n);
+            continue;
+          }
+          if (n.type !== "call_expression") continue;
+          const f = calleeOf2(n);
+          const argList = field(n, "arguments");
+          const args2 = argList?.type === "arguments" ? argList.children.filter((c) => c.named) : [];
+          const callee = f.type === "identifier" ? resolveImport(text2(f)) : text2(f);
+          if ((TOOL_OPTION_WRAPPERS.test(callee) || f.type === "identifier" && /^(tool|createTool|dynamicTool)$/.test(text2(f))) && args2[0]?.type === "object") {
+            markTool(fnOf(objectProp(args2[0], "execute") ?? objectProp(args2[0], "invoke")), args2[0], n);
+            continue;
+          }
+          if (/(^|\.)FunctionTool\.from$/.test(callee.replace(/^[\w@/.-]*?(?=FunctionTool)/, "")) && args2[0] && fnOf(args2[0])) {
+            markTool(fnOf(args2[0]), args2[1], n);
+            continue;
+          }
+          if (/_generated\/server\.(mutation|action|query)$/.test(callee) && args2[0]?.type === "object") {
+            const h = fnOf(objectProp(args2[0], "handler"));
+            if (h) {
+              h.isHandler = true;
+              convexHandlers.add(h);
+            }
+            continue;
+          }
+          if ((LANGCHAIN_TOOL_FN.test(callee) || f.type === "identifier" && text2(f) === "tool") && args2[0] && fnOf(args2[0])) {
+            markTool(fnOf(args2[0]), args2[1], n);
+            continue;
+          }
+          if (f.type !== "member_expression") continue;
+          const method = text2(field(f, "property"));
+          const recv = field(f, "object");
+          if (method === "addNode" && args2.length >= 2 && (args2[0].type === "string" || args2[0].type === "template_string")) {
+            const node2 = fnOf(args2[1]);
+            if (node2 && !node2.isTool) node2.isGraphNode = true;
+            continue;
+          }
+          const recvName = lastName(recv) ?? "";
+          const recvType = moduleCtors.get(recvName) ?? "";
+          const mcpServer = MCP_SERVER_TYPE.test(recvType) || !recvType && MCP_SERVER_NAME.test(recvName) || /modelcontextprotocol|fastmcp/.test(recvType);
+          if (mcpServer && (method === "tool" || method === "registerTool") && args2.length >= 2) {
+            markTool(fnOf(args2[args2.length - 1]), method === "registerTool" ? args2[1] : void 0, n);
+            continue;
+          }
+          if (mcpServer && method === "addTool" && args2[0]?.type === "object") {
+            markTool(fnOf(objectProp(args2[0], "execute")), args2[0], n);
+            continue;
+          }
+          if (method === "setRequestHandler" && args2[0] && /CallToolRequestSchema/.test(text2(args2[0]))) {
+            const handler2 = fnOf(args2[1]);
+            markTool(handler2, void 0, n);
+            if (handler2 && handler2.name === "<anonymous>") handler2.name = "CallTool handler";
+            continue;
+          }
+          if (HTTP_VERBS.test(method) && args2.length >= 2 && (args2[0].type === "string" || args2[0].type === "template_string") && /^['"`]\//.test(text2(args2[0])) && (HTTP_APP_NAME.test(recvName) || /express|hono|fastify|koa|Router/i.test(recvType))) {
+            for (const a of args2.slice(1)) {
+              const h = fnOf(a);
+              if (h) h.isHandler = true;
+            }
+            continue;
+          }
+          if (/^(on|once|message|command|hears|action|event)$/.test(method) && args2[0] && (args2[0].type === "string" || method === "message") && /^(socket|ws|io|wss|client|bot|channel|slack|app|conn|connection)$/i.test(recvName) && !(method === "on" && /^['"`](error|close|listening|ready|connection|connect|open|exit|end|drain)['"`]$/.test(text2(args2[0])))) {
+            const h = fnOf(args2[args2.length - 1]);
+            if (h && (h !== fnOf(args2[0]) || method === "message" && args2.length === 1)) {
+              h.isHandler = true;
+              allParamsUser.add(h);
+              botHandlers.add(h);
+            }
+            continue;
+          }
+          if (/^(query|mutation|subscription)$/.test(method) && /procedure|\.input\(/i.test(text2(recv))) {
+            const h = fnOf(args2[0]);
+            if (h) {
+              h.isHandler = true;
+              allParamsUser.add(h);
+            }
+          }
+        }
+      }
+      for (const fn of functions) {
+        const exported = fn.node.parent?.type === "export_statement" || fn.node.parent?.type === "variable_declarator" && fn.node.parent.parent?.parent?.type === "export_statement";
+        if (exported && NEXT_ROUTE_EXPORTS.test(fn.name)) fn.isHandler = true;
+        if (fn.name === "fetch" && workerEntry(fn.node)) fn.isHandler = true;
+        const bodyNode = field(fn.node, "body");
+        const ownDirective = bodyNode?.type === "statement_block" && bodyNode.children[0]?.type === "expression_statement" && bodyNode.children[0].children[0]?.type === "string" && stringValue(bodyNode.children[0].children[0]) === "use server";
+        if (useServerFile && exported || ownDirective) {
+          fn.isHandler = true;
+          allParamsUser.add(fn);
+        }
+        const params = field(fn.node, "parameters");
+        const ps = params?.children.filter((c) => c.named).map((c) => text2(c).split(/[:=?]/)[0].trim()) ?? [];
+        if (fn.node.parent?.type === "export_statement" && /^(req|request)$/.test(ps[0] ?? "") && /^(res|response)$/.test(ps[1] ?? "")) fn.isHandler = true;
+        if (fn.className && fn.name === "_call" && fn.classBases.some((b) => TOOL_CLASSES.test(resolveImport(b)))) fn.isTool = true;
+        if (fn.className && fn.node.type === "method_definition") {
+          const decos = [];
+          const siblings = fn.node.parent?.children ?? [];
+          for (let i2 = siblings.indexOf(fn.node) - 1; i2 >= 0 && siblings[i2].type === "decorator"; i2--) decos.push(siblings[i2]);
+          for (const c of fn.node.children) if (c.type === "decorator") decos.push(c);
+          if (decos.some((d) => /^@\s*(Get|Post|Put|Patch|Delete|All|Sse|SubscribeMessage|MessagePattern|EventPattern|Mutation|Query)\s*\(/.test(text2(d)))) fn.isHandler = true;
+        }
+      }
+      for (const fn of functions) {
+        const params = field(fn.node, "parameters") ?? field(fn.node, "parameter");
+        if (!params) continue;
+        const list = params.type === "formal_parameters" ? params.children.filter((c) => c.named) : [params];
+        for (const p of list) {
+          const pattern = field(p, "pattern") ?? (p.type === "assignment_pattern" ? field(p, "left") : p);
+          const ty = field(p, "type");
+          const dflt = field(p, "value") ?? (p.type === "assignment_pattern" ? field(p, "right") : void 0);
+          if (!pattern) continue;
+          fn.params.push({ name: text2(pattern), node: pattern, annotation: ty ? text2(ty).replace(/^:\s*/, "") : void 0, default: dflt });
+        }
+      }
+      runAll();
+      {
+        const callers = callersOf([moduleFn, ...functions]);
+        for (let round = 0; round < 3; round++) {
+          const incoming = incomingLabels(functions, callers, argForParam);
+          const ownerOf = (l, fn) => {
+            for (let f = fn; f; f = f.parent) {
+              const p = f.params[l.param];
+              if (p && p.name === l.what && p.node.line === l.line) return f;
+            }
+            return void 0;
+          };
+          const ownerSubst = (labels, fn) => {
+            if (!labels.some((l) => l.kind === "param")) return labels;
+            const out2 = [];
+            for (const l of labels) {
+              if (l.kind !== "param") {
+                out2.push(l);
+                continue;
+              }
+              const owner = ownerOf(l, fn);
+              const per = owner ? incoming.get(owner) : void 0;
+              if (!per) continue;
+              out2.push(l);
+              for (const a of per[l.param] ?? []) if (a.kind !== "param") out2.push(substitute(l, a));
+            }
+            return union2(out2);
+          };
+          for (const fn of [moduleFn, ...functions]) {
+            for (const c of fn.calls) {
+              c.receiverTaint = ownerSubst(c.receiverTaint, fn);
+              for (const a of c.args) a.taint = ownerSubst(a.taint, fn);
+            }
+          }
+          for (const m of messages) m.taint = ownerSubst(m.taint, m.fn);
+          for (const i2 of ifs) i2.taint = ownerSubst(i2.taint, i2.fn);
+          for (const r of returns) r.taint = ownerSubst(r.taint, r.fn);
+        }
+      }
+      const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
+      const source = src;
+      return { file: file2, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings: strings2, classes, text: (n) => source.slice(n.startIndex, n.endIndex), line: lineReader(source), envReads, language };
+    } finally {
+      file2 = void 0;
+      src = "";
+      imports = void 0;
+      moduleNames = void 0;
+      modules = void 0;
+      frameworks = void 0;
+      classes = void 0;
+      strings2 = void 0;
+      functions = void 0;
+      fnByNode = void 0;
+      messages = void 0;
+      ifs = void 0;
+      returns = void 0;
+      assigns = void 0;
+      synthetic = void 0;
+      propTaint = void 0;
+      messageNodes = void 0;
+      callByNode = void 0;
+      stateSetters = void 0;
+      callbackTaint = void 0;
+      allParamsUser = void 0;
+      botHandlers = void 0;
+      unsummarisedInline = void 0;
+      convexHandlers = void 0;
+      moduleFn = void 0;
+      promisified = void 0;
+      localFunctions = void 0;
+      moduleCtors = void 0;
+      summaries = void 0;
+      moduleScope = void 0;
+      fnScopes = void 0;
+      classScopes = void 0;
+      ran = void 0;
+      stale = void 0;
     }
-  }
-  const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  return { file: file2, imports, modules, frameworks, module: moduleFn, functions, calls, messages, ifs, returns, assigns, strings: strings2, classes, text: text2, line, envReads, language };
+  };
 }
 function normaliseRole2(role) {
   if (role === "human") return "user";
@@ -68104,8 +68492,8 @@ function systemTexts(model) {
     } else if (model.language && n.type === "pair") {
       const k = field(n, "key");
       const v = field(n, "value");
-      const key2 = k ? snakeCase(text2(k).replace(/^["'`]|["'`]$/g, "")) : "";
-      if (v && (SYSTEM_PROMPT_NAME.test(key2) || SYSTEM_KEYWORD.test(key2))) keywords.push({ name: text2(k), value: v });
+      const key = k ? snakeCase(text2(k).replace(/^["'`]|["'`]$/g, "")) : "";
+      if (v && (SYSTEM_PROMPT_NAME.test(key) || SYSTEM_KEYWORD.test(key))) keywords.push({ name: text2(k), value: v });
     } else if (n.type === "assignment") {
       const left = field(n, "left");
       const right = field(n, "right");
@@ -68119,8 +68507,8 @@ function systemTexts(model) {
     } else if (n.type === "pair") {
       const k = field(n, "key");
       const v = field(n, "value");
-      const key2 = k?.type === "string" ? stringContent(model, k) : "";
-      if (v && (SYSTEM_PROMPT_NAME.test(key2) || /^(system_prompt|system_message|backstory)$/.test(key2))) systemByName.push({ name: key2, value: v });
+      const key = k?.type === "string" ? stringContent(model, k) : "";
+      if (v && (SYSTEM_PROMPT_NAME.test(key) || /^(system_prompt|system_message|backstory)$/.test(key))) systemByName.push({ name: key, value: v });
     } else if (n.type === "keyword_argument") {
       const k = field(n, "name");
       const v = field(n, "value");
@@ -68254,8 +68642,8 @@ function boundName(model, s) {
     if (left.type === "identifier") return model.text(left);
     if (left.type === "attribute") return model.text(field(left, "attribute"));
     if (left.type === "subscript") {
-      const key2 = field(left, "subscript");
-      return key2?.type === "string" ? stringContent(model, key2) : void 0;
+      const key = field(left, "subscript");
+      return key?.type === "string" ? stringContent(model, key) : void 0;
     }
   }
   if (p.type === "keyword_argument" && field(p, "value") === s) return model.text(field(p, "name"));
@@ -68322,10 +68710,10 @@ function isMasked(model, node2, line) {
 
 // engine/rules/facts.ts
 var NONE2 = Object.freeze([]);
-function groupBy(items, key2) {
+function groupBy(items, key) {
   const out2 = /* @__PURE__ */ new Map();
   for (const t of items) {
-    const k = key2(t);
+    const k = key(t);
     const list = out2.get(k);
     if (list) list.push(t);
     else out2.set(k, [t]);
@@ -68440,10 +68828,10 @@ function directPath(model, node2, fn) {
       }
       case "subscript": {
         out2.lines.add(n.line);
-        const key2 = field(n, "subscript");
-        if (key2?.type === "slice") return;
-        if (key2 && (key2.type === "integer" || key2.type === "unary_operator") && model.text(key2) !== "0") return;
-        if (key2?.type === "string" && !/(auth|key|token|secret|pass|pwd|cred|cookie|session|ssn|card|content|messages|prompt|system|instructions)/i.test(model.text(key2))) return;
+        const key = field(n, "subscript");
+        if (key?.type === "slice") return;
+        if (key && (key.type === "integer" || key.type === "unary_operator") && model.text(key) !== "0") return;
+        if (key?.type === "string" && !/(auth|key|token|secret|pass|pwd|cred|cookie|session|ssn|card|content|messages|prompt|system|instructions)/i.test(model.text(key))) return;
         walk2(field(n, "value"));
         return;
       }
@@ -68632,7 +69020,7 @@ var LOGGER_NAME = /^(_?(log|logger|LOG|LOGGER|_logger|_log)|\w+_logger|\w+_log|l
 var RESPONSE = /^(flask\.jsonify|jsonify|flask\.Response|flask\.make_response|make_response|Response|werkzeug\.wrappers\.Response|(fastapi|starlette)\.responses\.(JSONResponse|PlainTextResponse|Response|ORJSONResponse|UJSONResponse)|JSONResponse|PlainTextResponse|django\.http\.(JsonResponse|HttpResponse)|JsonResponse|HttpResponse|quart\.jsonify|sanic\.response\.json|sanic\.response\.text|flask\.render_template|render_template|(fastapi|starlette)\.templating\.Jinja2Templates\.TemplateResponse|\w*[tT]emplates\.TemplateResponse|django\.shortcuts\.render)$/;
 var STREAMLIT = /^streamlit\.(\w+\.)?(write|markdown|text|code|json|info|success|warning|error|caption|text_area|chat_message\.write)$/;
 function outputKind(call) {
-  const c = plain(call.callee);
+  const c = call.flat;
   const js = jsOutputKind(call, c);
   if (js) return js;
   if (c === "print" || c === "builtins.print") return "print";
@@ -68655,16 +69043,27 @@ function jsOutputKind(call, c) {
 function emittedArgs(call) {
   return call.args.filter((a) => !(a.name && /^(level|exc_info|stack_info|stacklevel|status|status_code|mimetype|media_type|headers|sep|end|file|flush|extra|key|height|language)$/.test(a.name)));
 }
+var sitesCache = /* @__PURE__ */ new WeakMap();
 function outputSites(model) {
+  let out2 = sitesCache.get(model);
+  if (!out2) {
+    out2 = findOutputSites(model);
+    sitesCache.set(model, out2);
+  }
+  return out2;
+}
+function findOutputSites(model) {
   const out2 = [];
+  const outputCalls = /* @__PURE__ */ new Set();
   for (const call of model.calls) {
     const kind = outputKind(call);
     if (!kind) continue;
+    outputCalls.add(call.node);
     for (const a of emittedArgs(call)) out2.push({ kind, node: a.node, taint: a.taint, call, fn: call.fn });
   }
   for (const r of model.returns) {
     if (!r.fn.isHandler || !r.value) continue;
-    if ((r.value.type === "call" || r.value.type === "call_expression" || r.value.type === "new_expression") && model.calls.some((c) => c.node === r.value && outputKind(c))) continue;
+    if ((r.value.type === "call" || r.value.type === "call_expression" || r.value.type === "new_expression") && outputCalls.has(r.value)) continue;
     out2.push({ kind: "response", node: r.value, taint: r.taint, ret: r, fn: r.fn });
   }
   return out2;
@@ -68760,7 +69159,7 @@ function extraSites(model) {
     out2.push({ site: { kind: "response", node: r.value, taint: r.taint, ret: r, fn: r.fn }, what: `the result of the tool ${r.fn.name}(), which the model relays to the user` });
   }
   for (const c of model.calls) {
-    if (!CLIENT_ERROR.test(plain(c.callee))) continue;
+    if (!CLIENT_ERROR.test(c.flat)) continue;
     for (const a of c.args) {
       if (a.name && /^(status_code|code|headers|author)$/.test(a.name)) continue;
       if (a.node.type === "integer") continue;
@@ -68836,7 +69235,8 @@ function wholeEnvironment(model, n, fn, depth = 0) {
         if (hit) return hit;
       }
     }
-    for (const ch of c.children) if (ch.named) stack.push(ch);
+    const kids = c.children;
+    for (let i2 = 0; i2 < kids.length; i2++) if (kids[i2].named) stack.push(kids[i2]);
   }
   return void 0;
 }
@@ -69178,8 +69578,8 @@ function settingsCommands(root) {
       }
     }
   }
-  for (const key2 of ["statusLine", "apiKeyHelper", "awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper"]) {
-    const v = prop(root, key2);
+  for (const key of ["statusLine", "apiKeyHelper", "awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper"]) {
+    const v = prop(root, key);
     const c = v?.type === "object" ? prop(v, "command") : v;
     if (c?.type === "string") out2.push(c);
   }
@@ -69218,7 +69618,7 @@ var rule15 = {
       reported.add(line);
       ctx.report({ line, message: `${what} is written into this agent config in clear text.` });
     };
-    for (const { node: node2, key: key2 } of strings(ctx.json)) {
+    for (const { node: node2, key } of strings(ctx.json)) {
       const value = node2.value;
       if (!value || isReference(value)) continue;
       const hit = findSecrets(value).find((h) => realSecret(value, h));
@@ -69226,8 +69626,8 @@ var rule15 = {
         report2(node2.line, `${/^[aeiou]/i.test(hit.name) ? "An" : "A"} ${hit.name}`);
         continue;
       }
-      if (key2 && credentialName(key2) && literalCredential(key2, value)) {
-        report2(node2.line, `The value of ${key2}`);
+      if (key && credentialName(key) && literalCredential(key, value)) {
+        report2(node2.line, `The value of ${key}`);
         continue;
       }
       for (const m of value.matchAll(/[?&]((?:api[_-]?key|apikey|key|token|access_token|auth|secret|password|sig))=([^&#\s]+)/gi)) {
@@ -69253,19 +69653,19 @@ function decodeURIComponentSafe(s) {
     return s;
   }
 }
-function credentialName(key2) {
-  const k = key2.replace(/-/g, "_").replace(/^_+/, "");
+function credentialName(key) {
+  const k = key.replace(/-/g, "_").replace(/^_+/, "");
   if (/^(authorization|proxy_authorization|cookie|x_api_key|api_key|apikey|x_auth_token|x_access_token)$/i.test(k)) return true;
   return SECRET_NAME2.test(k) && !NOT_A_VALUE_NAME2.test(k);
 }
 var PASSWORD_NAME2 = /(^|[_-])(password|passwd|pwd|passphrase|pass)$/i;
 var DEFAULT_PASSWORD2 = /^(postgres|password|passw0rd|admin|root|guest|changeme|secret|test|testing|example|default|neo4j|redis|mysql|minio|minioadmin)\d*$/i;
-function literalCredential(key2, raw) {
+function literalCredential(key, raw) {
   const value = raw.trim().replace(/^(?:Bearer|Basic|Token)\s+/i, "");
   if (!value || isReference(value) || looksLikePlaceholder(value)) return false;
   if (/\s/.test(value) || /^[A-Z][A-Z0-9_]+$/.test(value) || /^[a-z]+\d{0,2}(?:[-_.][a-z]+\d{0,2})+$/.test(value)) return false;
   if (/^(?:https?:|file:)?\/\/|^[~.]?\//.test(value) || /\.(?:json|txt|ya?ml|env|pem|key|sh|py|js)$/i.test(value)) return false;
-  if (PASSWORD_NAME2.test(key2.replace(/-/g, "_"))) {
+  if (PASSWORD_NAME2.test(key.replace(/-/g, "_"))) {
     if (value.length < 8 || DEFAULT_PASSWORD2.test(value)) return false;
     const classes2 = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length;
     return classes2 >= 2 && shannonEntropy(value) > 2.5;
@@ -69290,15 +69690,15 @@ var rule16 = {
   },
   check(ctx) {
     if (!ctx.json) return;
-    for (const { node: node2, key: key2 } of strings(ctx.json)) {
-      if (!key2 || !BASE_URL_ENV.test(key2)) continue;
+    for (const { node: node2, key } of strings(ctx.json)) {
+      if (!key || !BASE_URL_ENV.test(key)) continue;
       const value = node2.value.trim();
       if (!value || isReference(value)) continue;
       const host = hostOf(value);
       if (!host || isLoopback(host) || isPrivateHost(host) || isProviderHost(host)) continue;
       ctx.report({
         line: node2.line,
-        message: `${key2} sends the model API traffic, including the API key and every prompt, to ${host}${/^http:/i.test(value) ? " over plain HTTP" : ""}.`
+        message: `${key} sends the model API traffic, including the API key and every prompt, to ${host}${/^http:/i.test(value) ? " over plain HTTP" : ""}.`
       });
     }
   }
@@ -69422,11 +69822,11 @@ var KEY_OPTION = /^(apiKey|api_key|apikey|token|authToken|accessToken)$/;
 function opt(call, re) {
   return call.args.find((a) => a.name !== null && re.test(a.name));
 }
-function ephemeralKey(model, key2) {
-  if (!key2) return false;
-  const t = model.text(key2.node);
+function ephemeralKey(model, key) {
+  if (!key) return false;
+  const t = model.text(key.node);
   if (/(ephemeral|client_?secret|session|temporary|tempKey|token\.value)/i.test(t)) return true;
-  return key2.taint.some((l) => l.kind === "param" || l.kind === "web");
+  return key.taint.some((l) => l.kind === "param" || l.kind === "web");
 }
 var rule19 = {
   meta: {
@@ -69443,13 +69843,13 @@ var rule19 = {
   check(ctx) {
     const model = ctx.model;
     for (const call of model.calls) {
-      const key2 = opt(call, KEY_OPTION);
-      if (key2 && PUBLIC_ENV.test(model.text(key2.node))) {
-        ctx.report({ node: key2.node, message: `The API key for ${call.callee}() comes from ${/\w+\.env\.\w+/.exec(model.text(key2.node))[0]}, which the bundler inlines into client JavaScript; every visitor can read it.` });
+      const key = opt(call, KEY_OPTION);
+      if (key && PUBLIC_ENV.test(model.text(key.node))) {
+        ctx.report({ node: key.node, message: `The API key for ${call.callee}() comes from ${/\w+\.env\.\w+/.exec(model.text(key.node))[0]}, which the bundler inlines into client JavaScript; every visitor can read it.` });
         continue;
       }
       const browser = opt(call, /^dangerouslyAllowBrowser$/);
-      if (!browser || browser.node.type !== "true" || ephemeralKey(model, key2)) continue;
+      if (!browser || browser.node.type !== "true" || ephemeralKey(model, key)) continue;
       ctx.report({ node: browser.node.parent ?? browser.node, message: `${call.callee}() is created with dangerouslyAllowBrowser: true and a long-lived key; the key ships to every visitor's browser.` });
     }
   }
@@ -69543,10 +69943,23 @@ var rule21 = {
     title: "Remote code from a model hub is trusted",
     description: "trust_remote_code=True executes Python code downloaded with the model or dataset, so a malicious or compromised repository runs code in this process.",
     fix: 'Use models supported natively by the library; if custom code is unavoidable, review it, vendor it, and pin the exact revision (revision="<commit sha>").',
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
+    if (model.language) {
+      const stack = [model.file.root];
+      let guard = 0;
+      while (stack.length && guard++ < 2e5) {
+        const n = stack.pop();
+        for (const c of n.children) if (c.named) stack.push(c);
+        if (n.type !== "pair") continue;
+        const k = field(n, "key");
+        const v = field(n, "value");
+        if (k && v?.type === "true" && /^["'`]?(trust_remote_code|trustRemoteCode)["'`]?$/.test(model.text(k))) ctx.report({ node: n, message: `${model.text(k).replace(/["'`]/g, "")} is enabled: code from the model repository runs when the model loads.` });
+      }
+      return;
+    }
     for (const call of model.calls) {
       const a = kw(call, "trust_remote_code");
       if (!isTrue(model, a)) continue;
@@ -69630,7 +70043,7 @@ function modelIdArg(call) {
 function controlled(a) {
   return reaching(a.taint, ["user", "model", "web", "retrieved"]).find((l) => !(l.kind === "user" && OPERATOR_INPUT.test(l.what)));
 }
-function urlText2(model, a) {
+function urlText3(model, a) {
   if (!a) return "";
   if (a.node.type === "string") return model.text(a.node).replace(/^[a-zA-Z]*["']+|["']+$/g, "");
   if (a.node.type === "identifier") {
@@ -69667,12 +70080,12 @@ var rule23 = {
           ctx.report({ node: call.node, source: l, message: `The model loaded by ${call.name}() is chosen by ${l.kind === "model" ? "the model" : l.kind === "user" ? "the user" : "outside content"} (${l.what}, line ${l.line}); any hub repository can be loaded.` });
           continue;
         }
-        if (/^http:\/\//i.test(urlText2(model, a))) ctx.report({ node: call.node, message: `${call.name}() loads from a plain-HTTP URL, which can be tampered with in transit.` });
+        if (/^http:\/\//i.test(urlText3(model, a))) ctx.report({ node: call.node, message: `${call.name}() loads from a plain-HTTP URL, which can be tampered with in transit.` });
         continue;
       }
       if (model.language) continue;
       if (DOWNLOAD.test(c)) {
-        const url2 = urlText2(model, kw(call, "url") ?? call.args.find((a) => a.index === 0));
+        const url2 = urlText3(model, kw(call, "url") ?? call.args.find((a) => a.index === 0));
         if (!url2 || !WEIGHT_FILE.test(url2.split("#")[0])) continue;
         if (verifiesHash(model, call)) continue;
         ctx.report({ node: call.node, message: `Model weights are downloaded from ${/^http:/i.test(url2) ? "a plain-HTTP URL" : "a URL"} by ${call.name}() without verifying a checksum.` });
@@ -69754,8 +70167,8 @@ function packageJsonDependencies(source, parsed) {
   }
   return out2;
 }
-function npmDependency(key2, rawSpec, line, section) {
-  let name2 = key2;
+function npmDependency(key, rawSpec, line, section) {
+  let name2 = key;
   let spec = rawSpec.trim();
   const alias = /^npm:((?:@[^/@\s]+\/)?[^@\s]+)(?:@(.*))?$/.exec(spec);
   if (alias) {
@@ -70741,10 +71154,10 @@ var advisories_default = {
 var ADVISORIES = advisories_default.advisories;
 var byPackage = /* @__PURE__ */ new Map();
 for (const a of ADVISORIES) {
-  const key2 = `${a.ecosystem}:${packageKey(a.ecosystem, a.package)}`;
-  const list = byPackage.get(key2) ?? [];
+  const key = `${a.ecosystem}:${packageKey(a.ecosystem, a.package)}`;
+  const list = byPackage.get(key) ?? [];
   list.push(a);
-  byPackage.set(key2, list);
+  byPackage.set(key, list);
 }
 function advisoriesFor(ecosystem, name2) {
   return byPackage.get(`${ecosystem}:${packageKey(ecosystem, name2)}`) ?? [];
@@ -70821,6 +71234,44 @@ var rule26 = {
   }
 };
 
+// engine/rules/mcp-launch-code.ts
+function stringText(model, n) {
+  if (n.type === "string") return model.text(n).slice(1, -1);
+  if (n.type === "template_string" && !n.children.some((c) => c.type === "template_substitution")) return model.text(n).slice(1, -1);
+  return void 0;
+}
+function codeLaunches(model) {
+  if (!model.frameworks.has("mcp") && !/mcp/i.test(model.file.source.slice(0, 4e3))) return [];
+  const out2 = [];
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 2e5) {
+    const n = stack.pop();
+    for (const c of n.children) if (c.named) stack.push(c);
+    if (n.type !== "object") continue;
+    const holder = n.parent?.type === "arguments" ? n.parent.parent : void 0;
+    const ownerNode = holder ? field(holder, "constructor") ?? field(holder, "function") : void 0;
+    const props = /* @__PURE__ */ new Map();
+    for (const p of n.children) {
+      const k = p.type === "pair" ? field(p, "key") : void 0;
+      const v = p.type === "pair" ? field(p, "value") : void 0;
+      if (k && v) props.set(model.text(k).replace(/^["'`]|["'`]$/g, ""), v);
+    }
+    const full = props.get("fullCommand");
+    const command = props.get("command");
+    if (full && stringText(model, full) !== void 0) {
+      out2.push({ words: splitCommand(stringText(model, full)).map((text2) => ({ text: text2, line: full.line })), owner: ownerNode ? model.text(ownerNode) : void 0 });
+    } else if (command && stringText(model, command) !== void 0) {
+      const args2 = props.get("args");
+      const items = args2?.type === "array" ? args2.children.filter((c) => c.named) : [];
+      const texts = items.map((i2) => ({ text: stringText(model, i2), line: i2.line }));
+      if (texts.some((t) => t.text === void 0)) continue;
+      out2.push({ words: [{ text: stringText(model, command), line: command.line }, ...texts], owner: ownerNode ? model.text(ownerNode) : void 0 });
+    }
+  }
+  return out2;
+}
+
 // engine/rules/llm03/unpinned-mcp-server.ts
 var rule27 = {
   meta: {
@@ -70832,9 +71283,16 @@ var rule27 = {
     title: "MCP server package or image not pinned",
     description: "An MCP server is launched from a package registry or container registry without an exact version or digest, so each launch runs whatever was published last.",
     fix: "Pin the server: `npx -y pkg@1.2.3`, `uvx pkg==1.2.3` (or `uvx --from pkg==1.2.3 cmd`), `image:1.2.3@sha256:…`; update it deliberately after review.",
-    languages: ["mcp-config"]
+    languages: ["mcp-config", ...JS_LANGUAGES]
   },
   check(ctx) {
+    if (ctx.model?.language) {
+      for (const run4 of unpinnedLaunches(ctx.model)) {
+        const what = run4.runner === "docker" || run4.runner === "podman" || run4.runner === "nerdctl" ? "image" : "package";
+        ctx.report({ line: run4.line, message: `The MCP server launched here runs the ${run4.runner} ${what} ${run4.spec}, which ${run4.problem}: every launch can run a different release.` });
+      }
+      return;
+    }
     for (const { server, cmd, run: run4 } of serverCommands(ctx.json)) {
       if (!run4 || run4.pinned) continue;
       const what = run4.runner === "docker" || run4.runner === "podman" || run4.runner === "nerdctl" ? "image" : "package";
@@ -70845,6 +71303,15 @@ var rule27 = {
     }
   }
 };
+function unpinnedLaunches(model) {
+  const out2 = [];
+  for (const l of codeLaunches(model)) {
+    if (l.owner && /(StdioClientTransport|spawn|execFile|execFileSync|spawnSync|execSync|exec)$/.test(l.owner)) continue;
+    const run4 = packageRun(l.words);
+    if (run4 && !run4.pinned) out2.push(run4);
+  }
+  return out2;
+}
 
 // engine/rules/remote-code.ts
 var FETCHER = String.raw`(?:curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod|fetch)`;
@@ -71038,7 +71505,7 @@ var rule30 = {
     const moltbook = ctx.frameworks.has("moltbook");
     for (const c of model.calls) {
       if (!isFetch(c)) continue;
-      const url2 = urlText(model, c);
+      const url2 = urlText2(model, c);
       const use = installUse(model, c, SKILL.test(url2), moltbook);
       if (!use) continue;
       if (VERIFIED.test(model.text(c.fn.node)) || c.fn.isModule && VERIFIED.test(model.file.source)) continue;
@@ -71049,10 +71516,10 @@ var rule30 = {
 function installUse(model, fetch3, skillUrl, moltbook) {
   const carries = (k) => k.args.some((a) => a.taint.some((l) => l.kind === "web" && l.line === fetch3.line)) || k.receiverTaint.some((l) => l.kind === "web" && l.line === fetch3.line);
   const dest = (k) => withAssignedValues(model, k.args.map((a) => model.text(a.node)).join(" ") + (k.receiver ? " " + model.text(k.receiver) : ""), k.fn);
-  if (/urlretrieve$/.test(plain(fetch3.callee)) && (skillUrl || SKILL.test(dest(fetch3)))) return "saved as a skill";
+  if (/urlretrieve$/.test(fetch3.flat) && (skillUrl || SKILL.test(dest(fetch3)))) return "saved as a skill";
   const later = fetch3.fn.calls.filter((k) => k !== fetch3 && k.line >= fetch3.line);
   for (const k of later) {
-    const name2 = plain(k.callee);
+    const name2 = k.flat;
     if (WRITE_METHOD.test(k.name) && (carries(k) || k.name.startsWith("extract")) && (skillUrl || SKILL.test(dest(k)) || SKILL.test(writeTarget(model, k)))) {
       return k.name.startsWith("extract") ? "unpacked into the skills folder" : "written into the agent's skills";
     }
@@ -71063,7 +71530,7 @@ function installUse(model, fetch3, skillUrl, moltbook) {
 function writeTarget(model, write) {
   if (!write.receiver) return "";
   const name2 = model.text(write.receiver);
-  const opener = write.fn.calls.find((k) => /^(open|io\.open|pathlib\.Path|Path)$/.test(plain(k.callee)) && (k.assignedTo === name2 || withTarget(model, k) === name2));
+  const opener = write.fn.calls.find((k) => /^(open|io\.open|pathlib\.Path|Path)$/.test(k.flat) && (k.assignedTo === name2 || withTarget(model, k) === name2));
   return opener ? withAssignedValues(model, opener.args.map((a) => model.text(a.node)).join(" "), write.fn) : "";
 }
 function withTarget(model, call) {
@@ -71094,9 +71561,9 @@ var rule31 = {
   check(ctx) {
     const model = ctx.model;
     const calls = namedCalls(model);
-    if (!calls.some((c) => TRAINS.test(plain(c.callee)))) return;
+    if (!calls.some((c) => TRAINS.test(c.flat))) return;
     for (const call of calls) {
-      if (!LOAD_DATASET.test(plain(call.callee))) continue;
+      if (!LOAD_DATASET.test(call.flat)) continue;
       const nameArg = call.args.find((a) => a.index === 0) ?? kw(call, "path");
       const name2 = literal2(model, nameArg) ?? (nameArg ? resolvedName(model, nameArg.node) : void 0);
       if (!name2 || !/^[\w.-]+\/[\w.-]+$/.test(name2) || /^(json|csv|parquet|text|arrow|imagefolder|audiofolder)$/.test(name2)) continue;
@@ -71178,10 +71645,21 @@ function isConstant(n) {
   if (n.type === "tuple" || n.type === "list" || n.type === "array") return n.children.filter((c) => c.named).every(isConstant);
   return false;
 }
+function tableOf(model, call, verbs, sql) {
+  const recv = call.receiver ? model.text(call.receiver) : "";
+  const orm = /^(?:this\.)?(?:prisma|db|tx|client)\.(\w+)$/.exec(recv) ?? (/PrismaClient/.test(call.callee) ? /\.(\w+)$/.exec(recv) : null);
+  if (orm && verbs.test(call.name)) return orm[1].toLowerCase();
+  const coll = /\.collection\(\s*['"`]([\w.-]+)['"`]\s*\)$/.exec(recv);
+  if (coll && verbs.test(call.name)) return coll[1].toLowerCase();
+  const stmt = call.args.find((a) => a.index === 0);
+  if (/(redis|kv|upstash|valkey)/i.test(`${recv} ${call.callee}`) && verbs.test(call.name) && stmt && (stmt.node.type === "string" || stmt.node.type === "template_string" && !stmt.node.children.some((c) => c.type === "template_substitution"))) return model.text(stmt.node).slice(1, -1).toLowerCase();
+  const m = stmt && (stmt.node.type === "string" || stmt.node.type === "template_string") ? sql.exec(model.text(stmt.node)) : null;
+  return m ? m[1].replace(/"/g, "").toLowerCase() : void 0;
+}
 
 // engine/rules/llm04/untrusted-vector-write.ts
-var STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes)$/;
-var GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many)$/;
+var STORE_METHODS = /^a?(add_texts|add_documents|from_texts|from_documents|add_embeddings|from_embeddings|insert_nodes|ainsert_nodes|add_vectors)$/;
+var GENERIC_METHODS = /^a?(upsert|add|insert|add_object|insert_many|upsert_records)$/;
 var VECTOR_RECEIVER_TYPE = /(chromadb|Collection|get_or_create_collection|get_collection|create_collection|pinecone|Pinecone|\.Index$|^Index$|Qdrant|Milvus|weaviate|Weaviate|VectorStoreIndex|VectorStore|Chroma|FAISS|PGVector|Redis(Vector)?Store|LanceDB|lancedb|Pgvector|OpenSearchVectorSearch|ElasticsearchStore|MongoDBAtlasVectorSearch|TurbopufferNamespace|load_index_from_storage|from_vector_store|GPTVectorStoreIndex)/;
 var VECTOR_RECEIVER_NAME = /^(collection|\w*_collection|collection_\w+|index|vector_?store|\w*_vector_?store|vectordb|vector_db|\w*_vectordb|\w*_vector_index|vector_index|kb|knowledge_base|qdrant|\w*_qdrant|pinecone_index|milvus|\w+_index)$/i;
 var CONTENT_KEYWORDS = /* @__PURE__ */ new Set(["documents", "texts", "text", "metadatas", "metadata", "nodes", "points", "vectors", "data", "records", "objects", "properties", "document", "payload", "payloads", "entities"]);
@@ -71195,6 +71673,7 @@ function argText(model, call, a) {
   }
   return out2;
 }
+var EMBEDDING_INSERT = /\binsert\s+into\s+[\w."]+\s*\([^)]*\b(embedding|embeddings|vector|vec)\b[^)]*\)/i;
 var JS_SCOPE_KEY = /[{,]\s*(userId|user_id|tenantId|tenant_id|tenant|ownerId|owner_id|owner|accountId|orgId|customerId|sessionId|workspaceId|workspace_id|teamId)\s*(:\s*[^"'`\s,}]|[,}])/;
 function vectorWriteArgs(model, call) {
   const method = model.language ? snakeCase(call.name) : call.name;
@@ -71207,8 +71686,17 @@ function vectorWriteArgs(model, call) {
     if (/^(set|list|dict|deque|sqlalchemy|Session|session)\b/.test(rtype) || /^(self\.)?(seen|visited|items|results|cache|queue|tasks|session|db)$/.test(rtext)) isWrite = false;
     if (method === "add" && !(VECTOR_RECEIVER_TYPE.test(rtype) || /collection/i.test(rname))) isWrite = false;
   }
-  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add)$/.test(method) && call.receiver) {
+  if (!isWrite && model.language && /^(upsert|upsert_records|insert|insert_many|add|create|create_many)$/.test(method) && call.receiver) {
     isWrite = /\.namespace\([^)]*\)$/.test(model.text(call.receiver)) || call.args.some((a) => /\bembeddings?\b\s*[:,}]/.test(model.text(a.node)));
+  }
+  if (!isWrite && model.language && /^(upsert|insert)$/.test(method) && call.receiver && (/\benv\.\w*(VECTOR|INDEX|EMBED|KB)\w*$/i.test(model.text(call.receiver)) || /Vectorize/.test(rtype))) isWrite = true;
+  if (!isWrite && model.language && /^(insert|insert_many)$/.test(method) && /(^weaviate[\w-]*\.|\.collections\.(get|use)\.)[\w.]*\bdata\.\w+$/i.test(plain(call.callee))) isWrite = true;
+  if (!isWrite && model.language) {
+    const stmt = call.args.find((a) => a.index === 0);
+    if (stmt && (stmt.node.type === "string" || stmt.node.type === "template_string") && EMBEDDING_INSERT.test(model.text(stmt.node)) && /^(query|execute|sql|\$executeRaw|\$executeRawUnsafe|run|exec|unsafe)$/.test(call.name)) {
+      const values = call.args.filter((a) => a.index >= 1);
+      return values.length ? values : [stmt];
+    }
   }
   if (!isWrite && model.language && method === "values" && call.receiver?.type === "call_expression") {
     const inner = model.calls.find((o) => o.node === call.receiver);
@@ -71255,7 +71743,7 @@ var rule32 = {
 };
 
 // engine/rules/llm04/untrusted-memory-write.ts
-var MEM0_TYPE = /(^|\.)(mem0\.\w+|(Async)?Memory|(Async)?MemoryClient)$/;
+var MEM0_TYPE = /(^|\.)(mem0\.\w+|(Async)?Memory|(Async)?MemoryClient)$|^mem0ai(\/oss)?$/;
 var MEMORY_NAME = /^(mem0|memory|memories|long_term_memory|ltm|shared_memory|agent_memory|semantic_memory|\w+_memory)$/;
 var LANGGRAPH_STORE = /(langgraph\.store|(^|\.)(Base|InMemory|Postgres|AsyncPostgres|Redis|AsyncRedis|Sqlite|AsyncSqlite|Mongo\w*)Store$|get_store$)/;
 var LONG_TERM_LC_MEMORY = /(VectorStoreRetrieverMemory|ConversationEntityMemory|ConversationKGMemory|ZepMemory|MotorheadMemory)$/;
@@ -71286,7 +71774,7 @@ function memoryWrite(model, call) {
   const rtype = plain(call.receiverType ?? "");
   const rtext = call.receiver ? model.text(call.receiver).replace(/!/g, "") : "";
   const rname = model.language ? snakeCase(rtext.split(".").pop() ?? "") : rtext.split(".").pop() ?? "";
-  const callee = plain(call.callee);
+  const callee = call.flat;
   const skip = MEMORY_OPTION_KEYWORDS;
   if ((method === "add" || method === "aadd") && call.receiver) {
     if (MEM0_TYPE.test(rtype) && !/langchain|llama_index|ChatMemory|ConversationBufferMemory/.test(rtype)) {
@@ -71304,7 +71792,7 @@ function memoryWrite(model, call) {
       return { what: "the LangGraph long-term store", content: value ? [value] : [], shared: !isScopedValue(model, ns) };
     }
   }
-  if (/^a?add_examples?$/.test(method) && call.receiver && (/ExampleSelector$/.test(rtype) || !rtype && /selector$/i.test(rtext))) {
+  if (/^a?add_examples?$/.test(method) && call.receiver && (/ExampleSelector(\.from\w+)?$/.test(rtype) || !rtype && /selector$/i.test(rtext))) {
     return { what: "the few-shot example selector", content: call.args.filter((a) => a.index >= 0 || a.name !== null), shared: true };
   }
   if (method === "save_context" && LONG_TERM_LC_MEMORY.test(rtype)) {
@@ -71339,17 +71827,23 @@ var rule33 = {
       let label;
       for (const a of w.content) {
         label = untrusted(a.taint, kinds).filter((l) => chosenByOutsider(model, l))[0];
-        if (!label && w.shared) label = untrusted(a.taint, ["model"]).find((l) => l.what.startsWith("graph state"));
+        if (!label && w.shared) label = untrusted(a.taint, ["model"]).find((l) => l.what.startsWith("graph state") || !!l.toolArg);
         if (label) break;
       }
       if (!label) continue;
       if (isVetted(model, call.fn, call.node.startIndex)) continue;
-      const why = label.kind === "user" || label.what.startsWith("graph state") ? " shared by all users" : "";
+      const why = label.kind === "user" || label.what.startsWith("graph state") || label.toolArg ? " shared by all users" : "";
       ctx.report({
         node: call.node,
         source: label,
         message: `${capitalise(describeKind(label.kind))} (${label.what}, line ${label.line}) is saved to ${w.what}${why} without vetting; it will steer later sessions.`
       });
+    }
+    if (model.language) {
+      for (const hit of tableMemories(model)) {
+        if (isVetted(model, hit.write.fn, hit.write.node.startIndex)) continue;
+        ctx.report({ node: hit.write.node, source: hit.label, message: `${capitalise(describeKind(hit.label.kind))} (${hit.label.what}, line ${hit.label.line}) is stored in ${hit.table}, which line ${hit.readLine} reads back into the prompt for every user; planted instructions persist.` });
+      }
     }
     for (const hit of promptFileWrites(model)) {
       if (isVetted(model, hit.write.fn, hit.write.node.startIndex)) continue;
@@ -71362,7 +71856,7 @@ var rule33 = {
   }
 };
 function writtenPath(model, call) {
-  const c = plain(call.callee);
+  const c = call.flat;
   const mode = (i2) => literal2(model, kw(call, "mode") ?? call.args.find((a) => a.index === i2)) ?? "";
   if (/^(open|io\.open|codecs\.open)$/.test(c)) return /[wa]/.test(mode(1)) ? textOf(model, arg(call, 0, "file")) : void 0;
   if (call.name === "open" && call.receiver && /[wa]/.test(mode(0))) return model.text(call.receiver);
@@ -71389,7 +71883,7 @@ function promptFileWrites(model) {
   for (const call of model.calls) {
     const path14 = writtenPath(model, call);
     if (!path14 || !/^[\w.]+$/.test(path14)) continue;
-    const reads = model.calls.filter((r) => r.receiver && model.text(r.receiver) === path14 && /^(read_text|read)$/.test(r.name) || /^(open|io\.open)$/.test(plain(r.callee)) && textOf(model, arg(r, 0, "file")) === path14 && !/[wa]/.test(literal2(model, kw(r, "mode") ?? r.args.find((a) => a.index === 1)) ?? ""));
+    const reads = model.calls.filter((r) => r.receiver && model.text(r.receiver) === path14 && /^(read_text|read)$/.test(r.name) || /^(open|io\.open)$/.test(r.flat) && textOf(model, arg(r, 0, "file")) === path14 && !/[wa]/.test(literal2(model, kw(r, "mode") ?? r.args.find((a) => a.index === 1)) ?? ""));
     const read = reads.find((r) => sites.some((s) => s.taint.some((l) => l.kind === "file" && l.line === r.line)));
     if (!read) continue;
     const handle2 = call.assignedTo ?? asName(model, call);
@@ -71426,13 +71920,41 @@ function jsPromptFileWrites(model) {
   if (!reads.length) return out2;
   for (const w of model.calls) {
     if (!JS_WRITE.test(w.name)) continue;
-    const key2 = jsPathKey(model, w.args.find((a) => a.index === 0));
-    const read = key2 ? reads.find((r) => jsPathKey(model, r.args.find((a) => a.index === 0)) === key2) : void 0;
+    const key = jsPathKey(model, w.args.find((a) => a.index === 0));
+    const read = key ? reads.find((r) => jsPathKey(model, r.args.find((a) => a.index === 0)) === key) : void 0;
     if (!read) continue;
     const content2 = w.args.find((a) => a.index === 1);
     const labels = content2?.taint ?? [];
     const label = outsideContent(model, labels) ?? untrusted(labels, ["user"]).find((l) => chosenByOutsider(model, l));
-    if (label) out2.push({ write: w, label, path: key2, readLine: read.line });
+    if (label) out2.push({ write: w, label, path: key, readLine: read.line });
+  }
+  return out2;
+}
+var READ_VERBS = /^(findMany|findFirst|findAll|find|select|all|lrange|lRange|smembers|sMembers|hgetall|hGetAll|hvals|hVals|zrange|zRange|get|mget|toArray)$/;
+var WRITE_VERBS = /^(create|createMany|upsert|insert|insertOne|insertMany|rpush|rPush|lpush|lPush|sadd|sAdd|hset|hSet|zadd|zAdd|set|append)$/;
+var PER_CALLER = /(user_?id|userId|tenant|owner|session|account_?id|accountId|customer_?id|customerId|org_?id|orgId|\$\{)/;
+function tableMemories(model) {
+  const out2 = [];
+  const sites = promptSites(model);
+  if (!sites.length) return out2;
+  const reads = /* @__PURE__ */ new Map();
+  for (const r of model.calls) {
+    if (!r.assignedTo) continue;
+    const t = tableOf(model, r, READ_VERBS, /\bselect\b[\s\S]*?\bfrom\s+([\w."]+)/i);
+    if (!t || PER_CALLER.test(r.args.map((a) => model.text(a.node)).join(" "))) continue;
+    const names = /* @__PURE__ */ new Set([r.assignedTo]);
+    for (const a of model.assigns) if (a.fn === r.fn && a.node.startIndex > r.node.startIndex && [...names].some((n) => new RegExp(`\\b${n}\\b`).test(model.text(a.value)))) names.add(a.target);
+    const used = sites.some((s) => (s.call ? s.call.fn === r.fn : true) && [...names].some((n) => new RegExp(`\\b${n}\\b`).test(model.text(s.node))));
+    if (used && !reads.has(t)) reads.set(t, r);
+  }
+  if (!reads.size) return out2;
+  for (const w of model.calls) {
+    const t = tableOf(model, w, WRITE_VERBS, /\binsert\s+into\s+([\w."]+)/i);
+    const read = t ? reads.get(t) : void 0;
+    if (!t || !read || w.fn === read.fn) continue;
+    const labels = w.args.filter((a) => a.index >= 0 || a.name === "data").flatMap((a) => a.taint);
+    const label = untrusted(labels, ["user", "web", "retrieved"]).find((l) => chosenByOutsider(model, l)) ?? untrusted(labels, ["model"]).find((l) => !!l.toolArg);
+    if (label) out2.push({ write: w, label, table: `the ${t} store`, readLine: read.line });
   }
   return out2;
 }
@@ -71474,7 +71996,7 @@ function handleName(model, call) {
   return void 0;
 }
 function isFineTuneUpload(model, call) {
-  return /\.files\.create$/.test(plain(call.callee)) && /fine-?tune/.test(literal2(model, kw(call, "purpose")) ?? "");
+  return /\.files\.create$/.test(call.flat) && /fine-?tune/.test(literal2(model, kw(call, "purpose")) ?? "");
 }
 function uploadedPaths(model) {
   const out2 = /* @__PURE__ */ new Set();
@@ -71482,8 +72004,8 @@ function uploadedPaths(model) {
     if (!isFineTuneUpload(model, c)) continue;
     const f = arg(c, -1, "file");
     if (!f) continue;
-    const inner = model.calls.find((o) => o.node === f.node && (/^(open|io\.open)$/.test(plain(o.callee)) || o.name === "open" && !!o.receiver));
-    const p = inner ? inner.receiver && inner.name === "open" && !/^(open|io\.open)$/.test(plain(inner.callee)) ? inner.receiver : arg(inner, 0, "file")?.node : f.node;
+    const inner = model.calls.find((o) => o.node === f.node && (/^(open|io\.open)$/.test(o.flat) || o.name === "open" && !!o.receiver));
+    const p = inner ? inner.receiver && inner.name === "open" && !/^(open|io\.open)$/.test(inner.flat) ? inner.receiver : arg(inner, 0, "file")?.node : f.node;
     if (p) out2.add(model.text(p));
   }
   return out2;
@@ -71519,7 +72041,7 @@ var rule34 = {
     }
     const uploads = uploadedPaths(model);
     for (const call of model.calls) {
-      const c = plain(call.callee);
+      const c = call.flat;
       const fileOpen = /^(open|io\.open|codecs\.open|jsonlines\.open)$/.test(c);
       const pathOpen = !fileOpen && call.name === "open" && !!call.receiver && call.receiver.type !== "call" || call.name === "open" && call.receiver?.type === "call" && /Path$/.test(plain(call.receiverType ?? ""));
       if (fileOpen && writeMode(model, call) || pathOpen && writeMode(model, call, 0)) {
@@ -71531,7 +72053,7 @@ var rule34 = {
         for (const w of call.fn.calls) {
           if (w.node.startIndex < call.node.startIndex) continue;
           const onHandle = w.receiver && model.text(w.receiver) === handle2 && /^(write|writelines|write_all)$/.test(w.name);
-          const dumped = /^(json\.dump|pickle\.dump|yaml\.dump|yaml\.safe_dump)$/.test(plain(w.callee)) && (arg(w, 1, "fp") ?? arg(w, 1, "stream")) && model.text((arg(w, 1, "fp") ?? arg(w, 1, "stream")).node) === handle2;
+          const dumped = /^(json\.dump|pickle\.dump|yaml\.dump|yaml\.safe_dump)$/.test(w.flat) && (arg(w, 1, "fp") ?? arg(w, 1, "stream")) && model.text((arg(w, 1, "fp") ?? arg(w, 1, "stream")).node) === handle2;
           const csvRow = /^(writerow|writerows)$/.test(w.name) && w.receiver && model.calls.some((o) => o.assignedTo === model.text(w.receiver) && o.args.some((a) => model.text(a.node) === handle2));
           if (!onHandle && !dumped && !csvRow) continue;
           const l = firstOf(model, [arg(w, 0, "obj")]);
@@ -71584,7 +72106,26 @@ function jsUploadedPaths(model) {
   }
   return out2;
 }
+function tableRoundTrips(model, report2) {
+  const trainers = model.functions.filter((f) => f.calls.some((c) => isFineTuneUpload(model, c) || /fineTuning\.jobs\.create$/.test(plain(c.callee))));
+  if (!trainers.length) return;
+  const readTables = /* @__PURE__ */ new Set();
+  for (const f of trainers) {
+    for (const c of f.calls) {
+      const t = tableOf(model, c, /^(findMany|findAll|find|select|all)$/, /\bfrom\s+([\w."]+)/i);
+      if (t) readTables.add(t);
+    }
+  }
+  for (const call of model.calls) {
+    if (trainers.includes(call.fn)) continue;
+    const t = tableOf(model, call, /^(create|createMany|upsert|insert)$/, /\binsert\s+into\s+([\w."]+)/i);
+    if (!t || !readTables.has(t)) continue;
+    const l = firstOf(model, call.args.filter((a) => a.index >= 0 || a.name === "data"));
+    if (l) report2(call, l, `the ${t} table, which the fine-tuning job in this file trains on`);
+  }
+}
 function checkJs(model, report2) {
+  tableRoundTrips(model, report2);
   const uploads = jsUploadedPaths(model);
   const trainingPath = (n, fn) => !!n && (TRAINING_PATH.test(pathText(model, n, fn)) || uploads.has(model.text(n)));
   for (const call of model.calls) {
@@ -71628,6 +72169,7 @@ var SINK_WORDS = {
   html: "HTML rendered without escaping",
   path: "a file system path",
   url: "an outbound request URL",
+  redirect: "a redirect target",
   deserialize: "a deserialiser",
   email: "an email",
   payment: "a payment",
@@ -71850,15 +72392,37 @@ var rule41 = {
   }
 };
 
+// engine/rules/llm05/open-redirect.ts
+function sitePath(text2) {
+  return /^['"`]\/(?!\/)/.test(text2);
+}
+var rule42 = {
+  meta: {
+    id: "output-handling/open-redirect",
+    owasp: "LLM05",
+    asi: "ASI09",
+    cwe: "CWE-601",
+    severity: "MEDIUM",
+    title: "Model output used as a redirect target",
+    description: "The user's browser is sent to a URL the model produced (a server redirect, or `window.location`), so an injected instruction can send users to a phishing page or a `javascript:` URL under the site's name.",
+    fix: "Map the model's answer to a fixed set of known paths or hosts and redirect only to those; refuse absolute URLs to other hosts and any scheme but https.",
+    languages: [...JS_LANGUAGES]
+  },
+  check(ctx) {
+    const model = ctx.model;
+    checkSink(ctx, "redirect", (call, arg2) => !hostIsFixed(model, call, arg2.node) && !sitePath(model.text(arg2.node)));
+  }
+};
+
 // engine/rules/llm05/index.ts
-var rules5 = [rule35, rule36, rule37, rule38, rule39, rule40, rule41];
+var rules5 = [rule35, rule36, rule37, rule38, rule39, rule40, rule41, rule42];
 
 // engine/rules/llm06/common.ts
 var DESTRUCTIVE_RECEIVER2 = /(db|database|session|\.filter(_by)?\(|\.where\(|\.query\b|cursor|conn|client|s3|bucket|storage|table|collection|repo|github|gitlab|api|service|ec2|k8s|kube|cluster|shutil|drive|account|objects|index|store|cloud|blob|container|firestore|dynamo|redis|mongo|supabase|stripe|vault|registry|dns|route53|iam|users?$|records?$|customers?$|orders?$|mail|inbox|calendar|crm|ledger)/i;
 var STEERING = ["model", "user", "web", "retrieved"];
 var DESTRUCTIVE_VERB = /^["'](rm|rmdir|delete|del|drop|kill|pkill|killall|restart|stop|scale|apply|destroy|push|reset|shutdown|reboot|terminate|uninstall|rollout|mv|dd|mkfs|chmod|chown|truncate|revoke|merge)["']$/;
 function destructiveArgv(model, call) {
-  if (!/^(subprocess\.(run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec)$/.test(plain(call.callee))) return null;
+  if (!/^(subprocess\.(run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec)$/.test(call.flat)) return null;
   const argv = call.args.find((a) => a.index === 0 || a.name === "args");
   if (!argv || argv.node.type !== "list") return null;
   const items = argv.node.children.filter((c) => c.named);
@@ -71879,7 +72443,7 @@ function checkedBefore(model, call, n) {
   return call.fn.calls.some((c) => c.node.startIndex < call.node.startIndex && CHECK_CALL.test(c.name) && c.args.some((a) => model.text(a.node) === t));
 }
 function messagingOrPayment(model, call) {
-  const c = plain(call.callee);
+  const c = call.flat;
   const name2 = lastSegment(c);
   const recv = call.receiver ? model.text(call.receiver) : "";
   const where = `${c} ${recv} ${call.receiverType ?? ""}`;
@@ -71891,8 +72455,11 @@ function messagingOrPayment(model, call) {
 function steerableAction(model, call) {
   const cls = dangerousAction(model, call) ?? destructiveArgv(model, call) ?? messagingOrPayment(model, call);
   if (!cls) return null;
-  if (/^(os\.makedirs|os\.mkdir|shutil\.copy|shutil\.copyfile|shutil\.copytree)$/.test(plain(call.callee))) return null;
+  if (/^(os\.makedirs|os\.mkdir|shutil\.copy|shutil\.copyfile|shutil\.copytree)$/.test(call.flat)) return null;
   const sinks = sinkArgs(model, call);
+  if (model.language && (cls === "payment" || cls === "delete" || cls === "deploy") && sinks.some((s) => s.cls === "url")) {
+    return call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;
+  }
   if (sinks.length) {
     if (cls === "delete" && sinks.some((s) => isTempPath(model, call.fn, s.arg.node))) return null;
     const steeredSink = sinks.some((s) => reaching(s.arg.taint, [...STEERING], s.sanitizer).length > 0 && !checkedBefore(model, call, s.arg.node));
@@ -71902,7 +72469,7 @@ function steerableAction(model, call) {
     const destructive = sql && sql.arg.node.type === "string" && /\b(delete|drop|truncate|alter|grant|revoke)\b/i.test(model.text(sql.arg.node));
     return destructive && call.args.some((a) => reaching(a.taint, [...STEERING]).length > 0) ? cls : null;
   }
-  const name2 = lastSegment(plain(call.callee));
+  const name2 = lastSegment(call.flat);
   if (cls === "email") {
     const inner = call.args.map((a) => callAt(model, a.node)).filter((c) => !!c);
     const to = call.args.find((a) => a.name !== null && RECIPIENT.test(a.name)) ?? (/^(sendmail)$/.test(name2) ? call.args.find((a) => a.index === 1) : void 0) ?? inner.flatMap((c) => c.args).find((a) => a.name !== null && RECIPIENT.test(a.name));
@@ -71944,6 +72511,7 @@ var ACTION_WORDS = {
   html: "renders HTML",
   path: "touches the file system",
   url: "sends requests",
+  redirect: "redirects the user",
   deserialize: "deserialises untrusted data",
   email: "sends email",
   payment: "moves money",
@@ -71970,8 +72538,14 @@ function listItems(model, call, index, name2) {
   if (!a || a.node.type !== "list") return null;
   return a.node.children.filter((c) => c.named).map((c) => model.text(c).replace(/^["']|["']$/g, ""));
 }
+var JS_BUILTIN_DANGEROUS = /^@openai\/agents(-\w+)?\.(computerTool|shellTool|localShellTool|applyPatchTool)$|\.tools\.((bash|computer|textEditor|text_editor|strReplaceEditor|strReplaceBasedEditTool)_\d{8}|localShell|shell|computerUse\w*)$/;
 function builtinDanger(model, call) {
-  const c = plain(call.callee);
+  const c = call.flat;
+  if (model.language && JS_BUILTIN_DANGEROUS.test(c)) {
+    const approval = call.args.find((a) => a.name === "needsApproval");
+    if (approval && approval.node.type !== "false") return null;
+    return `${lastSegment(c)}() gives the agent a shell, a file editor or control of the computer`;
+  }
   if (BUILTIN_DANGEROUS.test(c)) {
     const approval = kw(call, "needs_approval");
     if (approval && approval.node.type !== "false" && approval.node.type !== "none") return null;
@@ -71994,12 +72568,12 @@ function builtinDanger(model, call) {
     if (!f) return null;
     const text2 = model.text(f.node);
     const root = text2.split(".")[0];
-    const typed = model.calls.some((o) => o.assignedTo === root && INTERPRETER_UTILITY.test(plain(o.callee)));
+    const typed = model.calls.some((o) => o.assignedTo === root && INTERPRETER_UTILITY.test(o.flat));
     if (INTERPRETER_UTILITY.test(text2) || typed) return "this tool wraps a Python or shell interpreter";
   }
   return null;
 }
-var rule42 = {
+var rule43 = {
   meta: {
     id: "excessive-agency/dangerous-tool-without-approval",
     owasp: "LLM06",
@@ -72041,6 +72615,13 @@ var rule42 = {
       const hosted = tools ? HOSTED_SHELL.exec(model.text(tools.node)) : null;
       if (hosted) ctx.report({ node: tools.node, message: `The model is given the provider's ${hosted[1]} tool, which runs commands or drives the machine, with no human approval step in this file.` });
     }
+    if (model.language) {
+      for (const b of jsDispatchBranches(model)) {
+        if (b.fn.isTool || toolIsGated(model, b.fn)) continue;
+        const what = [...new Set(b.acts.map((a) => ACTION_WORDS[a.cls]))].join(" and ");
+        ctx.report({ node: b.spec ?? b.branch, message: `Tool '${b.name}' ${what} (${b.acts[0].call.name}() on line ${b.acts[0].call.line}) with model-chosen arguments and no human approval step.` });
+      }
+    }
     for (const d of hostedToolDecls(model)) {
       if (/docker|container|sandbox|firecracker|e2b|modal|vm_/i.test(ctx.source)) break;
       ctx.report({ node: d.node, message: `The model is given the ${d.what} tool, executed here with no human approval step.` });
@@ -72081,13 +72662,95 @@ function toolSpecNames(model) {
         if (p.type !== "pair") continue;
         const k = field(p, "key");
         const v = field(p, "value");
-        const key2 = k && k.type === "string" ? model.text(k).replace(/^["']|["']$/g, "") : "";
-        if (key2 === "name" && v?.type === "string") name2 = model.text(v).replace(/^["']|["']$/g, "");
-        if (key2 === "input_schema" || key2 === "parameters") schema = true;
+        const key = k && k.type === "string" ? model.text(k).replace(/^["']|["']$/g, "") : "";
+        if (key === "name" && v?.type === "string") name2 = model.text(v).replace(/^["']|["']$/g, "");
+        if (key === "input_schema" || key === "parameters") schema = true;
       }
       if (name2 && schema && /^[A-Za-z_]\w*$/.test(name2)) out2.add(name2);
     }
     for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out2;
+}
+var DISPATCH_SUBJECT = /^(name|toolName|tool_name|tool|fnName|functionName|function_name)$|\.(function\.name|name|toolName|tool_name)$/;
+var STRICT_SUBJECT = /(^|\.)(function\.name|toolName|tool_name|functionName|function_name)$/;
+function unquote(t) {
+  return t.replace(/^["'`]|["'`]$/g, "");
+}
+function jsToolSpecs(model) {
+  const out2 = /* @__PURE__ */ new Map();
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 2e5) {
+    const n = stack.pop();
+    if (n.type === "object") {
+      let name2;
+      let schema = false;
+      for (const p of n.children) {
+        if (p.type !== "pair") continue;
+        const k = field(p, "key");
+        const v = field(p, "value");
+        const key = k ? unquote(model.text(k)) : "";
+        if (key === "name" && v?.type === "string") name2 = p;
+        if (key === "input_schema" || key === "parameters" || key === "inputSchema") schema = true;
+      }
+      if (name2 && schema) out2.set(unquote(model.text(field(name2, "value"))), name2);
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out2;
+}
+function conjuncts(model, n) {
+  const inner = n.type === "parenthesized_expression" ? n.children.find((c) => c.named) ?? n : n;
+  if (inner.type === "binary_expression" && model.text(field(inner, "operator") ?? inner) === "&&") return [...conjuncts(model, field(inner, "left")), ...conjuncts(model, field(inner, "right"))];
+  return [inner];
+}
+function jsDispatchBranches(model) {
+  if (!model.frameworks.size) return [];
+  const specs = jsToolSpecs(model);
+  const out2 = [];
+  const branches = [];
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 2e5) {
+    const n = stack.pop();
+    for (const c of n.children) if (c.named) stack.push(c);
+    if (n.type === "if_statement") {
+      const cond = field(n, "condition");
+      const body3 = field(n, "consequence");
+      if (!cond || !body3) continue;
+      for (const inner of conjuncts(model, cond)) {
+        if (inner.type !== "binary_expression" || !/^===?$/.test(model.text(field(inner, "operator") ?? inner))) continue;
+        const [l, r] = [field(inner, "left"), field(inner, "right")];
+        const lit = l?.type === "string" ? l : r?.type === "string" ? r : void 0;
+        const subject = lit === l ? r : l;
+        if (lit && subject && DISPATCH_SUBJECT.test(model.text(subject))) {
+          branches.push({ name: unquote(model.text(lit)), subject: model.text(subject), node: n, body: body3 });
+          break;
+        }
+      }
+    } else if (n.type === "switch_statement") {
+      const value = field(n, "value");
+      if (!value || !DISPATCH_SUBJECT.test(model.text(value).replace(/[()\s]/g, ""))) continue;
+      for (const c of field(n, "body")?.children ?? []) {
+        const v = c.type === "switch_case" ? field(c, "value") : void 0;
+        if (v?.type === "string") branches.push({ name: unquote(model.text(v)), subject: model.text(value).replace(/[()\s]/g, ""), node: c, body: c });
+      }
+    }
+  }
+  for (const b of branches) {
+    const spec = specs.get(b.name);
+    if (!spec && !(STRICT_SUBJECT.test(b.subject) && model.calls.some((c) => c.model && c.args.some((a) => a.name === "tools")))) continue;
+    const calls = model.calls.filter((c) => c.node.startIndex >= b.body.startIndex && c.node.endIndex <= b.body.endIndex);
+    if (!calls.length) continue;
+    const acts = [];
+    for (const c of calls) {
+      if (c.target?.isTool) continue;
+      const cls = steerableAction(model, c);
+      if (cls) acts.push({ call: c, cls });
+      else if (c.target) acts.push(...toolActions(model, c.target));
+    }
+    if (acts.length) out2.push({ name: b.name, branch: b.node, spec, fn: calls[0].fn, acts });
   }
   return out2;
 }
@@ -72099,20 +72762,20 @@ function humanInputMode(model, call) {
   const a = kw(call, "human_input_mode");
   const v = a ? literal2(model, a) : void 0;
   if (v) return v;
-  const ctor = lastSegment(plain(call.callee));
+  const ctor = lastSegment(call.flat);
   return ctor === "UserProxyAgent" ? "ALWAYS" : ctor === "AssistantAgent" ? "NEVER" : "TERMINATE";
 }
 function crewHasDangerousAgent(model) {
   return model.calls.some(
-    (c) => /(^|\.)Agent$/.test(plain(c.callee)) && isTrue(model, kw(c, "allow_code_execution")) || /(^|\.)(CodeInterpreterTool|ShellTool|FileWriterTool|NL2SQLTool)$/.test(plain(c.callee))
+    (c) => /(^|\.)Agent$/.test(c.flat) && isTrue(model, kw(c, "allow_code_execution")) || /(^|\.)(CodeInterpreterTool|ShellTool|FileWriterTool|NL2SQLTool)$/.test(c.flat)
   );
 }
 function hits(model) {
   const out2 = [];
-  const fileNever = model.calls.some((c) => AUTOGEN_AGENT.test(plain(c.callee)) && /NEVER|TERMINATE/.test(literal2(model, kw(c, "human_input_mode")) ?? ""));
+  const fileNever = model.calls.some((c) => AUTOGEN_AGENT.test(c.flat) && /NEVER|TERMINATE/.test(literal2(model, kw(c, "human_input_mode")) ?? ""));
   const crewDanger = crewHasDangerousAgent(model);
   for (const call of model.calls) {
-    const c = plain(call.callee);
+    const c = call.flat;
     for (const flag of ["allow_dangerous_code", "allow_dangerous_requests"]) {
       const a = kw(call, flag);
       if (isTrue(model, a)) out2.push({ node: a.node, message: `${flag}=True on ${lastSegment(c)}() lets the model ${flag === "allow_dangerous_code" ? "run arbitrary Python on this host" : "send arbitrary HTTP requests, including to internal services"}.` });
@@ -72142,8 +72805,8 @@ function hits(model) {
       }
     }
     if (/(^|\.)LocalCommandLineCodeExecutor$/.test(c)) {
-      const guardedAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(plain(o.callee)) && kw(o, "approval_func"));
-      const codeExecutorAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(plain(o.callee)));
+      const guardedAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(o.flat) && kw(o, "approval_func"));
+      const codeExecutorAgent = model.calls.some((o) => /(^|\.)CodeExecutorAgent$/.test(o.flat));
       if ((fileNever || codeExecutorAgent) && !guardedAgent) {
         out2.push({ node: call.node, message: "LocalCommandLineCodeExecutor runs model-written code on the host, and no human approves it first." });
       }
@@ -72164,7 +72827,7 @@ function hits(model) {
   }
   return out2;
 }
-var rule43 = {
+var rule44 = {
   meta: {
     id: "excessive-agency/dangerous-capability-enabled",
     owasp: "LLM06",
@@ -72189,7 +72852,9 @@ var JS_FLAGS = [
   { key: /^(allowDangerouslySkipPermissions|dangerouslySkipPermissions|skipPermissions)$/, value: /^true$/, why: "turns off every permission prompt for the agent's tools" },
   // OpenAI Codex SDK: no sandbox around the commands the model writes.
   { key: /^(sandboxMode|sandbox_mode|sandbox)$/, value: /^['"`]danger-full-access['"`]$/, why: "runs the commands the model writes with full access to the host, outside any sandbox" },
-  { key: /^(dangerouslyBypassApprovalsAndSandbox|yolo)$/, value: /^true$/, why: "skips both approvals and the sandbox for model-written commands" }
+  { key: /^(dangerouslyBypassApprovalsAndSandbox|yolo)$/, value: /^true$/, why: "skips both approvals and the sandbox for model-written commands" },
+  // Claude Agent SDK: `allowedTools` run without a permission prompt; bare `Bash` is any command (`Bash(npm test)` is scoped).
+  { key: /^allowedTools$/, value: /^\[[\s\S]*['"`]Bash['"`][\s\S]*\]$/, why: "pre-approves the Bash tool, so the agent runs any shell command without asking" }
 ];
 function jsHits(model) {
   const out2 = [];
@@ -72202,10 +72867,10 @@ function jsHits(model) {
     const k = field(n, "key");
     const v = field(n, "value");
     if (!k || !v) continue;
-    const key2 = model.text(k).replace(/^["'`]|["'`]$/g, "");
+    const key = model.text(k).replace(/^["'`]|["'`]$/g, "");
     const value = model.text(v);
-    const flag = JS_FLAGS.find((f) => f.key.test(key2) && f.value.test(value));
-    if (flag) out2.push({ node: n, message: `${key2}: ${value} ${flag.why}.` });
+    const flag = JS_FLAGS.find((f) => f.key.test(key) && f.value.test(value));
+    if (flag) out2.push({ node: n, message: `${key}: ${value} ${flag.why}.` });
   }
   return out2;
 }
@@ -72220,7 +72885,7 @@ function filtered(n, text2) {
   }
   return false;
 }
-var rule44 = {
+var rule45 = {
   meta: {
     id: "excessive-agency/overbroad-tool-access",
     owasp: "LLM06",
@@ -72238,7 +72903,7 @@ var rule44 = {
     if (readOnlyScopes) return;
     for (const call of model.calls) {
       if (call.name !== "get_tools") continue;
-      const toolkit = plain(call.receiverType ?? "") || plain(call.callee).replace(/\.get_tools$/, "");
+      const toolkit = plain(call.receiverType ?? "") || call.flat.replace(/\.get_tools$/, "");
       if (!WRITE_TOOLKIT.test(toolkit)) continue;
       if (filtered(call.node, model.text)) continue;
       const v = call.assignedTo;
@@ -72251,7 +72916,7 @@ var rule44 = {
 // engine/rules/llm06/mcp-auto-approve.ts
 var DESTRUCTIVE_TOOL = /(^|[_.-])(delete|remove|rm|write|edit|move|rename|create|update|upsert|insert|drop|truncate|exec|execute|run|shell|bash|command|terminal|eval|push|merge|deploy|publish|release|send|post|transfer|pay|charge|refund|kill|terminate|destroy|reset|revoke|grant|invite|commit|apply|install|uninstall)(?=$|[_.-])/i;
 var APPROVE_KEYS = ["autoApprove", "alwaysAllow", "auto_approve", "autoApproveTools", "approvedTools", "trust", "trusted", "alwaysApprove"];
-var rule45 = {
+var rule46 = {
   meta: {
     id: "excessive-agency/mcp-auto-approve",
     owasp: "LLM06",
@@ -72265,22 +72930,22 @@ var rule45 = {
   },
   check(ctx) {
     for (const server of mcpServers(ctx.json)) {
-      for (const key2 of APPROVE_KEYS) {
-        const entry = propEntry(server.node, key2);
+      for (const key of APPROVE_KEYS) {
+        const entry = propEntry(server.node, key);
         if (!entry) continue;
         const v = entry.value;
         if (v.type === "boolean" && v.value) {
-          ctx.report({ line: v.line, message: `MCP server "${server.name}" sets "${key2}": true, so every one of its tools runs without asking the user.` });
+          ctx.report({ line: v.line, message: `MCP server "${server.name}" sets "${key}": true, so every one of its tools runs without asking the user.` });
           continue;
         }
         if (v.type === "string" && /^(\*|all|always)$/i.test(v.value)) {
-          ctx.report({ line: v.line, message: `MCP server "${server.name}" auto-approves all of its tools ("${key2}": "${v.value}").` });
+          ctx.report({ line: v.line, message: `MCP server "${server.name}" auto-approves all of its tools ("${key}": "${v.value}").` });
           continue;
         }
         const items = stringItems(v.type === "array" ? v : void 0);
         const all = items.find((i2) => /^(\*|all|\.\*)$/i.test(i2.value.trim()));
         if (all) {
-          ctx.report({ line: all.line, message: `MCP server "${server.name}" auto-approves every tool with a wildcard in "${key2}".` });
+          ctx.report({ line: all.line, message: `MCP server "${server.name}" auto-approves every tool with a wildcard in "${key}".` });
           continue;
         }
         const risky = items.filter((i2) => DESTRUCTIVE_TOOL.test(i2.value));
@@ -72299,7 +72964,7 @@ var rule45 = {
 // engine/rules/llm06/mcp-privileged-container.ts
 var SENSITIVE_SOURCE = /^(?:\/|\/etc|\/root|\/home|\/Users|\/var\/run|\/run|\/proc|\/sys|\/dev|\/boot|\/private|[A-Za-z]:[\\/]?|~|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|\/home\/[^/]+|\/Users\/[^/]+|[A-Za-z]:[\\/]Users[\\/][^\\/]+)\/?$/i;
 var SENSITIVE_PART = /(?:^|[\\/])(?:\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.config\/gcloud|\.azure|\.netrc|\.git-credentials|docker\.sock|containerd\.sock|podman\.sock)(?:$|[\\/])/i;
-var rule46 = {
+var rule47 = {
   meta: {
     id: "excessive-agency/mcp-privileged-container",
     owasp: "LLM06",
@@ -72373,7 +73038,7 @@ function sensitive(source) {
 // engine/rules/llm06/mcp-broad-filesystem-scope.ts
 var FILESYSTEM_SERVER = /(?:^|[/@-])(?:server-filesystem|filesystem|fs|file-system|files|desktop-commander)(?:-mcp|-server|-mcp-server)?$|^mcp-(?:server-)?(?:filesystem|fs|files)$/i;
 var BROAD = /^(?:\/|~\/?|\$HOME\/?|\$\{HOME\}\/?|\$\{env:HOME\}\/?|\$\{userHome\}\/?|%USERPROFILE%\\?|\/home\/?|\/Users\/?|\/root\/?|\/home\/[^/]+\/?|\/Users\/[^/]+\/?|[A-Za-z]:[\\/]?|[A-Za-z]:[\\/]Users[\\/]?|[A-Za-z]:[\\/]Users[\\/][^\\/]+[\\/]?)$/i;
-var rule47 = {
+var rule48 = {
   meta: {
     id: "excessive-agency/mcp-broad-filesystem-scope",
     owasp: "LLM06",
@@ -72383,10 +73048,11 @@ var rule47 = {
     title: "Filesystem MCP server scoped to a whole disk or home folder",
     description: "A filesystem MCP server is allowed the filesystem root or an entire home directory, so the model can read and modify credentials and unrelated files.",
     fix: "Give the server only the project folders it needs (e.g. `/Users/me/projects/app`), and prefer a read-only server where writing is not required.",
-    languages: ["mcp-config"]
+    languages: ["mcp-config", ...JS_LANGUAGES]
   },
   check(ctx) {
-    for (const { server, cmd, run: run4 } of serverCommands(ctx.json)) {
+    const launches = ctx.model?.language ? codeLaunches(ctx.model).map((l, i2) => ({ server: { name: `launched on line ${l.words[0].line}` }, cmd: l.words, run: packageRun(l.words), i: i2 })) : serverCommands(ctx.json);
+    for (const { server, cmd, run: run4 } of launches) {
       const isFs = run4 ? FILESYSTEM_SERVER.test(run4.name) : cmd.some((w) => FILESYSTEM_SERVER.test(w.text.replace(/\.(js|py|ts)$/, "")));
       if (!isFs) continue;
       const args2 = run4 ? run4.rest : cmd.slice(1);
@@ -72404,7 +73070,7 @@ var rule47 = {
 
 // engine/rules/llm06/agent-permission-bypass.ts
 var OPEN_ALLOW = /^(?:\*|Bash|Bash\(\s*\*?\s*\)|Bash\(\s*:?\*\s*\)|Bash\(\s*(?:sudo|su|doas|bash|sh|zsh|fish|pwsh|powershell|cmd|eval|exec|env|xargs|python[\d.]*|node|deno|bun|perl|ruby|php|curl|wget|nc|ncat|netcat|ssh|scp|rsync|rm|dd|chmod|chown|docker|kubectl|npx|uvx)(?:\s*:\s*\*|\s+\*)\s*\)|mcp__\*|WebFetch\(\s*\*?\s*\))$/;
-var rule48 = {
+var rule49 = {
   meta: {
     id: "excessive-agency/agent-permission-bypass",
     owasp: "LLM06",
@@ -72424,9 +73090,9 @@ var rule48 = {
     if (mode?.type === "string" && /^(bypassPermissions|dontAsk|yolo)$/i.test(mode.value)) {
       ctx.report({ line: mode.line, message: `"defaultMode": "${mode.value}" runs every tool call, shell commands included, without asking.` });
     }
-    for (const key2 of ["skipDangerousModePermissionPrompt", "dangerouslySkipPermissions", "dangerously_skip_permissions"]) {
-      const e = propEntry(root, key2) ?? propEntry(perms, key2);
-      if (e?.value.type === "boolean" && e.value.value) ctx.report({ line: e.value.line, message: `"${key2}": true turns off the warning that guards bypass mode.` });
+    for (const key of ["skipDangerousModePermissionPrompt", "dangerouslySkipPermissions", "dangerously_skip_permissions"]) {
+      const e = propEntry(root, key) ?? propEntry(perms, key);
+      if (e?.value.type === "boolean" && e.value.value) ctx.report({ line: e.value.line, message: `"${key}": true turns off the warning that guards bypass mode.` });
     }
     for (const item of stringItems(prop(perms, "allow"))) {
       if (OPEN_ALLOW.test(item.value.trim())) ctx.report({ line: item.line, message: `The allow rule "${item.value}" lets the agent run any command of that kind without asking.` });
@@ -72461,7 +73127,7 @@ var PATTERNS3 = [
   [/\b(?:you may|you can|feel free to|allowed to|are permitted to|go ahead and)\s+(?:use\s+|run\s+)?sudo\b|\bincluding\s+`?sudo`?/gi, "runs commands as root"],
   [/\b(?:auto-?approve|automatically approve|approve)\s+(?:all|every|any)\s+(?:tool\s+calls?|tools?|commands?|actions?|requests?)\b|--dangerously-skip-permissions\b|\byolo mode\b/gi, "approves every tool call"]
 ];
-var rule49 = {
+var rule50 = {
   meta: {
     id: "excessive-agency/instruction-grants-autonomy",
     owasp: "LLM06",
@@ -72487,7 +73153,7 @@ var rule49 = {
 };
 
 // engine/rules/llm06/index.ts
-var rules6 = [rule42, rule43, rule44, rule45, rule46, rule47, rule48, rule49];
+var rules6 = [rule43, rule44, rule45, rule46, rule47, rule48, rule49, rule50];
 
 // engine/rules/llm07/secret-in-system-prompt.ts
 var CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]+)@[\w.-]+/gi;
@@ -72546,7 +73212,7 @@ function interpolatedSecret(model, s) {
   }
   return void 0;
 }
-var rule50 = {
+var rule51 = {
   meta: {
     id: "system-prompt-leakage/secret-in-system-prompt",
     owasp: "LLM07",
@@ -72576,7 +73242,7 @@ var rule50 = {
 };
 
 // engine/rules/llm07/index.ts
-var rules7 = [rule50, rule12];
+var rules7 = [rule51, rule12];
 
 // engine/rules/llm08/vector.ts
 var STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
@@ -72678,7 +73344,7 @@ function nameAssignedFrom(model, fn, name2, l) {
   if (param && (l.line === param.node.line || l.line < fn.node.line || l.line > fn.node.endLine)) return true;
   return model.assigns.some((a) => a.fn === fn && a.target === name2 && l.line >= a.node.line && l.line <= a.node.endLine);
 }
-var rule51 = {
+var rule52 = {
   meta: {
     id: "vector-weakness/user-controlled-filter",
     owasp: "LLM08",
@@ -72693,7 +73359,7 @@ var rule51 = {
   check(ctx) {
     const model = ctx.model;
     for (const call of model.calls) {
-      let inspect3 = function(arg2, node2, key2, depth) {
+      let inspect3 = function(arg2, node2, key, depth) {
         if (depth > 3) return void 0;
         const value = resolveDict(model, node2, call.fn);
         const pairs = dictPairs(model, value);
@@ -72704,7 +73370,7 @@ var rule51 = {
               if (inner) return inner;
               continue;
             }
-            if (!ACCESS_KEY.test(p.key) && !(key2 !== "search_kwargs" && depth > 0 && ACCESS_KEY.test(key2))) continue;
+            if (!ACCESS_KEY.test(p.key) && !(key !== "search_kwargs" && depth > 0 && ACCESS_KEY.test(key))) continue;
             const l2 = steering(taintOf(model, call, arg2, p.value, call.fn));
             if (l2) return { node: p.value, label: l2, what: `'${p.key}' filter` };
           }
@@ -72712,7 +73378,7 @@ var rule51 = {
         }
         if (value.type === "list" || value.type === "array") {
           for (const item of value.children.filter((c) => c.named)) {
-            const inner = inspect3(arg2, item, key2, depth + 1);
+            const inner = inspect3(arg2, item, key, depth + 1);
             if (inner) return inner;
           }
           return void 0;
@@ -72722,7 +73388,7 @@ var rule51 = {
           if (keys.length && !keys.some((k) => ACCESS_KEY.test(k))) return void 0;
         }
         const l = steering(node2 === arg2.node ? arg2.taint : taintOf(model, call, arg2, node2, call.fn));
-        return l ? { node: node2, label: l, what: key2 === "namespace" || key2 === "tenant" ? key2 : key2 === "search_kwargs" ? "search settings (filter included)" : "filter" } : void 0;
+        return l ? { node: node2, label: l, what: key === "namespace" || key === "tenant" ? key : key === "search_kwargs" ? "search settings (filter included)" : "filter" } : void 0;
       };
       var inspect2 = inspect3;
       const q = vectorQuery(model, call);
@@ -72819,18 +73485,18 @@ function multiTenantStore(model) {
       const k = model.text(field(n, "name"));
       const v = field(n, "value");
       if (METADATA_KW.test(k) && tenantKeyIn(model, v)) return true;
-      if (k === "key" && v.type === "string" && TENANT_KEY.test(unquote(model.text(v)))) return true;
+      if (k === "key" && v.type === "string" && TENANT_KEY.test(unquote2(model.text(v)))) return true;
       if (k === "namespace" && v.type !== "string" && v.type !== "none") return true;
       if (/^(collection_name|index_name|table_name)$/.test(k) && v.type === "string" && PRIVATE_COLLECTION.test(model.text(v))) return true;
     } else if (n.type === "pair") {
       const k = field(n, "key");
-      if (k.type === "string" && /^(metadata|filter|where|payload)$/.test(unquote(model.text(k))) && tenantKeyIn(model, field(n, "value"))) return true;
+      if (k.type === "string" && /^(metadata|filter|where|payload)$/.test(unquote2(model.text(k))) && tenantKeyIn(model, field(n, "value"))) return true;
       if (model.language && k.type === "property_identifier") {
-        const key2 = snakeCase(model.text(k));
+        const key = snakeCase(model.text(k));
         const v = field(n, "value");
-        if (METADATA_KW.test(key2) && tenantKeyIn(model, v)) return true;
-        if (key2 === "namespace" && v.type !== "string" && v.type !== "null" && v.type !== "undefined") return true;
-        if (/^(collection_name|index_name|table_name)$/.test(key2) && v.type === "string" && PRIVATE_COLLECTION.test(model.text(v))) return true;
+        if (METADATA_KW.test(key) && tenantKeyIn(model, v)) return true;
+        if (key === "namespace" && v.type !== "string" && v.type !== "null" && v.type !== "undefined") return true;
+        if (/^(collection_name|index_name|table_name)$/.test(key) && v.type === "string" && PRIVATE_COLLECTION.test(model.text(v))) return true;
       }
     }
     for (const c of n.children) if (c.named) stack.push(c);
@@ -72845,14 +73511,14 @@ function multiTenantStore(model) {
   }
   return false;
 }
-function unquote(s) {
+function unquote2(s) {
   return s.replace(/^[a-zA-Z]*["']+|["']+$/g, "");
 }
 function tenantKeyIn(model, n) {
   const stack = [n];
   while (stack.length) {
     const c = stack.pop();
-    if (c.type === "string" && TENANT_KEY.test(unquote(model.text(c)))) return true;
+    if (c.type === "string" && TENANT_KEY.test(unquote2(model.text(c)))) return true;
     if ((c.type === "property_identifier" || c.type === "shorthand_property_identifier") && c.parent?.type !== "member_expression" && TENANT_KEY.test(model.text(c))) return true;
     for (const ch of c.children) if (ch.named) stack.push(ch);
   }
@@ -72907,7 +73573,7 @@ function scoped2(model, fn, call, tenants) {
   if (call.receiver && mentions(model, fn, call.receiver, tenants)) return true;
   return call.receiverTaint.some((l) => l.kind === "param" && bare.includes(l.what));
 }
-var rule52 = {
+var rule53 = {
   meta: {
     id: "vector-weakness/missing-tenant-filter",
     owasp: "LLM08",
@@ -72978,7 +73644,7 @@ function ownerKeysWritten(model) {
         if (n.type === "keyword_argument" && !/^(metadata|metadatas|payload|payloads)$/.test(model.text(field(n, "name")))) continue;
         if (n.type === "pair") {
           const k = field(n, "key");
-          if (k.type === "string" && TENANT_KEY.test(unquote(model.text(k))) && inMetadata(model, n, a)) keys.add(unquote(model.text(k)));
+          if (k.type === "string" && TENANT_KEY.test(unquote2(model.text(k))) && inMetadata(model, n, a)) keys.add(unquote2(model.text(k)));
           if (k.type === "property_identifier" && TENANT_KEY.test(model.text(k)) && inMetadata(model, n, a)) keys.add(model.text(k));
         }
         if (n.type === "shorthand_property_identifier" && TENANT_KEY.test(model.text(n)) && inMetadata(model, n, a)) keys.add(model.text(n));
@@ -73049,7 +73715,7 @@ function groupTenantAssigns(list) {
 }
 
 // engine/rules/llm08/index.ts
-var rules8 = [rule51, rule52];
+var rules8 = [rule52, rule53];
 
 // engine/rules/llm09/model-derived.ts
 function isModelOutput(l) {
@@ -73091,7 +73757,8 @@ function identifiers2(n, model, out2 = []) {
     if (v) identifiers2(v, model, out2);
     return out2;
   }
-  for (const c of n.children) if (c.named && c.type !== "lambda") identifiers2(c, model, out2);
+  const kids = n.children;
+  for (let i2 = 0; i2 < kids.length; i2++) if (kids[i2].named && kids[i2].type !== "lambda") identifiers2(kids[i2], model, out2);
   return out2;
 }
 var readsCache = /* @__PURE__ */ new WeakMap();
@@ -73132,7 +73799,7 @@ var humanCache = /* @__PURE__ */ new WeakMap();
 function humanCall(fn, v) {
   let asks = humanCallCache.get(fn);
   if (!asks) {
-    asks = fn.calls.filter((c) => !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(plain(c.callee))) || HUMAN_CALL.test(c.name)));
+    asks = fn.calls.filter((c) => !callYieldsModel(c) && (APPROVAL_NAME.test(lastSegment(c.flat)) || HUMAN_CALL.test(c.name)));
     humanCallCache.set(fn, asks);
   }
   return asks.some((c) => within(c.node, v));
@@ -73157,12 +73824,13 @@ function modelStateKeys(model) {
   const keys = /* @__PURE__ */ new Set();
   stateKeyCache.set(model, keys);
   for (const r of model.returns) {
-    if (!r.value || r.value.type !== "dictionary" || !r.fn.isGraphNode && !graphStateParam(r.fn)) continue;
-    for (const p of r.value.children) {
-      if (p.type !== "pair") continue;
-      const k = p.children.find((c) => c.field === "key");
-      const v = p.children.find((c) => c.field === "value");
-      if (!k || !v || k.type !== "string" || /^["']messages["']$/.test(model.text(k))) continue;
+    const value = r.value?.type === "parenthesized_expression" ? r.value.children.find((c) => c.named) : r.value;
+    if (!value || value.type !== "dictionary" && value.type !== "object" || !r.fn.isGraphNode && !graphStateParam(r.fn)) continue;
+    for (const p of value.children) {
+      if (p.type !== "pair" && p.type !== "shorthand_property_identifier") continue;
+      const k = p.type === "pair" ? p.children.find((c) => c.field === "key") : p;
+      const v = p.type === "pair" ? p.children.find((c) => c.field === "value") : p;
+      if (!k || !v || !/^(string|property_identifier|shorthand_property_identifier)$/.test(k.type) || /^["']?messages["']?$/.test(model.text(k))) continue;
       const calls = r.fn.calls.filter((c) => callYieldsModel(c, model));
       const names = modelDerivedNames(model, r.fn);
       if (calls.some((c) => within(c.node, v)) || identifierReads(v, model).some((x) => names.has(x))) keys.add(model.text(k).replace(/^["']|["']$/g, ""));
@@ -73185,11 +73853,11 @@ function readsModelState(model, fn, n) {
     const c = stack.pop();
     const obj = c.children.find((x) => x.field === "object" || x.field === "value");
     if (obj && obj.type === "identifier" && model.text(obj) === param) {
-      if (c.type === "subscript") {
-        const key2 = c.children.find((x) => x.field === "subscript");
-        if (key2?.type === "string" && keys.has(model.text(key2).replace(/^["']|["']$/g, ""))) return true;
-      } else if (c.type === "attribute") {
-        const attr = c.children.find((x) => x.field === "attribute");
+      if (c.type === "subscript" || c.type === "subscript_expression") {
+        const key = c.children.find((x) => x.field === "subscript" || x.field === "index");
+        if (key?.type === "string" && keys.has(model.text(key).replace(/^["'`]|["'`]$/g, ""))) return true;
+      } else if (c.type === "attribute" || c.type === "member_expression") {
+        const attr = c.children.find((x) => x.field === "attribute" || x.field === "property");
         if (attr && keys.has(model.text(attr))) return true;
       } else if (c.type === "call") {
       }
@@ -73214,7 +73882,7 @@ function readsModel(model, fn, n) {
 // engine/rules/llm09/unverified-output-decision.ts
 var PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment|payout|hold|escrow)|merge(_pull_request|_pr|_branch|_request)?|apply_(credit|discount|refund|waiver)|waive|write_off|cancel_(order|subscription|account|policy|booking)|freeze_account|unfreeze|verify_(user|account|identity|kyc)|accept_(application|claim|offer|candidate)|settle|block_(card|account|payment|transaction|ip|user|customer|merchant)|freeze|lock_(account|card|user)|cancel|disable_(user|account|card)|enable_(user|account)|activate_(user|account|card)|void_|reverse_(payment|charge|transaction)|chargeback|rollback|revert_|demote|kick|mute_user|remove_(post|comment|user|member|listing|review|content)|hide_(post|comment|review|listing)|takedown|take_down|unpublish|shortlist|advance_candidate|reject_candidate|make_offer|extend_offer|pay_claim|approve_claim|deny_claim|close_(claim|case|ticket)|resolve_(claim|dispute)|place_order|submit_order|execute_order|buy|sell|trade|place_trade|rebalance|liquidate|(adjust|increase|raise|lower|decrease|set|update)_(credit_limit|limit|price|salary|premium|dosage|dose)|dispatch_(ambulance|unit|crew|technician)|schedule_(surgery|procedure)|sign_(contract|off)|submit_(filing|claim|payment)|file_(claim|report|return)|purchase|order_(parts|stock|supplies)|award|enroll|expel|evict|flag_(fraud|account|user|transaction)|mark_(fraud|fraudulent|paid|resolved|spam|verified)|quarantine|isolate_host|shutdown|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
 var REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
-var DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\])/;
+var DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\]|^\(?\s*(name|toolName|tool_name|functionName|fnName)\s*===?)/;
 var GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
 var GRANT_VALUE = /^(True|["'](admin|approved|approve|granted|verified|active|superuser|owner|accepted|eligible|denied|rejected|banned|suspended)["'])$/i;
 var GRANT_CONSTANT = /^[A-Za-z_][\w.]*\.(APPROVED|APPROVE|GRANTED|VERIFIED|ACTIVE|ADMIN|ACCEPTED|ELIGIBLE|PREQUALIFIED|QUALIFIED|DENIED|DECLINED|REJECTED|BANNED|SUSPENDED|BLOCKED|FRAUD|FROZEN|CLOSED|REFUNDED|PAID|RELEASED|MERGED|PUBLISHED)$/;
@@ -73262,14 +73930,14 @@ function decidedCloser(model, outer, n) {
   return false;
 }
 function privilegedCall(model, c) {
-  const name2 = model.language ? snakeCase(lastSegment(plain(c.callee))) : lastSegment(plain(c.callee));
+  const name2 = model.language ? snakeCase(lastSegment(c.flat)) : lastSegment(c.flat);
   const recv = c.receiver ? model.text(c.receiver) : "";
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name2)) return true;
   if (/^(release|create|approve|execute|process|submit|schedule|send|issue|grant)(_|$)/.test(name2) && /(payout|payment|refund|transfer|wire|disbursement|loan|credit|escrow|reimbursement|claim_?payment|withdrawal)/i.test(recv)) return true;
   if (model.language && /^(set|update|change|mark)_?\w*$/.test(name2) && c.args.some((a) => /["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`]/i.test(model.text(a.node)))) return true;
   if (model.language && /^(update|update_many|update_one|upsert|patch|set|find_one_and_update|find_by_id_and_update|save)$/.test(name2) && c.args.some((a) => JS_GRANT_FIELD.test(model.text(a.node)))) return true;
-  if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(plain(c.callee)) || c.name === "mkdir") return false;
+  if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(c.flat) || c.name === "mkdir") return false;
   if (/^(set|update|change|mark)_?\w*$/.test(name2) && c.args.some((a) => a.node.type === "string" && DECISION_LITERAL.test(model.text(a.node)))) return true;
   const cls = dangerousAction(model, c);
   if (cls === "sql") return c.args.some((a) => a.node.type === "string" && /^\W*(update|delete|drop|truncate|grant|revoke)\b/i.test(model.text(a.node).replace(/^[a-z]*["']+/i, "")));
@@ -73290,7 +73958,7 @@ function grantAssignments(model, body3) {
   }
   return out2;
 }
-var rule53 = {
+var rule54 = {
   meta: {
     id: "misinformation/unverified-output-decision",
     owasp: "LLM09",
@@ -73304,22 +73972,27 @@ var rule53 = {
   },
   check(ctx) {
     const model = ctx.model;
+    const switches = /* @__PURE__ */ new Set();
     for (const i2 of model.ifs) {
+      const sw = i2.node.type === "switch_case" ? i2.node.parent?.parent : void 0;
+      if (sw && switches.has(sw)) continue;
       if (!modelDecides(model, i2)) continue;
       const body3 = callsIn(model, i2.fn).filter((c) => inBody(c.node, i2));
-      if (body3.some((c) => REVIEW.test(lastSegment(plain(c.callee))) || REVIEW.test(c.receiver ? model.text(c.receiver) : ""))) continue;
+      if (body3.some((c) => REVIEW.test(lastSegment(c.flat)) || REVIEW.test(c.receiver ? model.text(c.receiver) : ""))) continue;
       const consequence = i2.node.children.find((c) => c.field === "consequence");
       const actions = body3.filter((c) => privilegedCall(model, c)).map((c) => c.node);
       if (consequence) actions.push(...grantAssignments(model, consequence));
       const direct = actions.filter((n) => !decidedCloser(model, i2, n));
       if (!direct.length) continue;
       const first3 = direct.sort((a, b) => a.startIndex - b.startIndex)[0];
+      if (sw) switches.add(sw);
       ctx.report({
-        node: i2.node,
-        line: i2.node.line,
+        node: sw ?? i2.node,
+        line: (sw ?? i2.node).line,
         message: `The model's output alone decides \`${model.text(first3).split("\n")[0].slice(0, 80)}\` (line ${first3.line}); nothing routes the decision to a human or checks it against independent rules.`
       });
     }
+    if (model.language) for (const hit of ternaryActions(model)) ctx.report({ node: hit.ternary, message: `The model's output alone (\`${model.text(hit.cond).slice(0, 60)}\`) picks \`${model.text(hit.call.node).split("\n")[0].slice(0, 80)}\`; nothing routes the decision to a human or checks it against independent rules.` });
     if (model.language) for (const hit of ternaryDecisions(model)) ctx.report({ node: hit.call.node, message: `The model's output alone picks the value written by \`${model.text(hit.call.node).split("\n")[0].slice(0, 80)}\` (\`${model.text(hit.cond).slice(0, 60)}\`); nothing routes the decision to a human or checks it against independent rules.` });
     for (const hit of graphRoutes(model)) {
       ctx.report({ node: hit.ret, message: `The graph router ${hit.router.name}() sends the run to the '${hit.node}' node on the model's output alone, and that node calls \`${hit.action}\` with no interrupt or review before it.` });
@@ -73336,7 +74009,7 @@ function graphRoutes(model) {
     const fn = fnArg ? model.functions.find((f) => f.name === model.text(fnArg.node) && !f.className) : void 0;
     if (name2?.node.type === "string" && fn) nodes.set(model.text(name2.node).replace(/^["']|["']$/g, ""), fn);
   }
-  const interrupted = model.calls.some((c) => c.args.some((a) => a.name === "interrupt_before" || a.name === "interrupt_after")) || model.calls.some((c) => /(^|\.)interrupt$/.test(plain(c.callee)));
+  const interrupted = model.calls.some((c) => c.args.some((a) => a.name === "interrupt_before" || a.name === "interrupt_after")) || model.calls.some((c) => /(^|\.)interrupt$/.test(c.flat));
   if (interrupted) return out2;
   for (const c of model.calls) {
     if (c.name !== "add_conditional_edges") continue;
@@ -73356,7 +74029,7 @@ function graphRoutes(model) {
         }
         const fn = nodes.get(target);
         if (!fn) continue;
-        if (fn.calls.some((x) => REVIEW.test(lastSegment(plain(x.callee))))) continue;
+        if (fn.calls.some((x) => REVIEW.test(lastSegment(x.flat)))) continue;
         const act = fn.calls.find((x) => privilegedCall(model, x));
         if (act) {
           out2.push({ router, ret: r.node, node: target, action: model.text(act.node).split("\n")[0].slice(0, 60) });
@@ -73364,6 +74037,25 @@ function graphRoutes(model) {
         }
       }
     }
+  }
+  return out2;
+}
+function ternaryActions(model) {
+  const out2 = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const c of model.calls) {
+    let n = c.node;
+    while (n?.parent && /^(await_expression|parenthesized_expression|unary_expression|as_expression|non_null_expression)$/.test(n.parent.type)) n = n.parent;
+    const t = n?.parent;
+    if (!n || !t || t.type !== "ternary_expression" || seen.has(t)) continue;
+    if (n !== field(t, "consequence") && n !== field(t, "alternative")) continue;
+    const cond = field(t, "condition");
+    if (!cond || !privilegedCall(model, c)) continue;
+    if (!readsModel(model, c.fn, cond) || readsHuman(model, c.fn, cond) || DISPATCH.test(model.text(cond))) continue;
+    if (operandsOfAnd(cond, model.text).some((op) => isIndependentCheck(model, c.fn, op))) continue;
+    if (callsIn(model, c.fn).some((x) => REVIEW.test(lastSegment(x.flat)) && x.node.startIndex < t.startIndex)) continue;
+    seen.add(t);
+    out2.push({ ternary: t, cond, call: c });
   }
   return out2;
 }
@@ -73399,19 +74091,24 @@ var INSTALL2 = /\b(pip3?|uv|poetry|conda|npm|pnpm|yarn|gem|cargo|go)\b[\s\S]*\b(
 var VERIFIED2 = /(allow|approved|known|vetted|trusted|whitelist|verify|exists_on_pypi|check_package|pypi\.org|registry)/i;
 var JS_RUNNERS = /^(child_process|node:child_process)\.(exec|execSync|spawn|spawnSync|execFile|execFileSync)$|^(execa|execa\.execa|execa\.execaCommand|shelljs\.exec)$/;
 function installsModelPackage(model, call) {
-  if (!RUNNERS3.test(plain(call.callee)) && !(model.language && JS_RUNNERS.test(plain(call.callee)))) return false;
+  if (!RUNNERS3.test(call.flat) && !(model.language && JS_RUNNERS.test(call.flat))) return false;
   const cmd = call.args.find((a) => a.index === 0 || a.name === "args" || a.name === "cmd" || a.name === "command");
   if (!cmd) return false;
   const text2 = model.text(cmd.node);
-  if (!INSTALL2.test(text2) && !/pip\.main/.test(plain(call.callee))) return false;
+  if (!INSTALL2.test(text2) && !/pip\.main/.test(call.flat)) return false;
   return cmd.taint.some(isModelOutput) || readsModel(model, call.fn, cmd.node);
 }
 var PUBLISH = /^(publish|publish_(article|post|blog|blog_post|story|content|page|report|review|tweet|news|newsletter|answer|faq)|post_tweet|create_tweet|tweet|update_status|create_post|post_article|submit_article|send_newsletter|post_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site)|publish_to_(twitter|x|linkedin|blog|wordpress|medium|facebook|reddit|website|site|cms|ghost|substack|webflow|shopify))$/i;
 var REVIEW2 = /(review|approv|confirm|human|moderat|fact_?check|verify|validate|editor|draft)/i;
 function publishesModelOutput(model, call) {
-  const name2 = lastSegment(plain(call.callee));
-  if (!PUBLISH.test(model.language ? snakeCase(name2) : name2)) return false;
+  const name2 = lastSegment(call.flat);
+  if (!PUBLISH.test(model.language ? snakeCase(name2) : name2) && !(model.language && writesLive(model, call))) return false;
   return call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node));
+}
+var LIVE_FLAG = /\b(published|isPublished|is_published|live|isLive|public|isPublic)\s*:\s*true\b|\bstatus\s*:\s*['"`](publish|published|live|public)['"`]/;
+function writesLive(model, call) {
+  if (!/^(create|createMany|insert|insertOne|add|upsert|update|save)$/.test(call.name)) return false;
+  return call.args.some((a) => a.index >= 0 && LIVE_FLAG.test(model.text(a.node)));
 }
 var ADVICE_PHRASE = /(\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
 var ADVISOR_ROLE = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health|healthcare) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor))/i;
@@ -73421,9 +74118,9 @@ function highStakes(text2) {
 }
 var CAVEAT = /(disclaimer|not (a )?(substitute|replacement) for|not (medical|legal|financial|professional) advice|consult (a|an|your) (qualified |licensed )?(doctor|physician|healthcare|medical|lawyer|attorney|professional|advisor|adviser|pharmacist)|informational purposes|seek professional|cite (the |your )?sources|only (answer|use) (from|the provided|the context)|based only on the (provided|given)|fact[- ]?check|human review|reviewed by)/i;
 function adviceReturns(model) {
-  if (CAVEAT.test(model.file.source)) return [];
   const advisory = model.strings.some((s) => highStakes(s.value));
   if (!advisory) return [];
+  if (CAVEAT.test(model.file.source)) return [];
   const out2 = [];
   const seen = /* @__PURE__ */ new Set();
   for (const r of model.returns) {
@@ -73435,7 +74132,7 @@ function adviceReturns(model) {
   }
   for (const call of model.calls) {
     if (seen.has(call.fn) || call.fn.isTool) continue;
-    const kind = outputKind(call) ?? (/^(chainlit|cl)\.Message$/.test(plain(call.callee)) ? "ui" : null);
+    const kind = outputKind(call) ?? (/^(chainlit|cl)\.Message$/.test(call.flat) ? "ui" : null);
     if (!kind || kind === "log") continue;
     if (!call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node))) continue;
     if (!call.fn.isModule && !highStakes(model.text(call.fn.node)) && !promptUsesAdvisoryConstant(model, call.fn.node)) continue;
@@ -73448,7 +74145,7 @@ function promptUsesAdvisoryConstant(model, fnNode) {
   const body3 = model.text(fnNode);
   return model.assigns.some((a) => a.fn.isModule && (a.value.type === "string" || a.value.type === "template_string") && highStakes(model.text(a.value)) && new RegExp(`\\b${a.target.replace(/\./g, "\\.")}\\b`).test(body3));
 }
-var rule54 = {
+var rule55 = {
   meta: {
     id: "misinformation/unvalidated-output-as-fact",
     owasp: "LLM09",
@@ -73495,7 +74192,7 @@ var OVERCONFIDENT = [
 function negated2(text2, at) {
   return /\b(never|not|no|don't|without|avoid)\s+(\w+\s+)?$/i.test(text2.slice(Math.max(0, at - 24), at));
 }
-var rule55 = {
+var rule56 = {
   meta: {
     id: "misinformation/overconfident-instructions",
     owasp: "LLM09",
@@ -73525,11 +74222,18 @@ var DECISION_KW = /^(status|state|decision|verdict|approved|is_approved|role|rol
 var DESCRIPTIVE_ARG = /^(note|notes|reason|memo|comment|comments|rationale|explanation|summary|message|msg|description|context|suggestion|metadata|details|log|title|body_text)$/;
 var OTHER_CATEGORY = /^_?(send|delete|remove|deploy|execute|run|exec|write|post_message|notify)/i;
 var TOOL_ROUTE = /\b(name|tool|tool_name|function|function_name|fn|fn_name|tool_call|call_name)\b|\[["']name["']\]/;
+function isFixedText(n) {
+  if (n.type === "string") return !n.children.some((c) => c.type === "interpolation");
+  return n.type === "template_string" && !n.children.some((c) => c.type === "template_substitution");
+}
+function py(model, name2) {
+  return model.language ? snakeCase(name2) : name2;
+}
 function within2(n, outer) {
   return n.startIndex >= outer.startIndex && n.endIndex <= outer.endIndex;
 }
 function carriesModel(model, fn, a) {
-  if (a.node.type === "string" && !a.node.children.some((c) => c.type === "interpolation")) return false;
+  if (isFixedText(a.node)) return false;
   if (a.taint.some(isModelOutput)) return true;
   return readsModel(model, fn, a.node);
 }
@@ -73537,40 +74241,40 @@ function underModelIf(model, n, fn) {
   return model.ifs.some((i2) => i2.fn === fn && n.startIndex >= i2.bodyStart && n.endIndex <= i2.bodyEnd && modelDecides(model, i2));
 }
 function checkedBefore2(model, fn, n) {
-  if (fn.calls.some((c) => !PRIVILEGED.test(c.name) && !DECISION_SETTER.test(c.name) && (APPROVAL_NAME.test(c.name) || c.callee === "input" || REVIEW.test(lastSegment(plain(c.callee)))))) return true;
+  if (fn.calls.some((c) => !PRIVILEGED.test(py(model, c.name)) && !DECISION_SETTER.test(py(model, c.name)) && (APPROVAL_NAME.test(py(model, c.name)) || c.callee === "input" || REVIEW.test(py(model, lastSegment(c.flat)))))) return true;
   if (fn.decorators.some((d) => APPROVAL_NAME.test(d.qname))) return true;
   const names = modelDerivedNames(model, fn);
   const vals = new Set(identifierReads(n, model).filter((x) => names.has(x)));
   return model.ifs.some((i2) => {
     if (i2.fn !== fn || i2.node.startIndex > n.startIndex || within2(n, i2.node)) return false;
     const t = model.text(i2.condition);
-    if (!/[<>]|\bnot in\b|\bin\b/.test(t)) return false;
+    if (!/[<>]|\bnot in\b|\bin\b|\.(includes|has)\(/.test(t)) return false;
     return identifierReads(i2.condition, model).some((x) => vals.has(x));
   });
 }
-function actionName(call) {
-  return lastSegment(plain(call.callee));
+function actionName(model, call) {
+  return py(model, lastSegment(call.flat));
 }
 function decisionArg(model, call) {
-  const name2 = actionName(call);
+  const name2 = actionName(model, call);
   const recv = call.receiver ? model.text(call.receiver) : "";
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set|memory|state|printer|console|progress|display|spinner|bar|logger|ui)$/i.test(recv)) return void 0;
   const fn = call.fn;
   if (dangerousAction(model, call) === "sql") {
-    const sql = call.args.find((a) => a.node.type === "string" || a.node.type === "concatenated_string");
+    const sql = call.args.find((a) => a.node.type === "string" || a.node.type === "concatenated_string" || a.node.type === "template_string");
     if (!sql || !DECISION_SQL.test(model.text(sql.node))) return void 0;
-    if (sql.node.children.some((c) => c.type === "interpolation") && carriesModel(model, fn, sql)) return sql;
+    if (!isFixedText(sql.node) && carriesModel(model, fn, sql)) return sql;
     return call.args.find((a) => a !== sql && carriesModel(model, fn, a));
   }
-  if (/^[A-Z]\w*$/.test(name2) && persists(model, fn)) {
-    const field2 = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+  if (/^[A-Z]\w*$/.test(lastSegment(call.flat)) && persists(model, fn)) {
+    const field2 = call.args.find((a) => a.name && DECISION_KW.test(py(model, a.name)) && carriesModel(model, fn, a));
     if (field2) return field2;
   }
   if (GENERIC_WRITE.test(name2) || /^(update_one|update_many|find_one_and_update|update)$/.test(name2)) {
-    const byKw = call.args.find((a) => a.name && DECISION_KW.test(a.name) && carriesModel(model, fn, a));
+    const byKw = call.args.find((a) => a.name && DECISION_KW.test(py(model, a.name)) && carriesModel(model, fn, a));
     if (byKw) return byKw;
     const store = call.receiver ? /(db|database|session|repo|repository|store|table|collection|objects|dao|crud)/i.test(model.text(call.receiver)) : false;
-    const byName = store ? call.args.find((a) => a.name === null && a.node.type === "identifier" && DECISION_KW.test(model.text(a.node)) && carriesModel(model, fn, a)) : void 0;
+    const byName = store ? call.args.find((a) => a.name === null && a.node.type === "identifier" && DECISION_KW.test(py(model, model.text(a.node))) && carriesModel(model, fn, a)) : void 0;
     if (byName) return byName;
     for (const a of call.args) {
       const v = decisionInDict(model, fn, a.node, 0);
@@ -73580,18 +74284,19 @@ function decisionArg(model, call) {
   }
   if (OTHER_CATEGORY.test(name2) || PUBLISH.test(name2)) return void 0;
   if (!DECISION_SETTER.test(name2) && !PRIVILEGED.test(name2)) return void 0;
-  return call.args.find((a) => !a.splat && !(a.name && DESCRIPTIVE_ARG.test(a.name)) && carriesModel(model, fn, a));
+  return call.args.find((a) => !a.splat && !(a.name && DESCRIPTIVE_ARG.test(py(model, a.name))) && !(model.language && a.node.type === "object") && carriesModel(model, fn, a));
 }
 var DECISION_SQL = /\b(update|insert)\b[\s\S]*\b(status|state|decision|verdict|approved|is_approved|role|is_admin|eligible|is_fraud|fraud|credit_limit|resolution|outcome)\b/i;
 function decisionInDict(model, fn, n, depth) {
-  if (n.type !== "dictionary" || depth > 2) return void 0;
+  if (n.type !== "dictionary" && n.type !== "object" || depth > 2) return void 0;
   for (const p of n.children) {
+    if (p.type === "shorthand_property_identifier" && DECISION_KW.test(py(model, model.text(p))) && modelDerivedNames(model, fn).has(model.text(p))) return p;
     if (p.type !== "pair") continue;
     const k = field(p, "key");
     const v = field(p, "value");
     if (!k || !v) continue;
-    const key2 = k.type === "string" ? model.text(k).replace(/^["']|["']$/g, "") : "";
-    if (DECISION_KW.test(key2) && v.type !== "string" && readsModel(model, fn, v)) return v;
+    const key = k.type === "string" ? model.text(k).replace(/^["']|["']$/g, "") : k.type === "property_identifier" ? py(model, model.text(k)) : "";
+    if (DECISION_KW.test(key) && !isFixedText(v) && readsModel(model, fn, v)) return v;
     const inner = decisionInDict(model, fn, v, depth + 1);
     if (inner) return inner;
   }
@@ -73609,21 +74314,28 @@ function persists(model, fn) {
 function persistsUncached(model, fn) {
   return fn.calls.some((c) => /^(add|add_all|commit|save|insert_one|insert|create|put_item|merge|flush)$/.test(c.name) && !!c.receiver && /(session|db|repo|table|collection|objects|store|conn|cursor)/i.test(model.text(c.receiver)));
 }
+function inToolDispatch(model, call) {
+  for (let n = call.node.parent; n && n !== call.fn.node; n = n.parent) {
+    const head = n.type === "switch_statement" ? field(n, "value") : n.type === "if_statement" ? field(n, "condition") : n.type === "for_in_statement" ? field(n, "right") : void 0;
+    if (head && (DISPATCH.test(model.text(head)) || TOOL_ROUTE.test(model.text(head)))) return true;
+  }
+  return false;
+}
 function dispatchIndex(model, call) {
   const f = field(call.node, "function");
-  if (!f || f.type !== "subscript") return void 0;
-  const index = field(f, "subscript");
-  const table = field(f, "value");
+  if (!f || f.type !== "subscript" && f.type !== "subscript_expression") return void 0;
+  const index = field(f, "subscript") ?? field(f, "index");
+  const table = field(f, "value") ?? field(f, "object");
   if (!index || !table || DISPATCH.test(model.text(f)) || TOOL_ROUTE.test(model.text(index)) || call.args.some((a) => a.splat)) return void 0;
   if (!readsModel(model, call.fn, index)) return void 0;
   const tname = model.text(table);
   const def = model.assigns.filter((a) => a.target === tname && (a.fn === call.fn || a.fn.isModule)).pop();
-  if (!def || def.value.type !== "dictionary") return void 0;
-  const values = def.value.children.filter((p) => p.type === "pair").map((p) => field(p, "value"));
-  if (!values.some((v) => (v.type === "identifier" || v.type === "attribute") && PRIVILEGED.test(lastSegment(model.text(v))))) return void 0;
+  if (!def || def.value.type !== "dictionary" && def.value.type !== "object") return void 0;
+  const values = def.value.children.map((p) => p.type === "pair" ? field(p, "value") : p.type === "shorthand_property_identifier" ? p : void 0).filter((v) => !!v);
+  if (!values.some((v) => /^(identifier|attribute|member_expression|shorthand_property_identifier)$/.test(v.type) && PRIVILEGED.test(py(model, lastSegment(model.text(v)))))) return void 0;
   return index;
 }
-var rule56 = {
+var rule57 = {
   meta: {
     id: "misinformation/model-output-drives-action",
     owasp: "LLM09",
@@ -73633,27 +74345,27 @@ var rule56 = {
     title: "Model output used directly as a decision",
     description: "A status, role, amount or handler is taken straight from the model’s output and applied to a record or account, with no human review or independent check, so a hallucinated or manipulated answer becomes the decision.",
     fix: "Treat the model’s answer as a suggestion: validate it against business rules computed from authoritative data (limits, allowed transitions), and route consequential changes to human review before applying them.",
-    languages: ["python"]
+    languages: ["python", ...JS_LANGUAGES]
   },
   check(ctx) {
     const model = ctx.model;
     for (const call of model.calls) {
-      if (call.fn.isTool || call.model) continue;
+      if (call.fn.isTool || call.model || model.language && inToolDispatch(model, call)) continue;
       const a = decisionArg(model, call);
       const index = a ? void 0 : dispatchIndex(model, call);
       if (!a && !index) continue;
       if (underModelIf(model, call.node, call.fn) || checkedBefore2(model, call.fn, a?.node ?? index)) continue;
       ctx.report({
         node: call.node,
-        message: a ? `The model's output decides \`${model.text(a.node).slice(0, 60)}\` in ${actionName(call)}() (line ${call.line}); nothing reviews it or checks it against independent rules.` : `The model's answer picks which action runs (\`${model.text(call.node).split("\n")[0].slice(0, 60)}\`); nothing reviews it first.`
+        message: a ? `The model's output decides \`${model.text(a.node).slice(0, 60)}\` in ${actionName(model, call)}() (line ${call.line}); nothing reviews it or checks it against independent rules.` : `The model's answer picks which action runs (\`${model.text(call.node).split("\n")[0].slice(0, 60)}\`); nothing reviews it first.`
       });
     }
     for (const asg of model.assigns) {
       const left = field(asg.node, "left");
-      if (!left || left.type !== "attribute" || /^self\./.test(asg.target) || asg.fn.isTool) continue;
-      if (!GRANT_FIELD.test(asg.target)) continue;
+      if (!left || left.type !== "attribute" && left.type !== "member_expression" || /^(self|this)\./.test(asg.target) || asg.fn.isTool) continue;
+      if (!GRANT_FIELD.test(model.language ? snakeCase(asg.target) : asg.target)) continue;
       const v = asg.value;
-      if (v.type === "string" || v.type === "true" || v.type === "false" || v.type === "none" || v.type === "integer") continue;
+      if (isFixedText(v) || /^(true|false|none|null|undefined|integer|number)$/.test(v.type)) continue;
       if (!readsModel(model, asg.fn, v)) continue;
       if (underModelIf(model, asg.node, asg.fn) || checkedBefore2(model, asg.fn, v)) continue;
       ctx.report({ node: asg.node, message: `The model's output is written to \`${asg.target}\` (line ${asg.node.line}) as the decision; nothing reviews it or checks it against independent rules.` });
@@ -73662,7 +74374,7 @@ var rule56 = {
 };
 
 // engine/rules/llm09/index.ts
-var rules9 = [rule53, rule54, rule55, rule56];
+var rules9 = [rule54, rule55, rule56, rule57];
 
 // engine/rules/llm10/bounds.ts
 var CLAMP = /\b(min|clamp|clip|bound(ed)?|cap(ped)?|limit(ed)?)\s*\(|\[\s*:\s*[\w.]+\s*\]|\.slice\(\s*0\s*,\s*[\w.]+\s*\)/;
@@ -73745,7 +74457,7 @@ function neverStops(model, n) {
 function optionArgs(call) {
   return call.args.filter((a) => a.name !== null);
 }
-var rule57 = {
+var rule58 = {
   meta: {
     id: "unbounded-consumption/agent-step-limit-disabled",
     owasp: "LLM10",
@@ -73792,7 +74504,7 @@ function callsModel(c) {
   return c.model !== null || !!c.target && runsModel2(c.target);
 }
 function waits(model, c) {
-  const callee = plain(c.callee);
+  const callee = c.flat;
   if (WAITS_CALLEE.test(callee)) return true;
   const name2 = lastSegment(callee);
   if (WAITS_METHOD.test(name2) || WAITS_NAME.test(name2)) return true;
@@ -73834,7 +74546,7 @@ function checksParam(model, fn) {
   }
   return false;
 }
-var rule58 = {
+var rule59 = {
   meta: {
     id: "unbounded-consumption/unbounded-model-loop",
     owasp: "LLM10",
@@ -73909,15 +74621,15 @@ function numberOf2(model, n) {
   return void 0;
 }
 function isModelClient(call) {
-  const c = plain(call.callee);
+  const c = call.flat;
   return isModelType(c) || isClientType(c) || call.model !== null;
 }
 function hits2(model) {
   const out2 = [];
-  const autogenTurnLimit = model.calls.some((c) => /initiate_chat$|run$|run_stream$/.test(c.name) && (kw(c, "max_turns") || kw(c, "max_round"))) || model.calls.some((c) => /(^|\.)GroupChat$/.test(plain(c.callee)) && kw(c, "max_round"));
-  const humanInTeam = model.calls.some((c) => /(^|\.)UserProxyAgent$/.test(plain(c.callee)) && !/NEVER/.test(literal2(model, kw(c, "human_input_mode")) ?? ""));
+  const autogenTurnLimit = model.calls.some((c) => /initiate_chat$|run$|run_stream$/.test(c.name) && (kw(c, "max_turns") || kw(c, "max_round"))) || model.calls.some((c) => /(^|\.)GroupChat$/.test(c.flat) && kw(c, "max_round"));
+  const humanInTeam = model.calls.some((c) => /(^|\.)UserProxyAgent$/.test(c.flat) && !/NEVER/.test(literal2(model, kw(c, "human_input_mode")) ?? ""));
   for (const call of model.calls) {
-    const c = plain(call.callee);
+    const c = call.flat;
     const ctor = lastSegment(c);
     if (AGENTISH.test(c) && call.model === null) {
       for (const name2 of STEP_LIMITS) {
@@ -73964,7 +74676,7 @@ function hits2(model) {
   }
   return out2;
 }
-var rule59 = {
+var rule60 = {
   meta: {
     id: "unbounded-consumption/limits-disabled",
     owasp: "LLM10",
@@ -73990,7 +74702,7 @@ var BUDGET_DICTS = /* @__PURE__ */ new Set(["config", "generation_config", "opti
 var AGENTISH2 = /(Agent|Executor|Crew|initialize_agent|create_\w+_agent|AgentWorkflow|AgentRunner|GroupChat|Runner\.run\w*)$/;
 var LOCAL_USER = /(command-line|^input\(\)|builtins\.input|click\.prompt|typer\.prompt|getpass|stdin|streamlit)/;
 function modelish(call) {
-  const c = plain(call.callee);
+  const c = call.flat;
   return call.model !== null || isModelType(c) || isClientType(c) || AGENTISH2.test(c);
 }
 function budgetSites(model, call) {
@@ -74008,14 +74720,14 @@ function budgetSites(model, call) {
         const k = field(pair, "key");
         const v = field(pair, "value");
         if (!k || !v || k.type !== "string") continue;
-        const key2 = model.text(k).slice(1, -1);
-        if (BUDGET.has(key2) || RETRIEVAL_COUNT.has(key2) || GENERIC.has(key2)) out2.push({ name: key2, value: v, labels: a.taint, inDict: true });
+        const key = model.text(k).slice(1, -1);
+        if (BUDGET.has(key) || RETRIEVAL_COUNT.has(key) || GENERIC.has(key)) out2.push({ name: key, value: v, labels: a.taint, inDict: true });
       }
     }
   }
   return out2;
 }
-var rule60 = {
+var rule61 = {
   meta: {
     id: "unbounded-consumption/user-controlled-budget",
     owasp: "LLM10",
@@ -74041,7 +74753,7 @@ var rule60 = {
         ctx.report({
           node: site.value,
           source: l,
-          message: `${site.name} for ${lastSegment(plain(call.callee))}() comes from ${l.what} (line ${l.line}) with no upper bound; a caller can make each request arbitrarily expensive.`
+          message: `${site.name} for ${lastSegment(call.flat)}() comes from ${l.what} (line ${l.line}) with no upper bound; a caller can make each request arbitrarily expensive.`
         });
       }
     }
@@ -74049,7 +74761,7 @@ var rule60 = {
 };
 
 // engine/rules/llm10/index.ts
-var rules10 = [rule58, rule59, rule60, rule57];
+var rules10 = [rule59, rule60, rule61, rule58];
 
 // engine/rules/index.ts
 var ALL = [...rules, ...rules2, ...rules3, ...rules4, ...rules5, ...rules6, ...rules7, ...rules8, ...rules9, ...rules10];
@@ -74612,7 +75324,7 @@ function permissionsOf(models) {
       if (mod === "shutil") p.filesystem = true;
     }
     for (const c of m.calls) {
-      const callee = plain(c.callee);
+      const callee = c.flat;
       if (SUBPROCESS2.test(callee)) p.subprocess = true;
       if (m.language && /^(fetch|globalThis\.fetch)$/.test(callee)) p.network = true;
       if (FILESYSTEM.test(callee)) p.filesystem = true;
@@ -74640,7 +75352,7 @@ var CommentLexer = class {
   }
   /** The comment text on `line` (several comments joined by a space), or null when there is none. */
   line(line) {
-    const py = this.syntax !== "javascript";
+    const py2 = this.syntax !== "javascript";
     const js = this.syntax !== "python";
     const n = line.length;
     const parts2 = [];
@@ -74665,7 +75377,7 @@ var CommentLexer = class {
         i2++;
         continue;
       }
-      if (py && (line.startsWith('"""', i2) || line.startsWith("'''", i2))) {
+      if (py2 && (line.startsWith('"""', i2) || line.startsWith("'''", i2))) {
         this.open = line.slice(i2, i2 + 3);
         sawCode = true;
         i2 += 3;
@@ -74677,7 +75389,7 @@ var CommentLexer = class {
         i2++;
         continue;
       }
-      if (ch === "#" && py && !(js && line[i2 - 1] === ".")) {
+      if (ch === "#" && py2 && !(js && line[i2 - 1] === ".")) {
         parts2.push(line.slice(i2 + 1));
         return finish();
       }
@@ -74701,7 +75413,7 @@ var CommentLexer = class {
           }
         }
       }
-      if (js && py && line.startsWith("<!--", i2)) {
+      if (js && py2 && line.startsWith("<!--", i2)) {
         const end = line.indexOf("-->", i2 + 4);
         parts2.push(line.slice(i2 + 4, end < 0 ? n : end));
         if (end < 0) return finish();
@@ -74826,15 +75538,15 @@ function parseSuppressions(source, options = {}) {
 }
 function targetMatches(target, issue3) {
   const t = target.toLowerCase();
-  const rule61 = issue3.rule.toLowerCase();
-  if (t === rule61) return true;
+  const rule62 = issue3.rule.toLowerCase();
+  if (t === rule62) return true;
   const owasp = /^llm(\d{1,2})$/.exec(t);
   if (owasp) return issue3.owasp.toUpperCase() === `LLM${owasp[1].padStart(2, "0")}`;
   const asi = /^asi(\d{1,2})$/.exec(t);
   if (asi) return issue3.asi?.toUpperCase() === `ASI${asi[1].padStart(2, "0")}`;
   if (issue3.type && t === issue3.type.toLowerCase()) return true;
   const category = t.endsWith("/*") ? t.slice(0, -2) : t;
-  return !category.includes("/") && rule61.startsWith(`${category}/`);
+  return !category.includes("/") && rule62.startsWith(`${category}/`);
 }
 function isSuppressed(issue3, map2) {
   const candidates = [
@@ -74860,15 +75572,15 @@ async function prepareEngine() {
 function activeRules(config2) {
   const overrides = config2.rules ?? {};
   const out2 = [];
-  for (const rule61 of allRules()) {
-    const o = overrides[rule61.meta.id] ?? overrides[rule61.meta.owasp];
+  for (const rule62 of allRules()) {
+    const o = overrides[rule62.meta.id] ?? overrides[rule62.meta.owasp];
     if (o === "off") continue;
     if (!o) {
-      out2.push(rule61);
+      out2.push(rule62);
       continue;
     }
     const severity2 = o;
-    out2.push({ ...rule61, meta: { ...rule61.meta, severity: severity2 }, check: (ctx) => rule61.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
+    out2.push({ ...rule62, meta: { ...rule62.meta, severity: severity2 }, check: (ctx) => rule62.check({ ...ctx, report: (f) => ctx.report({ ...f, severity: severity2 }) }) });
   }
   return out2;
 }
@@ -74889,18 +75601,18 @@ function scanFile(file2, options) {
   result.suppressions = [...parseSuppressions(decoded)];
   const lines = decoded.split("\n");
   const frameworks = new Set(options.frameworks);
-  const reporterFor = (rule61, mapLine, srcLines) => (f) => {
+  const reporterFor = (rule62, mapLine, srcLines) => (f) => {
     const line = f.line ?? f.node?.line ?? 1;
     const mapped = mapLine(line);
     const onNodeLine = f.node !== void 0 && f.node.line === line;
     result.findings.push({
-      rule: rule61.meta.id,
+      rule: rule62.meta.id,
       line: mapped,
       column: f.column ?? (onNodeLine ? f.node.column : 1),
       endLine: Math.max(mapped, mapLine(f.endLine ?? (onNodeLine ? f.node.endLine : line))),
       snippet: (srcLines[line - 1] ?? "").trim(),
-      message: f.message ?? rule61.meta.description,
-      severity: f.severity ?? rule61.meta.severity,
+      message: f.message ?? rule62.meta.description,
+      severity: f.severity ?? rule62.meta.severity,
       ...f.source ? { source: { kind: f.source.kind, line: mapLine(f.source.line), what: f.source.what } } : {}
     });
   };
@@ -74930,7 +75642,7 @@ function scanFile(file2, options) {
     }
     result.permissions = permissionsOf([model]);
     const codeLines = language === "notebook" ? code.split("\n") : lines;
-    runRules(rules11, "python", file2.path, code, model, frameworks, (rule61) => reporterFor(rule61, mapLine, codeLines), result.notices);
+    runRules(rules11, "python", file2.path, code, model, frameworks, (rule62) => reporterFor(rule62, mapLine, codeLines), result.notices);
   } else if (language === "javascript" || language === "typescript" || language === "tsx") {
     const parsed = parse5(language, decoded, options.fileBudgetMs ?? 5e3);
     if (parsed.timedOut) result.notices.push({ file: file2.path, kind: "timeout", message: "parsing stopped at the time budget; findings cover what was parsed" });
@@ -74944,7 +75656,7 @@ function scanFile(file2, options) {
       result.frameworks.push("moltbook");
     }
     result.permissions = permissionsOf([model]);
-    runRules(rules11, ruleLanguage, file2.path, decoded, model, frameworks, (rule61) => reporterFor(rule61, (n) => n, lines), result.notices);
+    runRules(rules11, ruleLanguage, file2.path, decoded, model, frameworks, (rule62) => reporterFor(rule62, (n) => n, lines), result.notices);
   } else if (language === "requirements" || language === "pyproject" || language === "package-json") {
     let json2;
     if (language === "package-json") {
@@ -74955,7 +75667,7 @@ function scanFile(file2, options) {
         result.notices.push({ file: file2.path, kind: "parse_error", message: `not valid JSON (${err2.message}): dependencies were not checked` });
       }
     }
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule61) => reporterFor(rule61, (n) => n, lines), result.notices, json2);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule62) => reporterFor(rule62, (n) => n, lines), result.notices, json2);
   } else if (language === "mcp-config" || language === "claude-settings" || language === "instructions") {
     let json2;
     if (language !== "instructions") {
@@ -74970,7 +75682,7 @@ function scanFile(file2, options) {
       frameworks.add("moltbook");
       result.frameworks = ["moltbook"];
     }
-    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule61) => reporterFor(rule61, (n) => n, lines), result.notices, json2);
+    runRules(rules11, language, file2.path, decoded, void 0, frameworks, (rule62) => reporterFor(rule62, (n) => n, lines), result.notices, json2);
   }
   return result;
 }
@@ -74993,12 +75705,12 @@ function decode4(file2, maxBytes, notices) {
   }
 }
 function runRules(rules11, language, file2, source, model, frameworks, reporterFor, notices, json2) {
-  for (const rule61 of rules11) {
-    if (!rule61.meta.languages.includes(language)) continue;
+  for (const rule62 of rules11) {
+    if (!rule62.meta.languages.includes(language)) continue;
     try {
-      rule61.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule61) });
+      rule62.check({ file: file2, language, source, model, json: json2, frameworks, report: reporterFor(rule62) });
     } catch (err2) {
-      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule61.meta.id} failed: ${err2.message}` });
+      notices.push({ file: file2, kind: "parse_error", message: `rule ${rule62.meta.id} failed: ${err2.message}` });
     }
   }
 }
