@@ -65348,6 +65348,17 @@ function incomingLabels(functions, callers, argForParam) {
   }
   return incoming;
 }
+function substituteFacts(facts, subst) {
+  for (const fn of facts.functions) {
+    for (const c of fn.calls) {
+      c.receiverTaint = subst(c.receiverTaint, fn);
+      for (const a of c.args) a.taint = subst(a.taint, fn);
+    }
+  }
+  for (const m of facts.messages) m.taint = subst(m.taint, m.fn);
+  for (const i2 of facts.ifs) i2.taint = subst(i2.taint, i2.fn);
+  for (const r of facts.returns) r.taint = subst(r.taint, r.fn);
+}
 
 // engine/flow/python.ts
 var Scope = class {
@@ -66529,15 +66540,7 @@ function createPythonAnalyser() {
         }
         return union2(out2);
       };
-      for (const fn of all) {
-        for (const c of fn.calls) {
-          c.receiverTaint = subst(c.receiverTaint, fn);
-          for (const a of c.args) a.taint = subst(a.taint, fn);
-        }
-      }
-      for (const m of messages) m.taint = subst(m.taint, m.fn);
-      for (const i2 of ifs) i2.taint = subst(i2.taint, i2.fn);
-      for (const r of returns) r.taint = subst(r.taint, r.fn);
+      substituteFacts({ functions: all, messages, ifs, returns }, subst);
       if (!substituted) break;
     }
   }
@@ -68393,15 +68396,7 @@ function createJavaScriptAnalyser() {
             }
             return union2(out2);
           };
-          for (const fn of [moduleFn, ...functions]) {
-            for (const c of fn.calls) {
-              c.receiverTaint = ownerSubst(c.receiverTaint, fn);
-              for (const a of c.args) a.taint = ownerSubst(a.taint, fn);
-            }
-          }
-          for (const m of messages) m.taint = ownerSubst(m.taint, m.fn);
-          for (const i2 of ifs) i2.taint = ownerSubst(i2.taint, i2.fn);
-          for (const r of returns) r.taint = ownerSubst(r.taint, r.fn);
+          substituteFacts({ functions: [moduleFn, ...functions], messages, ifs, returns }, ownerSubst);
         }
       }
       const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);

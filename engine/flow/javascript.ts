@@ -12,7 +12,7 @@
  */
 import { field, type AstNode, type ParsedFile } from '../parse/index.js';
 import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
-import { callersOf, incomingLabels } from './params.js';
+import { callersOf, incomingLabels, substituteFacts } from './params.js';
 import type { ArgFact, AssignFact, CallFact, FunctionFact, IfFact, LoopFact, MessageFact, ParamFact, PyModel, ReturnFact, StringFact } from './python.js';
 import { lineReader, SYSTEM_PROMPT_NAME } from './python.js';
 import { lastSegment, plain, type ModelCallShape } from '../frameworks/python.js';
@@ -1879,15 +1879,7 @@ function createJavaScriptAnalyser(): (file: ParsedFile, language: JsLanguage) =>
             }
             return union(out);
           };
-          for (const fn of [moduleFn, ...functions]) {
-            for (const c of fn.calls) {
-              c.receiverTaint = ownerSubst(c.receiverTaint, fn);
-              for (const a of c.args) a.taint = ownerSubst(a.taint, fn);
-            }
-          }
-          for (const m of messages) m.taint = ownerSubst(m.taint, m.fn);
-          for (const i of ifs) i.taint = ownerSubst(i.taint, i.fn);
-          for (const r of returns) r.taint = ownerSubst(r.taint, r.fn);
+          substituteFacts({ functions: [moduleFn, ...functions], messages, ifs, returns }, ownerSubst);
         }
       }
       const calls = [moduleFn, ...functions].flatMap((f) => f.calls).sort((a, b) => a.node.startIndex - b.node.startIndex);

@@ -36,3 +36,24 @@ export function incomingLabels(
   }
   return incoming;
 }
+
+/** The facts a substitution round rewrites: every call's receiver and arguments, messages, ifs and returns. */
+export interface TaintedFacts {
+  functions: readonly FunctionFact[];
+  messages: readonly { taint: Label[]; fn: FunctionFact }[];
+  ifs: readonly { taint: Label[]; fn: FunctionFact }[];
+  returns: readonly { taint: Label[]; fn: FunctionFact }[];
+}
+
+/** Rewrites the taint of every fact through `subst` (parameter labels -> what the callers pass), in place. */
+export function substituteFacts(facts: TaintedFacts, subst: (labels: Label[], owner: FunctionFact) => Label[]): void {
+  for (const fn of facts.functions) {
+    for (const c of fn.calls) {
+      c.receiverTaint = subst(c.receiverTaint, fn);
+      for (const a of c.args) a.taint = subst(a.taint, fn);
+    }
+  }
+  for (const m of facts.messages) m.taint = subst(m.taint, m.fn);
+  for (const i of facts.ifs) i.taint = subst(i.taint, i.fn);
+  for (const r of facts.returns) r.taint = subst(r.taint, r.fn);
+}

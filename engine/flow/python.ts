@@ -7,7 +7,7 @@
  */
 import { field, fields, walkOrder, walkOrderByOwner, type AstNode, type ParsedFile } from '../parse/index.js';
 import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, NO_LABELS, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
-import { callersOf, incomingLabels } from './params.js';
+import { callersOf, incomingLabels, substituteFacts } from './params.js';
 import {
   callSanitizer,
   callSource,
@@ -1477,15 +1477,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
         }
         return union(out);
       };
-      for (const fn of all) {
-        for (const c of fn.calls) {
-          c.receiverTaint = subst(c.receiverTaint, fn);
-          for (const a of c.args) a.taint = subst(a.taint, fn);
-        }
-      }
-      for (const m of messages) m.taint = subst(m.taint, m.fn);
-      for (const i of ifs) i.taint = subst(i.taint, i.fn);
-      for (const r of returns) r.taint = subst(r.taint, r.fn);
+      substituteFacts({ functions: all, messages, ifs, returns }, subst);
       // Nothing resolved this round, so the next would see the same incoming taint.
       if (!substituted) break;
     }
