@@ -74100,10 +74100,30 @@ function publishesModelOutput(model, call) {
   if (!PUBLISH.test(model.language ? snakeCase(name2) : name2) && !(model.language && writesLive(model, call))) return false;
   return call.args.some((a) => a.taint.some(isModelOutput) || readsModel(model, call.fn, a.node));
 }
-var LIVE_FLAG = /\b(published|isPublished|is_published|live|isLive|public|isPublic)\s*:\s*true\b|\bstatus\s*:\s*['"`](publish|published|live|public)['"`]/;
+var LIVE_KEY = /^(published|isPublished|is_published|live|isLive|public|isPublic)$/;
+var LIVE_STATUS = /^(publish|published|live|public)$/;
 function writesLive(model, call) {
   if (!/^(create|createMany|insert|insertOne|add|upsert|update|save)$/.test(call.name)) return false;
-  return call.args.some((a) => a.index >= 0 && LIVE_FLAG.test(model.text(a.node)));
+  return call.args.some((a) => a.index >= 0 && hasLiveFlag(model, a.node));
+}
+function hasLiveFlag(model, node2) {
+  const stack = [node2];
+  while (stack.length) {
+    const n = stack.pop();
+    if (n.type !== "object" && n.type !== "pair") continue;
+    if (n.type === "pair") {
+      const key = field(n, "key");
+      const value = field(n, "value");
+      if (!key || !value) continue;
+      const name2 = model.text(key).replace(/^['"`]|['"`]$/g, "");
+      if (LIVE_KEY.test(name2) && value.type === "true") return true;
+      if (name2 === "status" && (value.type === "string" || value.type === "template_string" && !value.children.some((c) => c.type === "template_substitution")) && LIVE_STATUS.test(model.text(value).slice(1, -1))) return true;
+      stack.push(value);
+      continue;
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  return false;
 }
 var ADVICE_PHRASE = /(\b(provide|give|make) (a |the )?(diagnosis|prescription)|\bdiagnose (the|this|my|their|a|an|his|her)\b|\bprescribe\b|recommend (a |the )?(dosage|medication|drug|treatment)|medical advice|legal advice|investment advice|financial advice|tax advice|treatment plan)/i;
 var ADVISOR_ROLE = /(you are an? (\w+ )?(medical|clinical|legal|financial|tax|investment|health|healthcare) (expert|advisor|adviser|assistant|professional|consultant)|you are an? (doctor|physician|pharmacist|nurse|lawyer|attorney|financial advisor|tax advisor))/i;

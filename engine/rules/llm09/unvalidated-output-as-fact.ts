@@ -1,7 +1,7 @@
 import { snakeCase } from '../../flow/javascript.js';
 import { JS_LANGUAGES } from '../types.js';
 import type { CallFact, PyModel } from '../../flow/python.js';
-import type { AstNode } from '../../parse/index.js';
+import { field, type AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { fileHasHumanGate, hasApprovalStep, lastSegment } from '../helpers.js';
 import { isModelOutput, readsModel } from './model-derived.js';
@@ -35,10 +35,32 @@ function publishesModelOutput(model: PyModel, call: CallFact): boolean {
 }
 
 /** A CMS or ORM write that makes the record public as it is stored: `{ published: true }`, `status: 'publish'`. */
-const LIVE_FLAG = /\b(published|isPublished|is_published|live|isLive|public|isPublic)\s*:\s*true\b|\bstatus\s*:\s*['"`](publish|published|live|public)['"`]/;
+const LIVE_KEY = /^(published|isPublished|is_published|live|isLive|public|isPublic)$/;
+const LIVE_STATUS = /^(publish|published|live|public)$/;
 function writesLive(model: PyModel, call: CallFact): boolean {
   if (!/^(create|createMany|insert|insertOne|add|upsert|update|save)$/.test(call.name)) return false;
-  return call.args.some((a) => a.index >= 0 && LIVE_FLAG.test(model.text(a.node)));
+  return call.args.some((a) => a.index >= 0 && hasLiveFlag(model, a.node));
+}
+
+/** An object literal, or one nested in it (`{ data: { published: true } }`), that sets a public flag. */
+function hasLiveFlag(model: PyModel, node: AstNode): boolean {
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type !== 'object' && n.type !== 'pair') continue;
+    if (n.type === 'pair') {
+      const key = field(n, 'key');
+      const value = field(n, 'value');
+      if (!key || !value) continue;
+      const name = model.text(key).replace(/^['"`]|['"`]$/g, '');
+      if (LIVE_KEY.test(name) && value.type === 'true') return true;
+      if (name === 'status' && (value.type === 'string' || (value.type === 'template_string' && !value.children.some((c) => c.type === 'template_substitution'))) && LIVE_STATUS.test(model.text(value).slice(1, -1))) return true;
+      stack.push(value);
+      continue;
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  return false;
 }
 
 /** Prompts that ask the model for advice people act on about their health, money or legal position. */
