@@ -84,16 +84,3 @@ export async function listTree(octokit: Octokit, ref: RepoRef, commit: string): 
   const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: commit, recursive: 'true' });
   return { paths: data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path!), truncated: data.truncated };
 }
-
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}

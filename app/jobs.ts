@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Context, type Probot } from 'probot';
 import { changeGateFailures, newIssuesOf } from '../engine/compare.js';
-import { DEFAULT_MAX_FILE_BYTES, selectPaths } from '../engine/files.js';
+import { DEFAULT_MAX_FILE_BYTES, mapLimit, selectPaths } from '../engine/files.js';
 import { scan } from '../engine/index.js';
 import { sortIssues } from '../engine/report/common.js';
 import { packageInfo } from '../engine/report/version.js';
@@ -18,7 +18,7 @@ import { createApproval, decideApproval, getApproval } from '../server/modules/a
 import { ApiError } from '../server/errors.js';
 import type { Actor } from '../server/actor.js';
 import { gateOf, loadRepoConfig, RepoConfigError, type AppConfig } from './config.js';
-import { listChangedFiles, listTree, mapLimit, mergeBaseOf, readFileAt, type Octokit, type RepoRef } from './github-files.js';
+import { listChangedFiles, listTree, mergeBaseOf, readFileAt, type Octokit, type RepoRef } from './github-files.js';
 import { enqueueJob, PermanentJobError, type Job } from './queue.js';
 import {
   annotationsOf,
