@@ -1,13 +1,16 @@
 // The servers `npm run bench:gate` measures over HTTP, in a child process so the load generator
 // does not share their event loop: AgentCop (PGlite in a temp dir, or DATABASE_URL) with the
 // realistic layer and policy, and a bare Fastify with the same JSON body in and a small JSON out.
+// AGENTCOP_BENCH_SERVER names the server module to measure (bench/gate.ts passes the tsc build,
+// as `npm start` runs it); without it, the TypeScript sources.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { build } from '../server/index.js';
+import type * as ServerModule from '../server/index.js';
 import { AGENT_LAYER, BASE_LAYER, CAPPED_AGENT_LAYER, GATE_POLICY } from './gate-layer.js';
 
+const { build } = (await import(process.env.AGENTCOP_BENCH_SERVER || '../server/index.js')) as typeof ServerModule;
 const key = `ac_${'G'.repeat(40)}bench`;
 const dataDir = process.env.DATABASE_URL ? undefined : await mkdtemp(path.join(os.tmpdir(), 'agentcop-gate-bench-'));
 const app = await build({

@@ -1,10 +1,11 @@
 /**
- * `npm run bench:gate [-- --calls=100000 --duration=10 --connections=10]`:
+ * `npm run bench:gate [-- --calls=100000 --duration=10 --connections=10 --source]`:
  *  1. in process: the decision core (decide() over the compiled snapshot) and the whole
  *     GateService.evaluate (quota meter, snapshot cache, buffered log, PGlite behind it), p50/p99
  *     over `calls` evaluations of a realistic layer (bench/gate-layer.ts);
  *  2. over HTTP: `POST /api/gate/evaluate` requests/s against a bare Fastify route in the same run
- *     (servers in a child process, bench/gate-target.ts; autocannon here).
+ *     (servers in a child process, bench/gate-target.ts; autocannon here). The server runs the
+ *     tsc build as `npm start` does (bench/compiled.ts); --source runs the TypeScript under tsx.
  * Targets: p99 < 1 ms in process; HTTP >= 50% of the bare route. Writes bench/last-run.gate.json.
  * Set DATABASE_URL to run the servers on PostgreSQL instead of PGlite: each half then gets a
  * scratch database of its own on that server (created and dropped here; the role needs CREATEDB),
@@ -24,6 +25,7 @@ import { build } from '../server/index.js';
 import { decide, type Snapshot } from '../server/modules/gate/decide.js';
 import { compilePolicy, parsePolicySource } from '../server/modules/gate/policy-doc.js';
 import { compileLayer, mergeLayers, normalizeLayer } from '../server/modules/permissions/model.js';
+import { compiledModule } from './compiled.js';
 import { AGENT_LAYER, BASE_LAYER, CALLS, GATE_POLICY } from './gate-layer.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -124,9 +126,11 @@ interface Target {
   key: string;
   database: string;
 }
+const server = compiledModule('server/index.js', '', process.argv.includes('--source'));
+progress(`HTTP server: ${server.note}`);
 const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(here, 'gate-target.ts')], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: pgTarget ? { ...process.env, DATABASE_URL: pgTarget.url } : process.env,
+  env: { ...process.env, ...(pgTarget ? { DATABASE_URL: pgTarget.url } : {}), AGENTCOP_BENCH_SERVER: server.entry },
 });
 const target = await new Promise<Target>((resolve, reject) => {
   const rl = createInterface({ input: child.stdout! });
@@ -172,7 +176,7 @@ const rows = http.map((r) => ({ ...r, ratio: Math.round((r.rps / bare) * 1000) /
 const gateRow = rows[2];
 const ratioPost = Math.round((gateRow.rps / http[1].rps) * 1000) / 10;
 
-console.log(`\nAgentCop gate bench: ${calls} calls in process; HTTP ${duration} s per route, ${connections} connections, database ${target.database}, ${os.cpus().length} cores, Node ${process.version}\n`);
+console.log(`\nAgentCop gate bench: ${calls} calls in process; HTTP ${duration} s per route, ${connections} connections, database ${target.database}, server ${server.note}, ${os.cpus().length} cores, Node ${process.version}\n`);
 console.log(`${'in process'.padEnd(34)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}${'mean ms'.padStart(9)}`);
 for (const [name, s] of [['decision core (decide)', coreStats], ['GateService.evaluate (warm)', svcStats]] as const) {
   console.log(`${name.padEnd(34)}${String(s.p50).padStart(9)}${String(s.p99).padStart(9)}${String(s.max).padStart(9)}${String(s.mean).padStart(9)}`);
@@ -184,7 +188,7 @@ const pass = { inProcessP99: svcStats.p99 < 1, http: gateRow.ratio >= 50 };
 console.log(`targets: in-process p99 < 1 ms: ${pass.inProcessP99 ? 'met' : 'MISSED'} (${svcStats.p99} ms); HTTP >= 50% of bare: ${pass.http ? 'met' : 'MISSED'} (${gateRow.ratio}%)`);
 writeFileSync(
   path.join(here, 'last-run.gate.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), calls, duration, connections, database: target.database, cores: os.cpus().length, node: process.version, in_process: { decide: coreStats, service: svcStats }, http: rows, gate_vs_bare_post: ratioPost, targets: { in_process_p99_ms: 1, http_ratio_percent: 50 }, pass }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), calls, duration, connections, database: target.database, server: server.note, cores: os.cpus().length, node: process.version, in_process: { decide: coreStats, service: svcStats }, http: rows, gate_vs_bare_post: ratioPost, targets: { in_process_p99_ms: 1, http_ratio_percent: 50 }, pass }, null, 2)}\n`,
 );
 if (rows.some((r) => r.non2xx + r.errors > 0)) {
   console.error('some requests failed; the figures above are not trustworthy');

@@ -23,9 +23,10 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Language, Parser } from 'web-tree-sitter';
 import { loadGrammar, parse as parseToJs, PARSE_CHUNK } from '../engine/parse/index.js';
+import { compiledModule } from './compiled.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -324,33 +325,6 @@ async function bareParser(): Promise<Parser> {
   return parser;
 }
 
-/**
- * The engine as the CLI runs it: compiled to JS (worker threads then start without a TypeScript
- * loader). Built with the project's own tsc into bench/.corpus/.build, inside the repository so
- * node_modules (grammars) resolve. Falls back to the TypeScript sources under tsx.
- */
-function compiledEngine(): { entry: string; note: string } {
-  const source = { entry: '../engine/index.js', note: 'TypeScript sources via tsx' };
-  if (flag('source')) return source;
-  const outDir = path.join(here, '.corpus', '.build');
-  const entry = path.join(outDir, 'engine', 'index.js');
-  // Reuse the last build while no source or tsconfig is newer than it.
-  const newest = (p: string): number => {
-    const st = statSync(p);
-    if (!st.isDirectory()) return /\.(ts|json)$/.test(p) ? st.mtimeMs : 0;
-    return Math.max(0, ...readdirSync(p).map((n) => newest(path.join(p, n))));
-  };
-  const inputs = ['engine', 'cli', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((p) => path.join(repo, p)).filter(existsSync);
-  if (existsSync(entry) && statSync(entry).mtimeMs >= Math.max(...inputs.map(newest))) return { entry: pathToFileURL(entry).href, note: 'compiled with tsc (cached build)' };
-  rmSync(outDir, { recursive: true, force: true });
-  const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
-  const t0 = performance.now();
-  // Type errors do not stop tsc from emitting; only a missing output means the build failed.
-  spawnSync(process.execPath, [tsc, '-p', path.join(repo, 'tsconfig.build.json'), '--outDir', outDir, '--declaration', 'false', '--sourceMap', 'false'], { encoding: 'utf8' });
-  if (!existsSync(entry)) return { ...source, note: 'TypeScript sources via tsx (tsc build failed)' };
-  return { entry: pathToFileURL(entry).href, note: `compiled with tsc in ${((performance.now() - t0) / 1000).toFixed(1)} s` };
-}
-
 async function runBandit(dir: string, bytes: number): Promise<Record<string, unknown> | null> {
   const which = spawnSync('sh', ['-c', 'command -v bandit'], { encoding: 'utf8' });
   if (which.status !== 0) return null;
@@ -464,7 +438,7 @@ async function main(): Promise<void> {
   let threaded: FullScan | null = null;
   let scanError: string | null = null;
   const cores = os.availableParallelism();
-  const engine = compiledEngine();
+  const engine = compiledModule('engine/index.js', '../engine/index.js', flag('source'));
   try {
     const { scan } = (await import(engine.entry)) as typeof import('../engine/index.js');
     const scanAll = async (threads: number): Promise<FullScan> => {

@@ -179,7 +179,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
   const sandboxes = new SandboxService(handle.db, planLimits, options.sandbox);
   // Workers stop (and runs in flight are recorded) before the database closes.
   app.addHook('onClose', () => sandboxes.stop());
-  const runtime = setUpRuntime(handle.db, events, quotas, planLimits, { now, log: app.log });
+  const runtime = setUpRuntime(handle.db, events, quotas, planLimits, { now, log: app.log, copyRows: handle.copyRows });
   // Also before the database closes: buffered gate log rows and quota counts are written first.
   app.addHook('onClose', () => runtime.stop());
   const services: Services = {

@@ -2,11 +2,13 @@
 // WASM, in-process) in a data directory. Same Kysely types, same SQL, same migrations.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { StaticMigrationProvider } from './migrations/index.js';
+import { int8ToNumber, PG_TYPE_OIDS } from './pglite-protocol.js';
+import { PGliteThread } from './pglite-thread.js';
+import { pgliteCopyRows, type CopyRows } from './copy.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -25,23 +27,14 @@ export interface DatabaseOptions {
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
-  /** The PGlite instance, for snapshots in tests; undefined on PostgreSQL. */
-  pglite?: PGlite;
+  /** PGlite's thread; undefined on PostgreSQL. */
+  pglite?: PGliteThread;
+  /** Bulk append by COPY where the database offers a cheaper path than INSERT (PGlite). */
+  copyRows?: CopyRows;
   close(): Promise<void>;
 }
 
-const INT8_OID = 20;
-const NUMERIC_OID = 1700;
-
-/**
- * int8 (count(*), sum(), bigint columns) comes back as a string from `pg` and as a number or
- * BigInt from PGlite. Every count we keep is far below 2^53, so both drivers hand back numbers.
- */
-function toNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} is beyond 2^53`);
-  return n;
-}
+const { INT8_OID, NUMERIC_OID } = PG_TYPE_OIDS;
 
 export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
@@ -51,7 +44,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
       // Per pool, not pg.types.setTypeParser: other pg users in the process keep their defaults.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === INT8_OID ? toNumber : oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+          oid === INT8_OID ? int8ToNumber : oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
     // An idle client that loses its connection emits 'error' on the pool; unhandled, it would
@@ -68,14 +61,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     location = path.resolve(dataDir, 'pgdata');
     await mkdir(location, { recursive: true });
   }
-  const pglite = new PGlite(location, {
-    parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: Number },
-    ...(opts.pgliteSnapshot && !(await hasPgData(location)) ? { loadDataDir: opts.pgliteSnapshot } : {}),
+  const pglite = await PGliteThread.open({
+    location,
+    ...(opts.pgliteSnapshot && !(await hasPgData(location)) ? { snapshot: opts.pgliteSnapshot } : {}),
   });
-  await pglite.waitReady;
-  // The dialect closes PGlite when Kysely is destroyed.
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', pglite, close: () => db.destroy() };
+  // The dialect closes PGlite (and its thread) when Kysely is destroyed; it only calls query().
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite as unknown as ConstructorParameters<typeof PGliteDialect>[0]) });
+  return { db, kind: 'pglite', pglite, copyRows: pgliteCopyRows(db, pglite), close: () => db.destroy() };
 }
 
 async function hasPgData(location: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import type { EventBus } from '../events.js';
 import type { PlanLimits } from '../limits/plans.js';
 import type { QuotaService } from '../limits/service.js';
 import gateRoutes from './gate/routes.js';
+import type { CopyRows } from '../db/copy.js';
 import { GateService } from './gate/service.js';
 import permissionRoutes from './permissions/routes.js';
 import { PermissionService } from './permissions/service.js';
@@ -27,8 +28,8 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export function setUpRuntime(db: Kysely<Database>, events: EventBus, quotas: QuotaService, limits: Record<Plan, PlanLimits>, opts: { now?: () => number; log?: FastifyBaseLogger } = {}): Runtime {
-  const gate = new GateService(db, events, quotas, limits, { now: opts.now, log: opts.log });
+export function setUpRuntime(db: Kysely<Database>, events: EventBus, quotas: QuotaService, limits: Record<Plan, PlanLimits>, opts: { now?: () => number; log?: FastifyBaseLogger; copyRows?: CopyRows } = {}): Runtime {
+  const gate = new GateService(db, events, quotas, limits, { now: opts.now, log: opts.log, copyRows: opts.copyRows });
   const permissions = new PermissionService(db, events, (accountId, agentId) => gate.invalidate(accountId, agentId));
   const policies = new PolicyService(db, events);
   return {

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { actorLabel, type Actor, type KeyActor } from '../../actor.js';
+import type { CopyRows } from '../../db/copy.js';
 import type { Database, GatePoliciesTable, Plan } from '../../db/schema.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { EventBus } from '../../events.js';
@@ -117,6 +118,8 @@ interface LogRow {
   evaluated_at: string;
 }
 
+const LOG_COLUMNS: readonly (keyof LogRow)[] = ['id', 'account_id', 'agent_id', 'tool_name', 'decision', 'reason', 'reasons', 'risk_score', 'run_id', 'approval_request_id', 'policy_version', 'evaluated_at'];
+
 /** sha256 of the call's agent, tool and parameters, with object keys sorted: what an approval approves. */
 export function callHash(agentId: string, toolName: string, parameters: Record<string, unknown>): string {
   return createHash('sha256').update(canonical({ agent_id: agentId, tool_name: toolName, parameters })).digest('hex');
@@ -143,6 +146,8 @@ interface CacheEntry {
 export interface GateServiceOptions {
   now?: () => number;
   log?: { error: (obj: unknown, msg: string) => void };
+  /** The database's bulk path for the log's batches (COPY on PGlite), when it has one. */
+  copyRows?: CopyRows;
 }
 
 export class GateService {
@@ -487,6 +492,7 @@ export class GateService {
    */
   private async insertLog(db: Kysely<Database>, rows: LogRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (this.opts.copyRows && db === this.db) return this.opts.copyRows('gate_log', LOG_COLUMNS, rows);
     await sql`INSERT INTO gate_log SELECT * FROM json_populate_recordset(NULL::gate_log, ${JSON.stringify(rows)}::json)`.execute(db);
   }
 

@@ -1,0 +1,96 @@
+// PGlite on its own thread: what the server relies on when it talks to the embedded database.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../server/db/index.js';
+import { copyText } from '../../server/db/copy.js';
+import { pgliteSnapshot } from './helpers.js';
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await openDatabase({ dataDir: 'memory://', pgliteSnapshot: await pgliteSnapshot() });
+  await sql`CREATE TABLE t (id integer PRIMARY KEY, note text, doc json, at timestamptz)`.execute(handle.db);
+});
+afterAll(() => handle.close());
+
+describe('the PGlite thread', () => {
+  it('hands back rows with the types the services expect, and database errors with their SQLSTATE', async () => {
+    const { rows } = await sql<{ n: number; big: number; at: Date; doc: unknown }>`SELECT count(*) AS n, 9007199254740991::bigint AS big, now() AS at, '{"a":[1]}'::jsonb AS doc`.execute(handle.db);
+    expect(rows[0]).toMatchObject({ n: 1, big: 9007199254740991, doc: { a: [1] } });
+    expect(rows[0].at).toBeInstanceOf(Date);
+
+    await sql`INSERT INTO t (id, note) VALUES (1, 'x')`.execute(handle.db);
+    const err = await sql`INSERT INTO t (id, note) VALUES (1, 'y')`.execute(handle.db).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).toMatchObject({ code: '23505', constraint: 't_pkey' });
+    expect((err as Error).message).toMatch(/duplicate key/);
+  });
+
+  it('keeps a transaction to itself: statements from other callers wait for its commit or rollback', async () => {
+    const order: string[] = [];
+    const trx = handle.db.transaction().execute(async (tx) => {
+      await sql`INSERT INTO t (id, note) VALUES (10, 'in trx')`.execute(tx);
+      order.push('trx insert');
+      await new Promise((r) => setTimeout(r, 50));
+      throw new Error('roll back');
+    });
+    await new Promise((r) => setImmediate(r));
+    const outside = sql<{ n: number }>`SELECT count(*) AS n FROM t WHERE id = 10`.execute(handle.db).then((r) => {
+      order.push('outside read');
+      return r.rows[0].n;
+    });
+    await expect(trx).rejects.toThrow('roll back');
+    expect(await outside).toBe(0);
+    expect(order).toEqual(['trx insert', 'outside read']);
+  });
+
+  it('COPY rows round-trip tabs, newlines, backslashes, NULLs and JSON exactly', async () => {
+    const rows = [
+      { id: 100, note: 'tab\there\nnew line\\back\rslash', doc: { evidence: 'a\tb\nc\\d "q" ✓' }, at: '2026-11-23T10:00:00.000Z' },
+      { id: 101, note: null, doc: [], at: '2026-11-23T10:00:00.001Z' },
+    ];
+    expect(copyText(rows, ['id', 'note'])).toBe('100\ttab\\there\\nnew line\\\\back\\rslash\n101\t\\N\n');
+    await handle.copyRows!('t', ['id', 'note', 'doc', 'at'], rows);
+    const { rows: back } = await sql<{ id: number; note: string | null; doc: unknown; at: Date }>`SELECT id, note, doc, at FROM t WHERE id >= 100 ORDER BY id`.execute(handle.db);
+    expect(back.map((r) => ({ ...r, at: r.at.toISOString() }))).toEqual(rows);
+  });
+
+  it('runs statements off the server thread: timers keep firing while the database works', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    await sql`SELECT count(*) FROM generate_series(1, 1500000)`.execute(handle.db);
+    const took = performance.now() - started;
+    clearInterval(timer);
+    // In process, PGlite's WASM held the event loop for the whole statement: zero ticks.
+    expect(took).toBeGreaterThan(60);
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(took / 5 / 3));
+  });
+});
+
+describe('a process using the embedded database', () => {
+  it('exits on its own when its work is done, and finishes the statement it awaits first', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'agentcop-thread-'));
+    try {
+      // From the migrated snapshot: initdb alone would cost the child several seconds.
+      const snapshot = path.join(dir, 'snapshot.tar');
+      await writeFile(snapshot, Buffer.from(await (await pgliteSnapshot()).arrayBuffer()));
+      const script = `
+        import { readFileSync } from 'node:fs';
+        import { openDatabase } from ${JSON.stringify(new URL('../../server/db/index.ts', import.meta.url).href)};
+        import { sql } from 'kysely';
+        const h = await openDatabase({ dataDir: ${JSON.stringify(path.join(dir, 'data'))}, pgliteSnapshot: new Blob([readFileSync(${JSON.stringify(snapshot)})]) });
+        const { rows } = await sql\`SELECT 41 + 1 AS answer\`.execute(h.db);
+        console.log('answer', rows[0].answer);`;
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).not.toMatch(/Error/);
+      expect(run.stdout).toContain('answer 42');
+      expect(run.status).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
