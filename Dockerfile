@@ -15,6 +15,8 @@ COPY bin bin
 COPY engine engine
 COPY cli cli
 COPY server server
+COPY app app
+COPY client client
 RUN npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
