@@ -40,9 +40,15 @@ const port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).po
 const bare = Fastify({ logger: false });
 bare.get('/bare', async () => ({ status: 'ok' }));
 bare.post('/bare', async (request) => ({ decision: 'allow', received: typeof request.body }));
+const workUs = Number(process.env.AGENTCOP_BENCH_WORK_US ?? 40);
+bare.get('/bare-work', async () => {
+  const until = performance.now() + workUs / 1000;
+  while (performance.now() < until);
+  return { status: 'ok' };
+});
 const barePort = Number(new URL(await bare.listen({ port: 0, host: '127.0.0.1' })).port);
 
-process.stdout.write(`${JSON.stringify({ port, barePort, key, database: app.dbKind })}\n`);
+process.stdout.write(`${JSON.stringify({ port, barePort, key, database: app.dbKind, workUs })}\n`);
 
 const stop = async () => {
   await app.close();

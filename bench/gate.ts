@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -125,6 +125,7 @@ interface Target {
   barePort: number;
   key: string;
   database: string;
+  workUs: number;
 }
 const server = compiledModule('server/index.js', '', process.argv.includes('--source'));
 progress(`HTTP server: ${server.note}`);
@@ -138,11 +139,28 @@ const target = await new Promise<Target>((resolve, reject) => {
   child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
 });
 
+/**
+ * The server process's CPU time in µs (all threads, and its main thread alone), from /proc: per
+ * request it is steadier than req/s on a shared machine. Null where /proc is missing.
+ */
+function serverCpuUs(): { all: number; main: number } | null {
+  const ticks = (file: string) => readFileSync(file, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b), 0);
+  try {
+    const perTick = 1e6 / 100; // USER_HZ is 100 on Linux
+    return { all: ticks(`/proc/${child.pid}/stat`) * perTick, main: ticks(`/proc/${child.pid}/task/${child.pid}/stat`) * perTick };
+  } catch {
+    return null;
+  }
+}
+
 async function run(name: string, opts: autocannon.Options) {
   progress(`HTTP: ${name}`);
   await autocannon({ ...opts, duration: 2, connections });
+  const before = serverCpuUs();
   const r = await autocannon({ ...opts, duration, connections });
-  return { name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  const after = serverCpuUs();
+  const perReq = (k: 'all' | 'main') => (before && after ? Math.round((after[k] - before[k]) / r.requests.total) : null);
+  return { name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, cpu_us_per_req: perReq('all'), main_thread_us_per_req: perReq('main') };
 }
 
 const gateUrl = `http://127.0.0.1:${target.port}/api/gate/evaluate`;
@@ -165,6 +183,9 @@ try {
     }),
   );
   http.push(await run('  same, with run_id + cap (SQL)', { url: gateUrl, requests: cappedBodies.map((body) => ({ method: 'POST' as const, headers: gateHeaders, body })) }));
+  // Calibration: what any route that spends this much CPU per request reaches here, with the load
+  // generator on the same cores (a server-bound route also pays for waking the idle client).
+  http.push(await run(`bare GET + ${target.workUs} µs busy work`, { url: `http://127.0.0.1:${target.barePort}/bare-work` }));
 } finally {
   child.kill('SIGTERM');
   if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
@@ -181,8 +202,8 @@ console.log(`${'in process'.padEnd(34)}${'p50 ms'.padStart(9)}${'p99 ms'.padStar
 for (const [name, s] of [['decision core (decide)', coreStats], ['GateService.evaluate (warm)', svcStats]] as const) {
   console.log(`${name.padEnd(34)}${String(s.p50).padStart(9)}${String(s.p99).padStart(9)}${String(s.max).padStart(9)}${String(s.mean).padStart(9)}`);
 }
-console.log(`\n${'HTTP route'.padEnd(34)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'of bare'.padStart(9)}${'non-2xx'.padStart(9)}`);
-for (const r of rows) console.log(`${r.name.padEnd(34)}${String(r.rps).padStart(9)}${String(r.p50).padStart(9)}${String(r.p99).padStart(9)}${`${r.ratio}%`.padStart(9)}${String(r.non2xx + r.errors).padStart(9)}`);
+console.log(`\n${'HTTP route'.padEnd(34)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'of bare'.padStart(9)}${'non-2xx'.padStart(9)}${'CPU µs/req'.padStart(12)}${'main µs'.padStart(9)}`);
+for (const r of rows) console.log(`${r.name.padEnd(34)}${String(r.rps).padStart(9)}${String(r.p50).padStart(9)}${String(r.p99).padStart(9)}${`${r.ratio}%`.padStart(9)}${String(r.non2xx + r.errors).padStart(9)}${String(r.cpu_us_per_req ?? '-').padStart(12)}${String(r.main_thread_us_per_req ?? '-').padStart(9)}`);
 console.log(`\ngate vs bare POST with the same body: ${ratioPost}%`);
 const pass = { inProcessP99: svcStats.p99 < 1, http: gateRow.ratio >= 50 };
 console.log(`targets: in-process p99 < 1 ms: ${pass.inProcessP99 ? 'met' : 'MISSED'} (${svcStats.p99} ms); HTTP >= 50% of bare: ${pass.http ? 'met' : 'MISSED'} (${gateRow.ratio}%)`);
