@@ -72,6 +72,8 @@ export interface BuildOptions extends OversightOptions {
   dataDir?: string;
   /** Key that seals stored webhook secrets (AGENTCOP_SECRET_KEY; 32 bytes, hex or base64). See secret-box.ts. */
   secretKey?: string;
+  /** Older keys (AGENTCOP_SECRET_KEY_PREVIOUS, comma-separated) during a rotation. See secret-box.ts. */
+  previousSecretKeys?: string;
   /** Start an empty PGlite data dir from this snapshot (tests: skips initdb and migrations). */
   pgliteSnapshot?: Blob;
   /** Fastify/pino logger options, or false. Key headers are always redacted. */
@@ -172,7 +174,7 @@ async function setUp(app: FastifyInstance, handle: DatabaseHandle, gatekeeper: G
   const secrets = await loadSecretBox(options);
   if (!secrets.box.sealing) app.log.warn('webhook secrets are stored unsealed: set AGENTCOP_SECRET_KEY (32 bytes, e.g. `openssl rand -base64 32`; the same on every replica)');
   const { sealed } = await checkStoredSecrets(handle.db, secrets.box);
-  if (sealed) app.log.info({ sealed }, 'sealed webhook secrets that were stored in the clear');
+  if (sealed) app.log.info({ sealed }, 'sealed webhook secrets under the current key (stored in the clear or under a previous key)');
   const oversight = setUpOversight(handle.db, events, quotas, secrets.box, options, app.log);
   // Added after the database's onClose hook, so it runs before it (onClose hooks run last-first).
   app.addHook('onClose', () => oversight.stop());

@@ -18,6 +18,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServeOptio
     dataDir: env.AGENTCOP_DATA_DIR || undefined,
     bootstrapKey: env.AGENTCOP_BOOTSTRAP_KEY || undefined,
     secretKey: env.AGENTCOP_SECRET_KEY || undefined,
+    previousSecretKeys: env.AGENTCOP_SECRET_KEY_PREVIOUS || undefined,
     publicUrl: env.AGENTCOP_PUBLIC_URL || undefined,
     trustProxy: env.AGENTCOP_TRUST_PROXY === '1' || env.AGENTCOP_TRUST_PROXY === 'true',
     // Comma-separated IPs/CIDRs webhooks may target although private (e.g. 10.0.0.0/8,127.0.0.1).

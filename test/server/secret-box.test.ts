@@ -32,6 +32,27 @@ describe('SecretBox', () => {
     expect(new SecretBox(undefined).seal('plain')).toBe('plain');
   });
 
+  it('rotation: a previous key still opens what it sealed, and reseal moves it under the current key', async () => {
+    const OLD = Buffer.alloc(32, 3);
+    const underOld = new SecretBox(OLD).seal('whsec_rotate');
+    const rotating = new SecretBox(KEY, [OLD]);
+    expect(rotating.open(underOld)).toBe('whsec_rotate');
+    const moved = rotating.reseal(underOld)!;
+    expect(moved).toMatch(/^sealed:v1:/);
+    expect(new SecretBox(KEY).open(moved)).toBe('whsec_rotate');
+    expect(() => new SecretBox(OLD).open(moved)).toThrow(SecretKeyError);
+    expect(rotating.reseal(moved)).toBeNull();
+    expect(new SecretBox(KEY).open(rotating.reseal('whsec_clear')!)).toBe('whsec_clear');
+    expect(() => new SecretBox(KEY, [Buffer.alloc(32, 4)]).open(underOld)).toThrow(/neither AGENTCOP_SECRET_KEY nor AGENTCOP_SECRET_KEY_PREVIOUS/);
+    expect(() => new SecretBox(KEY).open(underOld)).toThrow(/AGENTCOP_SECRET_KEY_PREVIOUS/);
+
+    const loaded = await loadSecretBox({ secretKey: KEY.toString('hex'), previousSecretKeys: ` ${Buffer.alloc(32, 4).toString('base64')}, ${OLD.toString('hex')} ` });
+    expect(loaded.box.open(underOld)).toBe('whsec_rotate');
+    expect(loaded.where).toBe('AGENTCOP_SECRET_KEY (rotating)');
+    await expect(loadSecretBox({ previousSecretKeys: OLD.toString('hex'), dataDir: 'memory://' })).rejects.toThrow(/without AGENTCOP_SECRET_KEY/);
+    await expect(loadSecretBox({ secretKey: KEY.toString('hex'), previousSecretKeys: 'short' })).rejects.toThrow(/32 bytes/);
+  });
+
   it('reads AGENTCOP_SECRET_KEY as hex or base64 and rejects other lengths', () => {
     expect(parseSecretKey(KEY.toString('hex'))).toEqual(KEY);
     expect(parseSecretKey(KEY.toString('base64'))).toEqual(KEY);

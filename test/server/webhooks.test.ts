@@ -555,6 +555,49 @@ for (const target of TARGETS) {
       await expect(build(opts({ secretKey: Buffer.alloc(32, 9).toString('base64') }))).rejects.toThrow(/AGENTCOP_SECRET_KEY/);
     });
 
+    it('key rotation: started with a new key and the old one as previous, secrets are re-sealed, still sign, and the old key can go', async () => {
+      const OLD = Buffer.alloc(32, 21).toString('base64');
+      const NEW = Buffer.alloc(32, 22).toString('hex');
+      const secret = 'rotating-signing-secret-0123456789';
+      // A database of its own: the other tests here keep theirs sealed under the default key.
+      const own = await durableDatabase(target);
+      const opts = (extra: BuildOptions = {}): BuildOptions => ({ ...own.opts, logger: false, onBootstrap: () => {}, bootstrapKey: BOOTSTRAP_KEY, approvalSweepMs: 0, webhookAllowPrivate: ['127.0.0.1'], ...extra });
+      try {
+        const first = await build(opts({ secretKey: OLD, webhooks: { worker: false } }));
+        let hookId: string;
+        let before: string;
+        try {
+          const h = await first.inject({ method: 'POST', url: '/api/v1/webhooks', headers: withKey(BOOTSTRAP_KEY), payload: { url: rx.url('/rotated'), events: ['approval.created'], secret } });
+          hookId = h.json().id;
+          before = (await first.db.selectFrom('webhooks').select('secret').where('id', '=', hookId).executeTakeFirstOrThrow()).secret;
+        } finally {
+          await first.close();
+        }
+        // The new key alone cannot open the old sealing: the start is refused, and says how to rotate.
+        await expect(build(opts({ secretKey: NEW }))).rejects.toThrow(/AGENTCOP_SECRET_KEY_PREVIOUS/);
+        const second = await build(opts({ secretKey: NEW, previousSecretKeys: OLD, webhooks: { worker: false } }));
+        try {
+          const after = (await second.db.selectFrom('webhooks').select('secret').where('id', '=', hookId!).executeTakeFirstOrThrow()).secret;
+          expect(after).toMatch(/^sealed:v1:/);
+          expect(after).not.toBe(before!);
+        } finally {
+          await second.close();
+        }
+        const third = await build(opts({ secretKey: NEW, webhooks: { ...FAST } }));
+        try {
+          await third.inject({ method: 'POST', url: '/api/v1/approvals', headers: withKey(BOOTSTRAP_KEY), payload: { agent_id: 'rotated', action: 'x' } });
+          const [got] = await waitFor('the delivery', () => rx.for('/rotated').length >= 1 && rx.for('/rotated'));
+          const ts = String(got.headers['x-agentcop-timestamp']);
+          expect(got.headers['x-agentcop-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${got.body}`).digest('hex')}`);
+        } finally {
+          await third.close();
+        }
+        await expect(build(opts({ secretKey: OLD }))).rejects.toThrow(/AGENTCOP_SECRET_KEY/);
+      } finally {
+        await own.cleanup();
+      }
+    });
+
     it('closed mid-retry (after a 500): the next start finishes the delivery', async () => {
       rx.setFallback('/midway', 500);
       const first = await build(opts({ webhooks: { ...FAST, backoffBaseMs: 400, backoffMaxMs: 800 } }));

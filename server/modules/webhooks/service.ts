@@ -12,7 +12,7 @@ import { newId } from '../../ids.js';
 import { BlockedAddressError, hostOf, resolveAllowed, type AllowList } from '../../ssrf.js';
 import { generateSecret } from './signature.js';
 import { pageForAccount } from '../../db/page.js';
-import { SEALED_PREFIX, type SecretBox } from '../../secret-box.js';
+import type { SecretBox } from '../../secret-box.js';
 
 /** What a webhook can subscribe to. */
 export const WEBHOOK_EVENTS = ['scan.completed', 'approval.created', 'approval.decided', 'approval.expired', 'gate.blocked'] as const satisfies readonly EventName[];
@@ -414,12 +414,16 @@ function eventOf(row: WebhookRow): WebhookEventPayload {
  * a version that did not seal — so a database copy holds none. A row is rewritten only if unchanged.
  */
 export async function checkStoredSecrets(db: Kysely<Database>, box: SecretBox): Promise<{ sealed: number }> {
-  const probe = await db.selectFrom('webhooks').select('secret').where('secret', 'like', `${SEALED_PREFIX}%`).limit(1).executeTakeFirst();
-  if (probe) box.open(probe.secret);
-  if (!box.sealing) return { sealed: 0 };
-  const rows = await db.selectFrom('webhooks').select(['id', 'secret']).where('secret', 'not like', `${SEALED_PREFIX}%`).execute();
+  // Every stored secret must open (a wrong key refuses the start rather than failing deliveries
+  // later); those in the clear or under a previous key are sealed under the current one.
+  const rows = await db.selectFrom('webhooks').select(['id', 'secret']).execute();
+  let sealed = 0;
   for (const row of rows) {
-    await db.updateTable('webhooks').set({ secret: box.seal(row.secret) }).where('id', '=', row.id).where('secret', '=', row.secret).execute();
+    const fresh = box.reseal(row.secret);
+    if (fresh === null) continue;
+    // Only if unchanged meanwhile: another replica may be re-sealing the same row.
+    const r = await db.updateTable('webhooks').set({ secret: fresh }).where('id', '=', row.id).where('secret', '=', row.secret).executeTakeFirst();
+    sealed += Number(r.numUpdatedRows);
   }
-  return { sealed: rows.length };
+  return { sealed };
 }
