@@ -3,13 +3,15 @@
 // calls from the run's gate_runs row only while the whole block fits under the cap, and the calls
 // are then allowed from memory. The row counts every call a replica may still allow, so:
 //   - the cap can never be exceeded, by any number of replicas or restarts;
-//   - a crash leaves its unused calls counted (the run is refused early, never late);
+//   - a crash leaves its unused calls counted (the run is refused early, never late; by at most a
+//     block and a quarter, as the next block is leased ahead: leased-units.ts);
 //   - a graceful stop gives them back;
 //   - the last calls under the cap are taken one at a time, so one replica refuses exactly at it.
 // Only the calls-only cap is leased: token and runtime caps depend on each call (its tokens, the
 // database's clock), so the service keeps those exact in SQL, per call.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { LeasedUnits } from './leased-units.js';
 
 export const MAX_CAP_LEASE = 100;
 const MAX_RUNS = 10_000;
@@ -25,8 +27,7 @@ interface RunLease {
   runId: string;
   /** The cap the units were leased under: a changed layer starts a fresh lease. */
   maxCalls: number;
-  units: number;
-  taking: Promise<number> | undefined;
+  bucket: LeasedUnits;
 }
 
 export class CapLeases {
@@ -38,40 +39,27 @@ export class CapLeases {
   /** Spends one call of the run; false once the run has made `maxCalls` calls. */
   async take(accountId: string, agentId: string, runId: string, maxCalls: number): Promise<boolean> {
     const key = `${accountId}\u0000${agentId}\u0000${runId}`;
-    for (;;) {
-      let run = this.runs.get(key);
-      if (run && run.maxCalls !== maxCalls && !run.taking) {
-        this.runs.delete(key);
-        if (run.units > 0) this.background(this.giveBack([run]));
-        run = undefined;
-      }
-      if (!run) {
-        run = { accountId, agentId, runId, maxCalls, units: 0, taking: undefined };
-        this.runs.set(key, run);
-        this.evict();
-      }
-      if (run.units > 0 && run.maxCalls === maxCalls) {
-        run.units--;
-        return true;
-      }
-      if (run.taking) {
-        await run.taking;
-        continue;
-      }
-      const r = run;
-      r.taking = this.lease(r).finally(() => (r.taking = undefined));
-      const granted = await r.taking;
-      r.units += granted;
-      if (granted === 0) return false;
+    let run = this.runs.get(key);
+    if (run && run.maxCalls !== maxCalls) {
+      this.runs.delete(key);
+      const old = run;
+      this.background(old.bucket.settled().then(() => this.giveBack([old])));
+      run = undefined;
     }
+    if (!run) {
+      const r: RunLease = { accountId, agentId, runId, maxCalls, bucket: new LeasedUnits(() => this.lease(r), capLeaseSize(maxCalls)) };
+      this.runs.set(key, (run = r));
+      this.evict();
+    }
+    return run.bucket.take();
   }
 
   /** Gives every unused call back (a graceful stop). */
   async stop(): Promise<void> {
     const held = [...this.runs.values()];
     this.runs.clear();
-    await Promise.all(held.map((r) => r.taking?.catch(() => {})));
-    await this.giveBack(held.filter((r) => r.units > 0));
+    await Promise.all(held.map((r) => r.bucket.settled()));
+    await this.giveBack(held);
     await Promise.all(this.returning);
   }
 
@@ -97,9 +85,10 @@ export class CapLeases {
     return 0;
   }
 
-  private async giveBack(runs: RunLease[]): Promise<void> {
+  private async giveBack(all: RunLease[]): Promise<void> {
+    const runs = all.map((r) => ({ r, n: r.bucket.drain() })).filter((b) => b.n > 0);
     if (runs.length === 0) return;
-    const values = sql.join(runs.map((r) => sql`(${r.accountId}, ${r.agentId}, ${r.runId}, ${r.units}::integer)`));
+    const values = sql.join(runs.map(({ r, n }) => sql`(${r.accountId}, ${r.agentId}, ${r.runId}, ${n}::integer)`));
     await sql`UPDATE gate_runs g SET tool_calls = greatest(g.tool_calls - v.n, 0)
                 FROM (VALUES ${values}) AS v(account_id, agent_id, run_id, n)
                WHERE g.account_id = v.account_id AND g.agent_id = v.agent_id AND g.run_id = v.run_id`.execute(this.db);
@@ -111,9 +100,9 @@ export class CapLeases {
     const out: RunLease[] = [];
     for (const [key, run] of this.runs) {
       if (this.runs.size <= MAX_RUNS) break;
-      if (run.taking) continue;
+      if (run.bucket.busy) continue;
       this.runs.delete(key);
-      if (run.units > 0) out.push(run);
+      out.push(run);
     }
     this.background(this.giveBack(out));
   }

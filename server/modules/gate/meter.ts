@@ -9,12 +9,14 @@
 //     denying, by at most one lease per replica per crash);
 //   - a graceful stop gives the unused units back;
 //   - the last units of the day are taken one at a time (when a whole block no longer fits), so
-//     one replica is exact; N replicas can refuse early by at most what the others hold unused.
+//     one replica is exact; N replicas can refuse early by at most what the others hold unused
+//     (a block and a quarter each: the next block is leased ahead, see leased-units.ts).
 // Unlimited plans lease too (the row is their usage report) and can never be refused.
 import { sql, type Kysely } from 'kysely';
 import type { Database, Plan } from '../../db/schema.js';
 import type { PlanLimits } from '../../limits/plans.js';
 import { secondsUntilUtcMidnight, utcDay } from '../../limits/service.js';
+import { LeasedUnits } from './leased-units.js';
 
 /** Units per lease: 1% of the daily limit, at least 1 and at most MAX_LEASE. */
 export const MAX_LEASE = 100;
@@ -28,10 +30,9 @@ export function leaseSize(limit: number | null): number {
 interface Lease {
   accountId: string;
   day: string;
-  /** Leased from the database, not yet spent here. */
-  units: number;
-  /** A lease being taken: concurrent evaluations wait for it instead of taking their own. */
-  taking: Promise<void> | undefined;
+  /** The plan's limit as of the latest call: a refill leases under it (plans change). */
+  limit: number | null;
+  bucket: LeasedUnits;
 }
 
 export interface MeterResult {
@@ -59,11 +60,11 @@ export class GateMeter {
   async stop(): Promise<void> {
     const held = [...this.leases.values()];
     this.leases.clear();
-    await Promise.all(held.map((l) => l.taking?.catch(() => {})));
+    await Promise.all(held.map((l) => l.bucket.settled()));
     await Promise.all(this.returning);
-    const back = held.filter((l) => l.units > 0);
+    const back = held.map((l) => ({ l, n: l.bucket.drain() })).filter((b) => b.n > 0);
     if (back.length === 0) return;
-    const values = sql.join(back.map((l) => sql`(${l.accountId}, ${l.day}, ${l.units}::integer)`));
+    const values = sql.join(back.map(({ l, n }) => sql`(${l.accountId}, ${l.day}, ${n}::integer)`));
     await sql`UPDATE usage_daily u SET count = greatest(u.count - v.n, 0)
                 FROM (VALUES ${values}) AS v(account_id, day, n)
                WHERE u.account_id = v.account_id AND u.day = v.day AND u.metric = 'gate_evaluations'`.execute(this.db);
@@ -74,37 +75,21 @@ export class GateMeter {
     const limit = this.limits[plan].daily.gate_evaluations;
     const t = this.now();
     const day = this.day(t);
-    for (;;) {
-      let lease = this.leases.get(accountId);
-      if (lease && lease.day !== day) {
-        // Yesterday's leftovers are worthless today: hand them back, start afresh.
-        this.leases.delete(accountId);
-        if (lease.units > 0) this.background(this.giveBack(lease));
-        lease = undefined;
-      }
-      if (!lease) {
-        lease = { accountId, day, units: 0, taking: undefined };
-        this.leases.set(accountId, lease);
-      }
-      if (lease.units > 0) {
-        lease.units--;
-        return { allowed: true, limit, retryAfter: 0 };
-      }
-      if (lease.taking) {
-        await lease.taking;
-        continue;
-      }
-      let granted = 0;
-      const l = lease;
-      l.taking = this.lease(accountId, day, limit).then(
-        (n) => {
-          granted = n;
-          l.units += n;
-        },
-      ).finally(() => (l.taking = undefined));
-      await l.taking;
-      if (granted === 0) return { allowed: false, limit, retryAfter: secondsUntilUtcMidnight(t) };
+    let lease = this.leases.get(accountId);
+    if (lease && lease.day !== day) {
+      // Yesterday's leftovers are worthless today: hand them back, start afresh.
+      this.leases.delete(accountId);
+      const old = lease;
+      this.background(old.bucket.settled().then(() => this.giveBack(old, old.bucket.drain())));
+      lease = undefined;
     }
+    if (!lease) {
+      const l: Lease = { accountId, day, limit, bucket: new LeasedUnits(() => this.lease(accountId, day, l.limit), leaseSize(limit)) };
+      this.leases.set(accountId, (lease = l));
+    }
+    lease.limit = limit;
+    if (await lease.bucket.take()) return { allowed: true, limit, retryAfter: 0 };
+    return { allowed: false, limit, retryAfter: secondsUntilUtcMidnight(t) };
   }
 
   /** One conditional upsert: a whole block if it fits under the limit, else one unit, else none. */
@@ -122,8 +107,9 @@ export class GateMeter {
     return 0;
   }
 
-  private async giveBack(lease: Lease): Promise<void> {
-    await sql`UPDATE usage_daily SET count = greatest(count - ${lease.units}::integer, 0)
+  private async giveBack(lease: Lease, units: number): Promise<void> {
+    if (units === 0) return;
+    await sql`UPDATE usage_daily SET count = greatest(count - ${units}::integer, 0)
                WHERE account_id = ${lease.accountId} AND day = ${lease.day} AND metric = 'gate_evaluations'`.execute(this.db);
   }
 
