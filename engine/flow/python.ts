@@ -8,6 +8,8 @@
 import { field, fields, walkOrder, walkOrderByOwner, type AstNode, type ParsedFile } from '../parse/index.js';
 import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, NO_LABELS, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
 import { callersOf, incomingLabels, substituteFacts } from './params.js';
+import type { SinkArg } from '../rules/sinks.js';
+import type { VectorQuery } from '../rules/llm08/vector.js';
 import {
   callSanitizer,
   callSource,
@@ -69,6 +71,13 @@ export interface CallFact {
   assignedTo?: string;
   /** True when this call sits inside an `if`/`try` test of an approval (set by rules via helpers). */
   guarded: boolean;
+  /**
+   * Answers that rules derive from this call alone, filled on first request by `sinkArgs` and
+   * `vectorQuery`. Kept on the fact: several rules ask for every call, and a WeakMap lookup and
+   * insert per call cost more than most answers.
+   */
+  sinkArgs?: SinkArg[];
+  vectorQuery?: VectorQuery | null;
 }
 
 export interface ParamFact {
@@ -764,6 +773,8 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       // Set by the assignment that receives the result; present from the start so every call fact has one shape.
       assignedTo: undefined,
       guarded: false,
+      sinkArgs: undefined,
+      vectorQuery: undefined,
     };
     if (ctx.record) {
       ctx.fn.calls.push(fact);

@@ -27,15 +27,10 @@ export interface VectorQuery {
 /** pgvector distance operators and functions in SQL text, and Supabase-style match functions. */
 const VECTOR_SQL = /(<->|<=>|<#>|<\+>|\bcosine_distance\b|\bl2_distance\b|\binner_product\b|\bvector_distance\b|\bmatch_documents\b|\bVEC_DISTANCE|\bvec_distance_cosine\b)/i;
 
-const queryCache = new WeakMap<CallFact, VectorQuery | null>();
-
-/** Several rules ask this of every call; the answer depends on the call alone. Read-only result. */
+/** Several rules ask this of every call; the answer depends on the call alone (kept on the fact). Read-only result. */
 export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null {
-  let hit = queryCache.get(call);
-  if (hit === undefined) {
-    hit = vectorQueryUncached(model, call);
-    queryCache.set(call, hit);
-  }
+  let hit = call.vectorQuery;
+  if (hit === undefined) call.vectorQuery = hit = vectorQueryUncached(model, call);
   return hit;
 }
 
