@@ -482,10 +482,11 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       case 'identifier':
         return ctx.scope.get(text(n))?.taint ?? NO_LABELS;
       case 'string': {
-        const parts = n.children.filter((c) => c.type === 'interpolation');
-        if (!parts.length) return NO_LABELS;
+        // Most strings are plain literals: no list built for them.
+        if (!n.children.some((c) => c.type === 'interpolation')) return NO_LABELS;
         let out: Label[] = [];
-        for (const p of parts) {
+        for (const p of n.children) {
+          if (p.type !== 'interpolation') continue;
           const e = field(p, 'expression') ?? p.children.find((c) => c.named);
           if (e) out = union(out, ev(e, ctx, d));
         }
