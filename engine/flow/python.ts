@@ -785,13 +785,15 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
 
     // Messages built by constructors.
     // `Agent[Ctx](...)`: a generic alias is still the class.
-    const ctor = name.replace(/\[\]$/, '');
-    if (MESSAGE_CLASSES[ctor]) {
+    const ctor = name.endsWith('[]') ? name.slice(0, -2) : name;
+    const messageRole = MESSAGE_CLASSES[ctor];
+    const instructionKeywords = messageRole ? undefined : INSTRUCTION_KEYWORDS[ctor];
+    if (messageRole) {
       const content = args.find((a) => a.name === 'content' || a.name === 'template' || a.name === 'prompt') ?? args.find((a) => a.index === 0);
-      recordMessage(n, MESSAGE_CLASSES[ctor], content?.node, content?.taint ?? [], ctx, ctor);
-    } else if (INSTRUCTION_KEYWORDS[ctor]) {
+      recordMessage(n, messageRole, content?.node, content?.taint ?? [], ctx, ctor);
+    } else if (instructionKeywords) {
       for (const a of args) {
-        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === 'Task' ? 'user' : 'system', a.node, union(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
+        if (a.name && instructionKeywords.includes(a.name)) recordMessage(a.node, ctor === 'Task' ? 'user' : 'system', a.node, union(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
       }
     }
     if (fact.model?.kind === 'client') {
@@ -1300,7 +1302,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       }
       if (n.type !== 'call') continue;
       const fnText = text(field(n, 'function')!);
-      if (/\.add_argument$/.test(fnText)) {
+      if (fnText.endsWith('.add_argument')) {
         // argparse with `choices=` or a numeric `type=` only ever yields allowed values.
         const argList = field(n, 'arguments');
         const items = argList?.children ?? [];
@@ -1314,8 +1316,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       const argList = field(n, 'arguments');
       if (!argList) continue;
       // What the callee is decides how every argument is read: test it once per call.
-      const callee = resolveImport(fnText.split('(')[0]);
-      const addsNode = /\.add_node$/.test(callee);
+      const paren = fnText.indexOf('(');
+      const callee = resolveImport(paren < 0 ? fnText : fnText.slice(0, paren));
+      const addsNode = callee.endsWith('.add_node');
       // UI callbacks (Gradio, Chainlit-style) receive what the user typed.
       const uiCallback = /^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee);
       const wrapsTool = TOOL_WRAPPERS.test(callee);
