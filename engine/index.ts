@@ -109,10 +109,18 @@ function toIssues(
   const issues: Issue[] = [];
   const suppressed: Issue[] = [];
   const occurrences = new Map<string, number>();
+  // Snippets, messages and source descriptions repeat across findings (one sink reported by
+  // several rules, one template in many files); redaction is a pure function of the text.
+  const redacted = new Map<string, string>();
+  const redact = (text: string): string => {
+    let hit = redacted.get(text);
+    if (hit === undefined) redacted.set(text, (hit = redactSecrets(text)));
+    return hit;
+  };
   let n = 0;
   for (const { path, f, suppressions } of pending) {
     const meta = ruleById(f.rule)!.meta;
-    const snippet = redactSecrets(f.snippet).slice(0, 300);
+    const snippet = redact(f.snippet).slice(0, 300);
     const occKey = `${f.rule}|${path}|${snippet.replace(/\s+/g, ' ')}`;
     const occurrence = occurrences.get(occKey) ?? 0;
     occurrences.set(occKey, occurrence + 1);
@@ -122,7 +130,7 @@ function toIssues(
       rule: meta.id,
       severity: f.severity,
       title: meta.title,
-      description: redactSecrets(f.message),
+      description: redact(f.message),
       file: path,
       line: f.line,
       column: f.column,
@@ -133,7 +141,7 @@ function toIssues(
       ...(meta.asi ? { asi: meta.asi } : {}),
       cwe: meta.cwe,
       fingerprint: fingerprint({ rule: meta.id, file: path, snippet, occurrence }),
-      ...(f.source ? { source: { kind: f.source.kind, line: f.source.line, description: redactSecrets(f.source.what) } } : {}),
+      ...(f.source ? { source: { kind: f.source.kind, line: f.source.line, description: redact(f.source.what) } } : {}),
     };
     const inline = isSuppressed(issue, suppressions);
     if (inline) {

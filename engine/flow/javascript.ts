@@ -599,7 +599,7 @@ function createJavaScriptAnalyser(): (file: ParsedFile, language: JsLanguage) =>
         }
         const comp = nameNode?.type === 'identifier' && /^[A-Z]/.test(text(nameNode)) ? localFunctions.get(text(nameNode))?.find((f) => f.className === null) : undefined;
         if (comp && ctx.record) {
-          const fact: CallFact = { node: n, callee: text(nameNode!), flat: plain(text(nameNode!)), name: text(nameNode!), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
+          const fact: CallFact = { node: n, callee: text(nameNode!), flat: plain(text(nameNode!)), name: text(nameNode!), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false, sinkArgs: undefined, vectorQuery: undefined };
           ctx.fn.calls.push(fact);
           ctx.fn.calledNames.add(fact.name);
         }
@@ -644,6 +644,8 @@ function createJavaScriptAnalyser(): (file: ParsedFile, language: JsLanguage) =>
       line: node.line,
       model: null,
       guarded: false,
+      sinkArgs: undefined,
+      vectorQuery: undefined,
     };
     synthetic.push(fact);
     ctx.fn.calls.push(fact);
@@ -805,6 +807,8 @@ function createJavaScriptAnalyser(): (file: ParsedFile, language: JsLanguage) =>
       model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName) ?? bedrockShape(name, args, text) ?? workersAiShape(name, receiver ? text(receiver) : '', args, text),
       target,
       guarded: false,
+      sinkArgs: undefined,
+      vectorQuery: undefined,
     };
     if (ctx.record) {
       ctx.fn.calls.push(fact);

@@ -8,6 +8,8 @@
 import { field, fields, walkOrder, walkOrderByOwner, type AstNode, type ParsedFile } from '../parse/index.js';
 import { DIRECTIVE_TEXT, INSTRUCTS_TEXT, interpolate, NO_LABELS, sanitize, substitute, union, type Label, type SanitizedFor } from './labels.js';
 import { callersOf, incomingLabels, substituteFacts } from './params.js';
+import type { SinkArg } from '../rules/sinks.js';
+import type { VectorQuery } from '../rules/llm08/vector.js';
 import {
   callSanitizer,
   callSource,
@@ -69,6 +71,13 @@ export interface CallFact {
   assignedTo?: string;
   /** True when this call sits inside an `if`/`try` test of an approval (set by rules via helpers). */
   guarded: boolean;
+  /**
+   * Answers that rules derive from this call alone, filled on first request by `sinkArgs` and
+   * `vectorQuery`. Kept on the fact: several rules ask for every call, and a WeakMap lookup and
+   * insert per call cost more than most answers.
+   */
+  sinkArgs?: SinkArg[];
+  vectorQuery?: VectorQuery | null;
 }
 
 export interface ParamFact {
@@ -473,10 +482,11 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       case 'identifier':
         return ctx.scope.get(text(n))?.taint ?? NO_LABELS;
       case 'string': {
-        const parts = n.children.filter((c) => c.type === 'interpolation');
-        if (!parts.length) return NO_LABELS;
+        // Most strings are plain literals: no list built for them.
+        if (!n.children.some((c) => c.type === 'interpolation')) return NO_LABELS;
         let out: Label[] = [];
-        for (const p of parts) {
+        for (const p of n.children) {
+          if (p.type !== 'interpolation') continue;
           const e = field(p, 'expression') ?? p.children.find((c) => c.named);
           if (e) out = union(out, ev(e, ctx, d));
         }
@@ -764,6 +774,8 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       // Set by the assignment that receives the result; present from the start so every call fact has one shape.
       assignedTo: undefined,
       guarded: false,
+      sinkArgs: undefined,
+      vectorQuery: undefined,
     };
     if (ctx.record) {
       ctx.fn.calls.push(fact);
@@ -773,13 +785,15 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
 
     // Messages built by constructors.
     // `Agent[Ctx](...)`: a generic alias is still the class.
-    const ctor = name.replace(/\[\]$/, '');
-    if (MESSAGE_CLASSES[ctor]) {
+    const ctor = name.endsWith('[]') ? name.slice(0, -2) : name;
+    const messageRole = MESSAGE_CLASSES[ctor];
+    const instructionKeywords = messageRole ? undefined : INSTRUCTION_KEYWORDS[ctor];
+    if (messageRole) {
       const content = args.find((a) => a.name === 'content' || a.name === 'template' || a.name === 'prompt') ?? args.find((a) => a.index === 0);
-      recordMessage(n, MESSAGE_CLASSES[ctor], content?.node, content?.taint ?? [], ctx, ctor);
-    } else if (INSTRUCTION_KEYWORDS[ctor]) {
+      recordMessage(n, messageRole, content?.node, content?.taint ?? [], ctx, ctor);
+    } else if (instructionKeywords) {
       for (const a of args) {
-        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === 'Task' ? 'user' : 'system', a.node, union(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
+        if (a.name && instructionKeywords.includes(a.name)) recordMessage(a.node, ctor === 'Task' ? 'user' : 'system', a.node, union(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
       }
     }
     if (fact.model?.kind === 'client') {
@@ -1288,7 +1302,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       }
       if (n.type !== 'call') continue;
       const fnText = text(field(n, 'function')!);
-      if (/\.add_argument$/.test(fnText)) {
+      if (fnText.endsWith('.add_argument')) {
         // argparse with `choices=` or a numeric `type=` only ever yields allowed values.
         const argList = field(n, 'arguments');
         const items = argList?.children ?? [];
@@ -1302,8 +1316,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       const argList = field(n, 'arguments');
       if (!argList) continue;
       // What the callee is decides how every argument is read: test it once per call.
-      const callee = resolveImport(fnText.split('(')[0]);
-      const addsNode = /\.add_node$/.test(callee);
+      const paren = fnText.indexOf('(');
+      const callee = resolveImport(paren < 0 ? fnText : fnText.slice(0, paren));
+      const addsNode = callee.endsWith('.add_node');
       // UI callbacks (Gradio, Chainlit-style) receive what the user typed.
       const uiCallback = /^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee);
       const wrapsTool = TOOL_WRAPPERS.test(callee);

@@ -54,6 +54,29 @@ export function lastSegment(qname: string): string {
   return i < 0 ? qname : qname.slice(i + 1);
 }
 
+/**
+ * Answers keyed by two spellings (callee and receiver type), looked up without joining them: the
+ * joined key was a fresh string per call, flattened and hashed on every lookup. Bounded like the
+ * one-key caches, so memory stays flat across a repository.
+ */
+class PairCache<V> {
+  private readonly outer = new Map<string, Map<string, V>>();
+  private entries = 0;
+  get(a: string, b: string): V | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+  set(a: string, b: string, value: V): void {
+    if (this.entries > 50000) {
+      this.outer.clear();
+      this.entries = 0;
+    }
+    let inner = this.outer.get(a);
+    if (!inner) this.outer.set(a, (inner = new Map()));
+    inner.set(b, value);
+    this.entries++;
+  }
+}
+
 /** Strips `()` markers a qualified name carries for calls in a chain: `openai.OpenAI().chat` -> `openai.OpenAI.chat`. */
 const plainCache = new Map<string, string>();
 
@@ -118,16 +141,27 @@ const FUNCTION_CALLS = new Set(['litellm.completion', 'litellm.acompletion', 'ol
  * receiver variable was built from, `receiverName` the receiver's own spelling.
  */
 const shapeCache = new Map<string, ModelCallShape | null>();
+const shapeByType = new PairCache<ModelCallShape | null>();
+const shapeByName = new PairCache<ModelCallShape | null>();
 
 /** Callee and receiver spellings repeat; the answer depends on them alone. Read-only result, shared between calls. */
 export function modelCallShape(callee: string, receiverType: string | undefined, receiverName: string | undefined): ModelCallShape | null {
   // The receiver's name is read only when its type is unknown.
-  const key = receiverType !== undefined ? `${callee}\u0000t${receiverType}` : receiverName !== undefined ? `${callee}\u0000n${receiverName}` : callee;
-  let hit = shapeCache.get(key);
+  if (receiverType !== undefined) {
+    let hit = shapeByType.get(callee, receiverType);
+    if (hit === undefined) shapeByType.set(callee, receiverType, (hit = modelCallShapeUncached(callee, receiverType, receiverName)));
+    return hit;
+  }
+  if (receiverName !== undefined) {
+    let hit = shapeByName.get(callee, receiverName);
+    if (hit === undefined) shapeByName.set(callee, receiverName, (hit = modelCallShapeUncached(callee, receiverType, receiverName)));
+    return hit;
+  }
+  let hit = shapeCache.get(callee);
   if (hit === undefined) {
     hit = modelCallShapeUncached(callee, receiverType, receiverName);
     if (shapeCache.size > 50000) shapeCache.clear();
-    shapeCache.set(key, hit);
+    shapeCache.set(callee, hit);
   }
   return hit;
 }
@@ -239,15 +273,20 @@ export function isSecretName(name: string): boolean {
  * constructor the receiver came from (e.g. `langchain_community.vectorstores.Chroma`).
  */
 const sourceCache = new Map<string, SourceInfo | null>();
+const sourceByType = new PairCache<SourceInfo | null>();
 
 /** Callee and receiver spellings repeat; the answer depends on them alone. Read-only result. */
 export function callSource(callee: string, receiverType: string | undefined): SourceInfo | null {
-  const key = receiverType === undefined ? callee : `${callee}\u0000${receiverType}`;
-  let hit = sourceCache.get(key);
+  if (receiverType !== undefined) {
+    let hit = sourceByType.get(callee, receiverType);
+    if (hit === undefined) sourceByType.set(callee, receiverType, (hit = callSourceUncached(callee, receiverType)));
+    return hit;
+  }
+  let hit = sourceCache.get(callee);
   if (hit === undefined) {
     hit = callSourceUncached(callee, receiverType);
     if (sourceCache.size > 50000) sourceCache.clear();
-    sourceCache.set(key, hit);
+    sourceCache.set(callee, hit);
   }
   return hit;
 }

@@ -178,6 +178,9 @@ function tablesFor(language: Language): LanguageTables {
   return t;
 }
 
+/** Type ids of the postorder index, reused across files (each file gets its own trimmed copy). */
+let idBuffer = new Uint16Array(1 << 16);
+
 /**
  * Iterative, so 5,000-deep nesting cannot overflow the JS stack. Every cursor getter is a WASM
  * call, so each node costs four of them (type id, field id, start, end); names, "named" flags and
@@ -204,7 +207,8 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number; p
   const w = walkerFor(tree);
   let count = 0;
   const post: AstNode[] = [];
-  const postIds: number[] = [];
+  let postIds = idBuffer;
+  let idCount = 0;
   const make = (parent: AstNode | null, typeId: number, fieldId: number): AstNode => {
     const startIndex = w.start();
     const row = startLine(startIndex);
@@ -229,7 +233,12 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number; p
     node.endLine = lineOf(Math.max(node.startIndex, end - 1)) + 1;
     if (node.named) {
       post.push(node);
-      postIds.push(typeId);
+      if (idCount === postIds.length) {
+        const grown = new Uint16Array(postIds.length * 2);
+        grown.set(postIds);
+        postIds = idBuffer = grown;
+      }
+      postIds[idCount++] = typeId;
     }
   };
   const rootTypeId = w.typeId();
@@ -250,7 +259,7 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number; p
   const done = () => {
     // Only a walk cut short leaves ancestors open; they keep the children seen so far.
     for (let n: AstNode | null = current; starts.length && n; n = n.parent) adopt(n, starts.pop()!);
-    return { root, count, postorder: { nodes: post, typeIds: Uint16Array.from(postIds), typeNames: types } };
+    return { root, count, postorder: { nodes: post, typeIds: postIds.slice(0, idCount), typeNames: types } };
   };
   try {
     // Type ids of `current` and its ancestors, for `finish`.

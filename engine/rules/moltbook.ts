@@ -1,5 +1,6 @@
 /** Questions the Moltbook/OpenClaw rules ask of a Python file's flow facts. */
-import type { CallFact, FunctionFact, PyModel } from '../flow/python.js';
+import type { AssignFact, CallFact, FunctionFact, PyModel } from '../flow/python.js';
+import { assignsTo } from './facts.js';
 import { field, type AstNode } from '../parse/index.js';
 import { callSource } from '../frameworks/python.js';
 import { FEED_ENDPOINT, OWN_ACCOUNT_ENDPOINT } from '../frameworks/moltbook.js';
@@ -31,12 +32,41 @@ export function withAssignedValues(model: PyModel, text: string, fn: FunctionFac
   for (let hop = 0; hop < 2; hop++) {
     const names = new Set([...frontier.matchAll(/\b([A-Za-z_]\w*)\b/g)].map((m) => m[1]).filter((n) => !seen.has(n)));
     names.forEach((n) => seen.add(n));
-    const values = model.assigns.filter((as) => (as.fn === fn || as.fn.isModule) && names.has(as.target.replace(/^self\./, ''))).map((as) => model.text(as.value));
+    const values = assignsNamed(model, names, fn).map((as) => model.text(as.value));
     if (!values.length) break;
     frontier = values.join(' ');
     text += ' ' + frontier;
   }
   return text;
+}
+
+const assignOrder = new WeakMap<PyModel, Map<AssignFact, number>>();
+
+/**
+ * `model.assigns.filter((as) => (as.fn === fn || as.fn.isModule) && names.has(as.target.replace(/^self\./, '')))`
+ * through the by-target index: a name from the text is a word without dots, so the targets that
+ * match it are the name itself and `self.<name>`. Back in the list's order afterwards.
+ */
+function assignsNamed(model: PyModel, names: ReadonlySet<string>, fn: FunctionFact): AssignFact[] {
+  const out: AssignFact[] = [];
+  const take = (list: readonly AssignFact[]) => {
+    for (const as of list) if (as.fn === fn || as.fn.isModule) out.push(as);
+  };
+  for (const n of names) {
+    take(assignsTo(model, n));
+    take(assignsTo(model, `self.${n}`));
+  }
+  if (out.length > 1) {
+    let order = assignOrder.get(model);
+    if (!order) {
+      order = new Map();
+      model.assigns.forEach((as, i) => order!.set(as, i));
+      assignOrder.set(model, order);
+    }
+    const o = order;
+    out.sort((a, b) => o.get(a)! - o.get(b)!);
+  }
+  return out;
 }
 
 /**

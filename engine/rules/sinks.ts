@@ -35,16 +35,9 @@ function first(call: CallFact, ...names: string[]): ArgFact | undefined {
   return call.args.find((a) => a.name !== null && names.includes(a.name)) ?? call.args.find((a) => a.index === 0);
 }
 
-const sinkCache = new WeakMap<CallFact, SinkArg[]>();
-
-/** The argument of `call` that reaches a dangerous operation, with its class. */
+/** The argument of `call` that reaches a dangerous operation, with its class. Computed once per call (kept on the fact). */
 export function sinkArgs(model: PyModel, call: CallFact): SinkArg[] {
-  let hit = sinkCache.get(call);
-  if (!hit) {
-    hit = computeSinkArgs(model, call);
-    sinkCache.set(call, hit);
-  }
-  return hit;
+  return (call.sinkArgs ??= computeSinkArgs(model, call));
 }
 
 function computeSinkArgs(model: PyModel, call: CallFact): SinkArg[] {

@@ -161,16 +161,37 @@ function capital(s: string): string {
 export function detectorHits(ctx: RuleContext, t: ToolText, detectors: Rule[], text: string): { line: number; message: string }[] {
   const out: { line: number; message: string }[] = [];
   for (const d of detectors) {
-    const hits: Finding[] = [];
-    const sub: RuleContext = { file: ctx.file, language: 'instructions', source: text, frameworks: ctx.frameworks, report: (f) => hits.push(f) };
-    try {
-      d.check(sub);
-    } catch {
-      continue;
-    }
+    const hits = detectorFindings(ctx, d, text);
+    if (!hits) continue;
     for (const h of hits) out.push({ line: t.lines[(h.line ?? 1) - 1] ?? t.node.line, message: h.message ?? d.meta.title });
   }
   return out.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * The lines and messages one detector reports for `text` (null when it throws), remembered per
+ * detector and text: tool descriptions repeat across the files of a repository, and the
+ * instruction detectors read nothing of their context but the text (their language is fixed).
+ */
+const findingsCache = new WeakMap<Rule, Map<string, { line?: number; message?: string }[] | null>>();
+
+function detectorFindings(ctx: RuleContext, d: Rule, text: string): { line?: number; message?: string }[] | null {
+  let byText = findingsCache.get(d);
+  if (!byText) findingsCache.set(d, (byText = new Map()));
+  const hit = byText.get(text);
+  if (hit !== undefined) return hit;
+  const hits: Finding[] = [];
+  const sub: RuleContext = { file: ctx.file, language: 'instructions', source: text, frameworks: ctx.frameworks, report: (f) => hits.push(f) };
+  let result: { line?: number; message?: string }[] | null;
+  try {
+    d.check(sub);
+    result = hits.map((h) => ({ line: h.line, message: h.message }));
+  } catch {
+    result = null;
+  }
+  if (byText.size > 5000) byText.clear();
+  byText.set(text, result);
+  return result;
 }
 
 /** Line of character `offset` in `n`'s source text. */

@@ -137,11 +137,24 @@ export function directPath(model: PyModel, node: AstNode, fn: FunctionFact): Dir
   return out;
 }
 
+const deepCache = new WeakMap<AstNode, { fn: FunctionFact; depth: number; path: DirectPath }[]>();
+
 /**
  * The direct path, continued through parameters into the arguments local callers pass, so a value
- * handed to a helper that logs it is followed back to where it was read.
+ * handed to a helper that logs it is followed back to where it was read. Several rules ask it of
+ * the same output sites and arguments: computed once per node, function and depth. Read-only result.
  */
 export function deepPath(model: PyModel, node: AstNode, fn: FunctionFact, depth = 0): DirectPath {
+  let entries = deepCache.get(node);
+  const hit = entries?.find((e) => e.fn === fn && e.depth === depth);
+  if (hit) return hit.path;
+  const path = deepPathUncached(model, node, fn, depth);
+  if (!entries) deepCache.set(node, (entries = []));
+  entries.push({ fn, depth, path });
+  return path;
+}
+
+function deepPathUncached(model: PyModel, node: AstNode, fn: FunctionFact, depth: number): DirectPath {
   const p = directPath(model, node, fn);
   if (depth >= 3 || !p.params.size || fn.isModule) return p;
   for (const name of p.params) {

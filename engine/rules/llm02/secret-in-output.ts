@@ -7,7 +7,7 @@ import { isServerFile, outputSites, outputWhat } from './outputs.js';
 import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { AssignFact, FunctionFact, PyModel } from '../../flow/python.js';
-import { assignsIn } from '../facts.js';
+import { assignsTo } from '../facts.js';
 import { exposesSystemPrompt } from '../llm07/system-prompt-exposed.js';
 
 /**
@@ -75,14 +75,15 @@ function wholeEnvironment(model: PyModel, n: AstNode, fn: FunctionFact, depth = 
   let guard = 0;
   while (stack.length && guard++ < 2000) {
     const c = stack.pop()!;
-    if (c.type === 'attribute' && /^(os\.)?environ$/.test(model.text(c)) && (model.text(c) === 'os.environ' || model.imports.get('environ') === 'os.environ')) {
+    // Only `environ` (7 characters) or `os.environ` (10) can match: other attributes are not sliced.
+    if (c.type === 'attribute' && (c.endIndex - c.startIndex === 7 || c.endIndex - c.startIndex === 10) && /^(os\.)?environ$/.test(model.text(c)) && (model.text(c) === 'os.environ' || model.imports.get('environ') === 'os.environ')) {
       const p = c.parent;
       const subscripted = p?.type === 'subscript' && field(p, 'value') === c;
       const method = p?.type === 'attribute' && field(p, 'object') === c ? model.text(field(p, 'attribute')!) : undefined;
       if (!subscripted && (method === undefined || ENV_WHOLE_METHOD.test(method))) return c;
     }
     if (c.type === 'identifier' && depth < 2) {
-      const def = lastAssignBefore(assignsIn(model, fn), model.text(c), c.startIndex);
+      const def = lastAssignBefore(assignsTo(model, model.text(c)), fn, c.startIndex);
       if (def) {
         const hit = wholeEnvironment(model, def.value, fn, depth + 1);
         if (hit) return hit;
@@ -105,11 +106,14 @@ function mentionsEnviron(model: PyModel): boolean {
   return hit;
 }
 
-/** The last assignment to `target` that starts before `before`, in list order. */
-function lastAssignBefore(assigns: readonly AssignFact[], target: string, before: number): AssignFact | undefined {
+/**
+ * The last assignment in `fn` that starts before `before`, in list order, among `assigns` (the
+ * assignments to one target): the index by target and the one by function keep the list's order.
+ */
+function lastAssignBefore(assigns: readonly AssignFact[], fn: FunctionFact, before: number): AssignFact | undefined {
   for (let i = assigns.length - 1; i >= 0; i--) {
     const a = assigns[i];
-    if (a.target === target && a.node.startIndex < before) return a;
+    if (a.fn === fn && a.node.startIndex < before) return a;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { RuleContext } from '../types.js';
 import { describeKind, reaching, STEERABLE } from '../helpers.js';
-import { sinkArgs, type SinkClass } from '../sinks.js';
-import type { ArgFact, CallFact, Label } from '../../flow/python.js';
+import { sinkArgs, type SinkArg, type SinkClass } from '../sinks.js';
+import type { ArgFact, CallFact, Label, PyModel } from '../../flow/python.js';
 
 const SINK_WORDS: Record<SinkClass, string> = {
   code: 'code execution',
@@ -19,21 +19,43 @@ const SINK_WORDS: Record<SinkClass, string> = {
   'file-write': 'a file write',
 };
 
-/** Shared body of the output-handling rules: model-steerable data reaching one sink class. */
+const byClassCache = new WeakMap<PyModel, Map<SinkClass, { call: CallFact; sink: SinkArg }[]>>();
+
+/** Every call's sink arguments grouped by class, in call order then argument order. */
+function sinksByClass(model: PyModel): Map<SinkClass, { call: CallFact; sink: SinkArg }[]> {
+  let hit = byClassCache.get(model);
+  if (!hit) {
+    hit = new Map();
+    for (const call of model.calls) {
+      for (const sink of sinkArgs(model, call)) {
+        const list = hit.get(sink.cls);
+        if (list) list.push({ call, sink });
+        else hit.set(sink.cls, [{ call, sink }]);
+      }
+    }
+    byClassCache.set(model, hit);
+  }
+  return hit;
+}
+
+/**
+ * Shared body of the output-handling rules: model-steerable data reaching one sink class. Each of
+ * those rules calls it for every file; each walks only its own class's sinks, in the order a walk
+ * over all calls and their sinks meets them, the first report for a call ending that call.
+ */
 export function checkSink(ctx: RuleContext, cls: SinkClass, accept?: (call: CallFact, arg: ArgFact, label: Label) => boolean): void {
   const model = ctx.model!;
-  for (const call of model.calls) {
-    for (const sink of sinkArgs(model, call)) {
-      if (sink.cls !== cls) continue;
-      const labels = reaching(sink.arg.taint, STEERABLE, sink.sanitizer).filter((l) => !accept || accept(call, sink.arg, l));
-      if (!labels.length) continue;
-      const l = labels[0];
-      ctx.report({
-        node: call.node,
-        source: l,
-        message: `${describeKind(l.kind).replace(/^./, (c) => c.toUpperCase())} (${l.what}, line ${l.line}) reaches ${SINK_WORDS[cls]} in ${call.name}() without validation.`,
-      });
-      break;
-    }
+  let reported: CallFact | undefined;
+  for (const { call, sink } of sinksByClass(model).get(cls) ?? []) {
+    if (call === reported) continue;
+    const labels = reaching(sink.arg.taint, STEERABLE, sink.sanitizer).filter((l) => !accept || accept(call, sink.arg, l));
+    if (!labels.length) continue;
+    const l = labels[0];
+    ctx.report({
+      node: call.node,
+      source: l,
+      message: `${describeKind(l.kind).replace(/^./, (c) => c.toUpperCase())} (${l.what}, line ${l.line}) reaches ${SINK_WORDS[cls]} in ${call.name}() without validation.`,
+    });
+    reported = call;
   }
 }

@@ -66,10 +66,12 @@ export function systemTexts(model: PyModel): SystemText[] {
       const right = field(n, 'right');
       const name = left ? lastName(left) : undefined;
       if (left && right && name) {
-        const list = valuesByName.get(text(left)) ?? [];
-        list.push(right);
-        valuesByName.set(text(left), list);
-        if (SYSTEM_PROMPT_NAME.test(name)) systemByName.push({ name: text(left), value: right });
+        // One slice of the target per assignment (every assignment in the file passes here).
+        const target = text(left);
+        const list = valuesByName.get(target);
+        if (list) list.push(right);
+        else valuesByName.set(target, [right]);
+        if (SYSTEM_PROMPT_NAME.test(name)) systemByName.push({ name: target, value: right });
       }
     } else if (n.type === 'pair') {
       const k = field(n, 'key');

@@ -27,53 +27,70 @@ export interface VectorQuery {
 /** pgvector distance operators and functions in SQL text, and Supabase-style match functions. */
 const VECTOR_SQL = /(<->|<=>|<#>|<\+>|\bcosine_distance\b|\bl2_distance\b|\binner_product\b|\bvector_distance\b|\bmatch_documents\b|\bVEC_DISTANCE|\bvec_distance_cosine\b)/i;
 
-const queryCache = new WeakMap<CallFact, VectorQuery | null>();
-
-/** Several rules ask this of every call; the answer depends on the call alone. Read-only result. */
+/** Several rules ask this of every call; the answer depends on the call alone (kept on the fact). Read-only result. */
 export function vectorQuery(model: PyModel, call: CallFact): VectorQuery | null {
-  let hit = queryCache.get(call);
-  if (hit === undefined) {
-    hit = vectorQueryUncached(model, call);
-    queryCache.set(call, hit);
-  }
+  let hit = call.vectorQuery;
+  if (hit === undefined) call.vectorQuery = hit = vectorQueryUncached(model, call);
   return hit;
 }
 
 function vectorQueryUncached(model: PyModel, call: CallFact): VectorQuery | null {
   // JS spells the same APIs in camelCase and passes LangChain.js filters positionally: `similaritySearch(q, k, filter)`.
   const name = model.language ? snakeCase(call.name) : call.name;
-  const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(model.language ? snakeCase(a.name) : a.name));
-  if (model.language && STORE_SEARCH.test(name)) filters.push(...call.args.filter((a) => a.index === 2));
-  if (STORE_SEARCH.test(name)) return { call, factory: false, fetch: false, filters };
+  // Most calls are no query at all: their filter list is built only on the way to an answer.
+  let filterList: ArgFact[] | undefined;
+  const filters = (): ArgFact[] => {
+    if (filterList) return filterList;
+    filterList = call.args.filter((a) => a.name !== null && FILTER_KW.test(model.language ? snakeCase(a.name) : a.name));
+    if (model.language && STORE_SEARCH.test(name)) filterList.push(...call.args.filter((a) => a.index === 2));
+    return filterList;
+  };
+  if (STORE_SEARCH.test(name)) return { call, factory: false, fetch: false, filters: filters() };
   // OpenAI vector stores: a direct search, or file_search over fixed store ids in a run.
-  if (/\.vector_stores\.search$/.test(calleeOf(call))) return { call, factory: false, fetch: false, filters };
-  if (call.args.some((a) => /["']file_search["']/.test(model.text(a.node)) && /vector_store_ids/.test(model.text(a.node)))) return { call, factory: false, fetch: false, filters: [] };
+  if (/\.vector_stores\.search$/.test(calleeOf(call))) return { call, factory: false, fetch: false, filters: filters() };
+  if (fileSearchIn(model) && call.args.some((a) => FILE_SEARCH.test(model.text(a.node)) && /vector_store_ids/.test(model.text(a.node)))) return { call, factory: false, fetch: false, filters: [] };
   // Raw SQL over pgvector (`ORDER BY embedding <=> %s`) or a Supabase match function.
   if (/^(execute|fetch|fetchrow|fetchall|query|rpc|exec_driver_sql)$/.test(name) && call.args.some((a) => (a.node.type === 'string' || a.node.type === 'concatenated_string') && VECTOR_SQL.test(model.text(a.node)))) {
-    return { call, factory: false, fetch: false, filters };
+    return { call, factory: false, fetch: false, filters: filters() };
   }
-  if (RETRIEVER_FACTORY.test(name) && call.receiver) return { call, factory: true, fetch: false, filters };
+  if (RETRIEVER_FACTORY.test(name) && call.receiver) return { call, factory: true, fetch: false, filters: filters() };
   if (!RAW_QUERY.test(name) || !call.receiver) return null;
   // Pinecone JS: `index.namespace(ns).query({ vector, topK })`: the namespace is the tenant boundary.
   if (model.language && call.receiver.type === 'call_expression') {
     const ns = model.calls.find((c) => c.node === call.receiver && c.name === 'namespace');
     const nsArg = ns?.args.find((a) => a.index === 0);
-    if (ns && nsArg) return { call, factory: false, fetch: false, filters: [...filters, { ...nsArg, name: 'namespace' }] };
+    if (ns && nsArg) return { call, factory: false, fetch: false, filters: [...filters(), { ...nsArg, name: 'namespace' }] };
   }
   const c = calleeOf(call);
   // Weaviate v4: `collection.query.near_text(...)`.
-  if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters };
+  if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters: filters() };
   const typed = RAW_CLIENT_TYPE.test(call.receiverType ?? '');
   const kwSignal = call.args.some((a) => a.name !== null && RAW_QUERY_KW.test(a.name));
   // mem0 memories are a vector store with an owner filter: `memory.search(q, filters={...})`.
-  if ((name === 'search' || name === 'get_all') && filters.some((f) => f.name === 'filters') && (/mem0|Memory/.test(call.receiverType ?? '') || /mem/i.test(model.text(call.receiver)))) return { call, factory: false, fetch: name === 'get_all', filters };
+  if ((name === 'search' || name === 'get_all') && filters().some((f) => f.name === 'filters') && (/mem0|Memory/.test(call.receiverType ?? '') || /mem/i.test(model.text(call.receiver)))) return { call, factory: false, fetch: name === 'get_all', filters: filters() };
   if (name === 'get') {
-    if (typed && filters.length) return { call, factory: false, fetch: true, filters };
+    if (typed && filters().length) return { call, factory: false, fetch: true, filters: filters() };
     return null;
   }
-  if (typed && (kwSignal || filters.length)) return { call, factory: false, fetch: false, filters };
-  if (!typed && kwSignal && /(collection|index|qdrant|client|pinecone|store|db)/i.test(model.text(call.receiver))) return { call, factory: false, fetch: false, filters };
+  if (typed && (kwSignal || filters().length)) return { call, factory: false, fetch: false, filters: filters() };
+  if (!typed && kwSignal && /(collection|index|qdrant|client|pinecone|store|db)/i.test(model.text(call.receiver))) return { call, factory: false, fetch: false, filters: filters() };
   return null;
+}
+
+const FILE_SEARCH = /["']file_search["']/;
+const fileSearchCache = new WeakMap<PyModel, boolean>();
+
+/**
+ * Whether the file spells a `file_search` tool with store ids at all. The per-argument test reads
+ * every argument's text of every call; a text without a match cannot contain one.
+ */
+function fileSearchIn(model: PyModel): boolean {
+  let hit = fileSearchCache.get(model);
+  if (hit === undefined) {
+    hit = FILE_SEARCH.test(model.file.source) && /vector_store_ids/.test(model.file.source);
+    fileSearchCache.set(model, hit);
+  }
+  return hit;
 }
 
 /** A filter value's own entries, when written as a dict literal: `{"user_id": uid, "k": 4}`. */

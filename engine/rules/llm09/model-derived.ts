@@ -81,6 +81,12 @@ export function modelDerivedNames(model: PyModel, fn: FunctionFact): Set<string>
   if (hit) return hit;
   const names = new Set<string>();
   const calls = fn.calls.filter((c) => callYieldsModel(c, model));
+  // With no model call here and no graph state to read, nothing can seed a name: every `derived`
+  // below would be false. Most functions are like that; skip the rounds.
+  if (calls.length === 0 && !(fn.isGraphNode || graphStateParam(fn) ? graphStateParam(fn) : undefined)) {
+    cache.set(fn, names);
+    return names;
+  }
   const assigns = [...assignsIn(model, fn)].sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(model, fn);
   const human = humanDecidedNames(model, fn);
