@@ -62827,6 +62827,7 @@ function tablesFor(language) {
   }
   return t;
 }
+var idBuffer = new Uint16Array(1 << 16);
 function copyTree(tree, source) {
   const { types, named, fields: fields2 } = tablesFor(tree.language);
   const commentId = types.indexOf("comment");
@@ -62846,7 +62847,8 @@ function copyTree(tree, source) {
   const w = walkerFor(tree);
   let count = 0;
   const post = [];
-  const postIds = [];
+  let postIds = idBuffer;
+  let idCount = 0;
   const make = (parent, typeId, fieldId) => {
     const startIndex = w.start();
     const row = startLine(startIndex);
@@ -62869,7 +62871,12 @@ function copyTree(tree, source) {
     node2.endLine = lineOf(Math.max(node2.startIndex, end - 1)) + 1;
     if (node2.named) {
       post.push(node2);
-      postIds.push(typeId);
+      if (idCount === postIds.length) {
+        const grown = new Uint16Array(postIds.length * 2);
+        grown.set(postIds);
+        postIds = idBuffer = grown;
+      }
+      postIds[idCount++] = typeId;
     }
   };
   const rootTypeId = w.typeId();
@@ -62885,7 +62892,7 @@ function copyTree(tree, source) {
   };
   const done = () => {
     for (let n = current; starts.length && n; n = n.parent) adopt(n, starts.pop());
-    return { root, count, postorder: { nodes: post, typeIds: Uint16Array.from(postIds), typeNames: types } };
+    return { root, count, postorder: { nodes: post, typeIds: postIds.slice(0, idCount), typeNames: types } };
   };
   try {
     const idStack = [rootTypeId];
@@ -63161,6 +63168,23 @@ function lastSegment(qname) {
   const i2 = qname.lastIndexOf(".");
   return i2 < 0 ? qname : qname.slice(i2 + 1);
 }
+var PairCache = class {
+  outer = /* @__PURE__ */ new Map();
+  entries = 0;
+  get(a, b) {
+    return this.outer.get(a)?.get(b);
+  }
+  set(a, b, value) {
+    if (this.entries > 5e4) {
+      this.outer.clear();
+      this.entries = 0;
+    }
+    let inner = this.outer.get(a);
+    if (!inner) this.outer.set(a, inner = /* @__PURE__ */ new Map());
+    inner.set(b, value);
+    this.entries++;
+  }
+};
 var plainCache = /* @__PURE__ */ new Map();
 function plain(qname) {
   if (!qname.includes("()")) return qname;
@@ -63193,13 +63217,24 @@ var MODEL_NAME = /^(llm|llm_\w+|\w+_llm|chat_model|model|chat|agent|\w+_agent|ag
 var CLIENT_SUFFIXES = [".chat.completions.create", ".chat.completions.parse", ".completions.create", ".responses.create", ".responses.parse", ".messages.create", ".messages.stream", ".beta.chat.completions.parse", ".chat.complete", ".chat.stream"];
 var FUNCTION_CALLS = /* @__PURE__ */ new Set(["litellm.completion", "litellm.acompletion", "ollama.chat", "ollama.generate", "openai.ChatCompletion.create", "openai.Completion.create", "agents.Runner.run", "agents.Runner.run_sync", "agents.Runner.run_streamed"]);
 var shapeCache = /* @__PURE__ */ new Map();
+var shapeByType = new PairCache();
+var shapeByName = new PairCache();
 function modelCallShape(callee, receiverType, receiverName) {
-  const key = receiverType !== void 0 ? `${callee}\0t${receiverType}` : receiverName !== void 0 ? `${callee}\0n${receiverName}` : callee;
-  let hit = shapeCache.get(key);
+  if (receiverType !== void 0) {
+    let hit2 = shapeByType.get(callee, receiverType);
+    if (hit2 === void 0) shapeByType.set(callee, receiverType, hit2 = modelCallShapeUncached(callee, receiverType, receiverName));
+    return hit2;
+  }
+  if (receiverName !== void 0) {
+    let hit2 = shapeByName.get(callee, receiverName);
+    if (hit2 === void 0) shapeByName.set(callee, receiverName, hit2 = modelCallShapeUncached(callee, receiverType, receiverName));
+    return hit2;
+  }
+  let hit = shapeCache.get(callee);
   if (hit === void 0) {
     hit = modelCallShapeUncached(callee, receiverType, receiverName);
     if (shapeCache.size > 5e4) shapeCache.clear();
-    shapeCache.set(key, hit);
+    shapeCache.set(callee, hit);
   }
   return hit;
 }
@@ -63279,13 +63314,18 @@ function envSource(keyName) {
   return { kind: "env", what: keyName ? `environment value ${keyName}` : "the environment" };
 }
 var sourceCache = /* @__PURE__ */ new Map();
+var sourceByType = new PairCache();
 function callSource(callee, receiverType) {
-  const key = receiverType === void 0 ? callee : `${callee}\0${receiverType}`;
-  let hit = sourceCache.get(key);
+  if (receiverType !== void 0) {
+    let hit2 = sourceByType.get(callee, receiverType);
+    if (hit2 === void 0) sourceByType.set(callee, receiverType, hit2 = callSourceUncached(callee, receiverType));
+    return hit2;
+  }
+  let hit = sourceCache.get(callee);
   if (hit === void 0) {
     hit = callSourceUncached(callee, receiverType);
     if (sourceCache.size > 5e4) sourceCache.clear();
-    sourceCache.set(key, hit);
+    sourceCache.set(callee, hit);
   }
   return hit;
 }
@@ -63821,14 +63861,8 @@ var FILE_WRITE = /\.(write_text|write_bytes|write|writelines)$|^(shutil\.(copy|m
 function first2(call, ...names) {
   return call.args.find((a) => a.name !== null && names.includes(a.name)) ?? call.args.find((a) => a.index === 0);
 }
-var sinkCache = /* @__PURE__ */ new WeakMap();
 function sinkArgs(model, call) {
-  let hit = sinkCache.get(call);
-  if (!hit) {
-    hit = computeSinkArgs(model, call);
-    sinkCache.set(call, hit);
-  }
-  return hit;
+  return call.sinkArgs ??= computeSinkArgs(model, call);
 }
 function computeSinkArgs(model, call) {
   if (model.language) return jsSinkArgs(model, call);
@@ -64641,6 +64675,70 @@ function decode3(blob) {
   return text2;
 }
 
+// engine/rules/facts.ts
+var NONE2 = Object.freeze([]);
+function groupBy(items, key) {
+  const out2 = /* @__PURE__ */ new Map();
+  for (const t of items) {
+    const k = key(t);
+    const list = out2.get(k);
+    if (list) list.push(t);
+    else out2.set(k, [t]);
+  }
+  return out2;
+}
+function memo2(build) {
+  const cache4 = /* @__PURE__ */ new WeakMap();
+  return (k) => {
+    let v = cache4.get(k);
+    if (v === void 0) {
+      v = build(k);
+      cache4.set(k, v);
+    }
+    return v;
+  };
+}
+var assignsByFn = memo2((m) => groupBy(m.assigns, (a) => a.fn));
+var assignsByTarget = memo2((m) => groupBy(m.assigns, (a) => a.target));
+var callsByFn = memo2((m) => groupBy(m.calls, (c) => c.fn));
+var ifsByNode = memo2((m) => new Map(m.ifs.map((i2) => [i2.node, i2]).reverse()));
+function assignsIn(model, fn) {
+  return assignsByFn(model).get(fn) ?? NONE2;
+}
+function assignsTo(model, target) {
+  return assignsByTarget(model).get(target) ?? NONE2;
+}
+function callsIn(model, fn) {
+  return callsByFn(model).get(fn) ?? NONE2;
+}
+function ifAt(model, node2) {
+  return ifsByNode(model).get(node2);
+}
+var receiverIndex = /* @__PURE__ */ new WeakMap();
+function callsOnReceiver(model, fn, receiver) {
+  let index = receiverIndex.get(fn);
+  if (!index) {
+    index = groupBy(
+      fn.calls.filter((c) => c.receiver),
+      (c) => model.text(c.receiver)
+    );
+    receiverIndex.set(fn, index);
+  }
+  return index.get(receiver) ?? NONE2;
+}
+var callsByNode = memo2((m) => {
+  const out2 = /* @__PURE__ */ new Map();
+  for (const c of m.calls) if (!out2.has(c.node)) out2.set(c.node, c);
+  return out2;
+});
+function callAt(model, node2) {
+  return node2 === void 0 ? void 0 : callsByNode(model).get(node2);
+}
+var callsByTarget = memo2((m) => groupBy(m.calls, (c) => c.target));
+function callsTo(model, fn) {
+  return callsByTarget(model).get(fn) ?? NONE2;
+}
+
 // engine/frameworks/moltbook.ts
 var MARKER = /\bmoltbook\b|\bopenclaw\b|\bmoltbot\b|\bclawdbot\b|\bclawhub\b|\bclawdhub\b|[~/]\.(?:openclaw|moltbot|clawdbot)\//i;
 function mentionsMoltbook(text2) {
@@ -64664,12 +64762,34 @@ function withAssignedValues(model, text2, fn) {
   for (let hop = 0; hop < 2; hop++) {
     const names = new Set([...frontier.matchAll(/\b([A-Za-z_]\w*)\b/g)].map((m) => m[1]).filter((n) => !seen.has(n)));
     names.forEach((n) => seen.add(n));
-    const values = model.assigns.filter((as) => (as.fn === fn || as.fn.isModule) && names.has(as.target.replace(/^self\./, ""))).map((as) => model.text(as.value));
+    const values = assignsNamed(model, names, fn).map((as) => model.text(as.value));
     if (!values.length) break;
     frontier = values.join(" ");
     text2 += " " + frontier;
   }
   return text2;
+}
+var assignOrder = /* @__PURE__ */ new WeakMap();
+function assignsNamed(model, names, fn) {
+  const out2 = [];
+  const take = (list) => {
+    for (const as of list) if (as.fn === fn || as.fn.isModule) out2.push(as);
+  };
+  for (const n of names) {
+    take(assignsTo(model, n));
+    take(assignsTo(model, `self.${n}`));
+  }
+  if (out2.length > 1) {
+    let order = assignOrder.get(model);
+    if (!order) {
+      order = /* @__PURE__ */ new Map();
+      model.assigns.forEach((as, i2) => order.set(as, i2));
+      assignOrder.set(model, order);
+    }
+    const o = order;
+    out2.sort((a, b) => o.get(a) - o.get(b));
+  }
+  return out2;
 }
 function feedFetchLines(model) {
   const out2 = /* @__PURE__ */ new Set();
@@ -64929,16 +65049,30 @@ function capital(s) {
 function detectorHits(ctx, t, detectors, text2) {
   const out2 = [];
   for (const d of detectors) {
-    const hits3 = [];
-    const sub = { file: ctx.file, language: "instructions", source: text2, frameworks: ctx.frameworks, report: (f) => hits3.push(f) };
-    try {
-      d.check(sub);
-    } catch {
-      continue;
-    }
+    const hits3 = detectorFindings(ctx, d, text2);
+    if (!hits3) continue;
     for (const h of hits3) out2.push({ line: t.lines[(h.line ?? 1) - 1] ?? t.node.line, message: h.message ?? d.meta.title });
   }
   return out2.sort((a, b) => a.line - b.line);
+}
+var findingsCache = /* @__PURE__ */ new WeakMap();
+function detectorFindings(ctx, d, text2) {
+  let byText = findingsCache.get(d);
+  if (!byText) findingsCache.set(d, byText = /* @__PURE__ */ new Map());
+  const hit = byText.get(text2);
+  if (hit !== void 0) return hit;
+  const hits3 = [];
+  const sub = { file: ctx.file, language: "instructions", source: text2, frameworks: ctx.frameworks, report: (f) => hits3.push(f) };
+  let result;
+  try {
+    d.check(sub);
+    result = hits3.map((h) => ({ line: h.line, message: h.message }));
+  } catch {
+    result = null;
+  }
+  if (byText.size > 5e3) byText.clear();
+  byText.set(text2, result);
+  return result;
 }
 var rule9 = {
   meta: {
@@ -65632,10 +65766,10 @@ function createPythonAnalyser() {
       case "identifier":
         return ctx.scope.get(text2(n))?.taint ?? NO_LABELS;
       case "string": {
-        const parts2 = n.children.filter((c) => c.type === "interpolation");
-        if (!parts2.length) return NO_LABELS;
+        if (!n.children.some((c) => c.type === "interpolation")) return NO_LABELS;
         let out2 = [];
-        for (const p of parts2) {
+        for (const p of n.children) {
+          if (p.type !== "interpolation") continue;
           const e = field(p, "expression") ?? p.children.find((c) => c.named);
           if (e) out2 = union2(out2, ev(e, ctx, d));
         }
@@ -65910,20 +66044,24 @@ function createPythonAnalyser() {
       target,
       // Set by the assignment that receives the result; present from the start so every call fact has one shape.
       assignedTo: void 0,
-      guarded: false
+      guarded: false,
+      sinkArgs: void 0,
+      vectorQuery: void 0
     };
     if (ctx.record) {
       ctx.fn.calls.push(fact);
       ctx.fn.calledNames.add(name2);
     }
     const argTaint = union2(...args2.map((a) => a.taint));
-    const ctor = name2.replace(/\[\]$/, "");
-    if (MESSAGE_CLASSES[ctor]) {
+    const ctor = name2.endsWith("[]") ? name2.slice(0, -2) : name2;
+    const messageRole = MESSAGE_CLASSES[ctor];
+    const instructionKeywords = messageRole ? void 0 : INSTRUCTION_KEYWORDS[ctor];
+    if (messageRole) {
       const content2 = args2.find((a) => a.name === "content" || a.name === "template" || a.name === "prompt") ?? args2.find((a) => a.index === 0);
-      recordMessage(n, MESSAGE_CLASSES[ctor], content2?.node, content2?.taint ?? [], ctx, ctor);
-    } else if (INSTRUCTION_KEYWORDS[ctor]) {
+      recordMessage(n, messageRole, content2?.node, content2?.taint ?? [], ctx, ctor);
+    } else if (instructionKeywords) {
       for (const a of args2) {
-        if (a.name && INSTRUCTION_KEYWORDS[ctor].includes(a.name)) recordMessage(a.node, ctor === "Task" ? "user" : "system", a.node, union2(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
+        if (a.name && instructionKeywords.includes(a.name)) recordMessage(a.node, ctor === "Task" ? "user" : "system", a.node, union2(a.taint, dynamicInstructions(a.node, ctx)), ctx, `${ctor}(${a.name}=)`);
       }
     }
     if (fact.model?.kind === "client") {
@@ -66378,7 +66516,7 @@ function createPythonAnalyser() {
       }
       if (n.type !== "call") continue;
       const fnText = text2(field(n, "function"));
-      if (/\.add_argument$/.test(fnText)) {
+      if (fnText.endsWith(".add_argument")) {
         const argList2 = field(n, "arguments");
         const items = argList2?.children ?? [];
         const restricted = items.some((a) => a.type === "keyword_argument" && (text2(field(a, "name")) === "choices" || text2(field(a, "name")) === "type" && /^(int|float)$/.test(text2(field(a, "value")))));
@@ -66390,8 +66528,9 @@ function createPythonAnalyser() {
       }
       const argList = field(n, "arguments");
       if (!argList) continue;
-      const callee = resolveImport(fnText.split("(")[0]);
-      const addsNode = /\.add_node$/.test(callee);
+      const paren = fnText.indexOf("(");
+      const callee = resolveImport(paren < 0 ? fnText : fnText.slice(0, paren));
+      const addsNode = callee.endsWith(".add_node");
       const uiCallback = /^(gradio\.(Interface|ChatInterface)|gr\.(Interface|ChatInterface))$|\.(click|submit|change|input)$/.test(callee);
       const wrapsTool = TOOL_WRAPPERS.test(callee);
       for (const a of argList.children) {
@@ -67231,7 +67370,7 @@ function createJavaScriptAnalyser() {
         }
         const comp = nameNode?.type === "identifier" && /^[A-Z]/.test(text2(nameNode)) ? localFunctions.get(text2(nameNode))?.find((f) => f.className === null) : void 0;
         if (comp && ctx.record) {
-          const fact = { node: n, callee: text2(nameNode), flat: plain(text2(nameNode)), name: text2(nameNode), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false };
+          const fact = { node: n, callee: text2(nameNode), flat: plain(text2(nameNode)), name: text2(nameNode), receiverTaint: [], args: [{ node: n, name: null, index: 0, taint: all, splat: false }, ...props], fn: ctx.fn, loops: ctx.loops, line: n.line, model: null, target: comp, guarded: false, sinkArgs: void 0, vectorQuery: void 0 };
           ctx.fn.calls.push(fact);
           ctx.fn.calledNames.add(fact.name);
         }
@@ -67274,7 +67413,9 @@ function createJavaScriptAnalyser() {
       loops: ctx.loops,
       line: node2.line,
       model: null,
-      guarded: false
+      guarded: false,
+      sinkArgs: void 0,
+      vectorQuery: void 0
     };
     synthetic.push(fact);
     ctx.fn.calls.push(fact);
@@ -67421,7 +67562,9 @@ function createJavaScriptAnalyser() {
       line: n.line,
       model: isNew ? null : jsModelCallShape(callee, receiverType, receiverName) ?? bedrockShape(name2, args2, text2) ?? workersAiShape(name2, receiver ? text2(receiver) : "", args2, text2),
       target,
-      guarded: false
+      guarded: false,
+      sinkArgs: void 0,
+      vectorQuery: void 0
     };
     if (ctx.record) {
       ctx.fn.calls.push(fact);
@@ -68494,10 +68637,11 @@ function systemTexts(model) {
       const right = field(n, "right");
       const name2 = left ? lastName(left) : void 0;
       if (left && right && name2) {
-        const list = valuesByName.get(text2(left)) ?? [];
-        list.push(right);
-        valuesByName.set(text2(left), list);
-        if (SYSTEM_PROMPT_NAME.test(name2)) systemByName.push({ name: text2(left), value: right });
+        const target = text2(left);
+        const list = valuesByName.get(target);
+        if (list) list.push(right);
+        else valuesByName.set(target, [right]);
+        if (SYSTEM_PROMPT_NAME.test(name2)) systemByName.push({ name: target, value: right });
       }
     } else if (n.type === "pair") {
       const k = field(n, "key");
@@ -68703,70 +68847,6 @@ function isMasked(model, node2, line) {
   return MASKED.test(model.text(node2)) || line !== void 0 && MASKED.test(model.line(line));
 }
 
-// engine/rules/facts.ts
-var NONE2 = Object.freeze([]);
-function groupBy(items, key) {
-  const out2 = /* @__PURE__ */ new Map();
-  for (const t of items) {
-    const k = key(t);
-    const list = out2.get(k);
-    if (list) list.push(t);
-    else out2.set(k, [t]);
-  }
-  return out2;
-}
-function memo2(build) {
-  const cache4 = /* @__PURE__ */ new WeakMap();
-  return (k) => {
-    let v = cache4.get(k);
-    if (v === void 0) {
-      v = build(k);
-      cache4.set(k, v);
-    }
-    return v;
-  };
-}
-var assignsByFn = memo2((m) => groupBy(m.assigns, (a) => a.fn));
-var assignsByTarget = memo2((m) => groupBy(m.assigns, (a) => a.target));
-var callsByFn = memo2((m) => groupBy(m.calls, (c) => c.fn));
-var ifsByNode = memo2((m) => new Map(m.ifs.map((i2) => [i2.node, i2]).reverse()));
-function assignsIn(model, fn) {
-  return assignsByFn(model).get(fn) ?? NONE2;
-}
-function assignsTo(model, target) {
-  return assignsByTarget(model).get(target) ?? NONE2;
-}
-function callsIn(model, fn) {
-  return callsByFn(model).get(fn) ?? NONE2;
-}
-function ifAt(model, node2) {
-  return ifsByNode(model).get(node2);
-}
-var receiverIndex = /* @__PURE__ */ new WeakMap();
-function callsOnReceiver(model, fn, receiver) {
-  let index = receiverIndex.get(fn);
-  if (!index) {
-    index = groupBy(
-      fn.calls.filter((c) => c.receiver),
-      (c) => model.text(c.receiver)
-    );
-    receiverIndex.set(fn, index);
-  }
-  return index.get(receiver) ?? NONE2;
-}
-var callsByNode = memo2((m) => {
-  const out2 = /* @__PURE__ */ new Map();
-  for (const c of m.calls) if (!out2.has(c.node)) out2.set(c.node, c);
-  return out2;
-});
-function callAt(model, node2) {
-  return node2 === void 0 ? void 0 : callsByNode(model).get(node2);
-}
-var callsByTarget = memo2((m) => groupBy(m.calls, (c) => c.target));
-function callsTo(model, fn) {
-  return callsByTarget(model).get(fn) ?? NONE2;
-}
-
 // engine/rules/llm02/direct.ts
 var TRANSPARENT = /^(str|repr|dict|list|tuple|set|sorted|reversed|json\.dumps|format|textwrap\.dedent|dedent|textwrap\.indent|pprint\.pformat|os\.getenv|os\.environ\.get|getenv)$|\.(format|format_map|join|strip|lstrip|rstrip|upper|lower|title|replace|get|items|values|copy|dict|model_dump|to_dict|encode|decode|splitlines|pop|setdefault)$/;
 var MUTATORS3 = /^(append|extend|insert|update|setdefault|add)$/;
@@ -68870,7 +68950,17 @@ function directPath(model, node2, fn) {
   walk2(node2);
   return out2;
 }
+var deepCache = /* @__PURE__ */ new WeakMap();
 function deepPath(model, node2, fn, depth = 0) {
+  let entries2 = deepCache.get(node2);
+  const hit = entries2?.find((e) => e.fn === fn && e.depth === depth);
+  if (hit) return hit.path;
+  const path14 = deepPathUncached(model, node2, fn, depth);
+  if (!entries2) deepCache.set(node2, entries2 = []);
+  entries2.push({ fn, depth, path: path14 });
+  return path14;
+}
+function deepPathUncached(model, node2, fn, depth) {
   const p = directPath(model, node2, fn);
   if (depth >= 3 || !p.params.size || fn.isModule) return p;
   for (const name2 of p.params) {
@@ -69217,14 +69307,14 @@ function wholeEnvironment(model, n, fn, depth = 0) {
   let guard = 0;
   while (stack.length && guard++ < 2e3) {
     const c = stack.pop();
-    if (c.type === "attribute" && /^(os\.)?environ$/.test(model.text(c)) && (model.text(c) === "os.environ" || model.imports.get("environ") === "os.environ")) {
+    if (c.type === "attribute" && (c.endIndex - c.startIndex === 7 || c.endIndex - c.startIndex === 10) && /^(os\.)?environ$/.test(model.text(c)) && (model.text(c) === "os.environ" || model.imports.get("environ") === "os.environ")) {
       const p = c.parent;
       const subscripted = p?.type === "subscript" && field(p, "value") === c;
       const method = p?.type === "attribute" && field(p, "object") === c ? model.text(field(p, "attribute")) : void 0;
       if (!subscripted && (method === void 0 || ENV_WHOLE_METHOD.test(method))) return c;
     }
     if (c.type === "identifier" && depth < 2) {
-      const def = lastAssignBefore(assignsIn(model, fn), model.text(c), c.startIndex);
+      const def = lastAssignBefore(assignsTo(model, model.text(c)), fn, c.startIndex);
       if (def) {
         const hit = wholeEnvironment(model, def.value, fn, depth + 1);
         if (hit) return hit;
@@ -69244,10 +69334,10 @@ function mentionsEnviron(model) {
   }
   return hit;
 }
-function lastAssignBefore(assigns, target, before) {
+function lastAssignBefore(assigns, fn, before) {
   for (let i2 = assigns.length - 1; i2 >= 0; i2--) {
     const a = assigns[i2];
-    if (a.target === target && a.node.startIndex < before) return a;
+    if (a.fn === fn && a.node.startIndex < before) return a;
   }
   return void 0;
 }
@@ -72172,21 +72262,36 @@ var SINK_WORDS = {
   deploy: "a deployment",
   "file-write": "a file write"
 };
+var byClassCache = /* @__PURE__ */ new WeakMap();
+function sinksByClass(model) {
+  let hit = byClassCache.get(model);
+  if (!hit) {
+    hit = /* @__PURE__ */ new Map();
+    for (const call of model.calls) {
+      for (const sink of sinkArgs(model, call)) {
+        const list = hit.get(sink.cls);
+        if (list) list.push({ call, sink });
+        else hit.set(sink.cls, [{ call, sink }]);
+      }
+    }
+    byClassCache.set(model, hit);
+  }
+  return hit;
+}
 function checkSink(ctx, cls, accept) {
   const model = ctx.model;
-  for (const call of model.calls) {
-    for (const sink of sinkArgs(model, call)) {
-      if (sink.cls !== cls) continue;
-      const labels = reaching(sink.arg.taint, STEERABLE, sink.sanitizer).filter((l2) => !accept || accept(call, sink.arg, l2));
-      if (!labels.length) continue;
-      const l = labels[0];
-      ctx.report({
-        node: call.node,
-        source: l,
-        message: `${describeKind(l.kind).replace(/^./, (c) => c.toUpperCase())} (${l.what}, line ${l.line}) reaches ${SINK_WORDS[cls]} in ${call.name}() without validation.`
-      });
-      break;
-    }
+  let reported;
+  for (const { call, sink } of sinksByClass(model).get(cls) ?? []) {
+    if (call === reported) continue;
+    const labels = reaching(sink.arg.taint, STEERABLE, sink.sanitizer).filter((l2) => !accept || accept(call, sink.arg, l2));
+    if (!labels.length) continue;
+    const l = labels[0];
+    ctx.report({
+      node: call.node,
+      source: l,
+      message: `${describeKind(l.kind).replace(/^./, (c) => c.toUpperCase())} (${l.what}, line ${l.line}) reaches ${SINK_WORDS[cls]} in ${call.name}() without validation.`
+    });
+    reported = call;
   }
 }
 
@@ -73247,44 +73352,55 @@ var RAW_CLIENT_TYPE = /(chromadb|get_or_create_collection|get_collection|create_
 var RAW_QUERY_KW = /^(query_texts|query_embeddings|n_results|query_vector|top_k|vector|include_metadata|collection_name|anns_field|limit|near_text|include|knn)$/;
 var FILTER_KW = /^(filter|filters|where|where_document|namespace|search_kwargs|query_filter|pre_filter|post_filter|expr|metadata_filter|metadata_filters|partition_name|partition_names|tenant|doc_ids|node_ids)$/;
 var VECTOR_SQL = /(<->|<=>|<#>|<\+>|\bcosine_distance\b|\bl2_distance\b|\binner_product\b|\bvector_distance\b|\bmatch_documents\b|\bVEC_DISTANCE|\bvec_distance_cosine\b)/i;
-var queryCache = /* @__PURE__ */ new WeakMap();
 function vectorQuery(model, call) {
-  let hit = queryCache.get(call);
-  if (hit === void 0) {
-    hit = vectorQueryUncached(model, call);
-    queryCache.set(call, hit);
-  }
+  let hit = call.vectorQuery;
+  if (hit === void 0) call.vectorQuery = hit = vectorQueryUncached(model, call);
   return hit;
 }
 function vectorQueryUncached(model, call) {
   const name2 = model.language ? snakeCase(call.name) : call.name;
-  const filters = call.args.filter((a) => a.name !== null && FILTER_KW.test(model.language ? snakeCase(a.name) : a.name));
-  if (model.language && STORE_SEARCH.test(name2)) filters.push(...call.args.filter((a) => a.index === 2));
-  if (STORE_SEARCH.test(name2)) return { call, factory: false, fetch: false, filters };
-  if (/\.vector_stores\.search$/.test(calleeOf(call))) return { call, factory: false, fetch: false, filters };
-  if (call.args.some((a) => /["']file_search["']/.test(model.text(a.node)) && /vector_store_ids/.test(model.text(a.node)))) return { call, factory: false, fetch: false, filters: [] };
+  let filterList;
+  const filters = () => {
+    if (filterList) return filterList;
+    filterList = call.args.filter((a) => a.name !== null && FILTER_KW.test(model.language ? snakeCase(a.name) : a.name));
+    if (model.language && STORE_SEARCH.test(name2)) filterList.push(...call.args.filter((a) => a.index === 2));
+    return filterList;
+  };
+  if (STORE_SEARCH.test(name2)) return { call, factory: false, fetch: false, filters: filters() };
+  if (/\.vector_stores\.search$/.test(calleeOf(call))) return { call, factory: false, fetch: false, filters: filters() };
+  if (fileSearchIn(model) && call.args.some((a) => FILE_SEARCH.test(model.text(a.node)) && /vector_store_ids/.test(model.text(a.node)))) return { call, factory: false, fetch: false, filters: [] };
   if (/^(execute|fetch|fetchrow|fetchall|query|rpc|exec_driver_sql)$/.test(name2) && call.args.some((a) => (a.node.type === "string" || a.node.type === "concatenated_string") && VECTOR_SQL.test(model.text(a.node)))) {
-    return { call, factory: false, fetch: false, filters };
+    return { call, factory: false, fetch: false, filters: filters() };
   }
-  if (RETRIEVER_FACTORY.test(name2) && call.receiver) return { call, factory: true, fetch: false, filters };
+  if (RETRIEVER_FACTORY.test(name2) && call.receiver) return { call, factory: true, fetch: false, filters: filters() };
   if (!RAW_QUERY.test(name2) || !call.receiver) return null;
   if (model.language && call.receiver.type === "call_expression") {
     const ns = model.calls.find((c2) => c2.node === call.receiver && c2.name === "namespace");
     const nsArg = ns?.args.find((a) => a.index === 0);
-    if (ns && nsArg) return { call, factory: false, fetch: false, filters: [...filters, { ...nsArg, name: "namespace" }] };
+    if (ns && nsArg) return { call, factory: false, fetch: false, filters: [...filters(), { ...nsArg, name: "namespace" }] };
   }
   const c = calleeOf(call);
-  if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters };
+  if (/\.query\.(near_text|near_vector|hybrid|bm25|fetch_objects)$/.test(c)) return { call, factory: false, fetch: false, filters: filters() };
   const typed = RAW_CLIENT_TYPE.test(call.receiverType ?? "");
   const kwSignal = call.args.some((a) => a.name !== null && RAW_QUERY_KW.test(a.name));
-  if ((name2 === "search" || name2 === "get_all") && filters.some((f) => f.name === "filters") && (/mem0|Memory/.test(call.receiverType ?? "") || /mem/i.test(model.text(call.receiver)))) return { call, factory: false, fetch: name2 === "get_all", filters };
+  if ((name2 === "search" || name2 === "get_all") && filters().some((f) => f.name === "filters") && (/mem0|Memory/.test(call.receiverType ?? "") || /mem/i.test(model.text(call.receiver)))) return { call, factory: false, fetch: name2 === "get_all", filters: filters() };
   if (name2 === "get") {
-    if (typed && filters.length) return { call, factory: false, fetch: true, filters };
+    if (typed && filters().length) return { call, factory: false, fetch: true, filters: filters() };
     return null;
   }
-  if (typed && (kwSignal || filters.length)) return { call, factory: false, fetch: false, filters };
-  if (!typed && kwSignal && /(collection|index|qdrant|client|pinecone|store|db)/i.test(model.text(call.receiver))) return { call, factory: false, fetch: false, filters };
+  if (typed && (kwSignal || filters().length)) return { call, factory: false, fetch: false, filters: filters() };
+  if (!typed && kwSignal && /(collection|index|qdrant|client|pinecone|store|db)/i.test(model.text(call.receiver))) return { call, factory: false, fetch: false, filters: filters() };
   return null;
+}
+var FILE_SEARCH = /["']file_search["']/;
+var fileSearchCache = /* @__PURE__ */ new WeakMap();
+function fileSearchIn(model) {
+  let hit = fileSearchCache.get(model);
+  if (hit === void 0) {
+    hit = FILE_SEARCH.test(model.file.source) && /vector_store_ids/.test(model.file.source);
+    fileSearchCache.set(model, hit);
+  }
+  return hit;
 }
 function dictPairs(model, n) {
   if (n.type !== "dictionary" && n.type !== "object") return [];
@@ -73770,6 +73886,10 @@ function modelDerivedNames(model, fn) {
   if (hit) return hit;
   const names = /* @__PURE__ */ new Set();
   const calls = fn.calls.filter((c) => callYieldsModel(c, model));
+  if (calls.length === 0 && !(fn.isGraphNode || graphStateParam(fn) ? graphStateParam(fn) : void 0)) {
+    cache3.set(fn, names);
+    return names;
+  }
   const assigns = [...assignsIn(model, fn)].sort((a, b) => a.node.startIndex - b.node.startIndex);
   const loops = forLoops(model, fn);
   const human = humanDecidedNames(model, fn);
@@ -75858,10 +75978,16 @@ function toIssues(pending, baseline) {
   const issues = [];
   const suppressed = [];
   const occurrences = /* @__PURE__ */ new Map();
+  const redacted = /* @__PURE__ */ new Map();
+  const redact = (text2) => {
+    let hit = redacted.get(text2);
+    if (hit === void 0) redacted.set(text2, hit = redactSecrets(text2));
+    return hit;
+  };
   let n = 0;
   for (const { path: path14, f, suppressions } of pending) {
     const meta3 = ruleById(f.rule).meta;
-    const snippet = redactSecrets(f.snippet).slice(0, 300);
+    const snippet = redact(f.snippet).slice(0, 300);
     const occKey = `${f.rule}|${path14}|${snippet.replace(/\s+/g, " ")}`;
     const occurrence = occurrences.get(occKey) ?? 0;
     occurrences.set(occKey, occurrence + 1);
@@ -75871,7 +75997,7 @@ function toIssues(pending, baseline) {
       rule: meta3.id,
       severity: f.severity,
       title: meta3.title,
-      description: redactSecrets(f.message),
+      description: redact(f.message),
       file: path14,
       line: f.line,
       column: f.column,
@@ -75882,7 +76008,7 @@ function toIssues(pending, baseline) {
       ...meta3.asi ? { asi: meta3.asi } : {},
       cwe: meta3.cwe,
       fingerprint: fingerprint({ rule: meta3.id, file: path14, snippet, occurrence }),
-      ...f.source ? { source: { kind: f.source.kind, line: f.source.line, description: redactSecrets(f.source.what) } } : {}
+      ...f.source ? { source: { kind: f.source.kind, line: f.source.line, description: redact(f.source.what) } } : {}
     };
     const inline = isSuppressed(issue3, suppressions);
     if (inline) {
