@@ -82,6 +82,8 @@ export interface BuildOptions extends OversightOptions {
   bootstrapKey?: string;
   /** Called once, on the first start of an empty database. Default: print the key to stderr. */
   onBootstrap?: (info: BootstrapInfo) => void;
+  /** The embedded database died and cannot come back in this process (`agentcop serve` exits 1 so a supervisor restarts it). */
+  onDatabaseLost?: (err: Error) => void;
   /** Base of share and badge URLs, e.g. https://agentcop.example.com (AGENTCOP_PUBLIC_URL). */
   publicUrl?: string;
   /** Where error envelopes' `docs` link points. */
@@ -140,6 +142,10 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
     await app.close();
     throw err;
   }
+  handle.onLost?.((err) => {
+    app.log.fatal({ err }, 'the embedded database stopped: nothing can be read or stored until the server restarts');
+    options.onDatabaseLost?.(err);
+  });
   let pruner: NodeJS.Timeout | undefined;
   const gatekeeper = new Gatekeeper(handle.db, now);
   app.addHook('onClose', async () => {

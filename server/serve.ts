@@ -35,39 +35,48 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServeOptio
  * signal exits at once.
  */
 export async function serve(options: ServeOptions): Promise<FastifyInstance> {
-  const app = await build(options);
-  const port = options.port ?? 3000;
-  // Loopback unless told otherwise: a laptop run should not open a port to the network.
-  const host = options.host ?? '127.0.0.1';
-  await app.listen({ port, host });
-
+  // A dead embedded database cannot come back in this process: stop, so a supervisor restarts us
+  // on the data directory (PGlite recovers from its WAL), instead of answering 500s forever.
+  let app: FastifyInstance | undefined;
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals | 'database lost', exitCode = 0): void => {
     if (stopping) return;
     stopping = true;
-    process.removeListener('SIGTERM', stop);
-    process.removeListener('SIGINT', stop);
+    if (!app) {
+      // Lost while starting: build() fails on its own; nothing to close yet.
+      process.exitCode = exitCode;
+      return;
+    }
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGINT', onSignal);
     // A second signal during shutdown means "now".
     process.once('SIGTERM', () => process.exit(1));
     process.once('SIGINT', () => process.exit(1));
-    app.log.info({ signal }, 'shutting down');
+    const running = app;
+    running.log.info({ signal }, 'shutting down');
     const deadline = setTimeout(() => {
-      app.log.error('shutdown took over 10 s; exiting');
+      running.log.error('shutdown took over 10 s; exiting');
       process.exit(1);
     }, 10_000).unref();
-    app.close().then(
+    running.close().then(
       () => {
         clearTimeout(deadline);
-        process.exitCode = 0;
+        process.exitCode = exitCode;
       },
       (err) => {
-        app.log.error({ err }, 'error during shutdown');
+        running.log.error({ err }, 'error during shutdown');
         process.exitCode = 1;
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const onSignal = (signal: NodeJS.Signals) => stop(signal);
+  app = await build({ ...options, onDatabaseLost: () => stop('database lost', 1) });
+  const port = options.port ?? 3000;
+  // Loopback unless told otherwise: a laptop run should not open a port to the network.
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port, host });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   return app;
 }
 

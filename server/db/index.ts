@@ -31,6 +31,11 @@ export interface DatabaseHandle {
   pglite?: PGliteThread;
   /** Bulk append by COPY where the database offers a cheaper path than INSERT (PGlite). */
   copyRows?: CopyRows;
+  /**
+   * For an embedded database that cannot come back by itself (PGlite's thread died): called once.
+   * PostgreSQL reconnects on its own, so it has none.
+   */
+  onLost?: (listener: (err: Error) => void) => void;
   close(): Promise<void>;
 }
 
@@ -67,7 +72,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   });
   // The dialect closes PGlite (and its thread) when Kysely is destroyed; it only calls query().
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite as unknown as ConstructorParameters<typeof PGliteDialect>[0]) });
-  return { db, kind: 'pglite', pglite, copyRows: pgliteCopyRows(db, pglite), close: () => db.destroy() };
+  return { db, kind: 'pglite', pglite, copyRows: pgliteCopyRows(db, pglite), onLost: (l) => pglite.onLost(l), close: () => db.destroy() };
 }
 
 async function hasPgData(location: string): Promise<boolean> {

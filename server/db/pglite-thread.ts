@@ -49,6 +49,7 @@ export class PGliteThread {
   private nextId = 1;
   private failure: Error | undefined;
   private closed = false;
+  private readonly lostListeners: ((err: Error) => void)[] = [];
 
   private constructor(data: PGliteWorkerData) {
     this.worker = startWorker(data);
@@ -69,6 +70,11 @@ export class PGliteThread {
       throw err;
     }
     return thread;
+  }
+
+  /** Called once if the thread dies while open: every query fails from then on. */
+  onLost(listener: (err: Error) => void): void {
+    this.lostListeners.push(listener);
   }
 
   async query(sql: string, params: unknown[] = [], options?: { blob?: Blob }): Promise<{ rows: Record<string, unknown>[]; affectedRows?: number }> {
@@ -107,10 +113,11 @@ export class PGliteThread {
   }
 
   private fail(err: Error): void {
-    if (this.closed) return;
-    this.failure ??= err;
-    for (const p of this.pending.values()) p.reject(this.failure);
+    if (this.closed || this.failure) return;
+    this.failure = err;
+    for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     this.worker.unref();
+    for (const listener of this.lostListeners) listener(err);
   }
 }

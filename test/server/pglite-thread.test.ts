@@ -6,6 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../server/db/index.js';
+import { PGliteThread } from '../../server/db/pglite-thread.js';
 import { copyText } from '../../server/db/copy.js';
 import { pgliteSnapshot } from './helpers.js';
 
@@ -69,6 +70,49 @@ describe('the PGlite thread', () => {
     expect(took).toBeGreaterThan(60);
     expect(ticks).toBeGreaterThanOrEqual(Math.floor(took / 5 / 3));
   });
+});
+
+describe('when the thread dies', () => {
+  it('every waiting and later query fails with a clear error, the loss is announced once, and close still works', async () => {
+    const thread = await PGliteThread.open({ location: 'memory://', snapshot: await pgliteSnapshot() });
+    const lost: Error[] = [];
+    thread.onLost((err) => lost.push(err));
+    const slow = thread.query('SELECT count(*) FROM generate_series(1, 3000000)');
+    // What a WASM abort or an out-of-memory kill of the thread looks like from outside.
+    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(slow).rejects.toThrow(/database thread exited/);
+    await expect(thread.query('SELECT 1')).rejects.toThrow(/database thread exited/);
+    expect(lost).toHaveLength(1);
+    await thread.close();
+  });
+
+  it('`agentcop serve` shuts down with exit code 1 instead of answering errors forever', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'agentcop-lost-'));
+    try {
+      const snapshot = path.join(dir, 'snapshot.tar');
+      await writeFile(snapshot, Buffer.from(await (await pgliteSnapshot()).arrayBuffer()));
+      // The test reaches the database thread the way a crash would: from outside the server's code.
+      const script = `
+        import { readFileSync } from 'node:fs';
+        import { Worker } from 'node:worker_threads';
+        import { serve } from ${JSON.stringify(new URL('../../server/serve.ts', import.meta.url).href)};
+        let dbThread;
+        const post = Worker.prototype.postMessage;
+        Worker.prototype.postMessage = function (m, t) { if (m && m.op) dbThread = this; return post.call(this, m, t); };
+        const app = await serve({ port: 0, dataDir: ${JSON.stringify(path.join(dir, 'data'))}, pgliteSnapshot: new Blob([readFileSync(${JSON.stringify(snapshot)})]), bootstrapKey: 'ac_${'L'.repeat(40)}', logger: { level: 'fatal' } });
+        const health = await app.inject({ url: '/health' });
+        console.log('health before', health.statusCode);
+        await dbThread.terminate();
+        setTimeout(() => { console.log('still running'); process.exit(0); }, 20000).unref();`;
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(run.stdout).toContain('health before 200');
+      expect(run.stdout).not.toContain('still running');
+      expect(run.stdout).toMatch(/the embedded database stopped/);
+      expect(run.status).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
 
 describe('a process using the embedded database', () => {
