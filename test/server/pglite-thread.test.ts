@@ -10,6 +10,23 @@ import { PGliteThread } from '../../server/db/pglite-thread.js';
 import { copyText } from '../../server/db/copy.js';
 import { pgliteSnapshot } from './helpers.js';
 
+/**
+ * Runs a script (an ES module) in a child Node process with tsx. It gets `data` and `snapshot` as JS
+ * string literals: a fresh data dir, and the migrated PGlite snapshot as a file (initdb alone would
+ * cost the child several seconds).
+ */
+async function runChild(script: (paths: { data: string; snapshot: string }) => string) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'agentcop-child-'));
+  try {
+    const snapshot = path.join(dir, 'snapshot.tar');
+    await writeFile(snapshot, Buffer.from(await (await pgliteSnapshot()).arrayBuffer()));
+    const source = script({ data: JSON.stringify(path.join(dir, 'data')), snapshot: JSON.stringify(snapshot) });
+    return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', source], { encoding: 'utf8', timeout: 60_000 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 let handle: DatabaseHandle;
 beforeAll(async () => {
   handle = await openDatabase({ dataDir: 'memory://', pgliteSnapshot: await pgliteSnapshot() });
@@ -87,54 +104,37 @@ describe('when the thread dies', () => {
   });
 
   it('`agentcop serve` shuts down with exit code 1 instead of answering errors forever', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'agentcop-lost-'));
-    try {
-      const snapshot = path.join(dir, 'snapshot.tar');
-      await writeFile(snapshot, Buffer.from(await (await pgliteSnapshot()).arrayBuffer()));
-      // The test reaches the database thread the way a crash would: from outside the server's code.
-      const script = `
-        import { readFileSync } from 'node:fs';
-        import { Worker } from 'node:worker_threads';
-        import { serve } from ${JSON.stringify(new URL('../../server/serve.ts', import.meta.url).href)};
-        let dbThread;
-        const post = Worker.prototype.postMessage;
-        Worker.prototype.postMessage = function (m, t) { if (m && m.op) dbThread = this; return post.call(this, m, t); };
-        const app = await serve({ port: 0, dataDir: ${JSON.stringify(path.join(dir, 'data'))}, pgliteSnapshot: new Blob([readFileSync(${JSON.stringify(snapshot)})]), bootstrapKey: 'ac_${'L'.repeat(40)}', logger: { level: 'fatal' } });
-        const health = await app.inject({ url: '/health' });
-        console.log('health before', health.statusCode);
-        await dbThread.terminate();
-        setTimeout(() => { console.log('still running'); process.exit(0); }, 20000).unref();`;
-      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-      expect(run.stdout).toContain('health before 200');
-      expect(run.stdout).not.toContain('still running');
-      expect(run.stdout).toMatch(/the embedded database stopped/);
-      expect(run.status).toBe(1);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    // The test reaches the database thread the way a crash would: from outside the server's code.
+    const run = await runChild(({ data, snapshot }) => `
+      import { readFileSync } from 'node:fs';
+      import { Worker } from 'node:worker_threads';
+      import { serve } from ${JSON.stringify(new URL('../../server/serve.ts', import.meta.url).href)};
+      let dbThread;
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (m, t) { if (m && m.op) dbThread = this; return post.call(this, m, t); };
+      const app = await serve({ port: 0, dataDir: ${data}, pgliteSnapshot: new Blob([readFileSync(${snapshot})]), bootstrapKey: 'ac_${'L'.repeat(40)}', logger: { level: 'fatal' } });
+      const health = await app.inject({ url: '/health' });
+      console.log('health before', health.statusCode);
+      await dbThread.terminate();
+      setTimeout(() => { console.log('still running'); process.exit(0); }, 20000).unref();`);
+    expect(run.stdout).toContain('health before 200');
+    expect(run.stdout).not.toContain('still running');
+    expect(run.stdout).toMatch(/the embedded database stopped/);
+    expect(run.status).toBe(1);
   }, 90_000);
 });
 
 describe('a process using the embedded database', () => {
   it('exits on its own when its work is done, and finishes the statement it awaits first', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'agentcop-thread-'));
-    try {
-      // From the migrated snapshot: initdb alone would cost the child several seconds.
-      const snapshot = path.join(dir, 'snapshot.tar');
-      await writeFile(snapshot, Buffer.from(await (await pgliteSnapshot()).arrayBuffer()));
-      const script = `
-        import { readFileSync } from 'node:fs';
-        import { openDatabase } from ${JSON.stringify(new URL('../../server/db/index.ts', import.meta.url).href)};
-        import { sql } from 'kysely';
-        const h = await openDatabase({ dataDir: ${JSON.stringify(path.join(dir, 'data'))}, pgliteSnapshot: new Blob([readFileSync(${JSON.stringify(snapshot)})]) });
-        const { rows } = await sql\`SELECT 41 + 1 AS answer\`.execute(h.db);
-        console.log('answer', rows[0].answer);`;
-      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-      expect(run.stderr).not.toMatch(/Error/);
-      expect(run.stdout).toContain('answer 42');
-      expect(run.status).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const run = await runChild(({ data, snapshot }) => `
+      import { readFileSync } from 'node:fs';
+      import { openDatabase } from ${JSON.stringify(new URL('../../server/db/index.ts', import.meta.url).href)};
+      import { sql } from 'kysely';
+      const h = await openDatabase({ dataDir: ${data}, pgliteSnapshot: new Blob([readFileSync(${snapshot})]) });
+      const { rows } = await sql\`SELECT 41 + 1 AS answer\`.execute(h.db);
+      console.log('answer', rows[0].answer);`);
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.stdout).toContain('answer 42');
+    expect(run.status).toBe(0);
   }, 90_000);
 });
