@@ -3,18 +3,11 @@
  * so a repository scan uses every core; results are merged in input order, so the ScanResult is
  * the same as a single-threaded scan's.
  */
-import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { startWorker } from './start-worker.js';
 import type { SourceFile } from './types.js';
 import type { FileScan, FileScanOptions } from './scan-file.js';
 
-/** Workers run compiled JS; from TypeScript sources (tests, tsx) they register tsx's loader first. */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./scan-worker.js', import.meta.url));
-  const entry = new URL('./scan-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true });
-}
 
 export function defaultThreads(): number {
   return Math.max(1, Math.min(availableParallelism(), 8));
@@ -27,7 +20,7 @@ export async function scanInPool(
   onDone?: (done: number, file: string) => void,
 ): Promise<FileScan[]> {
   const results: FileScan[] = new Array(files.length);
-  const workers = Array.from({ length: Math.min(threads, files.length) }, () => startWorker());
+  const workers = Array.from({ length: Math.min(threads, files.length) }, () => startWorker(import.meta.url, 'scan-worker'));
   let next = 0;
   let done = 0;
   try {

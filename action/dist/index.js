@@ -68593,6 +68593,18 @@ function shortCallee2(callee) {
   return callee.replace(/\(\)/g, "").split(".").slice(-3).join(".");
 }
 
+// engine/rules/per-file.ts
+function perFile(compute) {
+  const cache4 = /* @__PURE__ */ new WeakMap();
+  return (model) => {
+    const hit = cache4.get(model);
+    if (hit !== void 0) return hit;
+    const value = compute(model);
+    cache4.set(model, value);
+    return value;
+  };
+}
+
 // engine/rules/llm07/system-text.ts
 var SYSTEM_KEYWORD = /^(system_?prompt|system_?message|system|instructions|backstory|system_instruction|preamble|state_modifier|messages_modifier)$/;
 var STRING_FUNCTION = /^(textwrap\.dedent|dedent|inspect\.cleandoc|cleandoc|str)$/;
@@ -68677,15 +68689,7 @@ function systemTexts(model) {
   cache2.set(model, out2);
   return out2;
 }
-var startsCache = /* @__PURE__ */ new WeakMap();
-function systemTextStarts(model) {
-  let hit = startsCache.get(model);
-  if (!hit) {
-    hit = new Set(systemTexts(model).map((s) => s.node.startIndex));
-    startsCache.set(model, hit);
-  }
-  return hit;
-}
+var systemTextStarts = perFile((model) => new Set(systemTexts(model).map((s) => s.node.startIndex)));
 function stringContent(model, n) {
   return n.children.filter((c) => c.type === "string_content").map(model.text).join("");
 }
@@ -69128,15 +69132,7 @@ function jsOutputKind(call, c) {
 function emittedArgs(call) {
   return call.args.filter((a) => !(a.name && /^(level|exc_info|stack_info|stacklevel|status|status_code|mimetype|media_type|headers|sep|end|file|flush|extra|key|height|language)$/.test(a.name)));
 }
-var sitesCache = /* @__PURE__ */ new WeakMap();
-function outputSites(model) {
-  let out2 = sitesCache.get(model);
-  if (!out2) {
-    out2 = findOutputSites(model);
-    sitesCache.set(model, out2);
-  }
-  return out2;
-}
+var outputSites = perFile((model) => findOutputSites(model));
 function findOutputSites(model) {
   const out2 = [];
   const outputCalls = /* @__PURE__ */ new Set();
@@ -69325,15 +69321,7 @@ function wholeEnvironment(model, n, fn, depth = 0) {
   }
   return void 0;
 }
-var environCache = /* @__PURE__ */ new WeakMap();
-function mentionsEnviron(model) {
-  let hit = environCache.get(model);
-  if (hit === void 0) {
-    hit = model.file.source.includes("environ");
-    environCache.set(model, hit);
-  }
-  return hit;
-}
+var mentionsEnviron = perFile((model) => model.file.source.includes("environ"));
 function lastAssignBefore(assigns, fn, before) {
   for (let i2 = assigns.length - 1; i2 >= 0; i2--) {
     const a = assigns[i2];
@@ -72262,22 +72250,17 @@ var SINK_WORDS = {
   deploy: "a deployment",
   "file-write": "a file write"
 };
-var byClassCache = /* @__PURE__ */ new WeakMap();
-function sinksByClass(model) {
-  let hit = byClassCache.get(model);
-  if (!hit) {
-    hit = /* @__PURE__ */ new Map();
-    for (const call of model.calls) {
-      for (const sink of sinkArgs(model, call)) {
-        const list = hit.get(sink.cls);
-        if (list) list.push({ call, sink });
-        else hit.set(sink.cls, [{ call, sink }]);
-      }
+var sinksByClass = perFile((model) => {
+  const byClass = /* @__PURE__ */ new Map();
+  for (const call of model.calls) {
+    for (const sink of sinkArgs(model, call)) {
+      const list = byClass.get(sink.cls);
+      if (list) list.push({ call, sink });
+      else byClass.set(sink.cls, [{ call, sink }]);
     }
-    byClassCache.set(model, hit);
   }
-  return hit;
-}
+  return byClass;
+});
 function checkSink(ctx, cls, accept) {
   const model = ctx.model;
   let reported;
@@ -73393,15 +73376,7 @@ function vectorQueryUncached(model, call) {
   return null;
 }
 var FILE_SEARCH = /["']file_search["']/;
-var fileSearchCache = /* @__PURE__ */ new WeakMap();
-function fileSearchIn(model) {
-  let hit = fileSearchCache.get(model);
-  if (hit === void 0) {
-    hit = FILE_SEARCH.test(model.file.source) && /vector_store_ids/.test(model.file.source);
-    fileSearchCache.set(model, hit);
-  }
-  return hit;
-}
+var fileSearchIn = perFile((model) => FILE_SEARCH.test(model.file.source) && /vector_store_ids/.test(model.file.source));
 function dictPairs(model, n) {
   if (n.type !== "dictionary" && n.type !== "object") return [];
   const out2 = [];
@@ -75851,20 +75826,24 @@ function runRules(rules11, language, file2, source, model, frameworks, reporterF
 }
 
 // engine/pool.ts
-import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-function startWorker() {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./scan-worker.js", import.meta.url));
-  const entry = new URL("./scan-worker.ts", import.meta.url).href;
+
+// engine/start-worker.ts
+import { Worker } from "node:worker_threads";
+function startWorker(base, name2, options = {}) {
+  if (!base.endsWith(".ts")) return new Worker(new URL(`./${name2}.js`, base), options);
+  const entry = new URL(`./${name2}.ts`, base).href;
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { ...options, eval: true });
 }
+
+// engine/pool.ts
 function defaultThreads() {
   return Math.max(1, Math.min(availableParallelism(), 8));
 }
 async function scanInPool(files, options, threads, onDone) {
   const results = new Array(files.length);
-  const workers = Array.from({ length: Math.min(threads, files.length) }, () => startWorker());
+  const workers = Array.from({ length: Math.min(threads, files.length) }, () => startWorker(import.meta.url, "scan-worker"));
   let next = 0;
   let done = 0;
   try {

@@ -5,7 +5,8 @@
 // kysely-pglite-dialect needs only `query` and `close`, and already runs one statement at a time
 // (its single connection is queued), so transactions keep their meaning across the hop.
 import { readFile } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../engine/start-worker.js';
 import type { PGliteReply, PGliteRequest, PGliteWorkerData } from './pglite-protocol.js';
 
 /**
@@ -27,13 +28,6 @@ function pgliteArtifacts(): NonNullable<typeof artifacts> {
 
 type Pending = { resolve: (r: PGliteReply & { ok: true }) => void; reject: (err: Error) => void };
 
-function startWorker(data: PGliteWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: data });
-  // From TypeScript sources (tests, tsx), the thread registers tsx's loader first.
-  const entry = new URL('./pglite-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
-}
 
 /** A database error as PGlite raised it, with the fields (`code`, `constraint`…) callers test. */
 export class PGliteThreadError extends Error {
@@ -52,7 +46,7 @@ export class PGliteThread {
   private readonly lostListeners: ((err: Error) => void)[] = [];
 
   private constructor(data: PGliteWorkerData) {
-    this.worker = startWorker(data);
+    this.worker = startWorker(import.meta.url, 'pglite-worker', { workerData: data });
     // Idle, the thread must not keep the process alive (PGlite in process did not); while a
     // statement is in flight it must, or a CLI awaiting its last query would exit under it.
     this.worker.unref();

@@ -5,6 +5,7 @@
 import type { AstNode } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel, ReturnFact } from '../../flow/python.js';
 import type { Label } from '../../flow/labels.js';
+import { perFile } from '../per-file.js';
 
 export type OutputKind = 'print' | 'log' | 'response' | 'ui';
 
@@ -53,17 +54,8 @@ export interface OutputSite {
   fn: FunctionFact;
 }
 
-const sitesCache = new WeakMap<PyModel, OutputSite[]>();
-
 /** Every output call argument, and every value a route handler returns. Computed once per file; read-only. */
-export function outputSites(model: PyModel): OutputSite[] {
-  let out = sitesCache.get(model);
-  if (!out) {
-    out = findOutputSites(model);
-    sitesCache.set(model, out);
-  }
-  return out;
-}
+export const outputSites: (model: PyModel) => OutputSite[] = perFile((model) => findOutputSites(model));
 
 function findOutputSites(model: PyModel): OutputSite[] {
   const out: OutputSite[] = [];

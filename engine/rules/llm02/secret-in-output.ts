@@ -9,6 +9,7 @@ import { field } from '../../parse/index.js';
 import type { AssignFact, FunctionFact, PyModel } from '../../flow/python.js';
 import { assignsTo } from '../facts.js';
 import { exposesSystemPrompt } from '../llm07/system-prompt-exposed.js';
+import { perFile } from '../per-file.js';
 
 /**
  * A login endpoint returning the token it just issued, or a key-management endpoint showing a new
@@ -95,16 +96,7 @@ function wholeEnvironment(model: PyModel, n: AstNode, fn: FunctionFact, depth = 
   return undefined;
 }
 
-const environCache = new WeakMap<PyModel, boolean>();
-
-function mentionsEnviron(model: PyModel): boolean {
-  let hit = environCache.get(model);
-  if (hit === undefined) {
-    hit = model.file.source.includes('environ');
-    environCache.set(model, hit);
-  }
-  return hit;
-}
+const mentionsEnviron = perFile((model) => model.file.source.includes('environ'));
 
 /**
  * The last assignment in `fn` that starts before `before`, in list order, among `assigns` (the

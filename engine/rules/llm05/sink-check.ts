@@ -2,6 +2,7 @@ import type { RuleContext } from '../types.js';
 import { describeKind, reaching, STEERABLE } from '../helpers.js';
 import { sinkArgs, type SinkArg, type SinkClass } from '../sinks.js';
 import type { ArgFact, CallFact, Label, PyModel } from '../../flow/python.js';
+import { perFile } from '../per-file.js';
 
 const SINK_WORDS: Record<SinkClass, string> = {
   code: 'code execution',
@@ -19,24 +20,19 @@ const SINK_WORDS: Record<SinkClass, string> = {
   'file-write': 'a file write',
 };
 
-const byClassCache = new WeakMap<PyModel, Map<SinkClass, { call: CallFact; sink: SinkArg }[]>>();
 
 /** Every call's sink arguments grouped by class, in call order then argument order. */
-function sinksByClass(model: PyModel): Map<SinkClass, { call: CallFact; sink: SinkArg }[]> {
-  let hit = byClassCache.get(model);
-  if (!hit) {
-    hit = new Map();
-    for (const call of model.calls) {
-      for (const sink of sinkArgs(model, call)) {
-        const list = hit.get(sink.cls);
-        if (list) list.push({ call, sink });
-        else hit.set(sink.cls, [{ call, sink }]);
-      }
+const sinksByClass = perFile((model): Map<SinkClass, { call: CallFact; sink: SinkArg }[]> => {
+  const byClass = new Map<SinkClass, { call: CallFact; sink: SinkArg }[]>();
+  for (const call of model.calls) {
+    for (const sink of sinkArgs(model, call)) {
+      const list = byClass.get(sink.cls);
+      if (list) list.push({ call, sink });
+      else byClass.set(sink.cls, [{ call, sink }]);
     }
-    byClassCache.set(model, hit);
   }
-  return hit;
-}
+  return byClass;
+});
 
 /**
  * Shared body of the output-handling rules: model-steerable data reaching one sink class. Each of

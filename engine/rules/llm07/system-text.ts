@@ -7,6 +7,7 @@ import { snakeCase } from '../../flow/javascript.js';
 import type { AstNode } from '../../parse/index.js';
 import { field, walkOrder } from '../../parse/index.js';
 import { SYSTEM_PROMPT_NAME, type PyModel } from '../../flow/python.js';
+import { perFile } from '../per-file.js';
 
 export interface SystemText {
   /** A `string` node (f-strings included). */
@@ -110,17 +111,8 @@ export function systemTexts(model: PyModel): SystemText[] {
   return out;
 }
 
-const startsCache = new WeakMap<PyModel, ReadonlySet<number>>();
-
 /** Start offsets of the system texts; asked once per output site, so built once per file. Read-only. */
-export function systemTextStarts(model: PyModel): ReadonlySet<number> {
-  let hit = startsCache.get(model);
-  if (!hit) {
-    hit = new Set(systemTexts(model).map((s) => s.node.startIndex));
-    startsCache.set(model, hit);
-  }
-  return hit;
-}
+export const systemTextStarts: (model: PyModel) => ReadonlySet<number> = perFile((model) => new Set(systemTexts(model).map((s) => s.node.startIndex)));
 
 export function stringContent(model: PyModel, n: AstNode): string {
   return n.children.filter((c) => c.type === 'string_content').map(model.text).join('');

@@ -4,6 +4,7 @@ import type { AstNode } from '../../parse/index.js';
 import { field } from '../../parse/index.js';
 import type { ArgFact, CallFact, FunctionFact, PyModel } from '../../flow/python.js';
 import { calleeOf } from '../helpers.js';
+import { perFile } from '../per-file.js';
 
 /** Search methods only vector stores have. */
 const STORE_SEARCH = /^a?(similarity_search\w*|max_marginal_relevance_search\w*|search_by_vector)$/;
@@ -78,20 +79,11 @@ function vectorQueryUncached(model: PyModel, call: CallFact): VectorQuery | null
 }
 
 const FILE_SEARCH = /["']file_search["']/;
-const fileSearchCache = new WeakMap<PyModel, boolean>();
-
 /**
  * Whether the file spells a `file_search` tool with store ids at all. The per-argument test reads
  * every argument's text of every call; a text without a match cannot contain one.
  */
-function fileSearchIn(model: PyModel): boolean {
-  let hit = fileSearchCache.get(model);
-  if (hit === undefined) {
-    hit = FILE_SEARCH.test(model.file.source) && /vector_store_ids/.test(model.file.source);
-    fileSearchCache.set(model, hit);
-  }
-  return hit;
-}
+const fileSearchIn = perFile((model) => FILE_SEARCH.test(model.file.source) && /vector_store_ids/.test(model.file.source));
 
 /** A filter value's own entries, when written as a dict literal: `{"user_id": uid, "k": 4}`. */
 export function dictPairs(model: PyModel, n: AstNode): { key: string; value: AstNode }[] {
