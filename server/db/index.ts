@@ -27,8 +27,6 @@ export interface DatabaseOptions {
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
-  /** PGlite's thread; undefined on PostgreSQL. */
-  pglite?: PGliteThread;
   /** Bulk append by COPY where the database offers a cheaper path than INSERT (PGlite). */
   copyRows?: CopyRows;
   /**
@@ -72,7 +70,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   });
   // The dialect closes PGlite (and its thread) when Kysely is destroyed; it only calls query().
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite as unknown as ConstructorParameters<typeof PGliteDialect>[0]) });
-  return { db, kind: 'pglite', pglite, copyRows: pgliteCopyRows(db, pglite), onLost: (l) => pglite.onLost(l), close: () => db.destroy() };
+  return { db, kind: 'pglite', copyRows: pgliteCopyRows(db, pglite), onLost: (l) => pglite.onLost(l), close: () => db.destroy() };
 }
 
 async function hasPgData(location: string): Promise<boolean> {
