@@ -62831,6 +62831,8 @@ var idBuffer = new Uint16Array(1 << 16);
 function copyTree(tree, source) {
   const { types, named, fields: fields2 } = tablesFor(tree.language);
   const commentId = types.indexOf("comment");
+  const startId = types.indexOf("string_start");
+  const endId = types.indexOf("string_end");
   const lineStarts = [0];
   for (let i2 = source.indexOf("\n"); i2 >= 0; i2 = source.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
   let lineCursor = 0;
@@ -62905,7 +62907,7 @@ function copyTree(tree, source) {
       const typeId = w.typeId();
       const fieldId = w.fieldId();
       let node2 = null;
-      if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId) {
+      if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId && typeId !== startId && typeId !== endId) {
         node2 = make(current, typeId, fieldId);
         pending.push(node2);
       }

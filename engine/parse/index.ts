@@ -189,6 +189,10 @@ let idBuffer = new Uint16Array(1 << 16);
 function copyTree(tree: Tree, source: string): { root: AstNode; count: number; postorder: NonNullable<ParsedFile['postorder']> } {
   const { types, named, fields } = tablesFor(tree.language);
   const commentId = types.indexOf('comment');
+  // Python's string delimiters are named tokens, an eighth of all nodes, and nothing reads them:
+  // the prefix is in the source text, the content in string_content and interpolation.
+  const startId = types.indexOf('string_start');
+  const endId = types.indexOf('string_end');
   const lineStarts = [0];
   for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   // Preorder start offsets never decrease, so the start line is found by walking forward.
@@ -276,7 +280,7 @@ function copyTree(tree: Tree, source: string): { root: AstNode; count: number; p
       // Anonymous tokens matter only where a field names them (operators); punctuation is dropped.
       let node: AstNode | null = null;
       // Comments carry no flow; suppression comments are read from the source text.
-      if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId) {
+      if ((named[typeId] !== false || fieldId !== 0) && typeId !== commentId && typeId !== startId && typeId !== endId) {
         node = make(current, typeId, fieldId);
         pending.push(node);
       }
