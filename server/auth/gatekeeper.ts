@@ -10,7 +10,9 @@
 //     replica has let through. A crash therefore never lets a key past its limit after the restart
 //     (its unused requests stay counted: the limit errs on refusing, by at most one lease); a
 //     graceful stop gives them back. The decision uses the database's count minus what this
-//     replica still holds unused: exact on one replica.
+//     replica still holds unused: exact on one replica. The next block is leased in the
+//     background once a quarter of the current one is left, if all of it still fits the window,
+//     so a busy key does not wait on the upsert each time a block runs out.
 //   - counts refused requests (they weigh in the window too, so a client that keeps hammering
 //     keeps waiting) locally and adds them every second (FLUSH_MS) and on shutdown; a crash can
 //     only lose refusals, never an allowed request.
@@ -108,6 +110,7 @@ export class Gatekeeper {
     for (;;) {
       if (entry.unused > 0) {
         entry.unused--;
+        if (!entry.leasing) this.leaseAhead(entry, limit, t);
         return { row: entry.row, current: this.current(entry), previous: entry.dbPrev };
       }
       // Refused even if it were counted now: no lease needed, only the count.
@@ -117,6 +120,23 @@ export class Gatekeeper {
       }
       await (entry.leasing ??= this.lease(entry, leaseSize(limit)).finally(() => (entry.leasing = undefined)));
     }
+  }
+
+  /**
+   * Leases the next block early, when a quarter of this one is left and every request of it would
+   * still be allowed: near the limit, blocks are taken only when needed, so the window's count
+   * never runs ahead of what this replica can use.
+   */
+  private leaseAhead(e: Entry, limit: number, t: number): void {
+    const n = leaseSize(limit);
+    if (n < 4 || e.unused > n / 4) return;
+    if (!slidingWindow(this.current(e) + e.unused + n, e.dbPrev, limit, t).allowed) return;
+    const p = this.lease(e, n).finally(() => {
+      if (e.leasing === p) e.leasing = undefined;
+    });
+    e.leasing = p;
+    // A failure reaches whoever next waits for this lease; nobody may be waiting now.
+    p.catch(() => {});
   }
 
   /** Requests made in this minute as far as this replica knows: counted, minus leased but unused. */

@@ -4,7 +4,7 @@
 // crash (its object simply abandoned, nothing flushed), a graceful stop, a second replica racing
 // it — no more is ever allowed than the limit, and a single replica stops exactly at it.
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Gatekeeper, leaseSize as requestLeaseSize } from '../../server/auth/gatekeeper.js';
 import { resolvePlanLimits } from '../../server/limits/plans.js';
 import { slidingWindow } from '../../server/limits/service.js';
@@ -154,6 +154,42 @@ for (const target of TARGETS) {
       await tidy.stop();
       const row = await s.app.db.selectFrom('rate_windows').select('count').where('key_id', '=', k2.id).where('window_start', '=', Math.floor(clock / 60_000)).executeTakeFirstOrThrow();
       expect(row.count).toBe(3);
+    });
+
+    it('per-minute requests: the next block is leased before this one runs out, but never past the limit', async () => {
+      const perMinute = 1_000;
+      const clock = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+      const k = await createKey(s.app, s.key, { name: 'ahead', scopes: ['scan:read'], rate_limit_per_minute: perMinute });
+      const hash = hashKey(k.key);
+      const limitOf = () => perMinute;
+      const windowCount = async () => (await s.app.db.selectFrom('rate_windows').select('count').where('key_id', '=', k.id).where('window_start', '=', Math.floor(clock / 60_000)).executeTakeFirst())?.count ?? 0;
+      const lease = requestLeaseSize(perMinute);
+      const g = new Gatekeeper(s.app.db, () => clock);
+      const admitted = async () => slidingWindow((await g.admit(hash, limitOf))!.current, 0, perMinute, clock).allowed;
+      // One request authenticates (a lease of one); the second leases a block and spends one of it.
+      expect(await admitted()).toBe(true);
+      expect(await admitted()).toBe(true);
+      expect(await windowCount()).toBe(1 + lease);
+      // Spend down to a quarter of the block: the next one is counted while units are still left.
+      let requests = 2;
+      for (let left = lease - 1; left > lease / 4; left--, requests++) expect(await admitted()).toBe(true);
+      await vi.waitFor(async () => expect(await windowCount()).toBe(1 + 2 * lease));
+      // stop() gives back the unspent units of both blocks: what stays counted is what was used.
+      await g.stop();
+      expect(await windowCount()).toBe(requests);
+
+      // Near the limit nothing is leased ahead: one replica still stops exactly at the limit.
+      const k2 = await createKey(s.app, s.key, { name: 'edge', scopes: ['scan:read'], rate_limit_per_minute: perMinute });
+      const g2 = new Gatekeeper(s.app.db, () => clock);
+      let allowed = 0;
+      for (let i = 0; i < perMinute + 20; i++) {
+        const a = (await g2.admit(hashKey(k2.key), limitOf))!;
+        if (slidingWindow(a.current, a.previous, perMinute, clock).allowed) allowed++;
+      }
+      expect(allowed).toBe(perMinute);
+      await g2.stop();
+      const row = await s.app.db.selectFrom('rate_windows').select('count').where('key_id', '=', k2.id).where('window_start', '=', Math.floor(clock / 60_000)).executeTakeFirstOrThrow();
+      expect(row.count).toBe(perMinute + 20);
     });
   });
 }
