@@ -10,6 +10,8 @@ export interface PromptSite {
   call?: CallFact;
   /** How the prompt was given, for messages: `messages[role=system]`, `Agent(instructions=)`. */
   what: string;
+  /** For a message written inline in a model call's list argument: that call. */
+  request?: CallFact;
 }
 
 const cache = new WeakMap<PyModel, PromptSite[]>();
@@ -18,8 +20,13 @@ export function promptSites(model: PyModel): PromptSite[] {
   const hit = cache.get(model);
   if (hit) return hit;
   const out: PromptSite[] = [];
+  const requestOf = new Map<AstNode, CallFact>();
+  for (const c of model.calls) {
+    if (c.model) for (const a of c.args) if (a.node.type === 'list' || a.node.type === 'array') requestOf.set(a.node, c);
+  }
   for (const m of model.messages) {
-    out.push({ node: m.content ?? m.node, role: m.role, taint: m.taint, what: m.via ?? `a ${m.role} message` });
+    const request = m.node.parent ? requestOf.get(m.node.parent) : undefined;
+    out.push({ node: m.content ?? m.node, role: m.role, taint: m.taint, what: m.via ?? `a ${m.role} message`, ...(request ? { request } : {}) });
   }
   for (const c of model.calls) {
     if (!c.model) continue;

@@ -4,6 +4,7 @@ import type { PyModel } from '../../flow/python.js';
 import { reaching, type Label } from '../helpers.js';
 import { flowLine, promptSites, type PromptSite } from '../prompts.js';
 import { dangerousAction } from '../sinks.js';
+import { isSpecTool } from '../tool-specs.js';
 
 /**
  * Fetched pages and search results are written by strangers; instructions hidden in them steer
@@ -33,9 +34,12 @@ export const rule: Rule = {
       const inSystem = site.role === 'system';
       const labels = reaching(site.taint, ['web', 'retrieved', 'file', 'user'], 'prompt');
       let l = labels.find((x) => (x.kind === 'web' ? inSystem || (!!x.interpolated && (!isMessage(x) || !!x.directive)) : x.kind !== 'user' && inSystem && !!x.instructs));
-      if (!l && isAgentRun(site)) {
+      const run = l ? null : runKind(site);
+      if (run) {
         armed ??= hasSideEffectTools(model);
-        if (armed) l = labels.find((x) => x.kind === 'web' || x.kind === 'file' || thirdPartyText(x));
+        // A hand-rolled tool loop also feeds tool results back in, the file's own reads among them:
+        // there only text a third party wrote counts.
+        if (armed) l = labels.find((x) => x.kind === 'web' || (x.kind === 'file' && run === 'agent') || thirdPartyText(x));
       }
       if (!l) continue;
       ctx.report({
@@ -79,14 +83,21 @@ function thirdPartyText(l: Label): boolean {
   return l.kind === 'user' && l.what.startsWith('the user-written field');
 }
 
-function isAgentRun(site: PromptSite): boolean {
+/**
+ * How the prompt is run: by an agent runner (`'agent'`), by a model call handed tools whose calls
+ * the file executes (`'tools'`: JS `generateText({ tools })`, a raw `messages.create(tools=…)`),
+ * or as a plain completion (null).
+ */
+function runKind(site: PromptSite): 'agent' | 'tools' | null {
   const kind = site.call?.model?.kind;
-  // JS: `run(agent, input)` (OpenAI Agents) and `generateText({ tools, ... })` run a tool loop.
-  return kind === 'runner' || (kind === 'function' && (/Runner\.run|(^|\.)run$/.test(site.call!.callee) || site.call!.args.some((a) => a.name === 'tools')));
+  // JS: `run(agent, input)` (OpenAI Agents); `generateText({ tools })` is the SDK's own agent loop.
+  if (kind === 'runner' || (kind === 'function' && (/Runner\.run|(^|\.)run$/.test(site.call!.callee) || site.call!.args.some((a) => a.name === 'tools')))) return 'agent';
+  const call = site.call ?? site.request;
+  return call?.model && call.args.some((a) => a.name === 'tools' || a.name === 'functions') ? 'tools' : null;
 }
 
 /** The file gives its agent tools that change the world (shell, files, money, messages). */
 function hasSideEffectTools(model: PyModel): boolean {
-  if (model.functions.some((fn) => fn.isTool && fn.calls.some((c) => dangerousAction(model, c) !== null))) return true;
+  if (model.functions.some((fn) => (fn.isTool || (!fn.className && isSpecTool(model, fn.name))) && fn.calls.some((c) => dangerousAction(model, c) !== null))) return true;
   return model.calls.some((c) => /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|FileManagementToolkit|GmailToolkit|RequestsToolkit)$/.test(c.callee.replace(/\(\)/g, '')));
 }

@@ -4,6 +4,7 @@ import { field, type AstNode } from '../../parse/index.js';
 import type { Rule } from '../types.js';
 import { defLine, fileHasHumanGate, kw, lastSegment, reaching } from '../helpers.js';
 import { sinkArgs } from '../sinks.js';
+import { isSpecTool } from '../tool-specs.js';
 import { ACTION_WORDS, steerableAction, toolActions, toolIsGated, type ToolAction } from './common.js';
 
 /** The command is a fixed template and the model only fills its slots: `rg "${pattern}"`. */
@@ -97,9 +98,8 @@ export const rule: Rule = {
     // LangGraph.js: the place to add the approval is the graph (`compile({ interruptBefore })`).
     const graph = model.language ? model.calls.find((c) => (c.name === 'compile' && !!c.receiver && /StateGraph|addNode|ToolNode/.test(model.text(c.receiver))) || /(^|\.)createReactAgent$/.test(c.callee.replace(/\(\)/g, ''))) : undefined;
     const graphTools: string[] = [];
-    const specs = toolSpecNames(model);
     for (const fn of model.functions) {
-      const bySpec = !fn.isTool && !fn.className && [...specs].some((n) => new RegExp(`(^|_)${n}($|_)`).test(fn.name));
+      const bySpec = !fn.isTool && !fn.className && isSpecTool(model, fn.name);
       if ((!fn.isTool && !bySpec) || toolIsGated(model, fn)) continue;
       // JS: a model value spliced into a fixed command template is injection (LLM05), not a shell tool.
       const acts = toolActions(model, fn).filter((a) => !(model.language && a.cls === 'shell' && injectionOnly(model, a.call)));
@@ -160,35 +160,6 @@ function hostedToolDecls(model: PyModel): { node: AstNode; what: string }[] {
         const m = /^(bash|computer|text_editor|str_replace_editor|str_replace_based_edit_tool)_\d{8}$|^(local_shell|computer_use_preview)$/.exec(t);
         if (m) out.push({ node: n, what: t });
       }
-    }
-    for (const c of n.children) if (c.named) stack.push(c);
-  }
-  return out;
-}
-
-/**
- * Names declared in hand-written tool schemas (`{"name": "bash", "input_schema": {...}}`, OpenAI
- * `{"type": "function", "function": {"name": ..., "parameters": ...}}`). A function named for one
- * (`bash`, `run_bash`) is what runs when the model calls it, even without a registry.
- */
-function toolSpecNames(model: PyModel): Set<string> {
-  const out = new Set<string>();
-  const stack = [model.file.root];
-  let guard = 0;
-  while (stack.length && guard++ < 200_000) {
-    const n = stack.pop()!;
-    if (n.type === 'dictionary') {
-      let name: string | undefined;
-      let schema = false;
-      for (const p of n.children) {
-        if (p.type !== 'pair') continue;
-        const k = field(p, 'key');
-        const v = field(p, 'value');
-        const key = k && k.type === 'string' ? model.text(k).replace(/^["']|["']$/g, '') : '';
-        if (key === 'name' && v?.type === 'string') name = model.text(v).replace(/^["']|["']$/g, '');
-        if (key === 'input_schema' || key === 'parameters') schema = true;
-      }
-      if (name && schema && /^[A-Za-z_]\w*$/.test(name)) out.add(name);
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
