@@ -21,7 +21,7 @@ const DESERIALIZE = /^(pickle|cPickle|dill|cloudpickle|_pickle)\.(loads|load|Unp
 const YAML_LOAD = /^yaml\.(load|load_all|unsafe_load|full_load|unsafe_load_all)$/;
 const EMAIL = /^(smtplib\.SMTP(_SSL)?\(\)\.(send_message|sendmail)|\w+\.send_email|send_email|sendgrid\.\w+|yagmail\.\w+|resend\.Emails\.send|boto3\.client\(\)\.send_email)$|\.(sendmail|send_message|send_email)$/;
 const PAYMENT = /^stripe\.\w+\.(create|modify)$|\.(create_payment|transfer_funds|refund|charge|payout|send_payment|wire|credit|debit|issue_refund|create_refund|issue_credit|apply_credit|add_credit|create_payout)$|^(paypalrestsdk|braintree|square)\./;
-const DELETE = /\.(delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances|delete_permanently|delete_messages?|delete_all|delete_user|delete_account|delete_file|delete_files|delete_records?|delete_rows|purge_\w+|wipe|erase)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
+const DELETE = /\.(unlink|rmdir|delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances|delete_permanently|delete_messages?|delete_all|delete_user|delete_account|delete_file|delete_files|delete_records?|delete_rows|purge_\w+|wipe|erase)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
 const DEPLOY = /(kubectl|terraform|helm|deploy|ansible|docker\.from_env\(\)\.containers\.run|\.scale|\.rollout|apply_manifest)/i;
 const FILE_WRITE = /\.(write_text|write_bytes|write|writelines)$|^(shutil\.(copy|move|copyfile))$/;
 

@@ -95,6 +95,10 @@ export function steerableAction(model: PyModel, call: CallFact): SinkClass | nul
   }
   // `Path(p).write_text(...)`, `fh.write(...)`: what matters is whether the model picked the file.
   if (cls === 'file-write') return reaching(call.receiverTaint, [...STEERING], 'path').length ? cls : null;
+  // `(root / name).unlink()`, `target.rmdir()`: pathlib deletes whatever path the object holds.
+  if (cls === 'delete' && /\.(unlink|rmdir)$/.test(call.flat) && !DESTRUCTIVE_RECEIVER.test(call.receiver ? model.text(call.receiver) : '')) {
+    return reaching(call.receiverTaint, [...STEERING], 'path').length ? cls : null;
+  }
   if (cls === 'delete') {
     const recv = call.receiver ? model.text(call.receiver) : '';
     if (!DESTRUCTIVE_RECEIVER.test(recv) && !DESTRUCTIVE_RECEIVER.test(call.receiverType ?? '') && !/objects/.test(call.callee)) return null;
