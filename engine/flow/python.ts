@@ -38,6 +38,8 @@ export interface ArgFact {
   index: number;
   taint: Label[];
   splat: boolean;
+  /** For a list argument starting with a name (`[program, *args]`): that name's taint alone. */
+  head?: Label[];
 }
 
 export interface LoopFact {
@@ -599,9 +601,12 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       case 'conditional_expression': {
         let out: Label[] = [];
         const parts = n.children.filter((c) => c.named);
+        // `col if col in SORTABLE else "name"`: the value chosen when the allow-list holds is clean.
+        const vouched = parts.length === 3 && (parts[0].type === 'identifier' || parts[0].type === 'attribute') && subjectsOf(parts[1]).includes(pathOf(parts[0]) ?? '');
         parts.forEach((c, i) => {
           const t = ev(c, ctx, d);
-          if (i !== 1) out = union(out, t);
+          if (i === 0 && vouched) out = union(out, sanitize(t, 'all'));
+          else if (i !== 1) out = union(out, t);
         });
         return out;
       }
@@ -730,7 +735,11 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       } else if (c.type === 'list_splat' || c.type === 'dictionary_splat') {
         out.push({ node: c, name: null, index: -1, taint: ev(c, ctx, d), splat: true });
       } else {
-        out.push({ node: c, name: null, index: index++, taint: ev(c, ctx, d), splat: false });
+        const taint = ev(c, ctx, d);
+        const first = c.type === 'list' ? c.children.find((x) => x.named) : undefined;
+        // An argv list: the program name decides what runs, the rest are only its arguments.
+        if (first?.type === 'identifier') out.push({ node: c, name: null, index: index++, taint, splat: false, head: ev(first, ctx, d) });
+        else out.push({ node: c, name: null, index: index++, taint, splat: false });
       }
     }
     return out;

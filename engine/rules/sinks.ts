@@ -81,7 +81,7 @@ function computeSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
 
 /** For `[cmd, *rest]` the program name decides what runs. */
 function taintOfListHead(a: ArgFact) {
-  return a.taint;
+  return a.head ?? a.taint;
 }
 
 /** Side effects a tool should not take without a human: the class, or null. */
