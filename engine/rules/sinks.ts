@@ -14,6 +14,7 @@ const SHELL_ALWAYS = /^(os\.system|os\.popen|os\.popen[234]|commands\.getoutput|
 const SUBPROCESS = /^subprocess\.(run|call|check_call|check_output|Popen)$|^asyncio\.create_subprocess_exec$/;
 const SQL_METHODS = /^(execute|executemany|executescript|exec_driver_sql|raw|read_sql|read_sql_query|mogrify)$/;
 const SQL_RECEIVER = /(cursor|conn|connection|db|session|engine|cur|database|sqlite3|psycopg|pymysql|mysql|SQLDatabase|pandas|pd)/i;
+const RESPONSE = /^(flask\.Response|werkzeug\.wrappers\.Response|werkzeug\.Response|django\.http\.HttpResponse|HttpResponse|starlette\.responses\.Response|fastapi\.Response|fastapi\.responses\.Response|Response)$/;
 const HTML = /^(flask\.render_template_string|render_template_string|markupsafe\.Markup|flask\.Markup|Markup|django\.utils\.safestring\.mark_safe|mark_safe|fastapi\.responses\.HTMLResponse|starlette\.responses\.HTMLResponse|HTMLResponse|IPython\.display\.HTML|streamlit\.components\.v1\.html|gradio\.HTML|jinja2\.Template)$/;
 const PATH = /^(open|io\.open|codecs\.open|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|os\.rename|os\.replace|os\.makedirs|os\.chmod|shutil\.rmtree|shutil\.move|shutil\.copy|shutil\.copyfile|shutil\.copytree|flask\.send_file|send_file|fastapi\.responses\.FileResponse|FileResponse|pathlib\.Path|Path)$/;
 const URL = /^(requests|httpx|urllib3)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|urlretrieve|Request)$|^(httpx\.(Async)?Client|requests\.Session|requests\.sessions\.Session|aiohttp\.ClientSession)(\(\))?\.(get|post|put|patch|delete|request|stream)$/;
@@ -67,6 +68,10 @@ function computeSinkArgs(model: PyModel, call: CallFact): SinkArg[] {
   }
   if (call.name === 'run' && /SQLDatabase/.test(call.receiverType ?? '')) add('sql', first(call, 'command', 'query'), 'sql');
   if (HTML.test(c)) add('html', first(call, 'content', 'source', 'html'), 'html');
+  // `Response(page, mimetype="text/html")`: a plain response object declared to be HTML.
+  if (RESPONSE.test(c) && call.args.some((a) => a.name !== null && /^(mimetype|content_type|media_type|headers)$/.test(a.name) && /text\/html/i.test(model.text(a.node)))) {
+    add('html', first(call, 'response', 'content', 'body'), 'html');
+  }
   if (/^(streamlit\.(markdown|write|html))$/.test(c) && call.args.some((a) => a.name === 'unsafe_allow_html' && a.node.type === 'true')) add('html', first(call, 'body'), 'html');
   if (PATH.test(c)) add('path', first(call, 'file', 'path', 'src', 'filename', 'name'), 'path');
   if (URL.test(c)) add('url', first(call, 'url'), 'url');
