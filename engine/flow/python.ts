@@ -198,6 +198,8 @@ interface Ctx {
 }
 
 const MAX_DEPTH = 180;
+/** Label kinds a LangGraph state key carries from the node that wrote it to the nodes that read it. */
+const STATE_CARRIED = new Set<string>(['web', 'retrieved', 'file', 'user', 'secret', 'pii']);
 /** Fields that by their nature hold text an end user typed. */
 const USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|self_description|describe_yourself|status_message|headline|tagline|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
 /** Record fields holding credentials or regulated personal data, by key or attribute name. */
@@ -238,6 +240,15 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
   let toolNames!: Set<string>;
   let uiHandlers!: Set<string>;
   let graphNodes!: Set<string>;
+  /** LangGraph: outside content a node returns under a state key, read by other nodes as `state["key"]`. */
+  let stateWrites!: Map<string, Label[]>;
+  /** The dictionary a graph node is returning right now: its keys are state writes. */
+  let stateReturn: AstNode | null = null;
+  /**
+   * Local classes whose constructor the language writes (dataclasses, pydantic models: no
+   * `__init__` of their own) and whose methods read `self`: by name, their fields in order.
+   */
+  let fieldClasses!: Map<string, string[]>;
   let dispatchNames!: Set<string>;
   let restrictedArgs!: Set<string>;
   let envReads = 0;
@@ -515,7 +526,12 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
         return evAttribute(n, ctx, d);
       case 'subscript': {
         const value = field(n, 'value')!;
-        const base = ev(value, ctx, d);
+        let base = ev(value, ctx, d);
+        if (ctx.fn.isGraphNode && stateWrites.size && value.type === 'identifier' && text(value) === ctx.fn.params[0]?.name) {
+          const key = fields(n, 'subscript')[0];
+          const written = key?.type === 'string' ? stateWrites.get(stringValue(key)) : undefined;
+          if (written) base = union(base, written);
+        }
         for (const s of fields(n, 'subscript')) ev(s, ctx, d);
         const qn = plain(qname(value, ctx.scope));
         if (qn === 'os.environ') {
@@ -564,6 +580,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
             const t = ev(v, ctx, d);
             out = union(out, t);
             const kName = k.type === 'string' ? stringValue(k) : '';
+            if (n === stateReturn && kName) addStateWrite(kName, t);
             if (kName === 'role' && v.type === 'string') role = stringValue(v).toLowerCase();
             if (kName === 'content' || kName === 'text') {
               content = v;
@@ -754,6 +771,12 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
     if (fnNode.type === 'attribute') {
       receiver = field(fnNode, 'object')!;
       receiverTaint = ev(receiver, ctx, d);
+      if (ctx.fn.isGraphNode && stateWrites.size && receiver.type === 'identifier' && text(receiver) === ctx.fn.params[0]?.name && text(field(fnNode, 'attribute')!) === 'get') {
+        // `state.get("page")` reads the key like `state["page"]` does.
+        const key = field(n, 'arguments')?.children.find((c) => c.named);
+        const written = key?.type === 'string' ? stateWrites.get(stringValue(key)) : undefined;
+        if (written) receiverTaint = union(receiverTaint, written);
+      }
       receiverType = typeOf(receiver, ctx.scope);
       receiverName = lastName(receiver);
     } else if (fnNode.type !== 'identifier') {
@@ -763,6 +786,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
     const flat = plain(callee);
     const name = lastSegment(flat);
     const args = argsOf(field(n, 'arguments'), ctx, d);
+    if (fieldClasses.size && fnNode.type === 'identifier') constructFields(text(fnNode), args);
     const target = findTarget(fnNode, ctx);
     const fact: CallFact = {
       node: n,
@@ -1095,7 +1119,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       }
       case 'return_statement': {
         const value = s.children.find((c) => c.named);
+        if (ctx.fn.isGraphNode && value?.type === 'dictionary') stateReturn = value;
         const t = value ? ev(value, ctx, 0) : [];
+        stateReturn = null;
         ctx.fn.returns = union(ctx.fn.returns, t);
         if (ctx.record) returns.push({ node: s, value, taint: t, fn: ctx.fn });
         return;
@@ -1354,6 +1380,61 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
   }
 
 
+  /**
+   * `RoutingContext(subject=ticket.subject)`: what a generated constructor receives, its methods
+   * read as `self.subject`. Instances share one class scope, as they do for `__init__`.
+   */
+  function constructFields(name: string, args: ArgFact[]) {
+    const fieldNames = fieldClasses.get(name);
+    if (!fieldNames) return;
+    let scope = classScopes.get(name);
+    for (const a of args) {
+      const f = a.name ?? (a.index >= 0 ? fieldNames[a.index] : undefined);
+      // A caller's parameters mean nothing inside the class; only what the value is stays.
+      const t = f ? a.taint.filter((l) => l.kind !== 'param') : [];
+      if (!t.length) continue;
+      if (!scope) classScopes.set(name, (scope = new Scope(null)));
+      const key = `self.${f}`;
+      const cur = scope.vars.get(key);
+      scope.vars.set(key, { ...cur, taint: union(cur?.taint ?? [], t) });
+    }
+  }
+
+  /** Functions that build a field class with arguments: run silently first so its methods see the fields. */
+  function fieldClassBuilders(): FunctionFact[] {
+    for (const [name, cls] of classes) {
+      if (functions.some((f) => f.className === name && f.name === '__init__')) continue;
+      if (!functions.some((f) => f.className === name && f.name !== '__init__')) continue;
+      const body = field(cls.node, 'body');
+      const names: string[] = [];
+      for (const st of body?.children ?? []) {
+        const a = st.type === 'expression_statement' ? st.children[0] : undefined;
+        const left = a?.type === 'assignment' ? field(a, 'left') : undefined;
+        if (left?.type === 'identifier' && field(a!, 'type')) names.push(text(left));
+      }
+      if (names.length) fieldClasses.set(name, names);
+    }
+    if (!fieldClasses.size) return [];
+    return functions.filter((fn) => {
+      const stack = [fn.node];
+      let guard = 0;
+      while (stack.length && guard++ < 20000) {
+        const n = stack.pop()!;
+        if (n.type === 'call') {
+          const f = field(n, 'function');
+          if (f?.type === 'identifier' && fieldClasses.has(text(f))) return true;
+        }
+        for (const c of n.children) if (c.named && c.type !== 'function_definition' && c.type !== 'class_definition') stack.push(c);
+      }
+      return false;
+    });
+  }
+
+  function addStateWrite(key: string, t: Label[]) {
+    const outside = t.filter((l) => STATE_CARRIED.has(l.kind));
+    if (outside.length) stateWrites.set(key, union(stateWrites.get(key) ?? [], outside));
+  }
+
   /** FastAPI `req: ChatRequest`: a body model named like the request object is still client data. */
   function isBodyModel(p: ParamFact): boolean {
     return /^(request|req)$/.test(p.name) && !!p.annotation && /^[A-Z]\w*$/.test(p.annotation) && !/(^|\.)(Request|HttpRequest|WebSocket)$/.test(p.annotation);
@@ -1403,6 +1484,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       const body = field(cls.node, 'body');
       if (body) execBlock(body, pre, 0);
     }
+    for (const fn of fieldClassBuilders()) runFunction(fn, false);
+    // Graph nodes talk through the state: a first, silent pass learns what each key carries.
+    if (graphNodes.size) for (const fn of functions) if (fn.isGraphNode) runFunction(fn, false);
     for (const fn of calleeFirst()) runFunction(fn, true);
     // Streamlit reruns the script on every interaction and session_state survives the rerun:
     // state written at the bottom is read at the top on the next run.
@@ -1520,6 +1604,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
     toolNames = new Set();
     uiHandlers = new Set();
     graphNodes = new Set();
+    stateWrites = new Map();
+    stateReturn = null;
+    fieldClasses = new Map();
     dispatchNames = new Set();
     restrictedArgs = new Set();
     envReads = 0;
@@ -1560,6 +1647,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       src = '';
       imports = moduleNames = modules = frameworks = classes = strings = functions = undefined as never;
       toolNames = uiHandlers = graphNodes = dispatchNames = restrictedArgs = undefined as never;
+      stateWrites = fieldClasses = undefined as never;
       moduleCtors = null;
       moduleFn = fnNodes = localFunctions = summaries = undefined as never;
       messages = ifs = returns = assigns = undefined as never;
