@@ -713,7 +713,16 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
     const obj = field(n, 'object')!;
     const attr = text(field(n, 'attribute')!);
     const path = pathOf(n);
-    const own = path ? ctx.scope.get(path)?.taint : undefined;
+    let own = path ? ctx.scope.get(path)?.taint : undefined;
+    // `brief.seed_text` on an instance of a local class: what its methods stored in `self.seed_text`.
+    if (obj.type === 'identifier' && classScopes.size) {
+      const cls = ctx.scope.get(text(obj))?.type;
+      const held = cls && cls !== ctx.fn.className ? classScopes.get(cls)?.vars.get(`self.${attr}`)?.taint : undefined;
+      if (held?.length) {
+        const outside = held.filter((l) => l.kind !== 'param');
+        if (outside.length) own = union(own ?? [], outside);
+      }
+    }
     const qn = plain(qname(n, ctx.scope));
     if (qn === 'sys.argv') return [{ kind: 'user', line: n.line, what: 'command-line arguments' }];
     if (qn === 'os.environ') {
@@ -1463,6 +1472,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       }
       const type = p.annotation && /^[A-Z]\w*$/.test(p.annotation) ? resolveImport(p.annotation) : undefined;
       scope.set(p.name, { taint: labels, type });
+      // OpenAI Agents: `ctx: RunContextWrapper[Brief]` hands the run's context object as `ctx.context`.
+      const wrapped = p.annotation ? /^(?:agents\.)?RunContextWrapper\[(\w+)\]$/.exec(p.annotation) : null;
+      if (wrapped && classes.has(wrapped[1])) scope.set(`${p.name}.context`, { taint: [], type: wrapped[1] });
     });
     const ctx: Ctx = { fn, loops: [], scope, record };
     execBlock(field(fn.node, 'body'), ctx, 0);
