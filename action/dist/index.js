@@ -63466,8 +63466,15 @@ function promptSites(model) {
   const hit = cache.get(model);
   if (hit) return hit;
   const out2 = [];
+  const requestOf = /* @__PURE__ */ new Map();
+  for (const c of model.calls) {
+    if (c.model) {
+      for (const a of c.args) if (a.node.type === "list" || a.node.type === "array") requestOf.set(a.node, c);
+    }
+  }
   for (const m of model.messages) {
-    out2.push({ node: m.content ?? m.node, role: m.role, taint: m.taint, what: m.via ?? `a ${m.role} message` });
+    const request2 = m.node.parent ? requestOf.get(m.node.parent) : void 0;
+    out2.push({ node: m.content ?? m.node, role: m.role, taint: m.taint, what: m.via ?? `a ${m.role} message`, ...request2 ? { request: request2 } : {} });
   }
   for (const c of model.calls) {
     if (!c.model) continue;
@@ -63850,6 +63857,7 @@ var SHELL_ALWAYS2 = /^(os\.system|os\.popen|os\.popen[234]|commands\.getoutput|c
 var SUBPROCESS = /^subprocess\.(run|call|check_call|check_output|Popen)$|^asyncio\.create_subprocess_exec$/;
 var SQL_METHODS2 = /^(execute|executemany|executescript|exec_driver_sql|raw|read_sql|read_sql_query|mogrify)$/;
 var SQL_RECEIVER2 = /(cursor|conn|connection|db|session|engine|cur|database|sqlite3|psycopg|pymysql|mysql|SQLDatabase|pandas|pd)/i;
+var RESPONSE = /^(flask\.Response|werkzeug\.wrappers\.Response|werkzeug\.Response|django\.http\.HttpResponse|HttpResponse|starlette\.responses\.Response|fastapi\.Response|fastapi\.responses\.Response|Response)$/;
 var HTML = /^(flask\.render_template_string|render_template_string|markupsafe\.Markup|flask\.Markup|Markup|django\.utils\.safestring\.mark_safe|mark_safe|fastapi\.responses\.HTMLResponse|starlette\.responses\.HTMLResponse|HTMLResponse|IPython\.display\.HTML|streamlit\.components\.v1\.html|gradio\.HTML|jinja2\.Template)$/;
 var PATH = /^(open|io\.open|codecs\.open|os\.remove|os\.unlink|os\.rmdir|os\.removedirs|os\.rename|os\.replace|os\.makedirs|os\.chmod|shutil\.rmtree|shutil\.move|shutil\.copy|shutil\.copyfile|shutil\.copytree|flask\.send_file|send_file|fastapi\.responses\.FileResponse|FileResponse|pathlib\.Path|Path)$/;
 var URL2 = /^(requests|httpx|urllib3)\.(get|post|put|patch|delete|head|request)$|^urllib\.request\.(urlopen|urlretrieve|Request)$|^(httpx\.(Async)?Client|requests\.Session|requests\.sessions\.Session|aiohttp\.ClientSession)(\(\))?\.(get|post|put|patch|delete|request|stream)$/;
@@ -63857,7 +63865,7 @@ var DESERIALIZE2 = /^(pickle|cPickle|dill|cloudpickle|_pickle)\.(loads|load|Unpi
 var YAML_LOAD = /^yaml\.(load|load_all|unsafe_load|full_load|unsafe_load_all)$/;
 var EMAIL2 = /^(smtplib\.SMTP(_SSL)?\(\)\.(send_message|sendmail)|\w+\.send_email|send_email|sendgrid\.\w+|yagmail\.\w+|resend\.Emails\.send|boto3\.client\(\)\.send_email)$|\.(sendmail|send_message|send_email)$/;
 var PAYMENT2 = /^stripe\.\w+\.(create|modify)$|\.(create_payment|transfer_funds|refund|charge|payout|send_payment|wire|credit|debit|issue_refund|create_refund|issue_credit|apply_credit|add_credit|create_payout)$|^(paypalrestsdk|braintree|square)\./;
-var DELETE2 = /\.(delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances|delete_permanently|delete_messages?|delete_all|delete_user|delete_account|delete_file|delete_files|delete_records?|delete_rows|purge_\w+|wipe|erase)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
+var DELETE2 = /\.(unlink|rmdir|delete|drop|drop_table|truncate|delete_many|delete_one|remove|destroy|purge|rmtree|delete_object|delete_objects|terminate_instances|delete_permanently|delete_messages?|delete_all|delete_user|delete_account|delete_file|delete_files|delete_records?|delete_rows|purge_\w+|wipe|erase)$|^(os\.remove|os\.unlink|shutil\.rmtree|os\.rmdir)$/;
 var DEPLOY2 = /(kubectl|terraform|helm|deploy|ansible|docker\.from_env\(\)\.containers\.run|\.scale|\.rollout|apply_manifest)/i;
 var FILE_WRITE = /\.(write_text|write_bytes|write|writelines)$|^(shutil\.(copy|move|copyfile))$/;
 function first2(call, ...names) {
@@ -63892,6 +63900,9 @@ function computeSinkArgs(model, call) {
   }
   if (call.name === "run" && /SQLDatabase/.test(call.receiverType ?? "")) add("sql", first2(call, "command", "query"), "sql");
   if (HTML.test(c)) add("html", first2(call, "content", "source", "html"), "html");
+  if (RESPONSE.test(c) && call.args.some((a) => a.name !== null && /^(mimetype|content_type|media_type|headers)$/.test(a.name) && /text\/html/i.test(model.text(a.node)))) {
+    add("html", first2(call, "response", "content", "body"), "html");
+  }
   if (/^(streamlit\.(markdown|write|html))$/.test(c) && call.args.some((a) => a.name === "unsafe_allow_html" && a.node.type === "true")) add("html", first2(call, "body"), "html");
   if (PATH.test(c)) add("path", first2(call, "file", "path", "src", "filename", "name"), "path");
   if (URL2.test(c)) add("url", first2(call, "url"), "url");
@@ -63904,7 +63915,7 @@ function computeSinkArgs(model, call) {
   return out2;
 }
 function taintOfListHead(a) {
-  return a.taint;
+  return a.head ?? a.taint;
 }
 function dangerousAction(model, call) {
   if (model.language) return jsDangerousAction(model, call);
@@ -63932,6 +63943,47 @@ function isMutatingSql(model, a) {
   return true;
 }
 
+// engine/rules/per-file.ts
+function perFile(compute) {
+  const cache4 = /* @__PURE__ */ new WeakMap();
+  return (model) => {
+    const hit = cache4.get(model);
+    if (hit !== void 0) return hit;
+    const value = compute(model);
+    cache4.set(model, value);
+    return value;
+  };
+}
+
+// engine/rules/tool-specs.ts
+var toolSpecNames = perFile((model) => {
+  const out2 = /* @__PURE__ */ new Set();
+  const stack = [model.file.root];
+  let guard = 0;
+  while (stack.length && guard++ < 2e5) {
+    const n = stack.pop();
+    if (n.type === "dictionary") {
+      let name2;
+      let schema = false;
+      for (const p of n.children) {
+        if (p.type !== "pair") continue;
+        const k = field(p, "key");
+        const v = field(p, "value");
+        const key = k && k.type === "string" ? model.text(k).replace(/^["']|["']$/g, "") : "";
+        if (key === "name" && v?.type === "string") name2 = model.text(v).replace(/^["']|["']$/g, "");
+        if (key === "input_schema" || key === "parameters") schema = true;
+      }
+      if (name2 && schema && /^[A-Za-z_]\w*$/.test(name2)) out2.add(name2);
+    }
+    for (const c of n.children) if (c.named) stack.push(c);
+  }
+  return out2;
+});
+function isSpecTool(model, name2) {
+  for (const n of toolSpecNames(model)) if (name2 === n || new RegExp(`(^|_)${n}($|_)`).test(name2)) return true;
+  return false;
+}
+
 // engine/rules/llm01/indirect-injection.ts
 var rule2 = {
   meta: {
@@ -63952,9 +64004,10 @@ var rule2 = {
       const inSystem = site.role === "system";
       const labels = reaching(site.taint, ["web", "retrieved", "file", "user"], "prompt");
       let l = labels.find((x) => x.kind === "web" ? inSystem || !!x.interpolated && (!isMessage(x) || !!x.directive) : x.kind !== "user" && inSystem && !!x.instructs);
-      if (!l && isAgentRun(site)) {
+      const run4 = l ? null : runKind(site);
+      if (run4) {
         armed ??= hasSideEffectTools(model);
-        if (armed) l = labels.find((x) => x.kind === "web" || x.kind === "file" || thirdPartyText(x));
+        if (armed) l = labels.find((x) => x.kind === "web" || x.kind === "file" && run4 === "agent" || thirdPartyText(x));
       }
       if (!l) continue;
       ctx.report({
@@ -63986,12 +64039,14 @@ function isMessage(l) {
 function thirdPartyText(l) {
   return l.kind === "user" && l.what.startsWith("the user-written field");
 }
-function isAgentRun(site) {
+function runKind(site) {
   const kind = site.call?.model?.kind;
-  return kind === "runner" || kind === "function" && (/Runner\.run|(^|\.)run$/.test(site.call.callee) || site.call.args.some((a) => a.name === "tools"));
+  if (kind === "runner" || kind === "function" && (/Runner\.run|(^|\.)run$/.test(site.call.callee) || site.call.args.some((a) => a.name === "tools"))) return "agent";
+  const call = site.call ?? site.request;
+  return call?.model && call.args.some((a) => a.name === "tools" || a.name === "functions") ? "tools" : null;
 }
 function hasSideEffectTools(model) {
-  if (model.functions.some((fn) => fn.isTool && fn.calls.some((c) => dangerousAction(model, c) !== null))) return true;
+  if (model.functions.some((fn) => (fn.isTool || !fn.className && isSpecTool(model, fn.name)) && fn.calls.some((c) => dangerousAction(model, c) !== null))) return true;
   return model.calls.some((c) => /(^|\.)(ShellTool|PythonREPLTool|PythonAstREPLTool|TerminalTool|FileManagementToolkit|GmailToolkit|RequestsToolkit)$/.test(c.callee.replace(/\(\)/g, "")));
 }
 
@@ -64885,7 +64940,7 @@ var rule8 = {
       const labels = web.filter((l2) => feed.has(l2.line));
       if (!labels.length) continue;
       if (site.role === "system" || web.some((l2) => l2.interpolated)) continue;
-      if (isAgentRun2(site)) {
+      if (isAgentRun(site)) {
         armed ??= hasSideEffectTools2(model);
         if (armed) continue;
       }
@@ -64924,7 +64979,7 @@ function enclosingFact(model, at) {
   }
   return best;
 }
-function isAgentRun2(site) {
+function isAgentRun(site) {
   const kind = site.call?.model?.kind;
   return kind === "runner" || kind === "function" && /Runner\.run/.test(site.call.callee);
 }
@@ -65514,6 +65569,7 @@ var Scope = class {
   }
 };
 var MAX_DEPTH2 = 180;
+var STATE_CARRIED = /* @__PURE__ */ new Set(["web", "retrieved", "file", "user", "secret", "pii"]);
 var USER_AUTHORED_FIELD = /(^|_)(persona|bio|biography|about_me|self_description|describe_yourself|status_message|headline|tagline|custom_instructions|instructions_from_user|brief|preferences|notes|feedback|comments?|body|nickname|display_name|signature|review_text|user_message|user_input|user_request)$/i;
 var SENSITIVE_FIELD = /^(password|password_hash|passwd|ssn|social_security(_number)?|credit_card(_number)?|card_number|cvv|date_of_birth|dob|medical_record(_number)?|medical_history|diagnosis|bank_account(_number)?|iban|tax_id|national_id|passport(_number)?|drivers_license(_number)?|api_key|secret|secret_key|access_token)$/i;
 var SYSTEM_PROMPT_NAME = /((^|_)(system_?(prompt|message|instructions?|msg|template)s?|sys_?prompt)|^(instructions|agent_instructions|base_prompt|persona|preamble))$/i;
@@ -65541,6 +65597,9 @@ function createPythonAnalyser() {
   let toolNames;
   let uiHandlers;
   let graphNodes;
+  let stateWrites;
+  let stateReturn = null;
+  let fieldClasses;
   let dispatchNames;
   let restrictedArgs;
   let envReads = 0;
@@ -65797,7 +65856,12 @@ function createPythonAnalyser() {
         return evAttribute(n, ctx, d);
       case "subscript": {
         const value = field(n, "value");
-        const base = ev(value, ctx, d);
+        let base = ev(value, ctx, d);
+        if (ctx.fn.isGraphNode && stateWrites.size && value.type === "identifier" && text2(value) === ctx.fn.params[0]?.name) {
+          const key2 = fields(n, "subscript")[0];
+          const written = key2?.type === "string" ? stateWrites.get(stringValue(key2)) : void 0;
+          if (written) base = union2(base, written);
+        }
         for (const s of fields(n, "subscript")) ev(s, ctx, d);
         const qn = plain(qname(value, ctx.scope));
         if (qn === "os.environ") {
@@ -65845,6 +65909,7 @@ function createPythonAnalyser() {
             const t = ev(v, ctx, d);
             out2 = union2(out2, t);
             const kName = k.type === "string" ? stringValue(k) : "";
+            if (n === stateReturn && kName) addStateWrite(kName, t);
             if (kName === "role" && v.type === "string") role = stringValue(v).toLowerCase();
             if (kName === "content" || kName === "text") {
               content2 = v;
@@ -65884,9 +65949,11 @@ function createPythonAnalyser() {
       case "conditional_expression": {
         let out2 = [];
         const parts2 = n.children.filter((c) => c.named);
+        const vouched = parts2.length === 3 && (parts2[0].type === "identifier" || parts2[0].type === "attribute") && subjectsOf(parts2[1]).includes(pathOf(parts2[0]) ?? "");
         parts2.forEach((c, i2) => {
           const t = ev(c, ctx, d);
-          if (i2 !== 1) out2 = union2(out2, t);
+          if (i2 === 0 && vouched) out2 = union2(out2, sanitize(t, "all"));
+          else if (i2 !== 1) out2 = union2(out2, t);
         });
         return out2;
       }
@@ -65968,7 +66035,15 @@ function createPythonAnalyser() {
     const obj = field(n, "object");
     const attr = text2(field(n, "attribute"));
     const path14 = pathOf(n);
-    const own2 = path14 ? ctx.scope.get(path14)?.taint : void 0;
+    let own2 = path14 ? ctx.scope.get(path14)?.taint : void 0;
+    if (obj.type === "identifier" && classScopes.size) {
+      const cls = ctx.scope.get(text2(obj))?.type;
+      const held = cls && cls !== ctx.fn.className ? classScopes.get(cls)?.vars.get(`self.${attr}`)?.taint : void 0;
+      if (held?.length) {
+        const outside = held.filter((l) => l.kind !== "param");
+        if (outside.length) own2 = union2(own2 ?? [], outside);
+      }
+    }
     const qn = plain(qname(n, ctx.scope));
     if (qn === "sys.argv") return [{ kind: "user", line: n.line, what: "command-line arguments" }];
     if (qn === "os.environ") {
@@ -66004,7 +66079,10 @@ function createPythonAnalyser() {
       } else if (c.type === "list_splat" || c.type === "dictionary_splat") {
         out2.push({ node: c, name: null, index: -1, taint: ev(c, ctx, d), splat: true });
       } else {
-        out2.push({ node: c, name: null, index: index++, taint: ev(c, ctx, d), splat: false });
+        const taint = ev(c, ctx, d);
+        const first3 = c.type === "list" ? c.children.find((x) => x.named) : void 0;
+        if (first3?.type === "identifier") out2.push({ node: c, name: null, index: index++, taint, splat: false, head: ev(first3, ctx, d) });
+        else out2.push({ node: c, name: null, index: index++, taint, splat: false });
       }
     }
     return out2;
@@ -66018,6 +66096,11 @@ function createPythonAnalyser() {
     if (fnNode.type === "attribute") {
       receiver = field(fnNode, "object");
       receiverTaint = ev(receiver, ctx, d);
+      if (ctx.fn.isGraphNode && stateWrites.size && receiver.type === "identifier" && text2(receiver) === ctx.fn.params[0]?.name && text2(field(fnNode, "attribute")) === "get") {
+        const key = field(n, "arguments")?.children.find((c) => c.named);
+        const written = key?.type === "string" ? stateWrites.get(stringValue(key)) : void 0;
+        if (written) receiverTaint = union2(receiverTaint, written);
+      }
       receiverType = typeOf(receiver, ctx.scope);
       receiverName = lastName(receiver);
     } else if (fnNode.type !== "identifier") {
@@ -66027,6 +66110,7 @@ function createPythonAnalyser() {
     const flat = plain(callee);
     const name2 = lastSegment(flat);
     const args2 = argsOf(field(n, "arguments"), ctx, d);
+    if (fieldClasses.size && fnNode.type === "identifier") constructFields(text2(fnNode), args2);
     const target = findTarget(fnNode, ctx);
     const fact = {
       node: n,
@@ -66317,7 +66401,9 @@ function createPythonAnalyser() {
       }
       case "return_statement": {
         const value = s.children.find((c) => c.named);
+        if (ctx.fn.isGraphNode && value?.type === "dictionary") stateReturn = value;
         const t = value ? ev(value, ctx, 0) : [];
+        stateReturn = null;
         ctx.fn.returns = union2(ctx.fn.returns, t);
         if (ctx.record) returns.push({ node: s, value, taint: t, fn: ctx.fn });
         return;
@@ -66556,6 +66642,52 @@ function createPythonAnalyser() {
       if (!fn.className && graphNodes.has(fn.name)) fn.isGraphNode = true;
     }
   }
+  function constructFields(name2, args2) {
+    const fieldNames = fieldClasses.get(name2);
+    if (!fieldNames) return;
+    let scope = classScopes.get(name2);
+    for (const a of args2) {
+      const f = a.name ?? (a.index >= 0 ? fieldNames[a.index] : void 0);
+      const t = f ? a.taint.filter((l) => l.kind !== "param") : [];
+      if (!t.length) continue;
+      if (!scope) classScopes.set(name2, scope = new Scope(null));
+      const key = `self.${f}`;
+      const cur = scope.vars.get(key);
+      scope.vars.set(key, { ...cur, taint: union2(cur?.taint ?? [], t) });
+    }
+  }
+  function fieldClassBuilders() {
+    for (const [name2, cls] of classes) {
+      if (functions.some((f) => f.className === name2 && f.name === "__init__")) continue;
+      if (!functions.some((f) => f.className === name2 && f.name !== "__init__")) continue;
+      const body3 = field(cls.node, "body");
+      const names = [];
+      for (const st of body3?.children ?? []) {
+        const a = st.type === "expression_statement" ? st.children[0] : void 0;
+        const left = a?.type === "assignment" ? field(a, "left") : void 0;
+        if (left?.type === "identifier" && field(a, "type")) names.push(text2(left));
+      }
+      if (names.length) fieldClasses.set(name2, names);
+    }
+    if (!fieldClasses.size) return [];
+    return functions.filter((fn) => {
+      const stack = [fn.node];
+      let guard = 0;
+      while (stack.length && guard++ < 2e4) {
+        const n = stack.pop();
+        if (n.type === "call") {
+          const f = field(n, "function");
+          if (f?.type === "identifier" && fieldClasses.has(text2(f))) return true;
+        }
+        for (const c of n.children) if (c.named && c.type !== "function_definition" && c.type !== "class_definition") stack.push(c);
+      }
+      return false;
+    });
+  }
+  function addStateWrite(key, t) {
+    const outside = t.filter((l) => STATE_CARRIED.has(l.kind));
+    if (outside.length) stateWrites.set(key, union2(stateWrites.get(key) ?? [], outside));
+  }
   function isBodyModel(p) {
     return /^(request|req)$/.test(p.name) && !!p.annotation && /^[A-Z]\w*$/.test(p.annotation) && !/(^|\.)(Request|HttpRequest|WebSocket)$/.test(p.annotation);
   }
@@ -66582,6 +66714,8 @@ function createPythonAnalyser() {
       }
       const type = p.annotation && /^[A-Z]\w*$/.test(p.annotation) ? resolveImport(p.annotation) : void 0;
       scope.set(p.name, { taint: labels, type });
+      const wrapped = p.annotation ? /^(?:agents\.)?RunContextWrapper\[(\w+)\]$/.exec(p.annotation) : null;
+      if (wrapped && classes.has(wrapped[1])) scope.set(`${p.name}.context`, { taint: [], type: wrapped[1] });
     });
     const ctx = { fn, loops: [], scope, record: record2 };
     execBlock(field(fn.node, "body"), ctx, 0);
@@ -66595,6 +66729,10 @@ function createPythonAnalyser() {
     for (const [, cls] of classes) {
       const body3 = field(cls.node, "body");
       if (body3) execBlock(body3, pre, 0);
+    }
+    for (const fn of fieldClassBuilders()) runFunction(fn, false);
+    if (graphNodes.size) {
+      for (const fn of functions) if (fn.isGraphNode) runFunction(fn, false);
     }
     for (const fn of calleeFirst()) runFunction(fn, true);
     if (modules.has("streamlit")) execBlock(file2.root, pre, 0);
@@ -66698,6 +66836,9 @@ function createPythonAnalyser() {
     toolNames = /* @__PURE__ */ new Set();
     uiHandlers = /* @__PURE__ */ new Set();
     graphNodes = /* @__PURE__ */ new Set();
+    stateWrites = /* @__PURE__ */ new Map();
+    stateReturn = null;
+    fieldClasses = /* @__PURE__ */ new Map();
     dispatchNames = /* @__PURE__ */ new Set();
     restrictedArgs = /* @__PURE__ */ new Set();
     envReads = 0;
@@ -66737,6 +66878,7 @@ function createPythonAnalyser() {
       src = "";
       imports = moduleNames = modules = frameworks = classes = strings2 = functions = void 0;
       toolNames = uiHandlers = graphNodes = dispatchNames = restrictedArgs = void 0;
+      stateWrites = fieldClasses = void 0;
       moduleCtors = null;
       moduleFn = fnNodes = localFunctions = summaries = void 0;
       messages = ifs = returns = assigns = void 0;
@@ -68595,18 +68737,6 @@ function shortCallee2(callee) {
   return callee.replace(/\(\)/g, "").split(".").slice(-3).join(".");
 }
 
-// engine/rules/per-file.ts
-function perFile(compute) {
-  const cache4 = /* @__PURE__ */ new WeakMap();
-  return (model) => {
-    const hit = cache4.get(model);
-    if (hit !== void 0) return hit;
-    const value = compute(model);
-    cache4.set(model, value);
-    return value;
-  };
-}
-
 // engine/rules/llm07/system-text.ts
 var SYSTEM_KEYWORD = /^(system_?prompt|system_?message|system|instructions|backstory|system_instruction|preamble|state_modifier|messages_modifier)$/;
 var STRING_FUNCTION = /^(textwrap\.dedent|dedent|inspect\.cleandoc|cleandoc|str)$/;
@@ -69108,7 +69238,7 @@ var rule11 = {
 var LOG_METHODS = /^(debug|info|warning|warn|error|exception|critical|fatal|log|trace|success)$/;
 var LOGGER_TYPE = /(logging\.getLogger|getLogger|loguru|structlog|get_logger|Logger)/;
 var LOGGER_NAME = /^(_?(log|logger|LOG|LOGGER|_logger|_log)|\w+_logger|\w+_log|logging)$/;
-var RESPONSE = /^(flask\.jsonify|jsonify|flask\.Response|flask\.make_response|make_response|Response|werkzeug\.wrappers\.Response|(fastapi|starlette)\.responses\.(JSONResponse|PlainTextResponse|Response|ORJSONResponse|UJSONResponse)|JSONResponse|PlainTextResponse|django\.http\.(JsonResponse|HttpResponse)|JsonResponse|HttpResponse|quart\.jsonify|sanic\.response\.json|sanic\.response\.text|flask\.render_template|render_template|(fastapi|starlette)\.templating\.Jinja2Templates\.TemplateResponse|\w*[tT]emplates\.TemplateResponse|django\.shortcuts\.render)$/;
+var RESPONSE2 = /^(flask\.jsonify|jsonify|flask\.Response|flask\.make_response|make_response|Response|werkzeug\.wrappers\.Response|(fastapi|starlette)\.responses\.(JSONResponse|PlainTextResponse|Response|ORJSONResponse|UJSONResponse)|JSONResponse|PlainTextResponse|django\.http\.(JsonResponse|HttpResponse)|JsonResponse|HttpResponse|quart\.jsonify|sanic\.response\.json|sanic\.response\.text|flask\.render_template|render_template|(fastapi|starlette)\.templating\.Jinja2Templates\.TemplateResponse|\w*[tT]emplates\.TemplateResponse|django\.shortcuts\.render)$/;
 var STREAMLIT = /^streamlit\.(\w+\.)?(write|markdown|text|code|json|info|success|warning|error|caption|text_area|chat_message\.write)$/;
 function outputKind(call) {
   const c = call.flat;
@@ -69119,7 +69249,7 @@ function outputKind(call) {
   if (LOG_METHODS.test(call.name) && call.receiver) {
     if (LOGGER_TYPE.test(call.receiverType ?? "") || LOGGER_NAME.test(call.receiverName ?? "") || /(^|\.)logger$/.test(c.replace(/\.\w+$/, ""))) return "log";
   }
-  if (RESPONSE.test(c)) return "response";
+  if (RESPONSE2.test(c)) return "response";
   if (STREAMLIT.test(c)) return "ui";
   return null;
 }
@@ -72561,6 +72691,9 @@ function steerableAction(model, call) {
     if (to && !reaching(to.taint, [...STEERING]).length) return null;
   }
   if (cls === "file-write") return reaching(call.receiverTaint, [...STEERING], "path").length ? cls : null;
+  if (cls === "delete" && /\.(unlink|rmdir)$/.test(call.flat) && !DESTRUCTIVE_RECEIVER2.test(call.receiver ? model.text(call.receiver) : "")) {
+    return reaching(call.receiverTaint, [...STEERING], "path").length ? cls : null;
+  }
   if (cls === "delete") {
     const recv = call.receiver ? model.text(call.receiver) : "";
     if (!DESTRUCTIVE_RECEIVER2.test(recv) && !DESTRUCTIVE_RECEIVER2.test(call.receiverType ?? "") && !/objects/.test(call.callee)) return null;
@@ -72675,9 +72808,8 @@ var rule43 = {
     if (fileHasHumanGate(model) || HITL_TEXT.test(ctx.source)) return;
     const graph = model.language ? model.calls.find((c) => c.name === "compile" && !!c.receiver && /StateGraph|addNode|ToolNode/.test(model.text(c.receiver)) || /(^|\.)createReactAgent$/.test(c.callee.replace(/\(\)/g, ""))) : void 0;
     const graphTools = [];
-    const specs = toolSpecNames(model);
     for (const fn of model.functions) {
-      const bySpec = !fn.isTool && !fn.className && [...specs].some((n) => new RegExp(`(^|_)${n}($|_)`).test(fn.name));
+      const bySpec = !fn.isTool && !fn.className && isSpecTool(model, fn.name);
       if (!fn.isTool && !bySpec || toolIsGated(model, fn)) continue;
       const acts = toolActions(model, fn).filter((a) => !(model.language && a.cls === "shell" && injectionOnly(model, a.call)));
       if (!acts.length) continue;
@@ -72729,29 +72861,6 @@ function hostedToolDecls(model) {
         const m = /^(bash|computer|text_editor|str_replace_editor|str_replace_based_edit_tool)_\d{8}$|^(local_shell|computer_use_preview)$/.exec(t);
         if (m) out2.push({ node: n, what: t });
       }
-    }
-    for (const c of n.children) if (c.named) stack.push(c);
-  }
-  return out2;
-}
-function toolSpecNames(model) {
-  const out2 = /* @__PURE__ */ new Set();
-  const stack = [model.file.root];
-  let guard = 0;
-  while (stack.length && guard++ < 2e5) {
-    const n = stack.pop();
-    if (n.type === "dictionary") {
-      let name2;
-      let schema = false;
-      for (const p of n.children) {
-        if (p.type !== "pair") continue;
-        const k = field(p, "key");
-        const v = field(p, "value");
-        const key = k && k.type === "string" ? model.text(k).replace(/^["']|["']$/g, "") : "";
-        if (key === "name" && v?.type === "string") name2 = model.text(v).replace(/^["']|["']$/g, "");
-        if (key === "input_schema" || key === "parameters") schema = true;
-      }
-      if (name2 && schema && /^[A-Za-z_]\w*$/.test(name2)) out2.add(name2);
     }
     for (const c of n.children) if (c.named) stack.push(c);
   }
@@ -73972,7 +74081,7 @@ function readsModel(model, fn, n) {
 }
 
 // engine/rules/llm09/unverified-output-decision.ts
-var PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment|payout|hold|escrow)|merge(_pull_request|_pr|_branch|_request)?|apply_(credit|discount|refund|waiver)|waive|write_off|cancel_(order|subscription|account|policy|booking)|freeze_account|unfreeze|verify_(user|account|identity|kyc)|accept_(application|claim|offer|candidate)|settle|block_(card|account|payment|transaction|ip|user|customer|merchant)|freeze|lock_(account|card|user)|cancel|disable_(user|account|card)|enable_(user|account)|activate_(user|account|card)|void_|reverse_(payment|charge|transaction)|chargeback|rollback|revert_|demote|kick|mute_user|remove_(post|comment|user|member|listing|review|content)|hide_(post|comment|review|listing)|takedown|take_down|unpublish|shortlist|advance_candidate|reject_candidate|make_offer|extend_offer|pay_claim|approve_claim|deny_claim|close_(claim|case|ticket)|resolve_(claim|dispute)|place_order|submit_order|execute_order|buy|sell|trade|place_trade|rebalance|liquidate|(adjust|increase|raise|lower|decrease|set|update)_(credit_limit|limit|price|salary|premium|dosage|dose)|dispatch_(ambulance|unit|crew|technician)|schedule_(surgery|procedure)|sign_(contract|off)|submit_(filing|claim|payment)|file_(claim|report|return)|purchase|order_(parts|stock|supplies)|award|enroll|expel|evict|flag_(fraud|account|user|transaction)|mark_(fraud|fraudulent|paid|resolved|spam|verified)|quarantine|isolate_host|shutdown|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
+var PRIVILEGED = /^_?(approve|grant|refund|transfer|pay|payout|disburse|delete|ban|suspend|deploy|publish|diagnose|prescribe|authori[sz]e|unlock|promote|terminate|escalate_privileges?|set_role|assign_role|(add|give)_(roles?|permissions?|privileges?|access|admin|entitlements?|to_group|group_member)|make_admin|revoke|deactivate|close_account|reject|deny|decline|execute_(trade|order|payment|transfer)|send_(email|mail|payment|money|funds|wire|invoice|sms)|charge|issue_(refund|credit|payment|license|certificate)|release_(funds|payment|payout|hold|escrow)|merge(_pull_request|_pr|_branch|_request)?|apply_(credit|discount|refund|waiver)|waive|write_off|cancel_(order|subscription|account|policy|booking)|freeze_account|unfreeze|verify_(user|account|identity|kyc)|accept_(application|claim|offer|candidate)|settle|block_(card|account|payment|transaction|ip|user|customer|merchant)|freeze|lock_(account|card|user)|cancel|disable_(user|account|card)|enable_(user|account)|activate_(user|account|card)|void_|reverse_(payment|charge|transaction)|chargeback|rollback|revert_|demote|kick|mute_user|remove_(post|comment|user|member|listing|review|content)|hide_(post|comment|review|listing)|takedown|take_down|unpublish|shortlist|advance_candidate|reject_candidate|make_offer|extend_offer|pay_claim|approve_claim|deny_claim|close_(claim|case|ticket)|resolve_(claim|dispute)|place_order|submit_order|execute_order|buy|sell|trade|place_trade|rebalance|liquidate|(adjust|increase|raise|lower|decrease|set|update)_(credit_limit|limit|price|salary|premium|dosage|dose)|dispatch_(ambulance|unit|crew|technician)|schedule_(surgery|procedure)|sign_(contract|off)|submit_(filing|claim|payment)|file_(claim|report|return)|purchase|order_(parts|stock|supplies)|award|enroll|expel|evict|flag_(fraud|account|user|transaction)|mark_(fraud|fraudulent|paid|resolved|spam|verified)|quarantine|isolate_host|shutdown|hire|fire|admit|discharge|flag_as_fraud|block_user|remove_user|override)(_|$)/i;
 var REVIEW = /(review|human|manual|request_approval|submit_for_approval|await_approval|pending_approval|approval_request|create_approval|queue|escalate_to|notify_(reviewer|approver|manager|analyst|clinician|doctor|lawyer|staff)|open_ticket|create_ticket|assign_to_(agent|human|analyst)|handoff|hand_off|second_opinion)/i;
 var DISPATCH = /(tool_calls?|toolCalls?|function_call|functionCall|finish_reason|finishReason|stop_reason|stopReason|\.type\s*==|\.name\s*==|\["name"\]|\['name'\]|^\(?\s*(name|toolName|tool_name|functionName|fnName)\s*===?)/;
 var GRANT_FIELD = /(^|\.|\[["'])(is_admin|is_superuser|is_staff|role|roles|approved|is_approved|is_verified|verified|access_level|permissions?|credit_limit|status|decision|eligible|is_eligible)(["']\])?$/;
@@ -74027,6 +74136,7 @@ function privilegedCall(model, c) {
   if (/(cache|seen|tmp|temp|buffer|history|messages|session_state|_list|_dict|_set)$/i.test(recv)) return false;
   if (PRIVILEGED.test(name2)) return true;
   if (/^(release|create|approve|execute|process|submit|schedule|send|issue|grant)(_|$)/.test(name2) && /(payout|payment|refund|transfer|wire|disbursement|loan|credit|escrow|reimbursement|claim_?payment|withdrawal)/i.test(recv)) return true;
+  if (/^(sign|countersign|execute|send_envelope)(_|$)/.test(name2) && /(docusign|e_?sign|signature|contract|agreement|envelope|adobe_sign|hellosign|dropbox_sign)/i.test(recv)) return true;
   if (model.language && /^(set|update|change|mark)_?\w*$/.test(name2) && c.args.some((a) => /["'`](admin|approved|granted|verified|superuser|owner|accepted|eligible|denied|rejected|banned|suspended|blocked|terminated|fraud|frozen)["'`]/i.test(model.text(a.node)))) return true;
   if (model.language && /^(update|update_many|update_one|upsert|patch|set|find_one_and_update|find_by_id_and_update|save)$/.test(name2) && c.args.some((a) => JS_GRANT_FIELD.test(model.text(a.node)))) return true;
   if (/^(os\.makedirs|os\.mkdir|shutil\.copy\w*|pathlib\.Path\.mkdir)$/.test(c.flat) || c.name === "mkdir") return false;
