@@ -16,7 +16,8 @@
  *
  * Flags: --quick, --seed=N, --size-mb=N (MiB to generate), --batch=N (files per scan() call;
  * default all in one call), --runs=N (default 3), --threads=N (worker threads for the second scan
- * measurement; default one per core, 1 skips it), --source, --no-bandit.
+ * measurement; default one per core, 1 skips it), --pairs=N (Bandit runs, each next to a warm scan of
+ * ours; default 3, the median ratio is reported), --source, --no-bandit.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -45,6 +46,8 @@ const targetBytes = Math.round(Number(option('size-mb') ?? (quick ? 1 : 5)) * 10
 const runs = Math.max(1, Number(option('runs') ?? 3));
 const batchSize = option('batch') ? Math.max(1, Number(option('batch'))) : Infinity;
 const skipBandit = flag('no-bandit');
+/** Bandit runs, each beside a warm scan of ours (the first reuses the main Bandit run). */
+const pairs = Math.max(1, Number(option('pairs') ?? (quick ? 1 : 3)));
 /** Threads for the second scan measurement: 0 = one per core (skipped on one core), 1 = skip. */
 const threadCount = Math.max(0, Number(option('threads') ?? 0));
 const MB = 1e6;
@@ -414,6 +417,7 @@ async function main(): Promise<void> {
   //    with worker threads, one per core.
   let full: FullScan | null = null;
   let threaded: FullScan | null = null;
+  let scanOnce: (() => Promise<{ wall_ms: number; cpu_ms: number }>) | null = null;
   let scanError: string | null = null;
   const cores = os.availableParallelism();
   const engine = compiledModule('engine/index.js', '../engine/index.js', flag('source'));
@@ -439,6 +443,13 @@ async function main(): Promise<void> {
       return { ...t, issues, files_scanned: scanned, notices, batches, threads };
     };
     full = await scanAll(1);
+    scanOnce = async () => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await scan(files, { threads: 1 });
+      const c = process.cpuUsage(c0);
+      return { wall_ms: performance.now() - t0, cpu_ms: (c.user + c.system) / 1000 };
+    };
     if (threadCount > 1 || (threadCount === 0 && cores > 1)) threaded = await scanAll(threadCount || cores);
   } catch (err) {
     scanError = (err as Error).stack?.split('\n').slice(0, 3).join(' / ') ?? String(err);
@@ -446,8 +457,27 @@ async function main(): Promise<void> {
   sampleRss();
   const vmHwmKb = procStatusKb('self', 'VmHWM');
 
-  // 4. Bandit on the same directory.
+  // 4. Bandit on the same directory, in pairs with a warm scan of ours: Bandit's own time moves by
+  //    a third between runs on this machine, so each ratio compares two runs taken side by side
+  //    and the median of the pairs is the figure.
   const bandit = skipBandit ? null : await runBandit(dir, bytes);
+  const pairRatios: { wall: number; cpu: number | null; bandit_wall_ms: number; ours_wall_ms: number }[] = [];
+  if (bandit && scanOnce) {
+    for (let p = 0; p < pairs; p++) {
+      const ours = await scanOnce();
+      const b = p === 0 ? bandit : await runBandit(dir, bytes);
+      if (!b) break;
+      const bCpu = b.cpu_ms as number | null;
+      pairRatios.push({ wall: round((b.wall_ms as number) / ours.wall_ms, 2), cpu: bCpu === null ? null : round(bCpu / ours.cpu_ms, 2), bandit_wall_ms: b.wall_ms as number, ours_wall_ms: round(ours.wall_ms) });
+    }
+  }
+  const median = (xs: number[]): number | null => {
+    if (xs.length === 0) return null;
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : round((v[v.length / 2 - 1] + v[v.length / 2]) / 2, 2);
+  };
+  const pairedWall = median(pairRatios.map((r) => r.wall));
+  const pairedCpu = median(pairRatios.flatMap((r) => (r.cpu === null ? [] : [r.cpu])));
   const loadAfter = os.loadavg().map((n) => round(n, 2));
 
   // ---- report ----------------------------------------------------------------------------------
@@ -485,6 +515,12 @@ async function main(): Promise<void> {
       console.log(`  speed-up, 1 thread           ${speedup}× wall (best), ${speedupCold}× wall (1st run)${speedupCpu !== null ? `, ${speedupCpu}× cpu` : ''}   (target ≥ 5×)${mark(speedup >= 5)}`);
     }
     if (speedupThreaded !== null) console.log(`  speed-up, ${threaded!.threads} threads          ${speedupThreaded}× wall (best)`);
+    if (pairedWall !== null) {
+      console.log(
+        `  speed-up, side by side       ${pairedWall}× wall${pairedCpu !== null ? `, ${pairedCpu}× cpu` : ''} (median of ${pairRatios.length} pairs: ` +
+          `${pairRatios.map((r) => `${(r.bandit_wall_ms / 1000).toFixed(1)} s / ${(r.ours_wall_ms / 1000).toFixed(2)} s`).join(', ')})${mark(pairedWall >= 5)}`,
+      );
+    }
     if (banditOverParse !== null) {
       console.log(`  peer ratio: CPython ast.parse ${(astCheck!.parse_cpu_ms / 1000).toFixed(2)} s cpu; bandit / its own parse ${banditOverParse.toFixed(2)} cpu (ours, full / bare: ${ratioCpu?.toFixed(2)} cpu)`);
     }
@@ -533,6 +569,9 @@ async function main(): Promise<void> {
     speedup_vs_bandit_cpu: speedupCpu,
     speedup_vs_bandit_threaded: speedupThreaded,
     bandit_over_its_parse_cpu: banditOverParse,
+    speedup_vs_bandit_pairs: pairRatios,
+    speedup_vs_bandit_paired_wall: pairedWall,
+    speedup_vs_bandit_paired_cpu: pairedCpu,
     targets: { full_over_bare: 0.5, speedup_vs_bandit: 5 },
     bench_wall_s: round(wall, 1),
   };

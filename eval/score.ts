@@ -11,7 +11,7 @@
 // running the scanner, which is how the scoring itself is tested.
 // The script always exits 0: it measures, it does not gate.
 //
-// Corpora: eval/corpus/python (the default) and python-b are Python agents; configs and configs-b
+// Corpora: eval/corpus/python (the default), python-b and python-c are Python agents; configs and configs-b
 // hold MCP client configs, agent instruction files and coding-agent settings; typescript and
 // typescript-b are TS/JS agents, MCP servers and package.json manifests (labels regenerated from
 // eval/labels_src/spec_typescript*.py by resolve.py). Each file is scanned
