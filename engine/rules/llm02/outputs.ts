@@ -36,6 +36,8 @@ function jsOutputKind(call: CallFact, c: string): OutputKind | null {
   if (/^console\.(log|info|warn|error|debug|trace|dir)$/.test(c)) return 'print';
   if (JS_RESPONSE.test(c)) return 'response';
   if (/^(json|send|jsonp|end|write|text|html|body)$/.test(call.name) && /^(res|response|reply|c|ctx|context)$/.test(call.receiverName ?? '')) return 'response';
+  // `res.status(500).json(...)`, `reply.code(200).send(...)`: setting the status or a header returns the response.
+  if (/^(res|response|reply|ctx)\.(status|code|type|set|header)\(\)\.(json|send|jsonp|end|text|html|body)$/.test(call.callee)) return 'response';
   if (/^(pino|winston\.\w+|logger)$/.test(c)) return null;
   return null;
 }
