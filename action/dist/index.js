@@ -69258,6 +69258,7 @@ function jsOutputKind(call, c) {
   if (/^console\.(log|info|warn|error|debug|trace|dir)$/.test(c)) return "print";
   if (JS_RESPONSE.test(c)) return "response";
   if (/^(json|send|jsonp|end|write|text|html|body)$/.test(call.name) && /^(res|response|reply|c|ctx|context)$/.test(call.receiverName ?? "")) return "response";
+  if (/^(res|response|reply|ctx)\.(status|code|type|set|header)\(\)\.(json|send|jsonp|end|text|html|body)$/.test(call.callee)) return "response";
   if (/^(pino|winston\.\w+|logger)$/.test(c)) return null;
   return null;
 }
