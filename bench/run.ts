@@ -444,11 +444,8 @@ async function main(): Promise<void> {
     };
     full = await scanAll(1);
     scanOnce = async () => {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      await scan(files, { threads: 1 });
-      const c = process.cpuUsage(c0);
-      return { wall_ms: performance.now() - t0, cpu_ms: (c.user + c.system) / 1000 };
+      const t = await measureRuns(1, bytes, async () => void (await scan(files, { threads: 1 })));
+      return { wall_ms: t.best_ms, cpu_ms: t.cpu_ms };
     };
     if (threadCount > 1 || (threadCount === 0 && cores > 1)) threaded = await scanAll(threadCount || cores);
   } catch (err) {

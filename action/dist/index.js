@@ -63979,9 +63979,12 @@ var toolSpecNames = perFile((model) => {
   }
   return out2;
 });
+var specToolPattern = perFile((model) => {
+  const names = [...toolSpecNames(model)];
+  return names.length ? new RegExp(`(^|_)(${names.join("|")})($|_)`) : null;
+});
 function isSpecTool(model, name2) {
-  for (const n of toolSpecNames(model)) if (name2 === n || new RegExp(`(^|_)${n}($|_)`).test(name2)) return true;
-  return false;
+  return specToolPattern(model)?.test(name2) ?? false;
 }
 
 // engine/rules/llm01/indirect-injection.ts
@@ -65857,11 +65860,8 @@ function createPythonAnalyser() {
       case "subscript": {
         const value = field(n, "value");
         let base = ev(value, ctx, d);
-        if (ctx.fn.isGraphNode && stateWrites.size && value.type === "identifier" && text2(value) === ctx.fn.params[0]?.name) {
-          const key2 = fields(n, "subscript")[0];
-          const written = key2?.type === "string" ? stateWrites.get(stringValue(key2)) : void 0;
-          if (written) base = union2(base, written);
-        }
+        const written = ctx.fn.isGraphNode ? stateRead(ctx, value, fields(n, "subscript")[0]) : void 0;
+        if (written) base = union2(base, written);
         for (const s of fields(n, "subscript")) ev(s, ctx, d);
         const qn = plain(qname(value, ctx.scope));
         if (qn === "os.environ") {
@@ -66096,11 +66096,8 @@ function createPythonAnalyser() {
     if (fnNode.type === "attribute") {
       receiver = field(fnNode, "object");
       receiverTaint = ev(receiver, ctx, d);
-      if (ctx.fn.isGraphNode && stateWrites.size && receiver.type === "identifier" && text2(receiver) === ctx.fn.params[0]?.name && text2(field(fnNode, "attribute")) === "get") {
-        const key = field(n, "arguments")?.children.find((c) => c.named);
-        const written = key?.type === "string" ? stateWrites.get(stringValue(key)) : void 0;
-        if (written) receiverTaint = union2(receiverTaint, written);
-      }
+      const written = ctx.fn.isGraphNode && text2(field(fnNode, "attribute")) === "get" ? stateRead(ctx, receiver, field(n, "arguments")?.children.find((c) => c.named)) : void 0;
+      if (written) receiverTaint = union2(receiverTaint, written);
       receiverType = typeOf(receiver, ctx.scope);
       receiverName = lastName(receiver);
     } else if (fnNode.type !== "identifier") {
@@ -66671,18 +66668,17 @@ function createPythonAnalyser() {
     }
     if (!fieldClasses.size) return [];
     return functions.filter((fn) => {
-      const stack = [fn.node];
-      let guard = 0;
-      while (stack.length && guard++ < 2e4) {
-        const n = stack.pop();
-        if (n.type === "call") {
-          const f = field(n, "function");
-          if (f?.type === "identifier" && fieldClasses.has(text2(f))) return true;
-        }
-        for (const c of n.children) if (c.named && c.type !== "function_definition" && c.type !== "class_definition") stack.push(c);
-      }
-      return false;
+      let builds = false;
+      eachOwnCall(fn, (n) => {
+        const f = field(n, "function");
+        if (f?.type === "identifier" && fieldClasses.has(text2(f))) builds = true;
+      });
+      return builds;
     });
+  }
+  function stateRead(ctx, obj, key) {
+    if (!ctx.fn.isGraphNode || !stateWrites.size || key?.type !== "string" || obj.type !== "identifier" || text2(obj) !== ctx.fn.params[0]?.name) return void 0;
+    return stateWrites.get(stringValue(key));
   }
   function addStateWrite(key, t) {
     const outside = t.filter((l) => STATE_CARRIED.has(l.kind));
@@ -66740,9 +66736,23 @@ function createPythonAnalyser() {
     moduleFn.calledNames = /* @__PURE__ */ new Set();
     execBlock(file2.root, { fn: moduleFn, loops: [], scope: moduleScope, record: true }, 0);
   }
+  function eachOwnCall(fn, visit2) {
+    const byOwner = file2.postorder && file2.nodeCount < 1e5 ? walkOrderByOwner(file2, ["call"], ["function_definition", "class_definition"]) : null;
+    if (byOwner) {
+      for (const n of byOwner.get(fn.node) ?? []) visit2(n);
+      return;
+    }
+    const stack = [...fn.node.children];
+    let guard = 0;
+    while (stack.length && guard++ < 1e5) {
+      const n = stack.pop();
+      if (n.type === "function_definition" || n.type === "class_definition") continue;
+      if (n.type === "call") visit2(n);
+      for (const c of n.children) if (c.named) stack.push(c);
+    }
+  }
   function calleeFirst() {
     const callees = /* @__PURE__ */ new Map();
-    const byOwner = file2.postorder && file2.nodeCount < 1e5 ? walkOrderByOwner(file2, ["call"], ["function_definition", "class_definition"]) : null;
     const callOf = (fn, out2, n) => {
       const f = field(n, "function");
       const name2 = f?.type === "identifier" ? text2(f) : f?.type === "attribute" ? text2(field(f, "attribute")) : "";
@@ -66750,18 +66760,7 @@ function createPythonAnalyser() {
     };
     for (const fn of functions) {
       const out2 = [];
-      if (byOwner) {
-        for (const n of byOwner.get(fn.node) ?? []) callOf(fn, out2, n);
-      } else {
-        const stack = [...fn.node.children];
-        let guard = 0;
-        while (stack.length && guard++ < 1e5) {
-          const n = stack.pop();
-          if (n.type === "function_definition" || n.type === "class_definition") continue;
-          if (n.type === "call") callOf(fn, out2, n);
-          for (const c of n.children) if (c.named) stack.push(c);
-        }
-      }
+      eachOwnCall(fn, (n) => callOf(fn, out2, n));
       callees.set(fn, out2);
     }
     const order = [];

@@ -527,11 +527,8 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
       case 'subscript': {
         const value = field(n, 'value')!;
         let base = ev(value, ctx, d);
-        if (ctx.fn.isGraphNode && stateWrites.size && value.type === 'identifier' && text(value) === ctx.fn.params[0]?.name) {
-          const key = fields(n, 'subscript')[0];
-          const written = key?.type === 'string' ? stateWrites.get(stringValue(key)) : undefined;
-          if (written) base = union(base, written);
-        }
+        const written = ctx.fn.isGraphNode ? stateRead(ctx, value, fields(n, 'subscript')[0]) : undefined;
+        if (written) base = union(base, written);
         for (const s of fields(n, 'subscript')) ev(s, ctx, d);
         const qn = plain(qname(value, ctx.scope));
         if (qn === 'os.environ') {
@@ -780,12 +777,9 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
     if (fnNode.type === 'attribute') {
       receiver = field(fnNode, 'object')!;
       receiverTaint = ev(receiver, ctx, d);
-      if (ctx.fn.isGraphNode && stateWrites.size && receiver.type === 'identifier' && text(receiver) === ctx.fn.params[0]?.name && text(field(fnNode, 'attribute')!) === 'get') {
-        // `state.get("page")` reads the key like `state["page"]` does.
-        const key = field(n, 'arguments')?.children.find((c) => c.named);
-        const written = key?.type === 'string' ? stateWrites.get(stringValue(key)) : undefined;
-        if (written) receiverTaint = union(receiverTaint, written);
-      }
+      // `state.get("page")` reads the key like `state["page"]` does.
+      const written = ctx.fn.isGraphNode && text(field(fnNode, 'attribute')!) === 'get' ? stateRead(ctx, receiver, field(n, 'arguments')?.children.find((c) => c.named)) : undefined;
+      if (written) receiverTaint = union(receiverTaint, written);
       receiverType = typeOf(receiver, ctx.scope);
       receiverName = lastName(receiver);
     } else if (fnNode.type !== 'identifier') {
@@ -1425,18 +1419,19 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
     }
     if (!fieldClasses.size) return [];
     return functions.filter((fn) => {
-      const stack = [fn.node];
-      let guard = 0;
-      while (stack.length && guard++ < 20000) {
-        const n = stack.pop()!;
-        if (n.type === 'call') {
-          const f = field(n, 'function');
-          if (f?.type === 'identifier' && fieldClasses.has(text(f))) return true;
-        }
-        for (const c of n.children) if (c.named && c.type !== 'function_definition' && c.type !== 'class_definition') stack.push(c);
-      }
-      return false;
+      let builds = false;
+      eachOwnCall(fn, (n) => {
+        const f = field(n, 'function');
+        if (f?.type === 'identifier' && fieldClasses.has(text(f))) builds = true;
+      });
+      return builds;
     });
+  }
+
+  /** What other graph nodes wrote under `key`, when `obj` is this node's state parameter. */
+  function stateRead(ctx: Ctx, obj: AstNode, key: AstNode | undefined): Label[] | undefined {
+    if (!ctx.fn.isGraphNode || !stateWrites.size || key?.type !== 'string' || obj.type !== 'identifier' || text(obj) !== ctx.fn.params[0]?.name) return undefined;
+    return stateWrites.get(stringValue(key));
   }
 
   function addStateWrite(key: string, t: Label[]) {
@@ -1509,10 +1504,26 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
   }
 
   /** Constructors first (they set `self.x`), then a post-order walk of the local call graph. */
-  function calleeFirst(): FunctionFact[] {
-    const callees = new Map<FunctionFact, FunctionFact[]>();
+  /** The calls in `fn`'s own body (not in nested functions or classes), in walk order. */
+  function eachOwnCall(fn: FunctionFact, visit: (call: AstNode) => void) {
     // Below the walk's guard (100,000 nodes per function) the index finds the same calls in the same order.
     const byOwner = file.postorder && file.nodeCount < 100000 ? walkOrderByOwner(file, ['call'], ['function_definition', 'class_definition']) : null;
+    if (byOwner) {
+      for (const n of byOwner.get(fn.node) ?? []) visit(n);
+      return;
+    }
+    const stack = [...fn.node.children];
+    let guard = 0;
+    while (stack.length && guard++ < 100000) {
+      const n = stack.pop()!;
+      if (n.type === 'function_definition' || n.type === 'class_definition') continue;
+      if (n.type === 'call') visit(n);
+      for (const c of n.children) if (c.named) stack.push(c);
+    }
+  }
+
+  function calleeFirst(): FunctionFact[] {
+    const callees = new Map<FunctionFact, FunctionFact[]>();
     const callOf = (fn: FunctionFact, out: FunctionFact[], n: AstNode) => {
       const f = field(n, 'function');
       const name = f?.type === 'identifier' ? text(f) : f?.type === 'attribute' ? text(field(f, 'attribute')!) : '';
@@ -1520,18 +1531,7 @@ function createPythonAnalyser(): (file: ParsedFile) => PyModel {
     };
     for (const fn of functions) {
       const out: FunctionFact[] = [];
-      if (byOwner) {
-        for (const n of byOwner.get(fn.node) ?? []) callOf(fn, out, n);
-      } else {
-        const stack = [...fn.node.children];
-        let guard = 0;
-        while (stack.length && guard++ < 100000) {
-          const n = stack.pop()!;
-          if (n.type === 'function_definition' || n.type === 'class_definition') continue;
-          if (n.type === 'call') callOf(fn, out, n);
-          for (const c of n.children) if (c.named) stack.push(c);
-        }
-      }
+      eachOwnCall(fn, (n) => callOf(fn, out, n));
       callees.set(fn, out);
     }
     const order: FunctionFact[] = [];

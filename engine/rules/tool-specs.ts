@@ -31,8 +31,13 @@ export const toolSpecNames = perFile((model: PyModel): Set<string> => {
   return out;
 });
 
+/** One pattern per file for every schema name, as a whole name or a `_`-separated part of one. */
+const specToolPattern = perFile((model: PyModel): RegExp | null => {
+  const names = [...toolSpecNames(model)];
+  return names.length ? new RegExp(`(^|_)(${names.join('|')})($|_)`) : null;
+});
+
 /** Functions the model can call through a hand-written schema: the schema's name is the function's, or part of it. */
 export function isSpecTool(model: PyModel, name: string): boolean {
-  for (const n of toolSpecNames(model)) if (name === n || new RegExp(`(^|_)${n}($|_)`).test(name)) return true;
-  return false;
+  return specToolPattern(model)?.test(name) ?? false;
 }
